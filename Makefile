@@ -1,0 +1,29 @@
+# Two entry points, both safe to run on a fresh clone:
+#   make demo   install, then score the bundled sample quarter into reports/
+#   make test   install, then lint and run the test suite
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE := narrative_qa/data/sample
+
+.PHONY: install demo test bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/spacy-model.txt
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: install
+	$(BIN)/narrative-qa score $(SAMPLE)/qpr-2025-26-Q2.xlsx \
+		--previous $(SAMPLE)/qpr-2025-26-Q1.xlsx --out reports/sample-2025-26-Q2.xlsx
+	$(BIN)/narrative-qa score $(SAMPLE)/qpr-2025-26-Q2.xlsx \
+		--previous $(SAMPLE)/qpr-2025-26-Q1.xlsx --out reports/sample-2025-26-Q2.jsonl --quiet
+
+test: install
+	$(BIN)/ruff check narrative_qa tests bench tools
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/bench_score.py

@@ -1,0 +1,73 @@
+"""What the numbers say: computed RAG, off target, deteriorated (FINDINGS.md §1-2)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from narrative_qa.config import RagBands
+from narrative_qa.model import DataFacts, Submission
+
+
+def variance_pct(target: float, actual: float, polarity: str, unit: str | None,
+                 bands: RagBands) -> float:
+    """How far actual is on the wrong side of target: % of target, or points for % KPIs.
+
+    0 when the target is met. Rounded half-up to bands.decimals so that 2.495 reads as
+    2.50 (amber), as a person rounding to two places would.
+    """
+    shortfall = (target - actual) if polarity == "up" else (actual - target)
+    if shortfall <= 0:
+        return 0.0
+    points = bands.percent_variance == "points" and unit == "%"
+    if points or target == 0:
+        value = Decimal(str(shortfall))
+    else:
+        value = Decimal(str(shortfall)) / Decimal(str(abs(target))) * 100
+    quantum = Decimal(1).scaleb(-bands.decimals)
+    return float(value.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def rag_from_variance(variance: float, bands: RagBands) -> str:
+    if variance < bands.amber_from:
+        return "green"
+    if variance < bands.red_from:
+        return "amber"
+    return "red"
+
+
+def compute_rag(target: float, actual: float, polarity: str, unit: str | None,
+                bands: RagBands) -> str:
+    return rag_from_variance(variance_pct(target, actual, polarity, unit, bands), bands)
+
+
+def _worse(a: float, b: float, polarity: str) -> bool:
+    """True when a is worse than b in the direction of polarity."""
+    return a < b if polarity == "up" else a > b
+
+
+def is_qualitative(sub: Submission) -> bool:
+    return isinstance(sub.target, str)
+
+
+def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
+    polarity = sub.polarity or "up"
+    numeric = isinstance(sub.target, float) and isinstance(sub.actual, float)
+    if is_qualitative(sub):
+        return DataFacts(
+            rag_computed=sub.stated_rag,
+            off_target=None if sub.stated_rag is None else sub.stated_rag != "green",
+            qualitative=True,
+        )
+    if not numeric:
+        return DataFacts(assumed_off_target=sub.stated_rag != "green")
+    variance = variance_pct(sub.target, sub.actual, polarity, sub.unit, bands)
+    facts = {
+        "rag_computed": rag_from_variance(variance, bands),
+        "variance_pct": variance,
+        "off_target": _worse(sub.actual, sub.target, polarity),
+    }
+    if isinstance(sub.previous_actual, float):
+        facts["deteriorated"] = _worse(sub.actual, sub.previous_actual, polarity)
+        facts["improved"] = _worse(sub.previous_actual, sub.actual, polarity)
+        facts["previously_off_target"] = _worse(sub.previous_actual, sub.target, polarity)
+    return DataFacts(**facts)

@@ -1,0 +1,75 @@
+"""NQ04: a challenge is blamed with no figure for its scale in that sentence or the next.
+
+A figure counts only if it measures the same challenge: it must sit within a few words of
+one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"), with no
+causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap).
+"""
+
+from __future__ import annotations
+
+import re
+
+from narrative_qa.detectors.base import Context, Hit, compile_all, joined
+from narrative_qa.language.analysis import Figure, Sentence
+
+
+def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
+              causal: re.Pattern[str]) -> bool:
+    text = sentence.text
+    for figure in sentence.figures:
+        if not _scale_figure(figure):
+            continue
+        for match in measure.finditer(text):
+            if match.start() >= figure.end:
+                between = text[figure.end: match.start()]
+            elif match.end() <= figure.start:
+                between = text[match.end(): figure.start]
+            else:
+                between = ""  # overlapping: "6.5 WTE"
+            if len(between.split()) <= window and not causal.search(between):
+                return True
+    return False
+
+
+def _scale_figure(figure: Figure) -> bool:
+    return figure.kind in {"percent", "money", "wte", "count", "rate", "duration"}
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    blame = compile_all(params["blame_cues"])
+    causal = compile_all(params["causal_between"])
+    window = params["window_words"]
+    challenges = {
+        name: (compile_all(spec["terms"]), compile_all(spec["measures"]))
+        for name, spec in params["challenges"].items()
+    }
+    sentences = ctx.sentences
+    unmeasured: list[tuple[Sentence, str, str]] = []
+    for position, sentence in enumerate(sentences):
+        if not blame.search(sentence.text):
+            continue
+        nxt = sentences[position + 1] if position + 1 < len(sentences) else None
+        if nxt is not None and nxt.action and nxt.action.kind != "taken":
+            nxt = None  # a plan's figures ("we will recruit two") do not measure the problem
+        for name, (terms, measure) in challenges.items():
+            term = terms.search(sentence.text)
+            if not term:
+                continue
+            if _measured(sentence, measure, window, causal):
+                continue
+            if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
+                    _measured(nxt, measure, window, causal)):
+                continue
+            unmeasured.append((sentence, name, term.group(0)))
+    if not unmeasured:
+        return []
+    named = []
+    for _, name, term in unmeasured:
+        if term.lower() not in [n.lower() for n in named]:
+            named.append(term)
+    return [Hit(
+        evidence=[s for s, _, _ in unmeasured],
+        values={"challenges": joined([f"'{t}'" for t in named])},
+        confidence=params["confidence"],
+        details={"challenges": sorted({n for _, n, _ in unmeasured})},
+    )]

@@ -1,0 +1,61 @@
+"""NQ01: the narrative explains the position without referring back to what was reported."""
+
+from __future__ import annotations
+
+import re
+
+from narrative_qa.detectors.base import Context, Hit, compile_all
+
+_QUARTER = re.compile(r"\bQ([1-4])\b")
+_PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
+
+
+def earlier_quarters(period: str | None) -> set[int]:
+    """Quarter numbers that came before the current one ('2025/26 Q2' -> {1}; Q1 -> {4})."""
+    match = _PERIOD_QUARTER.search(period or "")
+    if not match:
+        return set()
+    current = int(match.group(1) or match.group(2))
+    return set(range(1, current)) or {4}
+
+
+def find_back_references(ctx: Context, params: dict) -> list:
+    """Sentences that refer to the earlier period: its figures, report, trend or actions."""
+    patterns = compile_all(params["back_references"])
+    future = compile_all(params["future_quarter_cues"])
+    earlier = earlier_quarters(ctx.submission.period)
+    previous_value = ctx.submission.previous_actual
+    found = []
+    for sentence in ctx.sentences:
+        text = sentence.text
+        if patterns.search(text):
+            found.append(sentence)
+            continue
+        for match in _QUARTER.finditer(text):
+            if int(match.group(1)) in earlier and not future.search(text[: match.start()]):
+                found.append(sentence)
+                break
+        else:
+            if isinstance(previous_value, float) and any(
+                f.value is not None and abs(f.value - previous_value) < 0.05
+                and f.value != ctx.submission.actual and f.value != ctx.submission.target
+                for f in sentence.figures
+            ):
+                found.append(sentence)
+    return found
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    facts = ctx.facts
+    has_previous_text = bool(ctx.submission.previous_narrative)
+    if not (has_previous_text or facts.previously_off_target):
+        return []
+    if find_back_references(ctx, params):
+        return []
+    explaining = [s for s in ctx.sentences if s.causal] or ctx.sentences[:1]
+    what = "last quarter's narrative" if has_previous_text else "the previous period"
+    return [Hit(
+        evidence=explaining[:2],
+        values={"previous": what},
+        confidence=params["confidence_with_text"] if has_previous_text else params["confidence"],
+    )]

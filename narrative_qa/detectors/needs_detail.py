@@ -1,0 +1,132 @@
+"""NQ08: too short for an off-target KPI, status phrases with no specifics, or acronyms
+that are not explained."""
+
+from __future__ import annotations
+
+import re
+
+from narrative_qa.detectors.base import Context, Hit, compile_all, joined
+from narrative_qa.language.analysis import Sentence
+
+_ACRONYM = re.compile(r"(?<![\w&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w&])")
+_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
+_SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "with", "on", "&", "at", "a", "by"}
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    problems: list[tuple[list[Sentence], str, str]] = []  # (evidence, kind, description)
+    short = _too_short(ctx)
+    if short:
+        problems.append(short)
+    problems.extend(_vague_phrases(ctx, params))
+    acronyms = _unexplained_acronyms(ctx)
+    if acronyms:
+        problems.append(acronyms)
+    if not problems:
+        return []
+    return [Hit(
+        evidence=[s for evidence, _, _ in problems for s in evidence],
+        values={"problems": "; ".join(d for _, _, d in problems)},
+        confidence=min(params["confidence"][kind] for _, kind, _ in problems),
+        details={"kinds": sorted({kind for _, kind, _ in problems}),
+                 "items": [d for _, _, d in problems]},
+    )]
+
+
+def _too_short(ctx: Context):
+    facts, limit = ctx.facts, ctx.settings.min_words_off_target
+    off_target = facts.off_target if facts.off_target is not None else facts.held_to_all
+    count = ctx.analysis.word_count
+    if off_target and count < limit:
+        return (ctx.sentences[:1], "short",
+                f"the narrative has {count} words; an off-target KPI needs at least {limit} "
+                "to give the reasons, the actions and when it will recover")
+    return None
+
+
+def _vague_phrases(ctx: Context, params: dict):
+    vague = compile_all(params["vague_phrases"])
+    description = compile_all(params["description_cues"])
+    found = []
+    for sentence in ctx.sentences:
+        if sentence.section == "timescale" and not sentence.timescales and sentence.vague_timing:
+            found.append(([sentence], "vague",
+                          f"'Timescale: {sentence.text.strip()}' gives no date"))
+            continue
+        match = vague.search(sentence.text)
+        if not match or _has_specifics(sentence, match, description):
+            continue
+        found.append(([sentence], "vague",
+                      f"'{match.group(0)}' does not say what is being done, by whom or by "
+                      "when"))
+    return found
+
+
+def _has_specifics(sentence: Sentence, match: re.Match, description: re.Pattern[str]) -> bool:
+    if sentence.timescales or any(f.kind != "duration" for f in sentence.figures):
+        return True
+    rest = sentence.text[match.end():]
+    if description.search(rest):
+        return True
+    subjects = {t.i for t in sentence.span for a in t.ancestors if False}
+    for token in sentence.span:
+        if token.pos_ != "PROPN" or token.i == sentence.span.start:
+            continue
+        if any(a.dep_ in {"nsubj", "nsubjpass"} for a in [token, *token.ancestors]):
+            continue  # the thing being progressed is not a specific
+        if token.i not in subjects:
+            return True
+    return False
+
+
+def _unexplained_acronyms(ctx: Context):
+    from narrative_qa.language.nlp import english_words
+
+    settings = ctx.settings
+    text = ctx.analysis.text
+    kpi_name = ctx.submission.kpi_name or ""
+    known = settings.acronyms | settings.names
+    words = english_words()
+    localities = {"NE", "NW", "S"}
+    found: dict[str, Sentence] = {}
+    for sentence in ctx.sentences:
+        for match in _ACRONYM.finditer(sentence.text):
+            acronym = match.group(1)
+            letters = re.sub(r"[^A-Z]", "", acronym)
+            if len(letters) < 2 or acronym in found:
+                continue
+            if acronym in known or acronym in localities or _ROMAN.match(acronym):
+                continue
+            if re.fullmatch(r"Q[1-4]", acronym) or re.fullmatch(r"COVID(?:-?19)?", acronym):
+                continue
+            if len(acronym) >= 4 and acronym.lower() in words:
+                continue  # a word written in capitals: a heading or a product name
+            if re.search(rf"\b{re.escape(acronym)}\b", kpi_name):
+                continue  # part of the published indicator name
+            if _expanded(acronym, text) or _expanded(acronym, kpi_name):
+                continue
+            found[acronym] = sentence
+    if not found:
+        return None
+    names = [f"'{a}'" for a in found]
+    return (list(found.values()), "acronym",
+            f"{joined(names)} {'is' if len(found) == 1 else 'are'} not written out in full")
+
+
+def _expanded(acronym: str, text: str) -> bool:
+    """The words the acronym stands for appear in order: 'Child and Adolescent Mental
+    Health Services' for CAMHS (small words and hyphens allowed)."""
+    letters = re.sub(r"[^A-Z]", "", acronym).lower()
+    tokens = [t for t in re.split(r"[\s/-]+", re.sub(r"[^\w\s/&-]", " ", text)) if t]
+    for start in range(len(tokens)):
+        position, index = 0, start
+        while index < len(tokens) and position < len(letters):
+            word = tokens[index].lower()
+            if word.startswith(letters[position]):
+                position += 1
+            elif word not in _SMALL_WORDS:
+                break
+            index += 1
+        if position == len(letters) and index - start > 1:
+            return True
+    return False

@@ -1,0 +1,56 @@
+"""NQ03: the actions listed last period are not reported on: what did they achieve?
+
+Each earlier action is matched to current sentences that share its distinctive words (or
+that speak of "the actions reported last quarter" as a whole); it has an outcome when such
+a sentence reports a result with evidence, not merely that the action is "ongoing".
+"""
+
+from __future__ import annotations
+
+from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
+from narrative_qa.language.analysis import Sentence
+
+
+def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
+    if not outcome.search(sentence.text):
+        return False
+    return not (ongoing_only.search(sentence.text) and not sentence.figures)
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    if ctx.previous is None:
+        return []
+    earlier = [s for s in ctx.previous.content() if s.action]
+    if not earlier:
+        return []
+    outcome = compile_all(params["outcome_cues"])
+    ongoing_only = compile_all(params["ongoing_only"])
+    collective = compile_all(params["collective_cues"])
+    kpi = ctx.kpi_terms
+    current = ctx.sentences
+    if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
+           for s in current):
+        return []
+    missing = []
+    for sentence in earlier:
+        key = content_words(sentence.text) - kpi
+        reported = any(
+            len(key & content_words(s.text)) >= params["min_shared_words"]
+            and _reports_outcome(s, outcome, ongoing_only)
+            for s in current
+        )
+        if not reported:
+            missing.append(sentence)
+    if not missing:
+        return []
+    names = [f"'{short(s.action.summary, 10)}'" for s in missing]
+    confidence = params["confidence_none"] if len(missing) == len(earlier) else (
+        params["confidence_some"])
+    restated = [s for s in current if ongoing_only.search(s.text)]
+    return [Hit(
+        evidence=restated[:2] or current[:1],
+        values={"actions": joined(names), "count": len(missing), "total": len(earlier)},
+        confidence=confidence,
+        details={"actions_without_outcome": [s.action.summary for s in missing],
+                 "previous_sentences": [s.quote for s in missing]},
+    )]

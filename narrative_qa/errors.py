@@ -1,0 +1,120 @@
+"""Errors a person can act on.
+
+Every problem with an input file, the configuration or a model has an ``NQE`` code and
+says where it is (file, row, column) and what to do. File-level problems raise
+:class:`InputError`; problems with one row are recorded as :class:`RowProblem` on that
+row so the rest of the batch is still scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> (short title, what to do). Codes never change meaning.
+CODES: dict[str, tuple[str, str]] = {
+    "NQE001": ("file not found", "Check the path."),
+    "NQE002": ("unsupported file type", "Use .csv, .xlsx, .json or .jsonl."),
+    "NQE003": (
+        "file cannot be read",
+        "Open it in Excel and save a fresh copy as .xlsx or CSV (UTF-8).",
+    ),
+    "NQE004": (
+        "file is password-protected",
+        "Remove the password (File > Info > Protect Workbook) and save a copy.",
+    ),
+    "NQE005": (
+        "required column missing",
+        "Add the column, or map your header to it with --map 'HEADER=field'.",
+    ),
+    "NQE006": ("no header row found", "Put the column names in one row above the data."),
+    "NQE007": ("sheet not found", "Pass one of the sheet names listed with --sheet."),
+    "NQE008": ("bad --map option", "Write it as --map 'Your Header=field'."),
+    "NQE009": ("file has no rows", "Check that you exported the right sheet or file."),
+    "NQE010": ("configuration error", "Fix the setting named in the message."),
+    "NQE011": ("rule catalogue error", "Fix the rule file named in the message."),
+    "NQE012": ("language model problem", "Reinstall with the README's install command."),
+    "NQE013": ("output cannot be written", "Choose a .jsonl, .json, .csv or .xlsx path."),
+    "NQE020": ("narrative is empty", "Write the narrative for this KPI."),
+    "NQE021": (
+        "narrative too long",
+        "Narrative this long is usually a paste error: check the cell.",
+    ),
+    "NQE022": ("value is not a number", "Write a number such as 87, 87% or 1,234."),
+    "NQE023": ("duplicate KPI and period", "Keep one row per KPI per period."),
+    "NQE024": ("unrecognised value", "Use one of the values listed in the message."),
+    "NQE025": ("row cannot be parsed", "Check the row's syntax."),
+    "NQE026": ("analysis failed for this row", "Report this row to the product team."),
+    "NQE030": (
+        "header spans several rows or merged cells",
+        "Keep one header row with one name per column; the row named was used.",
+    ),
+}
+
+
+def describe(code: str) -> str:
+    title, _ = CODES[code]
+    return title
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: file, 1-based row as a person sees it, and column name."""
+
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+
+class NarrativeQAError(Exception):
+    """A problem that stops a command; carries an NQE code and a location."""
+
+    def __init__(self, code: str, message: str, location: Location | None = None):
+        self.code = code
+        self.location = location or Location()
+        self.detail = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        _, todo = CODES[self.code]
+        where = f"{self.location}: " if self.location != Location() else ""
+        return f"{self.code} {where}{self.detail}. {todo}"
+
+
+class InputError(NarrativeQAError):
+    """The input file as a whole cannot be used."""
+
+
+class ConfigError(NarrativeQAError):
+    """A setting, the rule catalogue or a model is wrong."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem confined to one row; the row is still reported, and scored where possible."""
+
+    code: str
+    message: str
+    location: Location
+    blocking: bool = False  # True when the row could not be scored at all
+
+    def render(self) -> str:
+        _, todo = CODES[self.code]
+        return f"{self.code} {self.location}: {self.message}. {todo}"
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": self.render(),
+            "file": self.location.file,
+            "row": self.location.row,
+            "column": self.location.column,
+            "blocking": self.blocking,
+        }

@@ -1,0 +1,307 @@
+"""Reading a narrative once: sentences, sections, figures, timescales, actions, impact, causes.
+
+An :class:`Analysis` is built from one spaCy ``Doc`` and never changes afterwards; the
+detectors only read it (data flows one way, STYLE.md §3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from narrative_qa.language.lexicon import DURATION_UNIT, FIGURE, RATE_UNIT, Lexicon, lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_BULLET = re.compile(r"^\s*(?:[-•*·▪➤>o]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_HEADING = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z /&'()-]{1,60}?)\s*(?::|–|—|-\s)\s*(?P<rest>.*)$",
+                      re.S)
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    kind: str  # percent | money | wte | duration | rate | count
+    value: float | None
+    start: int  # offset within the sentence
+    end: int
+
+
+@dataclass(frozen=True)
+class Action:
+    sentence: int  # index of the sentence stating it
+    kind: str  # planned | continuing | taken
+    verb: str  # lemma of the action verb
+    summary: str  # a short quote naming the action
+
+
+@dataclass
+class Sentence:
+    index: int
+    text: str  # without any heading label or bullet
+    start: int  # offsets in the narrative
+    end: int
+    section: str | None
+    span: Span
+    heading_only: bool = False
+    figures: list[Figure] = field(default_factory=list)
+    timescales: list[str] = field(default_factory=list)
+    vague_timing: list[str] = field(default_factory=list)
+    impact: str | None = None  # "quantified" | "unquantified" | None
+    causal: bool = False
+    action: Action | None = None
+
+    @property
+    def quote(self) -> str:
+        return self.span.text.strip()
+
+
+@dataclass
+class Analysis:
+    text: str
+    sentences: list[Sentence]
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def actions(self) -> list[Action]:
+        return [s.action for s in self.sentences if s.action]
+
+    def content(self) -> list[Sentence]:
+        return [s for s in self.sentences if not s.heading_only]
+
+
+# --- building ------------------------------------------------------------------------
+
+def analyse_docs(docs: Iterable[Doc]) -> list[Analysis]:
+    lex = lexicon()
+    return [_analyse(doc, lex) for doc in docs]
+
+
+def analyse_texts(texts: list[str], batch_size: int = 64) -> list[Analysis]:
+    from narrative_qa.language.nlp import get_nlp
+
+    return analyse_docs(get_nlp().pipe(texts, batch_size=batch_size))
+
+
+def _section_of(label: str, lex: Lexicon) -> str | None:
+    label = " ".join(label.lower().split())
+    for section, pattern in lex.headings:
+        if pattern.match(label):
+            return section
+    return None
+
+
+def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
+    """Split into sentences and give each the section it sits in.
+
+    A heading on a line of its own ("Actions:") covers the lines under it up to a blank
+    line or the next heading; an inline heading ("Timescale: ongoing") covers its line.
+    """
+    sentences: list[Sentence] = []
+    block: str | None = None  # section from a heading line
+    line: str | None = None  # section from an inline heading
+    previous_end = 0
+    for span in doc.sents:
+        raw = span.text
+        if not raw.strip():
+            continue
+        content_start = span.start_char + len(raw) - len(raw.lstrip())
+        gap = doc.text[previous_end: content_start]
+        previous_end = span.start_char + len(raw.rstrip())
+        if "\n" in gap:
+            line = None
+        if re.search(r"\n\s*\n", gap):
+            block = None
+        body, body_offset = raw.strip(), 0
+        bullet = _BULLET.match(body)
+        if bullet:
+            body_offset = bullet.end()
+            body = body[body_offset:]
+        heading_only = False
+        stripped = body.strip().rstrip(":").strip()
+        named = _section_of(stripped, lex) if len(stripped) < 60 else None
+        if named:
+            block, line, heading_only = named, None, True
+        else:
+            match = _HEADING.match(body)
+            if match and (named := _section_of(match["label"], lex)):
+                line = named
+                body = match["rest"]
+        sentence = Sentence(
+            index=len(sentences), text=body.strip(), start=span.start_char,
+            end=span.end_char, section=line or block, span=span, heading_only=heading_only,
+        )
+        if not heading_only and sentence.text:
+            _read_features(sentence, lex)
+        sentences.append(sentence)
+    return Analysis(doc.text, sentences)
+
+
+def _read_features(sentence: Sentence, lex: Lexicon) -> None:
+    text = sentence.text
+    sentence.figures = find_figures(text, lex)
+    sentence.timescales = find_timescales(text, lex)
+    sentence.vague_timing = [m.group(0) for m in lex.vague_timing.finditer(text)]
+    if lex.impact_cue.search(text):
+        quantified = any(f.kind != "duration" or not _is_timescale_only(f, text)
+                         for f in sentence.figures) or lex.impact_quantity.search(text)
+        sentence.impact = "quantified" if quantified else "unquantified"
+    sentence.causal = bool(lex.causal.search(text))
+    sentence.action = _find_action(sentence, lex)
+
+
+def _is_timescale_only(figure: Figure, text: str) -> bool:
+    before = text[max(0, figure.start - 12): figure.start].lower()
+    return bool(re.search(r"\b(?:within|in|over|by|after|next)\s*(?:the\s+)?(?:next\s+)?$",
+                          before))
+
+
+def find_timescales(text: str, lex: Lexicon | None = None) -> list[str]:
+    lex = lex or lexicon()
+    found = [m.group(0) for m in lex.timescale.finditer(text)]
+    found += [m.group(0) for m in lex.months.finditer(text)]
+    return found
+
+
+def find_figures(text: str, lex: Lexicon | None = None) -> list[Figure]:
+    lex = lex or lexicon()
+    months = lex.months
+    figures: list[Figure] = []
+    for match in FIGURE.finditer(text):
+        kind = match.lastgroup or "count"
+        token = match.group(0)
+        after = text[match.end():]
+        before = text[: match.start()]
+        value: float | None = None
+        if kind in {"percent", "wte", "number", "money"}:
+            digits = re.search(r"\d[\d,]*(?:\.\d+)?", token)
+            value = float(digits.group(0).replace(",", "")) if digits else None
+        if kind == "number":
+            bare = token.replace(",", "")
+            if "," not in token and _YEAR.match(bare):
+                continue  # a year
+            if months.match(after.lstrip()) or lex.month_at_end.search(before):
+                continue  # a day of a month: "31 March", "March 31"
+            if re.match(r"^\s*(?:st|nd|rd|th)\b", after):
+                continue
+            if not before.strip() and re.match(r"^[.)]\s", after):
+                continue  # list numbering "1."
+            if re.search(r"\b(?:section|paragraph|para|page|table|appendix|version|phase|"
+                         r"level|tier|stage|step|ward|room|item|band)\s*$", before, re.I):
+                continue  # an identifier, not a quantity
+            kind = "count"
+            if DURATION_UNIT.match(after):
+                kind = "duration"
+            elif RATE_UNIT.match(after):
+                kind = "rate"
+        elif kind == "word":
+            kind = "count"
+            if DURATION_UNIT.match(after):
+                kind = "duration"
+        figures.append(Figure(token, kind, value, match.start(), match.end()))
+    return figures
+
+
+# --- actions -------------------------------------------------------------------------
+
+_PLANNED = re.compile(
+    r"\b(?:will|shall|going to|plan(?:s|ned)? to|intend(?:s|ed)? to|propos(?:e|es|ed) to|"
+    r"(?:is|are) (?:due|scheduled|set|expected) to|to be \w+ed|aim(?:s)? to|next steps?|"
+    r"will be|would)\b", re.I)
+_CONTINUING = re.compile(
+    r"\b(?:continu\w*|ongoing|remains? in place|in place|(?:is|are) being \w+|"
+    r"(?:we|they|the \w+) (?:are|is) \w+ing)\b", re.I)
+
+
+def _subject(token: Token) -> list[Token]:
+    """The subject of a verb, climbing through 'continue to X' and coordination."""
+    current = token
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "csubj"}:
+                return list(child.subtree)
+        if current.dep_ in {"xcomp", "conj", "advcl", "ccomp"} and current.head is not current:
+            current = current.head
+        else:
+            break
+    return []
+
+
+def _has_agent(token: Token, lex: Lexicon) -> bool:
+    """The service is the subject: 'we', 'the team', or a named body ('Cordia')."""
+    subject = _subject(token)
+    text = " ".join(t.lower_ for t in subject)
+    return any(t.pos_ == "PROPN" for t in subject) or any(
+        re.search(rf"\b{re.escape(a)}\b", text) for a in lex.agents)
+
+
+def _find_action(sentence: Sentence, lex: Lexicon) -> Action | None:
+    span = sentence.span
+    chosen: Token | None = None
+    for token in span:
+        if token.pos_ not in {"VERB", "NOUN"} and not token.tag_.startswith("VB"):
+            continue
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN":
+            continue
+        if lemma in lex.strong_verbs and not _is_descriptive(token):
+            chosen = token
+            break
+        if lemma in lex.weak_verbs and _has_agent(token, lex):
+            chosen = chosen or token
+    in_actions = sentence.section == "actions"
+    if chosen is None and not in_actions:
+        return None
+    if chosen is None:  # a nominal bullet under "Actions": "Weekly huddles with GP practices"
+        return Action(sentence.index, "planned", "", _short(sentence.text))
+    kind = _tense(chosen, span)
+    if kind is None:
+        kind = "planned" if in_actions else None
+    if kind is None:
+        return None
+    summary = _short(span.doc[chosen.i: chosen.right_edge.i + 1].text) or _short(sentence.text)
+    if len(summary.split()) < 3:
+        summary = _short(sentence.text)
+    return Action(sentence.index, kind, chosen.lemma_.lower(), summary)
+
+
+def _is_descriptive(token: Token) -> bool:
+    """'the service offered' as adjective, or a participle inside a noun phrase."""
+    return token.dep_ in {"amod", "compound"} or (
+        token.tag_ == "VBN" and token.dep_ == "acl")
+
+
+def _tense(verb: Token, span: Span) -> str | None:
+    window = span.doc[span.start: min(verb.right_edge.i + 1, span.end)].text
+    head_window = span.doc[span.start: verb.i + 1].text
+    if re.search(r"\bcontinu\w*\b", head_window, re.I) or re.search(
+            r"\b(?:ongoing|in place)\b", window, re.I):
+        return "continuing"
+    if _PLANNED.search(head_window):
+        return "planned"
+    aux = {c.lemma_.lower() for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    if "be" in aux and verb.tag_ == "VBG":
+        return "continuing"
+    if re.search(r"\b(?:is|are) being\b", head_window, re.I):
+        return "continuing"
+    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and aux & {"have", "be"}):
+        return "taken"
+    if verb.tag_ in {"VBP", "VBZ"}:
+        return "continuing"
+    if verb.tag_ == "VB" and verb.i == span.start:
+        return "planned"  # imperative bullet: "Introduce weekly clinics"
+    if verb.tag_ == "VBG" and verb.i == span.start:
+        return "continuing"  # "Recruiting two practitioners"
+    return None
+
+
+def _short(text: str, limit: int = 12) -> str:
+    tokens = text.strip().rstrip(".;:,").split()
+    return " ".join(tokens[:limit]) + (" …" if len(tokens) > limit else "")

@@ -1,0 +1,170 @@
+"""Raw rows -> validated Submission records, each bad cell reported with file, row, column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from narrative_qa.config import Settings
+from narrative_qa.errors import Location, RowProblem
+from narrative_qa.model import Submission
+from narrative_qa.reading.headers import assign_columns, parse_map_options
+from narrative_qa.reading.tables import RawRow, Table, read_table
+from narrative_qa.reading.values import (
+    NotANumber,
+    clean_text,
+    infer_polarity,
+    parse_number,
+    parse_polarity,
+    parse_rag,
+    parse_unit,
+)
+
+TEXT_FIELDS = ("kpi_id", "kpi_name", "service", "locality", "period", "owner")
+
+
+def read_submissions(
+    path: Path,
+    settings: Settings,
+    sheet: str | None = None,
+    map_options: list[str] | None = None,
+) -> tuple[list[Submission], list[RowProblem]]:
+    """Read a file of submissions. Raises InputError for a file that cannot be used at all."""
+    mapping = parse_map_options(map_options)
+    table = read_table(path, sheet, mapping)
+    return submissions_from_table(table, settings, mapping), table.notices
+
+
+def submissions_from_table(
+    table: Table, settings: Settings, mapping: dict[str, str] | None = None
+) -> list[Submission]:
+    columns = assign_columns(table.headers, mapping, table.file)
+    by_header = {table.headers[i]: f for i, f in columns.items()}
+    submissions = [_build(raw, by_header, table.file, settings) for raw in table.rows]
+    flag_duplicates(submissions)
+    return submissions
+
+
+def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings) -> Submission:
+    cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
+    extra: dict[str, Any] = {}
+    for header, value in raw.values.items():
+        field = by_header.get(header)
+        if field:
+            cells[field] = (header, value)
+        else:
+            extra[header] = value
+    sub = Submission(extra=extra, present=frozenset(cells), location=Location(file, raw.row))
+    if raw.problem:
+        sub.problems.append(raw.problem)
+    if raw.problem and raw.problem.blocking:
+        return sub
+
+    def where(field: str) -> Location:
+        return Location(file, raw.row, cells[field][0] if field in cells else field)
+
+    def value(field: str) -> Any:
+        return cells[field][1] if field in cells else None
+
+    for name in TEXT_FIELDS:
+        setattr(sub, name, clean_text(value(name)))
+    sub.narrative = clean_text(value("narrative")) or ""
+    sub.previous_narrative = clean_text(value("previous_narrative"))
+
+    _read_numbers(sub, value, where)
+    sub.unit = parse_unit(value("unit"), value("target"), value("actual"))
+    try:
+        sub.polarity = parse_polarity(value("polarity"))
+    except ValueError:
+        sub.problems.append(RowProblem(
+            "NQE024", f"polarity '{value('polarity')}' is not 'up'/'down' or "
+            "'Higher/Lower is better'; it was guessed from the KPI name", where("polarity")))
+    if sub.polarity is None:
+        guessed = infer_polarity(sub.kpi_name)
+        sub.polarity, sub.polarity_inferred = (guessed or "up"), True
+    try:
+        sub.stated_rag = parse_rag(value("stated_rag"))
+    except ValueError:
+        sub.problems.append(RowProblem(
+            "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
+            where("stated_rag")))
+
+    if not sub.narrative:
+        sub.problems.append(RowProblem(
+            "NQE020", "the narrative is empty; this row was not scored", where("narrative"),
+            blocking=True))
+    elif len(sub.narrative) > settings.max_narrative_chars:
+        sub.problems.append(RowProblem(
+            "NQE021",
+            f"the narrative is {len(sub.narrative):,} characters, over the limit of "
+            f"{settings.max_narrative_chars:,}; this row was not scored",
+            where("narrative"), blocking=True))
+    if sub.previous_narrative and len(sub.previous_narrative) > settings.max_narrative_chars:
+        sub.problems.append(RowProblem(
+            "NQE021", "the previous narrative is over the length limit and was ignored",
+            where("previous_narrative")))
+        sub.previous_narrative = None
+    return sub
+
+
+def _read_numbers(sub: Submission, value, where) -> None:
+    for name in ("target", "actual", "previous_actual"):
+        raw = value(name)
+        try:
+            number = parse_number(raw)
+        except NotANumber:
+            number = None
+            if name == "target":
+                # A text target is a qualitative indicator (FINDINGS.md §1) unless the
+                # actual is a number, in which case the target is most likely a typo.
+                text = clean_text(raw)
+                sub.target = text
+                if not _is_number(value("actual")):
+                    continue
+                sub.problems.append(RowProblem(
+                    "NQE022", f"target '{text}' is not a number but the actual is; "
+                    "the KPI was scored as qualitative (no computed RAG)", where(name)))
+                continue
+            if name == "actual" and not _is_number(value("target")):
+                sub.actual = clean_text(raw)  # qualitative progress text
+                continue
+            sub.problems.append(RowProblem(
+                "NQE022", f"{name.replace('_', ' ')} '{clean_text(raw)}' is not a number; "
+                "it was left out of the data checks", where(name)))
+        setattr(sub, name, number)
+
+
+def _is_number(raw: Any) -> bool:
+    try:
+        return parse_number(raw) is not None
+    except NotANumber:
+        return False
+
+
+def flag_duplicates(submissions: Iterable[Submission]) -> None:
+    """Rows sharing a kpi_id and period are all scored, and each says which rows clash."""
+    groups: dict[tuple[str, str], list[Submission]] = {}
+    for sub in submissions:
+        if sub.kpi_id and not sub.blocked:
+            key = (sub.kpi_id.strip().lower(), (sub.period or "").strip().lower())
+            groups.setdefault(key, []).append(sub)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        rows = [s.location.row for s in group]
+        for sub in group:
+            others = ", ".join(str(r) for r in rows if r != sub.location.row)
+            sub.problems.append(RowProblem(
+                "NQE023",
+                f"KPI '{sub.kpi_id}' for period '{sub.period or '(blank)'}' also appears in "
+                f"row {others}; every copy was scored",
+                Location(sub.location.file, sub.location.row, "kpi_id")))
+
+
+def submission_from_mapping(data: dict[str, Any], settings: Settings, file: str = "<input>",
+                            row: int = 1) -> Submission:
+    """One submission from a dict of canonical (or aliased) fields, e.g. from `check`."""
+    table = Table(file, list(data), [RawRow(row, data)])
+    return submissions_from_table(table, settings)[0]
+

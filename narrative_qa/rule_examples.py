@@ -1,0 +1,21 @@
+"""Running a rule's pass/fail examples: they are the rule's tests and its documentation."""
+
+from __future__ import annotations
+
+from narrative_qa.catalogue import Example, Rule
+from narrative_qa.config import Settings
+from narrative_qa.engine import assess
+from narrative_qa.model import Assessment
+from narrative_qa.reading.records import submission_from_mapping
+
+
+def run_example(rule: Rule, example: Example, settings: Settings) -> Assessment:
+    submission = submission_from_mapping(dict(example.submission), settings,
+                                         file=f"{rule.path.name} example")
+    return assess(submission, settings)
+
+
+def example_behaves(rule: Rule, example: Example, settings: Settings) -> tuple[bool, Assessment]:
+    assessment = run_example(rule, example, settings)
+    fired = any(f.code == rule.code for f in assessment.findings)
+    return fired == (example.label == "fail"), assessment
