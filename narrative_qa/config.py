@@ -75,7 +75,9 @@ def load_settings(path: Path | None = None) -> Settings:
             },
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError("NQE010", f"setting {exc} is missing or has the wrong type", where) from exc
+        raise ConfigError(
+            "NQE010", f"setting {exc} is missing or has the wrong type", where
+        ) from exc
     if rag.percent_variance not in {"relative", "points"}:
         raise ConfigError("NQE010", "rag.percent_variance must be 'relative' or 'points'", where)
     if not 0 < rag.amber_from < rag.red_from:

@@ -8,6 +8,7 @@ reported on that record (NQE026) and the batch goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+
 from narrative_qa.catalogue import Rule, load_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, joined
+from narrative_qa.detectors.base import Context, Hit, compile_all, joined, stem
 from narrative_qa.language.analysis import Figure, Sentence
 
 
@@ -52,9 +52,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
             nxt = None  # a plan's figures ("we will recruit two") do not measure the problem
         for name, (terms, measure) in challenges.items():
-            term = terms.search(sentence.text)
+            term = next((t for t in terms.finditer(sentence.text)
+                         if stem(t.group(0).lower()) not in ctx.kpi_terms), None)
             if not term:
-                continue
+                continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
             if _measured(sentence, measure, window, causal):
                 continue
             if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
@@ -64,7 +65,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if not unmeasured:
         return []
     named = []
-    for _, name, term in unmeasured:
+    for _, _, term in unmeasured:
         if term.lower() not in [n.lower() for n in named]:
             named.append(term)
     return [Hit(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
-from narrative_qa.detectors.base import Context, Hit, compile_all
+from narrative_qa.detectors.base import Context, Hit, compile_all, content_words
+from narrative_qa.detectors.recycled import normalise
 
 _QUARTER = re.compile(r"\bQ([1-4])\b")
 _PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
@@ -45,12 +47,31 @@ def find_back_references(ctx: Context, params: dict) -> list:
     return found
 
 
+def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
+    """A sentence that takes up an action from last period's text in new words."""
+    if ctx.previous is None:
+        return False
+    earlier = [content_words(s.text) - ctx.kpi_terms for s in ctx.previous.content() if s.action]
+    old = [normalise(s.text) for s in ctx.previous.content()]
+    cues = compile_all(params["earlier_action_cues"])
+    for sentence in ctx.sentences:
+        if not cues.search(sentence.text):
+            continue  # restating an action is not referring back to it
+        words = content_words(sentence.text)
+        if not any(len(words & e) >= params["min_shared_words"] for e in earlier):
+            continue
+        mine = normalise(sentence.text)
+        if all(SequenceMatcher(None, mine, o, autojunk=False).ratio() < 0.8 for o in old):
+            return True
+    return False
+
+
 def detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     has_previous_text = bool(ctx.submission.previous_narrative)
     if not (has_previous_text or facts.previously_off_target):
         return []
-    if find_back_references(ctx, params):
+    if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []
     explaining = [s for s in ctx.sentences if s.causal] or ctx.sentences[:1]
     what = "last quarter's narrative" if has_previous_text else "the previous period"

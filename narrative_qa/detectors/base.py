@@ -18,14 +18,85 @@ from narrative_qa.language.analysis import Analysis, Figure, Sentence
 from narrative_qa.model import DataFacts, Submission
 
 # Words too general to tie a sentence to a KPI or to an earlier action.
-GENERIC = frozenset("""
-number percentage per cent rate proportion total level levels performance target service
-services team teams work staff people person individual month months week weeks day days
-quarter quarters year years time period end data figure figures area areas city glasgow
-hscp nhs council indicator kpi measure within new current continue ongoing action actions
-including include across support supports provide process improve improvement increase
-reduce reduction position report reports reported place number overall use make take
-""".split())
+GENERIC = frozenset(
+    [
+        "number",
+        "percentage",
+        "per",
+        "cent",
+        "rate",
+        "proportion",
+        "total",
+        "level",
+        "levels",
+        "performance",
+        "target",
+        "service",
+        "services",
+        "team",
+        "teams",
+        "work",
+        "staff",
+        "people",
+        "person",
+        "individual",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "quarter",
+        "quarters",
+        "year",
+        "years",
+        "time",
+        "period",
+        "end",
+        "data",
+        "figure",
+        "figures",
+        "area",
+        "areas",
+        "city",
+        "glasgow",
+        "hscp",
+        "nhs",
+        "council",
+        "indicator",
+        "kpi",
+        "measure",
+        "within",
+        "new",
+        "current",
+        "continue",
+        "ongoing",
+        "action",
+        "actions",
+        "including",
+        "include",
+        "across",
+        "support",
+        "supports",
+        "provide",
+        "process",
+        "improve",
+        "improvement",
+        "increase",
+        "reduce",
+        "reduction",
+        "position",
+        "report",
+        "reports",
+        "reported",
+        "place",
+        "number",
+        "overall",
+        "use",
+        "make",
+        "take",
+    ]
+)
 
 
 @dataclass
@@ -65,19 +136,107 @@ def content_words(text: str) -> set[str]:
 def stem(word: str) -> str:
     """A crude stem so 'placements'/'placement' and 'referrals'/'referral' meet."""
     word = word.strip("'-")
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "es", "s", "ed"):
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "es", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
     return word
 
 
-STOP = frozenset("""
-the and for with that this these those from into onto over under have has had was were are
-will would should could been being their there they them our ours its his her which who whom
-what when where while also than then such not but all any each other some more most less
-very much many few can may might must shall about after before again against between during
-both only own same too just being out off once here why how one two three
-""".split())
+STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "these",
+        "those",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "have",
+        "has",
+        "had",
+        "was",
+        "were",
+        "are",
+        "will",
+        "would",
+        "should",
+        "could",
+        "been",
+        "being",
+        "their",
+        "there",
+        "they",
+        "them",
+        "our",
+        "ours",
+        "its",
+        "his",
+        "her",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "also",
+        "than",
+        "then",
+        "such",
+        "not",
+        "but",
+        "all",
+        "any",
+        "each",
+        "other",
+        "some",
+        "more",
+        "most",
+        "less",
+        "very",
+        "much",
+        "many",
+        "few",
+        "can",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "about",
+        "after",
+        "before",
+        "again",
+        "against",
+        "between",
+        "during",
+        "both",
+        "only",
+        "own",
+        "same",
+        "too",
+        "just",
+        "being",
+        "out",
+        "off",
+        "once",
+        "here",
+        "why",
+        "how",
+        "one",
+        "two",
+        "three",
+    ]
+)
 
 
 def quote(evidence: list[Sentence | str]) -> list[str]:

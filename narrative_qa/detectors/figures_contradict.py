@@ -17,38 +17,48 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     return hits[:1] if hits else []
 
 
-def _about_indicator(sentence: Sentence, ctx: Context, params: dict) -> bool:
-    words = {stem(w) for w in re.findall(r"[a-z]+", sentence.text.lower())}
-    if words & ctx.kpi_terms:
-        return True
-    return bool(compile_all(params["indicator_words"]).search(sentence.text))
+def _names_indicator(text: str, ctx: Context, params: dict) -> bool:
+    words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    return bool(words & ctx.kpi_terms) or bool(
+        compile_all(params["indicator_words"]).search(text))
 
 
 def _unit_matches(kind: str, unit: str | None) -> bool:
     if unit == "%":
         return kind == "percent"
-    return kind in {"count", "duration", "rate", "money", "wte"}
+    if unit in {"days", "weeks", "hours", "months"}:
+        return kind in {"count", "duration"}
+    return kind in {"count", "rate"}
 
 
 def _value_claims(ctx: Context, params: dict) -> list[Hit]:
+    """'Performance fell to 57%' or '72% of placements commenced…' where the data say 51."""
     sub = ctx.submission
     claim = compile_all(params["current_value_cues"])
     not_before = compile_all(params["not_current_before"])
     not_after = compile_all(params["not_current_after"])
+    known = [v for v in (sub.actual, sub.target, sub.previous_actual) if isinstance(v, float)]
     hits: list[Hit] = []
     for sentence in ctx.sentences:
-        if not _about_indicator(sentence, ctx, params):
-            continue
+        if sentence.impact or sentence.section in {"impact", "timescale"}:
+            continue  # a forecast, not a statement of the current value
         text = sentence.text
         for figure in sentence.figures:
             if figure.value is None or not _unit_matches(figure.kind, sub.unit):
                 continue
-            before = text[max(0, figure.start - 40): figure.start]
-            after = text[figure.end: figure.end + 30]
-            if not claim.search(before) or not_before.search(before) or not_after.match(after):
-                continue
-            known = [v for v in (sub.actual, sub.target, sub.previous_actual)
-                     if isinstance(v, float)]
+            after = text[figure.end: figure.end + 40]
+            of_what = re.match(r"^\s*of\s+((?:\S+\s+){0,4})", after)
+            if of_what:  # "72% of placements": a claim only if it names this indicator
+                if figure.kind != "percent" or not_before.search(text[:figure.start]) or not (
+                        _names_indicator(of_what.group(1), ctx, params)):
+                    continue  # "8 of the 22 delays" is a breakdown
+            else:
+                clause_start = max(text.rfind(ch, 0, figure.start) for ch in ";:,(") + 1
+                left = text[clause_start: figure.start]
+                if not claim.search(left) or not_before.search(left) or not_after.match(after):
+                    continue
+                if not _names_indicator(" ".join(left.split()[-8:]), ctx, params):
+                    continue
             if any(_close(figure.value, v, sub.unit) for v in known):
                 continue
             hits.append(Hit(
@@ -79,7 +89,7 @@ def _direction_claims(ctx: Context, params: dict) -> list[Hit]:
     up_words = compile_all(params["up_words"])
     down_words = compile_all(params["down_words"])
     for sentence in ctx.sentences:
-        if not _about_indicator(sentence, ctx, params) or sentence.action:
+        if sentence.action:
             continue
         subject = _claim_subject(sentence, ctx, params)
         if not subject:
@@ -107,26 +117,43 @@ def _direction_claims(ctx: Context, params: dict) -> list[Hit]:
     return []
 
 
-def _claim_subject(sentence: Sentence, ctx: Context, params: dict) -> str:
-    """The clause in which the indicator itself is said to have changed, if any.
+_QUANTITY_HEADS = {"number", "percentage", "proportion", "rate", "level", "share", "%"}
 
-    'Performance improved to 87%' or 'uptake has increased' qualify; 'referrals increased'
-    does not (that is demand, not this indicator), nor does 'has not improved'.
+
+def _head_noun(token):
+    """'the number of placements' -> placements; 'uptake at 24 months' -> uptake."""
+    if token.lemma_.lower() in _QUANTITY_HEADS:
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return token
+
+
+def _claim_subject(sentence: Sentence, ctx: Context, params: dict) -> str:
+    """The change word when the indicator itself is its subject, else "".
+
+    'Performance improved to 87%' or 'uptake has increased' qualify; 'requests from the
+    courts rose' does not (that is demand, not this indicator), nor does 'has not improved'.
     """
-    indicator = compile_all(params["indicator_words"])
     for token in sentence.span:
         if token.lemma_.lower() not in params["change_lemmas"]:
             continue
         left = sentence.span.doc[sentence.span.start: token.i].text
         if _NEGATED.search(left):
             continue
-        subject = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        subject_text = " ".join(t.text for c in subject for t in c.subtree).lower()
         if token.pos_ == "NOUN":  # "an improvement in uptake"
-            pobj = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
-                    for t in c.subtree]
-            subject_text = " ".join(t.text for t in pobj).lower()
-        words = {stem(w) for w in re.findall(r"[a-z]+", subject_text)}
-        if indicator.search(subject_text) or words & ctx.kpi_terms:
-            return token.text
+            heads = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for t in c.children if t.dep_ == "pobj"]
+        else:
+            heads = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for head in heads:
+            if any(c.lower_ in {"other", "remaining", "some"} for c in head.children):
+                continue  # "other delays fell": a part of the indicator, not the whole
+            noun = _head_noun(head)
+            if _names_indicator(noun.text, ctx, params) or _names_indicator(
+                    " ".join(t.text for t in noun.children if t.dep_ == "compound") + " "
+                    + noun.text, ctx, params):
+                return token.text
     return ""

@@ -95,7 +95,10 @@ def _unexplained_acronyms(ctx: Context):
             letters = re.sub(r"[^A-Z]", "", acronym)
             if len(letters) < 2 or acronym in found:
                 continue
-            if acronym in known or acronym in localities or _ROMAN.match(acronym):
+            before = sentence.text[: match.start()].split()
+            named = f"{before[-1]} {acronym}".upper() if before else ""
+            if acronym in known or named in known or acronym in localities or _ROMAN.match(
+                    acronym):
                 continue
             if re.fullmatch(r"Q[1-4]", acronym) or re.fullmatch(r"COVID(?:-?19)?", acronym):
                 continue

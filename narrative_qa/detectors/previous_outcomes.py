@@ -7,12 +7,18 @@ a sentence reports a result with evidence, not merely that the action is "ongoin
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
+from narrative_qa.detectors.recycled import normalise
 from narrative_qa.language.analysis import Sentence
 
 
 def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
-    if not outcome.search(sentence.text):
+    """A result with evidence (a figure, or a stated effect), not just 'ongoing'."""
+    if sentence.section == "progress":
+        return True
+    if not (outcome.search(sentence.text) or sentence.figures):
         return False
     return not (ongoing_only.search(sentence.text) and not sentence.figures)
 
@@ -27,7 +33,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     ongoing_only = compile_all(params["ongoing_only"])
     collective = compile_all(params["collective_cues"])
     kpi = ctx.kpi_terms
-    current = ctx.sentences
+    looking_back = compile_all(params["looking_back"])
+    old = [normalise(s.text) for s in ctx.previous.content()]
+    current = [s for s in ctx.sentences
+               if not (s.action and s.action.kind == "planned" and not looking_back.search(s.text))
+               and all(SequenceMatcher(None, normalise(s.text), o, autojunk=False).ratio() < 0.8
+                       for o in old)]
     if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
            for s in current):
         return []
@@ -46,9 +57,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     names = [f"'{short(s.action.summary, 10)}'" for s in missing]
     confidence = params["confidence_none"] if len(missing) == len(earlier) else (
         params["confidence_some"])
-    restated = [s for s in current if ongoing_only.search(s.text)]
+    restated = [s for s in ctx.sentences if ongoing_only.search(s.text)]
     return [Hit(
-        evidence=restated[:2] or current[:1],
+        evidence=restated[:2] or ctx.sentences[:1],
         values={"actions": joined(names), "count": len(missing), "total": len(earlier)},
         confidence=confidence,
         details={"actions_without_outcome": [s.action.summary for s in missing],

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _BULLET = re.compile(r"^\s*(?:[-•*·▪➤>o]|\d{1,2}[.)]|\(?[a-z][.)])\s+")
-_HEADING = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z /&'()-]{1,60}?)\s*(?::|–|—|-\s)\s*(?P<rest>.*)$",
-                      re.S)
+_HEADING = re.compile(
+    r"^\s*(?P<label>[A-Za-z][A-Za-z /&'()-]{1,60}?)\s*(?::|–|—|-\s)\s*(?P<rest>.*)$", re.S
+)
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 
 
@@ -149,7 +150,7 @@ def _read_features(sentence: Sentence, lex: Lexicon) -> None:
     sentence.figures = find_figures(text, lex)
     sentence.timescales = find_timescales(text, lex)
     sentence.vague_timing = [m.group(0) for m in lex.vague_timing.finditer(text)]
-    if lex.impact_cue.search(text):
+    if lex.impact_cue.search(text) or sentence.section == "impact":
         quantified = any(f.kind != "duration" or not _is_timescale_only(f, text)
                          for f in sentence.figures) or lex.impact_quantity.search(text)
         sentence.impact = "quantified" if quantified else "unquantified"

@@ -49,9 +49,7 @@ def verify_model(directory: Path | None = None) -> None:
 def _newline_boundaries(doc):
     """A line break always ends a sentence: headings and bullets stand alone."""
     for token in doc[:-1]:
-        if "\n" in token.text or token.text.endswith("\n"):
-            doc[token.i + 1].is_sent_start = True
-        elif "\n" in token.whitespace_:
+        if "\n" in token.text or token.text.endswith("\n") or "\n" in token.whitespace_:
             doc[token.i + 1].is_sent_start = True
     return doc
 

@@ -1,0 +1,21 @@
+"""The `narrative-qa` command: thin typer commands over narrative_qa.api."""
+
+from __future__ import annotations
+
+import typer
+
+from narrative_qa.cli import check, rules, score
+
+app = typer.Typer(
+    help="Scores Quarterly Performance Report narrative against the ELT review findings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("check")(check.check)
+app.command("score")(score.score)
+app.add_typer(rules.app, name="rules")
+
+
+def main() -> None:
+    app()

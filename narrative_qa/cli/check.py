@@ -1,0 +1,67 @@
+"""`narrative-qa check`: one draft, feedback in the terminal (or JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from narrative_qa.api import check_draft, exit_code
+from narrative_qa.cli.common import Format, Severity, fail, settings_from
+from narrative_qa.errors import InputError, Location, NarrativeQAError
+from narrative_qa.output.terminal import print_assessment
+from narrative_qa.reading.tables import decode_bytes
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise InputError("NQE001", "file not found", Location(source))
+    return decode_bytes(path.read_bytes())
+
+
+def check(
+    file: Annotated[str, typer.Argument(help="Text file with the draft narrative, or - for "
+                                        "standard input.")] = "-",
+    kpi_name: Annotated[str | None, typer.Option(help="The KPI as published.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target, e.g. 60 or 60%.")] = None,
+    actual: Annotated[str | None, typer.Option(help="This period's value.")] = None,
+    previous_actual: Annotated[str | None, typer.Option(help="Last period's value.")] = None,
+    unit: Annotated[str | None, typer.Option(help="%, count, days, weeks, rate …")] = None,
+    polarity: Annotated[str | None, typer.Option(help="up (higher is better) or down.")] = None,
+    rag: Annotated[str | None, typer.Option(help="The RAG you intend to report.")] = None,
+    period: Annotated[str | None, typer.Option(help="Reporting period, e.g. '2025/26 Q2'.")
+                      ] = None,
+    previous: Annotated[Path | None, typer.Option(help="Text file with last period's "
+                                                  "narrative.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="text or json.")
+                             ] = Format.text,
+    fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 if a finding is at or "
+                                                     "above this severity.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+) -> None:
+    """Check one draft narrative and print feedback grouped by severity."""
+    try:
+        settings = settings_from(config)
+        narrative = _read_text(file)
+        previous_text = _read_text(str(previous)) if previous else None
+        assessment = check_draft(
+            narrative, settings, kpi_name=kpi_name, target=target, actual=actual,
+            previous_actual=previous_actual, unit=unit, polarity=polarity, stated_rag=rag,
+            period=period, previous_narrative=previous_text,
+        )
+    except NarrativeQAError as error:
+        fail(error)
+    if output_format is Format.json:
+        typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False, indent=2))
+    else:
+        print_assessment(assessment, Console(highlight=False))
+    code = exit_code([assessment], fail_on.value if fail_on else None,
+                     assessment.submission.problems)
+    raise typer.Exit(code)

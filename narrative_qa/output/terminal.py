@@ -1,0 +1,95 @@
+"""Readable terminal output: one draft's findings by severity, and a quarter's summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from narrative_qa.catalogue import Rule
+from narrative_qa.errors import RowProblem
+from narrative_qa.model import Assessment
+
+_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+_VERDICT = {"ready": "green", "revise": "yellow", "not-acceptable": "bold red", "error": "red"}
+
+
+def print_assessment(assessment: Assessment, console: Console) -> None:
+    sub, facts = assessment.submission, assessment.facts
+    title = sub.kpi_name or sub.kpi_id or "Draft narrative"
+    console.print(f"[bold]{escape(title)}[/bold]")
+    data = []
+    if facts.rag_computed:
+        data.append(f"RAG from the data: {facts.rag_computed}")
+    if sub.stated_rag:
+        data.append(f"stated: {sub.stated_rag}")
+    if facts.assumed_off_target:
+        data.append("no target/actual given: checked as an off-target KPI")
+    if data:
+        console.print(escape(" · ".join(data)))
+    for problem in sub.problems:
+        console.print(f"[red]{escape(problem.render())}[/red]")
+    verdict_style = _VERDICT[assessment.verdict]
+    score = "" if assessment.score is None else f" (score {assessment.score}/100)"
+    console.print(f"Verdict: [{verdict_style}]{assessment.verdict}[/{verdict_style}]{score}\n")
+    if not assessment.findings and not sub.blocked:
+        console.print("[green]No findings: this narrative meets every check.[/green]")
+    for severity in ("high", "medium", "low"):
+        group = [f for f in assessment.findings if f.severity == severity]
+        if not group:
+            continue
+        console.print(f"[{_STYLE[severity]}]{severity.upper()}[/{_STYLE[severity]}]")
+        for f in group:
+            flag = " [dim](low confidence)[/dim]" if f.low_confidence else ""
+            console.print(f"  [bold]{f.code} {f.slug}[/bold]{flag}: {escape(f.message)}")
+            for quote in f.evidence:
+                console.print(f"    [dim]“{escape(quote)}”[/dim]")
+            console.print(f"    [green]What to add:[/green] {escape(f.suggestion)}")
+        console.print()
+
+
+def print_summary(assessments: list[Assessment], notices: list[RowProblem],
+                  console: Console, out: str | None) -> None:
+    verdicts = Counter(a.verdict for a in assessments)
+    codes = Counter(f.code for a in assessments for f in a.findings)
+    errors = [p for a in assessments for p in a.submission.problems]
+    console.print(f"[bold]{len(assessments)} submissions[/bold] · " + " · ".join(
+        f"{verdicts.get(v, 0)} {v}" for v in ("ready", "revise", "not-acceptable", "error")))
+    table = Table("code", "finding", "submissions", title="Findings by code")
+    slugs = {f.code: f.slug for a in assessments for f in a.findings}
+    for code in sorted(codes):
+        table.add_row(code, slugs[code], str(codes[code]))
+    if codes:
+        console.print(table)
+    for problem in [*notices, *errors]:
+        console.print(f"[yellow]{escape(problem.render())}[/yellow]")
+    if out:
+        console.print(f"Written: {escape(out)}")
+
+
+def print_rules(rules: tuple[Rule, ...], console: Console) -> None:
+    table = Table("code", "slug", "severity", "applies to", "title")
+    for rule in rules:
+        scope = "amber/red KPIs" if rule.scope == "amber-or-red" else "all KPIs"
+        table.add_row(rule.code, rule.slug, rule.severity, scope, rule.title)
+    console.print(table)
+
+
+def print_rule(rule: Rule, console: Console) -> None:
+    console.print(f"[bold]{rule.code} {rule.slug}[/bold] — {escape(rule.title)}")
+    console.print(f"Severity: {rule.severity}. Source: {escape(rule.source)}\n")
+    console.print(f"[bold]Applies[/bold]\n{escape(rule.applies)}\n")
+    for key, heading in (("what", "What it checks"), ("why", "Why it matters"),
+                         ("not", "What does not trigger it")):
+        if key in rule.docs:
+            console.print(f"[bold]{heading}[/bold]\n{escape(rule.docs[key])}\n")
+    console.print(f"[bold]What to write instead[/bold]\n{escape(rule.good_example)}\n")
+    console.print("[bold]Examples[/bold]")
+    for example in rule.examples:
+        verdict = "triggers" if example.label == "fail" else "does not trigger"
+        console.print(f"  [{'red' if example.label == 'fail' else 'green'}]{verdict}"
+                      f"[/]: {escape(example.note)}")
+        console.print(f"    [dim]{escape(' '.join(example.submission['narrative'].split()))}"
+                      "[/dim]")
