@@ -86,6 +86,8 @@ def _read_csv(path: Path, mapping: dict[str, str] | None) -> Table:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     try:
         grid = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:

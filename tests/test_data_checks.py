@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from narrative_qa.config import RagBands
+from narrative_qa.data_checks import compute_rag, data_facts, variance_pct
+from narrative_qa.model import Submission
+
+BANDS = RagBands()
+
+
+@pytest.mark.parametrize("target,actual,polarity,expected", [
+    (100, 100, "up", "green"),
+    (100, 97.51, "up", "green"),   # 2.49% outwith
+    (100, 97.5, "up", "amber"),    # exactly 2.5%: amber (inclusive)
+    (100, 95.01, "up", "amber"),   # 4.99%
+    (100, 95, "up", "red"),        # exactly 5%: red
+    (60, 51, "up", "red"),
+    (95, 90.24, "up", "red"),      # seed 002: MMR at 24 months
+    (95, 94.97, "up", "green"),    # seed 002: MMR at 5 years
+    (25, 29, "down", "red"),       # out of authority placements: lower is better
+    (25, 25.6, "down", "green"),
+    (25, 24, "down", "green"),     # better than target
+])
+def test_rag_bands_follow_the_manual(target, actual, polarity, expected):
+    assert compute_rag(target, actual, polarity, "%", BANDS) == expected
+
+
+def test_variance_is_rounded_half_up_to_two_places():
+    assert variance_pct(200, 195.01, "up", None, BANDS) == 2.5  # 2.495 -> 2.50
+
+
+def test_percentage_points_variant_is_a_setting():
+    points = replace(BANDS, percent_variance="points")
+    # 60 -> 57.5 is 4.17% relative (amber) but 2.5 points (amber) and 58.6 is 1.4 points
+    assert compute_rag(60, 58.6, "up", "%", points) == "green"
+    assert compute_rag(60, 58.6, "up", "%", BANDS) == "green"
+    assert compute_rag(20, 19.4, "up", "%", BANDS) == "amber"   # 3% relative
+    assert compute_rag(20, 19.4, "up", "%", points) == "green"  # 0.6 points
+    assert compute_rag(20, 19.4, "up", "count", points) == "amber"  # only for % KPIs
+
+
+def test_bands_are_configuration():
+    strict = RagBands(amber_from=1.0, red_from=2.0)
+    assert compute_rag(100, 98.5, "up", None, strict) == "amber"
+
+
+def test_off_target_and_deterioration_respect_polarity():
+    facts = data_facts(Submission(target=25.0, actual=29.0, previous_actual=27.0,
+                                  polarity="down"), BANDS)
+    assert facts.off_target and facts.deteriorated and facts.previously_off_target
+    assert facts.improved is False
+    better = data_facts(Submission(target=60.0, actual=57.0, previous_actual=55.0,
+                                   polarity="up"), BANDS)
+    assert better.improved and not better.deteriorated
+
+
+def test_qualitative_kpi_uses_the_stated_rag_and_no_data_is_held_to_every_finding():
+    qualitative = data_facts(Submission(target="Strategy approved", stated_rag="amber"), BANDS)
+    assert qualitative.qualitative and qualitative.held_to_all
+    draft = data_facts(Submission(narrative="text"), BANDS)
+    assert draft.assumed_off_target and draft.held_to_all
+    green = data_facts(Submission(stated_rag="green"), BANDS)
+    assert not green.held_to_all
