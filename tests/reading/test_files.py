@@ -19,7 +19,8 @@ def write_csv(path, text, encoding="utf-8"):
 
 
 def test_csv_in_utf8_bom_and_windows_1252(tmp_path, settings):
-    text = f"KPI Ref,Indicator,Target,Actual,RAG Status,Commentary\nCS-05,Café reports,60%,51%,Red,{NARRATIVE} – ok\n"
+    text = ("KPI Ref,Indicator,Target,Actual,RAG Status,Commentary\n"
+            f"CS-05,Café reports,60%,51%,Red,{NARRATIVE} – ok\n")
     for encoding in ("utf-8", "utf-8-sig", "cp1252"):
         subs, _ = read_submissions(write_csv(tmp_path / f"{encoding}.csv", text, encoding),
                                    settings)
