@@ -19,6 +19,8 @@ REQUIRED_KEYS = (
     "code", "slug", "title", "source", "severity", "scope", "applies", "docs", "detector",
     "messages", "suggestion", "good_example", "examples",
 )
+# libyaml's safe loader when present: ten times faster than the pure-Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULE_FILE = re.compile(r"^(NQ\d\d)-([a-z0-9-]+)\.ya?ml$")
 
 
@@ -74,7 +76,7 @@ class Rule:
 def _load_rule(path: Path) -> Rule:
     where = Location(str(path))
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError("NQE011", f"cannot read rule file ({exc})", where) from exc
     if not isinstance(raw, dict):

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import yaml
 
-from narrative_qa.catalogue import rules_dir
+from narrative_qa.catalogue import YAML_LOADER, rules_dir
 from narrative_qa.errors import ConfigError, Location
 
 
@@ -60,7 +60,7 @@ class Lexicon:
 def lexicon() -> Lexicon:
     path = rules_dir() / "language.yml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         months = r"\b(?:" + "|".join(raw["month_names"]) + r")\b"
 
         return Lexicon(

@@ -7,6 +7,7 @@ narrative (``rules``, ``--help``) start without paying for it.
 from __future__ import annotations
 
 import hashlib
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,8 +55,28 @@ def _newline_boundaries(doc):
     return doc
 
 
+def import_spacy_without_torch() -> None:
+    """Import spaCy without letting thinc import torch.
+
+    thinc imports torch whenever it is installed (it is, for the embedding model), which
+    costs about 1.1 s; the CNN pipeline used here never needs it. torch stays importable
+    afterwards for sentence-transformers.
+    """
+    if "spacy" in sys.modules:
+        return
+    blocked = "torch" not in sys.modules
+    if blocked:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
+    import_spacy_without_torch()
     import spacy
     from spacy.language import Language
 
