@@ -19,7 +19,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if facts.improved and not claims:
         return []
     operating = [s for s in ctx.sentences
-                 if s.action and s.action.kind in {"taken", "continuing"}]
+                 if s.action and s.action.kind in {"taken", "continuing", "current"}]
     if not operating:
         return []
     shortfall = compile_all(params["shortfall_cues"])

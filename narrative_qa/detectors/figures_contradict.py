@@ -1,4 +1,11 @@
-"""NQ10: a figure or a direction of change in the text contradicts the submitted data."""
+"""NQ10: a figure or a direction of change in the text contradicts the submitted data.
+
+Only statements about the indicator itself count. The grammatical subject of the clause
+must be the indicator: "performance", "compliance", "uptake", or the KPI's own words
+("absence has improved" for a sickness-absence KPI). It must also be the whole indicator:
+"North West performance rose to 79%", "urology compliance", "other delays" and "referrals
+rose" are about something else and are never compared with the data.
+"""
 
 from __future__ import annotations
 
@@ -7,121 +14,30 @@ import re
 from narrative_qa.detectors.base import Context, Hit, Sentence, compile_all, stem
 
 _NEGATED = re.compile(r"\b(?:not|n't|no|never|yet to|failed to)\b(?:\W+\w+){0,2}\W*$", re.I)
+_QUANTITY_HEADS = {"number", "percentage", "proportion", "rate", "level", "share", "%",
+                   "total", "figure"}
+_WHOLE = {"overall", "total", "city", "citywide", "our", "the", "this", "average", "current",
+          "hscp", "partnership", "council", "service", "quarterly", "annual"}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sub = ctx.submission
     if not isinstance(sub.actual, float):
         return []
-    hits = _value_claims(ctx, params) + _direction_claims(ctx, params)
-    return hits[:1] if hits else []
-
-
-def _names_indicator(text: str, ctx: Context, params: dict) -> bool:
-    words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
-    return bool(words & ctx.kpi_terms) or bool(
-        compile_all(params["indicator_words"]).search(text))
-
-
-def _unit_matches(kind: str, unit: str | None) -> bool:
-    if unit == "%":
-        return kind == "percent"
-    if unit in {"days", "weeks", "hours", "months"}:
-        return kind in {"count", "duration"}
-    return kind in {"count", "rate"}
-
-
-def _value_claims(ctx: Context, params: dict) -> list[Hit]:
-    """'Performance fell to 57%' or '72% of placements commenced…' where the data say 51."""
-    sub = ctx.submission
-    claim = compile_all(params["current_value_cues"])
-    not_before = compile_all(params["not_current_before"])
-    not_after = compile_all(params["not_current_after"])
-    known = [v for v in (sub.actual, sub.target, sub.previous_actual) if isinstance(v, float)]
-    hits: list[Hit] = []
     for sentence in ctx.sentences:
-        if sentence.impact or sentence.section in {"impact", "timescale"}:
-            continue  # a forecast, not a statement of the current value
-        text = sentence.text
-        for figure in sentence.figures:
-            if figure.value is None or not _unit_matches(figure.kind, sub.unit):
-                continue
-            after = text[figure.end: figure.end + 40]
-            of_what = re.match(r"^\s*of\s+((?:\S+\s+){0,4})", after)
-            if of_what:  # "72% of placements": a claim only if it names this indicator
-                if figure.kind != "percent" or not_before.search(text[:figure.start]) or not (
-                        _names_indicator(of_what.group(1), ctx, params)):
-                    continue  # "8 of the 22 delays" is a breakdown
-            else:
-                clause_start = max(text.rfind(ch, 0, figure.start) for ch in ";:,(") + 1
-                left = text[clause_start: figure.start]
-                if not claim.search(left) or not_before.search(left) or not_after.match(after):
-                    continue
-                if not _names_indicator(" ".join(left.split()[-8:]), ctx, params):
-                    continue
-            if any(_close(figure.value, v, sub.unit) for v in known):
-                continue
-            hits.append(Hit(
-                evidence=[sentence],
-                values={"problem": f"the text gives {figure.text.strip()} but the submitted "
-                        f"actual is {sub.actual:g}{'%' if sub.unit == '%' else ''}"},
-                confidence=params["confidence_value"],
-                details={"quoted": figure.text.strip(), "actual": sub.actual},
-            ))
-    return hits
-
-
-def _close(a: float, b: float, unit: str | None) -> bool:
-    """Equal allowing for rounding: 90.24% may be written 90%, 1,234 as 1,200 is not."""
-    if unit == "%":
-        return abs(a - b) < 1.0
-    return abs(a - b) <= max(0.5, 0.005 * abs(b))
-
-
-def _direction_claims(ctx: Context, params: dict) -> list[Hit]:
-    sub, facts = ctx.submission, ctx.facts
-    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual:
-        return []
-    went_up = sub.actual > sub.previous_actual
-    better = facts.improved
-    better_words = compile_all(params["better_words"])
-    worse_words = compile_all(params["worse_words"])
-    up_words = compile_all(params["up_words"])
-    down_words = compile_all(params["down_words"])
-    for sentence in ctx.sentences:
-        if sentence.action:
-            continue
-        subject = _claim_subject(sentence, ctx, params)
-        if not subject:
-            continue
-        text = subject
-        claims = []
-        if better_words.search(text) and not better:
-            claims.append(("improved", "declined"))
-        if worse_words.search(text) and better:
-            claims.append(("declined", "improved"))
-        if up_words.search(text) and not went_up:
-            claims.append(("increased", "fell"))
-        if down_words.search(text) and went_up:
-            claims.append(("fell", "rose"))
-        if claims:
-            said, truth = claims[0]
-            return [Hit(
-                evidence=[sentence],
-                values={"problem": f"the text says performance {said}, but the data show it "
-                        f"{truth} from {sub.previous_actual:g} to {sub.actual:g}"},
-                confidence=params["confidence_direction"],
-                details={"claimed": said, "previous_actual": sub.previous_actual,
-                         "actual": sub.actual},
-            )]
+        if sentence.impact or sentence.section in {"impact", "timescale"} or sentence.action:
+            continue  # forecasts and plans are not statements of the data
+        hit = (_value_claim(sentence, ctx, params) or _change_claim(sentence, ctx, params)
+               or _direction_claim(sentence, ctx, params))
+        if hit:
+            return [hit]
     return []
 
 
-_QUANTITY_HEADS = {"number", "percentage", "proportion", "rate", "level", "share", "%"}
-
+# --- is this clause about the whole indicator? ----------------------------------------
 
 def _head_noun(token):
-    """'the number of placements' -> placements; 'uptake at 24 months' -> uptake."""
+    """'the number of placements' -> placements."""
     if token.lemma_.lower() in _QUANTITY_HEADS:
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -131,29 +47,253 @@ def _head_noun(token):
     return token
 
 
-def _claim_subject(sentence: Sentence, ctx: Context, params: dict) -> str:
-    """The change word when the indicator itself is its subject, else "".
+def _is_indicator(noun, ctx: Context, params: dict) -> bool:
+    word = noun.lower_
+    if word in params["indicator_nouns"] or word in {"it", "this"}:
+        return True
+    if stem(word) in params["other_measures"]:
+        return False
+    if stem(word) not in ctx.kpi_terms:
+        return False
+    for child in noun.children:  # "North West performance", "urology compliance"
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            modifier = child.lower_
+            if modifier not in _WHOLE and stem(modifier) not in ctx.kpi_terms:
+                return False
+    return True
 
-    'Performance improved to 87%' or 'uptake has increased' qualify; 'requests from the
-    courts rose' does not (that is demand, not this indicator), nor does 'has not improved'.
-    """
+
+def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            noun = _head_noun(child)
+            if any(c.lower_ in params["part_words"] for c in noun.children):
+                return False  # "other delays", "some teams"
+            own = (ctx.submission.locality or "").lower()
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    place = " ".join(t.text for t in c.subtree if t.lower_ != "in")
+                    if any(t.text in params["localities"] for t in c.subtree) and (
+                            not own or place.lower() not in own):
+                        return False  # "performance in North West" for a city-wide KPI
+            if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
+                mods = [c for c in noun.children if c.dep_ in {"compound", "amod", "nmod"}]
+                return all(m.lower_ in _WHOLE or stem(m.lower_) in ctx.kpi_terms
+                           for m in mods)
+            return _is_indicator(noun, ctx, params)
+    return False
+
+
+def _governing_verb(token):
+    current = token
+    for _ in range(4):
+        if current.pos_ in {"VERB", "AUX"} and current.dep_ != "aux":
+            return current
+        if current.head is current:
+            return current
+        current = current.head
+    return current
+
+
+# --- a figure given as this period's (or last period's) value -------------------------
+
+def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    sub = ctx.submission
+    span = sentence.span
+    offset = sentence.text_start
+    opening_ok = False
+    for figure in sentence.figures:
+        if figure.value is None or not _unit_matches(figure.kind, sub.unit):
+            continue
+        token = span.doc.char_span(offset + figure.start, offset + figure.end,
+                                   alignment_mode="expand")
+        if token is None:
+            continue
+        number = token[0]
+        before = sentence.text[: figure.start]
+        after = sentence.text[figure.end:]
+        if compile_all(params["not_a_value"]).search(before[-30:]) or compile_all(
+                params["not_a_value_after"]).match(after):
+            continue  # a target, a forecast, a change ("by 5%", "12% more than")
+        period = _period_of(after, ctx, params)
+        previous_claim = bool(re.search(r"\bfrom\s+(?:the\s+)?$", before)) or period == "earlier"
+        verb = _governing_verb(number)
+        if ";" in before:
+            opening_ok = False  # a new clause: "…; 24 were awaiting a care home place"
+        if figure.start <= 3:  # "72% of placements commenced…", "51 people were delayed…"
+            if re.match(r"^\s*of\s+(?:the\s+)?\d", after):
+                continue  # "18 of the 26 placements": a breakdown
+            subject_ok = _names_kpi(" ".join(after.split()[:7]), ctx)
+            opening_ok = subject_ok
+        elif re.match(r"^\s*(?:of|per)\b", after):
+            continue  # "8 of the 22 delays": a breakdown
+        elif previous_claim and opening_ok:
+            subject_ok = True  # "…, up from 52 in Q2" in a sentence about the indicator
+        else:
+            subject_ok = _subject_is_indicator(verb, ctx, params)
+            opening_ok = opening_ok or subject_ok
+        if not subject_ok or _about_a_place(verb):
+            continue
+        if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
+                and _close(figure, sub.previous_actual) \
+                and compile_all(params["earlier_period"]).search(sentence.text):
+            continue  # "it had fallen to 83% in our Q3 update": last period's value, correctly
+        if previous_claim:
+            reference, what = sub.previous_actual, "previous"
+        else:
+            reference, what = sub.actual, "actual"
+        if not isinstance(reference, float) or _close(figure, reference):
+            continue
+        if not previous_claim and isinstance(sub.target, float) and _close(figure, sub.target):
+            continue
+        unit = "%" if sub.unit == "%" else ""
+        return Hit(
+            evidence=[sentence],
+            values={"problem": f"the text gives {figure.text.strip()} but the submitted "
+                    f"{what} is {reference:g}{unit}"},
+            confidence=params["confidence_value"],
+            details={"quoted": figure.text.strip(), what: reference},
+        )
+    return None
+
+
+def _period_of(after: str, ctx: Context, params: dict) -> str | None:
+    """'earlier' when the figure is dated to an earlier period, 'current' to this one."""
+    from narrative_qa.detectors.back_reference import earlier_quarters
+
+    match = re.match(r"^\s*(?:in|at|at the end of|for)\s+(?:the\s+)?Q([1-4])\b", after)
+    if match:
+        earlier = earlier_quarters(ctx.submission.period)
+        if not earlier:
+            return None
+        return "earlier" if int(match.group(1)) in earlier else "current"
+    if compile_all(params["previous_markers"]).match(after):
+        return "earlier"
+    return None
+
+
+def _about_a_place(verb) -> bool:
+    """'Uptake is lowest in Musselburgh': a part of the area, not the indicator."""
+    for token in [verb, *verb.children]:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                if any(t.pos_ == "PROPN" and t.ent_type_ != "DATE" and not _MONTH.match(t.text)
+                       and not re.match(r"Q[1-4]$", t.text) for t in child.subtree):
+                    return True
+    return False
+
+
+_MONTH = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|"
+                    r"October|November|December)$")
+
+
+def _names_kpi(text: str, ctx: Context) -> bool:
+    words = {stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    return len(words & ctx.kpi_terms) >= 1
+
+
+def _unit_matches(kind: str, unit: str | None) -> bool:
+    if unit == "%":
+        return kind == "percent"
+    if unit in {"days", "weeks", "hours", "months"}:
+        return kind == "duration"
+    return kind in {"count", "rate"}
+
+
+def _close(figure, value: float) -> bool:
+    """Equal to the precision written: '90%' matches 90.24, '78.4%' does not match 78.9."""
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", figure.text)
+    decimals = len(digits.group(1) or "") if digits else 0
+    return abs(figure.value - value) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+# --- "improved by 8 percentage points" when it rose by 6 ------------------------------
+
+_CHANGE_BY = re.compile(
+    r"\b(?:improv|increas|ris|rose|fell|fall|declin|decreas|drop|reduc|went (?:up|down))\w*"
+    r"\s+by\s+(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s*(?P<unit>percentage points?|points?|pp|%|per cent)?", re.I)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10}
+
+
+def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    sub = ctx.submission
+    if not isinstance(sub.previous_actual, float):
+        return None
+    match = _CHANGE_BY.search(sentence.text)
+    if not match:
+        return None
+    token = sentence.span.doc.char_span(sentence.text_start + match.start(),
+                                        sentence.text_start + match.end(),
+                                        alignment_mode="expand")
+    if token is None or not _subject_is_indicator(_governing_verb(token[0]), ctx, params):
+        return None
+    raw = match["n"].lower()
+    claimed = float(_WORDS.get(raw, raw))
+    unit = (match["unit"] or "").lower()
+    if unit.startswith(("percentage", "point", "pp")) or (unit == "" and sub.unit != "%"):
+        actual_change = abs(sub.actual - sub.previous_actual)
+        what = "points" if unit else ""
+    elif unit in {"%", "per cent"} and sub.unit != "%" and sub.previous_actual:
+        actual_change = abs(sub.actual - sub.previous_actual) / sub.previous_actual * 100
+        what = "%"
+    else:
+        return None  # "by 5%" of a percentage: relative or points, cannot tell
+    if abs(claimed - actual_change) <= 0.5 + 1e-9:
+        return None
+    return Hit(
+        evidence=[sentence],
+        values={"problem": f"the text gives a change of {match['n']} {unit}".rstrip()
+                + f", but the data show {sub.previous_actual:g} to {sub.actual:g} "
+                f"(a change of {actual_change:.1f}{' ' + what if what else ''})"},
+        confidence=params["confidence_value"],
+        details={"claimed_change": claimed, "actual_change": round(actual_change, 2)},
+    )
+
+
+# --- "improved" when the data show a decline ------------------------------------------
+
+def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    sub, facts = ctx.submission, ctx.facts
+    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual:
+        return None
+    went_up, better = sub.actual > sub.previous_actual, facts.improved
+    words = {name: compile_all(params[name]) for name in
+             ("better_words", "worse_words", "up_words", "down_words")}
     for token in sentence.span:
         if token.lemma_.lower() not in params["change_lemmas"]:
             continue
         left = sentence.span.doc[sentence.span.start: token.i].text
         if _NEGATED.search(left):
             continue
+        if any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children):
+            continue  # "it had fallen": about an earlier period
         if token.pos_ == "NOUN":  # "an improvement in uptake"
-            heads = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
+            nouns = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
                      for t in c.children if t.dep_ == "pobj"]
+            about = any(_is_indicator(_head_noun(n), ctx, params) for n in nouns)
         else:
-            heads = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        for head in heads:
-            if any(c.lower_ in {"other", "remaining", "some"} for c in head.children):
-                continue  # "other delays fell": a part of the indicator, not the whole
-            noun = _head_noun(head)
-            if _names_indicator(noun.text, ctx, params) or _names_indicator(
-                    " ".join(t.text for t in noun.children if t.dep_ == "compound") + " "
-                    + noun.text, ctx, params):
-                return token.text
-    return ""
+            about = _subject_is_indicator(token, ctx, params)
+        if not about:
+            continue
+        text = token.text
+        claim = None
+        if words["better_words"].search(text) and not better:
+            claim = ("improved", "declined")
+        elif words["worse_words"].search(text) and better:
+            claim = ("declined", "improved")
+        elif words["up_words"].search(text) and not went_up:
+            claim = ("increased", "fell")
+        elif words["down_words"].search(text) and went_up:
+            claim = ("fell", "rose")
+        if claim:
+            return Hit(
+                evidence=[sentence],
+                values={"problem": f"the text says performance {claim[0]}, but the data "
+                        f"show it {claim[1]} from {sub.previous_actual:g} to {sub.actual:g}"},
+                confidence=params["confidence_direction"],
+                details={"claimed": claim[0], "previous_actual": sub.previous_actual,
+                         "actual": sub.actual},
+            )
+    return None

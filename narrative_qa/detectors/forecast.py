@@ -19,11 +19,18 @@ def _covers(sentence: Sentence) -> tuple[bool, bool]:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
-    actions = [s for s in sentences
+    not_remedies = set(params["not_remedies"])
+    offered = [s for s in sentences
                if s.action and s.action.kind in {"planned", "continuing"}
                and s.section not in {"impact", "timescale", "progress"}]
+    # Watching is a remedy only when it is the only next step offered.
+    actions = [s for s in offered if s.action.verb not in not_remedies] or offered
     if not actions:
         return []
+    if ctx.facts.qualitative:
+        # A milestone KPI's target is itself the impact; a date anywhere covers the plan.
+        if any(s.timescales for s in sentences):
+            return []
     only_one = len([s for s in sentences if s.action]) == 1
     # Statements that cover the actions before them as a whole.
     shared_time, shared_impact = False, False

@@ -35,7 +35,7 @@ class Figure:
 @dataclass(frozen=True)
 class Action:
     sentence: int  # index of the sentence stating it
-    kind: str  # planned | continuing | taken
+    kind: str  # planned | continuing (offered as the remedy) | current | taken
     verb: str  # lemma of the action verb
     summary: str  # a short quote naming the action
 
@@ -44,7 +44,7 @@ class Action:
 class Sentence:
     index: int
     text: str  # without any heading label or bullet
-    start: int  # offsets in the narrative
+    start: int  # offsets of the sentence in the narrative
     end: int
     section: str | None
     span: Span
@@ -55,6 +55,7 @@ class Sentence:
     impact: str | None = None  # "quantified" | "unquantified" | None
     causal: bool = False
     action: Action | None = None
+    text_start: int = 0  # offset of `text` (heading and bullet removed) in the narrative
 
     @property
     def quote(self) -> str:
@@ -135,9 +136,11 @@ def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
             if match and (named := _section_of(match["label"], lex)):
                 line = named
                 body = match["rest"]
+        text = body.strip()
         sentence = Sentence(
-            index=len(sentences), text=body.strip(), start=span.start_char,
+            index=len(sentences), text=text, start=span.start_char,
             end=span.end_char, section=line or block, span=span, heading_only=heading_only,
+            text_start=span.start_char + max(raw.find(text), 0),
         )
         if not heading_only and sentence.text:
             _read_features(sentence, lex)
@@ -250,18 +253,28 @@ def _find_action(sentence: Sentence, lex: Lexicon) -> Action | None:
         if token.pos_ not in {"VERB", "NOUN"} and not token.tag_.startswith("VB"):
             continue
         lemma = token.lemma_.lower()
-        if token.pos_ == "NOUN":
-            continue
+        if token.pos_ == "NOUN" or any(c.dep_ == "neg" for c in token.children):
+            continue  # "replacements will not be trained until February" is no action
         if lemma in lex.strong_verbs and not _is_descriptive(token):
             chosen = token
             break
         if lemma in lex.weak_verbs and _has_agent(token, lex):
             chosen = chosen or token
     in_actions = sentence.section == "actions"
+    root = span.root
+    if chosen is None and root.lemma_.lower() == "continue" and not any(
+            c.dep_ == "xcomp" for c in root.children):
+        # "The weekly careers sessions and the monthly panel will continue."
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return Action(sentence.index, "continuing", "continue",
+                          _short(" ".join(t.text for t in subject.subtree)))
     if chosen is None and not in_actions:
         return None
     if chosen is None:  # a nominal bullet under "Actions": "Weekly huddles with GP practices"
-        return Action(sentence.index, "planned", "", _short(sentence.text))
+        root = span.root
+        kind = _tense(root, span) if root.pos_ in {"VERB", "AUX"} else None
+        return Action(sentence.index, kind or "planned", "", _short(sentence.text))
     kind = _tense(chosen, span)
     if kind is None:
         kind = "planned" if in_actions else None
@@ -280,10 +293,13 @@ def _is_descriptive(token: Token) -> bool:
 
 
 def _tense(verb: Token, span: Span) -> str | None:
+    if verb.dep_ == "xcomp" and verb.head is not verb and verb.head.i >= span.start:
+        # "we are working with Housing Services to develop…": the tense is the head's
+        return _tense(verb.head, span)
     window = span.doc[span.start: min(verb.right_edge.i + 1, span.end)].text
     head_window = span.doc[span.start: verb.i + 1].text
     if re.search(r"\bcontinu\w*\b", head_window, re.I) or re.search(
-            r"\b(?:ongoing|in place)\b", window, re.I):
+            r"\bongoing\b", window, re.I):
         return "continuing"
     if _PLANNED.search(head_window):
         return "planned"
@@ -292,10 +308,13 @@ def _tense(verb: Token, span: Span) -> str | None:
         return "continuing"
     if re.search(r"\b(?:is|are) being\b", head_window, re.I):
         return "continuing"
+    if verb.tag_ == "VBN" and "be" in aux and "have" not in aux and any(
+            c.dep_ == "auxpass" and c.lower_ in {"is", "are"} for c in verb.children):
+        return "current"  # "staff are supported through mentoring"
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and aux & {"have", "be"}):
         return "taken"
     if verb.tag_ in {"VBP", "VBZ"}:
-        return "continuing"
+        return "current"  # "the module sends alerts at day 3": in operation, not offered
     if verb.tag_ == "VB" and verb.i == span.start:
         return "planned"  # imperative bullet: "Introduce weekly clinics"
     if verb.tag_ == "VBG" and verb.i == span.start:
