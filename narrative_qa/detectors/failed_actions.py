@@ -18,8 +18,16 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         return []  # no previous value and no claim about the trend
     if facts.improved and not claims:
         return []
-    operating = [s for s in ctx.sentences
-                 if s.action and s.action.kind in {"taken", "continuing", "current"}]
+    not_remedial = compile_all(params["not_remedial"])
+    delivered = compile_all(params["delivered_cues"])
+    operating = [
+        s for s in ctx.sentences
+        if s.action and s.action.kind in {"taken", "continuing", "current"}
+        and s.action.verb not in params["not_remedies"]
+        and not s.impact  # "approved to cover the gaps from January; we expect…": a plan
+        and not not_remedial.search(s.text)  # newsletters and dashboards are NQ07's business
+        and not (s.figures and delivered.search(s.text))  # it worked: "has kept NW at 96%"
+    ]
     if not operating:
         return []
     shortfall = compile_all(params["shortfall_cues"])
