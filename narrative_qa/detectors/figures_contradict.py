@@ -176,10 +176,10 @@ def _about_a_place(verb) -> bool:
     """'Uptake is lowest in Musselburgh': a part of the area, not the indicator."""
     for token in [verb, *verb.children]:
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
-                if any(t.pos_ == "PROPN" and t.ent_type_ != "DATE" and not _MONTH.match(t.text)
-                       and not re.match(r"Q[1-4]$", t.text) for t in child.subtree):
-                    return True
+            if child.dep_ == "prep" and child.lower_ in {"in", "at"} and any(
+                    t.pos_ == "PROPN" and not _MONTH.match(t.text)
+                    and not re.match(r"Q[1-4]$", t.text) for t in child.subtree):
+                return True
     return False
 
 

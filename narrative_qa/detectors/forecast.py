@@ -27,10 +27,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     actions = [s for s in offered if s.action.verb not in not_remedies] or offered
     if not actions:
         return []
-    if ctx.facts.qualitative:
-        # A milestone KPI's target is itself the impact; a date anywhere covers the plan.
-        if any(s.timescales for s in sentences):
-            return []
+    if ctx.facts.qualitative and any(s.timescales for s in sentences):
+        return []  # a milestone KPI's target is itself the impact; a date covers the plan
     only_one = len([s for s in sentences if s.action]) == 1
     # Statements that cover the actions before them as a whole.
     shared_time, shared_impact = False, False
