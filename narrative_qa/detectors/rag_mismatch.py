@@ -10,8 +10,11 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if sub.stated_rag is None:
         return []
     if facts.qualitative:
+        # Case Study 2: the basis must be recorded, so a progress word needs its evidence
+        # (a figure or a date) beside it: "on track" alone is not a justification.
         justified = compile_all(params["justification"])
-        reasons = [s for s in ctx.sentences if justified.search(s.text)]
+        reasons = [s for s in ctx.sentences
+                   if justified.search(s.text) and (s.figures or s.timescales)]
         if reasons:
             return []
         return [Hit(
