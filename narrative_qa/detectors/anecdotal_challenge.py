@@ -39,21 +39,27 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     blame = compile_all(params["blame_cues"])
     causal = compile_all(params["causal_between"])
     window = params["window_words"]
+    # "19 of 140 completions", "11 of the 26": a proportion measures whatever it follows.
+    proportion = [r"\bof (?:the )?[\d,]+\b"]
     challenges = {
-        name: (compile_all(spec["terms"]), compile_all(spec["measures"]))
+        name: (compile_all(spec["terms"]), compile_all(spec["measures"] + proportion))
         for name, spec in params["challenges"].items()
     }
+    reach = params["cue_reach_chars"]
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     for position, sentence in enumerate(sentences):
-        if not blame.search(sentence.text):
+        cues = [m.span() for m in blame.finditer(sentence.text)]
+        if not cues:
             continue
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
             nxt = None  # a plan's figures ("we will recruit two") do not measure the problem
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
-                         if stem(t.group(0).lower()) not in ctx.kpi_terms), None)
+                         if stem(t.group(0).lower()) not in ctx.kpi_terms
+                         and any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
+                                 or a <= t.start() < b for a, b in cues)), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
             if _measured(sentence, measure, window, causal):
