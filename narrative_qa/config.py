@@ -26,6 +26,7 @@ class Settings:
     min_words_off_target: int = 40
     acronyms: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
+    semantic: bool = True
     penalties: dict[str, int] = field(
         default_factory=lambda: {"high": 25, "medium": 10, "low": 3}
     )
@@ -68,6 +69,7 @@ def load_settings(path: Path | None = None) -> Settings:
             min_words_off_target=int(raw["limits"]["min_words_off_target"]),
             acronyms=frozenset(a.upper() for a in raw["glossary"]["acronyms"]),
             names=frozenset(n.upper() for n in raw["glossary"]["names"]),
+            semantic=bool(raw["semantic"]["enabled"]),
             penalties={
                 "high": int(raw["verdict"]["penalty_high"]),
                 "medium": int(raw["verdict"]["penalty_medium"]),

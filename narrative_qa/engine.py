@@ -13,7 +13,7 @@ from narrative_qa.catalogue import Rule, load_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.detectors import KINDS, Context, Hit
-from narrative_qa.detectors.base import quote
+from narrative_qa.detectors.base import Similarity, quote
 from narrative_qa.errors import ConfigError, Location, RowProblem
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.model import SEVERITY_ORDER, Assessment, Finding, Submission
@@ -28,16 +28,23 @@ def assess(submission: Submission, settings: Settings,
 
 def assess_batch(submissions: list[Submission], settings: Settings,
                  rules: Iterable[Rule] | None = None,
-                 progress: Progress | None = None) -> list[Assessment]:
+                 progress: Progress | None = None,
+                 semantic: bool | None = None) -> list[Assessment]:
+    """Assess every submission. `semantic` embeds sentences for the detectors that compare
+    meaning with last period's narrative (NQ01, NQ03, NQ11); by default it is on whenever a
+    submission has a previous narrative, since only those detectors use it."""
     rules = tuple(rules) if rules is not None else load_catalogue()
     for rule in rules:
         if rule.detector not in KINDS:
             raise ConfigError("NQE011", f"{rule.code} names an unknown detector "
                               f"'{rule.detector}'", Location(str(rule.path)))
     analyses = _analyse_all(submissions)
+    if semantic is None:
+        semantic = settings.semantic
+    similarity = _embed_for_comparison(submissions, analyses) if semantic else None
     results = []
     for sub in submissions:
-        results.append(_assess_one(sub, analyses, settings, rules))
+        results.append(_assess_one(sub, analyses, settings, rules, similarity))
         if progress:
             progress(1)
     return results
@@ -56,15 +63,33 @@ def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
     return dict(zip(unique, analyse_texts(unique), strict=True))
 
 
+def _embed_for_comparison(submissions: list[Submission],
+                          analyses: dict[str, Analysis]) -> Similarity | None:
+    """Embed, in one batch, the sentences that will be compared with last period's."""
+    texts: dict[str, None] = {}
+    for sub in submissions:
+        if sub.blocked or not sub.previous_narrative:
+            continue
+        for analysis in (analyses[sub.narrative], analyses[sub.previous_narrative]):
+            texts[analysis.text] = None
+            texts.update(dict.fromkeys(s.text for s in analysis.content() if s.text))
+    if not texts:
+        return None
+    from narrative_qa.language.embeddings import default_embedder
+
+    unique = list(texts)
+    return Similarity(dict(zip(unique, default_embedder().embed(unique), strict=True)))
+
+
 def _assess_one(sub: Submission, analyses: dict[str, Analysis], settings: Settings,
-                rules: tuple[Rule, ...]) -> Assessment:
+                rules: tuple[Rule, ...], similarity: Similarity | None = None) -> Assessment:
     facts = data_facts(sub, settings.rag)
     if sub.blocked:
         return Assessment(sub, facts, [], "error", None)
     ctx = Context(
         submission=sub, facts=facts, analysis=analyses[sub.narrative],
         previous=analyses.get(sub.previous_narrative) if sub.previous_narrative else None,
-        settings=settings,
+        settings=settings, similarity=similarity,
     )
     findings: list[Finding] = []
     for rule in rules:

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Tests never read or write the user's embedding cache.
+os.environ.setdefault("NARRATIVE_QA_CACHE", tempfile.mkdtemp(prefix="nq-test-cache-"))
 
 import pytest
 

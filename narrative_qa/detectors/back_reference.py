@@ -48,17 +48,23 @@ def find_back_references(ctx: Context, params: dict) -> list:
 
 
 def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
-    """A sentence that takes up an action from last period's text in new words."""
+    """A sentence that looks back (past tense, "reported", "since") at what last period's
+    narrative said: its actions by their words, or any of it by meaning."""
     if ctx.previous is None:
         return False
-    earlier = [content_words(s.text) - ctx.kpi_terms for s in ctx.previous.content() if s.action]
-    old = [normalise(s.text) for s in ctx.previous.content()]
+    previous = ctx.previous.content()
+    earlier = [content_words(s.text) - ctx.kpi_terms for s in previous if s.action]
+    old = [normalise(s.text) for s in previous]
+    similar = ctx.similarity
     cues = compile_all(params["earlier_action_cues"])
     for sentence in ctx.sentences:
         if not cues.search(sentence.text):
             continue  # restating an action is not referring back to it
         words = content_words(sentence.text)
-        if not any(len(words & e) >= params["min_shared_words"] for e in earlier):
+        lexical = any(len(words & e) >= params["min_shared_words"] for e in earlier)
+        semantic = similar is not None and similar.best(
+            sentence.text, [s.text for s in previous]) >= params["min_similarity"]
+        if not (lexical or semantic):
             continue
         mine = normalise(sentence.text)
         if all(SequenceMatcher(None, mine, o, autojunk=False).ratio() < 0.8 for o in old):

@@ -109,6 +109,21 @@ class Hit:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+class Similarity:
+    """Cosine similarity between texts embedded for this batch (vectors are normalised)."""
+
+    def __init__(self, vectors: dict[str, Any]):
+        self.vectors = vectors
+
+    def __call__(self, a: str, b: str) -> float:
+        if a not in self.vectors or b not in self.vectors:
+            return 0.0
+        return float(self.vectors[a] @ self.vectors[b])
+
+    def best(self, text: str, candidates: list[str]) -> float:
+        return max((self(text, c) for c in candidates), default=0.0)
+
+
 @dataclass
 class Context:
     submission: Submission
@@ -116,6 +131,7 @@ class Context:
     analysis: Analysis
     previous: Analysis | None
     settings: Settings
+    similarity: Similarity | None = None  # set when the batch was embedded
 
     @cached_property
     def kpi_terms(self) -> frozenset[str]:

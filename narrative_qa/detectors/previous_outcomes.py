@@ -1,8 +1,9 @@
 """NQ03: the actions listed last period are not reported on: what did they achieve?
 
-Each earlier action is matched to current sentences that share its distinctive words (or
-that speak of "the actions reported last quarter" as a whole); it has an outcome when such
-a sentence reports a result with evidence, not merely that the action is "ongoing".
+Each earlier action is aligned with the current sentences that share its distinctive words
+or say the same thing in other words (sentence embeddings), or that speak of "the actions
+reported last quarter" as a whole; it has an outcome when such a sentence reports a result
+with evidence, not merely that the action is "ongoing".
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     if ctx.previous is None:
         return []
-    earlier = [s for s in ctx.previous.content() if s.action]
+    # The measures last period promised: planned or continuing actions, not results it
+    # reported ("84 attendances") nor watching briefs ("continue to monitor").
+    earlier = [s for s in ctx.previous.content()
+               if s.action and s.action.verb not in params["not_remedies"]
+               and (s.action.kind in {"planned", "continuing"}
+                    or not any(f.kind != "duration" for f in s.figures))]
     if not earlier:
         return []
     outcome = compile_all(params["outcome_cues"])
@@ -42,13 +48,23 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
            for s in current):
         return []
+    similar = ctx.similarity
+    following = {s.index: n for s, n in zip(current, current[1:], strict=False)}
     missing = []
     for sentence in earlier:
         key = content_words(sentence.text) - kpi
+        aligned = [
+            s for s in current
+            if len(key & content_words(s.text)) >= params["min_shared_words"]
+            or (similar is not None and similar(sentence.text, s.text) >= params["min_similarity"])
+        ]
+        # The outcome may be in the aligned sentence or the one after it ("It flags …; the
+        # average delay fell from 11 to 7 days").
         reported = any(
-            len(key & content_words(s.text)) >= params["min_shared_words"]
-            and _reports_outcome(s, outcome, ongoing_only)
-            for s in current
+            _reports_outcome(s, outcome, ongoing_only)
+            or (s.index in following and _reports_outcome(following[s.index], outcome,
+                                                         ongoing_only))
+            for s in aligned
         )
         if not reported:
             missing.append(sentence)

@@ -24,13 +24,23 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if previous is None:
         return []
     ratio = similarity(ctx.analysis.text, previous.text)
+    old_sentences = [s.text for s in previous.content()]
+    meaning = ctx.similarity
     if ratio < params["min_similarity"]:
-        return []
-    old = [normalise(s.text) for s in previous.content()]
+        # Reworded but the same: every sentence says what a sentence of last period said.
+        if meaning is None or meaning(ctx.analysis.text, previous.text) < params[
+                "min_semantic_similarity"]:
+            return []
+        if not all(meaning.best(s.text, old_sentences) >= params["sentence_semantic_similarity"]
+                   for s in ctx.sentences):
+            return []
+    old = [normalise(t) for t in old_sentences]
     unchanged = [
         s for s in ctx.sentences
         if any(SequenceMatcher(None, normalise(s.text), o, autojunk=False).ratio()
                >= params["sentence_similarity"] for o in old)
+        or (meaning is not None and meaning.best(s.text, old_sentences)
+            >= params["sentence_semantic_similarity"])
     ]
     confidence = params["confidence_high"] if ratio >= params["high_similarity"] else (
         params["confidence"])

