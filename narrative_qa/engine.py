@@ -29,10 +29,12 @@ def assess(submission: Submission, settings: Settings,
 def assess_batch(submissions: list[Submission], settings: Settings,
                  rules: Iterable[Rule] | None = None,
                  progress: Progress | None = None,
-                 semantic: bool | None = None) -> list[Assessment]:
+                 semantic: bool | None = None,
+                 gates: bool = True) -> list[Assessment]:
     """Assess every submission. `semantic` embeds sentences for the detectors that compare
     meaning with last period's narrative (NQ01, NQ03, NQ11); by default it is on whenever a
-    submission has a previous narrative, since only those detectors use it."""
+    submission has a previous narrative, since only those detectors use it. `gates` applies
+    the learned gates in models/ (see learning.py) to the findings they were chosen for."""
     rules = tuple(rules) if rules is not None else load_catalogue()
     for rule in rules:
         if rule.detector not in KINDS:
@@ -47,6 +49,16 @@ def assess_batch(submissions: list[Submission], settings: Settings,
         results.append(_assess_one(sub, analyses, settings, rules, similarity))
         if progress:
             progress(1)
+    if gates:
+        from narrative_qa.learning import apply_gates, load_gates
+
+        chosen = load_gates()
+        if chosen:
+            apply_gates(results, chosen)
+            for assessment in results:
+                if assessment.verdict != "error":
+                    assessment.verdict, assessment.score = verdict_and_score(
+                        assessment.findings, settings)
     return results
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from narrative_qa.cli import check, evaluate, rules, score
+from narrative_qa.cli import check, evaluate, rules, score, train
 
 app = typer.Typer(
     help="Scores Quarterly Performance Report narrative against the ELT review findings.",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate_command)
+app.command("train")(train.train_command)
 app.add_typer(rules.app, name="rules")
 
 
