@@ -50,11 +50,18 @@ def assess_batch(submissions: list[Submission], settings: Settings,
         if progress:
             progress(1)
     if gates:
-        from narrative_qa.learning import apply_gates, load_gates
+        from narrative_qa.learning import (
+            apply_gates,
+            load_gates,
+            low_confidence_codes,
+            mark_low_confidence,
+        )
 
         chosen = load_gates()
         if chosen:
             apply_gates(results, chosen)
+        mark_low_confidence(results, low_confidence_codes())
+        if chosen or low_confidence_codes():
             for assessment in results:
                 if assessment.verdict != "error":
                     assessment.verdict, assessment.score = verdict_and_score(

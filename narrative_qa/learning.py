@@ -31,6 +31,8 @@ from narrative_qa.model import Assessment
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 GATES_FILE = "gates.joblib"
 SEED = 0
+PRECISION_TARGET = 0.85  # below this on dev, a finding is shown as low-confidence
+LOW_CONFIDENCE_CAP = 0.45
 RULE_WIDTH = 10  # [fired, confidence] + 8 shared features, see rule_features
 
 
@@ -101,8 +103,7 @@ def _prepare(items: list[Labelled], settings: Settings) -> SplitData:
 
 
 def _rule_scores(data: SplitData) -> dict[str, Scores]:
-    predicted = [{f.code for f in a.findings if not f.low_confidence}
-                 for a in data.assessments]
+    predicted = [{f.code for f in a.findings} for a in data.assessments]
     return score_predictions(data.items, predicted)
 
 
@@ -110,7 +111,7 @@ def _gated_scores(code: str, model, data: SplitData) -> Scores:
     probability = model.predict_proba(_matrix(code, data.rule, data.embedded))[:, 1]
     scores = Scores()
     for item, a, p in zip(data.items, data.assessments, probability, strict=True):
-        fired = any(f.code == code and not f.low_confidence for f in a.findings)
+        fired = any(f.code == code for f in a.findings)
         guess, gold = bool(fired and p >= 0.5), bool(item.labels[code])
         scores.tp += int(gold and guess)
         scores.fp += int(guess and not gold)
@@ -145,6 +146,9 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
             "test": {"rules": rule_test[code].as_dict(),
                      "gate": _gated_scores(code, model, data["test"]).as_dict()},
         }
+    low = sorted(code for code, row in card_rows.items()
+                 if row["dev"]["gate" if row["path"] == "learned gate" else "rules"]["precision"]
+                 < PRECISION_TARGET)
     out.mkdir(parents=True, exist_ok=True)
     joblib.dump({"codes": sorted(gates), "models": gates}, out / GATES_FILE)
     card = {
@@ -158,12 +162,17 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
         "selection": "a gate is kept where it beats the rules on dev: higher F1 and no "
                      "lower precision; test is reported, never used to choose",
         "findings": card_rows,
+        "low_confidence": low,
+        "low_confidence_rule": f"dev precision of the path used below {PRECISION_TARGET}: "
+                               f"confidence capped at {LOW_CONFIDENCE_CAP} and marked "
+                               "low-confidence in every output",
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__},
     }
     (out / "card.json").write_text(json.dumps(card, indent=2))
     (out / "CARD.md").write_text(render_card(card))
     load_gates.cache_clear()
+    low_confidence_codes.cache_clear()
     return card
 
 
@@ -187,6 +196,8 @@ def render_card(card: dict[str, Any]) -> str:
         lines.append(f"| {code} | {row['path']} | {prf(row['dev']['rules'])} | "
                      f"{prf(row['dev']['gate'])} | {prf(row['test']['rules'])} | "
                      f"{prf(row['test']['gate'])} |")
+    lines += ["", f"Shown as low-confidence ({card['low_confidence_rule']}): "
+              f"{', '.join(card['low_confidence']) or 'none'}."]
     lines += ["", "Library versions: " + ", ".join(f"{k} {v}"
                                                    for k, v in card["versions"].items()), "",
               "Rebuild with `narrative-qa train` (fixed seeds; same data gives the same "
@@ -202,6 +213,23 @@ def load_gates(directory: Path = MODELS_DIR) -> dict[str, Any]:
     import joblib
 
     return joblib.load(path)["models"]
+
+
+@lru_cache(maxsize=1)
+def low_confidence_codes(directory: Path = MODELS_DIR) -> frozenset[str]:
+    path = directory / "card.json"
+    if not path.is_file():
+        return frozenset()
+    return frozenset(json.loads(path.read_text()).get("low_confidence", []))
+
+
+def mark_low_confidence(assessments: list[Assessment], codes: frozenset[str]) -> None:
+    """Findings whose measured precision is below target are shown, never claimed."""
+    for assessment in assessments:
+        for finding in assessment.findings:
+            if finding.code in codes:
+                finding.confidence = min(finding.confidence, LOW_CONFIDENCE_CAP)
+                finding.details["precision_below_target"] = True
 
 
 def apply_gates(assessments: list[Assessment], gates: dict[str, Any]) -> None:

@@ -44,9 +44,13 @@ def print_report(report: Report, console: Console) -> None:
     for column in ("finding", "precision", "recall", "F1", *[f"F1 {o}" for o in others]):
         table.add_column(column, justify="left" if column == "finding" else "right")
     main = report.systems["narrative_qa"]
+    from narrative_qa.learning import low_confidence_codes
+
+    low = low_confidence_codes()
     for code in CODES:
         s = main[code]
-        table.add_row(code, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
+        label = f"{code} (low confidence)" if code in low else code
+        table.add_row(label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
                       *[f"{report.systems[o][code].f1:.2f}" for o in others])
     table.add_row("macro", "", "", f"{report.macro_f1('narrative_qa'):.2f}",
                   *[f"{report.macro_f1(o):.2f}" for o in others], style="bold")
