@@ -1,0 +1,80 @@
+"""evaluate and train: measured against labels, reproducible, never choosing on test."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from narrative_qa.cli import app
+from narrative_qa.evaluation import CODES, Scores, evaluate
+from narrative_qa.learning import train
+from tests.conftest import ROOT
+
+CORPUS = ROOT / "corpus" / "labelled.jsonl"
+runner = CliRunner()
+
+
+def labelled_file(tmp_path):
+    zeros = dict.fromkeys(CODES, 0)
+    rows = [
+        {"kpi_id": "A", "kpi_name": "% of SCRA reports on time", "target": 60, "actual": 51,
+         "unit": "%", "polarity": "up", "stated_rag": "amber",
+         "narrative": "Recruitment remains a challenge. We will introduce a new rota in due "
+                      "course.",
+         "labels": {**zeros, "NQ02": 1, "NQ04": 1, "NQ08": 1, "NQ09": 1}, "split": "dev"},
+        {"kpi_id": "B", "kpi_name": "Aftercare EET", "target": 75, "actual": 77,
+         "unit": "%", "polarity": "up", "stated_rag": "green",
+         "narrative": "77% of young people were in education, training or employment, up "
+                      "from 74% in Q1.", "labels": zeros, "split": "dev"},
+    ]
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    return path
+
+
+def test_scores_arithmetic():
+    s = Scores(tp=3, fp=1, fn=2)
+    assert (round(s.precision, 2), s.recall, round(s.f1, 3)) == (0.75, 0.6, 0.667)
+    assert Scores().f1 == 0.0
+
+
+def test_evaluate_scores_the_system_and_both_baselines(tmp_path, settings):
+    report = evaluate(labelled_file(tmp_path), settings=settings)
+    assert set(report.systems) == {"narrative_qa", "keyword", "tfidf_lr"}
+    main = report.systems["narrative_qa"]
+    assert (main["NQ09"].tp, main["NQ09"].fp) == (1, 0)
+    assert main["NQ04"].tp == 1 and main["NQ02"].tp == 1
+    assert 0 < report.macro_f1("narrative_qa") <= 1
+
+
+def test_evaluate_command_prints_a_table_and_json(tmp_path):
+    path = labelled_file(tmp_path)
+    text = runner.invoke(app, ["evaluate", str(path), "--no-baselines"])
+    assert text.exit_code == 0 and "macro" in text.output and "NQ09" in text.output
+    as_json = runner.invoke(app, ["evaluate", str(path), "--format", "json", "--split", "dev"])
+    data = json.loads(as_json.output)
+    assert data["n"] == 2 and "macro_f1" in data["systems"]["tfidf_lr"]
+    missing = runner.invoke(app, ["evaluate", str(path), "--split", "test"])
+    assert missing.exit_code == 2 and "NQE009" in missing.output
+
+
+def test_records_without_labels_are_refused_with_row_and_column(tmp_path):
+    path = tmp_path / "nolabels.jsonl"
+    path.write_text(json.dumps({"narrative": "x"}))
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 2
+    assert "NQE024" in result.output and "row 1" in result.output and "labels" in result.output
+
+
+def test_train_is_reproducible_and_chooses_only_on_dev(tmp_path, settings):
+    first = train(CORPUS, settings, tmp_path / "a")
+    second = train(CORPUS, settings, tmp_path / "b")
+    assert first == second
+    for code, row in first["findings"].items():
+        dev = row["dev"]
+        gate_better = (dev["gate"]["f1"] > dev["rules"]["f1"]
+                       and dev["gate"]["precision"] >= dev["rules"]["precision"])
+        assert row["path"] == ("learned gate" if gate_better else "rules"), code
+    assert (tmp_path / "a" / "CARD.md").read_text().count("| NQ") == 11
+    assert first["data"]["split"] == {"train": 256, "dev": 78, "test": 86}
