@@ -41,12 +41,19 @@ def assess_batch(submissions: list[Submission], settings: Settings,
             raise ConfigError("NQE011", f"{rule.code} names an unknown detector "
                               f"'{rule.detector}'", Location(str(rule.path)))
     analyses = _analyse_all(submissions)
-    if semantic is None:
-        semantic = settings.semantic
-    similarity = _embed_for_comparison(submissions, analyses) if semantic else None
+    semantic = settings.semantic if semantic is None else semantic
+    similarity = _embed_for_comparison(submissions, analyses, settings) if semantic else None
+    contexts = [_context(sub, analyses, settings, similarity) for sub in submissions]
+    findings: list[list[Finding]] = [[] for _ in submissions]
+    _run_rules(contexts, findings, list(rules))
     results = []
-    for sub in submissions:
-        results.append(_assess_one(sub, analyses, settings, rules, similarity))
+    for sub, ctx, found in zip(submissions, contexts, findings, strict=True):
+        facts = ctx.facts if ctx else data_facts(sub, settings.rag)
+        if sub.blocked:
+            results.append(Assessment(sub, facts, [], "error", None))
+        else:
+            found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+            results.append(Assessment(sub, facts, found, *verdict_and_score(found, settings)))
         if progress:
             progress(1)
     if gates:
@@ -82,49 +89,73 @@ def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
     return dict(zip(unique, analyse_texts(unique), strict=True))
 
 
-def _embed_for_comparison(submissions: list[Submission],
-                          analyses: dict[str, Analysis]) -> Similarity | None:
-    """Embed, in one batch, the sentences that will be compared with last period's."""
+# Texts this close in wording (numbers masked) may be last period's text reworded (NQ11).
+REWORDING_RATIO = 0.5
+
+
+def _embed_for_comparison(submissions: list[Submission], analyses: dict[str, Analysis],
+                          settings: Settings) -> Similarity | None:
+    """Embed, in one batch, the texts of `texts_to_compare`."""
+    unique = texts_to_compare(submissions, analyses, settings)
+    if not unique:
+        return None
+    from narrative_qa.language.embeddings import default_embedder
+
+    return Similarity(dict(zip(unique, default_embedder().embed(unique), strict=True)))
+
+
+def texts_to_compare(submissions: list[Submission], analyses: dict[str, Analysis],
+                     settings: Settings) -> list[str]:
+    """Only what will be compared with last period's narrative:
+    last period's actions and this period's sentences that could report on them (NQ01,
+    NQ03) and, where the wording is close enough to be a rewording, both whole texts and
+    all their sentences (NQ11). Green KPIs are not compared (FINDINGS.md §4)."""
+    from narrative_qa.detectors.recycled import similarity as wording
+
     texts: dict[str, None] = {}
     for sub in submissions:
         if sub.blocked or not sub.previous_narrative:
             continue
-        for analysis in (analyses[sub.narrative], analyses[sub.previous_narrative]):
-            texts[analysis.text] = None
-            texts.update(dict.fromkeys(s.text for s in analysis.content() if s.text))
-    if not texts:
-        return None
-    from narrative_qa.language.embeddings import default_embedder
+        if not data_facts(sub, settings.rag).held_to_all:
+            continue
+        current, previous = analyses[sub.narrative], analyses[sub.previous_narrative]
+        texts.update(dict.fromkeys(s.text for s in previous.content() if s.action))
+        texts.update(dict.fromkeys(s.text for s in current.content()
+                                   if s.text and not (s.action and s.action.kind == "planned")))
+        if wording(current.text, previous.text) >= REWORDING_RATIO:
+            texts.update(dict.fromkeys([current.text, previous.text]))
+            for analysis in (current, previous):
+                texts.update(dict.fromkeys(s.text for s in analysis.content() if s.text))
+    return list(texts)
 
-    unique = list(texts)
-    return Similarity(dict(zip(unique, default_embedder().embed(unique), strict=True)))
 
-
-def _assess_one(sub: Submission, analyses: dict[str, Analysis], settings: Settings,
-                rules: tuple[Rule, ...], similarity: Similarity | None = None) -> Assessment:
-    facts = data_facts(sub, settings.rag)
+def _context(sub: Submission, analyses: dict[str, Analysis], settings: Settings,
+             similarity: Similarity | None) -> Context | None:
     if sub.blocked:
-        return Assessment(sub, facts, [], "error", None)
-    ctx = Context(
-        submission=sub, facts=facts, analysis=analyses[sub.narrative],
+        return None
+    return Context(
+        submission=sub, facts=data_facts(sub, settings.rag), analysis=analyses[sub.narrative],
         previous=analyses.get(sub.previous_narrative) if sub.previous_narrative else None,
         settings=settings, similarity=similarity,
     )
-    findings: list[Finding] = []
-    for rule in rules:
-        if rule.scope == "amber-or-red" and not facts.held_to_all:
+
+
+def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
+               rules: list[Rule]) -> None:
+    for ctx, found in zip(contexts, findings, strict=True):
+        if ctx is None:
             continue
-        try:
-            hits = KINDS[rule.detector](ctx, rule.params)
-        except Exception as exc:  # one record's failure must not stop the quarter
-            sub.problems.append(RowProblem(
-                "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: {exc})",
-                sub.location))
-            continue
-        findings.extend(to_finding(rule, hit) for hit in hits)
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
-    verdict, score = verdict_and_score(findings, settings)
-    return Assessment(sub, facts, findings, verdict, score)
+        for rule in rules:
+            if rule.scope == "amber-or-red" and not ctx.facts.held_to_all:
+                continue
+            try:
+                hits = KINDS[rule.detector](ctx, rule.params)
+            except Exception as exc:  # one record's failure must not stop the quarter
+                ctx.submission.problems.append(RowProblem(
+                    "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: "
+                    f"{exc})", ctx.submission.location))
+                continue
+            found.extend(to_finding(rule, hit) for hit in hits)
 
 
 def to_finding(rule: Rule, hit: Hit) -> Finding:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from narrative_qa.detectors.base import Context, Hit, compile_all, content_words
-from narrative_qa.detectors.recycled import normalise
+from narrative_qa.detectors.recycled import near_copy
 
 _QUARTER = re.compile(r"\bQ([1-4])\b")
 _PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
@@ -54,7 +53,7 @@ def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
         return False
     previous = ctx.previous.content()
     earlier = [content_words(s.text) - ctx.kpi_terms for s in previous if s.action]
-    old = [normalise(s.text) for s in previous]
+    old = [s.text for s in previous]
     similar = ctx.similarity
     cues = compile_all(params["earlier_action_cues"])
     for sentence in ctx.sentences:
@@ -66,8 +65,7 @@ def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
             sentence.text, [s.text for s in previous]) >= params["min_similarity"]
         if not (lexical or semantic):
             continue
-        mine = normalise(sentence.text)
-        if all(SequenceMatcher(None, mine, o, autojunk=False).ratio() < 0.8 for o in old):
+        if not near_copy(sentence.text, old, 0.8):
             return True
     return False
 

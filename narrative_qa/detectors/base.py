@@ -144,9 +144,12 @@ class Context:
         return self.analysis.content()
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def content_words(text: str) -> frozenset[str]:
+    """Distinctive word stems of a text (cached: detectors ask for the same sentences)."""
     words = re.findall(r"[a-z][a-z'-]+", text.lower())
-    return {stem(w) for w in words if len(w) > 2 and w not in GENERIC and w not in STOP}
+    return frozenset(stem(w) for w in words
+                     if len(w) > 2 and w not in GENERIC and w not in STOP)
 
 
 def stem(word: str) -> str:

@@ -8,10 +8,8 @@ with evidence, not merely that the action is "ongoing".
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
-from narrative_qa.detectors.recycled import normalise
+from narrative_qa.detectors.recycled import near_copy
 from narrative_qa.language.analysis import Sentence
 
 
@@ -40,11 +38,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     collective = compile_all(params["collective_cues"])
     kpi = ctx.kpi_terms
     looking_back = compile_all(params["looking_back"])
-    old = [normalise(s.text) for s in ctx.previous.content()]
+    old = [s.text for s in ctx.previous.content()]
     current = [s for s in ctx.sentences
                if not (s.action and s.action.kind == "planned" and not looking_back.search(s.text))
-               and all(SequenceMatcher(None, normalise(s.text), o, autojunk=False).ratio() < 0.8
-                       for o in old)]
+               and not near_copy(s.text, old, 0.8)]
     if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
            for s in current):
         return []

@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from narrative_qa.detectors.base import Context, Hit
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 
-def normalise(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def normalise(text: str) -> tuple[str, ...]:
     """Words, lower case, every number masked: changing only the figures is not an update."""
-    return _NUMBER.sub("#", text.lower()).split()
+    return tuple(_NUMBER.sub("#", text.lower()).split())
 
 
+@lru_cache(maxsize=4096)
 def similarity(a: str, b: str) -> float:
+    """Word-sequence similarity of two texts, numbers masked (0-1)."""
     return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+
+
+def near_copy(a: str, others: list[str], threshold: float) -> bool:
+    """True when `a` is, word for word with numbers masked, one of `others` (ratio >=
+    threshold). The cheap upper bounds are tried first: most pairs fail them."""
+    words = normalise(a)
+    for other in others:
+        matcher = SequenceMatcher(None, words, normalise(other), autojunk=False)
+        if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+                and matcher.ratio() >= threshold):
+            return True
+    return False
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
@@ -34,11 +50,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if not all(meaning.best(s.text, old_sentences) >= params["sentence_semantic_similarity"]
                    for s in ctx.sentences):
             return []
-    old = [normalise(t) for t in old_sentences]
     unchanged = [
         s for s in ctx.sentences
-        if any(SequenceMatcher(None, normalise(s.text), o, autojunk=False).ratio()
-               >= params["sentence_similarity"] for o in old)
+        if near_copy(s.text, old_sentences, params["sentence_similarity"])
         or (meaning is not None and meaning.best(s.text, old_sentences)
             >= params["sentence_semantic_similarity"])
     ]
