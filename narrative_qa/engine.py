@@ -59,12 +59,15 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     if gates:
         from narrative_qa.learning import (
             apply_gates,
+            gated_codes,
             load_gates,
             low_confidence_codes,
             mark_low_confidence,
         )
 
-        chosen = load_gates()
+        # The gates (and scikit-learn) load only when a finding they judge was raised.
+        found = {f.code for a in results for f in a.findings}
+        chosen = load_gates() if found & gated_codes() else {}
         if chosen:
             apply_gates(results, chosen)
         mark_low_confidence(results, low_confidence_codes())

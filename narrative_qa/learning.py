@@ -172,7 +172,7 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
     (out / "card.json").write_text(json.dumps(card, indent=2))
     (out / "CARD.md").write_text(render_card(card))
     load_gates.cache_clear()
-    low_confidence_codes.cache_clear()
+    _card.cache_clear()
     return card
 
 
@@ -216,11 +216,18 @@ def load_gates(directory: Path = MODELS_DIR) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def low_confidence_codes(directory: Path = MODELS_DIR) -> frozenset[str]:
+def _card(directory: Path = MODELS_DIR) -> dict[str, Any]:
     path = directory / "card.json"
-    if not path.is_file():
-        return frozenset()
-    return frozenset(json.loads(path.read_text()).get("low_confidence", []))
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def low_confidence_codes() -> frozenset[str]:
+    return frozenset(_card().get("low_confidence", []))
+
+
+def gated_codes() -> frozenset[str]:
+    return frozenset(code for code, row in _card().get("findings", {}).items()
+                     if row["path"] == "learned gate")
 
 
 def mark_low_confidence(assessments: list[Assessment], codes: frozenset[str]) -> None:
