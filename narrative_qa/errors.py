@@ -34,6 +34,10 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE011": ("rule catalogue error", "Fix the rule file named in the message."),
     "NQE012": ("language model problem", "Reinstall with the README's install command."),
     "NQE013": ("output cannot be written", "Choose a .jsonl, .json, .csv or .xlsx path."),
+    "NQE014": (
+        "history store cannot be opened",
+        "Check the --db path or URL, and that the database server is running.",
+    ),
     "NQE020": ("narrative is empty", "Write the narrative for this KPI."),
     "NQE021": (
         "narrative too long",

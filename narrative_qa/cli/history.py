@@ -1,0 +1,187 @@
+"""Commands over the history store: ingest, report, feedback and reviewers' decisions."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from narrative_qa.cli.common import fail, settings_from, stderr
+from narrative_qa.errors import ConfigError, InputError, Location, NarrativeQAError
+from narrative_qa.output.files import safe_cell
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="History store: a SQLite file or a SQLAlchemy URL (default: "
+    "~/.local/share/narrative_qa/history.db, or $NARRATIVE_QA_HOME).")]
+PeriodOption = Annotated[str, typer.Option(help="Reporting period, e.g. '2025/26 Q2'.")]
+
+
+def open_history(db: str | None):
+    from narrative_qa.store.history import History, as_url
+
+    return History(as_url(db))
+
+
+def ingest(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="The quarter's export.")],
+    period: PeriodOption,
+    db: DbOption = None,
+    previous: Annotated[Path | None, typer.Option(help="Last quarter's export, if it is not "
+                                                  "in the store.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet of an .xlsx file.")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="HEADER=field.")] = None,
+    config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+) -> None:
+    """Score a quarter and store it with its assessments (earlier versions are kept)."""
+    from narrative_qa.api import ingest_file
+
+    try:
+        history = open_history(db)
+        result, stored = ingest_file(input_path, period, history, previous_path=previous,
+                                     sheet=sheet, map_options=map_, settings=settings_from(config))
+    except NarrativeQAError as error:
+        fail(error)
+    console = stderr()
+    console.print(f"Stored {stored} submissions for {period} in {history.url}")
+    for problem in [*result.notices, *result.row_problems]:
+        console.print(f"[yellow]{problem.render()}[/yellow]")
+    raise typer.Exit(2 if result.row_problems else 0)
+
+
+def report(
+    period: PeriodOption,
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="report.html (self-contained) or report.xlsx "
+                                      "(the screening table).")] = Path("reports/report.html"),
+) -> None:
+    """Write the ELT's screening report for a period from the history store."""
+    from narrative_qa.reporting.render import write_report
+
+    try:
+        history = open_history(db)
+        if not history.current(period):
+            raise InputError("NQE009", f"nothing is stored for period '{period}'; run "
+                             "'narrative-qa ingest' first", Location(history.url))
+        path = write_report(history, period, out)
+    except NarrativeQAError as error:
+        fail(error)
+    stderr().print(f"Written: {path}")
+
+
+def feedback(
+    period: PeriodOption,
+    out: Annotated[Path, typer.Option(help="Folder for one document per owner.")],
+    db: DbOption = None,
+) -> None:
+    """Write one feedback document per owner (Markdown and HTML)."""
+    from narrative_qa.reporting.render import write_feedback
+
+    try:
+        history = open_history(db)
+        if not history.current(period):
+            raise InputError("NQE009", f"nothing is stored for period '{period}'",
+                             Location(history.url))
+        written = write_feedback(history, period, out)
+    except NarrativeQAError as error:
+        fail(error)
+    stderr().print(f"Written {len(written)} files to {out}")
+
+
+review = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
+                     "who and when.")
+DECISION_COLUMNS = ("kpi_id", "period", "code", "decision", "reason", "reviewer")
+
+
+def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: str,
+            db: str | None) -> None:
+    try:
+        open_history(db).decide(kpi, period, code, decision, reason, by)
+    except NarrativeQAError as error:
+        fail(error)
+    stderr().print(f"{code.upper()} on {kpi} ({period}) {decision} by {by}")
+
+
+@review.command("dismiss")
+def dismiss(period: PeriodOption,
+            kpi: Annotated[str, typer.Option(help="kpi_id of the submission.")],
+            code: Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")],
+            reason: Annotated[str, typer.Option(help="Why the finding does not stand.")],
+            by: Annotated[str, typer.Option(help="Reviewer's name.")],
+            db: DbOption = None) -> None:
+    """Dismiss a finding: it leaves the report and feedback, and stays dismissed when the
+    same sentence recurs in a later quarter."""
+    _decide("dismissed", period, kpi, code, reason, by, db)
+
+
+@review.command("confirm")
+def confirm(period: PeriodOption,
+            kpi: Annotated[str, typer.Option(help="kpi_id of the submission.")],
+            code: Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")],
+            reason: Annotated[str, typer.Option(help="Why the finding stands.")],
+            by: Annotated[str, typer.Option(help="Reviewer's name.")],
+            db: DbOption = None) -> None:
+    """Confirm a finding (and undo an earlier dismissal of it)."""
+    _decide("confirmed", period, kpi, code, reason, by, db)
+
+
+@review.command("export")
+def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
+           db: DbOption = None) -> None:
+    """Write every decision, with who and when, to a CSV a spreadsheet can edit."""
+    try:
+        rows = open_history(db).decisions()
+    except NarrativeQAError as error:
+        fail(error)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*DECISION_COLUMNS, "decided_at"])
+        for row in rows:
+            writer.writerow([safe_cell(row[c]) for c in (*DECISION_COLUMNS, "decided_at")])
+    stderr().print(f"Written {len(rows)} decisions to {out}")
+
+
+@review.command("import")
+def import_(source: Annotated[Path, typer.Argument(help="CSV of decisions (see export).")],
+            db: DbOption = None) -> None:
+    """Record decisions made in a spreadsheet; bad rows are reported, the rest recorded."""
+    from narrative_qa.reading.tables import decode_bytes
+
+    try:
+        history = open_history(db)
+        if not source.is_file():
+            raise InputError("NQE001", "file not found", Location(str(source)))
+        rows = list(csv.DictReader(decode_bytes(source.read_bytes()).splitlines()))
+    except NarrativeQAError as error:
+        fail(error)
+    missing = [c for c in DECISION_COLUMNS if rows and c not in rows[0]]
+    if missing:
+        fail(InputError("NQE005", f"no column '{missing[0]}'", Location(str(source))))
+    recorded, bad = 0, 0
+    for number, row in enumerate(rows, start=2):
+        values = {c: (row.get(c) or "").lstrip("'").strip() for c in DECISION_COLUMNS}
+        try:
+            history.decide(values["kpi_id"], values["period"], values["code"],
+                           values["decision"], values["reason"], values["reviewer"])
+            recorded += 1
+        except ConfigError as error:
+            bad += 1
+            stderr().print(f"[yellow]{error.code} {source}, row {number}: {error.detail}"
+                           "[/yellow]")
+    stderr().print(f"Recorded {recorded} decisions from {source}")
+    raise typer.Exit(2 if bad else 0)
+
+
+@review.command("list")
+def list_decisions(db: DbOption = None) -> None:
+    """Show every decision with who and when."""
+    try:
+        rows = open_history(db).decisions()
+    except NarrativeQAError as error:
+        fail(error)
+    console = Console(highlight=False)
+    for row in rows:
+        console.print(f"{row['decided_at']} {row['reviewer']}: {row['decision']} "
+                      f"{row['code']} on {row['kpi_id']} ({row['period']}) — {row['reason']}")

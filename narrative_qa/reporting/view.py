@@ -1,0 +1,170 @@
+"""View models for the ELT report and officer feedback: plain data, no presentation.
+
+Templates only lay these out (STYLE.md §7). Findings a reviewer dismissed, in this quarter
+or for the same sentence in an earlier one, are left out here, once, for every output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from narrative_qa.catalogue import load_catalogue
+from narrative_qa.model import SEVERITY_ORDER
+from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
+
+CARD = Path(__file__).resolve().parents[2] / "models" / "card.json"
+VERDICTS = ("not-acceptable", "revise", "ready", "error")
+
+
+@dataclass
+class Item:
+    """One submission as the report shows it."""
+
+    anchor: str
+    kpi_id: str
+    kpi_name: str
+    service: str
+    owner: str
+    record: dict[str, Any]
+    findings: list[dict[str, Any]]
+    verdict: str
+    highlighted: list[tuple[str, str | None]]  # (text, finding codes) runs of the narrative
+
+    @property
+    def worst(self) -> int:
+        return min((SEVERITY_ORDER[f["severity"]] for f in self.findings), default=3)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    width: float  # share of the longest bar, 0-1
+
+
+@dataclass
+class ReportView:
+    period: str
+    previous: str | None
+    items: list[Item]
+    verdicts: dict[str, int]
+    rag_agreement: dict[str, int]
+    by_service: list[Bar]
+    by_code: list[Bar]
+    change: list[dict[str, Any]]
+    method: list[dict[str, Any]]
+    dismissed: int = 0
+    rules: dict[str, Any] = field(default_factory=dict)
+
+
+def _bars(counts: Counter) -> list[Bar]:
+    top = max(counts.values(), default=0) or 1
+    return [Bar(label, value, value / top) for label, value in sorted(
+        counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _highlight(narrative: str, findings: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """Split the narrative into runs, marking the quoted sentences with their codes."""
+    marks: list[tuple[int, int, str]] = []
+    for finding in findings:
+        for quote in finding["evidence"]:
+            start = narrative.find(quote)
+            if start >= 0:
+                marks.append((start, start + len(quote), finding["code"]))
+    marks.sort()
+    runs: list[tuple[str, str | None]] = []
+    position = 0
+    for start, end, code in marks:
+        if start < position:  # overlapping quotes: add the code to the run already marked
+            if runs and runs[-1][1]:
+                runs[-1] = (runs[-1][0], f"{runs[-1][1]} {code}")
+            continue
+        if start > position:
+            runs.append((narrative[position:start], None))
+        runs.append((narrative[start:end], code))
+        position = end
+    if position < len(narrative):
+        runs.append((narrative[position:], None))
+    return runs
+
+
+def kept_findings(stored: StoredSubmission, dismissed: set[str]) -> list[dict[str, Any]]:
+    return [f for f in stored.findings
+            if fingerprint(f["code"], stored.kpi_id, f["evidence"]) not in dismissed]
+
+
+def _verdict(findings: list[dict[str, Any]], original: str) -> str:
+    if original == "error":
+        return "error"
+    counted = {f["severity"] for f in findings if not f.get("low_confidence")}
+    return "not-acceptable" if "high" in counted else "revise" if "medium" in counted else (
+        "ready")
+
+
+def build_report(history: History, period: str) -> ReportView:
+    dismissed = history.dismissed()
+    stored = history.current(period)
+    items, removed = [], 0
+    for number, row in enumerate(stored, start=1):
+        findings = kept_findings(row, dismissed)
+        removed += len(row.findings) - len(findings)
+        findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["code"]))
+        record = row.record
+        items.append(Item(
+            anchor=f"kpi-{number}", kpi_id=row.kpi_id,
+            kpi_name=str(record.get("kpi_name") or row.kpi_id),
+            service=str(record.get("service") or "Not stated"),
+            owner=str(record.get("owner") or "Not stated"),
+            record=record, findings=findings,
+            verdict=_verdict(findings, record.get("verdict", "ready")),
+            highlighted=_highlight(record.get("narrative") or "", findings)))
+    items.sort(key=lambda i: (i.worst, -len(i.findings), i.kpi_id))
+    earlier = previous_period(period)
+    before = Counter()
+    if earlier:
+        for row in history.current(earlier):
+            before.update(f["code"] for f in kept_findings(row, dismissed))
+    now = Counter(f["code"] for i in items for f in i.findings)
+    rules = {r.code: r for r in load_catalogue()}
+    agreement = Counter()
+    for item in items:
+        stated, computed = item.record.get("stated_rag"), item.record.get("rag_computed")
+        if stated and computed:
+            agreement["agrees" if stated == computed else "differs"] += 1
+        else:
+            agreement["not comparable"] += 1
+    return ReportView(
+        period=period, previous=earlier, items=items,
+        verdicts={v: sum(i.verdict == v for i in items) for v in VERDICTS},
+        rag_agreement=dict(agreement),
+        by_service=_bars(Counter(i.service for i in items for _ in i.findings)),
+        by_code=_bars(now),
+        change=[{"code": c, "slug": rules[c].slug, "now": now.get(c, 0),
+                 "before": before.get(c, 0) if earlier else None} for c in sorted(rules)],
+        method=_method(rules), dismissed=removed, rules=rules,
+    )
+
+
+def _method(rules) -> list[dict[str, Any]]:
+    measured = json.loads(CARD.read_text())["findings"] if CARD.is_file() else {}
+    rows = []
+    for code, rule in sorted(rules.items()):
+        row = measured.get(code)
+        path = row["path"] if row else None
+        scores = row["test"]["gate" if path == "learned gate" else "rules"] if row else None
+        rows.append({"code": code, "title": rule.title, "source": rule.source,
+                     "precision": scores["precision"] if scores else None,
+                     "recall": scores["recall"] if scores else None})
+    return rows
+
+
+def feedback_by_owner(history: History, period: str) -> dict[str, list[Item]]:
+    view = build_report(history, period)
+    owners: dict[str, list[Item]] = {}
+    for item in sorted(view.items, key=lambda i: i.kpi_id):
+        owners.setdefault(item.owner, []).append(item)
+    return owners

@@ -1,0 +1,60 @@
+"""History of submissions, their findings and reviewers' decisions.
+
+Revision ID: 0001
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "submission",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kpi_id", sa.String(100), nullable=False),
+        sa.Column("period", sa.String(50), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("is_current", sa.Boolean, nullable=False),
+        sa.Column("ingested_at", sa.String(40), nullable=False),
+        sa.Column("source", sa.String(500), nullable=False),
+        sa.Column("service", sa.String(200)),
+        sa.Column("owner", sa.String(200)),
+        sa.Column("actual", sa.Float),
+        sa.Column("narrative", sa.Text, nullable=False),
+        sa.Column("record", sa.Text, nullable=False),
+        sa.UniqueConstraint("kpi_id", "period", "version"),
+    )
+    op.create_index("ix_submission_period", "submission", ["period", "is_current"])
+    op.create_table(
+        "finding",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("submission_id", sa.Integer, sa.ForeignKey("submission.id"), nullable=False),
+        sa.Column("code", sa.String(10), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("finding", sa.Text, nullable=False),
+    )
+    op.create_index("ix_finding_submission", "finding", ["submission_id"])
+    op.create_table(
+        "decision",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kpi_id", sa.String(100), nullable=False),
+        sa.Column("period", sa.String(50), nullable=False),
+        sa.Column("code", sa.String(10), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("decision", sa.String(20), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("reviewer", sa.String(200), nullable=False),
+        sa.Column("decided_at", sa.String(40), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("decision")
+    op.drop_table("finding")
+    op.drop_table("submission")
