@@ -12,6 +12,7 @@ from rich.console import Console
 
 from narrative_qa.api import check_draft, exit_code
 from narrative_qa.cli.common import Format, Severity, fail, settings_from
+from narrative_qa.cli.history import DbOption, history_if_any
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.output.terminal import print_assessment
 from narrative_qa.reading.tables import decode_bytes
@@ -45,14 +46,19 @@ def check(
     fail_on: Annotated[Severity | None, typer.Option(help="Exit 1 if a finding is at or "
                                                      "above this severity.")] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+    kpi_id: Annotated[str | None, typer.Option(help="KPI reference, to find last period's "
+                                               "narrative in the history store.")] = None,
+    db: DbOption = None,
 ) -> None:
     """Check one draft narrative and print feedback grouped by severity."""
     try:
         settings = settings_from(config)
         narrative = _read_text(file)
         previous_text = _read_text(str(previous)) if previous else None
+        history = history_if_any(db) if kpi_id and period else None
         assessment = check_draft(
-            narrative, settings, kpi_name=kpi_name, target=target, actual=actual,
+            narrative, settings, history=history, kpi_id=kpi_id, kpi_name=kpi_name,
+            target=target, actual=actual,
             previous_actual=previous_actual, unit=unit, polarity=polarity, stated_rag=rag,
             period=period, previous_narrative=previous_text,
         )

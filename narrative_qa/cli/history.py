@@ -25,6 +25,15 @@ def open_history(db: str | None):
     return History(as_url(db))
 
 
+def history_if_any(db: str | None):
+    """The store named by --db, else the default store if one has been made, else None."""
+    if db:
+        return open_history(db)
+    from narrative_qa.store.history import default_path
+
+    return open_history(str(default_path())) if default_path().is_file() else None
+
+
 def ingest(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="The quarter's export.")],
     period: PeriodOption,

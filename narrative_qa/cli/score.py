@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from narrative_qa.api import exit_code, score_file
 from narrative_qa.cli.common import Severity, fail, settings_from, stderr
+from narrative_qa.cli.history import DbOption, history_if_any
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.output.terminal import print_summary
 
@@ -31,6 +32,7 @@ def score(
                                                      "above this severity.")] = None,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar or summary.")] = False,
+    db: DbOption = None,
 ) -> None:
     """Score every submission in a quarter's export and write the findings."""
     console = stderr()
@@ -45,6 +47,7 @@ def score(
             task = bar.add_task("score", total=None)
             result = score_file(
                 input_path, previous, out, sheet=sheet, map_options=map_, settings=settings,
+                history=history_if_any(db),
                 progress=lambda n: bar.advance(task, n),
                 on_start=lambda total: bar.update(task, total=total),
             )

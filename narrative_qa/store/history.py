@@ -28,10 +28,15 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q([1-4])\s*$", re.I)
 
 
-def default_url() -> str:
+def default_path() -> Path:
     root = os.environ.get("NARRATIVE_QA_HOME") or Path.home() / ".local" / "share" / "narrative_qa"
-    Path(root).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(root) / 'history.db'}"
+    return Path(root) / "history.db"
+
+
+def default_url() -> str:
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def as_url(db: str | None) -> str:
