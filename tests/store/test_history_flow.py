@@ -145,3 +145,26 @@ def test_cli_flow_with_decisions_file(history, settings, tmp_path):
     text = exported.read_text(encoding="utf-8-sig")
     assert "agreed at ELT" in text and "'=cmd" in text
     assert runner.invoke(app, ["report", "--period", "1999/00 Q1", *db]).exit_code == 2
+
+
+def test_an_existing_store_opens_again_at_the_latest_schema(tmp_path, settings):
+    import sqlalchemy as sa
+
+    from narrative_qa.store.history import History
+
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    ingest_file(Q1, Q1P, History(url), settings=settings)
+    reopened = History(url)  # runs the migrations again: nothing to do, nothing lost
+    assert len(reopened.current(Q1P)) == 40
+    with reopened.engine.connect() as db:
+        assert db.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_a_store_that_cannot_be_opened_is_an_nqe_error(tmp_path):
+    import pytest
+
+    from narrative_qa.errors import ConfigError
+    from narrative_qa.store.history import History
+
+    with pytest.raises(ConfigError, match="NQE014"):
+        History(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
