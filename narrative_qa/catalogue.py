@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,11 +65,6 @@ class Rule:
             raise ConfigError("NQE011", f"{self.code} template needs {exc}",
                               Location(str(self.path))) from exc
 
-    def placeholders(self) -> set[str]:
-        names: set[str] = set()
-        for template in (*self.messages.values(), self.suggestion):
-            names.update(f for _, f, _, _ in string.Formatter().parse(template) if f)
-        return names
 
 
 def _load_rule(path: Path) -> Rule:

@@ -55,11 +55,6 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-def describe(code: str) -> str:
-    title, _ = CODES[code]
-    return title
-
-
 @dataclass(frozen=True)
 class Location:
     """Where a problem is: file, 1-based row as a person sees it, and column name."""

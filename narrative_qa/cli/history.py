@@ -99,6 +99,10 @@ def feedback(
     stderr().print(f"Written {len(written)} files to {out}")
 
 
+KpiOption = Annotated[str, typer.Option("--kpi", help="kpi_id of the submission.")]
+CodeOption = Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")]
+ByOption = Annotated[str, typer.Option("--by", help="Reviewer's name.")]
+
 review = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
                      "who and when.")
 DECISION_COLUMNS = ("kpi_id", "period", "code", "decision", "reason", "reviewer")
@@ -114,24 +118,18 @@ def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: st
 
 
 @review.command("dismiss")
-def dismiss(period: PeriodOption,
-            kpi: Annotated[str, typer.Option(help="kpi_id of the submission.")],
-            code: Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")],
+def dismiss(period: PeriodOption, kpi: KpiOption, code: CodeOption,
             reason: Annotated[str, typer.Option(help="Why the finding does not stand.")],
-            by: Annotated[str, typer.Option(help="Reviewer's name.")],
-            db: DbOption = None) -> None:
+            by: ByOption, db: DbOption = None) -> None:
     """Dismiss a finding: it leaves the report and feedback, and stays dismissed when the
     same sentence recurs in a later quarter."""
     _decide("dismissed", period, kpi, code, reason, by, db)
 
 
 @review.command("confirm")
-def confirm(period: PeriodOption,
-            kpi: Annotated[str, typer.Option(help="kpi_id of the submission.")],
-            code: Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")],
+def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
             reason: Annotated[str, typer.Option(help="Why the finding stands.")],
-            by: Annotated[str, typer.Option(help="Reviewer's name.")],
-            db: DbOption = None) -> None:
+            by: ByOption, db: DbOption = None) -> None:
     """Confirm a finding (and undo an earlier dismissal of it)."""
     _decide("confirmed", period, kpi, code, reason, by, db)
 

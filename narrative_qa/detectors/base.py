@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from narrative_qa.config import Settings
-from narrative_qa.language.analysis import Analysis, Figure, Sentence
+from narrative_qa.language.analysis import Analysis, Sentence
 from narrative_qa.model import DataFacts, Submission
 
 # Words too general to tie a sentence to a KPI or to an earlier action.
@@ -270,10 +270,6 @@ def quote(evidence: list[Sentence | str]) -> list[str]:
 def short(text: str, limit: int = 14) -> str:
     tokens = text.strip().rstrip(".;:,").split()
     return " ".join(tokens[:limit]) + (" …" if len(tokens) > limit else "")
-
-
-def figures_valued(sentence: Sentence, kinds: set[str]) -> list[Figure]:
-    return [f for f in sentence.figures if f.kind in kinds and f.value is not None]
 
 
 def joined(items: list[str], conjunction: str = "and") -> str:
