@@ -15,11 +15,20 @@ $(VENV)/.installed: pyproject.toml requirements/spacy-model.txt
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
+DEMO_DB := reports/sample-history.db
+
 demo: install
 	$(BIN)/narrative-qa score $(SAMPLE)/qpr-2025-26-Q2.xlsx \
 		--previous $(SAMPLE)/qpr-2025-26-Q1.xlsx --out reports/sample-2025-26-Q2.xlsx
 	$(BIN)/narrative-qa score $(SAMPLE)/qpr-2025-26-Q2.xlsx \
 		--previous $(SAMPLE)/qpr-2025-26-Q1.xlsx --out reports/sample-2025-26-Q2.jsonl --quiet
+	rm -f $(DEMO_DB)
+	$(BIN)/narrative-qa ingest $(SAMPLE)/qpr-2025-26-Q1.xlsx --period "2025/26 Q1" --db $(DEMO_DB)
+	$(BIN)/narrative-qa ingest $(SAMPLE)/qpr-2025-26-Q2.xlsx --period "2025/26 Q2" --db $(DEMO_DB)
+	$(BIN)/narrative-qa report --period "2025/26 Q2" --db $(DEMO_DB) \
+		--out reports/sample-report-2025-26-Q2.html
+	$(BIN)/narrative-qa feedback --period "2025/26 Q2" --db $(DEMO_DB) \
+		--out reports/sample-feedback-2025-26-Q2
 
 test: install
 	$(BIN)/ruff check narrative_qa tests bench tools

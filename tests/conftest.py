@@ -4,8 +4,9 @@ import os
 import tempfile
 from pathlib import Path
 
-# Tests never read or write the user's embedding cache.
+# Tests never read or write the user's embedding cache or history store.
 os.environ.setdefault("NARRATIVE_QA_CACHE", tempfile.mkdtemp(prefix="nq-test-cache-"))
+os.environ["NARRATIVE_QA_HOME"] = tempfile.mkdtemp(prefix="nq-test-home-")
 
 import pytest
 
