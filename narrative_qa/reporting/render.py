@@ -88,4 +88,45 @@ def write_feedback(history: History, period: str, folder: Path) -> list[Path]:
             path.write_text(environment().get_template(f"feedback.{kind}.j2").render(
                 owner=owner, period=period, items=items, rules=rules), encoding="utf-8")
             written.append(path)
+        written.append(_write_feedback_docx(folder / f"{name}.docx", owner, period, items,
+                                            rules))
     return written
+
+
+def _write_feedback_docx(path: Path, owner: str, period: str, items, rules) -> Path:
+    """The same feedback as the Markdown, as a Word document (python-docx)."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"Feedback on your QPR narrative – {period}", level=1)
+    document.add_paragraph(f"For: {owner}")
+    document.add_paragraph(
+        "Thank you for your narrative. Below, for each of your KPIs, is what a reader on the "
+        "Executive Leadership Team would want added or changed, with the sentence it is "
+        "about and an example of what good looks like.")
+    for item in items:
+        document.add_heading(f"{item.kpi_id} – {item.kpi_name}", level=2)
+        document.add_paragraph(f"Target {item.record.get('target')}, actual "
+                               f"{item.record.get('actual')}.")
+        if not item.findings:
+            document.add_paragraph("Nothing to add: this narrative meets every check.")
+        for finding in item.findings:
+            rule = rules[finding["code"]]
+            title = rule.title + (" (please check: our tool is less sure about this one)"
+                                  if finding.get("low_confidence") else "")
+            document.add_heading(title, level=3)
+            document.add_paragraph(" … ".join(finding["evidence"]), style="Intense Quote")
+            document.add_paragraph(finding["message"])
+            for label, text in (("Why it matters: ", rule.docs["why"]),
+                                ("What to add: ", finding["suggestion"]),
+                                ("What good looks like: ", rule.good_example)):
+                paragraph = document.add_paragraph()
+                paragraph.add_run(label).bold = True
+                paragraph.add_run(_docx_text(text))
+    document.save(path)
+    return path
+
+
+def _docx_text(text: str) -> str:
+    """Word rejects control characters other than tab and newline."""
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)

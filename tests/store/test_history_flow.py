@@ -72,8 +72,15 @@ def test_report_counts_and_dismissal(history, settings, tmp_path):
     item = next(i for i in after.items if i.kpi_id == target.kpi_id)
     assert "NQ04" not in {f["code"] for f in item.findings}
     written = write_feedback(history, Q2P, tmp_path / "feedback")
+    assert {p.suffix for p in written} == {".md", ".html", ".docx"}
     owner_doc = next(p for p in written if p.suffix == ".md"
                      and target.kpi_id in p.read_text())
+    from docx import Document
+
+    word = Document(str(owner_doc.with_suffix(".docx")))
+    text_in_word = "\n".join(p.text for p in word.paragraphs)
+    assert target.kpi_id in text_in_word and "What to add:" in text_in_word
+    assert "Challenge named with no figures" not in text_in_word.split(target.kpi_id)[1]
     text = owner_doc.read_text()
     section = text[text.index(target.kpi_id):]
     section = section.split("\n## ")[0]
@@ -115,8 +122,9 @@ def test_html_in_narrative_renders_as_text(history, settings, tmp_path):
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html and "<b>Boss</b>" not in html
     for path in write_feedback(history, Q2P, tmp_path / "fb"):
-        text = path.read_text()
-        assert "<script>" not in text and "<img" not in text
+        if path.suffix != ".docx":
+            text = path.read_text()
+            assert "<script>" not in text and "<img" not in text
 
 
 def test_cli_flow_with_decisions_file(history, settings, tmp_path):
