@@ -1,8 +1,10 @@
-"""The pipeline: submissions -> analysis -> detectors -> findings -> assessments.
+"""The pipeline: submissions -> analysis -> embeddings -> detectors -> gates -> assessments.
 
 `assess_batch` parses every narrative (and previous narrative) once with spaCy's
-`nlp.pipe`, then runs each rule's detector. A detector that fails on one record is
-reported on that record (NQE026) and the batch goes on.
+`nlp.pipe`, embeds in one batch what will be compared with last period, runs each rule's
+detector, lets the learned gates confirm or withdraw the findings they were chosen for, and
+only then decides each verdict. A detector that fails on one record is reported on that
+record (NQE026) and the batch goes on.
 """
 
 from __future__ import annotations
@@ -46,37 +48,36 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     contexts = [_context(sub, analyses, settings, similarity) for sub in submissions]
     findings: list[list[Finding]] = [[] for _ in submissions]
     _run_rules(contexts, findings, list(rules))
-    results = []
-    for sub, ctx, found in zip(submissions, contexts, findings, strict=True):
-        facts = ctx.facts if ctx else data_facts(sub, settings.rag)
-        if sub.blocked:
-            results.append(Assessment(sub, facts, [], "error", None))
-        else:
-            found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
-            results.append(Assessment(sub, facts, found, *verdict_and_score(found, settings)))
+    results = [Assessment(sub, ctx.facts if ctx else data_facts(sub, settings.rag), found,
+                          "error" if sub.blocked else "", None)
+               for sub, ctx, found in zip(submissions, contexts, findings, strict=True)]
+    if gates:
+        _apply_learning(results)
+    for assessment in results:
+        if assessment.verdict != "error":
+            assessment.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+            assessment.verdict, assessment.score = verdict_and_score(assessment.findings,
+                                                                     settings)
         if progress:
             progress(1)
-    if gates:
-        from narrative_qa.learning import (
-            apply_gates,
-            gated_codes,
-            load_gates,
-            low_confidence_codes,
-            mark_low_confidence,
-        )
-
-        # The gates (and scikit-learn) load only when a finding they judge was raised.
-        found = {f.code for a in results for f in a.findings}
-        chosen = load_gates() if found & gated_codes() else {}
-        if chosen:
-            apply_gates(results, chosen)
-        mark_low_confidence(results, low_confidence_codes())
-        if chosen or low_confidence_codes():
-            for assessment in results:
-                if assessment.verdict != "error":
-                    assessment.verdict, assessment.score = verdict_and_score(
-                        assessment.findings, settings)
     return results
+
+
+def _apply_learning(results: list[Assessment]) -> None:
+    """The learned gates of models/, then the low-confidence marks from its card."""
+    from narrative_qa.learning import (
+        apply_gates,
+        gated_codes,
+        load_gates,
+        low_confidence_codes,
+        mark_low_confidence,
+    )
+
+    # The gates (and scikit-learn) load only when a finding they judge was raised.
+    found = {f.code for a in results for f in a.findings}
+    if found & gated_codes():
+        apply_gates(results, load_gates())
+    mark_low_confidence(results, low_confidence_codes())
 
 
 def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
