@@ -29,9 +29,9 @@ from bench_score import replicate  # noqa: E402
 
 def texts_to_embed(submissions, analyses, settings, gated_codes, ungated) -> list[str]:
     """The texts the engine embeds: its comparison set, then the gates' inputs."""
-    from narrative_qa.engine import texts_to_compare
+    from narrative_qa.engine import build_contexts, texts_to_compare
 
-    texts = dict.fromkeys(texts_to_compare(submissions, analyses, settings))
+    texts = dict.fromkeys(texts_to_compare(build_contexts(submissions, analyses, settings)))
     for assessment in ungated:
         if any(f.code in gated_codes for f in assessment.findings):
             texts[assessment.submission.narrative] = None
@@ -39,8 +39,6 @@ def texts_to_embed(submissions, analyses, settings, gated_codes, ungated) -> lis
 
 
 def quarter_wall_time(n: int, cache_dir: str) -> float:
-    from narrative_qa.output.files import write_assessments  # noqa: F401 (warm import check)
-
     submissions, _ = replicate(n)
     rows = [{**s.fields(), "kpi_id": s.kpi_id} for s in submissions]
     with tempfile.TemporaryDirectory() as tmp:

@@ -44,8 +44,12 @@ def assess_batch(submissions: list[Submission], settings: Settings,
                               f"'{rule.detector}'", Location(str(rule.path)))
     analyses = _analyse_all(submissions)
     semantic = settings.semantic if semantic is None else semantic
-    similarity = _embed_for_comparison(submissions, analyses, settings) if semantic else None
-    contexts = [_context(sub, analyses, settings, similarity) for sub in submissions]
+    contexts = build_contexts(submissions, analyses, settings)
+    if semantic:
+        similarity = _embed(texts_to_compare(contexts))
+        for ctx in contexts:
+            if ctx is not None:
+                ctx.similarity = similarity
     findings: list[list[Finding]] = [[] for _ in submissions]
     _run_rules(contexts, findings, list(rules))
     results = [Assessment(sub, ctx.facts if ctx else data_facts(sub, settings.rag), found,
@@ -97,32 +101,27 @@ def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
 REWORDING_RATIO = 0.5
 
 
-def _embed_for_comparison(submissions: list[Submission], analyses: dict[str, Analysis],
-                          settings: Settings) -> Similarity | None:
-    """Embed, in one batch, the texts of `texts_to_compare`."""
-    unique = texts_to_compare(submissions, analyses, settings)
-    if not unique:
+def _embed(texts: list[str]) -> Similarity | None:
+    """Embed, in one batch, the texts that will be compared."""
+    if not texts:
         return None
     from narrative_qa.language.embeddings import default_embedder
 
-    return Similarity(dict(zip(unique, default_embedder().embed(unique), strict=True)))
+    return Similarity(dict(zip(texts, default_embedder().embed(texts), strict=True)))
 
 
-def texts_to_compare(submissions: list[Submission], analyses: dict[str, Analysis],
-                     settings: Settings) -> list[str]:
-    """Only what will be compared with last period's narrative:
-    last period's actions and this period's sentences that could report on them (NQ01,
-    NQ03) and, where the wording is close enough to be a rewording, both whole texts and
-    all their sentences (NQ11). Green KPIs are not compared (FINDINGS.md §4)."""
+def texts_to_compare(contexts: list[Context | None]) -> list[str]:
+    """Only what will be compared with last period's narrative: last period's actions and
+    this period's sentences that could report on them (NQ01, NQ03) and, where the wording
+    is close enough to be a rewording, both whole texts and all their sentences (NQ11).
+    Green KPIs are not compared (FINDINGS.md §4)."""
     from narrative_qa.detectors.recycled import similarity as wording
 
     texts: dict[str, None] = {}
-    for sub in submissions:
-        if sub.blocked or not sub.previous_narrative:
+    for ctx in contexts:
+        if ctx is None or ctx.previous is None or not ctx.facts.held_to_all:
             continue
-        if not data_facts(sub, settings.rag).held_to_all:
-            continue
-        current, previous = analyses[sub.narrative], analyses[sub.previous_narrative]
+        current, previous = ctx.analysis, ctx.previous
         texts.update(dict.fromkeys(s.text for s in previous.content() if s.action))
         texts.update(dict.fromkeys(s.text for s in current.content()
                                    if s.text and not (s.action and s.action.kind == "planned")))
@@ -133,15 +132,15 @@ def texts_to_compare(submissions: list[Submission], analyses: dict[str, Analysis
     return list(texts)
 
 
-def _context(sub: Submission, analyses: dict[str, Analysis], settings: Settings,
-             similarity: Similarity | None) -> Context | None:
-    if sub.blocked:
-        return None
-    return Context(
+def build_contexts(submissions: list[Submission], analyses: dict[str, Analysis],
+                   settings: Settings) -> list[Context | None]:
+    """What every detector reads, one per submission (None for a row that cannot be
+    scored)."""
+    return [None if sub.blocked else Context(
         submission=sub, facts=data_facts(sub, settings.rag), analysis=analyses[sub.narrative],
         previous=analyses.get(sub.previous_narrative) if sub.previous_narrative else None,
-        settings=settings, similarity=similarity,
-    )
+        settings=settings,
+    ) for sub in submissions]
 
 
 def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],

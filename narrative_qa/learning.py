@@ -250,15 +250,17 @@ def apply_gates(assessments: list[Assessment], gates: dict[str, Any]) -> None:
     from narrative_qa.language.embeddings import default_embedder
 
     embedded = default_embedder().embed([a.submission.narrative for a in wanted])
+    features = [rule_features(a) for a in wanted]
     rejected: set[int] = set()
     for code, model in gates.items():
-        cases = [(a, f, vector) for a, vector in zip(wanted, embedded, strict=True)
+        cases = [(f, np.hstack([rule[code], vector]))
+                 for a, rule, vector in zip(wanted, features, embedded, strict=True)
                  for f in a.findings if f.code == code]
         if not cases:
             continue
-        rows = np.stack([np.hstack([rule_features(a)[code], vector]) for a, _, vector in cases])
-        for (_, finding, _), probability in zip(cases, model.predict_proba(rows)[:, 1],
-                                                strict=True):
+        rows = np.stack([row for _, row in cases])
+        for (finding, _), probability in zip(cases, model.predict_proba(rows)[:, 1],
+                                             strict=True):
             finding.confidence = float(probability)
             if probability < 0.5:
                 rejected.add(id(finding))

@@ -68,14 +68,12 @@ def _has_specifics(sentence: Sentence, match: re.Match, description: re.Pattern[
     rest = sentence.text[match.end():]
     if description.search(rest):
         return True
-    subjects = {t.i for t in sentence.span for a in t.ancestors if False}
     for token in sentence.span:
         if token.pos_ != "PROPN" or token.i == sentence.span.start:
             continue
         if any(a.dep_ in {"nsubj", "nsubjpass"} for a in [token, *token.ancestors]):
             continue  # the thing being progressed is not a specific
-        if token.i not in subjects:
-            return True
+        return True
     return False
 
 

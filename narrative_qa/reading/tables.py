@@ -43,24 +43,14 @@ def read_table(
     if path.is_dir():
         raise InputError("NQE003", "this is a folder, not a file", Location(str(path)))
     suffix = path.suffix.lower()
-    readers = {
-        ".csv": _read_csv,
-        ".txt": _read_csv,
-        ".tsv": _read_csv,
-        ".json": _read_json,
-        ".jsonl": _read_jsonl,
-        ".ndjson": _read_jsonl,
-    }
     if suffix == ".xls":
         raise InputError(
             "NQE002", "old Excel .xls files are not read; save it as .xlsx", Location(str(path))
         )
-    if suffix not in readers and suffix not in {".xlsx", ".xlsm"}:
+    if suffix not in READERS:
         raise InputError("NQE002", f"'{suffix or path.name}' is not a type narrative_qa reads",
                          Location(str(path)))
-    if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet, mapping)
-    return readers[suffix](path, mapping)
+    return READERS[suffix](path, sheet, mapping)
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -75,7 +65,7 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _read_csv(path: Path, mapping: dict[str, str] | None) -> Table:
+def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
     try:
         text = decode_bytes(path.read_bytes())
     except OSError as exc:
@@ -243,7 +233,7 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
     return list(headers)
 
 
-def _read_json(path: Path, mapping: dict[str, str] | None) -> Table:
+def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
     try:
         data = json.loads(_load_text(path))
     except json.JSONDecodeError as exc:
@@ -273,7 +263,7 @@ def _read_json(path: Path, mapping: dict[str, str] | None) -> Table:
     return Table(str(path), _headers_of(rows), rows)
 
 
-def _read_jsonl(path: Path, mapping: dict[str, str] | None) -> Table:
+def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
     rows = []
     for number, line in enumerate(_load_text(path).splitlines(), start=1):
         if not line.strip():
@@ -292,3 +282,11 @@ def _read_jsonl(path: Path, mapping: dict[str, str] | None) -> Table:
     if not rows:
         raise InputError("NQE009", "the file has no lines", Location(str(path)))
     return Table(str(path), _headers_of(rows), rows)
+
+
+# Every reader takes (path, sheet, mapping); only spreadsheets use the sheet.
+READERS = {
+    ".csv": _read_csv, ".txt": _read_csv, ".tsv": _read_csv,
+    ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
+    ".json": _read_json, ".jsonl": _read_jsonl, ".ndjson": _read_jsonl,
+}

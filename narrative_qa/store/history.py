@@ -155,7 +155,8 @@ class History:
 
     # --- reading -------------------------------------------------------------------
 
-    def current(self, period: str, kpi_id: str | None = None) -> list[StoredSubmission]:
+    def current(self, period: str, kpi_id: str | None = None,
+                with_findings: bool = True) -> list[StoredSubmission]:
         query = sa.select(schema.submission).where(schema.submission.c.period == period,
                                                    schema.submission.c.is_current)
         if kpi_id:
@@ -166,7 +167,7 @@ class History:
             for row in rows:
                 findings = db.execute(sa.select(schema.finding.c.finding).where(
                     schema.finding.c.submission_id == row["id"]).order_by(
-                    schema.finding.c.id)).scalars().all()
+                    schema.finding.c.id)).scalars().all() if with_findings else []
                 result.append(StoredSubmission(row["id"], row["kpi_id"], row["period"],
                                                row["version"], json.loads(row["record"]),
                                                [json.loads(f) for f in findings]))
@@ -206,7 +207,7 @@ class History:
                 continue
             if sub.previous_narrative and sub.previous_actual is not None:
                 continue
-            rows = self.current(earlier, sub.kpi_id)
+            rows = self.current(earlier, sub.kpi_id, with_findings=False)
             if not rows:
                 continue
             record = rows[0].record
