@@ -64,4 +64,4 @@ def test_rules_list_and_explain():
     assert explain.exit_code == 0
     assert "anecdotal-challenge" in explain.output and "does not trigger" in explain.output
     missing = runner.invoke(app, ["rules", "explain", "NQ99"])
-    assert missing.exit_code == 2 and "NQE011" in missing.output
+    assert missing.exit_code == 2 and "NQE024" in missing.output

@@ -8,10 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from narrative_qa.api import check_draft, exit_code
-from narrative_qa.cli.common import Format, Severity, fail, settings_from
+from narrative_qa.cli.common import (
+    Format,
+    Severity,
+    fail,
+    make_console,
+    say,
+    settings_from,
+    stderr,
+    stdin_is_tty,
+)
 from narrative_qa.cli.history import DbOption, history_if_any
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.output.terminal import print_assessment
@@ -20,6 +28,10 @@ from narrative_qa.reading.tables import decode_bytes
 
 def _read_text(source: str) -> str:
     if source == "-":
+        if stdin_is_tty():  # a person at the keyboard: say what the command is waiting for
+            say(stderr(), "Type or paste the draft narrative, then press Ctrl-D on a new line "
+                "(Ctrl-Z then Enter on Windows). To check a file: narrative-qa check FILE.",
+                "bold")
         return sys.stdin.read()
     path = Path(source)
     if not path.is_file():
@@ -67,7 +79,7 @@ def check(
     if output_format is Format.json:
         typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False, indent=2))
     else:
-        print_assessment(assessment, Console(highlight=False))
+        print_assessment(assessment, make_console())
     code = exit_code([assessment], fail_on.value if fail_on else None,
                      assessment.submission.problems)
     raise typer.Exit(code)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.errors import NarrativeQAError
+from narrative_qa.output.terminal import terminal_safe
 
 
 class Severity(StrEnum):
@@ -24,8 +26,23 @@ class Format(StrEnum):
     json = "json"
 
 
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that never hard-wraps lines when it is not a terminal, so a script that
+    greps the output sees each message on one line whatever the width or the path length."""
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal:
+        console.soft_wrap = True
+    return console
+
+
 def stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return make_console(stderr=True)
+
+
+def say(console: Console, text: str, style: str | None = None) -> None:
+    """Print a message that carries user text: never read as markup, control characters
+    made visible, and never wrapped (a coded message keeps file, row and column together)."""
+    console.print(Text(terminal_safe(text), style=style or ""), soft_wrap=True)
 
 
 def settings_from(config: Path | None) -> Settings:
@@ -33,7 +50,7 @@ def settings_from(config: Path | None) -> Settings:
 
 
 def fail(error: NarrativeQAError) -> None:
-    stderr().print(f"[red]{error.render()}[/red]", markup=True, highlight=False)
+    say(stderr(), error.render(), "red")
     raise typer.Exit(2)
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from narrative_qa.cli.common import fail, settings_from, stderr
+from narrative_qa.cli.common import fail, make_console, say, settings_from, stderr
 from narrative_qa.errors import ConfigError, InputError, Location, NarrativeQAError
 from narrative_qa.output.files import safe_cell
 
@@ -54,9 +53,9 @@ def ingest(
     except NarrativeQAError as error:
         fail(error)
     console = stderr()
-    console.print(f"Stored {stored} submissions for {period} in {history.url}")
+    say(console, f"Stored {stored} submissions for {period} in {history.url}")
     for problem in [*result.notices, *result.row_problems]:
-        console.print(f"[yellow]{problem.render()}[/yellow]")
+        say(console, problem.render(), "yellow")
     raise typer.Exit(2 if result.row_problems else 0)
 
 
@@ -77,7 +76,7 @@ def report(
         path = write_report(history, period, out)
     except NarrativeQAError as error:
         fail(error)
-    stderr().print(f"Written: {path}")
+    say(stderr(), f"Written: {path}")
 
 
 def feedback(
@@ -96,7 +95,7 @@ def feedback(
         written = write_feedback(history, period, out)
     except NarrativeQAError as error:
         fail(error)
-    stderr().print(f"Written {len(written)} files to {out}")
+    say(stderr(), f"Written {len(written)} files to {out}")
 
 
 KpiOption = Annotated[str, typer.Option("--kpi", help="kpi_id of the submission.")]
@@ -114,7 +113,7 @@ def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: st
         open_history(db).decide(kpi, period, code, decision, reason, by)
     except NarrativeQAError as error:
         fail(error)
-    stderr().print(f"{code.upper()} on {kpi} ({period}) {decision} by {by}")
+    say(stderr(), f"{code.upper()} on {kpi} ({period}) {decision} by {by}")
 
 
 @review.command("dismiss")
@@ -147,7 +146,7 @@ def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
         writer.writerow([*DECISION_COLUMNS, "decided_at"])
         for row in rows:
             writer.writerow([safe_cell(row[c]) for c in (*DECISION_COLUMNS, "decided_at")])
-    stderr().print(f"Written {len(rows)} decisions to {out}")
+    say(stderr(), f"Written {len(rows)} decisions to {out}")
 
 
 @review.command("import")
@@ -175,9 +174,8 @@ def import_(source: Annotated[Path, typer.Argument(help="CSV of decisions (see e
             recorded += 1
         except ConfigError as error:
             bad += 1
-            stderr().print(f"[yellow]{error.code} {source}, row {number}: {error.detail}"
-                           "[/yellow]")
-    stderr().print(f"Recorded {recorded} decisions from {source}")
+            say(stderr(), f"{error.code} {source}, row {number}: {error.detail}", "yellow")
+    say(stderr(), f"Recorded {recorded} decisions from {source}")
     raise typer.Exit(2 if bad else 0)
 
 
@@ -188,7 +186,7 @@ def list_decisions(db: DbOption = None) -> None:
         rows = open_history(db).decisions()
     except NarrativeQAError as error:
         fail(error)
-    console = Console(highlight=False)
+    console = make_console()
     for row in rows:
-        console.print(f"{row['decided_at']} {row['reviewer']}: {row['decision']} "
-                      f"{row['code']} on {row['kpi_id']} ({row['period']}) — {row['reason']}")
+        say(console, f"{row['decided_at']} {row['reviewer']}: {row['decision']} "
+            f"{row['code']} on {row['kpi_id']} ({row['period']}) — {row['reason']}")

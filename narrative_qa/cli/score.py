@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from narrative_qa.api import exit_code, score_file
@@ -54,7 +53,7 @@ def score(
     except NarrativeQAError as error:
         fail(error)
     if not quiet:
-        print_summary(result.assessments, result.notices, Console(stderr=True),
+        print_summary(result.assessments, result.notices, stderr(),
                       str(out) if out else None)
     if out is None:
         import json

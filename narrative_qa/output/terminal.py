@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.table import Table
+from rich.text import Text
 
 from narrative_qa.catalogue import Rule
 from narrative_qa.errors import RowProblem
 from narrative_qa.model import Assessment
+
+# C0 and C1 control characters, DEL included; tab and newline are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: object) -> str:
+    """User text as the terminal should show it: a vertical tab (Word's soft line break) or
+    a carriage return is a line break, and every other control character (ANSI escapes
+    among them) is shown as a visible symbol rather than obeyed by the terminal."""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def escape(text: object) -> str:
+    """User text inside a markup string: brackets escaped and control characters visible."""
+    return escape_markup(terminal_safe(text))
+
+
+def print_problem(problem: RowProblem | str, console: Console, style: str) -> None:
+    """A coded message on one line (never wrapped, so file, row and column stay together)."""
+    text = problem if isinstance(problem, str) else problem.render()
+    console.print(Text(terminal_safe(text), style=style), soft_wrap=True)
+
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 _VERDICT = {"ready": "green", "revise": "yellow", "not-acceptable": "bold red", "error": "red"}
@@ -30,7 +55,7 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
     if data:
         console.print(escape(" · ".join(data)))
     for problem in sub.problems:
-        console.print(f"[red]{escape(problem.render())}[/red]")
+        print_problem(problem, console, "red")
     verdict_style = _VERDICT[assessment.verdict]
     score = "" if assessment.score is None else f" (score {assessment.score}/100)"
     console.print(f"Verdict: [{verdict_style}]{assessment.verdict}[/{verdict_style}]{score}\n")
@@ -64,9 +89,9 @@ def print_summary(assessments: list[Assessment], notices: list[RowProblem],
     if codes:
         console.print(table)
     for problem in [*notices, *errors]:
-        console.print(f"[yellow]{escape(problem.render())}[/yellow]")
+        print_problem(problem, console, "yellow")
     if out:
-        console.print(f"Written: {escape(out)}")
+        print_problem(f"Written: {out}", console, "")
 
 
 def print_rules(rules: tuple[Rule, ...], console: Console) -> None:
