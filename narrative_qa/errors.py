@@ -33,7 +33,10 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE010": ("configuration error", "Fix the setting named in the message."),
     "NQE011": ("rule catalogue error", "Fix the rule file named in the message."),
     "NQE012": ("language model problem", "Reinstall with the README's install command."),
-    "NQE013": ("output cannot be written", "Choose a .jsonl, .json, .csv or .xlsx path."),
+    "NQE013": (
+        "output cannot be written",
+        "Choose another output path, or fix the one named (the message says why).",
+    ),
     "NQE014": (
         "history store cannot be opened",
         "Check the --db path or URL, and that the database server is running.",

@@ -10,7 +10,7 @@ import typer
 
 from narrative_qa.cli.common import fail, make_console, say, settings_from, stderr
 from narrative_qa.errors import ConfigError, InputError, Location, NarrativeQAError
-from narrative_qa.output.files import safe_cell
+from narrative_qa.output.safe_write import atomic_path, check_file_target, safe_cell
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", help="History store: a SQLite file or a SQLAlchemy URL (default: "
@@ -66,17 +66,19 @@ def report(
                                       "(the screening table).")] = Path("reports/report.html"),
 ) -> None:
     """Write the ELT's screening report for a period from the history store."""
-    from narrative_qa.reporting.render import write_report
+    from narrative_qa.reporting.render import REPORT_FORMATS, write_report
 
     try:
+        check_file_target(out, REPORT_FORMATS)
         history = open_history(db)
         if not history.current(period):
             raise InputError("NQE009", f"nothing is stored for period '{period}'; run "
                              "'narrative-qa ingest' first", Location(history.url))
+        replacing = out.exists()
         path = write_report(history, period, out)
     except NarrativeQAError as error:
         fail(error)
-    say(stderr(), f"Written: {path}")
+    say(stderr(), f"{'Replaced' if replacing else 'Written'}: {path}")
 
 
 def feedback(
@@ -84,18 +86,23 @@ def feedback(
     out: Annotated[Path, typer.Option(help="Folder for one document per owner.")],
     db: DbOption = None,
 ) -> None:
-    """Write one feedback document per owner (Markdown and HTML)."""
-    from narrative_qa.reporting.render import write_feedback
+    """Write one feedback document per owner (Markdown, HTML and Word), named by period
+    and owner; says which existing files it replaced."""
+    from narrative_qa.reporting.render import write_feedback_files
 
     try:
         history = open_history(db)
         if not history.current(period):
             raise InputError("NQE009", f"nothing is stored for period '{period}'",
                              Location(history.url))
-        written = write_feedback(history, period, out)
+        files = write_feedback_files(history, period, out)
     except NarrativeQAError as error:
         fail(error)
-    say(stderr(), f"Written {len(written)} files to {out}")
+    console = stderr()
+    say(console, f"Written {len(files.written)} files to {out}")
+    if files.replaced:
+        say(console, f"Replaced {len(files.replaced)} existing files: "
+            + ", ".join(p.name for p in files.replaced), "yellow")
 
 
 KpiOption = Annotated[str, typer.Option("--kpi", help="kpi_id of the submission.")]
@@ -137,16 +144,23 @@ def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
 def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
            db: DbOption = None) -> None:
     """Write every decision, with who and when, to a CSV a spreadsheet can edit."""
+    columns = (*DECISION_COLUMNS, "decided_at")
     try:
+        check_file_target(out, (".csv",))
         rows = open_history(db).decisions()
+        replacing = out.exists()
+        with atomic_path(out) as temp, temp.open("w", encoding="utf-8-sig",
+                                                 newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([safe_cell(c) for c in columns])
+            for row in rows:
+                writer.writerow([safe_cell(row[c]) for c in columns])
     except NarrativeQAError as error:
         fail(error)
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*DECISION_COLUMNS, "decided_at"])
-        for row in rows:
-            writer.writerow([safe_cell(row[c]) for c in (*DECISION_COLUMNS, "decided_at")])
-    say(stderr(), f"Written {len(rows)} decisions to {out}")
+    console = stderr()
+    if replacing:
+        say(console, f"Replaced the existing {out}", "yellow")
+    say(console, f"Written {len(rows)} decisions to {out}")
 
 
 @review.command("import")

@@ -9,9 +9,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from narrative_qa.api import exit_code, score_file
-from narrative_qa.cli.common import Severity, fail, settings_from, stderr
+from narrative_qa.cli.common import Severity, fail, say, settings_from, stderr
 from narrative_qa.cli.history import DbOption, history_if_any
 from narrative_qa.errors import NarrativeQAError
+from narrative_qa.output.files import check_out_path
 from narrative_qa.output.terminal import print_summary
 
 
@@ -39,9 +40,11 @@ def score(
                    TimeElapsedColumn(), console=console, transient=True,
                    disable=quiet or not console.is_terminal)
     try:
+        if out is not None:
+            _check_out(out, input_path, previous)
         settings = settings_from(config)
         if out is not None and out.exists() and not quiet:
-            console.print(f"Replacing the existing {out}")
+            say(console, f"Replacing the existing {out}")
         with bar:
             task = bar.add_task("score", total=None)
             result = score_file(
@@ -62,3 +65,10 @@ def score(
             typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False))
     raise typer.Exit(exit_code(result.assessments, fail_on.value if fail_on else None,
                                result.row_problems))
+
+
+def _check_out(out: Path, input_path: Path, previous: Path | None) -> None:
+    """Refuse an unusable --out before anything is read or scored. A missing input is
+    left to the reader, which says so (NQE001)."""
+    if input_path.exists():
+        check_out_path(out, [input_path, previous])

@@ -1,7 +1,8 @@
 """Writing assessments to .jsonl, .json, .csv or .xlsx (chosen by the extension).
 
-CSV and XLSX cells that begin with = + - @ (or a tab or carriage return) are prefixed
-with an apostrophe so a spreadsheet shows them as text and never runs them as formulas.
+Every CSV and XLSX cell, headers too, goes through `safe_cell`: control characters are
+cleaned first, then a cell that would start a formula is prefixed with an apostrophe, so a
+spreadsheet shows it as text and never runs it. Files are written whole or not at all.
 """
 
 from __future__ import annotations
@@ -11,41 +12,46 @@ import json
 from pathlib import Path
 from typing import Any
 
-from narrative_qa.errors import InputError, Location
 from narrative_qa.model import Assessment
+from narrative_qa.output.safe_write import (
+    atomic_path,
+    check_file_target,
+    refuse_input_as_output,
+    safe_cell,
+)
+
+__all__ = ["FORMATS", "check_out_path", "flat_rows", "safe_cell", "write_assessments"]
 
 FORMATS = (".jsonl", ".json", ".csv", ".xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection in a text cell."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def check_out_path(out: Path, inputs: list[Path | None]) -> None:
+    """Refuse, before any scoring, an --out path that cannot be written or is an input."""
+    refuse_input_as_output(out, inputs)
+    check_file_target(out, FORMATS)
 
 
 def write_assessments(assessments: list[Assessment], path: Path) -> None:
+    check_file_target(path, FORMATS)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError("NQE013", f"'{path.name}' does not end in {', '.join(FORMATS)}",
-                         Location(str(path)))
-    path.parent.mkdir(parents=True, exist_ok=True)
     records = [a.to_record() for a in assessments]
-    if suffix == ".jsonl":
-        with path.open("w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    elif suffix == ".json":
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
-    elif suffix == ".csv":
-        _write_csv(records, path)
-    else:
-        _write_xlsx(assessments, records, path)
+    with atomic_path(path) as temp:
+        if suffix == ".jsonl":
+            with temp.open("w", encoding="utf-8") as out:
+                for record in records:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif suffix == ".json":
+            temp.write_text(json.dumps(records, ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+        elif suffix == ".csv":
+            _write_csv(records, temp)
+        else:
+            _write_xlsx(assessments, records, temp)
 
 
 def flat_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    """One row per submission: every input column, then the assessment in text."""
+    """One row per submission: every input column, then the assessment in text; every
+    cell, headers too, safe for a spreadsheet."""
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(k for k in record if k not in {"findings", "errors"}))
@@ -61,14 +67,14 @@ def flat_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
             for f in record["findings"]))
         row.append("\n".join(e["message"] for e in record["errors"]))
         rows.append([safe_cell(v) for v in row])
-    return headers, rows
+    return [safe_cell(h) for h in headers], rows
 
 
 def _write_csv(records: list[dict[str, Any]], path: Path) -> None:
     headers, rows = flat_rows(records)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow([safe_cell(h) for h in headers])
+        writer.writerow(headers)
         writer.writerows(rows)
 
 
@@ -81,16 +87,16 @@ def _write_xlsx(assessments: list[Assessment], records: list[dict[str, Any]],
     sheet = book.active
     sheet.title = "Assessments"
     headers, rows = flat_rows(records)
-    sheet.append([safe_cell(h) for h in headers])
+    sheet.append(headers)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        sheet.append(row)
     findings = book.create_sheet("Findings")
     findings.append(["row", "kpi_id", "kpi_name", "code", "slug", "severity", "confidence",
                      "low_confidence", "message", "evidence", "suggestion"])
     for assessment in assessments:
         sub = assessment.submission
         for f in assessment.findings:
-            findings.append([_xlsx_value(safe_cell(v)) for v in (
+            findings.append([safe_cell(v) for v in (
                 sub.location.row, sub.kpi_id, sub.kpi_name, f.code, f.slug, f.severity,
                 round(f.confidence, 3), f.low_confidence, f.message,
                 "\n".join(f.evidence), f.suggestion)])
@@ -104,12 +110,3 @@ def _write_xlsx(assessments: list[Assessment], records: list[dict[str, Any]],
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     book.save(path)
 
-
-def _xlsx_value(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | bool):
-        return value
-    if isinstance(value, str):
-        # openpyxl treats any string starting with "=" as a formula; safe_cell has already
-        # prefixed those, and control characters other than tab/newline are not allowed.
-        return "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)
-    return json.dumps(value, ensure_ascii=False)

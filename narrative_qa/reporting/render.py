@@ -1,17 +1,32 @@
-"""Rendering view models: one Jinja2 environment, autoescaped for HTML."""
+"""Rendering view models: one Jinja2 environment autoescaped for HTML, one that escapes
+every value for Markdown; every document written whole or not at all."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from narrative_qa.output.files import safe_cell
-from narrative_qa.reporting.view import Bar, ReportView, feedback_by_owner
+from narrative_qa.output.safe_write import (
+    atomic_path,
+    check_file_target,
+    clean_text,
+    install_files,
+    safe_cell,
+    write_text,
+)
+from narrative_qa.reporting.view import Bar, Item, ReportView, feedback_by_owner
 from narrative_qa.store.history import History
+
+REPORT_FORMATS = (".html", ".htm", ".xlsx")
 
 
 @lru_cache(maxsize=1)
@@ -24,11 +39,36 @@ def environment() -> Environment:
     return env
 
 
-def markdown_text(value: object) -> str:
-    """Text for Markdown: no raw HTML and no accidental formatting from the narrative."""
-    text = "" if value is None else str(value)
+@lru_cache(maxsize=1)
+def markdown_environment() -> Environment:
+    """For .md templates: every {{ value }} is escaped for Markdown, filtered or not, so a
+    template edit cannot forget it (as autoescape does for HTML)."""
+    env = Environment(loader=PackageLoader("narrative_qa.reporting", "templates"),
+                      autoescape=False, finalize=markdown_text,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = markdown_text
+    return env
+
+
+class MarkdownText(str):
+    """Text already escaped for Markdown (escaping it again would show the backslashes)."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+# A list item, rule or setext underline at the start of a line: "- x", "---", "1. x".
+_MD_LINE_START = re.compile(r"^([-+=](?=[-=\s]|$)|\d+[.)](?=\s|$))")
+
+
+def markdown_text(value: object) -> MarkdownText:
+    """Text for Markdown: no raw HTML, comments or links, and no accidental formatting or
+    line-start blocks (lists, rules) from the narrative."""
+    if isinstance(value, MarkdownText):
+        return value
+    text = "" if value is None else clean_text(str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", " ".join(text.split()))
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    return MarkdownText(text)
 
 
 def chart(bars: list[Bar]) -> Markup:
@@ -39,15 +79,28 @@ def render_report_html(view: ReportView) -> str:
     return environment().get_template("report.html.j2").render(view=view, chart=chart)
 
 
+def render_feedback_markdown(owner: str, period: str, items: list[Item],
+                             rules: dict[str, Any]) -> str:
+    template = markdown_environment().get_template("feedback.md.j2")
+    return clean_text(template.render(owner=owner, period=period, items=items, rules=rules))
+
+
+def render_feedback_html(owner: str, period: str, items: list[Item],
+                         rules: dict[str, Any]) -> str:
+    template = environment().get_template("feedback.html.j2")
+    return clean_text(template.render(owner=owner, period=period, items=items, rules=rules))
+
+
 def write_report(history: History, period: str, out: Path) -> Path:
     from narrative_qa.reporting.view import build_report
 
+    check_file_target(out, REPORT_FORMATS)
     view = build_report(history, period)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":
-        _write_screening_xlsx(view, out)
+        with atomic_path(out) as temp:
+            _write_screening_xlsx(view, temp)
     else:
-        out.write_text(render_report_html(view), encoding="utf-8")
+        write_text(out, render_report_html(view))
     return out
 
 
@@ -67,66 +120,93 @@ def _write_screening_xlsx(view: ReportView, out: Path) -> None:
     book.save(out)
 
 
-def _slug(owner: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", owner.lower()).strip("-") or "owner"
+def _slug(text: str, limit: int) -> str:
+    """Lower-case ASCII letters, digits and hyphens ("José Núñez" -> "jose-nunez")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def feedback_names(owners: list[str], period: str) -> dict[str, str]:
+    """A file name (without extension) per owner: the period, then the owner's name, then,
+    when two owners' names give the same text ("A Smith", "A. Smith"), a short hash of the
+    exact name. The same owners get the same names every run; each fits a file system."""
+    prefix = _slug(period, 40) or "period"
+    bases = {owner: _slug(owner, 80) or "owner" for owner in owners}
+    shared = Counter(bases.values())
+    names = {}
+    for owner, base in bases.items():
+        digest = hashlib.sha256(owner.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        names[owner] = f"{prefix}-{base}" + (f"-{digest}" if shared[base] > 1 else "")
+    return names
+
+
+@dataclass
+class FeedbackFiles:
+    written: list[Path]
+    replaced: list[Path]  # files of the same name that were there before
 
 
 def write_feedback(history: History, period: str, folder: Path) -> list[Path]:
+    return write_feedback_files(history, period, folder).written
+
+
+def write_feedback_files(history: History, period: str, folder: Path) -> FeedbackFiles:
+    """One document per owner, as Markdown, HTML and Word. All are built first, in a hidden
+    folder inside `folder`, and moved into place only when every one is built."""
     from narrative_qa.catalogue import load_catalogue
 
     rules = {r.code: r for r in load_catalogue()}
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    seen: dict[str, int] = {}
-    for owner, items in feedback_by_owner(history, period).items():
-        name = _slug(owner)
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:  # two owners whose names differ only in punctuation
-            name = f"{name}-{seen[name]}"
-        for kind in ("md", "html"):
-            path = folder / f"{name}.{kind}"
-            path.write_text(environment().get_template(f"feedback.{kind}.j2").render(
-                owner=owner, period=period, items=items, rules=rules), encoding="utf-8")
-            written.append(path)
-        written.append(_write_feedback_docx(folder / f"{name}.docx", owner, period, items,
-                                            rules))
-    return written
+    owners = feedback_by_owner(history, period)
+    names = feedback_names(list(owners), period)
+
+    def build(staging: Path) -> None:
+        for owner, items in owners.items():
+            name = names[owner]
+            (staging / f"{name}.md").write_text(
+                render_feedback_markdown(owner, period, items, rules), encoding="utf-8")
+            (staging / f"{name}.html").write_text(
+                render_feedback_html(owner, period, items, rules), encoding="utf-8")
+            _write_feedback_docx(staging / f"{name}.docx", owner, period, items, rules)
+
+    written, replaced = install_files(folder, build)
+    return FeedbackFiles(written, replaced)
 
 
-def _write_feedback_docx(path: Path, owner: str, period: str, items, rules) -> Path:
-    """The same feedback as the Markdown, as a Word document (python-docx)."""
+def _write_feedback_docx(path: Path, owner: str, period: str, items: list[Item],
+                         rules: dict[str, Any]) -> Path:
+    """The same feedback as the Markdown, as a Word document (python-docx). Every text is
+    cleaned: Word rejects control characters, and a soft line break becomes a real one."""
     from docx import Document
 
+    def text(value: object) -> str:
+        return clean_text(str(value))
+
     document = Document()
-    document.add_heading(f"Feedback on your QPR narrative – {period}", level=1)
-    document.add_paragraph(f"For: {owner}")
+    document.add_heading(text(f"Feedback on your QPR narrative – {period}"), level=1)
+    document.add_paragraph(text(f"For: {owner}"))
     document.add_paragraph(
         "Thank you for your narrative. Below, for each of your KPIs, is what a reader on the "
         "Executive Leadership Team would want added or changed, with the sentence it is "
         "about and an example of what good looks like.")
     for item in items:
-        document.add_heading(f"{item.kpi_id} – {item.kpi_name}", level=2)
-        document.add_paragraph(f"Target {item.record.get('target')}, actual "
-                               f"{item.record.get('actual')}.")
+        document.add_heading(text(f"{item.kpi_id} – {item.kpi_name}"), level=2)
+        document.add_paragraph(text(f"Target {item.record.get('target')}, actual "
+                                    f"{item.record.get('actual')}."))
         if not item.findings:
             document.add_paragraph("Nothing to add: this narrative meets every check.")
         for finding in item.findings:
             rule = rules[finding["code"]]
             title = rule.title + (" (please check: our tool is less sure about this one)"
                                   if finding.get("low_confidence") else "")
-            document.add_heading(title, level=3)
-            document.add_paragraph(" … ".join(finding["evidence"]), style="Intense Quote")
-            document.add_paragraph(finding["message"])
-            for label, text in (("Why it matters: ", rule.docs["why"]),
-                                ("What to add: ", finding["suggestion"]),
-                                ("What good looks like: ", rule.good_example)):
+            document.add_heading(text(title), level=3)
+            document.add_paragraph(text(" … ".join(finding["evidence"])),
+                                   style="Intense Quote")
+            document.add_paragraph(text(finding["message"]))
+            for label, value in (("Why it matters: ", rule.docs["why"]),
+                                 ("What to add: ", finding["suggestion"]),
+                                 ("What good looks like: ", rule.good_example)):
                 paragraph = document.add_paragraph()
                 paragraph.add_run(label).bold = True
-                paragraph.add_run(_docx_text(text))
+                paragraph.add_run(text(value))
     document.save(path)
     return path
-
-
-def _docx_text(text: str) -> str:
-    """Word rejects control characters other than tab and newline."""
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
