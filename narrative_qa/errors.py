@@ -55,7 +55,7 @@ CODES: dict[str, tuple[str, str]] = {
     # reading (issue 7): columns, sheets, numbers and formulas
     "NQE050": (
         "two columns match one field",
-        "To use the other column, name it with --map 'HEADER=field'.",
+        "If that is the wrong column, pass the --map option given.",
     ),
     "NQE051": ("--map header not in the file", "Copy the header exactly as listed."),
     "NQE052": (

@@ -45,6 +45,9 @@ def submissions_from_table(
     columns = assign_columns(table.headers, mapping, table.file, table.notices)
     by_header = {table.headers[i]: f for i, f in columns.items()}
     marks = decimal_marks(table.rows, by_header)
+    formulas = _formula_notice(table, by_header)
+    if formulas is not None:
+        table.notices.append(formulas)
     submissions = [_build(raw, by_header, table.file, settings, marks) for raw in table.rows]
     flag_duplicates(submissions)
     return submissions
@@ -74,11 +77,11 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
            marks: dict[str, str] | None = None) -> Submission:
     cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
     extra: dict[str, Any] = {}
-    formulas: list[RowProblem] = []
+    formula: UncachedFormula | None = None  # in the narrative cell
     for header, value in raw.values.items():
         field = by_header.get(header)
         if isinstance(value, UncachedFormula):
-            formulas.append(_formula_problem(value, field, Location(file, raw.row, header)))
+            formula = value if field == "narrative" else formula
             value = None
         if field:
             cells[field] = (header, value)
@@ -87,7 +90,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     sub = Submission(extra=extra, present=frozenset(cells), location=Location(file, raw.row))
     if raw.problem:
         sub.problems.append(raw.problem)
-    sub.problems.extend([*raw.cell_problems, *formulas])
+    sub.problems.extend(raw.cell_problems)
     if raw.problem and raw.problem.blocking:
         return sub
 
@@ -120,8 +123,12 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
             where("stated_rag")))
 
-    if any(p.blocking for p in formulas):
-        pass  # the narrative is a formula with no value: already reported
+    if formula is not None:
+        sub.problems.append(RowProblem(
+            "NQE054", f"the narrative cell holds a formula ({formula.formula[:60]}) and no "
+            "saved text, as in a workbook written by a program and never opened in Excel (or "
+            "a formula whose result is empty); this row was not scored", where("narrative"),
+            blocking=True))
     elif not sub.narrative:
         sub.problems.append(RowProblem(
             "NQE020", "the narrative is empty; this row was not scored", where("narrative"),
@@ -140,15 +147,18 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     return sub
 
 
-def _formula_problem(cell: UncachedFormula, field: str | None, where: Location) -> RowProblem:
-    if field == "narrative":
-        return RowProblem(
-            "NQE054", f"the narrative cell holds a formula ({cell.formula[:60]}) with no saved "
-            "value, as in a workbook written by a program and never opened in Excel; this row "
-            "was not scored", where, blocking=True)
+def _formula_notice(table: Table, by_header: dict[str, str]) -> RowProblem | None:
+    """One notice for formula cells with no saved value outside the narrative (a formula
+    whose result is empty looks the same, so these are not row errors)."""
+    cells = [(raw.row, header) for raw in table.rows for header, value in raw.values.items()
+             if isinstance(value, UncachedFormula) and by_header.get(header) != "narrative"]
+    if not cells:
+        return None
+    columns = ", ".join(f"'{h}'" for h in dict.fromkeys(h for _, h in cells))
     return RowProblem(
-        "NQE054", f"the cell holds a formula ({cell.formula[:60]}) with no saved value; it "
-        "was read as blank", where)
+        "NQE054", f"{len(cells)} cell(s) in column(s) {columns} hold a formula with no saved "
+        f"value (first at row {cells[0][0]}) and were read as blank",
+        Location(table.file, cells[0][0], cells[0][1]))
 
 
 def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:

@@ -38,6 +38,7 @@ class Table:
     headers: list[str]
     rows: list[RawRow]
     notices: list[RowProblem] = field(default_factory=list)  # file-level warnings
+    header_row: int | None = None  # for spreadsheets and CSV, as a person sees it
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,31 @@ def decode_bytes(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    encoding = _utf16_without_bom(data[:4096])
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or '-be' when most of every other byte is zero (ASCII text in UTF-16)."""
+    half = len(head) // 2
+    if half < 8:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 0.6 * half and even < 0.1 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
@@ -103,7 +123,7 @@ def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> 
 def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
     """The delimiter whose first rows hold the most recognised headers (then the most
     columns): more robust than csv.Sniffer on quoted narratives full of commas."""
-    head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    head = "\n".join(text[:256 * 1024].splitlines()[:HEADER_SCAN_ROWS])
 
     def score(delimiter: str) -> tuple[int, int]:
         try:
@@ -148,7 +168,7 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         values.close()
         formulas.close()
     table = _table_from_grid(f"{path} [{title}]", grid, mapping, numbers)
-    header_row = numbers[numbers.index(table.rows[0].row) - 1] if table.rows else None
+    header_row = table.header_row
     if merged_header and header_row and not table.notices:
         table.notices.append(
             RowProblem(
@@ -391,7 +411,7 @@ def _table_from_grid(
         rows.append(RawRow(number, values, problem))
     if not rows:
         raise InputError("NQE009", "the header row has no data rows under it", where)
-    return Table(file, headers, rows, notices)
+    return Table(file, headers, rows, notices, numbers[header_index])
 
 
 # --- JSON and JSONL -------------------------------------------------------------------
