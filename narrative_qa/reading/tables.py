@@ -231,17 +231,17 @@ def _merged_ranges(book, title: str) -> list[tuple[int, int, int, int]]:
 
     from openpyxl.utils.cell import range_boundaries
 
-    ws = book[title]
-    path = getattr(ws, "_worksheet_path", None)  # openpyxl 3.1 (pinned) keeps it here
-    if path is None:
-        return []
+    path = getattr(book[title], "_worksheet_path", None)  # openpyxl 3.1 (pinned) keeps it here
     ranges = []
-    with book._archive.open(path) as source:
-        for _, element in iterparse(source):
-            if element.tag.endswith("}mergeCell") and element.get("ref"):
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
-                ranges.append((min_row, min_col, max_row, max_col))
-            element.clear()
+    try:
+        with book._archive.open(path) as source:
+            for _, element in iterparse(source):
+                if element.tag.endswith("}mergeCell") and element.get("ref"):
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                    ranges.append((min_row, min_col, max_row, max_col))
+                element.clear()
+    except Exception:  # merges only tidy headers: without them the sheet is still read
+        return []
     return ranges
 
 
@@ -301,10 +301,8 @@ def _spread_merges(row: list[Any], columns: dict[int, tuple[int, int]],
 
 def _cell_value(cell, formula: Any) -> Any:
     value = getattr(cell, "value", None)
-    if value is None and formula is not None and not isinstance(formula, str | int | float):
-        return UncachedFormula(str(getattr(formula, "text", formula)))  # array formula
-    if value is None and isinstance(formula, str) and formula.startswith("="):
-        return UncachedFormula(formula)
+    if value is None and formula is not None:  # only a formula has a value in one stream
+        return UncachedFormula(str(getattr(formula, "text", formula)))  # (text: array formula)
     if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent_format(
             getattr(cell, "number_format", None)):
         return _percent_text(value)
