@@ -55,6 +55,28 @@ CODES: dict[str, tuple[str, str]] = {
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",
     ),
+    # reading (issue 7): columns, sheets, numbers and formulas
+    "NQE050": (
+        "two columns match one field",
+        "If that is the wrong column, pass the --map option given.",
+    ),
+    "NQE051": ("--map header not in the file", "Copy the header exactly as listed."),
+    "NQE052": (
+        "ambiguous number",
+        "Write it without a thousands separator (such as 1234 or 1,5) so it reads one way.",
+    ),
+    "NQE053": ("input is a folder", "Pass a file inside it (.csv, .xlsx, .json or .jsonl)."),
+    "NQE054": (
+        "formula with no saved value",
+        "Open the workbook in Excel and save it so the results are stored, or paste the "
+        "cells as values.",
+    ),
+    "NQE055": ("first sheet not read", "Pass --sheet NAME to read another sheet."),
+    "NQE056": (
+        "previous file matched no KPI",
+        "Check that both files use the same kpi_id values (map the ID column with --map "
+        "'HEADER=kpi_id' if it has another name).",
+    ),
 }
 
 

@@ -14,7 +14,7 @@ def join_previous(current: list[Submission], previous: list[Submission]) -> list
     """Fill previous_actual and previous_narrative where the current row lacks them.
 
     Values already in the current file are kept. Returns notices about the previous file
-    (a KPI listed twice there is ambiguous, so neither copy is used).
+    (a KPI listed twice there is ambiguous, so neither copy is used; no KPI matched at all).
     """
     by_id: dict[str, Submission] = {}
     ambiguous: set[str] = set()
@@ -31,13 +31,30 @@ def join_previous(current: list[Submission], previous: list[Submission]) -> list
                    Location(by_id[k].location.file, by_id[k].location.row, "kpi_id"))
         for k in sorted(ambiguous)
     ]
+    matched = 0
     for sub in current:
         key = _key(sub.kpi_id)
         match = by_id.get(key) if key and key not in ambiguous else None
         if match is None:
             continue
+        matched += 1
         if sub.previous_actual is None and isinstance(match.actual, float):
             sub.previous_actual = match.actual
         if not sub.previous_narrative and match.narrative:
             sub.previous_narrative = match.narrative
+    if previous and not matched:
+        notices.append(_none_matched(current, previous))
     return notices
+
+
+def _none_matched(current: list[Submission], previous: list[Submission]) -> RowProblem:
+    def ids(subs: list[Submission]) -> str:
+        shown = [f"'{s.kpi_id}'" for s in subs if s.kpi_id][:3]
+        return ", ".join(shown) if shown else "none (no kpi_id column or values)"
+
+    file = previous[0].location.file
+    return RowProblem(
+        "NQE056",
+        f"none of the previous file's {len(previous)} rows matched a kpi_id of the input, so "
+        f"no previous values were used (joined on the kpi_id column; previous ids: "
+        f"{ids(previous)}; input ids: {ids(current)})", Location(file, None, "kpi_id"))

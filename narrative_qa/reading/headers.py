@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.errors import InputError, Location
+from narrative_qa.errors import InputError, Location, RowProblem
 from narrative_qa.model import FIELDS
 
 REQUIRED = ("narrative",)
 
-# Spellings seen in council exports, compared after normalise(). Order matters only in
-# that the first column matching a field wins; a second match is carried through as-is.
+# Spellings seen in council exports, compared after normalise(), strongest first: when two
+# columns match one field, the field's own name beats every alias and an earlier alias beats
+# a later one ("Narrative" over "Comments"); the other column is carried through as-is.
 ALIASES: dict[str, tuple[str, ...]] = {
     "kpi_id": (
         "kpi id", "kpi ref", "kpi reference", "kpi no", "kpi number", "ref", "reference",
@@ -61,26 +62,45 @@ def normalise(header: object) -> str:
     return " ".join(text.split())
 
 
-_LOOKUP: dict[str, str] = {}
+_LOOKUP: dict[str, tuple[str, int]] = {}  # normalised header -> (field, strength: 0 strongest)
 for _field in FIELDS:
-    _LOOKUP[normalise(_field)] = _field
-    for _alias in ALIASES.get(_field, ()):
-        _LOOKUP.setdefault(normalise(_alias), _field)
+    _LOOKUP[normalise(_field)] = (_field, 0)
+    for _rank, _alias in enumerate(ALIASES.get(_field, ()), start=1):
+        _LOOKUP.setdefault(normalise(_alias), (_field, _rank))
 
 
-def parse_map_options(options: list[str] | None) -> dict[str, str]:
+class HeaderMap(dict[str, str]):
+    """{normalised header: field} from --map, remembering each header as it was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: dict[str, str] = {}
+
+
+def parse_map_options(options: list[str] | None) -> HeaderMap:
     """--map 'Header Text=field' options -> {normalised header: field}."""
-    mapping: dict[str, str] = {}
+    mapping = HeaderMap()
     for option in options or []:
         header, sep, field = option.rpartition("=")
         field = field.strip()
-        if not sep or not header.strip():
+        if not sep:
             raise InputError("NQE008", f"--map '{option}' has no '='")
+        if not normalise(header):
+            raise InputError("NQE008", f"--map '{option}': the header part (before '=') is empty")
+        if not field:
+            raise InputError("NQE008", f"--map '{option}': the field part (after '=') is empty; "
+                             f"fields are {', '.join(FIELDS)}")
         if field not in FIELDS:
             raise InputError(
                 "NQE008", f"--map '{option}': '{field}' is not one of {', '.join(FIELDS)}"
             )
-        mapping[normalise(header)] = field
+        key = normalise(header)
+        clash = [h for h, f in mapping.items() if f == field and h != key]
+        if clash:
+            raise InputError("NQE008", f"--map '{option}': '{field}' is already mapped from "
+                             f"'{mapping.written[clash[0]]}'; map one header to each field")
+        mapping[key] = field
+        mapping.written[key] = header.strip()
     return mapping
 
 
@@ -88,26 +108,48 @@ def match_header(header: object, mapping: dict[str, str] | None = None) -> str |
     key = normalise(header)
     if mapping and key in mapping:
         return mapping[key]
-    return _LOOKUP.get(key)
+    found = _LOOKUP.get(key)
+    return found[0] if found else None
 
 
 def assign_columns(
-    headers: list[object], mapping: dict[str, str] | None, file: str
+    headers: list[object], mapping: dict[str, str] | None, file: str,
+    notices: list[RowProblem] | None = None,
 ) -> dict[int, str]:
-    """Column index -> canonical field, for the first column matching each field.
+    """Column index -> canonical field.
 
-    Raises NQE005 when a required field has no column.
+    A header named in --map always takes its field. Otherwise the strongest match wins, and
+    a notice (appended to `notices`) names both columns. A --map header not in the file is a
+    notice too. Raises NQE005 when a required field has no column.
     """
-    assigned: dict[int, str] = {}
-    taken: set[str] = set()
-    for index, header in enumerate(headers):
-        field = match_header(header, mapping)
-        if field and field not in taken:
-            assigned[index] = field
-            taken.add(field)
-    missing = [f for f in REQUIRED if f not in taken]
+    notices = notices if notices is not None else []
+    mapping = mapping or {}
+    keys = [normalise(h) for h in headers]
+    assigned = {i: mapping[k] for i, k in enumerate(keys) if k in mapping}
+    taken = set(assigned.values())
+    best: dict[str, list[tuple[int, int]]] = {}  # field -> [(strength, index)]
+    for index, key in enumerate(keys):
+        if index in assigned or key not in _LOOKUP:
+            continue
+        field, strength = _LOOKUP[key]
+        if field not in taken:
+            best.setdefault(field, []).append((strength, index))
+    for field, candidates in best.items():
+        (_, chosen), *others = sorted(candidates)
+        assigned[chosen] = field
+        if others:
+            notices.append(_two_columns_notice(field, headers, chosen, others, file))
+    assigned = dict(sorted(assigned.items()))
+    shown = ", ".join(repr(str(h)) for h in headers if str(h or "").strip()) or "none"
+    written = getattr(mapping, "written", {})
+    for key, field in mapping.items():
+        if key not in keys:
+            notices.append(RowProblem(
+                "NQE051", f"--map names a header '{written.get(key, key)}' (for '{field}') "
+                "that is not in this "
+                f"file; the headers found were {shown}", Location(file)))
+    missing = [f for f in REQUIRED if f not in assigned.values()]
     if missing:
-        shown = ", ".join(repr(str(h)) for h in headers if str(h or "").strip()) or "none"
         raise InputError(
             "NQE005",
             f"no column for '{missing[0]}' (accepted headers include "
@@ -116,6 +158,19 @@ def assign_columns(
             Location(file),
         )
     return assigned
+
+
+def _two_columns_notice(field: str, headers: list[object], chosen: int,
+                        others: list[tuple[int, int]], file: str) -> RowProblem:
+    used = str(headers[chosen])
+    rest = [str(headers[i]) for _, i in sorted(others, key=lambda c: c[1])]
+    names = " and ".join(repr(h) for h in [used, *rest])
+    return RowProblem(
+        "NQE050",
+        f"columns {names} match '{field}'; '{used}' was read as {field} and "
+        f"{', '.join(repr(h) for h in rest)} kept as an extra column; to read "
+        f"'{rest[0]}' instead, pass --map '{rest[0]}={field}'",
+        Location(file, None, used))
 
 
 def count_known(headers: list[object], mapping: dict[str, str] | None = None) -> int:

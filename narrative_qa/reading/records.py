@@ -10,11 +10,13 @@ from narrative_qa.config import Settings
 from narrative_qa.errors import Location, RowProblem
 from narrative_qa.model import Submission
 from narrative_qa.reading.headers import assign_columns, parse_map_options
-from narrative_qa.reading.tables import RawRow, Table, read_table
+from narrative_qa.reading.tables import RawRow, Table, UncachedFormula, read_table
 from narrative_qa.reading.values import (
     NotANumber,
     clean_text,
+    decimal_mark,
     infer_polarity,
+    is_ambiguous,
     parse_number,
     parse_polarity,
     parse_rag,
@@ -22,6 +24,7 @@ from narrative_qa.reading.values import (
 )
 
 TEXT_FIELDS = ("kpi_id", "kpi_name", "service", "locality", "period", "owner")
+NUMBER_FIELDS = ("target", "actual", "previous_actual")
 
 
 def read_submissions(
@@ -39,18 +42,47 @@ def read_submissions(
 def submissions_from_table(
     table: Table, settings: Settings, mapping: dict[str, str] | None = None
 ) -> list[Submission]:
-    columns = assign_columns(table.headers, mapping, table.file)
+    columns = assign_columns(table.headers, mapping, table.file, table.notices)
     by_header = {table.headers[i]: f for i, f in columns.items()}
-    submissions = [_build(raw, by_header, table.file, settings) for raw in table.rows]
+    marks = decimal_marks(table.rows, by_header)
+    formulas = _formula_notice(table, by_header)
+    if formulas is not None:
+        table.notices.append(formulas)
+    submissions = [_build(raw, by_header, table.file, settings, marks) for raw in table.rows]
     flag_duplicates(submissions)
     return submissions
 
 
-def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings) -> Submission:
+def decimal_marks(rows: list[RawRow], by_header: dict[str, str]) -> dict[str, str]:
+    """Each number field's decimal mark: ',' when its column (or, if the column never shows,
+    the file's number columns) writes decimals with a comma, else '.'."""
+    def count(headers: list[str]) -> dict[str | None, int]:
+        seen: dict[str | None, int] = {}
+        for raw in rows:
+            for header in headers:
+                mark = decimal_mark(raw.values.get(header))
+                seen[mark] = seen.get(mark, 0) + 1
+        return seen
+
+    def winner(seen: dict[str | None, int]) -> str | None:
+        comma, point = seen.get(",", 0), seen.get(".", 0)
+        return None if comma == point else ("," if comma > point else ".")
+
+    headers = {f: h for h, f in by_header.items() if f in NUMBER_FIELDS}
+    whole_file = winner(count(list(headers.values()))) or "."
+    return {f: winner(count([h])) or whole_file for f, h in headers.items()}
+
+
+def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings,
+           marks: dict[str, str] | None = None) -> Submission:
     cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
     extra: dict[str, Any] = {}
+    formula: UncachedFormula | None = None  # in the narrative cell
     for header, value in raw.values.items():
         field = by_header.get(header)
+        if isinstance(value, UncachedFormula):
+            formula = value if field == "narrative" else formula
+            value = None
         if field:
             cells[field] = (header, value)
         else:
@@ -58,6 +90,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     sub = Submission(extra=extra, present=frozenset(cells), location=Location(file, raw.row))
     if raw.problem:
         sub.problems.append(raw.problem)
+    sub.problems.extend(raw.cell_problems)
     if raw.problem and raw.problem.blocking:
         return sub
 
@@ -72,7 +105,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     sub.narrative = clean_text(value("narrative")) or ""
     sub.previous_narrative = clean_text(value("previous_narrative"))
 
-    _read_numbers(sub, value, where)
+    _read_numbers(sub, value, where, marks or {})
     sub.unit = parse_unit(value("unit"), value("target"), value("actual"))
     try:
         sub.polarity = parse_polarity(value("polarity"))
@@ -90,7 +123,13 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
             where("stated_rag")))
 
-    if not sub.narrative:
+    if formula is not None:
+        sub.problems.append(RowProblem(
+            "NQE054", f"the narrative cell holds a formula ({formula.formula[:60]}) and no "
+            "saved text, as in a workbook written by a program and never opened in Excel (or "
+            "a formula whose result is empty); this row was not scored", where("narrative"),
+            blocking=True))
+    elif not sub.narrative:
         sub.problems.append(RowProblem(
             "NQE020", "the narrative is empty; this row was not scored", where("narrative"),
             blocking=True))
@@ -108,11 +147,31 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     return sub
 
 
-def _read_numbers(sub: Submission, value, where) -> None:
-    for name in ("target", "actual", "previous_actual"):
+def _formula_notice(table: Table, by_header: dict[str, str]) -> RowProblem | None:
+    """One notice for formula cells with no saved value outside the narrative (a formula
+    whose result is empty looks the same, so these are not row errors)."""
+    cells = [(raw.row, header) for raw in table.rows for header, value in raw.values.items()
+             if isinstance(value, UncachedFormula) and by_header.get(header) != "narrative"]
+    if not cells:
+        return None
+    columns = ", ".join(f"'{h}'" for h in dict.fromkeys(h for _, h in cells))
+    return RowProblem(
+        "NQE054", f"{len(cells)} cell(s) in column(s) {columns} hold a formula with no saved "
+        f"value (first at row {cells[0][0]}) and were read as blank",
+        Location(table.file, cells[0][0], cells[0][1]))
+
+
+def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:
+    for name in NUMBER_FIELDS:
         raw = value(name)
+        mark = marks.get(name, ".")
         try:
-            number = parse_number(raw)
+            number = parse_number(raw, mark)
+            if mark == "," and is_ambiguous(raw):
+                sub.problems.append(RowProblem(
+                    "NQE052", f"{name.replace('_', ' ')} '{clean_text(raw)}' could be "
+                    f"{parse_number(raw, '.'):g} or {number:g}; this column writes decimals "
+                    f"with a comma, so it was read as {number:g}", where(name)))
         except NotANumber:
             number = None
             if name == "target":
@@ -120,13 +179,13 @@ def _read_numbers(sub: Submission, value, where) -> None:
                 # actual is a number, in which case the target is most likely a typo.
                 text = clean_text(raw)
                 sub.target = text
-                if not _is_number(value("actual")):
+                if not _is_number(value("actual"), marks.get("actual", ".")):
                     continue
                 sub.problems.append(RowProblem(
                     "NQE022", f"target '{text}' is not a number but the actual is; "
                     "the KPI was scored as qualitative (no computed RAG)", where(name)))
                 continue
-            if name == "actual" and not _is_number(value("target")):
+            if name == "actual" and not _is_number(value("target"), marks.get("target", ".")):
                 sub.actual = clean_text(raw)  # qualitative progress text
                 continue
             sub.problems.append(RowProblem(
@@ -135,9 +194,9 @@ def _read_numbers(sub: Submission, value, where) -> None:
         setattr(sub, name, number)
 
 
-def _is_number(raw: Any) -> bool:
+def _is_number(raw: Any, mark: str = ".") -> bool:
     try:
-        return parse_number(raw) is not None
+        return parse_number(raw, mark) is not None
     except NotANumber:
         return False
 

@@ -1,7 +1,8 @@
 """Reading a file into raw rows: header -> cell value, with the row number a person sees.
 
-CSV (UTF-8, UTF-8 with BOM, Windows-1252), XLSX (first sheet or a named one; merged and
-multi-row headers resolved), JSON (a list, or an object holding one) and JSONL.
+CSV (UTF-8, UTF-8 with BOM, Windows-1252, UTF-16 with BOM; comma, semicolon or tab), XLSX
+(first visible sheet or a named one; merged and multi-row headers resolved), JSON (a list, or
+an object holding one) and JSONL.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from narrative_qa.reading.headers import count_known
 
 HEADER_SCAN_ROWS = 15
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: encrypted OOXML or legacy .xls
+DELIMITERS = (",", ";", "\t", "|")
 
 
 @dataclass
@@ -25,6 +29,7 @@ class RawRow:
     row: int  # as a person sees it: the spreadsheet row, CSV record or JSONL line
     values: dict[str, Any]
     problem: RowProblem | None = None  # set when the row itself could not be parsed
+    cell_problems: list[RowProblem] = field(default_factory=list)  # one cell each, not blocking
 
 
 @dataclass
@@ -33,6 +38,14 @@ class Table:
     headers: list[str]
     rows: list[RawRow]
     notices: list[RowProblem] = field(default_factory=list)  # file-level warnings
+    header_row: int | None = None  # for spreadsheets and CSV, as a person sees it
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """An XLSX formula cell with no saved result (written by a program, never opened)."""
+
+    formula: str
 
 
 def read_table(
@@ -41,7 +54,7 @@ def read_table(
     if not path.exists():
         raise InputError("NQE001", "file not found", Location(str(path)))
     if path.is_dir():
-        raise InputError("NQE003", "this is a folder, not a file", Location(str(path)))
+        raise InputError("NQE053", "this is a folder, not a file", Location(str(path)))
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError(
@@ -56,13 +69,38 @@ def read_table(
 # --- CSV -----------------------------------------------------------------------------
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1 (which never fails)."""
+    """UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (with or without BOM), else
+    Windows-1252, else Latin-1 (which never fails)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    encoding = _utf16_without_bom(data[:4096])
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or '-be' when most of every other byte is zero (ASCII text in UTF-16)."""
+    half = len(head) // 2
+    if half < 8:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 0.6 * half and even < 0.1 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
@@ -72,17 +110,29 @@ def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> 
         raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
     if "\x00" in text[:4096]:
         raise InputError("NQE003", "this is not a text CSV file", Location(str(path)))
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+    delimiter = _delimiter(text, mapping)
     try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise InputError("NQE003", f"not valid CSV ({exc})", Location(str(path))) from exc
-    return _table_from_grid(str(path), grid, mapping, first_row_number=1)
+    return _table_from_grid(str(path), grid, mapping)
+
+
+def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
+    """The delimiter whose first rows hold the most recognised headers (then the most
+    columns): more robust than csv.Sniffer on quoted narratives full of commas."""
+    head = "\n".join(text[:256 * 1024].splitlines()[:HEADER_SCAN_ROWS])
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+        except csv.Error:
+            return (0, 0)
+        return max(((count_known(r, mapping), len(r)) for r in rows), default=(0, 0))
+
+    return max(DELIMITERS, key=score)  # max keeps the first (",") on a tie
 
 
 # --- XLSX ----------------------------------------------------------------------------
@@ -97,30 +147,28 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         if _is_encrypted(path):
             raise InputError("NQE004", "the workbook is password-protected", where)
         raise InputError("NQE003", "this is an old-format (.xls) workbook renamed .xlsx", where)
+    # Read-only mode streams rows, so a sheet whose size claims a million rows costs only its
+    # real rows. A second stream without cached values tells a formula with no saved result
+    # from an empty cell.
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError("NQE003", f"not a readable .xlsx workbook ({exc})", where) from exc
-    if sheet is None:
-        ws = book.worksheets[0]
-    elif sheet in book.sheetnames:
-        ws = book[sheet]
-    else:
-        raise InputError(
-            "NQE007", f"no sheet '{sheet}'; sheets are {', '.join(book.sheetnames)}", where
-        )
-    grid = [list(row) for row in ws.iter_rows(values_only=True)]
-    merged_header = False
-    for rng in ws.merged_cells.ranges:
-        value = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(grid) else None
-        for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if c - 1 < len(grid[r - 1]):
-                    grid[r - 1][c - 1] = value
-        if rng.min_row <= HEADER_SCAN_ROWS and rng.max_row > rng.min_row:
-            merged_header = True
-    table = _table_from_grid(f"{path} [{ws.title}]", grid, mapping, first_row_number=1)
-    header_row = table.rows[0].row - 1 if table.rows else None
+    try:
+        notices: list[RowProblem] = []
+        title = _choose_sheet(values, sheet, where, notices)
+        grid, numbers, merged_header = sheet_grid(
+            values[title], formulas[title], _merged_ranges(values, title))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError("NQE003", f"not a readable .xlsx workbook ({exc})", where) from exc
+    finally:
+        values.close()
+        formulas.close()
+    table = _table_from_grid(f"{path} [{title}]", grid, mapping, numbers)
+    header_row = table.header_row
     if merged_header and header_row and not table.notices:
         table.notices.append(
             RowProblem(
@@ -130,7 +178,151 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
                 Location(table.file, header_row),
             )
         )
+    table.notices[:0] = notices
     return table
+
+
+def _sheet_kinds(book) -> list[tuple[str, str]]:
+    """(sheet name, 'worksheet' | 'hidden' | 'chart') for every sheet, in tab order."""
+    from openpyxl.chartsheet import Chartsheet
+
+    kinds = []
+    for name in book.sheetnames:
+        ws = book[name]
+        if isinstance(ws, Chartsheet):
+            kinds.append((name, "chart"))
+        else:
+            kinds.append((name, "worksheet" if ws.sheet_state == "visible" else "hidden"))
+    return kinds
+
+
+def _choose_sheet(book, sheet: str | None, where: Location,
+                  notices: list[RowProblem]) -> str:
+    kinds = _sheet_kinds(book)
+    listed = ", ".join(f"'{n}'" if k == "worksheet" else f"'{n}' ({k})" for n, k in kinds)
+    if sheet is not None:
+        kind = dict(kinds).get(sheet)
+        if kind is None:
+            raise InputError("NQE007", f"no sheet '{sheet}'; sheets are {listed}", where)
+        if kind == "chart":
+            raise InputError("NQE007", f"'{sheet}' is a chart, not a table; sheets are {listed}",
+                             where)
+        return sheet
+    visible = [n for n, k in kinds if k == "worksheet"]
+    if not visible:
+        if not any(k == "hidden" for _, k in kinds):
+            raise InputError("NQE009", f"the workbook holds only charts ({listed})", where)
+        raise InputError(
+            "NQE007", f"no visible worksheet to read; sheets are {listed}; pass the one "
+            "holding the KPIs with --sheet", where)
+    if visible[0] != kinds[0][0]:
+        skipped = [f"'{n}' is {'a chart' if k == 'chart' else 'hidden'}"
+                   for n, k in kinds[: [n for n, _ in kinds].index(visible[0])]]
+        notices.append(RowProblem(
+            "NQE055", f"{' and '.join(skipped)}, so the first visible worksheet '{visible[0]}' "
+            f"was read; sheets are {listed}", Location(where.file)))
+    return visible[0]
+
+
+def _merged_ranges(book, title: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merged range, read from the sheet's XML
+    as a stream (read-only worksheets do not expose merged cells)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    path = getattr(book[title], "_worksheet_path", None)  # openpyxl 3.1 (pinned) keeps it here
+    ranges = []
+    try:
+        with book._archive.open(path) as source:
+            for _, element in iterparse(source):
+                if element.tag.endswith("}mergeCell") and element.get("ref"):
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                    ranges.append((min_row, min_col, max_row, max_col))
+                element.clear()
+    except Exception:  # merges only tidy headers: without them the sheet is still read
+        return []
+    return ranges
+
+
+def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
+               ) -> tuple[list[list[Any]], list[int], bool]:
+    """The sheet's rows up to the last one with data, each row's number as Excel shows it,
+    and whether a merged range spans header rows.
+
+    Empty rows are not kept beyond one per run, so memory follows the data, not the size the
+    sheet claims. Percent-formatted numbers are read as displayed ("95%"); formulas with no
+    saved value become UncachedFormula; merged cells repeat their first cell's value.
+    """
+    spread: dict[int, dict[int, tuple[int, int]]] = {}  # row -> column -> range's first cell
+    for min_row, min_col, max_row, max_col in merges:
+        if (max_row - min_row + 1) * (max_col - min_col + 1) > 100_000:
+            continue  # a whole-column merge says nothing about the table
+        for r in range(min_row, max_row + 1):
+            for c in range(min_col, max_col + 1):
+                spread.setdefault(r, {})[c] = (min_row, min_col)
+    anchors = {first: None for cols in spread.values() for first in cols.values()}
+    grid: list[list[Any]] = []
+    numbers: list[int] = []
+    gap = False
+    rows = zip(values_ws.iter_rows(), formulas_ws.iter_rows(values_only=True), strict=False)
+    for number, (cells, formula_row) in enumerate(rows, start=1):
+        row = [_cell_value(cell, f) for cell, f in zip(cells, formula_row, strict=False)]
+        for index, value in enumerate(row):
+            if (number, index + 1) in anchors:
+                anchors[(number, index + 1)] = value
+        if number in spread:
+            row = _spread_merges(row, spread[number], anchors)
+        while row and _cell_empty(row[-1]):
+            row.pop()
+        if not row:
+            gap = bool(grid)
+            continue
+        if gap:
+            grid.append([])
+            numbers.append(numbers[-1] + 1)
+            gap = False
+        grid.append(row)
+        numbers.append(number)
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    merged_header = any(min_row <= HEADER_SCAN_ROWS and max_row > min_row
+                        for min_row, _, max_row, _ in merges)
+    return grid, numbers, merged_header
+
+
+def _spread_merges(row: list[Any], columns: dict[int, tuple[int, int]],
+                   anchors: dict[tuple[int, int], Any]) -> list[Any]:
+    row = row + [None] * (max(columns) - len(row))
+    for column, first in columns.items():
+        row[column - 1] = anchors.get(first)
+    return row
+
+
+def _cell_value(cell, formula: Any) -> Any:
+    value = getattr(cell, "value", None)
+    if value is None and formula is not None:  # only a formula has a value in one stream
+        return UncachedFormula(str(getattr(formula, "text", formula)))  # (text: array formula)
+    if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent_format(
+            getattr(cell, "number_format", None)):
+        return _percent_text(value)
+    return value
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    """'0%', '0.0%' (not a '%' inside quotes or escaped, as in '0"%"')."""
+    if not number_format:
+        return False
+    bare = re.sub(r'"[^"]*"|\\.', "", number_format)
+    return "%" in bare
+
+
+def _percent_text(value: float) -> str:
+    """0.95 -> '95%', as the cell shows it (without the cell's rounding)."""
+    scaled = round(value * 100, 9)
+    if not math.isfinite(scaled):
+        return str(value)
+    return f"{scaled:.9f}".rstrip("0").rstrip(".") + "%"
 
 
 def _is_encrypted(path: Path) -> bool:
@@ -173,9 +365,12 @@ def _unique_headers(row: list[Any]) -> list[str]:
 
 
 def _table_from_grid(
-    file: str, grid: list[list[Any]], mapping: dict[str, str] | None, first_row_number: int
+    file: str, grid: list[list[Any]], mapping: dict[str, str] | None,
+    numbers: list[int] | None = None,
 ) -> Table:
+    """`numbers` gives each grid row's number as a person sees it (default 1, 2, 3...)."""
     where = Location(file)
+    numbers = numbers or list(range(1, len(grid) + 1))
     if not any(any(not _cell_empty(c) for c in row) for row in grid):
         raise InputError("NQE009", "the file is empty", where)
     header_index = _find_header(grid, mapping)
@@ -192,14 +387,14 @@ def _table_from_grid(
         notices.append(
             RowProblem(
                 "NQE030",
-                f"the header seems to span rows {header_index}-{header_index + 1}; "
-                f"row {header_index + 1} was used",
-                Location(file, header_index + 1),
+                f"the header seems to span rows {numbers[header_index - 1]}-"
+                f"{numbers[header_index]}; row {numbers[header_index]} was used",
+                Location(file, numbers[header_index]),
             )
         )
     headers = _unique_headers(grid[header_index])
     rows: list[RawRow] = []
-    for offset, row in enumerate(grid[header_index + 1 :], start=header_index + 2):
+    for number, row in zip(numbers[header_index + 1 :], grid[header_index + 1 :], strict=True):
         if all(_cell_empty(c) for c in row):
             continue
         values = {h: (row[i] if i < len(row) else None) for i, h in enumerate(headers)}
@@ -209,12 +404,12 @@ def _table_from_grid(
             problem = RowProblem(
                 "NQE025",
                 f"{len(extra)} value(s) beyond the last named column were ignored",
-                Location(file, offset + first_row_number - 1),
+                Location(file, number),
             )
-        rows.append(RawRow(offset + first_row_number - 1, values, problem))
+        rows.append(RawRow(number, values, problem))
     if not rows:
         raise InputError("NQE009", "the header row has no data rows under it", where)
-    return Table(file, headers, rows, notices)
+    return Table(file, headers, rows, notices, numbers[header_index])
 
 
 # --- JSON and JSONL -------------------------------------------------------------------
@@ -226,6 +421,45 @@ def _load_text(path: Path) -> str:
         raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
 
 
+@dataclass(frozen=True)
+class _NonFinite:
+    """A JSON number with no finite value: NaN, Infinity, -Infinity or one like 1e999."""
+
+    text: str
+
+
+def _json_float(text: str) -> float | _NonFinite:
+    number = float(text)
+    return number if math.isfinite(number) else _NonFinite(text)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_float=_json_float, parse_constant=_NonFinite)
+
+
+def _json_row(file: str, number: int, item: dict[str, Any]) -> RawRow:
+    """A record whose non-finite numbers are blanked, each reported with its column."""
+    problems = []
+    values = {}
+    for key, value in item.items():
+        found = _non_finite(value)
+        if found is not None:
+            problems.append(RowProblem(
+                "NQE022", f"'{found.text}' is not a finite number; it was read as blank",
+                Location(file, number, key)))
+            value = None
+        values[key] = value
+    return RawRow(number, values, cell_problems=problems)
+
+
+def _non_finite(value: Any) -> _NonFinite | None:
+    if isinstance(value, _NonFinite):
+        return value
+    inner = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    return next((f for f in map(_non_finite, inner) if f is not None), None)
+
+
 def _headers_of(rows: list[RawRow]) -> list[str]:
     headers: dict[str, None] = {}
     for raw in rows:
@@ -235,7 +469,7 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
 
 def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
     try:
-        data = json.loads(_load_text(path))
+        data = _loads(_load_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(
             "NQE003", f"not valid JSON ({exc.msg})", Location(str(path), exc.lineno)
@@ -253,7 +487,7 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
     rows = []
     for index, item in enumerate(data, start=1):
         if isinstance(item, dict):
-            rows.append(RawRow(index, item))
+            rows.append(_json_row(str(path), index, item))
         else:
             rows.append(RawRow(index, {}, RowProblem(
                 "NQE025", "record is not a JSON object", Location(str(path), index),
@@ -269,11 +503,11 @@ def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None) -
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = _loads(line)
         except json.JSONDecodeError as exc:
             item = exc
         if isinstance(item, dict):
-            rows.append(RawRow(number, item))
+            rows.append(_json_row(str(path), number, item))
         else:
             why = f"not valid JSON ({item.msg})" if isinstance(item, Exception) else (
                 "line is not a JSON object")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 BLANKS = {"", "n/a", "na", "n.a.", "-", "--", "—", "none", "null", "nil", "tbc", "not available"}
 
+# The digits may carry thousands separators (",", "." or a space) and a decimal mark ("." or
+# ","); _digits() decides which is which.
 _NUMBER = re.compile(
     r"""^\s*
     (?P<currency>[£$€])?\s*
     (?P<sign>[-+−])?\s*
     (?P<currency2>[£$€])?\s*
-    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
+    (?P<num>\d[\d.,\u00a0\u202f ]*\d|\d|[.,]\d+)
     \s*(?P<suffix>%|per\s*cent|percent|pp|k|m|days?|weeks?|hours?|wte|fte)?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_SPACES = re.compile(r"[ \u00a0\u202f]")
 
 
 class NotANumber(ValueError):
@@ -25,18 +29,30 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip().lower() in BLANKS)
 
 
-def parse_number(value: object) -> float | None:
-    """Return the number in a cell, None for a blank, or raise NotANumber."""
+def parse_number(value: object, decimal: str = ".") -> float | None:
+    """Return the number in a cell, None for a blank, or raise NotANumber.
+
+    `decimal` is the column's decimal mark; it decides only ambiguous text such as "1,234"
+    or "1.234" (see is_ambiguous): "1.234,5", "87,5%" and "1 234" read one way only.
+    """
     if isinstance(value, bool):
         raise NotANumber(str(value))
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise NotANumber(str(value)) from None
+        if not math.isfinite(number):
+            raise NotANumber(str(value))
+        return number
     if is_blank(value):
         return None
     match = _NUMBER.match(str(value))
     if not match:
         raise NotANumber(str(value))
-    number = float(match["num"].replace(",", ""))
+    number = float(_digits(match["num"], decimal, str(value)))
+    if not math.isfinite(number):
+        raise NotANumber(str(value))
     if match["sign"] in {"-", "−"}:
         number = -number
     suffix = (match["suffix"] or "").lower()
@@ -45,6 +61,62 @@ def parse_number(value: object) -> float | None:
     elif suffix == "m":
         number *= 1_000_000
     return number
+
+
+def _digits(num: str, decimal: str, original: str) -> str:
+    """'1.234,5' -> '1234.5': the digits with a '.' decimal point and no separators."""
+    spaced = bool(_SPACES.search(num))
+    if spaced:
+        groups = _SPACES.split(num)
+        tail = re.split(r"[.,]", groups[-1], maxsplit=1)
+        if not (re.fullmatch(r"\d{1,3}", groups[0]) and all(
+                re.fullmatch(r"\d{3}", g) for g in [*groups[1:-1], tail[0]])):
+            raise NotANumber(original)
+        return "".join(groups[:-1]) + tail[0] + ("." + tail[1] if len(tail) > 1 else "")
+    if "," in num and "." in num:
+        mark = "," if num.rfind(",") > num.rfind(".") else "."
+        whole, _, fraction = num.rpartition(mark)
+        other = "." if mark == "," else ","
+        if not _grouped(whole, other) or not fraction.isdigit():
+            raise NotANumber(original)
+        return whole.replace(other, "") + "." + fraction
+    for mark in (",", "."):
+        if mark not in num:
+            continue
+        if num.count(mark) > 1 or is_ambiguous(num) and decimal != mark:
+            if not _grouped(num, mark):
+                raise NotANumber(original)
+            return num.replace(mark, "")  # thousands separators
+        whole, _, fraction = num.partition(mark)
+        return (whole or "0") + "." + fraction
+    return num
+
+
+def _grouped(text: str, sep: str) -> bool:
+    """'1,234,567' (sep ',') or a plain run of digits."""
+    return text.isdigit() or bool(re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", text))
+
+
+def is_ambiguous(value: object) -> bool:
+    """'1,234' and '1.234' may be a thousand or a decimal; '0,123', '1,5' and '1.234,5' are not."""
+    if not isinstance(value, str):
+        return False
+    match = _NUMBER.match(value)
+    return bool(match) and bool(re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", match["num"]))
+
+
+def decimal_mark(value: object) -> str | None:
+    """The decimal mark a cell's text can only be read with ('.' or ','), else None."""
+    if not isinstance(value, str) or is_ambiguous(value):
+        return None
+    match = _NUMBER.match(value)
+    if not match:
+        return None
+    num = _SPACES.sub("", match["num"])
+    last = max(num.rfind(","), num.rfind("."))
+    if last < 0 or num.count(num[last]) > 1:
+        return None
+    return num[last]
 
 
 def looks_like_percent(value: object) -> bool:
