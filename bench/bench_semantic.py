@@ -59,9 +59,9 @@ def main() -> None:
 
     import narrative_qa.language.embeddings as embeddings
     from narrative_qa.engine import _analyse_all, assess_batch
+    from narrative_qa.gates import load_gates
     from narrative_qa.language.embeddings import Embedder, get_encoder
     from narrative_qa.language.nlp import get_nlp
-    from narrative_qa.learning import load_gates
 
     submissions, settings = replicate(args.n)
     nlp, encoder = get_nlp(), get_encoder()  # both loaded outside every timing

@@ -109,6 +109,11 @@ def load_catalogue(directory: Path | None = None) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def catalogue_codes(rules: tuple[Rule, ...] | None = None) -> tuple[str, ...]:
+    """The finding codes, in catalogue order: the catalogue is the only list of them."""
+    return tuple(r.code for r in (rules if rules is not None else load_catalogue()))
+
+
 def get_rule(code: str) -> Rule:
     for rule in load_catalogue():
         if rule.code == code.upper():

@@ -17,6 +17,13 @@ from narrative_qa.data_checks import data_facts
 from narrative_qa.detectors import KINDS, Context, Hit
 from narrative_qa.detectors.base import Similarity, quote
 from narrative_qa.errors import ConfigError, Location, RowProblem
+from narrative_qa.gates import (
+    apply_gates,
+    gated_codes,
+    load_gates,
+    low_confidence_codes,
+    mark_low_confidence,
+)
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.model import SEVERITY_ORDER, Assessment, Finding, Submission
 
@@ -36,7 +43,7 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     """Assess every submission. `semantic` embeds sentences for the detectors that compare
     meaning with last period's narrative (NQ01, NQ03, NQ11); by default it is on whenever a
     submission has a previous narrative, since only those detectors use it. `gates` applies
-    the learned gates in models/ (see learning.py) to the findings they were chosen for."""
+    the learned gates in models/ (see gates.py) to the findings they were chosen for."""
     rules = tuple(rules) if rules is not None else load_catalogue()
     for rule in rules:
         if rule.detector not in KINDS:
@@ -69,14 +76,6 @@ def assess_batch(submissions: list[Submission], settings: Settings,
 
 def _apply_learning(results: list[Assessment]) -> None:
     """The learned gates of models/, then the low-confidence marks from its card."""
-    from narrative_qa.learning import (
-        apply_gates,
-        gated_codes,
-        load_gates,
-        low_confidence_codes,
-        mark_low_confidence,
-    )
-
     # The gates (and scikit-learn) load only when a finding they judge was raised.
     found = {f.code for a in results for f in a.findings}
     if found & gated_codes():

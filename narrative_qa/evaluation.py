@@ -20,46 +20,14 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import InputError, Location
-from narrative_qa.model import Submission
-from narrative_qa.reading.records import read_submissions
+from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
 
-CODES = tuple(f"NQ{i:02d}" for i in range(1, 12))
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
-
-
-@dataclass
-class Labelled:
-    submission: Submission
-    labels: dict[str, int]
-    split: str | None
-
-
-@dataclass
-class Scores:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3),
-                "f1": round(self.f1, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
 @dataclass
@@ -79,32 +47,6 @@ class Report:
                                "macro_f1": round(self.macro_f1(name), 3)}
                         for name, scores in self.systems.items()},
         }
-
-
-def load_labelled(path: Path, settings: Settings) -> list[Labelled]:
-    submissions, _ = read_submissions(path, settings)
-    items = []
-    for sub in submissions:
-        labels = sub.extra.get("labels")
-        if not isinstance(labels, dict) or sorted(labels) != sorted(CODES):
-            raise InputError("NQE024", "every record needs 'labels' with NQ01..NQ11 as 0/1",
-                             Location(sub.location.file, sub.location.row, "labels"))
-        items.append(Labelled(sub, {c: int(labels[c]) for c in CODES}, sub.extra.get("split")))
-    return items
-
-
-def score_predictions(items: list[Labelled], predicted: list[set[str]]) -> dict[str, Scores]:
-    scores = {code: Scores() for code in CODES}
-    for item, found in zip(items, predicted, strict=True):
-        for code in CODES:
-            gold, guess = item.labels[code], code in found
-            if gold and guess:
-                scores[code].tp += 1
-            elif guess:
-                scores[code].fp += 1
-            elif gold:
-                scores[code].fn += 1
-    return scores
 
 
 def system_predictions(items: list[Labelled], settings: Settings) -> list[set[str]]:
@@ -172,12 +114,13 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled]) -> list[set[
     x_train = vectoriser.fit_transform(i.submission.narrative for i in train)
     x_eval = vectoriser.transform(i.submission.narrative for i in items)
     predicted: list[set[str]] = [set() for _ in items]
-    for code in CODES:
-        y = [i.labels[code] for i in train]
+    for code in catalogue_codes():
+        labelled = [i for i in train if code in i.labels]
+        y = [i.labels[code] for i in labelled]
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=0)
-        model.fit(x_train, y)
+        model.fit(x_train[[n for n, i in enumerate(train) if code in i.labels]], y)
         for found, guess in zip(predicted, model.predict(x_eval), strict=True):
             if guess:
                 found.add(code)

@@ -11,7 +11,8 @@ from rich.console import Console
 from narrative_qa.cli.common import fail, settings_from
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
-from narrative_qa.learning import MODELS_DIR, train
+from narrative_qa.gates import MODELS_DIR
+from narrative_qa.learning import train
 
 
 def train_command(
