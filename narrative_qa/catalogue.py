@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 
 SEVERITIES = ("high", "medium", "low")
 SCOPES = ("amber-or-red", "any")
@@ -56,6 +57,7 @@ class Rule:
     good_example: str
     examples: tuple[Example, ...]
     path: Path = field(default=Path())
+    baseline: Condition | None = None  # the keyword baseline of `evaluate`, if written
 
     def render(self, template: str, values: dict[str, Any]) -> str:
         """Fill a message template; a missing placeholder is a catalogue error."""
@@ -88,6 +90,11 @@ def _load_rule(path: Path) -> Rule:
     examples = tuple(
         Example(e["label"], e["submission"], e.get("note", "")) for e in raw["examples"]
     )
+    try:
+        baseline = compile_baseline(raw["baseline"]) if "baseline" in raw else None
+    except BaselineError as exc:
+        raise ConfigError("NQE011", f"baseline: {exc}", Location(str(path), None,
+                                                                  "baseline")) from exc
     return Rule(
         code=raw["code"], slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
         severity=raw["severity"], scope=raw["scope"], applies=raw["applies"].strip(),
@@ -95,7 +102,7 @@ def _load_rule(path: Path) -> Rule:
         detector=detector["kind"], params=detector.get("params", {}) or {},
         messages={k: str(v).strip() for k, v in raw["messages"].items()},
         suggestion=raw["suggestion"].strip(), good_example=raw["good_example"].strip(),
-        examples=examples, path=path,
+        examples=examples, path=path, baseline=baseline,
     )
 
 
