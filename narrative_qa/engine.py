@@ -9,6 +9,7 @@ record (NQE026) and the batch goes on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
 from narrative_qa.catalogue import Rule, load_catalogue
@@ -28,6 +29,7 @@ from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.model import SEVERITY_ORDER, Assessment, Finding, Submission
 
 Progress = Callable[[int], None]
+log = logging.getLogger("narrative_qa")
 
 
 def assess(submission: Submission, settings: Settings,
@@ -153,6 +155,7 @@ def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
             try:
                 hits = KINDS[rule.detector](ctx, rule.params)
             except Exception as exc:  # one record's failure must not stop the quarter
+                log.exception("%s failed on %s", rule.code, ctx.submission.location)
                 ctx.submission.problems.append(RowProblem(
                     "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: "
                     f"{exc})", ctx.submission.location))
