@@ -52,6 +52,11 @@ CODES: dict[str, tuple[str, str]] = {
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",
     ),
+    # engine (issue 8): the learned gates of models/
+    "NQE070": (
+        "learned gates cannot be used",
+        "Restore models/ from the release, or rebuild it with 'narrative-qa train'.",
+    ),
 }
 
 

@@ -30,6 +30,8 @@ from narrative_qa.gates import (
     GATES_FILE,
     LOW_CONFIDENCE_CAP,
     MODELS_DIR,
+    export_gates,
+    file_sha256,
     load_card,
     load_gates,
     rule_features,
@@ -38,6 +40,7 @@ from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predicti
 from narrative_qa.model import Assessment
 
 SEED = 0
+PIPELINES_FILE = "gates.joblib"  # the fitted scikit-learn pipelines, for audit and tests
 PRECISION_TARGET = 0.85  # below this on dev, a finding is shown as low-confidence
 RULE_WIDTH = 10  # [fired, confidence] + 8 shared features, see rule_features
 
@@ -141,7 +144,10 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
                  if row["dev"]["gate" if row["path"] == "learned gate" else "rules"]["precision"]
                  < PRECISION_TARGET)
     out.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"codes": sorted(gates), "models": gates}, out / GATES_FILE)
+    # The scikit-learn pipelines are kept for audit; the engine applies the exported arrays.
+    joblib.dump({"codes": sorted(gates), "models": gates}, out / PIPELINES_FILE)
+    exported = export_gates(gates)
+    (out / GATES_FILE).write_bytes(exported)
     card = {
         "data": {"file": str(corpus.name), "sha256": data_hash(corpus),
                  "split": {s: len(r) for s, r in splits.items()},
@@ -154,6 +160,8 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
                      "lower precision; test is reported, never used to choose",
         "findings": card_rows,
         "low_confidence": low,
+        "gates": {"file": GATES_FILE, "sha256": file_sha256(exported),
+                  "pipelines": PIPELINES_FILE},
         "low_confidence_rule": f"dev precision of the path used below {PRECISION_TARGET}: "
                                f"confidence capped at {LOW_CONFIDENCE_CAP} and marked "
                                "low-confidence in every output",
