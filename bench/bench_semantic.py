@@ -29,9 +29,11 @@ from bench_score import replicate  # noqa: E402
 
 def texts_to_embed(submissions, analyses, settings, gated_codes, ungated) -> list[str]:
     """The texts the engine embeds: its comparison set, then the gates' inputs."""
-    from narrative_qa.engine import build_contexts, texts_to_compare
+    from narrative_qa.catalogue import load_catalogue
+    from narrative_qa.engine import build_contexts, wanted_embedded
 
-    texts = dict.fromkeys(texts_to_compare(build_contexts(submissions, analyses, settings)))
+    contexts = build_contexts(submissions, analyses, settings)
+    texts = dict.fromkeys(wanted_embedded(contexts, load_catalogue()))
     for assessment in ungated:
         if any(f.code in gated_codes for f in assessment.findings):
             texts[assessment.submission.narrative] = None
@@ -59,9 +61,9 @@ def main() -> None:
 
     import narrative_qa.language.embeddings as embeddings
     from narrative_qa.engine import _analyse_all, assess_batch
+    from narrative_qa.gates import load_gates
     from narrative_qa.language.embeddings import Embedder, get_encoder
     from narrative_qa.language.nlp import get_nlp
-    from narrative_qa.learning import load_gates
 
     submissions, settings = replicate(args.n)
     nlp, encoder = get_nlp(), get_encoder()  # both loaded outside every timing

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
 
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
+from narrative_qa.rules_dir import YAML_LOADER, rules_dir
 
 SEVERITIES = ("high", "medium", "low")
 SCOPES = ("amber-or-red", "any")
@@ -18,18 +22,7 @@ REQUIRED_KEYS = (
     "code", "slug", "title", "source", "severity", "scope", "applies", "docs", "detector",
     "messages", "suggestion", "good_example", "examples",
 )
-# libyaml's safe loader when present: ten times faster than the pure-Python one.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULE_FILE = re.compile(r"^(NQ\d\d)-([a-z0-9-]+)\.ya?ml$")
-
-
-def rules_dir() -> Path:
-    """rules/ of a source checkout, or the copy bundled into an installed wheel."""
-    package = Path(__file__).parent
-    for candidate in (package.parent / "rules", package / "_bundled_rules"):
-        if (candidate / "language.yml").is_file():
-            return candidate
-    raise ConfigError("NQE011", "the rules/ folder was not found", Location(str(package)))
 
 
 @dataclass(frozen=True)
@@ -56,6 +49,8 @@ class Rule:
     good_example: str
     examples: tuple[Example, ...]
     path: Path = field(default=Path())
+    baseline: Condition | None = None  # the keyword baseline of `evaluate`, if written
+    module: ModuleType | None = field(default=None, compare=False, repr=False)
 
     def render(self, template: str, values: dict[str, Any]) -> str:
         """Fill a message template; a missing placeholder is a catalogue error."""
@@ -85,28 +80,77 @@ def _load_rule(path: Path) -> Rule:
         raise ConfigError("NQE011", f"severity must be one of {SEVERITIES}, scope one of "
                           f"{SCOPES}", where)
     detector = raw["detector"]
+    if not isinstance(detector, dict) or "kind" not in detector:
+        raise ConfigError("NQE011", "detector needs a 'kind'", where)
+    params = detector.get("params", {}) or {}
+    module = _detector_module(detector, params, where)
     examples = tuple(
         Example(e["label"], e["submission"], e.get("note", "")) for e in raw["examples"]
     )
+    try:
+        baseline = compile_baseline(raw["baseline"]) if "baseline" in raw else None
+    except BaselineError as exc:
+        raise ConfigError("NQE011", f"baseline: {exc}", Location(str(path), None,
+                                                                  "baseline")) from exc
     return Rule(
         code=raw["code"], slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
         severity=raw["severity"], scope=raw["scope"], applies=raw["applies"].strip(),
         docs={k: str(v).strip() for k, v in raw["docs"].items()},
-        detector=detector["kind"], params=detector.get("params", {}) or {},
+        detector=detector["kind"], params=params, module=module,
         messages={k: str(v).strip() for k, v in raw["messages"].items()},
         suggestion=raw["suggestion"].strip(), good_example=raw["good_example"].strip(),
-        examples=examples, path=path,
+        examples=examples, path=path, baseline=baseline,
     )
 
 
-@lru_cache(maxsize=4)
+def _detector_module(detector: dict[str, Any], params: Any, where: Location) -> ModuleType:
+    """The detector's module, checked against the protocol and the rule's parameters."""
+    from narrative_qa.detectors import detector_module
+    from narrative_qa.detectors.base import check_module, check_params
+
+    kind = detector["kind"]
+    try:
+        module = detector_module(kind, detector.get("module"))
+    except (ImportError, LookupError) as exc:
+        raise ConfigError("NQE011", f"detector: {exc}", where) from exc
+    problems = check_module(module)
+    if not problems and kind != module.KIND:
+        problems = [f"{module.__name__} implements '{module.KIND}', not '{kind}'"]
+    if not problems:
+        problems = (check_params(module.PARAMS, params) if isinstance(params, dict)
+                    else ["params must be a mapping"])
+    if problems:
+        raise ConfigError("NQE011", "detector " + "; ".join(problems), where)
+    return module
+
+
+# Folders of extra rule files (os.pathsep-separated), added to the bundled catalogue; their
+# detector modules are named in the rule files and imported from sys.path.
+EXTRA_RULES_ENV = "NARRATIVE_QA_RULES"
+
+
 def load_catalogue(directory: Path | None = None) -> tuple[Rule, ...]:
-    directory = directory or rules_dir()
-    rules = [_load_rule(p) for p in sorted(directory.glob("NQ*.y*ml"))]
+    """The rules of `directory`; by default the bundled rules/ plus any extra folders."""
+    if directory is not None:
+        return _load_folders((directory,))
+    extra = [Path(p) for p in os.environ.get(EXTRA_RULES_ENV, "").split(os.pathsep) if p]
+    return _load_folders((rules_dir(), *extra))
+
+
+@lru_cache(maxsize=4)
+def _load_folders(folders: tuple[Path, ...]) -> tuple[Rule, ...]:
+    rules = sorted((_load_rule(p) for folder in folders for p in folder.glob("NQ*.y*ml")),
+                   key=lambda r: (r.code, str(r.path)))
     codes = [r.code for r in rules]
     if len(set(codes)) != len(codes):
-        raise ConfigError("NQE011", "two rule files share a code", Location(str(directory)))
+        raise ConfigError("NQE011", "two rule files share a code",
+                          Location(os.pathsep.join(map(str, folders))))
     return tuple(rules)
+
+
+def catalogue_codes(rules: tuple[Rule, ...] | None = None) -> tuple[str, ...]:
+    """The finding codes, in catalogue order: the catalogue is the only list of them."""
+    return tuple(r.code for r in (rules if rules is not None else load_catalogue()))
 
 
 def get_rule(code: str) -> Rule:

@@ -9,18 +9,27 @@ record (NQE026) and the batch goes on.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
 from narrative_qa.catalogue import Rule, load_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
-from narrative_qa.detectors import KINDS, Context, Hit
-from narrative_qa.detectors.base import Similarity, quote
-from narrative_qa.errors import ConfigError, Location, RowProblem
+from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
+from narrative_qa.errors import RowProblem
+from narrative_qa.gates import (
+    apply_gates,
+    gated_codes,
+    load_gates,
+    low_confidence_codes,
+    mark_low_confidence,
+)
 from narrative_qa.language.analysis import Analysis, analyse_texts
+from narrative_qa.language.quoting import quote
 from narrative_qa.model import SEVERITY_ORDER, Assessment, Finding, Submission
 
 Progress = Callable[[int], None]
+log = logging.getLogger("narrative_qa")
 
 
 def assess(submission: Submission, settings: Settings,
@@ -33,20 +42,15 @@ def assess_batch(submissions: list[Submission], settings: Settings,
                  progress: Progress | None = None,
                  semantic: bool | None = None,
                  gates: bool = True) -> list[Assessment]:
-    """Assess every submission. `semantic` embeds sentences for the detectors that compare
-    meaning with last period's narrative (NQ01, NQ03, NQ11); by default it is on whenever a
-    submission has a previous narrative, since only those detectors use it. `gates` applies
-    the learned gates in models/ (see learning.py) to the findings they were chosen for."""
+    """Assess every submission. `semantic` embeds the texts that the detectors needing
+    embeddings name (see detectors/base.py); by default it follows the settings. `gates` applies
+    the learned gates in models/ (see gates.py) to the findings they were chosen for."""
     rules = tuple(rules) if rules is not None else load_catalogue()
-    for rule in rules:
-        if rule.detector not in KINDS:
-            raise ConfigError("NQE011", f"{rule.code} names an unknown detector "
-                              f"'{rule.detector}'", Location(str(rule.path)))
     analyses = _analyse_all(submissions)
     semantic = settings.semantic if semantic is None else semantic
     contexts = build_contexts(submissions, analyses, settings)
     if semantic:
-        similarity = _embed(texts_to_compare(contexts))
+        similarity = _embed(wanted_embedded(contexts, rules))
         for ctx in contexts:
             if ctx is not None:
                 ctx.similarity = similarity
@@ -69,14 +73,6 @@ def assess_batch(submissions: list[Submission], settings: Settings,
 
 def _apply_learning(results: list[Assessment]) -> None:
     """The learned gates of models/, then the low-confidence marks from its card."""
-    from narrative_qa.learning import (
-        apply_gates,
-        gated_codes,
-        load_gates,
-        low_confidence_codes,
-        mark_low_confidence,
-    )
-
     # The gates (and scikit-learn) load only when a finding they judge was raised.
     found = {f.code for a in results for f in a.findings}
     if found & gated_codes():
@@ -97,10 +93,6 @@ def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
     return dict(zip(unique, analyse_texts(unique), strict=True))
 
 
-# Texts this close in wording (numbers masked) may be last period's text reworded (NQ11).
-REWORDING_RATIO = 0.5
-
-
 def _embed(texts: list[str]) -> Similarity | None:
     """Embed, in one batch, the texts that will be compared."""
     if not texts:
@@ -110,25 +102,19 @@ def _embed(texts: list[str]) -> Similarity | None:
     return Similarity(dict(zip(texts, default_embedder().embed(texts), strict=True)))
 
 
-def texts_to_compare(contexts: list[Context | None]) -> list[str]:
-    """Only what will be compared with last period's narrative: last period's actions and
-    this period's sentences that could report on them (NQ01, NQ03) and, where the wording
-    is close enough to be a rewording, both whole texts and all their sentences (NQ11).
-    Green KPIs are not compared (FINDINGS.md §4)."""
-    from narrative_qa.detectors.recycled import similarity as wording
+def applies(rule: Rule, ctx: Context) -> bool:
+    return rule.scope != "amber-or-red" or ctx.facts.held_to_all
 
+
+def wanted_embedded(contexts: list[Context | None], rules: tuple[Rule, ...]) -> list[str]:
+    """The texts each rule that applies will compare, once each, in the order asked."""
     texts: dict[str, None] = {}
     for ctx in contexts:
-        if ctx is None or ctx.previous is None or not ctx.facts.held_to_all:
+        if ctx is None:
             continue
-        current, previous = ctx.analysis, ctx.previous
-        texts.update(dict.fromkeys(s.text for s in previous.content() if s.action))
-        texts.update(dict.fromkeys(s.text for s in current.content()
-                                   if s.text and not (s.action and s.action.kind == "planned")))
-        if wording(current.text, previous.text) >= REWORDING_RATIO:
-            texts.update(dict.fromkeys([current.text, previous.text]))
-            for analysis in (current, previous):
-                texts.update(dict.fromkeys(s.text for s in analysis.content() if s.text))
+        for rule in rules:
+            if rule.module is not None and applies(rule, ctx):
+                texts.update(dict.fromkeys(texts_to_embed(rule.module, ctx, rule.params)))
     return list(texts)
 
 
@@ -149,11 +135,12 @@ def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
         if ctx is None:
             continue
         for rule in rules:
-            if rule.scope == "amber-or-red" and not ctx.facts.held_to_all:
+            if not applies(rule, ctx):
                 continue
             try:
-                hits = KINDS[rule.detector](ctx, rule.params)
+                hits = rule.module.detect(ctx, rule.params)
             except Exception as exc:  # one record's failure must not stop the quarter
+                log.exception("%s failed on %s", rule.code, ctx.submission.location)
                 ctx.submission.problems.append(RowProblem(
                     "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: "
                     f"{exc})", ctx.submission.location))

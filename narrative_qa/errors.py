@@ -77,6 +77,11 @@ CODES: dict[str, tuple[str, str]] = {
         "Check that both files use the same kpi_id values (map the ID column with --map "
         "'HEADER=kpi_id' if it has another name).",
     ),
+    # engine (issue 8): the learned gates of models/
+    "NQE070": (
+        "learned gates cannot be used",
+        "Restore models/ from the release, or rebuild it with 'narrative-qa train'.",
+    ),
 }
 
 

@@ -1,65 +1,32 @@
 """Measuring the findings against people's labels, with two baselines scored in the same run.
 
-A labelled file holds canonical submission fields plus `labels` (NQ01..NQ11 -> 0/1) and,
-optionally, `split` (train/dev/test). A finding counts as predicted whenever narrative_qa
-reports it, whatever its confidence: that is what a user sees. Findings whose measured
-precision is below target are reported as low-confidence (see models/CARD.md).
+A labelled file holds canonical submission fields plus `labels` (finding code -> 0/1) and,
+optionally, `split` (train/dev/test); see metrics.py. A finding counts as predicted
+whenever narrative_qa reports it, whatever its confidence: that is what a user sees.
+Findings whose measured precision is below target are reported as low-confidence (see
+models/CARD.md).
 
 Baselines:
 - keyword: one naive keyword test per finding, the kind of check a spreadsheet formula
-  could do;
+  could do, written in each rule file's `baseline:` entry (see keyword_baseline.py);
 - tfidf: TF-IDF of the narrative (word 1-2 grams) + logistic regression per finding,
   trained on the train split of the bundled corpus.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.catalogue import Rule, catalogue_codes, load_catalogue
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import InputError, Location
-from narrative_qa.model import Submission
-from narrative_qa.reading.records import read_submissions
+from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
 
-CODES = tuple(f"NQ{i:02d}" for i in range(1, 12))
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
-
-
-@dataclass
-class Labelled:
-    submission: Submission
-    labels: dict[str, int]
-    split: str | None
-
-
-@dataclass
-class Scores:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3),
-                "f1": round(self.f1, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
 @dataclass
@@ -81,90 +48,31 @@ class Report:
         }
 
 
-def load_labelled(path: Path, settings: Settings) -> list[Labelled]:
-    submissions, _ = read_submissions(path, settings)
-    items = []
-    for sub in submissions:
-        labels = sub.extra.get("labels")
-        if not isinstance(labels, dict) or sorted(labels) != sorted(CODES):
-            raise InputError("NQE024", "every record needs 'labels' with NQ01..NQ11 as 0/1",
-                             Location(sub.location.file, sub.location.row, "labels"))
-        items.append(Labelled(sub, {c: int(labels[c]) for c in CODES}, sub.extra.get("split")))
-    return items
-
-
-def score_predictions(items: list[Labelled], predicted: list[set[str]]) -> dict[str, Scores]:
-    scores = {code: Scores() for code in CODES}
-    for item, found in zip(items, predicted, strict=True):
-        for code in CODES:
-            gold, guess = item.labels[code], code in found
-            if gold and guess:
-                scores[code].tp += 1
-            elif guess:
-                scores[code].fp += 1
-            elif gold:
-                scores[code].fn += 1
-    return scores
-
-
-def system_predictions(items: list[Labelled], settings: Settings) -> list[set[str]]:
-    assessments = assess_batch([i.submission for i in items], settings)
+def system_predictions(items: list[Labelled], settings: Settings,
+                       rules: tuple[Rule, ...] | None = None) -> list[set[str]]:
+    assessments = assess_batch([i.submission for i in items], settings, rules)
     return [{f.code for f in a.findings} for a in assessments]
 
 
 # --- keyword baseline ----------------------------------------------------------------
 
-_KW = {
-    "back": re.compile(r"last quarter|previous|previously|\bQ[1-4]\b", re.I),
-    "future": re.compile(r"\bwill\b|\bplan", re.I),
-    "date": re.compile(r"\b(?:Q[1-4]|20\d\d|January|February|March|April|May|June|July|"
-                       r"August|September|October|November|December)\b"),
-    "challenge": re.compile(r"staff|vacanc|recruit|demand|absence|capacity|pressure", re.I),
-    "digit": re.compile(r"\d"),
-    "continue": re.compile(r"continu|ongoing|in place", re.I),
-    "because": re.compile(r"because|due to|as a result", re.I),
-    "irrelevant": re.compile(r"newsletter|dashboard|wellbeing|away day|awards?", re.I),
-    "vague": re.compile(r"ongoing|under review|being progressed|continue to monitor", re.I),
-    "improved": re.compile(r"improv|increas", re.I),
-}
-
-
-def keyword_predictions(items: list[Labelled], settings: Settings) -> list[set[str]]:
+def keyword_predictions(items: list[Labelled], settings: Settings,
+                        rules: tuple[Rule, ...] | None = None) -> list[set[str]]:
+    """Each rule's `baseline:` condition (rules without one predict nothing)."""
+    rules = rules if rules is not None else load_catalogue()
+    checks = [(r.code, r.baseline) for r in rules if r.baseline is not None]
     out = []
     for item in items:
-        sub, text = item.submission, item.submission.narrative
+        sub = item.submission
         facts = data_facts(sub, settings.rag)
-        found = set()
-        previous = sub.previous_narrative or ""
-        if previous and not _KW["back"].search(text):
-            found.add("NQ01")
-        if _KW["future"].search(text) and not _KW["date"].search(text):
-            found.add("NQ02")
-        if previous and _KW["continue"].search(text):
-            found.add("NQ03")
-        if _KW["challenge"].search(text) and not _KW["digit"].search(text):
-            found.add("NQ04")
-        if facts.improved is False and _KW["continue"].search(text):
-            found.add("NQ05")
-        if facts.deteriorated and not _KW["because"].search(text):
-            found.add("NQ06")
-        if _KW["irrelevant"].search(text):
-            found.add("NQ07")
-        if len(text.split()) < 40 or _KW["vague"].search(text):
-            found.add("NQ08")
-        if sub.stated_rag and facts.rag_computed and sub.stated_rag != facts.rag_computed:
-            found.add("NQ09")
-        if facts.improved is False and _KW["improved"].search(text):
-            found.add("NQ10")
-        if previous and SequenceMatcher(None, text, previous).ratio() > 0.9:
-            found.add("NQ11")
-        out.append(found)
+        out.append({code for code, check in checks if check(sub, facts)})
     return out
 
 
 # --- TF-IDF + logistic regression baseline -------------------------------------------
 
-def tfidf_predictions(train: list[Labelled], items: list[Labelled]) -> list[set[str]]:
+def tfidf_predictions(train: list[Labelled], items: list[Labelled],
+                      codes: tuple[str, ...] | None = None) -> list[set[str]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -172,12 +80,13 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled]) -> list[set[
     x_train = vectoriser.fit_transform(i.submission.narrative for i in train)
     x_eval = vectoriser.transform(i.submission.narrative for i in items)
     predicted: list[set[str]] = [set() for _ in items]
-    for code in CODES:
-        y = [i.labels[code] for i in train]
+    for code in codes if codes is not None else catalogue_codes():
+        labelled = [i for i in train if code in i.labels]
+        y = [i.labels[code] for i in labelled]
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=0)
-        model.fit(x_train, y)
+        model.fit(x_train[[n for n, i in enumerate(train) if code in i.labels]], y)
         for found, guess in zip(predicted, model.predict(x_eval), strict=True):
             if guess:
                 found.add(code)
@@ -185,19 +94,26 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled]) -> list[set[
 
 
 def evaluate(path: Path, split: str | None = None, settings: Settings | None = None,
-             baselines: bool = True) -> Report:
+             baselines: bool = True, rules: tuple[Rule, ...] | None = None) -> Report:
+    """Per finding of the catalogue (`rules`, by default the bundled one) that some record
+    is labelled for."""
     settings = settings or load_settings()
-    items = load_labelled(path, settings)
+    rules = rules if rules is not None else load_catalogue()
+    codes = catalogue_codes(rules)
+    items = load_labelled(path, settings, codes)
     if split:
         items = [i for i in items if i.split == split]
         if not items:
             raise InputError("NQE009", f"no records with split '{split}'", Location(str(path)))
     report = Report(n=len(items), split=split)
-    report.systems["narrative_qa"] = score_predictions(items, system_predictions(items,
-                                                                                 settings))
+    codes = tuple(c for c in codes if any(c in i.labels for i in items))
+    report.systems["narrative_qa"] = score_predictions(
+        items, system_predictions(items, settings, rules), codes)
     if baselines:
-        report.systems["keyword"] = score_predictions(items, keyword_predictions(items,
-                                                                                 settings))
-        train = [i for i in load_labelled(BUNDLED_CORPUS, settings) if i.split == "train"]
-        report.systems["tfidf_lr"] = score_predictions(items, tfidf_predictions(train, items))
+        report.systems["keyword"] = score_predictions(
+            items, keyword_predictions(items, settings, rules), codes)
+        bundled = load_labelled(BUNDLED_CORPUS, settings, catalogue_codes(rules))
+        train = [i for i in bundled if i.split == "train"]
+        report.systems["tfidf_lr"] = score_predictions(
+            items, tfidf_predictions(train, items, codes), codes)
     return report

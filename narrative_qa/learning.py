@@ -1,4 +1,5 @@
-"""Learned gates: a calibrated linear model per finding that re-scores the rule's findings.
+"""Training the learned gates: a calibrated linear model per finding that re-scores its
+findings.
 
 For each finding, a scikit-learn pipeline (the narrative's sentence embedding plus the
 rule features -> standardised -> logistic regression, sigmoid-calibrated) is trained on the
@@ -17,47 +18,31 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
-from narrative_qa.evaluation import CODES, Labelled, Scores, load_labelled, score_predictions
+from narrative_qa.gates import (
+    GATES_FILE,
+    LOW_CONFIDENCE_CAP,
+    MODELS_DIR,
+    export_gates,
+    file_sha256,
+    load_card,
+    load_gates,
+    rule_features,
+)
+from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
 from narrative_qa.model import Assessment
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-GATES_FILE = "gates.joblib"
 SEED = 0
+PIPELINES_FILE = "gates.joblib"  # the fitted scikit-learn pipelines, for audit and tests
 PRECISION_TARGET = 0.85  # below this on dev, a finding is shown as low-confidence
-LOW_CONFIDENCE_CAP = 0.45
 RULE_WIDTH = 10  # [fired, confidence] + 8 shared features, see rule_features
-
-
-def rule_features(assessment: Assessment) -> dict[str, np.ndarray]:
-    """Per finding: [fired, confidence] plus features of the text and data shared by all."""
-    sub, facts = assessment.submission, assessment.facts
-    narrative = sub.narrative
-    shared = [
-        len(narrative.split()) / 100,
-        float(bool(sub.previous_narrative)),
-        float(bool(facts.deteriorated)),
-        float(bool(facts.improved)),
-        float(bool(facts.off_target)),
-        (facts.variance_pct or 0.0) / 10,
-        float(facts.qualitative),
-        len(assessment.findings) / 5,
-    ]
-    by_code = {f.code: f for f in assessment.findings}
-    out = {}
-    for code in CODES:
-        finding = by_code.get(code)
-        out[code] = np.array([float(finding is not None),
-                              finding.confidence if finding else 0.0, *shared],
-                             dtype=np.float32)
-    return out
 
 
 def _embeddings(items: list[Labelled]) -> np.ndarray:
@@ -98,7 +83,8 @@ class SplitData:
 
 def _prepare(items: list[Labelled], settings: Settings) -> SplitData:
     assessments = assess_batch([i.submission for i in items], settings, gates=False)
-    return SplitData(items, assessments, [rule_features(a) for a in assessments],
+    codes = catalogue_codes()
+    return SplitData(items, assessments, [rule_features(a, codes) for a in assessments],
                      _embeddings(items))
 
 
@@ -111,12 +97,19 @@ def _gated_scores(code: str, model, data: SplitData) -> Scores:
     probability = model.predict_proba(_matrix(code, data.rule, data.embedded))[:, 1]
     scores = Scores()
     for item, a, p in zip(data.items, data.assessments, probability, strict=True):
-        fired = any(f.code == code for f in a.findings)
-        guess, gold = bool(fired and p >= 0.5), bool(item.labels[code])
-        scores.tp += int(gold and guess)
-        scores.fp += int(guess and not gold)
-        scores.fn += int(gold and not guess)
+        if code in item.labels:
+            fired = any(f.code == code for f in a.findings)
+            scores.add(bool(item.labels[code]), bool(fired and p >= 0.5))
     return scores
+
+
+def _labelled_for(code: str, data: SplitData) -> SplitData:
+    """The records of a split that carry a label for `code`."""
+    keep = [n for n, item in enumerate(data.items) if code in item.labels]
+    if len(keep) == len(data.items):
+        return data
+    return SplitData([data.items[n] for n in keep], [data.assessments[n] for n in keep],
+                     [data.rule[n] for n in keep], data.embedded[keep])
 
 
 def data_hash(path: Path) -> str:
@@ -132,9 +125,10 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
     data = {s: _prepare(rows, settings) for s, rows in splits.items()}
     rule_dev, rule_test = _rule_scores(data["dev"]), _rule_scores(data["test"])
     gates, card_rows = {}, {}
-    for code in CODES:
-        y = np.array([i.labels[code] for i in data["train"].items])
-        model = _pipeline().fit(_matrix(code, data["train"].rule, data["train"].embedded), y)
+    for code in catalogue_codes():
+        train_data = _labelled_for(code, data["train"])
+        y = np.array([i.labels[code] for i in train_data.items])
+        model = _pipeline().fit(_matrix(code, train_data.rule, train_data.embedded), y)
         gated_dev = _gated_scores(code, model, data["dev"])
         keep = (gated_dev.f1 > rule_dev[code].f1
                 and gated_dev.precision >= rule_dev[code].precision)
@@ -150,7 +144,10 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
                  if row["dev"]["gate" if row["path"] == "learned gate" else "rules"]["precision"]
                  < PRECISION_TARGET)
     out.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"codes": sorted(gates), "models": gates}, out / GATES_FILE)
+    # The scikit-learn pipelines are kept for audit; the engine applies the exported arrays.
+    joblib.dump({"codes": sorted(gates), "models": gates}, out / PIPELINES_FILE)
+    exported = export_gates(gates)
+    (out / GATES_FILE).write_bytes(exported)
     card = {
         "data": {"file": str(corpus.name), "sha256": data_hash(corpus),
                  "split": {s: len(r) for s, r in splits.items()},
@@ -163,6 +160,8 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
                      "lower precision; test is reported, never used to choose",
         "findings": card_rows,
         "low_confidence": low,
+        "gates": {"file": GATES_FILE, "sha256": file_sha256(exported),
+                  "pipelines": PIPELINES_FILE},
         "low_confidence_rule": f"dev precision of the path used below {PRECISION_TARGET}: "
                                f"confidence capped at {LOW_CONFIDENCE_CAP} and marked "
                                "low-confidence in every output",
@@ -172,7 +171,7 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
     (out / "card.json").write_text(json.dumps(card, indent=2))
     (out / "CARD.md").write_text(render_card(card))
     load_gates.cache_clear()
-    _card.cache_clear()
+    load_card.cache_clear()
     return card
 
 
@@ -203,66 +202,3 @@ def render_card(card: dict[str, Any]) -> str:
               "Rebuild with `narrative-qa train` (fixed seeds; same data gives the same "
               "models).", ""]
     return "\n".join(lines)
-
-
-@lru_cache(maxsize=1)
-def load_gates(directory: Path = MODELS_DIR) -> dict[str, Any]:
-    path = directory / GATES_FILE
-    if not path.is_file():
-        return {}
-    import joblib
-
-    return joblib.load(path)["models"]
-
-
-@lru_cache(maxsize=1)
-def _card(directory: Path = MODELS_DIR) -> dict[str, Any]:
-    path = directory / "card.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
-
-
-def low_confidence_codes() -> frozenset[str]:
-    return frozenset(_card().get("low_confidence", []))
-
-
-def gated_codes() -> frozenset[str]:
-    return frozenset(code for code, row in _card().get("findings", {}).items()
-                     if row["path"] == "learned gate")
-
-
-def mark_low_confidence(assessments: list[Assessment], codes: frozenset[str]) -> None:
-    """Findings whose measured precision is below target are shown, never claimed."""
-    for assessment in assessments:
-        for finding in assessment.findings:
-            if finding.code in codes:
-                finding.confidence = min(finding.confidence, LOW_CONFIDENCE_CAP)
-                finding.details["precision_below_target"] = True
-
-
-def apply_gates(assessments: list[Assessment], gates: dict[str, Any]) -> None:
-    """Withdraw rule findings a gate rejects; its probability becomes the confidence.
-
-    One predict_proba per finding code over the whole batch (sklearn's per-call overhead
-    is far larger than the arithmetic)."""
-    wanted = [a for a in assessments if any(f.code in gates for f in a.findings)]
-    if not wanted:
-        return
-    from narrative_qa.language.embeddings import default_embedder
-
-    embedded = default_embedder().embed([a.submission.narrative for a in wanted])
-    features = [rule_features(a) for a in wanted]
-    rejected: set[int] = set()
-    for code, model in gates.items():
-        cases = [(f, np.hstack([rule[code], vector]))
-                 for a, rule, vector in zip(wanted, features, embedded, strict=True)
-                 for f in a.findings if f.code == code]
-        if not cases:
-            continue
-        rows = np.stack([row for _, row in cases])
-        for (finding, _), probability in zip(cases, model.predict_proba(rows)[:, 1],
-                                             strict=True):
-            finding.confidence = float(probability)
-            if probability < 0.5:
-                rejected.add(id(finding))
-    for assessment in wanted:
-        assessment.findings = [f for f in assessment.findings if id(f) not in rejected]

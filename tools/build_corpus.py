@@ -4,7 +4,7 @@
 
 The split is a pure function of each record's id (sha256), so it never changes when records
 are added: 60% train, 20% dev, 20% test. Records are checked against FINDINGS.md's
-mechanical rules (the NQ09 label must agree with the RAG computed by the product).
+mechanical rules (the rag-mismatch label must agree with the RAG computed by the product).
 """
 
 from __future__ import annotations
@@ -17,11 +17,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from narrative_qa.catalogue import load_catalogue  # noqa: E402
 from narrative_qa.config import load_settings  # noqa: E402
 from narrative_qa.data_checks import data_facts  # noqa: E402
 from narrative_qa.reading.records import submission_from_mapping  # noqa: E402
 
-CODES = [f"NQ{i:02d}" for i in range(1, 12)]
+RULES = load_catalogue()
+CODES = sorted(r.code for r in RULES)
+# Held to a green KPI too (FINDINGS.md §4): the rules whose scope is "any".
+ANY_SCOPE = {r.code for r in RULES if r.scope == "any"}
+# The finding whose label must agree with the RAG the product computes.
+RAG_CODE = next(r.code for r in RULES if r.detector == "rag_mismatch")
 
 
 def split_of(record_id: str) -> str:
@@ -33,17 +39,17 @@ def check(record: dict, settings) -> list[str]:
     problems = []
     labels = record["labels"]
     if sorted(labels) != CODES or set(labels.values()) - {0, 1}:
-        problems.append("labels must be NQ01..NQ11 with 0/1")
+        problems.append(f"labels must be {', '.join(CODES)} with 0/1")
     fields = {k: v for k, v in record.items() if k not in {"labels", "rationale", "source"}}
     sub = submission_from_mapping(fields, settings)
     facts = data_facts(sub, settings.rag)
     if sub.stated_rag and not facts.qualitative and facts.rag_computed:
         expected = int(facts.rag_computed != sub.stated_rag)
-        if labels["NQ09"] != expected:
-            problems.append(f"NQ09={labels['NQ09']} but computed {facts.rag_computed}, "
-                            f"stated {sub.stated_rag}")
+        if labels[RAG_CODE] != expected:
+            problems.append(f"{RAG_CODE}={labels[RAG_CODE]} but computed "
+                            f"{facts.rag_computed}, stated {sub.stated_rag}")
     if facts.rag_computed == "green" and not facts.qualitative:
-        extra = [c for c in CODES if labels[c] and c not in {"NQ08", "NQ09", "NQ10"}]
+        extra = [c for c in CODES if labels[c] and c not in ANY_SCOPE]
         if extra:
             problems.append(f"green KPI labelled {extra}")
     return problems

@@ -12,12 +12,13 @@ from rich.table import Table
 
 from narrative_qa.cli.common import Format, fail, settings_from
 from narrative_qa.errors import NarrativeQAError
-from narrative_qa.evaluation import CODES, Report, evaluate
+from narrative_qa.evaluation import Report, evaluate
+from narrative_qa.gates import low_confidence_codes
 
 
 def evaluate_command(
     labelled: Annotated[Path, typer.Argument(metavar="LABELLED.jsonl", help="Submissions "
-                                             "with a 'labels' object NQ01..NQ11 -> 0/1.")],
+                                             "with a 'labels' object: finding code -> 0/1.")],
     split: Annotated[str | None, typer.Option(help="Only records of this split "
                                               "(train, dev or test).")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")
@@ -44,10 +45,8 @@ def print_report(report: Report, console: Console) -> None:
     for column in ("finding", "precision", "recall", "F1", *[f"F1 {o}" for o in others]):
         table.add_column(column, justify="left" if column == "finding" else "right")
     main = report.systems["narrative_qa"]
-    from narrative_qa.learning import low_confidence_codes
-
     low = low_confidence_codes()
-    for code in CODES:
+    for code in main:
         s = main[code]
         label = f"{code} (low confidence)" if code in low else code
         table.add_row(label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",

@@ -11,7 +11,8 @@ from rich.console import Console
 from narrative_qa.cli.common import fail, settings_from
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
-from narrative_qa.learning import MODELS_DIR, train
+from narrative_qa.gates import GATES_FILE, MODELS_DIR
+from narrative_qa.learning import train
 
 
 def train_command(
@@ -31,4 +32,4 @@ def train_command(
         dev = row["dev"]
         console.print(f"{code}: {row['path']:13} dev F1 rules {dev['rules']['f1']:.2f}, "
                       f"gate {dev['gate']['f1']:.2f}")
-    console.print(f"Written: {out / 'gates.joblib'}, {out / 'CARD.md'}")
+    console.print(f"Written: {out / GATES_FILE}, {out / 'CARD.md'}")

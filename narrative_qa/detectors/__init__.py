@@ -1,38 +1,35 @@
-"""Detector kinds, by the name a rule file gives in `detector.kind`."""
+"""Detector kinds: each module of this package declares the KIND it implements (see
+base.py for the protocol). A rule file names a kind; a rule file outside this package may
+also name the module that implements it (``detector: {kind: ..., module: a.b}``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import pkgutil
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
-from narrative_qa.detectors import (
-    anecdotal_challenge,
-    back_reference,
-    deterioration,
-    failed_actions,
-    figures_contradict,
-    forecast,
-    irrelevant_activity,
-    needs_detail,
-    previous_outcomes,
-    rag_mismatch,
-    recycled,
-)
-from narrative_qa.detectors.base import Context, Hit
 
-Detector = Callable[[Context, dict], list[Hit]]
+@lru_cache(maxsize=1)
+def builtin_kinds() -> dict[str, str]:
+    """KIND -> module path, for every detector module of this package."""
+    kinds = {}
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name == "base":
+            continue
+        path = f"{__name__}.{info.name}"
+        kind = getattr(importlib.import_module(path), "KIND", None)
+        if kind:
+            kinds[kind] = path
+    return kinds
 
-KINDS: dict[str, Detector] = {
-    "back_reference": back_reference.detect,
-    "action_forecast": forecast.detect,
-    "previous_action_outcomes": previous_outcomes.detect,
-    "challenge_without_figure": anecdotal_challenge.detect,
-    "unanalysed_failed_actions": failed_actions.detect,
-    "unexplained_deterioration": deterioration.detect,
-    "irrelevant_activity": irrelevant_activity.detect,
-    "needs_detail": needs_detail.detect,
-    "rag_mismatch": rag_mismatch.detect,
-    "figures_contradict_data": figures_contradict.detect,
-    "recycled_text": recycled.detect,
-}
 
-__all__ = ["KINDS", "Context", "Detector", "Hit"]
+def detector_module(kind: str, module: str | None = None) -> ModuleType:
+    """The module implementing `kind`; ImportError or LookupError when there is none."""
+    if module:
+        return importlib.import_module(module)
+    kinds = builtin_kinds()
+    if kind not in kinds:
+        raise LookupError(f"unknown detector kind '{kind}' (one of {', '.join(sorted(kinds))})")
+    return importlib.import_module(kinds[kind])

@@ -9,8 +9,21 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, joined, stem
+from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Figure, Sentence
+from narrative_qa.language.quoting import joined
+from narrative_qa.language.words import compile_all, stem
+
+KIND = "challenge_without_figure"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": float,
+    "window_words": int,
+    "cue_reach_chars": int,
+    "blame_cues": list[str],
+    "causal_between": list[str],
+    "challenges": dict[str, dict],
+}
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, content_words
-from narrative_qa.detectors.recycled import near_copy
+from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
+from narrative_qa.language.periods import earlier_quarters
+from narrative_qa.language.wording import near_copy
+from narrative_qa.language.words import compile_all, content_words
+
+KIND = "back_reference"
+NEEDS = frozenset({"previous", "embeddings"})
+PARAMS = {
+    "confidence": float,
+    "confidence_with_text": float,
+    "min_shared_words": int,
+    "min_similarity": float,
+    "earlier_action_cues": list[str],
+    "back_references": list[str],
+    "future_quarter_cues": list[str],
+}
 
 _QUARTER = re.compile(r"\bQ([1-4])\b")
-_PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
-
-
-def earlier_quarters(period: str | None) -> set[int]:
-    """Quarter numbers that came before the current one ('2025/26 Q2' -> {1}; Q1 -> {4})."""
-    match = _PERIOD_QUARTER.search(period or "")
-    if not match:
-        return set()
-    current = int(match.group(1) or match.group(2))
-    return set(range(1, current)) or {4}
-
-
 def find_back_references(ctx: Context, params: dict) -> list:
     """Sentences that refer to the earlier period: its figures, report, trend or actions."""
     patterns = compile_all(params["back_references"])
@@ -68,6 +70,11 @@ def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
         if not near_copy(sentence.text, old, 0.8):
             return True
     return False
+
+
+def texts_to_embed(ctx: Context, params: dict) -> list[str]:
+    """Last period's actions, and this period's sentences that could report on them."""
+    return last_actions_and_reports(ctx)
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

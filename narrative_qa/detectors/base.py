@@ -1,102 +1,36 @@
-"""What every detector receives and returns.
+"""The detector protocol: what every detector module declares, receives and returns.
 
-A detector is a function ``detect(ctx, params) -> list[Hit]``. It reads the submission,
-its data facts and the analysed narrative; it never raises for a weakness it finds (a
-finding is a result), and the engine turns each Hit into a Finding with the rule's
-messages.
+A detector module declares
+
+- ``KIND``: the name a rule file gives in ``detector.kind``;
+- ``PARAMS``: its parameters and their types (``float``, ``int``, ``list[str]``,
+  ``dict[str, float]``, ``list[dict]``, ``dict[str, dict]``), checked when the catalogue
+  loads, so a misspelt or missing parameter is an NQE011 naming the rule file and the key;
+- ``NEEDS``: what it reads beyond the narrative: ``"previous"`` (last period's analysis)
+  and ``"embeddings"`` (sentence similarity);
+- ``texts_to_embed(ctx, params)`` when it needs embeddings: the texts it will compare,
+  which the engine embeds once for the whole batch;
+- ``detect(ctx, params) -> list[Hit]``: it never raises for a weakness it finds (a finding
+  is a result), and the engine turns each Hit into a Finding with the rule's messages.
+
+Detectors do not import each other; shared text helpers live in narrative_qa.language.
 """
 
 from __future__ import annotations
 
-import re
+import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
+from types import ModuleType
 from typing import Any
 
 from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
+from narrative_qa.language.words import content_words
 from narrative_qa.model import DataFacts, Submission
 
-# Words too general to tie a sentence to a KPI or to an earlier action.
-GENERIC = frozenset(
-    [
-        "number",
-        "percentage",
-        "per",
-        "cent",
-        "rate",
-        "proportion",
-        "total",
-        "level",
-        "levels",
-        "performance",
-        "target",
-        "service",
-        "services",
-        "team",
-        "teams",
-        "work",
-        "staff",
-        "people",
-        "person",
-        "individual",
-        "month",
-        "months",
-        "week",
-        "weeks",
-        "day",
-        "days",
-        "quarter",
-        "quarters",
-        "year",
-        "years",
-        "time",
-        "period",
-        "end",
-        "data",
-        "figure",
-        "figures",
-        "area",
-        "areas",
-        "city",
-        "glasgow",
-        "hscp",
-        "nhs",
-        "council",
-        "indicator",
-        "kpi",
-        "measure",
-        "within",
-        "new",
-        "current",
-        "continue",
-        "ongoing",
-        "action",
-        "actions",
-        "including",
-        "include",
-        "across",
-        "support",
-        "supports",
-        "provide",
-        "process",
-        "improve",
-        "improvement",
-        "increase",
-        "reduce",
-        "reduction",
-        "position",
-        "report",
-        "reports",
-        "reported",
-        "place",
-        "number",
-        "overall",
-        "use",
-        "make",
-        "take",
-    ]
-)
+NEEDS_KNOWN = frozenset({"previous", "embeddings"})
 
 
 @dataclass
@@ -144,146 +78,61 @@ class Context:
         return self.analysis.content()
 
 
-@lru_cache(maxsize=16384)
-def content_words(text: str) -> frozenset[str]:
-    """Distinctive word stems of a text (cached: detectors ask for the same sentences)."""
-    words = re.findall(r"[a-z][a-z'-]+", text.lower())
-    return frozenset(stem(w) for w in words
-                     if len(w) > 2 and w not in GENERIC and w not in STOP)
+def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:
+    """What is wrong with a rule's parameters, one line per key (empty when nothing is)."""
+    problems = [f"params.{key}: not a parameter of this detector (one of "
+                f"{', '.join(schema)})" for key in params if key not in schema]
+    for key, expected in schema.items():
+        if key not in params:
+            problems.append(f"params.{key}: missing")
+        elif not _is(params[key], expected):
+            problems.append(f"params.{key}: must be {_name(expected)}")
+    return problems
 
 
-def stem(word: str) -> str:
-    """A crude stem so 'placements'/'placement' and 'referrals'/'referral' meet."""
-    word = word.strip("'-")
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "es", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
+def _is(value: Any, expected: Any) -> bool:
+    origin, args = typing.get_origin(expected), typing.get_args(expected)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is list:
+        return isinstance(value, list) and all(_is(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _is(k, args[0]) and _is(v, args[1]) for k, v in value.items())
+    return isinstance(value, expected)
 
 
-STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "these",
-        "those",
-        "from",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "have",
-        "has",
-        "had",
-        "was",
-        "were",
-        "are",
-        "will",
-        "would",
-        "should",
-        "could",
-        "been",
-        "being",
-        "their",
-        "there",
-        "they",
-        "them",
-        "our",
-        "ours",
-        "its",
-        "his",
-        "her",
-        "which",
-        "who",
-        "whom",
-        "what",
-        "when",
-        "where",
-        "while",
-        "also",
-        "than",
-        "then",
-        "such",
-        "not",
-        "but",
-        "all",
-        "any",
-        "each",
-        "other",
-        "some",
-        "more",
-        "most",
-        "less",
-        "very",
-        "much",
-        "many",
-        "few",
-        "can",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "about",
-        "after",
-        "before",
-        "again",
-        "against",
-        "between",
-        "during",
-        "both",
-        "only",
-        "own",
-        "same",
-        "too",
-        "just",
-        "being",
-        "out",
-        "off",
-        "once",
-        "here",
-        "why",
-        "how",
-        "one",
-        "two",
-        "three",
-    ]
-)
+def _name(expected: Any) -> str:
+    return getattr(expected, "__name__", None) if typing.get_origin(expected) is None else (
+        str(expected))
 
 
-def quote(evidence: list[Sentence | str]) -> list[str]:
-    seen: list[str] = []
-    for item in evidence:
-        text = item if isinstance(item, str) else item.quote
-        if text not in seen:
-            seen.append(text)
-    return seen
+def check_module(module: ModuleType) -> list[str]:
+    """What a detector module lacks of the protocol."""
+    problems = [f"{name} is not declared" for name in ("KIND", "PARAMS", "NEEDS", "detect")
+                if not hasattr(module, name)]
+    needs = set(getattr(module, "NEEDS", ()))
+    if needs - NEEDS_KNOWN:
+        problems.append(f"NEEDS names {sorted(needs - NEEDS_KNOWN)}; known: "
+                        f"{sorted(NEEDS_KNOWN)}")
+    if "embeddings" in needs and not hasattr(module, "texts_to_embed"):
+        problems.append("NEEDS embeddings but declares no texts_to_embed(ctx, params)")
+    return problems
 
 
-def short(text: str, limit: int = 14) -> str:
-    tokens = text.strip().rstrip(".;:,").split()
-    return " ".join(tokens[:limit]) + (" …" if len(tokens) > limit else "")
+def texts_to_embed(module: ModuleType, ctx: Context, params: dict) -> Iterable[str]:
+    if "embeddings" not in module.NEEDS:
+        return ()
+    return module.texts_to_embed(ctx, params)
 
 
-def joined(items: list[str], conjunction: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
-
-
-def compile_all(patterns: list[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern from a rule's list; compiled once per list."""
-    return _compile(tuple(patterns))
-
-
-@lru_cache(maxsize=256)
-def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def last_actions_and_reports(ctx: Context) -> list[str]:
+    """Texts to embed for comparing with last period's actions: those actions, and this
+    period's sentences that could report on them (not its own plans)."""
+    if ctx.previous is None:
+        return []
+    return [*(s.text for s in ctx.previous.content() if s.action),
+            *(s.text for s in ctx.sentences
+              if s.text and not (s.action and s.action.kind == "planned"))]

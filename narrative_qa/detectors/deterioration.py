@@ -10,9 +10,21 @@ copied from last period's narrative, are not reasons.
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all
-from narrative_qa.detectors.recycled import normalise
+from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.wording import normalise
+from narrative_qa.language.words import compile_all
+
+KIND = "unexplained_deterioration"
+NEEDS = frozenset({"previous"})
+PARAMS = {
+    "confidence": float,
+    "confidence_generic": float,
+    "change_cues": list[str],
+    "period_cues": list[str],
+    "indicator_statement": list[str],
+    "generic_cues": list[str],
+}
 
 
 def _states_indicator(sentence: Sentence, ctx: Context) -> bool:

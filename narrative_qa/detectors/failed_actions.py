@@ -7,7 +7,22 @@ or its cause ("only 14 of the 60 families attended", "has not yet had an effect 
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
+from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.words import compile_all, content_words
+
+KIND = "unanalysed_failed_actions"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": float,
+    "min_shared_words": int,
+    "no_effect_claims": list[str],
+    "shortfall_cues": list[str],
+    "not_remedies": list[str],
+    "not_remedial": list[str],
+    "delivered_cues": list[str],
+    "action_references": list[str],
+}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

@@ -11,7 +11,30 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.detectors.base import Context, Hit, Sentence, compile_all, stem
+from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.periods import earlier_quarters
+from narrative_qa.language.words import compile_all, stem
+
+KIND = "figures_contradict_data"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence_value": float,
+    "confidence_direction": float,
+    "indicator_nouns": list[str],
+    "other_measures": list[str],
+    "part_words": list[str],
+    "localities": list[str],
+    "previous_markers": list[str],
+    "earlier_period": list[str],
+    "not_a_value_after": list[str],
+    "not_a_value": list[str],
+    "change_lemmas": list[str],
+    "better_words": list[str],
+    "worse_words": list[str],
+    "up_words": list[str],
+    "down_words": list[str],
+}
 
 _NEGATED = re.compile(r"\b(?:not|n't|no|never|yet to|failed to)\b(?:\W+\w+){0,2}\W*$", re.I)
 _QUANTITY_HEADS = {"number", "percentage", "proportion", "rate", "level", "share", "%",
@@ -159,8 +182,6 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
 
 def _period_of(after: str, ctx: Context, params: dict) -> str | None:
     """'earlier' when the figure is dated to an earlier period, 'current' to this one."""
-    from narrative_qa.detectors.back_reference import earlier_quarters
-
     match = re.match(r"^\s*(?:in|at|at the end of|for)\s+(?:the\s+)?Q([1-4])\b", after)
     if match:
         earlier = earlier_quarters(ctx.submission.period)

@@ -8,8 +8,19 @@ covers every action before it.
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, joined, short
+from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.words import compile_all
+
+KIND = "action_forecast"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": float,
+    "confidence_nominal": float,
+    "not_remedies": list[str],
+    "collective_cues": list[str],
+}
 
 
 def _covers(sentence: Sentence) -> tuple[bool, bool]:

@@ -8,7 +8,17 @@ activity is known to serve (wellbeing work does serve a sickness-absence KPI).
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
+from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.words import compile_all, content_words
+
+KIND = "irrelevant_activity"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": float,
+    "mechanism_cues": list[str],
+    "activities": list[dict],
+}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

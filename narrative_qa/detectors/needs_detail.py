@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, joined
+from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.quoting import joined
+from narrative_qa.language.words import compile_all
+
+KIND = "needs_detail"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": dict[str, float],
+    "vague_phrases": list[str],
+    "description_cues": list[str],
+}
 
 _ACRONYM = re.compile(r"(?<![\w&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w&])")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")

@@ -8,9 +8,25 @@ with evidence, not merely that the action is "ongoing".
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all, content_words, joined, short
-from narrative_qa.detectors.recycled import near_copy
+from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.wording import near_copy
+from narrative_qa.language.words import compile_all, content_words
+
+KIND = "previous_action_outcomes"
+NEEDS = frozenset({"previous", "embeddings"})
+PARAMS = {
+    "confidence_none": float,
+    "confidence_some": float,
+    "min_shared_words": int,
+    "min_similarity": float,
+    "not_remedies": list[str],
+    "outcome_cues": list[str],
+    "looking_back": list[str],
+    "ongoing_only": list[str],
+    "collective_cues": list[str],
+}
 
 
 def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
@@ -20,6 +36,11 @@ def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
     if not (outcome.search(sentence.text) or sentence.figures):
         return False
     return not (ongoing_only.search(sentence.text) and not sentence.figures)
+
+
+def texts_to_embed(ctx: Context, params: dict) -> list[str]:
+    """Last period's actions, and this period's sentences that could report on them."""
+    return last_actions_and_reports(ctx)
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from narrative_qa.detectors.base import Context, Hit, compile_all
+from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.words import compile_all
+
+KIND = "rag_mismatch"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {
+    "confidence": float,
+    "confidence_polarity_guessed": float,
+    "confidence_qualitative": float,
+    "justification": list[str],
+}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-import re
-from difflib import SequenceMatcher
-from functools import lru_cache
-
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.wording import near_copy, similarity
 
-_NUMBER = re.compile(r"\d[\d,.]*")
+KIND = "recycled_text"
+NEEDS = frozenset({"previous", "embeddings"})
+PARAMS = {
+    "min_similarity": float,
+    "high_similarity": float,
+    "sentence_similarity": float,
+    "min_semantic_similarity": float,
+    "sentence_semantic_similarity": float,
+    "confidence": float,
+    "confidence_high": float,
+    "embed_when_wording_at_least": float,
+}
 
-
-@lru_cache(maxsize=8192)
-def normalise(text: str) -> tuple[str, ...]:
-    """Words, lower case, every number masked: changing only the figures is not an update."""
-    return tuple(_NUMBER.sub("#", text.lower()).split())
-
-
-@lru_cache(maxsize=4096)
-def similarity(a: str, b: str) -> float:
-    """Word-sequence similarity of two texts, numbers masked (0-1)."""
-    return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
-
-
-def near_copy(a: str, others: list[str], threshold: float) -> bool:
-    """True when `a` is, word for word with numbers masked, one of `others` (ratio >=
-    threshold). The cheap upper bounds are tried first: most pairs fail them."""
-    words = normalise(a)
-    for other in others:
-        matcher = SequenceMatcher(None, words, normalise(other), autojunk=False)
-        if (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
-                and matcher.ratio() >= threshold):
-            return True
-    return False
+def texts_to_embed(ctx: Context, params: dict) -> list[str]:
+    """Where the wording is close enough to be a rewording: both whole texts and all their
+    sentences."""
+    current, previous = ctx.analysis, ctx.previous
+    if previous is None or similarity(current.text, previous.text) < params[
+            "embed_when_wording_at_least"]:
+        return []
+    return [current.text, previous.text,
+            *(s.text for analysis in (current, previous) for s in analysis.content() if s.text)]
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:

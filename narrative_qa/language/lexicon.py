@@ -8,8 +8,8 @@ from functools import lru_cache
 
 import yaml
 
-from narrative_qa.catalogue import YAML_LOADER, rules_dir
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.rules_dir import YAML_LOADER, rules_dir
 
 
 def any_of(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:

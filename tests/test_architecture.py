@@ -1,0 +1,208 @@
+"""The package's shape: no import cycles; a finding added from one rule file and one module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "narrative_qa"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _resolve(name: str, known: set[str]) -> str | None:
+    """The longest known module that `name` names (a.b.C -> a.b when C is not a module)."""
+    while name and name not in known:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package modules it imports, anywhere in its body (lazy imports too)."""
+    files = {_module_name(p): p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts}
+    known = set(files)
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                targets = [f"{base}.{alias.name}" for alias in node.names]
+            for target in targets:
+                resolved = _resolve(target, known)
+                if resolved and resolved != module:
+                    edges.add(resolved)
+        graph[module] = edges
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle, as the list of modules around it, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start)):
+            return found
+    return None
+
+
+def test_find_cycle_sees_a_cycle_and_a_clean_graph():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_the_package_has_no_import_cycle():
+    graph = import_graph()
+    assert "narrative_qa.engine" in graph and graph["narrative_qa.engine"]
+    cycle = find_cycle(graph)
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+# --- a finding from one rule file and one detector module, nothing else touched -------
+
+TOY_MODULE = '''
+from narrative_qa.detectors.base import Context, Hit
+
+KIND = "toy_word"
+NEEDS: frozenset[str] = frozenset()
+PARAMS = {"word": str, "confidence": float}
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    said = [s for s in ctx.sentences if params["word"] in s.text.lower()]
+    if not said:
+        return []
+    return [Hit(evidence=said, values={"word": params["word"]},
+                confidence=params["confidence"])]
+'''
+
+TOY_RULE = '''
+code: NQ90
+slug: toy-finding
+title: The toy word is used
+source: A test of the catalogue's extension points.
+severity: low
+scope: any
+applies: Any KPI.
+docs:
+  what: Flags a narrative that uses the toy word, whatever else it says about the KPI.
+  why: It shows that a finding is one rule file and one detector module, nothing more.
+  not: Does not fire when the toy word is absent, however the narrative is written.
+detector:
+  kind: toy_word
+  module: nq_toy_detector
+  params:
+    word: {word}
+    confidence: 0.9
+messages:
+  officer: "The narrative says '{{word}}'."
+  elt: "Uses '{{word}}'."
+suggestion: Say what you mean instead of '{{word}}'.
+good_example: Performance rose to 80% because two practitioners started in July.
+examples:
+  - label: fail
+    note: The word is there.
+    submission: {{narrative: "Performance is fine, a xyzzy quarter."}}
+  - label: pass
+    note: The word is not.
+    submission: {{narrative: "Performance is fine."}}
+baseline:
+  matches: ["xyzzy"]
+'''
+
+TOY_ROWS = [
+    {"kpi_id": "T1", "kpi_name": "% on time", "target": 60, "actual": 70, "unit": "%",
+     "polarity": "up", "stated_rag": "green", "owner": "A. Officer", "period": "2025/26 Q2",
+     "narrative": "Performance rose to 70% this xyzzy quarter because of new staff.",
+     "labels": {"NQ90": 1}},
+    {"kpi_id": "T2", "kpi_name": "% seen", "target": 60, "actual": 75, "unit": "%",
+     "polarity": "up", "stated_rag": "green", "owner": "A. Officer", "period": "2025/26 Q2",
+     "narrative": "Performance rose to 75% because two practitioners started in July.",
+     "labels": {"NQ90": 0}},
+]
+
+
+def _toy_plugin(tmp_path, monkeypatch, word="xyzzy"):
+    import json
+
+    from narrative_qa.catalogue import EXTRA_RULES_ENV
+
+    (tmp_path / "nq_toy_detector.py").write_text(TOY_MODULE)
+    (tmp_path / "NQ90-toy-finding.yml").write_text(TOY_RULE.format(word=word))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv(EXTRA_RULES_ENV, str(tmp_path))
+    data = tmp_path / "toy.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in TOY_ROWS))
+    return data
+
+
+def test_a_toy_finding_is_scored_evaluated_and_reported(tmp_path, monkeypatch, settings):
+    from narrative_qa.api import ingest_file
+    from narrative_qa.catalogue import load_catalogue
+    from narrative_qa.evaluation import evaluate
+    from narrative_qa.reporting.render import render_report_html
+    from narrative_qa.reporting.view import build_report
+    from narrative_qa.rule_examples import example_behaves
+    from narrative_qa.store.history import History
+
+    data = _toy_plugin(tmp_path, monkeypatch)
+    rules = load_catalogue()
+    toy = next(r for r in rules if r.code == "NQ90")
+    assert all(example_behaves(toy, e, settings)[0] for e in toy.examples)
+
+    report = evaluate(data, settings=settings)
+    assert list(report.systems["narrative_qa"]) == ["NQ90"]
+    assert report.systems["narrative_qa"]["NQ90"].as_dict()["f1"] == 1.0
+    assert report.systems["keyword"]["NQ90"].tp == 1
+
+    history = History(f"sqlite:///{tmp_path / 'history.db'}")
+    ingest_file(data, "2025/26 Q2", history, settings=settings)
+    html = render_report_html(build_report(history, "2025/26 Q2"))
+    assert "The toy word is used" in html and "Uses &#39;xyzzy&#39;." in html
+    assert "(NQ01–NQ90)" in html
+
+
+def test_a_misspelt_or_missing_detector_parameter_fails_when_the_catalogue_loads(
+        tmp_path, monkeypatch):
+    import pytest
+
+    from narrative_qa.catalogue import load_catalogue
+    from narrative_qa.errors import ConfigError
+
+    _toy_plugin(tmp_path, monkeypatch)
+    rule = tmp_path / "NQ90-toy-finding.yml"
+    for old, new, key in (("    word: xyzzy", "    wrd: xyzzy", "params.wrd"),
+                          ("    confidence: 0.9", "    confidence: high",
+                           "params.confidence")):
+        rule.write_text(TOY_RULE.format(word="xyzzy").replace(old, new))
+        with pytest.raises(ConfigError) as caught:
+            load_catalogue()
+        assert caught.value.code == "NQE011" and key in str(caught.value)
+        assert caught.value.location.file == str(rule)
