@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
-from narrative_qa.errors import RowProblem
+from narrative_qa.errors import InputError, Location, RowProblem
 from narrative_qa.history import join_previous
-from narrative_qa.model import SEVERITY_ORDER, Assessment
+from narrative_qa.model import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.output.files import write_assessments
 from narrative_qa.reading.records import read_submissions, submission_from_mapping
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, alembic) is imported only when it is
 class ScoreResult:
     assessments: list[Assessment]
     notices: list[RowProblem] = field(default_factory=list)  # file-level warnings
+
+    @property
+    def submissions(self) -> list[Submission]:
+        return [a.submission for a in self.assessments]
 
     @property
     def row_problems(self) -> list[RowProblem]:
@@ -40,11 +45,15 @@ def score_file(
     on_start=None,
     history: History | None = None,
     period: str | None = None,
+    check_rows: Callable[[list[Submission]], None] | None = None,
 ) -> ScoreResult:
     """Score a quarter's export; join last quarter's by kpi_id (from --previous, then from
-    the history store); write `out` if given. `period` labels rows that have none."""
+    the history store); write `out` if given. `period` labels rows that have none;
+    `check_rows` may refuse the rows (raising) before anything is scored."""
     settings = settings or load_settings()
     submissions, notices = read_submissions(input_path, settings, sheet, map_options)
+    if check_rows is not None:
+        check_rows(submissions)
     if period:
         for sub in submissions:
             sub.period = sub.period or period
@@ -79,11 +88,33 @@ def ingest_file(input_path: Path, period: str, history: History, *,
                 previous_path: Path | None = None, sheet: str | None = None,
                 map_options: list[str] | None = None,
                 settings: Settings | None = None) -> tuple[ScoreResult, int]:
-    """Score a quarter and store it with its assessments under `period`."""
+    """Score a quarter and store every row of it under `period`; returns how many rows were
+    stored (all of them: those that could not be scored are stored with their problems).
+    Refuses (NQE060) a file whose own period column says another period."""
     result = score_file(input_path, previous_path, sheet=sheet, map_options=map_options,
-                        settings=settings, history=history, period=period)
+                        settings=settings, history=history, period=period,
+                        check_rows=lambda rows: refuse_other_period(rows, period))
+    for sub in result.submissions:
+        if not sub.kpi_id and not sub.blocked:
+            sub.problems.append(RowProblem(
+                "NQE066", "the row has no kpi_id; it was scored and stored under its row number",
+                Location(sub.location.file, sub.location.row, "kpi_id")))
     stored = history.ingest(result.assessments, period, str(input_path))
     return result, stored
+
+
+def refuse_other_period(submissions: list[Submission], period: str) -> None:
+    """A file whose rows name another period than --period is not stored under it."""
+    from narrative_qa.store.history import same_period
+
+    clashing = [s for s in submissions if s.period and not same_period(s.period, period)]
+    if not clashing:
+        return
+    first = clashing[0]
+    others = f" (and {len(clashing) - 1} more rows)" if len(clashing) > 1 else ""
+    raise InputError("NQE060", f"the row's period is '{first.period}' but --period is "
+                     f"'{period}'{others}; nothing was stored",
+                     Location(first.location.file, first.location.row, "period"))
 
 
 def exit_code(result_assessments: list[Assessment], fail_on: str | None,

@@ -82,6 +82,35 @@ CODES: dict[str, tuple[str, str]] = {
         "learned gates cannot be used",
         "Restore models/ from the release, or rebuild it with 'narrative-qa train'.",
     ),
+    # history store, ingest and reviewers' decisions (issue 7)
+    "NQE060": (
+        "period in the file differs from --period",
+        "Pass the file's own period with --period, or correct the file's period column.",
+    ),
+    "NQE061": (
+        "decision is incomplete",
+        "Give the KPI, period, finding code, a reason and the reviewer's name.",
+    ),
+    "NQE062": (
+        "history store is busy",
+        "Wait for the other narrative-qa command to finish, then run this one again.",
+    ),
+    "NQE063": ("database driver not installed", "Install it as the message says."),
+    "NQE064": (
+        "decisions file lacks a column",
+        "Give the CSV the columns kpi_id, period, code, decision, reason and reviewer "
+        "(decided_at is optional); 'narrative-qa review export' writes them.",
+    ),
+    "NQE065": (
+        "decision time not understood",
+        "Write it as 2025-10-01T09:30:00+00:00 (as 'review export' does), or leave it "
+        "empty to record the decision now.",
+    ),
+    "NQE066": (
+        "row has no kpi_id",
+        "Fill in the kpi_id: the row was stored, but it cannot be matched with other "
+        "quarters or reviewed without one.",
+    ),
 }
 
 

@@ -53,7 +53,9 @@ def ingest(
     except NarrativeQAError as error:
         fail(error)
     console = stderr()
-    say(console, f"Stored {stored} submissions for {period} in {history.url}")
+    not_scored = sum(a.verdict == "error" for a in result.assessments)
+    say(console, f"Stored {stored} rows for {period} in {history.url}: "
+        f"{stored - not_scored} scored, {not_scored} could not be scored")
     for problem in [*result.notices, *result.row_problems]:
         say(console, problem.render(), "yellow")
     raise typer.Exit(2 if result.row_problems else 0)
@@ -112,6 +114,7 @@ ByOption = Annotated[str, typer.Option("--by", help="Reviewer's name.")]
 review = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
                      "who and when.")
 DECISION_COLUMNS = ("kpi_id", "period", "code", "decision", "reason", "reviewer")
+EXPORT_COLUMNS = (*DECISION_COLUMNS, "decided_at")  # decided_at is optional on import
 
 
 def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: str,
@@ -144,7 +147,7 @@ def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
 def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
            db: DbOption = None) -> None:
     """Write every decision, with who and when, to a CSV a spreadsheet can edit."""
-    columns = (*DECISION_COLUMNS, "decided_at")
+    columns = EXPORT_COLUMNS
     try:
         check_file_target(out, (".csv",))
         rows = open_history(db).decisions()
@@ -178,19 +181,30 @@ def import_(source: Annotated[Path, typer.Argument(help="CSV of decisions (see e
         fail(error)
     missing = [c for c in DECISION_COLUMNS if rows and c not in rows[0]]
     if missing:
-        fail(InputError("NQE005", f"no column '{missing[0]}'", Location(str(source))))
-    recorded, bad = 0, 0
+        fail(InputError("NQE064", f"no column {', '.join(repr(c) for c in missing)}; the "
+                        f"header row has {', '.join(repr(c) for c in rows[0])}",
+                        Location(str(source))))
+    counts = {"recorded": 0, "already": 0, "bad": 0}
     for number, row in enumerate(rows, start=2):
-        values = {c: (row.get(c) or "").lstrip("'").strip() for c in DECISION_COLUMNS}
+        values = {c: _cell(row.get(c)) for c in EXPORT_COLUMNS}
         try:
-            history.decide(values["kpi_id"], values["period"], values["code"],
-                           values["decision"], values["reason"], values["reviewer"])
-            recorded += 1
+            added = history.decide(values["kpi_id"], values["period"], values["code"],
+                                   values["decision"], values["reason"], values["reviewer"],
+                                   decided_at=values["decided_at"] or None)
+            counts["recorded" if added else "already"] += 1
         except ConfigError as error:
-            bad += 1
-            say(stderr(), f"{error.code} {source}, row {number}: {error.detail}", "yellow")
-    say(stderr(), f"Recorded {recorded} decisions from {source}")
-    raise typer.Exit(2 if bad else 0)
+            counts["bad"] += 1
+            where = Location(str(source), number, error.location.column)
+            say(stderr(), type(error)(error.code, error.detail, where).render(), "yellow")
+    say(stderr(), f"Recorded {counts['recorded']} decisions from {source}; "
+        f"{counts['already']} were already recorded, {counts['bad']} had problems")
+    raise typer.Exit(2 if counts["bad"] else 0)
+
+
+def _cell(value: str | None) -> str:
+    """A CSV cell as export wrote it: the apostrophe that guards a formula is taken off."""
+    text = (value or "").strip()
+    return text[1:].strip() if text.startswith("'") else text
 
 
 @review.command("list")

@@ -105,8 +105,15 @@ def _verdict(findings: list[dict[str, Any]], original: str) -> str:
         "ready")
 
 
+def _label(row: StoredSubmission) -> str:
+    """A row stored without a kpi_id is shown by its file row."""
+    return row.kpi_id or f"(no kpi_id, row {row.record.get('row') or '?'})"
+
+
 def build_report(history: History, period: str) -> ReportView:
-    dismissed = history.dismissed()
+    """Every row stored for the period is an item: scored rows and, with the verdict
+    'error', the rows that could not be scored (counted as 'could not be scored')."""
+    dismissed = history.dismissed(period)
     stored = history.current(period)
     items, removed = [], 0
     for number, row in enumerate(stored, start=1):
@@ -115,8 +122,8 @@ def build_report(history: History, period: str) -> ReportView:
         findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["code"]))
         record = row.record
         items.append(Item(
-            anchor=f"kpi-{number}", kpi_id=row.kpi_id,
-            kpi_name=str(record.get("kpi_name") or row.kpi_id),
+            anchor=f"kpi-{number}", kpi_id=_label(row),
+            kpi_name=str(record.get("kpi_name") or _label(row)),
             service=str(record.get("service") or "Not stated"),
             owner=str(record.get("owner") or "Not stated"),
             record=record, findings=findings,
@@ -126,8 +133,9 @@ def build_report(history: History, period: str) -> ReportView:
     earlier = previous_period(period)
     before = Counter()
     if earlier:
+        dismissed_then = history.dismissed(earlier)
         for row in history.current(earlier):
-            before.update(f["code"] for f in kept_findings(row, dismissed))
+            before.update(f["code"] for f in kept_findings(row, dismissed_then))
     now = Counter(f["code"] for i in items for f in i.findings)
     rules = {r.code: r for r in load_catalogue()}
     agreement = Counter()

@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +22,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from narrative_qa.errors import ConfigError, Location
+from narrative_qa.errors import ConfigError, Location, NarrativeQAError
 from narrative_qa.model import Assessment, Submission
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q([1-4])\s*$", re.I)
+DECISIONS = ("confirmed", "dismissed")
+BUSY_SECONDS = 30.0  # how long a writer waits for another one to finish (SQLite)
+_LOCK_KEY = 0x6E71_7374  # PostgreSQL advisory lock shared by every narrative_qa writer
+_POSTGRES_EXTRA = "pip install 'narrative-qa[postgres]'"
+_TIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")  # as Excel re-saves them
 
 
 def default_path() -> Path:
@@ -44,6 +51,45 @@ def as_url(db: str | None) -> str:
     if not db:
         return default_url()
     return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
+
+
+def redact(url: str) -> str:
+    """The URL as it may be shown: a password, in the URL or its query, becomes ***."""
+    try:
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not parseable: hide whatever sits between user: and @
+        shown = re.sub(r"(://[^/@:]*:)[^@]*@", r"\1***@", url)
+    return re.sub(r"((?:password|passwd)=)[^&]*", r"\1***", shown, flags=re.I)
+
+
+def _scrub(text: str, url: str) -> str:
+    """An error text with the URL's password taken out (drivers may quote the URL)."""
+    try:
+        password = sa.engine.make_url(url).password
+    except Exception:
+        password = None
+    text = text.replace(url, redact(url))
+    return text.replace(str(password), "***") if password else text
+
+
+def _period_key(period: str | None) -> tuple[int, int] | str:
+    match = _PERIOD.match(period or "")
+    if match:
+        return int(match.group(1)), int(match.group(3))
+    return " ".join((period or "").split()).casefold()
+
+
+def same_period(first: str | None, second: str | None) -> bool:
+    """'2025/26 Q2' and '2025-26 q2' are the same period."""
+    return _period_key(first) == _period_key(second)
+
+
+def applies_to(decided_for: str, period: str) -> bool:
+    """A decision holds for its own period and for later ones, never for earlier ones."""
+    decided, wanted = _period_key(decided_for), _period_key(period)
+    if isinstance(decided, tuple) and isinstance(wanted, tuple):
+        return decided <= wanted
+    return decided == wanted
 
 
 def previous_period(period: str | None) -> str | None:
@@ -68,6 +114,51 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def as_timestamp(text: str) -> str:
+    """A decision's time as stored (UTC, ISO 8601, seconds), so text order is time order."""
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        for pattern in _TIME_FORMATS:
+            try:
+                moment = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ConfigError("NQE065", f"decided_at '{text}' is not a date and time",
+                              Location(column="decided_at")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _fit(value: str | None, size: int) -> str | None:
+    """Columns with a length limit keep the start; the record keeps the whole value."""
+    return value[:size] if value else value
+
+
+def _driver_error(url: str, exc: ImportError) -> ConfigError:
+    name = getattr(exc, "name", None) or str(exc)
+    backend = url.split("://", 1)[0]
+    todo = (f"install the PostgreSQL extra ({_POSTGRES_EXTRA}) and write the URL as "
+            "postgresql+psycopg://user@host/database") if backend.startswith("postgres") else (
+        f"install the Python driver '{name}', or use a SQLite file or a "
+        f"postgresql+psycopg:// URL ({_POSTGRES_EXTRA})")
+    return ConfigError("NQE063", f"the database driver '{name}' for '{backend}://' URLs is not "
+                       f"installed; {todo}", Location(redact(url)))
+
+
+def _write_lock(db: sa.Connection) -> None:
+    """Take the store's write lock for this transaction, so concurrent writers queue
+    instead of numbering the same version twice."""
+    if db.dialect.name == "sqlite":
+        db.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to BUSY_SECONDS for another writer
+    elif db.dialect.name == "postgresql":
+        db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
 @dataclass
 class StoredSubmission:
     id: int
@@ -80,78 +171,149 @@ class StoredSubmission:
 
 class History:
     def __init__(self, url: str):
-        self.url = url
+        self.url = redact(url)  # what messages show; the engine keeps the real URL
         try:
-            self.engine = sa.create_engine(url)
+            self.engine = self._engine(url)
             self._migrate()
+        except NarrativeQAError:
+            raise
+        except ImportError as exc:
+            raise _driver_error(url, exc) from None
         except Exception as exc:  # a bad URL, an unreachable server, a locked file
-            raise ConfigError("NQE014", f"cannot open the history store ({exc})",
-                              Location(url)) from exc
+            raise ConfigError("NQE014", f"cannot open the history store "
+                              f"({_scrub(str(exc), url)})", Location(self.url)) from None
+
+    @staticmethod
+    def _engine(url: str) -> sa.Engine:
+        if sa.engine.make_url(url).get_backend_name() == "sqlite":
+            return sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
+        return sa.create_engine(url)
 
     def _migrate(self) -> None:
         from alembic import command
         from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        if current == ScriptDirectory.from_config(config).get_current_head():
+            return
+        with self._writing() as connection:  # two first runs at once: one makes the tables
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """A transaction holding the write lock; a store kept busy is a coded error, and
+        nothing of the failed transaction is kept."""
+        try:
+            with self.engine.begin() as db:
+                _write_lock(db)
+                yield db
+        except sa.exc.IntegrityError:  # a dialect without a write lock: versions clashed
+            raise ConfigError("NQE062", "another narrative-qa command wrote to the history "
+                              "store at the same time; nothing from this run was stored",
+                              Location(self.url)) from None
+        except sa.exc.OperationalError as exc:
+            if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
+                raise
+            raise ConfigError("NQE062", "another narrative-qa command was writing to the "
+                              f"history store and did not finish within {BUSY_SECONDS:g} s; "
+                              "nothing from this run was stored", Location(self.url)) from None
 
     # --- writing -------------------------------------------------------------------
 
     def ingest(self, assessments: list[Assessment], period: str, source: str) -> int:
-        """Store a quarter; returns how many submissions were stored."""
-        stored = 0
-        with self.engine.begin() as db:
+        """Store a quarter, every row of it: scored rows, rows that could not be scored
+        (verdict 'error', with their problems) and rows with no kpi_id (kept under kpi_id ''
+        with their file row). Each copy of a repeated kpi_id is kept. Returns the count."""
+        superseded: set[str] = set()
+        with self._writing() as db:
             for assessment in assessments:
-                sub = assessment.submission
-                if sub.blocked or not sub.kpi_id:
-                    continue
-                record = assessment.to_record()
-                findings = record.pop("findings")
-                latest = db.execute(
-                    sa.select(sa.func.max(schema.submission.c.version)).where(
-                        schema.submission.c.kpi_id == sub.kpi_id,
-                        schema.submission.c.period == period)).scalar()
-                if latest is not None:  # keep the earlier version, marked superseded
-                    db.execute(schema.submission.update().where(
-                        schema.submission.c.kpi_id == sub.kpi_id,
-                        schema.submission.c.period == period).values(is_current=False))
-                row_id = db.execute(schema.submission.insert().values(
-                    kpi_id=sub.kpi_id, period=period, version=(latest or 0) + 1,
-                    is_current=True, ingested_at=_now(), source=source,
-                    service=sub.service, owner=sub.owner,
-                    actual=sub.actual if isinstance(sub.actual, float) else None,
-                    narrative=sub.narrative,
-                    record=json.dumps(record, ensure_ascii=False, default=str),
-                )).inserted_primary_key[0]
-                for item in findings:
-                    db.execute(schema.finding.insert().values(
-                        submission_id=row_id, code=item["code"],
-                        fingerprint=fingerprint(item["code"], sub.kpi_id, item["evidence"]),
-                        finding=json.dumps(item, ensure_ascii=False)))
-                stored += 1
-        return stored
+                self._store(db, assessment, period, _fit(source, 500) or "", superseded)
+        return len(assessments)
+
+    @staticmethod
+    def _store(db: sa.Connection, assessment: Assessment, period: str, source: str,
+               superseded: set[str]) -> None:
+        sub, table = assessment.submission, schema.submission
+        kpi_id = sub.kpi_id or ""
+        same = sa.and_(table.c.kpi_id == kpi_id, table.c.period == period)
+        latest = db.execute(sa.select(sa.func.max(table.c.version)).where(same)).scalar()
+        if kpi_id not in superseded:  # earlier ingests' copies are kept, marked superseded
+            superseded.add(kpi_id)
+            earlier = same if kpi_id else sa.and_(same, table.c.source == source)
+            db.execute(table.update().where(earlier).values(is_current=False))
+        record = assessment.to_record()
+        findings = record.pop("findings")
+        row_id = db.execute(table.insert().values(
+            kpi_id=kpi_id, period=period, version=(latest or 0) + 1,
+            is_current=True, ingested_at=_now(), source=source,
+            service=_fit(sub.service, 200), owner=_fit(sub.owner, 200),
+            actual=sub.actual if isinstance(sub.actual, float) else None,
+            narrative=sub.narrative,
+            record=json.dumps(record, ensure_ascii=False, default=str),
+        )).inserted_primary_key[0]
+        for item in findings:
+            db.execute(schema.finding.insert().values(
+                submission_id=row_id, code=item["code"],
+                fingerprint=fingerprint(item["code"], kpi_id, item["evidence"]),
+                finding=json.dumps(item, ensure_ascii=False)))
 
     def decide(self, kpi_id: str, period: str, code: str, decision: str, reason: str,
-               reviewer: str, evidence: list[str] | None = None) -> None:
-        if decision not in {"confirmed", "dismissed"}:
-            raise ConfigError("NQE024", "a decision is 'confirmed' or 'dismissed'")
-        if not reason.strip() or not reviewer.strip():
-            raise ConfigError("NQE024", "a decision needs a reason and a reviewer")
-        current = self.current(period, kpi_id)
+               reviewer: str, evidence: list[str] | None = None,
+               decided_at: str | None = None) -> bool:
+        """Record a decision, at `decided_at` (ISO 8601; now when not given). Returns False,
+        recording nothing, when the very same decision is already recorded."""
+        code = code.strip().upper()
+        if decision not in DECISIONS:
+            raise ConfigError("NQE024", f"decision '{decision}' is not recognised; decision "
+                              f"must be one of: {', '.join(DECISIONS)}",
+                              Location(column="decision"))
+        given = {"kpi_id": kpi_id, "period": period, "code": code, "reason": reason,
+                 "reviewer": reviewer}
+        missing = [name for name, value in given.items() if not value.strip()]
+        if missing:
+            raise ConfigError("NQE061", f"the decision has no {' and no '.join(missing)}",
+                              Location(column=missing[0]))
+        when = as_timestamp(decided_at) if decided_at and decided_at.strip() else _now()
         if evidence is None:
-            matches = [f for s in current for f in s.findings if f["code"] == code.upper()]
-            if not matches:
-                raise ConfigError("NQE024", f"no {code} finding for KPI '{kpi_id}' in "
-                                  f"'{period}'")
-            evidence = matches[0]["evidence"]
-        with self.engine.begin() as db:
-            db.execute(schema.decision.insert().values(
-                kpi_id=kpi_id, period=period, code=code.upper(),
-                fingerprint=fingerprint(code.upper(), kpi_id, evidence), decision=decision,
-                reason=reason, reviewer=reviewer, decided_at=_now()))
+            evidence = self._evidence(kpi_id, period, code)
+        values = {"kpi_id": kpi_id, "period": period, "code": code, "decision": decision,
+                  "reason": reason, "reviewer": reviewer, "decided_at": when}
+        table = schema.decision
+        with self._writing() as db:
+            if db.execute(sa.select(table.c.id).where(
+                    *(table.c[name] == value for name, value in values.items()))).first():
+                return False
+            db.execute(table.insert().values(
+                fingerprint=fingerprint(code, kpi_id, evidence), **values))
+        return True
+
+    def _evidence(self, kpi_id: str, period: str, code: str) -> list[str]:
+        """The sentence the finding rests on; a message listing what there is otherwise."""
+        current = self.current(period, kpi_id)
+        if not current:
+            known = sorted({s.kpi_id for s in self.current(period, with_findings=False)} - {""})
+            if not known:
+                periods = ", ".join(self.periods()) or "none"
+                raise ConfigError("NQE024", f"nothing is stored for period '{period}'; "
+                                  f"periods stored: {periods}", Location(column="period"))
+            shown = ", ".join(known[:20]) + (f" and {len(known) - 20} more"
+                                             if len(known) > 20 else "")
+            raise ConfigError("NQE024", f"no KPI '{kpi_id}' is stored for '{period}'; the KPIs "
+                              f"stored for it are: {shown}", Location(column="kpi_id"))
+        matches = [f for s in current for f in s.findings if f["code"] == code]
+        if not matches:
+            raised = sorted({f["code"] for s in current for f in s.findings})
+            listed = (f"the findings raised for it are: {', '.join(raised)}" if raised
+                      else "no findings were raised for it")
+            raise ConfigError("NQE024", f"no {code} finding for KPI '{kpi_id}' in "
+                              f"'{period}'; {listed}", Location(column="code"))
+        return matches[0]["evidence"]
 
     # --- reading -------------------------------------------------------------------
 
@@ -182,21 +344,30 @@ class History:
                 schema.submission.c.kpi_id == kpi_id, schema.submission.c.period == period
             ).order_by(schema.submission.c.version)).mappings()]
 
-    def dismissed(self) -> set[str]:
-        """Fingerprints whose latest decision is a dismissal (remembered across quarters)."""
+    def dismissed(self, period: str | None = None) -> set[str]:
+        """Fingerprints whose latest decision (by decided_at, then id) is a dismissal. With
+        `period`, only decisions for that period or an earlier one count: a dismissal is
+        remembered in later quarters, never applied to earlier ones."""
+        table = schema.decision
         with self.engine.connect() as db:
-            rows = db.execute(sa.select(schema.decision.c.fingerprint,
-                                        schema.decision.c.decision).order_by(
-                schema.decision.c.id)).all()
+            rows = db.execute(sa.select(table.c.fingerprint, table.c.decision,
+                                        table.c.period).order_by(
+                table.c.decided_at, table.c.id)).all()
         latest: dict[str, str] = {}
-        for key, decision in rows:
-            latest[key] = decision
+        for key, decision, decided_for in rows:
+            if period is None or applies_to(decided_for, period):
+                latest[key] = decision
         return {k for k, d in latest.items() if d == "dismissed"}
+
+    def periods(self) -> list[str]:
+        with self.engine.connect() as db:
+            return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
+                          .scalars(), key=lambda p: (str(_period_key(p)), p))
 
     def decisions(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:
             return [dict(r) for r in db.execute(sa.select(schema.decision).order_by(
-                schema.decision.c.id)).mappings()]
+                schema.decision.c.decided_at, schema.decision.c.id)).mappings()]
 
     def fill_previous(self, submissions: list[Submission]) -> int:
         """Take previous actual and narrative from the store where the input lacks them."""
@@ -208,7 +379,7 @@ class History:
             if sub.previous_narrative and sub.previous_actual is not None:
                 continue
             rows = self.current(earlier, sub.kpi_id, with_findings=False)
-            if not rows:
+            if len(rows) != 1:  # none, or copies of it: which one was meant is not known
                 continue
             record = rows[0].record
             if sub.previous_actual is None and isinstance(record.get("actual"), int | float):
