@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import difflib
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +35,31 @@ class Settings:
     )
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """What one setting may hold: its type and, for numbers, the range."""
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+SCHEMA: dict[str, dict[str, _Spec]] = {
+    "rag": {"amber_from": _Spec(float, 0, 1000), "red_from": _Spec(float, 0, 1000),
+            "decimals": _Spec(int, 0, 6),
+            "percent_variance": _Spec(str, choices=("relative", "points"))},
+    "limits": {"max_narrative_chars": _Spec(int, 1, 10_000_000),
+               "min_words_off_target": _Spec(int, 0, 10_000)},
+    "glossary": {"acronyms": _Spec(list), "names": _Spec(list)},
+    "semantic": {"enabled": _Spec(bool)},
+    "verdict": {"penalty_high": _Spec(int, 0, 100), "penalty_medium": _Spec(int, 0, 100),
+                "penalty_low": _Spec(int, 0, 100)},
+}
+_KIND_NAMES = {float: "a number", int: "a whole number", str: "text in quotes",
+               bool: "true or false", list: 'a list of words in quotes, e.g. ["NHS", "GP"]'}
+
+
 def _merge(base: dict, override: dict) -> dict:
     out = dict(base)
     for key, value in override.items():
@@ -42,46 +70,122 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
+def _decode(data: bytes, path: Path) -> str:
+    """TOML is UTF-8; a file saved as UTF-16 (Notepad's 'Unicode') is read by its BOM."""
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif b"\x00" in data:  # UTF-16 without its byte-order mark
+        raise ConfigError("NQE010", "the settings file is not UTF-8 text (it looks like "
+                          "UTF-16); save it as UTF-8", Location(str(path)))
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ConfigError("NQE010", f"the settings file is not UTF-8 text (byte {exc.start + 1}"
+                          " cannot be read); save it as UTF-8", Location(str(path))) from None
+
+
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = _decode(path.read_bytes(), path)
+        return tomllib.loads(text)
     except FileNotFoundError as exc:
         raise ConfigError("NQE010", "settings file not found", Location(str(path))) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError("NQE010", "this is a folder, not a settings file",
+                          Location(str(path))) from exc
+    except OSError as exc:
+        raise ConfigError("NQE010", f"settings file cannot be read ({exc.strerror})",
+                          Location(str(path))) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("NQE010", f"not valid TOML ({exc})", Location(str(path))) from exc
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else f"; the settings are: {', '.join(known)}"
+
+
+def _check_value(name: str, value: object, spec: _Spec) -> str | None:
+    """What is wrong with one value, or None. A string is not a list; bool is not a number."""
+    if spec.kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = ok and math.isfinite(value)  # type: ignore[arg-type]
+    elif spec.kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif spec.kind is list:
+        ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    else:
+        ok = isinstance(value, spec.kind)
+    if not ok:
+        return f"{name}: must be {_KIND_NAMES[spec.kind]}, not {value!r}"
+    if spec.choices and value not in spec.choices:
+        return f"{name}: must be one of {', '.join(spec.choices)}, not {value!r}"
+    if spec.low is not None and spec.high is not None and not (
+            spec.low <= value <= spec.high):  # type: ignore[operator]
+        return f"{name}: must be from {spec.low:g} to {spec.high:g}, not {value!r}"
+    return None
+
+
+def validate(raw: dict, where: Location) -> None:
+    """Every section and key known, every value of the right type and range (NQE010)."""
+    for section, table in raw.items():
+        if section not in SCHEMA:
+            everywhere = {f"{s}.{k}": k for s in SCHEMA for k in SCHEMA[s]}
+            if not isinstance(table, dict):  # a setting written outside its [section]
+                owner = [full for full, key in everywhere.items() if key == section]
+                hint = (f"; did you mean {owner[0]} (under [{owner[0].split('.')[0]}])?"
+                        if owner else _suggest(section, list(everywhere)))
+                raise ConfigError("NQE010", f"{section}: unknown setting{hint}", where)
+            raise ConfigError("NQE010", f"[{section}]: unknown section"
+                              f"{_suggest(section, list(SCHEMA))}", where)
+        if not isinstance(table, dict):
+            raise ConfigError("NQE010", f"{section}: must be a section [{section}], not a "
+                              "value", where)
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            if key not in SCHEMA[section]:
+                raise ConfigError("NQE010", f"{name}: unknown setting"
+                                  f"{_suggest(key, list(SCHEMA[section]))}", where)
+            problem = _check_value(name, value, SCHEMA[section][key])
+            if problem:
+                raise ConfigError("NQE010", problem, where)
 
 
 def load_settings(path: Path | None = None) -> Settings:
     raw = _read_toml(DEFAULTS)
     if path is not None:
-        raw = _merge(raw, _read_toml(path))
+        override = _read_toml(path)
+        validate(override, Location(str(path)))
+        raw = _merge(raw, override)
     where = Location(str(path or DEFAULTS))
+    validate(raw, where)
     try:
         rag = RagBands(
             amber_from=float(raw["rag"]["amber_from"]),
             red_from=float(raw["rag"]["red_from"]),
-            decimals=int(raw["rag"]["decimals"]),
-            percent_variance=str(raw["rag"]["percent_variance"]),
+            decimals=raw["rag"]["decimals"],
+            percent_variance=raw["rag"]["percent_variance"],
         )
         settings = Settings(
             rag=rag,
-            max_narrative_chars=int(raw["limits"]["max_narrative_chars"]),
-            min_words_off_target=int(raw["limits"]["min_words_off_target"]),
-            acronyms=frozenset(a.upper() for a in raw["glossary"]["acronyms"]),
-            names=frozenset(n.upper() for n in raw["glossary"]["names"]),
-            semantic=bool(raw["semantic"]["enabled"]),
+            max_narrative_chars=raw["limits"]["max_narrative_chars"],
+            min_words_off_target=raw["limits"]["min_words_off_target"],
+            acronyms=frozenset(a.strip().upper() for a in raw["glossary"]["acronyms"]),
+            names=frozenset(n.strip().upper() for n in raw["glossary"]["names"]),
+            semantic=raw["semantic"]["enabled"],
             penalties={
-                "high": int(raw["verdict"]["penalty_high"]),
-                "medium": int(raw["verdict"]["penalty_medium"]),
-                "low": int(raw["verdict"]["penalty_low"]),
+                "high": raw["verdict"]["penalty_high"],
+                "medium": raw["verdict"]["penalty_medium"],
+                "low": raw["verdict"]["penalty_low"],
             },
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(
-            "NQE010", f"setting {exc} is missing or has the wrong type", where
-        ) from exc
-    if rag.percent_variance not in {"relative", "points"}:
-        raise ConfigError("NQE010", "rag.percent_variance must be 'relative' or 'points'", where)
+    except KeyError as exc:  # only if the bundled defaults.toml lost a setting
+        raise ConfigError("NQE010", f"setting {exc} is missing", where) from exc
     if not 0 < rag.amber_from < rag.red_from:
-        raise ConfigError("NQE010", "rag bands need 0 < amber_from < red_from", where)
+        raise ConfigError("NQE010", "rag.amber_from, rag.red_from: the bands need "
+                          f"0 < amber_from < red_from, not {rag.amber_from:g} and "
+                          f"{rag.red_from:g}", where)
     return settings
