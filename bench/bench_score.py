@@ -26,7 +26,7 @@ SAMPLE = ROOT / "narrative_qa" / "data" / "sample"
 
 def replicate(n: int):
     from narrative_qa.config import load_settings
-    from narrative_qa.history import join_previous
+    from narrative_qa.previous import join_previous
     from narrative_qa.reading.records import read_submissions
 
     settings = load_settings()

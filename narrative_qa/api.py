@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
 from narrative_qa.errors import InputError, Location, RowProblem
-from narrative_qa.history import join_previous
-from narrative_qa.model import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.output.files import write_assessments
+from narrative_qa.previous import join_previous
 from narrative_qa.reading.records import read_submissions, submission_from_mapping
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, alembic) is imported only when it is used

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import RagBands
-from narrative_qa.model import DataFacts, Submission
 
 
 def variance_pct(target: float, actual: float, polarity: str, unit: str | None,

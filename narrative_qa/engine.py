@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Finding, Submission
 from narrative_qa.catalogue import Rule, load_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
@@ -26,7 +27,6 @@ from narrative_qa.gates import (
 )
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.language.quoting import quote
-from narrative_qa.model import SEVERITY_ORDER, Assessment, Finding, Submission
 
 Progress = Callable[[int], None]
 log = logging.getLogger("narrative_qa")

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from narrative_qa.assessment import Assessment
 from narrative_qa.errors import ConfigError, Location
-from narrative_qa.model import Assessment
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 GATES_FILE = "gates.npz"  # plain arrays: loading it cannot run code

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 from typing import Any
 
-from narrative_qa.model import DataFacts, Submission
+from narrative_qa.assessment import DataFacts, Submission
 
 Condition = Callable[[Submission, DataFacts], bool]
 

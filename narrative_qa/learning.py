@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
@@ -37,7 +38,6 @@ from narrative_qa.gates import (
     rule_features,
 )
 from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
-from narrative_qa.model import Assessment
 
 SEED = 0
 PIPELINES_FILE = "gates.joblib"  # the fitted scikit-learn pipelines, for audit and tests

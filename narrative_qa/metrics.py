@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.assessment import Submission
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings
 from narrative_qa.errors import InputError, Location
-from narrative_qa.model import Submission
 from narrative_qa.reading.records import read_submissions
 
 

@@ -6,10 +6,10 @@ are measured on the corpus instead, see models/CARD.md).
 
 from __future__ import annotations
 
+from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Example, Rule
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
-from narrative_qa.model import Assessment
 from narrative_qa.reading.records import submission_from_mapping
 
 

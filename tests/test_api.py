@@ -8,7 +8,7 @@ import json
 import openpyxl
 
 from narrative_qa.api import check_draft, exit_code, score_file
-from narrative_qa.model import FIELDS
+from narrative_qa.assessment import FIELDS
 from narrative_qa.output.files import safe_cell, write_assessments
 from tests.conftest import Q1, Q2
 

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
+from narrative_qa.assessment import Submission
 from narrative_qa.config import RagBands
 from narrative_qa.data_checks import compute_rag, data_facts, variance_pct
-from narrative_qa.model import Submission
 
 BANDS = RagBands()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from narrative_qa.cli import check, evaluate, history, rules, score, train
+from narrative_qa.cli import check, evaluate, ingest, report, review, rules, score, train
 
 app = typer.Typer(
     help="Scores Quarterly Performance Report narrative against the ELT review findings.",
@@ -16,10 +16,10 @@ app.command("check")(check.check)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate_command)
 app.command("train")(train.train_command)
-app.command("ingest")(history.ingest)
-app.command("report")(history.report)
-app.command("feedback")(history.feedback)
-app.add_typer(history.review, name="review")
+app.command("ingest")(ingest.ingest)
+app.command("report")(report.report)
+app.command("feedback")(report.feedback)
+app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 
 

@@ -11,16 +11,17 @@ import typer
 
 from narrative_qa.api import check_draft, exit_code
 from narrative_qa.cli.common import (
+    DbOption,
     Format,
     Severity,
     fail,
+    history_if_any,
     make_console,
     say,
     settings_from,
     stderr,
     stdin_is_tty,
 )
-from narrative_qa.cli.history import DbOption, history_if_any
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.output.terminal import print_assessment
 from narrative_qa.reading.tables import decode_bytes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -56,3 +57,24 @@ def fail(error: NarrativeQAError) -> None:
 
 def stdin_is_tty() -> bool:
     return sys.stdin.isatty()
+
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="History store: a SQLite file or a SQLAlchemy URL (default: "
+    "~/.local/share/narrative_qa/history.db, or $NARRATIVE_QA_HOME).")]
+PeriodOption = Annotated[str, typer.Option(help="Reporting period, e.g. '2025/26 Q2'.")]
+
+
+def open_history(db: str | None):
+    from narrative_qa.store.history import History, as_url
+
+    return History(as_url(db))
+
+
+def history_if_any(db: str | None):
+    """The store named by --db, else the default store if one has been made, else None."""
+    if db:
+        return open_history(db)
+    from narrative_qa.store.history import default_path
+
+    return open_history(str(default_path())) if default_path().is_file() else None

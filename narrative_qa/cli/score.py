@@ -9,8 +9,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from narrative_qa.api import exit_code, score_file
-from narrative_qa.cli.common import Severity, fail, say, settings_from, stderr
-from narrative_qa.cli.history import DbOption, history_if_any
+from narrative_qa.cli.common import (
+    DbOption,
+    Severity,
+    fail,
+    history_if_any,
+    say,
+    settings_from,
+    stderr,
+)
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.output.files import check_out_path
 from narrative_qa.output.terminal import print_summary

@@ -25,10 +25,10 @@ from functools import cached_property
 from types import ModuleType
 from typing import Any
 
+from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
 from narrative_qa.language.words import content_words
-from narrative_qa.model import DataFacts, Submission
 
 NEEDS_KNOWN = frozenset({"previous", "embeddings"})
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from narrative_qa.model import Assessment
+from narrative_qa.assessment import Assessment
 from narrative_qa.output.safe_write import (
     atomic_path,
     check_file_target,

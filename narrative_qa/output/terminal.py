@@ -10,9 +10,9 @@ from rich.markup import escape as escape_markup
 from rich.table import Table
 from rich.text import Text
 
+from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Rule
 from narrative_qa.errors import RowProblem
-from narrative_qa.model import Assessment
 
 # C0 and C1 control characters, DEL included; tab and newline are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from narrative_qa.assessment import FIELDS
 from narrative_qa.errors import InputError, Location, RowProblem
-from narrative_qa.model import FIELDS
 
 REQUIRED = ("narrative",)
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.assessment import Submission
 from narrative_qa.config import Settings
 from narrative_qa.errors import Location, RowProblem
-from narrative_qa.model import Submission
 from narrative_qa.reading.headers import assign_columns, parse_map_options
 from narrative_qa.reading.tables import RawRow, Table, UncachedFormula, read_table
 from narrative_qa.reading.values import (

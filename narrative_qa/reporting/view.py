@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.catalogue import load_catalogue
-from narrative_qa.model import SEVERITY_ORDER
 from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
 
 CARD = Path(__file__).resolve().parents[2] / "models" / "card.json"

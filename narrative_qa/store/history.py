@@ -22,8 +22,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from narrative_qa.assessment import Assessment, Submission
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
-from narrative_qa.model import Assessment, Submission
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")

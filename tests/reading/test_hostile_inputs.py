@@ -9,7 +9,7 @@ import pytest
 from openpyxl.styles import Font
 
 from narrative_qa.errors import InputError
-from narrative_qa.history import join_previous
+from narrative_qa.previous import join_previous
 from narrative_qa.reading import tables
 from narrative_qa.reading.records import read_submissions
 from narrative_qa.reading.values import parse_number

@@ -20,13 +20,20 @@ def _pg_bin() -> str | None:
     return os.path.dirname(found[-1]) if found else None
 
 
+def _cluster_base() -> str | None:
+    """Where the throwaway cluster lives. Its socket path must stay under the 107 bytes a Unix
+    socket allows, and when we run as root the postgres user must be able to reach it, which
+    a private $TMPDIR (mktemp -d, mode 700) does not allow: /tmp does both."""
+    return "/tmp" if os.access("/tmp", os.W_OK | os.X_OK) else None
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """Start a throwaway PostgreSQL cluster on a Unix socket; stop it afterwards."""
     bin_dir = _pg_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
-    root = tempfile.mkdtemp(prefix="nq-pg-")
+    root = tempfile.mkdtemp(prefix="nq-pg-", dir=_cluster_base())
     run_as: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(root, "postgres", "postgres")

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from narrative_qa.api import ingest_file
+from narrative_qa.assessment import Assessment
 from narrative_qa.cli import app
 from narrative_qa.errors import ConfigError, InputError
-from narrative_qa.model import Assessment
 from narrative_qa.reporting.view import build_report
 from narrative_qa.store import history as store
 from narrative_qa.store.history import History

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from narrative_qa.assessment import Submission
 from narrative_qa.errors import Location, RowProblem
-from narrative_qa.model import Submission
 
 
 def _key(kpi_id: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Commands over the history store: ingest, report, feedback and reviewers' decisions."""
+"""`narrative-qa review`: reviewers confirm or dismiss findings, with who and when."""
 
 from __future__ import annotations
 
@@ -8,110 +8,23 @@ from typing import Annotated
 
 import typer
 
-from narrative_qa.cli.common import fail, make_console, say, settings_from, stderr
+from narrative_qa.cli.common import (
+    DbOption,
+    PeriodOption,
+    fail,
+    make_console,
+    open_history,
+    say,
+    stderr,
+)
 from narrative_qa.errors import ConfigError, InputError, Location, NarrativeQAError
 from narrative_qa.output.safe_write import atomic_path, check_file_target, safe_cell
-
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="History store: a SQLite file or a SQLAlchemy URL (default: "
-    "~/.local/share/narrative_qa/history.db, or $NARRATIVE_QA_HOME).")]
-PeriodOption = Annotated[str, typer.Option(help="Reporting period, e.g. '2025/26 Q2'.")]
-
-
-def open_history(db: str | None):
-    from narrative_qa.store.history import History, as_url
-
-    return History(as_url(db))
-
-
-def history_if_any(db: str | None):
-    """The store named by --db, else the default store if one has been made, else None."""
-    if db:
-        return open_history(db)
-    from narrative_qa.store.history import default_path
-
-    return open_history(str(default_path())) if default_path().is_file() else None
-
-
-def ingest(
-    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="The quarter's export.")],
-    period: PeriodOption,
-    db: DbOption = None,
-    previous: Annotated[Path | None, typer.Option(help="Last quarter's export, if it is not "
-                                                  "in the store.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Sheet of an .xlsx file.")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="HEADER=field.")] = None,
-    config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
-) -> None:
-    """Score a quarter and store it with its assessments (earlier versions are kept)."""
-    from narrative_qa.api import ingest_file
-
-    try:
-        history = open_history(db)
-        result, stored = ingest_file(input_path, period, history, previous_path=previous,
-                                     sheet=sheet, map_options=map_, settings=settings_from(config))
-    except NarrativeQAError as error:
-        fail(error)
-    console = stderr()
-    not_scored = sum(a.verdict == "error" for a in result.assessments)
-    say(console, f"Stored {stored} rows for {period} in {history.url}: "
-        f"{stored - not_scored} scored, {not_scored} could not be scored")
-    for problem in [*result.notices, *result.row_problems]:
-        say(console, problem.render(), "yellow")
-    raise typer.Exit(2 if result.row_problems else 0)
-
-
-def report(
-    period: PeriodOption,
-    db: DbOption = None,
-    out: Annotated[Path, typer.Option(help="report.html (self-contained) or report.xlsx "
-                                      "(the screening table).")] = Path("reports/report.html"),
-) -> None:
-    """Write the ELT's screening report for a period from the history store."""
-    from narrative_qa.reporting.render import REPORT_FORMATS, write_report
-
-    try:
-        check_file_target(out, REPORT_FORMATS)
-        history = open_history(db)
-        if not history.current(period):
-            raise InputError("NQE009", f"nothing is stored for period '{period}'; run "
-                             "'narrative-qa ingest' first", Location(history.url))
-        replacing = out.exists()
-        path = write_report(history, period, out)
-    except NarrativeQAError as error:
-        fail(error)
-    say(stderr(), f"{'Replaced' if replacing else 'Written'}: {path}")
-
-
-def feedback(
-    period: PeriodOption,
-    out: Annotated[Path, typer.Option(help="Folder for one document per owner.")],
-    db: DbOption = None,
-) -> None:
-    """Write one feedback document per owner (Markdown, HTML and Word), named by period
-    and owner; says which existing files it replaced."""
-    from narrative_qa.reporting.render import write_feedback_files
-
-    try:
-        history = open_history(db)
-        if not history.current(period):
-            raise InputError("NQE009", f"nothing is stored for period '{period}'",
-                             Location(history.url))
-        files = write_feedback_files(history, period, out)
-    except NarrativeQAError as error:
-        fail(error)
-    console = stderr()
-    say(console, f"Written {len(files.written)} files to {out}")
-    if files.replaced:
-        say(console, f"Replaced {len(files.replaced)} existing files: "
-            + ", ".join(p.name for p in files.replaced), "yellow")
-
 
 KpiOption = Annotated[str, typer.Option("--kpi", help="kpi_id of the submission.")]
 CodeOption = Annotated[str, typer.Option(help="Finding code, e.g. NQ04.")]
 ByOption = Annotated[str, typer.Option("--by", help="Reviewer's name.")]
 
-review = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
+app = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
                      "who and when.")
 DECISION_COLUMNS = ("kpi_id", "period", "code", "decision", "reason", "reviewer")
 EXPORT_COLUMNS = (*DECISION_COLUMNS, "decided_at")  # decided_at is optional on import
@@ -126,7 +39,7 @@ def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: st
     say(stderr(), f"{code.upper()} on {kpi} ({period}) {decision} by {by}")
 
 
-@review.command("dismiss")
+@app.command("dismiss")
 def dismiss(period: PeriodOption, kpi: KpiOption, code: CodeOption,
             reason: Annotated[str, typer.Option(help="Why the finding does not stand.")],
             by: ByOption, db: DbOption = None) -> None:
@@ -135,7 +48,7 @@ def dismiss(period: PeriodOption, kpi: KpiOption, code: CodeOption,
     _decide("dismissed", period, kpi, code, reason, by, db)
 
 
-@review.command("confirm")
+@app.command("confirm")
 def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
             reason: Annotated[str, typer.Option(help="Why the finding stands.")],
             by: ByOption, db: DbOption = None) -> None:
@@ -143,7 +56,7 @@ def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
     _decide("confirmed", period, kpi, code, reason, by, db)
 
 
-@review.command("export")
+@app.command("export")
 def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
            db: DbOption = None) -> None:
     """Write every decision, with who and when, to a CSV a spreadsheet can edit."""
@@ -166,7 +79,7 @@ def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
     say(console, f"Written {len(rows)} decisions to {out}")
 
 
-@review.command("import")
+@app.command("import")
 def import_(source: Annotated[Path, typer.Argument(help="CSV of decisions (see export).")],
             db: DbOption = None) -> None:
     """Record decisions made in a spreadsheet; bad rows are reported, the rest recorded."""
@@ -207,7 +120,7 @@ def _cell(value: str | None) -> str:
     return text[1:].strip() if text.startswith("'") else text
 
 
-@review.command("list")
+@app.command("list")
 def list_decisions(db: DbOption = None) -> None:
     """Show every decision with who and when."""
     try:
