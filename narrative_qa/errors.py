@@ -82,6 +82,28 @@ CODES: dict[str, tuple[str, str]] = {
         "learned gates cannot be used",
         "Restore models/ from the release, or rebuild it with 'narrative-qa train'.",
     ),
+    # evaluation (issue 9): the labelled-corpus format and the generalisation split
+    "NQE080": (
+        "labelled record inconsistent",
+        "Make the labellers' labels, the adjudication, 'labels' and 'sentences' agree "
+        "(corpus/README.md, 'Real-corpus record format').",
+    ),
+    "NQE081": (
+        "real record without its source",
+        "Give organisation, source_url, source_title, source_date and licence for every "
+        "record whose origin is 'real'.",
+    ),
+    "NQE082": ("duplicate record id", "Give each record its own id, and pass each file once."),
+    "NQE083": (
+        "errors are not listed on the test split",
+        "Pass --split train or --split dev with --errors: the test split is never used to "
+        "choose anything.",
+    ),
+    "NQE084": (
+        "split contradicts the organisation split",
+        "Remove the record's 'split': a record with an organisation takes its "
+        "organisation's split (corpus/README.md).",
+    ),
 }
 
 
