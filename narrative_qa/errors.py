@@ -111,6 +111,28 @@ CODES: dict[str, tuple[str, str]] = {
         "Fill in the kpi_id: the row was stored, but it cannot be matched with other "
         "quarters or reviewed without one.",
     ),
+    # evaluation (issue 9): the labelled-corpus format and the generalisation split
+    "NQE080": (
+        "labelled record inconsistent",
+        "Make the labellers' labels, the adjudication, 'labels' and 'sentences' agree "
+        "(corpus/README.md, 'Real-corpus record format').",
+    ),
+    "NQE081": (
+        "real record without its source",
+        "Give organisation, source_url, source_title, source_date and licence for every "
+        "record whose origin is 'real'.",
+    ),
+    "NQE082": ("duplicate record id", "Give each record its own id, and pass each file once."),
+    "NQE083": (
+        "errors are not listed on the test split",
+        "Pass --split train or --split dev with --errors: the test split is never used to "
+        "choose anything.",
+    ),
+    "NQE084": (
+        "split contradicts the organisation split",
+        "Remove the record's 'split': a record with an organisation takes its "
+        "organisation's split (corpus/README.md).",
+    ),
 }
 
 

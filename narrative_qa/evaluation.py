@@ -15,43 +15,154 @@ Baselines:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Rule, catalogue_codes, load_catalogue
 from narrative_qa.config import Settings, load_settings
+from narrative_qa.corpus_format import LABELLERS, ORIGINS, check_split_name
 from narrative_qa.data_checks import data_facts
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import InputError, Location
-from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
+from narrative_qa.metrics import (
+    METRICS,
+    Intervals,
+    Labelled,
+    Scores,
+    bootstrap_intervals,
+    kappas,
+    labeller_predictions,
+    load_labelled,
+    load_labelled_files,
+    resample_weights,
+    score_predictions,
+)
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
+RESAMPLES = 1000
+SEED = 0
+INSPECTABLE = ("train", "dev")  # --errors never looks at test
+
+
+def _macro(scores: dict[str, Scores]) -> float:
+    return sum(s.f1 for s in scores.values()) / len(scores) if scores else 0.0
+
+
+def _rounded(pair: tuple[float, float]) -> list[float]:
+    return [round(pair[0], 3), round(pair[1], 3)]
+
+
+def _scores_dict(scores: dict[str, Scores], intervals: Intervals | None) -> dict[str, Any]:
+    per_finding = {}
+    for code, s in scores.items():
+        row = {**s.as_dict(), "positives": s.tp + s.fn}
+        if intervals is not None:
+            row["ci95"] = {m: _rounded(intervals.per_code[code][m]) for m in METRICS}
+        per_finding[code] = row
+    out: dict[str, Any] = {"per_finding": per_finding, "macro_f1": round(_macro(scores), 3)}
+    if intervals is not None:
+        out["macro_f1_ci95"] = _rounded(intervals.macro_f1)
+    return out
+
+
+@dataclass
+class Agreement:
+    """The labellers' agreement on the double-labelled records: the ceiling to compare with."""
+
+    n: int
+    kappa: dict[str, float | None]
+    systems: dict[str, dict[str, Scores]]  # labeller A, labeller B, narrative_qa
+    intervals: dict[str, Intervals]
+
+    def macro_f1(self, system: str) -> float:
+        return _macro(self.systems[system])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n,
+                "kappa": {c: None if k is None else round(k, 3) for c, k in self.kappa.items()},
+                "systems": {name: _scores_dict(scores, self.intervals.get(name))
+                            for name, scores in self.systems.items()}}
+
+
+@dataclass
+class Section:
+    """Scores on one part of the records: the real ones, the written ones, or both."""
+
+    name: str
+    n: int
+    systems: dict[str, dict[str, Scores]] = field(default_factory=dict)
+    intervals: dict[str, Intervals] = field(default_factory=dict)
+    agreement: Agreement | None = None
+
+    def macro_f1(self, system: str) -> float:
+        return _macro(self.systems[system])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n,
+                "systems": {name: _scores_dict(scores, self.intervals.get(name))
+                            for name, scores in self.systems.items()},
+                "agreement": None if self.agreement is None else self.agreement.as_dict()}
+
+
+@dataclass
+class Mistake:
+    """A false positive or false negative of narrative_qa on a train or dev record."""
+
+    record: str
+    origin: str
+    code: str
+    kind: str  # "false positive" or "false negative"
+    kpi: str | None
+    quoted: list[str]  # what narrative_qa quoted for its finding
+    gold: list[str]  # the sentences the labels rest on (sentences[].evidence_for)
+    rationale: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
 
 
 @dataclass
 class Report:
+    """`systems` are the scores on every record evaluated (the last section); `sections`
+    splits them into real, written and both when the files hold both."""
+
     n: int
     split: str | None
     systems: dict[str, dict[str, Scores]] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
+    resamples: int = RESAMPLES
+    seed: int = SEED
+    mistakes: list[Mistake] | None = None
 
     def macro_f1(self, system: str) -> float:
-        scores = self.systems[system]
-        return sum(s.f1 for s in scores.values()) / len(scores)
+        return _macro(self.systems[system])
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "n": self.n, "split": self.split,
-            "systems": {name: {"per_finding": {c: s.as_dict() for c, s in scores.items()},
-                               "macro_f1": round(self.macro_f1(name), 3)}
-                        for name, scores in self.systems.items()},
+        overall = next(reversed(self.sections.values()), None)
+        systems = (overall.as_dict()["systems"] if overall is not None else
+                   {name: _scores_dict(scores, None) for name, scores in self.systems.items()})
+        out: dict[str, Any] = {
+            "n": self.n, "split": self.split, "systems": systems,
+            "bootstrap": {"resamples": self.resamples, "seed": self.seed, "level": 0.95,
+                          "unit": "record"},
+            "sections": {name: s.as_dict() for name, s in self.sections.items()},
         }
+        if self.mistakes is not None:
+            out["errors"] = [m.as_dict() for m in self.mistakes]
+        return out
 
 
 def system_predictions(items: list[Labelled], settings: Settings,
                        rules: tuple[Rule, ...] | None = None) -> list[set[str]]:
-    assessments = assess_batch([i.submission for i in items], settings, rules)
-    return [{f.code for f in a.findings} for a in assessments]
+    return [{f.code for f in a.findings} for a in _assess(items, settings, rules)]
+
+
+def _assess(items: list[Labelled], settings: Settings,
+            rules: tuple[Rule, ...] | None) -> list[Assessment]:
+    return assess_batch([i.submission for i in items], settings, rules)
 
 
 # --- keyword baseline ----------------------------------------------------------------
@@ -93,27 +204,105 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled],
     return predicted
 
 
-def evaluate(path: Path, split: str | None = None, settings: Settings | None = None,
-             baselines: bool = True, rules: tuple[Rule, ...] | None = None) -> Report:
+def evaluate(paths: Path | str | Sequence[Path | str], split: str | None = None,
+             settings: Settings | None = None, baselines: bool = True,
+             rules: tuple[Rule, ...] | None = None, *, resamples: int = RESAMPLES,
+             seed: int = SEED, errors: bool = False) -> Report:
     """Per finding of the catalogue (`rules`, by default the bundled one) that some record
-    is labelled for."""
+    is labelled for, on the records of `split` in all the files: point figures, bootstrap
+    intervals, the baselines and, for double-labelled records, the labellers' agreement;
+    by origin (real, written, both). `errors` lists narrative_qa's mistakes, on train or
+    dev only."""
+    check_split_name(split)
+    if errors and split not in INSPECTABLE:
+        raise InputError("NQE083", "--errors was asked for on "
+                         f"{'the test split' if split == 'test' else 'every split'}")
     settings = settings or load_settings()
     rules = rules if rules is not None else load_catalogue()
-    codes = catalogue_codes(rules)
-    items = load_labelled(path, settings, codes)
-    if split:
-        items = [i for i in items if i.split == split]
-        if not items:
-            raise InputError("NQE009", f"no records with split '{split}'", Location(str(path)))
-    report = Report(n=len(items), split=split)
-    codes = tuple(c for c in codes if any(c in i.labels for i in items))
-    report.systems["narrative_qa"] = score_predictions(
-        items, system_predictions(items, settings, rules), codes)
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    everything = load_labelled_files(files, settings, catalogue_codes(rules))
+    items = [i for i in everything if i.split == split] if split else everything
+    if not items:
+        raise InputError("NQE009", f"no records with split '{split}'",
+                         Location(", ".join(str(f) for f in files)))
+    codes = tuple(c for c in catalogue_codes(rules) if any(c in i.labels for i in items))
+    assessments = _assess(items, settings, rules)
+    predicted = {"narrative_qa": [{f.code for f in a.findings} for a in assessments]}
     if baselines:
-        report.systems["keyword"] = score_predictions(
-            items, keyword_predictions(items, settings, rules), codes)
-        bundled = load_labelled(BUNDLED_CORPUS, settings, catalogue_codes(rules))
-        train = [i for i in bundled if i.split == "train"]
-        report.systems["tfidf_lr"] = score_predictions(
-            items, tfidf_predictions(train, items, codes), codes)
+        predicted["keyword"] = keyword_predictions(items, settings, rules)
+        train = tfidf_training_set(everything, settings, rules)
+        predicted["tfidf_lr"] = tfidf_predictions(train, items, codes)
+    report = Report(n=len(items), split=split, resamples=resamples, seed=seed)
+    for name, chosen in _parts(items).items():
+        report.sections[name] = _section(name, [items[n] for n in chosen],
+                                         {s: [p[n] for n in chosen] for s, p in predicted.items()},
+                                         codes, resamples, seed)
+    report.systems = next(reversed(report.sections.values())).systems
+    if errors:
+        report.mistakes = mistakes(items, assessments, codes)
     return report
+
+
+def tfidf_training_set(supplied: list[Labelled], settings: Settings,
+                       rules: tuple[Rule, ...]) -> list[Labelled]:
+    """The bundled corpus's train split, then the train records of the files given (a
+    real corpus's train organisations), each record once."""
+    bundled = load_labelled(BUNDLED_CORPUS, settings, catalogue_codes(rules))
+    ids = {i.corpus.record_id for i in bundled}
+    extra = [i for i in supplied if i.split == "train"
+             and Path(i.submission.location.file or "").resolve() != BUNDLED_CORPUS
+             and i.corpus.record_id not in ids - {None}]
+    return [i for i in bundled if i.split == "train"] + extra
+
+
+def _parts(items: list[Labelled]) -> dict[str, list[int]]:
+    """The positions of the real and the written records, then of both when the records
+    hold both; else of the one origin there is."""
+    by_origin = {o: [n for n, i in enumerate(items) if i.origin == o] for o in ORIGINS}
+    present = {o: part for o, part in by_origin.items() if part}
+    return {**present, "both": list(range(len(items)))} if len(present) > 1 else present
+
+
+def _section(name: str, items: list[Labelled], predicted: dict[str, list[set[str]]],
+             codes: tuple[str, ...], resamples: int, seed: int) -> Section:
+    codes = tuple(c for c in codes if any(c in i.labels for i in items))
+    section = Section(name=name, n=len(items))
+    weights = resample_weights(len(items), resamples, seed)
+    for system, found in predicted.items():
+        section.systems[system] = score_predictions(items, found, codes)
+        section.intervals[system] = bootstrap_intervals(items, found, codes, weights)
+    doubled = [n for n, i in enumerate(items) if i.double_labelled]
+    if doubled:
+        section.agreement = _agreement([items[n] for n in doubled],
+                                       [predicted["narrative_qa"][n] for n in doubled],
+                                       codes, resamples, seed)
+    return section
+
+
+def _agreement(items: list[Labelled], product: list[set[str]], codes: tuple[str, ...],
+               resamples: int, seed: int) -> Agreement:
+    codes = tuple(c for c in codes if any(c in i.labels for i in items))
+    weights = resample_weights(len(items), resamples, seed)
+    found = {f"labeller {name}": labeller_predictions(items, name) for name in LABELLERS}
+    found["narrative_qa"] = product
+    return Agreement(
+        n=len(items), kappa=kappas(items, codes),
+        systems={s: score_predictions(items, f, codes) for s, f in found.items()},
+        intervals={s: bootstrap_intervals(items, f, codes, weights) for s, f in found.items()})
+
+
+def mistakes(items: list[Labelled], assessments: list[Assessment],
+             codes: tuple[str, ...]) -> list[Mistake]:
+    out = []
+    for item, assessment in zip(items, assessments, strict=True):
+        quoted = {f.code: list(f.evidence) for f in assessment.findings}
+        for code in codes:
+            if code not in item.labels or bool(item.labels[code]) == (code in quoted):
+                continue
+            out.append(Mistake(
+                record=item.name, origin=item.origin, code=code,
+                kind="false positive" if code in quoted else "false negative",
+                kpi=item.submission.kpi_name, quoted=quoted.get(code, []),
+                gold=[s.text for s in item.corpus.sentences if code in s.evidence_for],
+                rationale=item.corpus.rationale.get(code)))
+    return out

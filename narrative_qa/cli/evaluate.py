@@ -1,4 +1,5 @@
-"""`narrative-qa evaluate`: per-finding precision, recall and F1 against labels."""
+"""`narrative-qa evaluate`: per-finding precision, recall and F1 against labels, with
+bootstrap intervals, the baselines and the labellers' agreement, by origin."""
 
 from __future__ import annotations
 
@@ -9,48 +10,131 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from narrative_qa.cli.common import Format, fail, settings_from
+from narrative_qa.cli.common import Format, fail, make_console, say, settings_from
 from narrative_qa.errors import NarrativeQAError
-from narrative_qa.evaluation import Report, evaluate
+from narrative_qa.evaluation import RESAMPLES, SEED, Agreement, Mistake, Report, Section, evaluate
 from narrative_qa.gates import low_confidence_codes
+from narrative_qa.metrics import Intervals, Scores
+
+WIDE = 160  # a table piped to a file or a script is never squeezed into 80 columns
 
 
 def evaluate_command(
-    labelled: Annotated[Path, typer.Argument(metavar="LABELLED.jsonl", help="Submissions "
-                                             "with a 'labels' object: finding code -> 0/1.")],
+    labelled: Annotated[list[Path], typer.Argument(
+        metavar="LABELLED.jsonl...", help="Files of submissions with a 'labels' object "
+        "(finding code -> 0/1); see corpus/README.md for the full record format.")],
     split: Annotated[str | None, typer.Option(help="Only records of this split "
                                               "(train, dev or test).")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")
                              ] = Format.text,
     baselines: Annotated[bool, typer.Option(help="Also score the keyword and TF-IDF "
                                             "baselines.")] = True,
+    errors: Annotated[bool, typer.Option("--errors", help="List narrative_qa's false "
+                                         "positives and negatives (train or dev only).")
+                      ] = False,
+    resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples of the records."
+                                           )] = RESAMPLES,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap resamples.")] = SEED,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
-    """Score labelled submissions and print precision, recall and F1 per finding."""
+    """Score labelled submissions: precision, recall and F1 per finding with 95% intervals,
+    the baselines, and the labellers' agreement as the ceiling."""
     try:
-        report = evaluate(labelled, split, settings_from(config), baselines=baselines)
+        report = evaluate(labelled, split, settings_from(config), baselines=baselines,
+                          resamples=resamples, seed=seed, errors=errors)
     except NarrativeQAError as error:
         fail(error)
     if output_format is Format.json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        print_report(report, Console(highlight=False))
+        console = make_console()
+        if not console.is_terminal:
+            console.width = WIDE
+        print_report(report, console)
+
+
+def _cell(value: float, interval: tuple[float, float] | None) -> str:
+    if interval is None:
+        return f"{value:.2f}"
+    return f"{value:.2f} ({interval[0]:.2f}-{interval[1]:.2f})"
+
+
+def _metric(scores: Scores, intervals: Intervals | None, code: str, metric: str) -> str:
+    return _cell(getattr(scores, metric),
+                 None if intervals is None else intervals.per_code[code][metric])
 
 
 def print_report(report: Report, console: Console) -> None:
-    others = [name for name in report.systems if name != "narrative_qa"]
-    table = Table(title=f"{report.n} submissions" + (f", {report.split} split"
-                                                      if report.split else ""))
-    for column in ("finding", "precision", "recall", "F1", *[f"F1 {o}" for o in others]):
+    for section in report.sections.values():
+        print_section(section, report.split, console)
+        if section.agreement is not None:
+            print_agreement(section.agreement, section.name, console)
+    console.print(Text(f"95% intervals: {report.resamples} bootstrap resamples of the records, "
+                       f"seed {report.seed}."))
+    if report.mistakes is not None:
+        print_mistakes(report.mistakes, report.split, console)
+
+
+def _title(section: Section, split: str | None) -> str:
+    what = "real and written" if section.name == "both" else section.name
+    return f"{section.n} {what} submissions" + (f", {split} split" if split else "")
+
+
+def print_section(section: Section, split: str | None, console: Console) -> None:
+    others = [name for name in section.systems if name != "narrative_qa"]
+    table = Table(title=_title(section, split))
+    for column in ("finding", "positives", "precision", "recall", "F1",
+                   *[f"F1 {o}" for o in others]):
         table.add_column(column, justify="left" if column == "finding" else "right")
-    main = report.systems["narrative_qa"]
+    main, main_ci = section.systems["narrative_qa"], section.intervals.get("narrative_qa")
     low = low_confidence_codes()
-    for code in main:
-        s = main[code]
+    for code, s in main.items():
         label = f"{code} (low confidence)" if code in low else code
-        table.add_row(label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
-                      *[f"{report.systems[o][code].f1:.2f}" for o in others])
-    table.add_row("macro", "", "", f"{report.macro_f1('narrative_qa'):.2f}",
-                  *[f"{report.macro_f1(o):.2f}" for o in others], style="bold")
+        table.add_row(label, str(s.tp + s.fn),
+                      *[_metric(s, main_ci, code, m) for m in ("precision", "recall", "f1")],
+                      *[_metric(section.systems[o][code], section.intervals.get(o), code, "f1")
+                        for o in others])
+    table.add_row("macro", "", "", "",
+                  *[_cell(section.macro_f1(name), section.intervals[name].macro_f1
+                          if name in section.intervals else None)
+                    for name in ("narrative_qa", *others)], style="bold")
     console.print(table)
+
+
+def print_agreement(agreement: Agreement, origin: str, console: Console) -> None:
+    systems = list(agreement.systems)
+    table = Table(title=f"The ceiling: two labellers' agreement on {agreement.n} "
+                        f"double-labelled {origin} submissions")
+    for column in ("finding", "kappa A-B", *[f"F1 {s}" for s in systems]):
+        table.add_column(column, justify="left" if column == "finding" else "right")
+    for code, kappa in agreement.kappa.items():
+        table.add_row(code, "n/a" if kappa is None else f"{kappa:.2f}",
+                      *[_metric(agreement.systems[s][code], agreement.intervals[s], code, "f1")
+                        for s in systems])
+    defined = [k for k in agreement.kappa.values() if k is not None]
+    table.add_row("macro", f"{sum(defined) / len(defined):.2f}" if defined else "n/a",
+                  *[_cell(agreement.macro_f1(s), agreement.intervals[s].macro_f1)
+                    for s in systems], style="bold")
+    console.print(table)
+    labellers = [s for s in systems if s != "narrative_qa"]
+    console.print(Text(
+        "Labellers' F1 against the adjudicated labels: "
+        + ", ".join(f"{s} {agreement.macro_f1(s):.2f}" for s in labellers)
+        + f"; narrative_qa {agreement.macro_f1('narrative_qa'):.2f} on the same records."))
+
+
+def print_mistakes(found: list[Mistake], split: str | None, console: Console) -> None:
+    console.print(Text(f"{len(found)} errors of narrative_qa on the {split} split", style="bold"))
+    for m in found:
+        say(console, f"{m.record} ({m.origin}) {m.code} {m.kind}: {m.kpi or ''}")
+        for quote in m.quoted or ["(nothing quoted)"]:
+            say(console, f"  narrative_qa quoted: {quote}")
+        if m.kind == "false positive":
+            say(console, f"  gold: {m.code} labelled 0")
+        for sentence in m.gold or ([] if m.kind == "false positive"
+                                   else ["(no sentence-level labels)"]):
+            say(console, f"  gold sentence: {sentence}")
+        if m.rationale:
+            say(console, f"  rationale: {m.rationale}")
