@@ -21,8 +21,8 @@ import numpy as np
 
 from narrative_qa.assessment import Assessment
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.resources import MODELS_DIR, models_file
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 GATES_FILE = "gates.npz"  # plain arrays: loading it cannot run code
 LOW_CONFIDENCE_CAP = 0.45
 FOLD_ARRAYS = ("rule_width", "pca_mean", "pca_components", "scaler_mean", "scaler_scale",
@@ -113,11 +113,10 @@ def file_sha256(data: bytes) -> str:
 
 
 @lru_cache(maxsize=1)
-def load_gates(directory: Path = MODELS_DIR) -> dict[str, Gate]:
+def load_gates(directory: Path | None = None) -> dict[str, Gate]:
     """The gates of models/, after their file matches the sha256 recorded in the card."""
-    path = directory / GATES_FILE
-    if not path.is_file():
-        return {}
+    directory = directory or MODELS_DIR
+    path = models_file(directory, GATES_FILE)
     where = Location(str(path))
     data = path.read_bytes()
     recorded = load_card(directory).get("gates", {}).get("sha256")
@@ -167,9 +166,13 @@ def export_gates(models: dict[str, Any]) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def load_card(directory: Path = MODELS_DIR) -> dict[str, Any]:
-    path = directory / "card.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
+def load_card(directory: Path | None = None) -> dict[str, Any]:
+    path = models_file(directory or MODELS_DIR, "card.json")
+    try:
+        return json.loads(path.read_text())
+    except (ValueError, OSError) as exc:
+        raise ConfigError("NQE070", f"the model card cannot be read ({exc})",
+                          Location(str(path))) from exc
 
 
 def low_confidence_codes() -> frozenset[str]:

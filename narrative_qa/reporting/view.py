@@ -6,17 +6,15 @@ or for the same sentence in an earlier one, are left out here, once, for every o
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.catalogue import load_catalogue
+from narrative_qa.gates import load_card
 from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
 
-CARD = Path(__file__).resolve().parents[2] / "models" / "card.json"
 VERDICTS = ("not-acceptable", "revise", "ready", "error")
 
 
@@ -158,7 +156,7 @@ def build_report(history: History, period: str) -> ReportView:
 
 
 def _method(rules) -> list[dict[str, Any]]:
-    measured = json.loads(CARD.read_text())["findings"] if CARD.is_file() else {}
+    measured = load_card()["findings"]
     rows = []
     for code, rule in sorted(rules.items()):
         row = measured.get(code)
