@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -12,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from narrative_qa.config import FINDING_KEYS, SCHEMA, Settings
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 from narrative_qa.rules_dir import YAML_LOADER, rules_dir
@@ -51,6 +54,9 @@ class Rule:
     path: Path = field(default=Path())
     baseline: Condition | None = None  # the keyword baseline of `evaluate`, if written
     module: ModuleType | None = field(default=None, compare=False, repr=False)
+    enabled: bool = True  # False: turned off by the settings (findings.select / ignore)
+    # What the settings changed: "severity" or "params.<name>" -> the rule file's value.
+    changed: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def render(self, template: str, values: dict[str, Any]) -> str:
         """Fill a message template; a missing placeholder is a catalogue error."""
@@ -158,3 +164,165 @@ def get_rule(code: str) -> Rule:
         if rule.code == code.upper():
             return rule
     raise ConfigError("NQE011", f"no rule {code}; run 'narrative-qa rules' for the list")
+
+
+# --- the catalogue under a council's settings ([findings] and [glossary] of --config) -----
+
+# Parameters that hold a council's own list, set by [glossary] rather than per finding.
+COUNCIL_LISTS = ("localities",)
+
+
+def effective_catalogue(settings: Settings,
+                        rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
+    """The rules the engine runs under `settings`: the findings turned off are left out,
+    and each of the others has the severity and parameters the settings give."""
+    configured = configured_catalogue(settings, rules)
+    if all(r.enabled for r in configured):
+        return configured  # unchanged settings: the very catalogue loaded
+    return tuple(r for r in configured if r.enabled)
+
+
+def configured_catalogue(settings: Settings,
+                         rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
+    """Every rule with the settings applied, the ones turned off marked `enabled=False`
+    (what `narrative-qa rules --config` shows). Refuses (NQE010, naming the settings file
+    and the key) an unknown code, an unknown parameter or a value of the wrong type."""
+    rules = rules if rules is not None else load_catalogue()
+    chosen = settings.findings
+    if chosen.empty and settings.localities is None and not settings.extend_localities:
+        return rules
+    where = Location(settings.source or "<settings>")
+    codes = [r.code for r in rules]
+    select = _codes(chosen.select, "findings.select", codes, where)
+    ignore = _codes(chosen.ignore, "findings.ignore", codes, where)
+    tables: dict[str, tuple[str, dict[str, Any]]] = {}
+    for written, table in chosen.per_code.items():
+        code = _code(written, f"findings.{written}", codes, where)
+        if code in tables:
+            raise ConfigError("NQE010", f"findings.{written}: {code} is configured twice "
+                              f"(also as findings.{tables[code][0]})", where)
+        tables[code] = (written, table)
+    out = []
+    for rule in rules:
+        enabled = (select is None or rule.code in select) and rule.code not in ignore
+        rule = _council_lists(rule, settings)
+        if rule.code in tables:
+            rule = _apply_table(rule, f"findings.{tables[rule.code][0]}",
+                                tables[rule.code][1], where)
+        out.append(replace(rule, enabled=enabled) if not enabled else rule)
+    return tuple(out)
+
+
+def _codes(written: tuple[str, ...] | None, key: str, codes: list[str],
+           where: Location) -> set[str] | None:
+    return None if written is None else {_code(c, key, codes, where) for c in written}
+
+
+def _code(written: str, key: str, codes: list[str], where: Location) -> str:
+    code = written.strip().upper()
+    if code in codes:
+        return code
+    close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise ConfigError("NQE010", f"{key}: {written}: no such finding; {hint}the findings are "
+                      f"{', '.join(codes)}", where)
+
+
+def _apply_table(rule: Rule, name: str, table: dict[str, Any], where: Location) -> Rule:
+    """One [findings.NQ04] table: its severity, and its parameters given directly or under
+    [findings.NQ04.params] (named as in the rule file, typed as the detector declares)."""
+    given: dict[str, tuple[str, Any, tuple[str, ...]]] = {}  # -> (key path, value, other keys)
+    for key, value in table.items():
+        if key in FINDING_KEYS:
+            continue
+        if key == "params":
+            for param, inner in value.items():
+                _once(given, param, (f"{name}.params.{param}", inner, ()), where)
+        else:  # a parameter given directly; a misspelt "severity" lands here too
+            _once(given, key, (f"{name}.{key}", value, (*FINDING_KEYS, "params")), where)
+    params = dict(rule.params)
+    changed = dict(rule.changed)
+    for param, (path, value, others) in given.items():
+        value = _parameter(rule, param, path, value, others, where)
+        if value != rule.params[param]:
+            changed.setdefault(f"params.{param}", rule.params[param])
+            params[param] = value
+    severity = table.get("severity", rule.severity)
+    if severity != rule.severity:
+        changed.setdefault("severity", rule.severity)
+    return replace(rule, severity=severity, params=params, changed=changed)
+
+
+def _once(given: dict[str, tuple[str, Any, tuple[str, ...]]], param: str,
+          entry: tuple[str, Any, tuple[str, ...]], where: Location) -> None:
+    if param in given:
+        raise ConfigError("NQE010", f"{entry[0]}: given twice (also as {given[param][0]}); "
+                          "keep one", where)
+    given[param] = entry
+
+
+def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str, ...],
+               where: Location) -> Any:
+    """The parameter's new value, checked against the detector's PARAMS as the rule files
+    are; a table given for a mapping parameter changes only the keys it names."""
+    from narrative_qa.detectors.base import check_params
+
+    schema = rule.module.PARAMS if rule.module is not None else {}
+    if param not in schema:
+        raise ConfigError("NQE010", f"{path}: unknown parameter of {rule.code}"
+                          f"{_hint(param, [*schema, *others])}", where)
+    if isinstance(value, dict) and isinstance(rule.params[param], dict):
+        for key in value:
+            if key not in rule.params[param]:
+                raise ConfigError("NQE010", f"{path}.{key}: unknown key"
+                                  f"{_hint(key, list(rule.params[param]), 'keys')}", where)
+    merged = ({**rule.params[param], **value}
+              if isinstance(value, dict) and isinstance(rule.params[param], dict) else value)
+    if check_params({param: schema[param]}, {param: merged}):
+        raise ConfigError("NQE010", f"{path}: must be {_describe(schema[param])}, not "
+                          f"{value!r}", where)
+    return merged
+
+
+_PLURAL = {float: "numbers", int: "whole numbers", str: "words in quotes", dict: "tables"}
+
+
+def _describe(expected: Any) -> str:
+    """A parameter's type as a settings file writes it."""
+    origin, args = typing.get_origin(expected), typing.get_args(expected)
+    if origin is list:
+        return f"a list of {_PLURAL.get(typing.get_origin(args[0]) or args[0], 'values')}"
+    if origin is dict:
+        return f"a table of {_PLURAL.get(typing.get_origin(args[1]) or args[1], 'values')}"
+    return {float: "a number", int: "a whole number", str: "text in quotes",
+            dict: "a table", bool: "true or false"}.get(expected, str(expected))
+
+
+def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]}?"
+    if noun != "parameters":
+        return f"; the {noun} are {', '.join(known)}"
+    # A threshold that is a setting of its own ("min_words" is limits.min_words_off_target).
+    settings = {key: f"{section}.{key}" for section in SCHEMA for key in SCHEMA[section]}
+    elsewhere = difflib.get_close_matches(name, list(settings), n=1, cutoff=0.5)
+    also = f" (is it {settings[elsewhere[0]]}, a setting of its own?)" if elsewhere else ""
+    return (f"; the parameters are {', '.join(known)}{also}" if known else
+            f"; it has none{also}")
+
+
+def _council_lists(rule: Rule, settings: Settings) -> Rule:
+    """[glossary] localities replace, and extend_localities add to, every rule parameter of
+    that name (a council's own places are not the catalogue's)."""
+    params, changed = dict(rule.params), dict(rule.changed)
+    for name in COUNCIL_LISTS:
+        if name not in params:
+            continue
+        replaced = getattr(settings, name)
+        value = list(replaced) if replaced is not None else list(params[name])
+        value += [v for v in getattr(settings, f"extend_{name}") if v not in value]
+        if value != params[name]:
+            changed.setdefault(f"params.{name}", params[name])
+            params[name] = value
+    return replace(rule, params=params, changed=changed) if changed != rule.changed else rule

@@ -8,7 +8,9 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.errors import ConfigError, Location
 
 DEFAULTS = Path(__file__).with_name("defaults.toml")
@@ -23,6 +25,21 @@ class RagBands:
 
 
 @dataclass(frozen=True)
+class FindingSettings:
+    """The [findings] section: which findings run, and each one's severity and parameters.
+    Codes and parameter names are checked against the catalogue when it is applied
+    (catalogue.effective_catalogue), since only the catalogue knows them."""
+
+    select: tuple[str, ...] | None = None  # None: every finding of the catalogue
+    ignore: tuple[str, ...] = ()
+    per_code: dict[str, dict[str, Any]] = field(default_factory=dict)  # as written
+
+    @property
+    def empty(self) -> bool:
+        return self.select is None and not self.ignore and not self.per_code
+
+
+@dataclass(frozen=True)
 class Settings:
     rag: RagBands = field(default_factory=RagBands)
     max_narrative_chars: int = 50000
@@ -33,6 +50,11 @@ class Settings:
     penalties: dict[str, int] = field(
         default_factory=lambda: {"high": 25, "medium": 10, "low": 3}
     )
+    findings: FindingSettings = field(default_factory=FindingSettings)
+    # The council's localities: None keeps the catalogue's list; `extend_localities` adds.
+    localities: tuple[str, ...] | None = None
+    extend_localities: tuple[str, ...] = ()
+    source: str | None = None  # the --config file, named in errors about these settings
 
 
 @dataclass(frozen=True)
@@ -51,7 +73,10 @@ SCHEMA: dict[str, dict[str, _Spec]] = {
             "percent_variance": _Spec(str, choices=("relative", "points"))},
     "limits": {"max_narrative_chars": _Spec(int, 1, 10_000_000),
                "min_words_off_target": _Spec(int, 0, 10_000)},
-    "glossary": {"acronyms": _Spec(list), "names": _Spec(list)},
+    "glossary": {"acronyms": _Spec(list), "names": _Spec(list), "localities": _Spec(list),
+                 "extend_acronyms": _Spec(list), "extend_names": _Spec(list),
+                 "extend_localities": _Spec(list)},
+    "findings": {"select": _Spec(list), "ignore": _Spec(list)},
     "semantic": {"enabled": _Spec(bool)},
     "verdict": {"penalty_high": _Spec(int, 0, 100), "penalty_medium": _Spec(int, 0, 100),
                 "penalty_low": _Spec(int, 0, 100)},
@@ -146,12 +171,56 @@ def validate(raw: dict, where: Location) -> None:
                               "value", where)
         for key, value in table.items():
             name = f"{section}.{key}"
+            if section == "findings" and key not in SCHEMA[section]:
+                _validate_finding_table(name, value, where)
+                continue
             if key not in SCHEMA[section]:
                 raise ConfigError("NQE010", f"{name}: unknown setting"
                                   f"{_suggest(key, list(SCHEMA[section]))}", where)
             problem = _check_value(name, value, SCHEMA[section][key])
             if problem:
                 raise ConfigError("NQE010", problem, where)
+
+
+# What a [findings.NQ04] table holds besides the rule's parameters (given directly or under
+# [findings.NQ04.params]); the parameter names are checked against the catalogue.
+FINDING_KEYS: dict[str, _Spec] = {"severity": _Spec(str, choices=tuple(SEVERITY_ORDER))}
+_TURNING_OFF = {"enabled", "enable", "disabled", "disable", "off", "on", "active", "level"}
+
+
+def _validate_finding_table(name: str, table: object, where: Location) -> None:
+    """[findings.NQ04]: a table with a known severity and a params table, if given."""
+    if not isinstance(table, dict):
+        raise ConfigError("NQE010", f"{name}: unknown setting; [findings] holds select, "
+                          "ignore and one [findings.<code>] table per finding (with "
+                          "severity and parameters)", where)
+    for key, value in table.items():
+        if key.lower() in _TURNING_OFF:
+            raise ConfigError("NQE010", f"{name}.{key}: unknown setting; to turn a finding "
+                              "off, list it in findings.ignore (or leave it out of "
+                              "findings.select)", where)
+        if key in FINDING_KEYS:
+            problem = _check_value(f"{name}.{key}", value, FINDING_KEYS[key])
+            if problem:
+                raise ConfigError("NQE010", problem, where)
+        elif key == "params" and not isinstance(value, dict):
+            raise ConfigError("NQE010", f"{name}.params: must be a section "
+                              f"[{name}.params] of parameters, not {value!r}", where)
+
+
+def _finding_settings(raw: dict) -> FindingSettings:
+    select = raw.get("select")
+    per_code = {k: v for k, v in raw.items() if k not in SCHEMA["findings"]}
+    return FindingSettings(
+        select=None if select is None else tuple(c.strip() for c in select),
+        ignore=tuple(c.strip() for c in raw.get("ignore", ())),
+        per_code=per_code,
+    )
+
+
+def _words(glossary: dict, key: str) -> frozenset[str]:
+    values = [*glossary[key], *glossary.get(f"extend_{key}", ())]
+    return frozenset(v.strip().upper() for v in values)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -173,14 +242,20 @@ def load_settings(path: Path | None = None) -> Settings:
             rag=rag,
             max_narrative_chars=raw["limits"]["max_narrative_chars"],
             min_words_off_target=raw["limits"]["min_words_off_target"],
-            acronyms=frozenset(a.strip().upper() for a in raw["glossary"]["acronyms"]),
-            names=frozenset(n.strip().upper() for n in raw["glossary"]["names"]),
+            acronyms=_words(raw["glossary"], "acronyms"),
+            names=_words(raw["glossary"], "names"),
             semantic=raw["semantic"]["enabled"],
             penalties={
                 "high": raw["verdict"]["penalty_high"],
                 "medium": raw["verdict"]["penalty_medium"],
                 "low": raw["verdict"]["penalty_low"],
             },
+            findings=_finding_settings(raw.get("findings", {})),
+            localities=(None if "localities" not in raw["glossary"]
+                        else tuple(v.strip() for v in raw["glossary"]["localities"])),
+            extend_localities=tuple(v.strip() for v in
+                                    raw["glossary"].get("extend_localities", ())),
+            source=str(path) if path is not None else None,
         )
     except KeyError as exc:  # only if the bundled defaults.toml lost a setting
         raise ConfigError("NQE010", f"setting {exc} is missing", where) from exc

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Finding, Submission
-from narrative_qa.catalogue import Rule, load_catalogue
+from narrative_qa.catalogue import Rule, effective_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
@@ -45,7 +45,7 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     """Assess every submission. `semantic` embeds the texts that the detectors needing
     embeddings name (see detectors/base.py); by default it follows the settings. `gates` applies
     the learned gates in models/ (see gates.py) to the findings they were chosen for."""
-    rules = tuple(rules) if rules is not None else load_catalogue()
+    rules = tuple(rules) if rules is not None else effective_catalogue(settings)
     analyses = _analyse_all(submissions)
     semantic = settings.semantic if semantic is None else semantic
     contexts = build_contexts(submissions, analyses, settings)

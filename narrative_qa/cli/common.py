@@ -47,7 +47,13 @@ def say(console: Console, text: str, style: str | None = None) -> None:
 
 
 def settings_from(config: Path | None) -> Settings:
-    return load_settings(config)
+    """The settings, with their [findings] checked against the catalogue before any input
+    is read (the catalogue is loaded only when the settings configure it)."""
+    from narrative_qa.catalogue import configured_catalogue
+
+    settings = load_settings(config)
+    configured_catalogue(settings)
+    return settings
 
 
 def fail(error: NarrativeQAError) -> None:

@@ -95,16 +95,50 @@ def print_summary(assessments: list[Assessment], notices: list[RowProblem],
 
 
 def print_rules(rules: tuple[Rule, ...], console: Console) -> None:
+    """The catalogue; what the settings changed is marked beside the rule file's value."""
     table = Table("code", "slug", "severity", "applies to", "title")
     for rule in rules:
         scope = "amber/red KPIs" if rule.scope == "amber-or-red" else "all KPIs"
-        table.add_row(rule.code, rule.slug, rule.severity, scope, rule.title)
+        table.add_row(rule.code, rule.slug, Text(severity_label(rule)), scope,
+                      Text(terminal_safe(rule.title)))
     console.print(table)
+    changes = [(rule, key) for rule in rules for key in rule.changed if key != "severity"]
+    if changes:
+        console.print("Parameters the settings change:")
+    for rule, key in changes:
+        for line in _change_lines(rule, key.removeprefix("params.")):
+            console.print(Text(terminal_safe(line)), soft_wrap=True)
+
+
+def _change_lines(rule: Rule, name: str) -> list[str]:
+    """'NQ11 min_similarity = 0.9 (settings; rule file: 0.85)'; for a mapping, one line per
+    key the settings changed."""
+    now, before = rule.params[name], rule.changed[f"params.{name}"]
+    if isinstance(now, dict) and isinstance(before, dict):
+        pairs = [(f"{name}.{k}", v, before.get(k)) for k, v in now.items() if before.get(k) != v]
+    else:
+        pairs = [(name, now, before)]
+    return [f"  {rule.code} {key} = {_short(value)} (settings; rule file: {_short(old)})"
+            for key, value, old in pairs]
+
+
+def severity_label(rule: Rule) -> str:
+    """'high', 'medium (settings; rule file: high)', or 'off (settings)'."""
+    if not rule.enabled:
+        return "off (settings)"
+    if "severity" in rule.changed:
+        return f"{rule.severity} (settings; rule file: {rule.changed['severity']})"
+    return rule.severity
+
+
+def _short(value: object, width: int = 70) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def print_rule(rule: Rule, console: Console) -> None:
     console.print(f"[bold]{rule.code} {rule.slug}[/bold] — {escape(rule.title)}")
-    console.print(f"Severity: {rule.severity}. Source: {escape(rule.source)}\n")
+    console.print(f"Severity: {escape(severity_label(rule))}. Source: {escape(rule.source)}\n")
     console.print(f"[bold]Applies[/bold]\n{escape(rule.applies)}\n")
     for key, heading in (("what", "What it checks"), ("why", "Why it matters"),
                          ("not", "What does not trigger it")):
