@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from narrative_qa.cli import check, evaluate, history, rules, score, train
+from narrative_qa.cli import check, evaluate, history, rules, score, serve, train, users
 
 app = typer.Typer(
     help="Scores Quarterly Performance Report narrative against the ELT review findings.",
@@ -21,6 +21,8 @@ app.command("report")(history.report)
 app.command("feedback")(history.feedback)
 app.add_typer(history.review, name="review")
 app.add_typer(rules.app, name="rules")
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
