@@ -133,6 +133,37 @@ CODES: dict[str, tuple[str, str]] = {
         "Remove the record's 'split': a record with an organisation takes its "
         "organisation's split (corpus/README.md).",
     ),
+    # web app (issue 10): sign-in, sessions, forms and uploads
+    "NQE100": (
+        "not signed in",
+        "Sign in again (your draft is kept in this browser) and repeat the request.",
+    ),
+    "NQE101": ("sign-in failed", "Check the user name and password, or ask an admin."),
+    "NQE102": (
+        "too many sign-in attempts",
+        "Wait for the time given, then try again; an admin can reset the password.",
+    ),
+    "NQE103": (
+        "form expired or not from this site",
+        "Reload the page and send it again; your draft is kept in this browser.",
+    ),
+    "NQE104": (
+        "not allowed for this account",
+        "Ask an admin if you need access; officers see only the KPIs they own.",
+    ),
+    "NQE105": (
+        "upload is not a Word document",
+        "Save the draft as a Word document (.docx) and upload that, or paste the text.",
+    ),
+    "NQE106": ("required field missing", "Fill in the field named."),
+    "NQE107": (
+        "user account problem",
+        "Use 'narrative-qa users list' to see the accounts and roles.",
+    ),
+    "NQE108": (
+        "request too large",
+        "Send a smaller file or a shorter narrative; the limit is in the message.",
+    ),
 }
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from narrative_qa.cli import check, evaluate, ingest, report, review, rules, score, train
+from narrative_qa.cli import (
+    check,
+    evaluate,
+    ingest,
+    report,
+    review,
+    rules,
+    score,
+    serve,
+    train,
+    users,
+)
 
 app = typer.Typer(
     help="Scores Quarterly Performance Report narrative against the ELT review findings.",
@@ -21,6 +32,8 @@ app.command("report")(report.report)
 app.command("feedback")(report.feedback)
 app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

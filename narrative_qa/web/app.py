@@ -1,0 +1,158 @@
+"""The app factory: `create_app(db_url, settings)` returns the FastAPI app.
+
+Routers per area (auth, selfcheck, admin; screening, upload and the /api/v1 JSON API join
+the same way). The history store is opened once; the language models load once, in the
+lifespan, so the first officer does not wait for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from narrative_qa.config import Settings, load_settings
+from narrative_qa.errors import CODES, NarrativeQAError
+from narrative_qa.store.history import History, as_url
+from narrative_qa.web import admin, auth, selfcheck
+from narrative_qa.web.accounts import Accounts
+from narrative_qa.web.render import make_templates, render
+from narrative_qa.web.security import AppState, NotSignedIn, WebError, csrf_protect
+from narrative_qa.web.settings import WebSettings
+
+STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("narrative_qa.web")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def warm_models() -> None:
+    """Load spaCy and the sentence embedder now rather than on the first request."""
+    from narrative_qa.language.embeddings import get_encoder
+    from narrative_qa.language.nlp import get_nlp
+
+    get_nlp()
+    get_encoder()
+
+
+def create_app(db_url: str | None = None, settings: Settings | None = None,
+               web: WebSettings | None = None, accounts: Accounts | None = None) -> FastAPI:
+    """The web app over the history store at `db_url` (a path or SQLAlchemy URL)."""
+    settings = settings or load_settings()
+    web = web or WebSettings()
+    history = History(as_url(db_url))
+    accounts = accounts or Accounts(history.engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if web.warm_models:
+            warm_models()
+        accounts.purge_sessions(web.session_idle_seconds)
+        yield
+
+    app = FastAPI(title="narrative_qa", lifespan=lifespan,
+                  dependencies=[Depends(csrf_protect)])
+    app.state.nq = AppState(history, accounts, settings, web, make_templates())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(auth.router)
+    app.include_router(selfcheck.router)
+    app.include_router(admin.router)
+    _add_middleware(app, web)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_middleware(app: FastAPI, web: WebSettings) -> None:
+    limit = web.max_upload_bytes + 1024 * 1024  # the file plus the form around it
+
+    @app.middleware("http")
+    async def headers_and_limits(request: Request, call_next) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            response = _refusal(request, WebError(
+                413, "NQE108", f"the request is {int(length):,} bytes, over the limit of "
+                f"{limit:,} bytes"))
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", "")
+
+
+def _refusal(request: Request, error: WebError) -> Response:
+    """A coded message as JSON, an htmx fragment, a sign-in redirect or a page."""
+    todo = CODES[error.code][1]
+    if _wants_json(request):
+        return JSONResponse({"code": error.code, "message": error.message, "todo": todo,
+                             "field": error.field}, status_code=error.status)
+    if isinstance(error, NotSignedIn) and request.method == "GET" and \
+            "hx-request" not in request.headers:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    template = "_error.html" if "hx-request" in request.headers else "error.html"
+    response = render(request, template, {"error": {
+        "code": error.code, "message": error.message, "todo": todo, "status": error.status}},
+        status=error.status)
+    response.headers.update(SECURITY_HEADERS)  # a 500 is answered outside the middleware
+    return response
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def on_web_error(request: Request, error: WebError) -> Response:
+        return _refusal(request, error)
+
+    @app.exception_handler(NarrativeQAError)
+    async def on_library_error(request: Request, error: NarrativeQAError) -> Response:
+        return _refusal(request, WebError(400, error.code, error.render()))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                    for e in error.errors()]
+        first = error.errors()[0]["loc"][-1] if error.errors() else None
+        return _refusal(request, WebError(422, "NQE106", "; ".join(problems),
+                                          str(first) if first is not None else None))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, error: StarletteHTTPException) -> Response:
+        code = "NQE104" if error.status_code in (403, 404, 405) else "NQE106"
+        detail = {404: "there is no such page", 405: "that method is not allowed here"}.get(
+            error.status_code, str(error.detail))
+        return _refusal(request, WebError(error.status_code, code, detail))
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return _refusal(request, WebError(500, "NQE026", "something went wrong on the "
+                                          "server; your draft is kept in this browser"))
+
+
+def app_from_environment() -> FastAPI:
+    """The app as `narrative-qa serve` starts it in each worker (settings via environment)."""
+    import os
+
+    config = os.environ.get("NARRATIVE_QA_WEB_CONFIG")
+    settings = load_settings(Path(config) if config else None)
+    web = WebSettings(trust_proxy=bool(os.environ.get("NARRATIVE_QA_WEB_PROXY")))
+    return create_app(os.environ.get("NARRATIVE_QA_WEB_DB"), settings, web)

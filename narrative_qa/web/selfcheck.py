@@ -1,0 +1,204 @@
+"""Self-check (officers): check a draft as it is written, read a Word draft, submit.
+
+Every check calls `narrative_qa.api.check_draft`, the function behind `narrative-qa check`.
+Nothing is stored until the officer submits; the draft lives in the browser meanwhile.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from starlette.responses import Response
+
+from narrative_qa.api import check_draft
+from narrative_qa.assessment import Assessment
+from narrative_qa.web.access import officer_kpi
+from narrative_qa.web.accounts import User
+from narrative_qa.web.render import render
+from narrative_qa.web.security import AppState, State, WebError, require_role
+from narrative_qa.web.views import (
+    KPI_FIELDS,
+    check_view,
+    draft_fields,
+    is_period,
+    officer_kpis,
+)
+
+router = APIRouter(prefix="/selfcheck", dependencies=[Depends(require_role("officer"))],
+                   include_in_schema=False)
+Officer = Annotated[User, Depends(require_role("officer"))]
+Text = Annotated[str, Form(max_length=500)]
+DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "application/octet-stream", "")
+
+
+@dataclass
+class Draft:
+    """What the officer typed (every field optional until they submit)."""
+
+    narrative: str
+    fields: dict[str, str]
+
+    def values(self) -> dict[str, str | None]:
+        return {name: (value.strip() or None) for name, value in self.fields.items()}
+
+
+def draft_form(narrative: Annotated[str, Form()] = "", kpi_id: Text = "", kpi_name: Text = "",
+               service: Text = "", period: Text = "", target: Text = "", actual: Text = "",
+               previous_actual: Text = "", unit: Text = "", polarity: Text = "",
+               stated_rag: Text = "") -> Draft:
+    given = locals()
+    return Draft(narrative, {name: given[name] for name in KPI_FIELDS})
+
+
+DraftForm = Annotated[Draft, Depends(draft_form)]
+
+
+def _assess(state: AppState, user: User, draft: Draft) -> Assessment:
+    """Check the draft as this officer's: their KPI's history joined in, never another's."""
+    limit = state.settings.max_narrative_chars
+    if len(draft.narrative) > limit:
+        raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "
+                       f"over the limit of {limit:,} characters; shorten it (your draft is "
+                       "kept)", "narrative")
+    values = draft.values()
+    kpi = officer_kpi(state.history, user, values["kpi_id"] or "")
+    if kpi is not None and not values["service"]:
+        values["service"] = kpi.service
+    values["owner"] = user.owner_name
+    use_store = bool(values["kpi_id"] and values["period"])
+    return check_draft(draft.narrative, state.settings,
+                       history=state.history if use_store else None, **values)
+
+
+def _blocking(assessment: Assessment) -> WebError | None:
+    problems = [p for p in assessment.submission.problems if p.blocking]
+    if not problems:
+        return None
+    first = problems[0]
+    return WebError(422, first.code, first.message, first.location.column)
+
+
+def _page(request: Request, state: AppState, user: User, fields: dict[str, str],
+          narrative: str = "", *, fresh: bool = False, error: WebError | None = None,
+          status: int = 200) -> Response:
+    kpi = officer_kpi(state.history, user, fields.get("kpi_id", ""))
+    context = {"kpis": officer_kpis(state.history, user), "fields": fields,
+               "narrative": narrative, "fresh": fresh, "kpi": kpi,
+               "draft_key": fields.get("kpi_id") or "new",
+               "max_chars": state.settings.max_narrative_chars,
+               "max_upload_mb": state.web.max_upload_bytes // (1024 * 1024),
+               "form_error": _error(error)}
+    return render(request, "selfcheck.html", context, status=status)
+
+
+def _error(error: WebError | None) -> dict | None:
+    if error is None:
+        return None
+    return {"code": error.code, "message": error.message, "field": error.field}
+
+
+@router.get("")
+def page(request: Request, state: State, user: Officer, kpi: str = "") -> Response:
+    """The self-check page, for a chosen KPI (filled from the store) or a blank one."""
+    stored = officer_kpi(state.history, user, kpi)
+    fields = draft_fields(stored)
+    if kpi and stored is None:
+        fields["kpi_id"] = kpi.strip()[:100]
+    return _page(request, state, user, fields)
+
+
+@router.post("/check")
+def check(request: Request, state: State, user: Officer, draft: DraftForm) -> Response:
+    """The findings panel (an htmx partial), refreshed as the officer types."""
+    if not draft.narrative.strip():
+        return render(request, "_findings.html", {"check": None, "form_error": None})
+    try:
+        assessment = _assess(state, user, draft)
+    except WebError as error:
+        return render(request, "_findings.html", {"check": None, "form_error": _error(error)},
+                      status=error.status)
+    blocked = _blocking(assessment)
+    return render(request, "_findings.html", {
+        "check": None if blocked else check_view(assessment), "form_error": _error(blocked)},
+        status=blocked.status if blocked else 200)
+
+
+@router.post("/docx")
+async def upload_docx(request: Request, state: State, user: Officer, draft: DraftForm,
+                      document: Annotated[UploadFile | None, File()] = None) -> Response:
+    """Read a Word draft into the narrative box (nothing is stored)."""
+    try:
+        text = docx_text(await _read_upload(document, state.web.max_upload_bytes))
+    except WebError as error:
+        return _page(request, state, user, draft.fields, error=error, status=error.status)
+    return _page(request, state, user, draft.fields, text, fresh=True)
+
+
+async def _read_upload(document: UploadFile | None, limit: int) -> tuple[str, bytes]:
+    if document is None or not document.filename:
+        raise WebError(422, "NQE106", "choose the Word document to upload", "document")
+    data = await document.read(limit + 1)
+    if len(data) > limit:
+        raise WebError(413, "NQE108", f"'{document.filename}' is over the limit of "
+                       f"{limit // (1024 * 1024)} MB", "document")
+    return document.filename, data
+
+
+def docx_text(upload: tuple[str, bytes]) -> str:
+    """The paragraphs (and table cells) of a .docx, one per line; NQE105 for anything else."""
+    name, data = upload
+    not_word = WebError(422, "NQE105", f"'{name}' is not a Word document (.docx)", "document")
+    if not name.lower().endswith(".docx") or not zipfile.is_zipfile(io.BytesIO(data)):
+        raise not_word
+    from docx import Document
+
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception:  # a zip that is not a Word document, or a damaged one
+        raise not_word from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    text = "\n".join(line.rstrip() for line in lines).strip()
+    if not text:
+        raise WebError(422, "NQE020", f"'{name}' has no text in it", "document")
+    return text
+
+
+@router.post("/submit")
+def submit(request: Request, state: State, user: Officer, draft: DraftForm) -> Response:
+    """Store the narrative with its figures and findings for the period (a new version)."""
+    values = draft.values()
+    missing = [name for name in ("kpi_id", "period") if not values[name]]
+    error: WebError | None = None
+    if missing:
+        error = WebError(422, "NQE106", f"give the {' and the '.join(missing)} to submit",
+                         missing[0])
+    elif not is_period(values["period"] or ""):
+        error = WebError(422, "NQE024", f"period '{values['period']}' is not like "
+                         "'2025/26 Q2'", "period")
+    elif not draft.narrative.strip():
+        error = WebError(422, "NQE020", "the narrative is empty", "narrative")
+    if error is None:
+        try:
+            assessment = _assess(state, user, draft)
+        except WebError as refused:
+            if refused.status == 403:
+                raise
+            error = refused
+        else:
+            error = _blocking(assessment)
+    if error is not None:
+        return _page(request, state, user, draft.fields, error=error, status=error.status)
+    period = values["period"] or ""
+    state.history.ingest([assessment], period, f"web:{user.username}")
+    version = state.history.versions(values["kpi_id"] or "", period)[-1]["version"]
+    return render(request, "submitted.html", {
+        "kpi_id": values["kpi_id"], "period": period, "version": version,
+        "check": check_view(assessment), "draft_key": values["kpi_id"]})

@@ -1,0 +1,91 @@
+// narrative_qa web app: the little JavaScript there is (no inline script anywhere; CSP
+// script-src 'self'). htmx does the requests; this file keeps drafts safe in the browser.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  // Every htmx request carries the session's CSRF token in a header.
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRF-Token"] = csrfToken();
+  });
+
+  // Coded refusals (401 session ended, 413/422 form errors, 403, 429) are shown in the
+  // findings panel instead of being dropped; the draft stays in the box and in storage.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  function setStatus(text) {
+    var status = document.getElementById("draft-status");
+    if (status) { status.textContent = text; }
+  }
+
+  document.addEventListener("htmx:sendError", function () {
+    setStatus("The server could not be reached; your draft is kept in this browser.");
+  });
+  document.addEventListener("htmx:responseError", function () {
+    setStatus("The check failed on the server; your draft is kept in this browser.");
+  });
+  document.addEventListener("htmx:afterSwap", function () { setStatus(""); });
+
+  var PREFIX = "narrative_qa:draft:";
+
+  function storageKey(form) { return PREFIX + (form.getAttribute("data-draft-key") || "new"); }
+
+  function fieldsOf(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrf_token" && el.type !== "file" && el.type !== "hidden";
+    });
+  }
+
+  function save(form) {
+    var data = {};
+    fieldsOf(form).forEach(function (el) { data[el.name] = el.value; });
+    data.saved_at = new Date().toISOString();
+    try {
+      localStorage.setItem(storageKey(form), JSON.stringify(data));
+    } catch (error) {
+      setStatus("This browser would not keep a copy of the draft: copy it somewhere safe.");
+    }
+  }
+
+  function restore(form) {
+    var text = form.querySelector("textarea[name=narrative]");
+    var raw = null;
+    try { raw = localStorage.getItem(storageKey(form)); } catch (error) { raw = null; }
+    var fresh = text && text.getAttribute("data-fresh") === "1";
+    if (raw) {
+      var data = JSON.parse(raw);
+      fieldsOf(form).forEach(function (el) {
+        if (el.name === "narrative" && fresh) { return; }  // a Word upload just read wins
+        if (el.name in data && !el.value) { el.value = data[el.name]; }
+      });
+      setStatus("Draft restored from this browser (saved " + data.saved_at + ").");
+    }
+    if (fresh || raw) {
+      save(form);
+      if (text && text.value) { text.dispatchEvent(new Event("input", { bubbles: true })); }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var cleared = document.querySelector("[data-clear-draft]");
+    if (cleared) {
+      try { localStorage.removeItem(PREFIX + cleared.getAttribute("data-clear-draft")); }
+      catch (error) { /* nothing stored */ }
+    }
+    var form = document.getElementById("draft");
+    if (!form) { return; }
+    form.addEventListener("input", function () { save(form); });
+    form.addEventListener("change", function () { save(form); });
+    restore(form);
+  });
+})();

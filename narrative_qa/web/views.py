@@ -1,0 +1,125 @@
+"""View models for the pages: plain data the templates only lay out (no logic in them)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from narrative_qa.assessment import SEVERITY_ORDER, Assessment
+from narrative_qa.catalogue import get_rule
+from narrative_qa.reporting.view import _highlight  # the report's own highlighting
+from narrative_qa.store.history import History, previous_period
+from narrative_qa.web.accounts import User
+
+_PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q([1-4])\s*$", re.I)
+KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
+              "previous_actual", "unit", "polarity", "stated_rag")
+
+
+@dataclass
+class FindingView:
+    code: str
+    title: str
+    severity: str
+    message: str
+    suggestion: str
+    evidence: list[str]
+    good_example: str
+    low_confidence: bool
+
+
+@dataclass
+class SeverityGroup:
+    severity: str
+    findings: list[FindingView]
+
+
+@dataclass
+class CheckView:
+    verdict: str
+    score: int | None
+    rag_computed: str | None
+    runs: list[tuple[str, str | None]]  # the narrative split into (text, codes or None)
+    groups: list[SeverityGroup]
+    notices: list[str] = field(default_factory=list)  # non-blocking row problems
+
+
+def check_view(assessment: Assessment) -> CheckView:
+    findings = sorted(assessment.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+    groups: dict[str, list[FindingView]] = {}
+    for finding in findings:
+        rule = get_rule(finding.code)
+        groups.setdefault(finding.severity, []).append(FindingView(
+            finding.code, rule.title, finding.severity, finding.message, finding.suggestion,
+            finding.evidence, rule.good_example, finding.low_confidence))
+    narrative = assessment.submission.narrative
+    return CheckView(
+        assessment.verdict, assessment.score, assessment.facts.rag_computed,
+        _highlight(narrative, [f.to_dict() for f in findings]),
+        [SeverityGroup(s, items) for s, items in groups.items()],
+        [p.render() for p in assessment.submission.problems if not p.blocking])
+
+
+def next_period(period: str | None) -> str | None:
+    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        return None
+    start, quarter = int(match.group(1)), int(match.group(3))
+    if quarter < 4:
+        return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
+    return f"{start + 1}/{str(start + 2)[-2:]} Q1"
+
+
+def is_period(period: str) -> bool:
+    return previous_period(period) is not None
+
+
+@dataclass
+class KpiView:
+    kpi_id: str
+    kpi_name: str
+    service: str | None
+    owner: str | None
+    period: str  # the latest period stored for it
+    record: dict[str, Any]
+
+
+def latest_kpis(history: History) -> dict[str, KpiView]:
+    """Each stored KPI's latest current record (by period)."""
+    found: dict[str, KpiView] = {}
+    for period in reversed(history.periods()):
+        for row in history.current(period, with_findings=False):
+            if row.kpi_id and row.kpi_id not in found:
+                record = row.record
+                found[row.kpi_id] = KpiView(row.kpi_id, str(record.get("kpi_name") or ""),
+                                            record.get("service"), record.get("owner"),
+                                            period, record)
+    return found
+
+
+def officer_kpis(history: History, user: User) -> list[KpiView]:
+    return sorted((k for k in latest_kpis(history).values() if user.owns(k.owner)),
+                  key=lambda k: k.kpi_id)
+
+
+def draft_fields(kpi: KpiView | None) -> dict[str, str]:
+    """The form's KPI fields, filled from the KPI's latest stored record for next period."""
+    values = dict.fromkeys(KPI_FIELDS, "")
+    if kpi is None:
+        return values
+    record = kpi.record
+    for name in ("kpi_id", "kpi_name", "service", "target", "unit", "polarity"):
+        value = record.get(name)
+        values[name] = "" if value is None else _plain(value)
+    values["period"] = next_period(kpi.period) or ""
+    if record.get("actual") is not None:
+        values["previous_actual"] = _plain(record["actual"])
+    return values
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
