@@ -86,10 +86,13 @@ def analyse_docs(docs: Iterable[Doc]) -> list[Analysis]:
     return [_analyse(doc, lex) for doc in docs]
 
 
-def analyse_texts(texts: list[str], batch_size: int = 64) -> list[Analysis]:
-    from narrative_qa.language.nlp import get_nlp
+def analyse_texts(texts: list[str], batch_size: int = 64,
+                  processes: int | None = 1) -> list[Analysis]:
+    """Analyses of `texts`, in order. `processes` parse on that many cores (None: automatic,
+    see nlp.processes_for); the analyses are the same either way."""
+    from narrative_qa.language.nlp import parse, processes_for
 
-    return analyse_docs(get_nlp().pipe(texts, batch_size=batch_size))
+    return analyse_docs(parse(texts, processes_for(len(texts), processes), batch_size))
 
 
 def _section_of(label: str, lex: Lexicon) -> str | None:
