@@ -168,10 +168,6 @@ def get_rule(code: str) -> Rule:
 
 # --- the catalogue under a council's settings ([findings] and [glossary] of --config) -----
 
-# Parameters that hold a council's own list, set by [glossary] rather than per finding.
-COUNCIL_LISTS = ("localities",)
-
-
 def effective_catalogue(settings: Settings,
                         rules: tuple[Rule, ...] | None = None) -> tuple[Rule, ...]:
     """The rules the engine runs under `settings`: the findings turned off are left out,
@@ -189,7 +185,7 @@ def configured_catalogue(settings: Settings,
     and the key) an unknown code, an unknown parameter or a value of the wrong type."""
     rules = rules if rules is not None else load_catalogue()
     chosen = settings.findings
-    if chosen.empty and settings.localities is None and not settings.extend_localities:
+    if chosen.empty:
         return rules
     where = Location(settings.source or "<settings>")
     codes = [r.code for r in rules]
@@ -205,7 +201,6 @@ def configured_catalogue(settings: Settings,
     out = []
     for rule in rules:
         enabled = (select is None or rule.code in select) and rule.code not in ignore
-        rule = _council_lists(rule, settings)
         if rule.code in tables:
             rule = _apply_table(rule, f"findings.{tables[rule.code][0]}",
                                 tables[rule.code][1], where)
@@ -300,29 +295,21 @@ def _describe(expected: Any) -> str:
 
 def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if noun != "parameters":
+        return f"; did you mean {close[0]}?" if close else f"; the {noun} are {', '.join(known)}"
+    # A threshold that is a setting of its own ("min_words" is limits.min_words_off_target):
+    # compared by its beginning, since that is the part a person types from memory.
+    settings = {key: f"{section}.{key}" for section in SCHEMA for key in SCHEMA[section]}
+    heads = {key[: len(name) + 1]: key for key in settings}
+    elsewhere = difflib.get_close_matches(name, list(heads), n=1, cutoff=0.75)
+    if elsewhere and (not close or _likeness(name, elsewhere[0]) > _likeness(name, close[0])):
+        return (f"; is it {settings[heads[elsewhere[0]]]}, a setting of its own? the "
+                f"parameters are {', '.join(known) or 'none'}")
     if close:
         return f"; did you mean {close[0]}?"
-    if noun != "parameters":
-        return f"; the {noun} are {', '.join(known)}"
-    # A threshold that is a setting of its own ("min_words" is limits.min_words_off_target).
-    settings = {key: f"{section}.{key}" for section in SCHEMA for key in SCHEMA[section]}
-    elsewhere = difflib.get_close_matches(name, list(settings), n=1, cutoff=0.5)
-    also = f" (is it {settings[elsewhere[0]]}, a setting of its own?)" if elsewhere else ""
-    return (f"; the parameters are {', '.join(known)}{also}" if known else
-            f"; it has none{also}")
+    return f"; the parameters are {', '.join(known)}" if known else "; it has none"
 
 
-def _council_lists(rule: Rule, settings: Settings) -> Rule:
-    """[glossary] localities replace, and extend_localities add to, every rule parameter of
-    that name (a council's own places are not the catalogue's)."""
-    params, changed = dict(rule.params), dict(rule.changed)
-    for name in COUNCIL_LISTS:
-        if name not in params:
-            continue
-        replaced = getattr(settings, name)
-        value = list(replaced) if replaced is not None else list(params[name])
-        value += [v for v in getattr(settings, f"extend_{name}") if v not in value]
-        if value != params[name]:
-            changed.setdefault(f"params.{name}", params[name])
-            params[name] = value
-    return replace(rule, params=params, changed=changed) if changed != rule.changed else rule
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+

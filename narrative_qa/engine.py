@@ -41,12 +41,16 @@ def assess_batch(submissions: list[Submission], settings: Settings,
                  rules: Iterable[Rule] | None = None,
                  progress: Progress | None = None,
                  semantic: bool | None = None,
-                 gates: bool = True) -> list[Assessment]:
+                 gates: bool = True,
+                 processes: int | None = None) -> list[Assessment]:
     """Assess every submission. `semantic` embeds the texts that the detectors needing
     embeddings name (see detectors/base.py); by default it follows the settings. `gates` applies
-    the learned gates in models/ (see gates.py) to the findings they were chosen for."""
+    the learned gates in models/ (see gates.py) to the findings they were chosen for.
+    `processes` parse the narratives on that many cores (1 forces one; None: the
+    NARRATIVE_QA_PROCESSES variable, else both cores when the batch is large enough to repay
+    it, see language/nlp.py); the results are the same."""
     rules = tuple(rules) if rules is not None else effective_catalogue(settings)
-    analyses = _analyse_all(submissions)
+    analyses = _analyse_all(submissions, processes)
     semantic = settings.semantic if semantic is None else semantic
     contexts = build_contexts(submissions, analyses, settings)
     if semantic:
@@ -80,7 +84,8 @@ def _apply_learning(results: list[Assessment]) -> None:
     mark_low_confidence(results, low_confidence_codes())
 
 
-def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
+def _analyse_all(submissions: list[Submission],
+                 processes: int | None = None) -> dict[str, Analysis]:
     """Parse each distinct text once; a quarter's previous narratives often repeat."""
     texts: dict[str, None] = {}
     for sub in submissions:
@@ -90,7 +95,7 @@ def _analyse_all(submissions: list[Submission]) -> dict[str, Analysis]:
         if sub.previous_narrative:
             texts[sub.previous_narrative] = None
     unique = list(texts)
-    return dict(zip(unique, analyse_texts(unique), strict=True))
+    return dict(zip(unique, analyse_texts(unique, processes=processes), strict=True))
 
 
 def _embed(texts: list[str]) -> Similarity | None:

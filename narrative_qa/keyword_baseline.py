@@ -5,7 +5,8 @@ A baseline is one condition; a condition is a mapping with one key:
 
 - ``all: [conditions]`` / ``any: [conditions]``
 - ``matches: [patterns]`` / ``not_matches: [patterns]``: regular expressions searched in
-  the narrative, case-insensitively (``{patterns: [...], case_sensitive: true}`` otherwise)
+  the narrative, case-insensitively (``{patterns: [...], case_sensitive: true}`` otherwise);
+  ``{@months}`` in a pattern stands for that list of rules/language.yml
 - ``has: <submission field>``: the field is given (e.g. ``previous_narrative``)
 - ``fact: {<data fact>: <value>}``: the data fact is exactly that value (``improved: false``)
 - ``fewer_words_than: <n>``
@@ -22,6 +23,8 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from narrative_qa.assessment import DataFacts, Submission
+from narrative_qa.errors import ConfigError
+from narrative_qa.language.lexicon import expand
 
 Condition = Callable[[Submission, DataFacts], bool]
 
@@ -56,7 +59,9 @@ def _pattern(value: Any, key: str) -> re.Pattern[str]:
         value = value.get("patterns")
     patterns = _list(value, key)
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        return re.compile("|".join(f"(?:{expand(p)})" for p in patterns), flags)
+    except ConfigError as exc:
+        raise BaselineError(f"'{key}': {exc.detail}") from exc
     except (re.error, TypeError) as exc:
         raise BaselineError(f"'{key}' has a bad pattern ({exc})") from exc
 

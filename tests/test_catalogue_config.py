@@ -124,14 +124,14 @@ def test_extend_acronyms_adds_to_the_glossary(tmp_path, plain):
      "findings.NQ11.params.min_similarty: unknown parameter of NQ11; did you mean "
      "min_similarity?"),
     ("[findings.NQ08.params]\nmin_wrods = 60\n",
-     "findings.NQ08.params.min_wrods: unknown parameter of NQ08; the parameters are "
-     "confidence, vague_phrases, description_cues (is it limits.min_words_off_target"),
+     "findings.NQ08.params.min_wrods: unknown parameter of NQ08; is it "
+     "limits.min_words_off_target, a setting of its own?"),
     ('[findings.NQ11]\nmin_similarity = "high"\n',
      "findings.NQ11.min_similarity: must be a number, not 'high'"),
     ("[findings.NQ04]\nwindow_words = 4.5\n",
      "findings.NQ04.window_words: must be a whole number, not 4.5"),
-    ('[findings.NQ10]\nlocalities = "North"\n',
-     "findings.NQ10.localities: must be a list of words in quotes, not 'North'"),
+    ('[findings.NQ10]\nquantity_heads = "North"\n',
+     "findings.NQ10.quantity_heads: must be a list of words in quotes, not 'North'"),
     ("[findings.NQ08.params.confidence]\nshrot = 0.5\n",
      "findings.NQ08.params.confidence.shrot: unknown key; did you mean short?"),
     ("[findings.NQ11]\nmin_similarity = 0.9\n[findings.NQ11.params]\nmin_similarity = 0.8\n",

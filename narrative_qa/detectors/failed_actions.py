@@ -8,6 +8,7 @@ or its cause ("only 14 of the 60 families attended", "has not yet had an effect 
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.words import compile_all, content_words
 
@@ -18,7 +19,6 @@ PARAMS = {
     "min_shared_words": int,
     "no_effect_claims": list[str],
     "shortfall_cues": list[str],
-    "not_remedies": list[str],
     "not_remedial": list[str],
     "delivered_cues": list[str],
     "action_references": list[str],
@@ -38,7 +38,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     operating = [
         s for s in ctx.sentences
         if s.action and s.action.kind in {"taken", "continuing", "current"}
-        and s.action.verb not in params["not_remedies"]
+        and s.action.verb not in shared("watching_verbs")
         and not s.impact  # "approved to cover the gaps from January; we expect…": a plan
         and not not_remedial.search(s.text)  # newsletters and dashboards are NQ07's business
         and not (s.figures and delivered.search(s.text))  # it worked: "has kept NW at 96%"

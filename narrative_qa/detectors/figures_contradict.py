@@ -10,9 +10,12 @@ rose" are about something else and are never compared with the data.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import localities as council_localities
+from narrative_qa.language.lexicon import shared
 from narrative_qa.language.periods import earlier_quarters
 from narrative_qa.language.words import compile_all, stem
 
@@ -24,7 +27,11 @@ PARAMS = {
     "indicator_nouns": list[str],
     "other_measures": list[str],
     "part_words": list[str],
-    "localities": list[str],
+    "quantity_heads": list[str],
+    "whole_modifiers": list[str],
+    "negated_before": list[str],
+    "change_by_verbs": list[str],
+    "change_units": list[str],
     "previous_markers": list[str],
     "earlier_period": list[str],
     "not_a_value_after": list[str],
@@ -36,11 +43,24 @@ PARAMS = {
     "down_words": list[str],
 }
 
-_NEGATED = re.compile(r"\b(?:not|n't|no|never|yet to|failed to)\b(?:\W+\w+){0,2}\W*$", re.I)
-_QUANTITY_HEADS = {"number", "percentage", "proportion", "rate", "level", "share", "%",
-                   "total", "figure"}
-_WHOLE = {"overall", "total", "city", "citywide", "our", "the", "this", "average", "current",
-          "hscp", "partnership", "council", "service", "quarterly", "annual"}
+
+
+@lru_cache(maxsize=8)
+def _locality_ahead(localities: tuple[str, ...]) -> re.Pattern[str]:
+    """'72% in the North West': the figure is a locality's (case-insensitive)."""
+    return re.compile(r"^\s*(?:\w+\s+){0,2}(?:" + "|".join(map(re.escape, localities))
+                      + r")\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _month() -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(shared("months")) + ")$")
+
+
+@lru_cache(maxsize=1)
+def _number_values() -> dict[str, int]:
+    """'one' -> 1 … 'ten' -> 10, from rules/language.yml `number_words`."""
+    return {word: value for value, word in enumerate(shared("number_words"), start=1)}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
@@ -59,9 +79,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 
 # --- is this clause about the whole indicator? ----------------------------------------
 
-def _head_noun(token):
+def _head_noun(token, params: dict):
     """'the number of placements' -> placements."""
-    if token.lemma_.lower() in _QUANTITY_HEADS:
+    if token.lemma_.lower() in params["quantity_heads"]:
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for pobj in prep.children:
@@ -81,7 +101,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
     for child in noun.children:  # "North West performance", "urology compliance"
         if child.dep_ in {"compound", "amod", "nmod"}:
             modifier = child.lower_
-            if modifier not in _WHOLE and stem(modifier) not in ctx.kpi_terms:
+            if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
     return True
 
@@ -89,19 +109,19 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
 def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
     for child in verb.children:
         if child.dep_ in {"nsubj", "nsubjpass"}:
-            noun = _head_noun(child)
+            noun = _head_noun(child, params)
             if any(c.lower_ in params["part_words"] for c in noun.children):
                 return False  # "other delays", "some teams"
             own = (ctx.submission.locality or "").lower()
             for c in noun.children:
                 if c.dep_ == "prep" and c.lower_ == "in":
                     place = " ".join(t.text for t in c.subtree if t.lower_ != "in")
-                    if any(t.text in params["localities"] for t in c.subtree) and (
+                    if any(t.text in council_localities(ctx.settings) for t in c.subtree) and (
                             not own or place.lower() not in own):
                         return False  # "performance in North West" for a city-wide KPI
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
                 mods = [c for c in noun.children if c.dep_ in {"compound", "amod", "nmod"}]
-                return all(m.lower_ in _WHOLE or stem(m.lower_) in ctx.kpi_terms
+                return all(m.lower_ in params["whole_modifiers"] or stem(m.lower_) in ctx.kpi_terms
                            for m in mods)
             return _is_indicator(noun, ctx, params)
     return False
@@ -136,7 +156,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         before = sentence.text[: figure.start]
         after = sentence.text[figure.end:]
         if compile_all(params["not_a_value"]).search(before[-30:]) or compile_all(
-                params["not_a_value_after"]).match(after):
+                params["not_a_value_after"]).match(after) or _locality_ahead(
+                    council_localities(ctx.settings)).match(after):
             continue  # a target, a forecast, a change ("by 5%", "12% more than")
         period = _period_of(after, ctx, params)
         previous_claim = bool(re.search(r"\bfrom\s+(?:the\s+)?$", before)) or period == "earlier"
@@ -198,14 +219,10 @@ def _about_a_place(verb) -> bool:
     for token in [verb, *verb.children]:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in {"in", "at"} and any(
-                    t.pos_ == "PROPN" and not _MONTH.match(t.text)
+                    t.pos_ == "PROPN" and not _month().match(t.text)
                     and not re.match(r"Q[1-4]$", t.text) for t in child.subtree):
                 return True
     return False
-
-
-_MONTH = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|"
-                    r"October|November|December)$")
 
 
 def _names_kpi(text: str, ctx: Context) -> bool:
@@ -230,19 +247,23 @@ def _close(figure, value: float) -> bool:
 
 # --- "improved by 8 percentage points" when it rose by 6 ------------------------------
 
-_CHANGE_BY = re.compile(
-    r"\b(?:improv|increas|ris|rose|fell|fall|declin|decreas|drop|reduc|went (?:up|down))\w*"
-    r"\s+by\s+(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s*(?P<unit>percentage points?|points?|pp|%|per cent)?", re.I)
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10}
+def _change_by(params: dict) -> re.Pattern[str]:
+    return _compile_change_by(tuple(params["change_by_verbs"]), tuple(params["change_units"]))
+
+
+@lru_cache(maxsize=8)
+def _compile_change_by(verbs: tuple[str, ...], units: tuple[str, ...]) -> re.Pattern[str]:
+    numbers = "|".join(shared("number_words"))
+    return re.compile(
+        rf"\b(?:{'|'.join(verbs)})\w*\s+by\s+(?P<n>\d+(?:\.\d+)?|{numbers})"
+        rf"\s*(?P<unit>{'|'.join(units)})?", re.I)
 
 
 def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     sub = ctx.submission
     if not isinstance(sub.previous_actual, float):
         return None
-    match = _CHANGE_BY.search(sentence.text)
+    match = _change_by(params).search(sentence.text)
     if not match:
         return None
     token = sentence.span.doc.char_span(sentence.text_start + match.start(),
@@ -251,7 +272,7 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     if token is None or not _subject_is_indicator(_governing_verb(token[0]), ctx, params):
         return None
     raw = match["n"].lower()
-    claimed = float(_WORDS.get(raw, raw))
+    claimed = float(_number_values().get(raw, raw))
     unit = (match["unit"] or "").lower()
     if unit.startswith(("percentage", "point", "pp")) or (unit == "" and sub.unit != "%"):
         actual_change = abs(sub.actual - sub.previous_actual)
@@ -282,18 +303,19 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
     went_up, better = sub.actual > sub.previous_actual, facts.improved
     words = {name: compile_all(params[name]) for name in
              ("better_words", "worse_words", "up_words", "down_words")}
+    negated = compile_all(params["negated_before"])
     for token in sentence.span:
         if token.lemma_.lower() not in params["change_lemmas"]:
             continue
         left = sentence.span.doc[sentence.span.start: token.i].text
-        if _NEGATED.search(left):
+        if negated.search(left):
             continue
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children):
             continue  # "it had fallen": about an earlier period
         if token.pos_ == "NOUN":  # "an improvement in uptake"
             nouns = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
                      for t in c.children if t.dep_ == "pobj"]
-            about = any(_is_indicator(_head_noun(n), ctx, params) for n in nouns)
+            about = any(_is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
         else:
             about = _subject_is_indicator(token, ctx, params)
         if not about:

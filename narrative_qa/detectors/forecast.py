@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.words import compile_all
 
@@ -18,7 +19,6 @@ NEEDS: frozenset[str] = frozenset()
 PARAMS = {
     "confidence": float,
     "confidence_nominal": float,
-    "not_remedies": list[str],
     "collective_cues": list[str],
 }
 
@@ -30,7 +30,7 @@ def _covers(sentence: Sentence) -> tuple[bool, bool]:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
-    not_remedies = set(params["not_remedies"])
+    not_remedies = set(shared("watching_verbs"))
     offered = [s for s in sentences
                if s.action and s.action.kind in {"planned", "continuing"}
                and s.section not in {"impact", "timescale", "progress"}]

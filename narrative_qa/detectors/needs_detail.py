@@ -7,6 +7,7 @@ import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all
 
@@ -16,11 +17,11 @@ PARAMS = {
     "confidence": dict[str, float],
     "vague_phrases": list[str],
     "description_cues": list[str],
+    "not_acronyms": list[str],
+    "small_words": list[str],
 }
 
 _ACRONYM = re.compile(r"(?<![\w&])([A-Z][A-Z0-9&]*[A-Z0-9])(s?)(?![\w&])")
-_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
-_SMALL_WORDS = {"of", "and", "the", "for", "in", "to", "with", "on", "&", "at", "a", "by"}
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
@@ -29,7 +30,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if short:
         problems.append(short)
     problems.extend(_vague_phrases(ctx, params))
-    acronyms = _unexplained_acronyms(ctx)
+    acronyms = _unexplained_acronyms(ctx, params)
     if acronyms:
         problems.append(acronyms)
     if not problems:
@@ -87,7 +88,7 @@ def _has_specifics(sentence: Sentence, match: re.Match, description: re.Pattern[
     return False
 
 
-def _unexplained_acronyms(ctx: Context):
+def _unexplained_acronyms(ctx: Context, params: dict):
     from narrative_qa.language.nlp import english_words
 
     settings = ctx.settings
@@ -95,7 +96,9 @@ def _unexplained_acronyms(ctx: Context):
     kpi_name = ctx.submission.kpi_name or ""
     known = settings.acronyms | settings.names
     words = english_words()
-    localities = {"NE", "NW", "S"}
+    localities = frozenset(council_localities(settings))  # "NE" is a place, not an acronym
+    not_acronyms = compile_all(params["not_acronyms"])
+    small_words = frozenset(params["small_words"])
     found: dict[str, Sentence] = {}
     for sentence in ctx.sentences:
         for match in _ACRONYM.finditer(sentence.text):
@@ -105,16 +108,14 @@ def _unexplained_acronyms(ctx: Context):
                 continue
             before = sentence.text[: match.start()].split()
             named = f"{before[-1]} {acronym}".upper() if before else ""
-            if acronym in known or named in known or acronym in localities or _ROMAN.match(
-                    acronym):
-                continue
-            if re.fullmatch(r"Q[1-4]", acronym) or re.fullmatch(r"COVID(?:-?19)?", acronym):
+            if acronym in known or named in known or acronym in localities or (
+                    not_acronyms.fullmatch(acronym)):
                 continue
             if len(acronym) >= 4 and acronym.lower() in words:
                 continue  # a word written in capitals: a heading or a product name
             if re.search(rf"\b{re.escape(acronym)}\b", kpi_name):
                 continue  # part of the published indicator name
-            if _expanded(acronym, text) or _expanded(acronym, kpi_name):
+            if any(_expanded(acronym, t, small_words) for t in (text, kpi_name)):
                 continue
             found[acronym] = sentence
     if not found:
@@ -124,7 +125,7 @@ def _unexplained_acronyms(ctx: Context):
             f"{joined(names)} {'is' if len(found) == 1 else 'are'} not written out in full")
 
 
-def _expanded(acronym: str, text: str) -> bool:
+def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
     """The words the acronym stands for appear in order: 'Child and Adolescent Mental
     Health Services' for CAMHS (small words and hyphens allowed)."""
     letters = re.sub(r"[^A-Z]", "", acronym).lower()
@@ -135,7 +136,7 @@ def _expanded(acronym: str, text: str) -> bool:
             word = tokens[index].lower()
             if word.startswith(letters[position]):
                 position += 1
-            elif word not in _SMALL_WORDS:
+            elif word not in small_words:
                 break
             index += 1
         if position == len(letters) and index - start > 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
@@ -21,7 +22,6 @@ PARAMS = {
     "confidence_some": float,
     "min_shared_words": int,
     "min_similarity": float,
-    "not_remedies": list[str],
     "outcome_cues": list[str],
     "looking_back": list[str],
     "ongoing_only": list[str],
@@ -49,7 +49,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     # The measures last period promised: planned or continuing actions, not results it
     # reported ("84 attendances") nor watching briefs ("continue to monitor").
     earlier = [s for s in ctx.previous.content()
-               if s.action and s.action.verb not in params["not_remedies"]
+               if s.action and s.action.verb not in shared("watching_verbs")
                and (s.action.kind in {"planned", "continuing"}
                     or not any(f.kind != "duration" for f in s.figures))]
     if not earlier:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from narrative_qa.language.lexicon import DURATION_UNIT, FIGURE, RATE_UNIT, Lexicon, lexicon
+from narrative_qa.language.lexicon import RATE_UNIT, Lexicon, lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -86,10 +86,13 @@ def analyse_docs(docs: Iterable[Doc]) -> list[Analysis]:
     return [_analyse(doc, lex) for doc in docs]
 
 
-def analyse_texts(texts: list[str], batch_size: int = 64) -> list[Analysis]:
-    from narrative_qa.language.nlp import get_nlp
+def analyse_texts(texts: list[str], batch_size: int = 64,
+                  processes: int | None = 1) -> list[Analysis]:
+    """Analyses of `texts`, in order. `processes` parse on that many cores (None: automatic,
+    see nlp.processes_for); the analyses are the same either way."""
+    from narrative_qa.language.nlp import parse, processes_for
 
-    return analyse_docs(get_nlp().pipe(texts, batch_size=batch_size))
+    return analyse_docs(parse(texts, processes_for(len(texts), processes), batch_size))
 
 
 def _section_of(label: str, lex: Lexicon) -> str | None:
@@ -163,8 +166,7 @@ def _read_features(sentence: Sentence, lex: Lexicon) -> None:
 
 def _is_timescale_only(figure: Figure, text: str) -> bool:
     before = text[max(0, figure.start - 12): figure.start].lower()
-    return bool(re.search(r"\b(?:within|in|over|by|after|next)\s*(?:the\s+)?(?:next\s+)?$",
-                          before))
+    return bool(lexicon().timescale_lead.search(before))
 
 
 def find_timescales(text: str, lex: Lexicon | None = None) -> list[str]:
@@ -178,7 +180,7 @@ def find_figures(text: str, lex: Lexicon | None = None) -> list[Figure]:
     lex = lex or lexicon()
     months = lex.months
     figures: list[Figure] = []
-    for match in FIGURE.finditer(text):
+    for match in lex.figure.finditer(text):
         kind = match.lastgroup or "count"
         token = match.group(0)
         after = text[match.end():]
@@ -197,32 +199,22 @@ def find_figures(text: str, lex: Lexicon | None = None) -> list[Figure]:
                 continue
             if not before.strip() and re.match(r"^[.)]\s", after):
                 continue  # list numbering "1."
-            if re.search(r"\b(?:section|paragraph|para|page|table|appendix|version|phase|"
-                         r"level|tier|stage|step|ward|room|item|band)\s*$", before, re.I):
+            if lex.identifier_before.search(before):
                 continue  # an identifier, not a quantity
             kind = "count"
-            if DURATION_UNIT.match(after):
+            if lex.duration_unit.match(after):
                 kind = "duration"
             elif RATE_UNIT.match(after):
                 kind = "rate"
         elif kind == "word":
             kind = "count"
-            if DURATION_UNIT.match(after):
+            if lex.duration_unit.match(after):
                 kind = "duration"
         figures.append(Figure(token, kind, value, match.start(), match.end()))
     return figures
 
 
 # --- actions -------------------------------------------------------------------------
-
-_PLANNED = re.compile(
-    r"\b(?:will|shall|going to|plan(?:s|ned)? to|intend(?:s|ed)? to|propos(?:e|es|ed) to|"
-    r"(?:is|are) (?:due|scheduled|set|expected) to|to be \w+ed|aim(?:s)? to|next steps?|"
-    r"will be|would)\b", re.I)
-_CONTINUING = re.compile(
-    r"\b(?:continu\w*|ongoing|remains? in place|in place|(?:is|are) being \w+|"
-    r"(?:we|they|the \w+) (?:are|is) \w+ing)\b", re.I)
-
 
 def _subject(token: Token) -> list[Token]:
     """The subject of a verb, climbing through 'continue to X' and coordination."""
@@ -301,7 +293,7 @@ def _tense(verb: Token, span: Span) -> str | None:
     if re.search(r"\bcontinu\w*\b", head_window, re.I) or re.search(
             r"\bongoing\b", window, re.I):
         return "continuing"
-    if _PLANNED.search(head_window):
+    if lexicon().planned.search(head_window):
         return "planned"
     aux = {c.lemma_.lower() for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     if "be" in aux and verb.tag_ == "VBG":

@@ -7,6 +7,8 @@ narrative (``rules``, ``--help``) start without paying for it.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -97,3 +99,70 @@ def english_words() -> frozenset[str]:
     for pos in ("noun", "verb", "adj", "adv"):
         words.update(w for w in table.get(pos, []) if w.isalpha())
     return frozenset(words)
+
+
+# --- parsing on more than one core ----------------------------------------------------
+
+PROCESSES_VARIABLE = "NARRATIVE_QA_PROCESSES"
+# Below this many distinct texts a second process does not repay forking it and copying
+# the parsed documents back (measured on 2 cores: bench/bench_parallel.py).
+PARALLEL_MIN_TEXTS = 600
+
+
+def processes_for(count: int, processes: int | None = None) -> int:
+    """How many processes parse `count` texts: `processes` when given (1 forces one),
+    else NARRATIVE_QA_PROCESSES, else automatic: min(2, cores) from PARALLEL_MIN_TEXTS up.
+    Always 1 where processes cannot be forked (they inherit the loaded model)."""
+    if processes is None:
+        processes = _processes_from_environment()
+    if processes is not None and processes < 1:
+        raise ConfigError("NQE010", f"the number of processes must be 1 or more, not "
+                          f"{processes}")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if processes is None:
+        processes = min(2, os.cpu_count() or 1) if count >= PARALLEL_MIN_TEXTS else 1
+    return max(1, min(processes, count))
+
+
+def _processes_from_environment() -> int | None:
+    raw = os.environ.get(PROCESSES_VARIABLE, "").strip().lower()
+    if raw in {"", "auto"}:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError("NQE010", f"{PROCESSES_VARIABLE} must be a whole number or "
+                          f"'auto', not {raw!r}", Location(PROCESSES_VARIABLE)) from None
+
+
+def parse(texts: list[str], processes: int = 1, batch_size: int = 64) -> list:
+    """spaCy Docs for `texts`, in order. With more than one process, this process parses
+    the first chunk while forked children parse the rest and send their Docs back as a
+    DocBin: the same annotations as one process, on every core."""
+    nlp = get_nlp()
+    if processes <= 1 or len(texts) < 2:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    from concurrent.futures import ProcessPoolExecutor
+
+    from spacy.tokens import DocBin
+
+    size = -(-len(texts) // processes)
+    chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
+        futures = [pool.submit(_parse_to_bytes, chunk, batch_size) for chunk in chunks[1:]]
+        docs = list(nlp.pipe(chunks[0], batch_size=batch_size))
+        for future in futures:
+            docs.extend(DocBin().from_bytes(future.result()).get_docs(nlp.vocab))
+    return docs
+
+
+def _parse_to_bytes(texts: list[str], batch_size: int) -> bytes:
+    """In a forked child: parse with the model inherited from the parent."""
+    from spacy.tokens import DocBin
+
+    docs = DocBin(store_user_data=True)
+    for doc in get_nlp().pipe(texts, batch_size=batch_size):
+        docs.add(doc)
+    return docs.to_bytes()

@@ -1,6 +1,7 @@
 """Distinctive words: what ties a sentence to a KPI or to an earlier action.
 
-The general and function words are data (rules/language.yml: generic_words, stop_words).
+The general and function words are data (rules/language.yml: generic_words, stop_words,
+stem_suffixes).
 """
 
 from __future__ import annotations
@@ -8,21 +9,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
-from narrative_qa.errors import ConfigError, Location
-from narrative_qa.rules_dir import YAML_LOADER, rules_dir
+from narrative_qa.language.lexicon import expand, shared
 
 
 @lru_cache(maxsize=1)
 def _ignored() -> frozenset[str]:
-    path = rules_dir() / "language.yml"
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-        return frozenset(raw["generic_words"]) | frozenset(raw["stop_words"])
-    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
-        raise ConfigError("NQE011", f"cannot load generic_words and stop_words ({exc})",
-                          Location(str(path))) from exc
+    return frozenset(shared("generic_words")) | frozenset(shared("stop_words"))
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> tuple[str, ...]:
+    return tuple(shared("stem_suffixes"))
 
 
 @lru_cache(maxsize=16384)
@@ -38,7 +35,7 @@ def stem(word: str) -> str:
     word = word.strip("'-")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "es", "ed"):
+    for suffix in _suffixes():
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
@@ -47,10 +44,11 @@ def stem(word: str) -> str:
 
 
 def compile_all(patterns: list[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern from a rule's list; compiled once per list."""
+    """One case-insensitive pattern from a rule's list; compiled once per list. A pattern may
+    name a list of rules/language.yml as {@name} (see lexicon.expand)."""
     return _compile(tuple(patterns))
 
 
 @lru_cache(maxsize=256)
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{expand(p)})" for p in patterns), re.IGNORECASE)

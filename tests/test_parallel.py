@@ -1,0 +1,96 @@
+"""Parsing on both cores gives the same results as one (issue 8, item 10a)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from narrative_qa.history import join_previous
+
+from narrative_qa.config import load_settings
+from narrative_qa.engine import assess_batch
+from narrative_qa.errors import ConfigError
+from narrative_qa.language import nlp
+from narrative_qa.language.nlp import PARALLEL_MIN_TEXTS, PROCESSES_VARIABLE, processes_for
+from narrative_qa.reading.records import read_submissions
+
+SAMPLE = Path(__file__).resolve().parents[1] / "narrative_qa" / "data" / "sample"
+
+
+def _quarter_above_threshold():
+    """The sample quarter, copied until it has more distinct texts than the threshold."""
+    settings = load_settings()
+    current, _ = read_submissions(SAMPLE / "qpr-2025-26-Q2.xlsx", settings)
+    previous, _ = read_submissions(SAMPLE / "qpr-2025-26-Q1.xlsx", settings)
+    join_previous(current, previous)
+    copies, texts, i = [], set(), 0
+    while len(texts) < PARALLEL_MIN_TEXTS:
+        base = current[i % len(current)]
+        tag = f" Reference {i}."  # a distinct sentence per copy: every text is parsed
+        copy = replace(base, kpi_id=f"{base.kpi_id}-{i}", narrative=base.narrative + tag,
+                       previous_narrative=(base.previous_narrative + tag
+                                           if base.previous_narrative and i % 3 else None),
+                       problems=list(base.problems))
+        copies.append(copy)
+        texts.update(t for t in (copy.narrative, copy.previous_narrative) if t)
+        i += 1
+    return copies, settings
+
+
+@pytest.mark.skipif("fork" not in nlp.multiprocessing.get_all_start_methods(),
+                    reason="parsing in child processes needs fork")
+def test_two_processes_score_a_batch_exactly_as_one():
+    submissions, settings = _quarter_above_threshold()
+    texts = {t for s in submissions for t in (s.narrative, s.previous_narrative) if t}
+    assert len(texts) >= PARALLEL_MIN_TEXTS
+    one = assess_batch([replace(s, problems=list(s.problems)) for s in submissions],
+                       settings, processes=1)
+    two = assess_batch([replace(s, problems=list(s.problems)) for s in submissions],
+                       settings, processes=2)
+    assert [a.to_record() for a in two] == [a.to_record() for a in one]
+    assert any(a.findings for a in one)
+
+
+def test_automatic_uses_both_cores_only_above_the_threshold(monkeypatch):
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
+    assert processes_for(PARALLEL_MIN_TEXTS - 1) == 1
+    assert processes_for(PARALLEL_MIN_TEXTS) == 2
+    monkeypatch.setattr(nlp.os, "cpu_count", lambda: 1)
+    assert processes_for(10 * PARALLEL_MIN_TEXTS) == 1
+    monkeypatch.setattr(nlp.os, "cpu_count", lambda: 8)
+    assert processes_for(10 * PARALLEL_MIN_TEXTS) == 2
+
+
+def test_the_number_of_processes_is_a_parameter_or_the_environment(monkeypatch):
+    monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
+    monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv(PROCESSES_VARIABLE, "1")
+    assert processes_for(10 * PARALLEL_MIN_TEXTS) == 1  # 1 forces one process
+    assert processes_for(10 * PARALLEL_MIN_TEXTS, processes=2) == 2  # the parameter wins
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    assert processes_for(5) == 2  # given explicitly: no threshold
+    assert processes_for(1) == 1  # never more processes than texts
+    monkeypatch.setenv(PROCESSES_VARIABLE, "auto")
+    assert processes_for(5) == 1
+    monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    assert processes_for(10 * PARALLEL_MIN_TEXTS) == 1  # children could not inherit the model
+
+
+@pytest.mark.parametrize("value", ["two", "1.5"])
+def test_a_bad_environment_value_is_a_configuration_error(monkeypatch, value):
+    monkeypatch.setenv(PROCESSES_VARIABLE, value)
+    with pytest.raises(ConfigError, match=f"{PROCESSES_VARIABLE} must be a whole number"):
+        processes_for(10)
+    with pytest.raises(ConfigError, match="1 or more"):
+        processes_for(10, processes=0)
+
+
+def test_parsing_in_chunks_keeps_the_order():
+    texts = [f"Performance rose to {i}% in Q2. We will recruit {i} staff." for i in range(7)]
+    one = [d.to_json() for d in nlp.parse(texts, processes=1)]
+    three = [d.to_json() for d in nlp.parse(texts, processes=3)]
+    assert three == one
