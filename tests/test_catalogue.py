@@ -36,6 +36,14 @@ def test_codes_are_unique_and_files_are_named_by_code_and_slug():
         assert rule.path.name == f"{rule.code}-{rule.slug}.yml"
 
 
+def test_each_finding_has_one_name_in_its_code_slug_rule_file_and_detector_module():
+    for rule in load_catalogue():
+        name = rule.slug.replace("-", "_")
+        assert rule.path.name == f"{rule.code}-{rule.slug}.yml"
+        assert rule.detector == name, f"{rule.code}: detector kind {rule.detector!r}"
+        assert rule.module.__name__ == f"narrative_qa.detectors.{name}"
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_is_documented_and_has_both_kinds_of_example(rule):
     for key in ("what", "why", "not"):

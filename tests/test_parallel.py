@@ -6,13 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from narrative_qa.history import join_previous
 
 from narrative_qa.config import load_settings
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import ConfigError
 from narrative_qa.language import nlp
 from narrative_qa.language.nlp import PARALLEL_MIN_TEXTS, PROCESSES_VARIABLE, processes_for
+from narrative_qa.previous import join_previous
 from narrative_qa.reading.records import read_submissions
 
 SAMPLE = Path(__file__).resolve().parents[1] / "narrative_qa" / "data" / "sample"

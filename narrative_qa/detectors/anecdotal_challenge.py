@@ -14,7 +14,7 @@ from narrative_qa.language.analysis import Figure, Sentence
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all, stem
 
-KIND = "challenge_without_figure"
+KIND = "anecdotal_challenge"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
     "confidence": float,

@@ -14,7 +14,7 @@ from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.words import compile_all
 
-KIND = "action_forecast"
+KIND = "no_forecast"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
     "confidence": float,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.wording import near_copy, similarity
 
-KIND = "recycled_text"
+KIND = "recycled_narrative"
 NEEDS = frozenset({"previous", "embeddings"})
 PARAMS = {
     "min_similarity": float,

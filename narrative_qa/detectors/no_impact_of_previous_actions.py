@@ -15,7 +15,7 @@ from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 
-KIND = "previous_action_outcomes"
+KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings"})
 PARAMS = {
     "confidence_none": float,

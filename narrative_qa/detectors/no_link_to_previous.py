@@ -9,7 +9,7 @@ from narrative_qa.language.periods import earlier_quarters
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 
-KIND = "back_reference"
+KIND = "no_link_to_previous"
 NEEDS = frozenset({"previous", "embeddings"})
 PARAMS = {
     "confidence": float,
