@@ -250,7 +250,7 @@ def test_unknown_out_extension_is_refused_before_scoring(tmp_path, monkeypatch):
     def no_scoring(*args, **kwargs):
         raise AssertionError("scored before checking --out")
 
-    monkeypatch.setattr("narrative_qa.cli.score.score_file", no_scoring)
+    monkeypatch.setattr("narrative_qa.cli.score.score_to_file", no_scoring)
     out = _coded(runner.invoke(app, ["score", str(source), "--out", str(tmp_path / "x.txt")]))
     assert "x.txt" in out and ".xlsx" in out
     out = _coded(runner.invoke(app, ["score", str(source), "--out", str(tmp_path)]))
