@@ -128,3 +128,89 @@ def test_a_kpi_stored_twice_is_ambiguous_in_the_store_as_in_a_file(history, sett
     assert store_matched == 0 and all(s.previous_narrative is None for s in now)
     assert file_notices[0].code == "NQE023" and [n.code for n in store_notices] == ["NQE023"]
     assert "history store for 2025/26 Q1" in store_notices[0].message
+
+
+def _ingested(history, settings):
+    from narrative_qa.api import ingest_file
+
+    ingest_file(Q1, "2025/26 Q1", history, settings=settings)
+    ingest_file(Q2, "2025/26 Q2", history, settings=settings)
+    return history
+
+
+def _docx_parts(data: bytes) -> dict[str, bytes]:
+    """A .docx's parts, without the save time that zip entries and core.xml carry."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
+
+
+def test_report_string_equals_the_file_the_cli_writes(history, settings, tmp_path):
+    from typer.testing import CliRunner
+
+    from narrative_qa.cli import app
+    from narrative_qa.reporting.render import report_html, report_xlsx
+
+    _ingested(history, settings)
+    html = report_html(history, "2025/26 Q2")
+    out = tmp_path / "report.html"
+    done = CliRunner().invoke(app, ["report", "--period", "2025/26 Q2", "--db", history.url,
+                                    "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.read_text(encoding="utf-8") == html and html.count('<section class="kpi"') == 40
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(history, "2025/26 Q2")))["Screening"]
+    assert sheet.max_row == 41 and sheet["A1"].value == "kpi_id"
+
+
+def test_feedback_bytes_equal_the_files(history, settings, tmp_path):
+    from narrative_qa.reporting.render import feedback_documents, write_feedback
+
+    _ingested(history, settings)
+    documents = feedback_documents(history, "2025/26 Q2")
+    written = write_feedback(history, "2025/26 Q2", tmp_path / "fb")
+    assert sorted(p.name for p in written) == sorted(documents)
+    assert {n[n.rindex("."):] for n in documents} == {".md", ".html", ".docx"}
+    for path in written:
+        if path.suffix == ".docx":
+            assert _docx_parts(path.read_bytes()) == _docx_parts(documents[path.name])
+        else:
+            assert path.read_bytes() == documents[path.name]
+
+
+def test_decisions_round_trip_through_rows(history, settings, tmp_path):
+    from narrative_qa.decisions import export_decisions, import_decisions
+
+    _ingested(history, settings)
+    stored = next(s for s in history.current("2025/26 Q2") if s.findings)
+    code = stored.findings[0]["code"]
+    history.decide(stored.kpi_id, "2025/26 Q2", code, "dismissed", "=not a formula",
+                   "A Reviewer", decided_at="2025-10-01T09:00:00+00:00")
+    history.decide(stored.kpi_id, "2025/26 Q2", code, "confirmed", "It stands", "B Reviewer",
+                   decided_at="2025-10-02T09:00:00+00:00")
+    rows = export_decisions(history)
+    assert [r["decision"] for r in rows] == ["dismissed", "confirmed"]
+    other = _ingested(History(f"sqlite:///{tmp_path / 'other.db'}"), settings)
+    bad = {**rows[0], "decision": "maybe"}
+    result = import_decisions(other, [*rows, bad], "upload.csv", first_row=2)
+    assert (result.recorded, result.already) == (2, 0)
+    [problem] = result.problems
+    assert problem.code == "NQE024" and problem.location.row == 4
+    assert "upload.csv" in problem.render() and problem.location.column == "decision"
+    assert export_decisions(other) == rows
+    again = import_decisions(other, rows)
+    assert (again.recorded, again.already, again.problems) == (0, 2, [])
+
+
+def test_decision_rows_without_a_needed_column_are_refused(history):
+    from narrative_qa.decisions import import_decisions
+    from narrative_qa.errors import InputError
+
+    with pytest.raises(InputError) as error:
+        import_decisions(history, [{"kpi_id": "A", "period": "2025/26 Q2"}], "x.csv")
+    assert error.value.code == "NQE064" and "'code'" in str(error.value)

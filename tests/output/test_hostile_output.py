@@ -186,14 +186,14 @@ def test_failed_feedback_leaves_no_partial_folder(tmp_path, settings, history, m
     folder = tmp_path / "new" / "fb"
     calls = []
 
-    def broken(*args, **kwargs):
+    def broken(self, data):  # the documents are built in memory, then written
         calls.append(1)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return original(*args, **kwargs)
+        return original(self, data)
 
-    original = render._write_feedback_docx
-    monkeypatch.setattr(render, "_write_feedback_docx", broken)
+    original = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", broken)
     with pytest.raises(Exception) as caught:
         write_feedback(history, PERIOD, folder)
     assert getattr(caught.value, "code", None) == "NQE013"
