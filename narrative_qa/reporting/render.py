@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from narrative_qa.errors import InputError, Location
 from narrative_qa.output.safe_write import (
     atomic_path,
     check_file_target,
@@ -90,6 +91,13 @@ def render_feedback_html(owner: str, period: str, items: list[Item],
                          rules: dict[str, Any]) -> str:
     template = environment().get_template("feedback.html.j2")
     return clean_text(template.render(owner=owner, period=period, items=items, rules=rules))
+
+
+def require_stored(history: History, period: str, todo: str = "") -> None:
+    """Refuse (NQE009) a period with nothing stored: its report would be empty."""
+    if not history.current(period, with_findings=False):
+        raise InputError("NQE009", f"nothing is stored for period '{period}'{todo}",
+                         Location(history.url))
 
 
 def report_html(history: History, period: str) -> str:
