@@ -12,13 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from narrative_qa.assessment import Submission
 from narrative_qa.errors import Location, RowProblem
-
-if TYPE_CHECKING:
-    from narrative_qa.store.history import History
 
 
 def match_key(kpi_id: str | None) -> str | None:
@@ -66,20 +63,27 @@ class FilePrevious:
         return "", self.rows
 
 
+class StoredRows(Protocol):
+    """What the store provides (narrative_qa.store.history.History; not imported here, so
+    the store may use this module)."""
+
+    def previous_period(self, period: str | None) -> str | None: ...
+
+    def previous_rows(self, period: str) -> list[PreviousRow]: ...
+
+
 class StorePrevious:
     """The history store: the current version of each KPI for the period before the row's."""
 
     expects_matches = False  # a KPI new this period has no history; that is not news
 
-    def __init__(self, history: History):
+    def __init__(self, history: StoredRows):
         self.history = history
         self.described = "the history store"
         self._by_period: dict[str, list[PreviousRow]] = {}
 
     def rows_for(self, current: Submission) -> tuple[str, list[PreviousRow]]:
-        from narrative_qa.store.history import previous_period
-
-        earlier = previous_period(current.period)
+        earlier = self.history.previous_period(current.period)
         if earlier is None:
             return "", []
         if earlier not in self._by_period:

@@ -370,6 +370,10 @@ class History:
             return [dict(r) for r in db.execute(sa.select(schema.decision).order_by(
                 schema.decision.c.decided_at, schema.decision.c.id)).mappings()]
 
+    @staticmethod
+    def previous_period(period: str | None) -> str | None:
+        return previous_period(period)
+
     def previous_rows(self, period: str) -> list[PreviousRow]:
         """The current version of every usable KPI stored for `period` (written in any of
         its spellings: '2025/26 Q1', '2025-26 q1'): what the previous-period join reads."""
