@@ -37,3 +37,4 @@ test: install
 bench: install
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_semantic.py
+	$(BIN)/python bench/bench_large.py

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,9 +11,14 @@ from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
 from narrative_qa.errors import InputError, Location, RowProblem
-from narrative_qa.output.files import write_assessments
-from narrative_qa.previous import join_previous
-from narrative_qa.reading.records import read_submissions, submission_from_mapping
+from narrative_qa.output.files import AssessmentWriter, write_assessments
+from narrative_qa.previous import FilePrevious, StorePrevious, join, join_previous
+from narrative_qa.reading.records import (
+    read_submissions,
+    submission_from_mapping,
+    submissions_from_rows,
+)
+from narrative_qa.summary import ScoreSummary
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, alembic) is imported only when it is used
     from narrative_qa.store.history import History
@@ -31,6 +36,77 @@ class ScoreResult:
     @property
     def row_problems(self) -> list[RowProblem]:
         return [p for a in self.assessments for p in a.submission.problems]
+
+
+Rows = Iterable[Mapping[str, Any]]
+CHUNK_SIZE = 500  # rows assessed (and held in memory) at a time when streaming
+
+
+@dataclass
+class Previous:
+    """Where last period's values come from: a file's submissions (with the notices its
+    reading gave), the history store, or both (the file first; the store fills the rest).
+    One matching rule for all: see narrative_qa.previous."""
+
+    submissions: list[Submission] | None = None
+    history: History | None = None
+    notices: list[RowProblem] = field(default_factory=list)
+
+    @classmethod
+    def from_file(cls, path: Path, settings: Settings, map_options: list[str] | None = None,
+                  history: History | None = None) -> Previous:
+        submissions, notices = read_submissions(path, settings, None, map_options)
+        return cls(submissions, history, list(notices))
+
+    def join(self, submissions: list[Submission]) -> list[RowProblem]:
+        """Fill the rows' previous values; returns the notices (the file's reading too)."""
+        notices = list(self.notices)
+        if self.submissions is not None:
+            notices += join_previous(submissions, FilePrevious(self.submissions))
+        if self.history is not None:
+            notices += join(submissions, StorePrevious(self.history))[1]
+        return notices
+
+
+def previous_from(previous_path: Path | None, history: History | None, settings: Settings,
+                  map_options: list[str] | None = None) -> Previous:
+    if previous_path is not None:
+        return Previous.from_file(previous_path, settings, map_options, history)
+    return Previous(history=history)
+
+
+def read_rows(input_path: Path, settings: Settings, *, sheet: str | None = None,
+              map_options: list[str] | None = None, period: str | None = None,
+              previous: Previous | None = None,
+              check_rows: Callable[[list[Submission]], None] | None = None
+              ) -> tuple[list[Submission], list[RowProblem]]:
+    """A file's rows, validated and joined with last period; (rows, file notices).
+    `period` labels rows that have none; `check_rows` may refuse the rows (raising)."""
+    submissions, notices = read_submissions(input_path, settings, sheet, map_options)
+    return _prepare(submissions, list(notices), period, previous, check_rows)
+
+
+def _prepare(submissions: list[Submission], notices: list[RowProblem], period: str | None,
+             previous: Previous | None,
+             check_rows: Callable[[list[Submission]], None] | None = None
+             ) -> tuple[list[Submission], list[RowProblem]]:
+    if check_rows is not None:
+        check_rows(submissions)
+    if period:
+        for sub in submissions:
+            sub.period = sub.period or period
+    if previous is not None:
+        notices += previous.join(submissions)
+    return submissions, notices
+
+
+def assess_in_chunks(submissions: list[Submission], settings: Settings,
+                     chunk_size: int = CHUNK_SIZE,
+                     progress: Progress | None = None) -> Iterator[list[Assessment]]:
+    """Assess `chunk_size` rows at a time, so what is held (parses, embeddings,
+    assessments) is bounded by the chunk; each row's result does not depend on the chunk."""
+    for start in range(0, len(submissions), max(1, chunk_size)):
+        yield assess_batch(submissions[start:start + chunk_size], settings, progress=progress)
 
 
 def score_file(
@@ -51,24 +127,122 @@ def score_file(
     the history store); write `out` if given. `period` labels rows that have none;
     `check_rows` may refuse the rows (raising) before anything is scored."""
     settings = settings or load_settings()
-    submissions, notices = read_submissions(input_path, settings, sheet, map_options)
-    if check_rows is not None:
-        check_rows(submissions)
-    if period:
-        for sub in submissions:
-            sub.period = sub.period or period
-    if previous_path is not None:
-        earlier, earlier_notices = read_submissions(previous_path, settings, None, map_options)
-        notices += earlier_notices
-        notices += join_previous(submissions, earlier)
-    if history is not None:
-        history.fill_previous(submissions)
+    previous = previous_from(previous_path, history, settings, map_options)
+    submissions, notices = read_rows(input_path, settings, sheet=sheet,
+                                     map_options=map_options, period=period,
+                                     previous=previous, check_rows=check_rows)
     if on_start:
         on_start(len(submissions))
     assessments = assess_batch(submissions, settings, progress=progress)
     if out is not None:
         write_assessments(assessments, out)
     return ScoreResult(assessments, notices)
+
+
+def score_to_file(input_path: Path, out: Path | None, previous_path: Path | None = None, *,
+                  sheet: str | None = None, map_options: list[str] | None = None,
+                  settings: Settings | None = None, history: History | None = None,
+                  chunk_size: int = CHUNK_SIZE, progress: Progress | None = None,
+                  on_start: Callable[[int], None] | None = None,
+                  on_chunk: Callable[[list[Assessment]], None] | None = None) -> ScoreSummary:
+    """`score_file` for inputs of any size: rows are assessed a chunk at a time and each
+    chunk is written (to a temporary file in the target's folder, put in place at the end;
+    nothing when `out` is None) and passed to `on_chunk`, then let go. Duplicate kpi_ids
+    and the summary see every row; the summary keeps only counts and problems."""
+    settings = settings or load_settings()
+    previous = previous_from(previous_path, history, settings, map_options)
+    submissions, notices = read_rows(input_path, settings, sheet=sheet,
+                                     map_options=map_options, previous=previous)
+    if on_start:
+        on_start(len(submissions))
+    summary = ScoreSummary(notices=notices)
+    chunks = assess_in_chunks(submissions, settings, chunk_size, progress)
+    with AssessmentWriter.open(out, submissions) as writer:
+        for chunk in chunks:
+            writer.write(chunk)
+            summary.add(chunk)
+            if on_chunk:
+                on_chunk(chunk)
+    return summary
+
+
+def score_rows(rows: Rows | Any, settings: Settings | None = None, *,
+               previous: Rows | Any | Previous | None = None, history: History | None = None,
+               period: str | None = None, chunk_size: int = CHUNK_SIZE,
+               name: str = "<rows>") -> ScoreResult | Any:
+    """Score rows that are already in memory: a list (or any iterable) of dicts keyed by
+    column names as a file would have them, or a pandas DataFrame. `previous` is last
+    period's rows (same forms) or a Previous; `history` a store to fill the rest from.
+    A DataFrame in gives a DataFrame out (see `assessments_frame`); otherwise a ScoreResult.
+    A row that cannot be used is kept, verdict 'error', with its problems."""
+    settings = settings or load_settings()
+    frame = _is_frame(rows)
+    submissions = submissions_from_rows(_records(rows), settings, name, _columns(rows))
+    if isinstance(previous, Previous):
+        source = previous
+    elif previous is not None:
+        source = Previous(submissions_from_rows(_records(previous), settings,
+                                                f"{name} (previous)"), history)
+    else:
+        source = Previous(history=history)
+    submissions, notices = _prepare(submissions, [], period, source)
+    assessments = [a for chunk in assess_in_chunks(submissions, settings, chunk_size)
+                   for a in chunk]
+    if frame:
+        return assessments_frame(assessments, index=rows.index)
+    return ScoreResult(assessments, notices)
+
+
+def _is_frame(rows: Any) -> bool:
+    return type(rows).__module__.split(".")[0] == "pandas" and hasattr(rows, "to_dict")
+
+
+def _columns(rows: Any) -> list[str] | None:
+    return [str(c) for c in rows.columns] if _is_frame(rows) else None
+
+
+def _records(rows: Rows | Any) -> list[dict[str, Any]]:
+    """Plain dicts; a DataFrame's missing values (NaN, NaT, pd.NA) become None."""
+    if _is_frame(rows):
+        import pandas as pd
+
+        return [{str(k): (None if _is_missing(pd, v) else v) for k, v in record.items()}
+                for record in rows.to_dict(orient="records")]
+    return [dict(row) if isinstance(row, Mapping) else row for row in rows]
+
+
+def _is_missing(pd: Any, value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell
+        return False
+
+
+def assessments_frame(assessments: list[Assessment], index: Any = None) -> Any:
+    """A pandas DataFrame, one row per assessment: every input column, then verdict,
+    score, finding_codes ('NQ02; NQ04'), one 0/1 column per finding code of the catalogue,
+    findings (a list of dicts, as in JSONL) and errors (the row's problems, as dicts)."""
+    import pandas as pd
+
+    from narrative_qa.catalogue import catalogue_codes
+
+    codes = catalogue_codes()
+    rows = []
+    for assessment in assessments:
+        record = assessment.to_record()
+        found = {f["code"] for f in record["findings"]}
+        row = {k: v for k, v in record.items() if k not in {"findings", "errors"}}
+        row["finding_codes"] = "; ".join(f["code"] for f in record["findings"])
+        row.update({code: int(code in found) for code in codes})
+        row["findings"] = record["findings"]
+        row["errors"] = record["errors"]
+        rows.append(row)
+    frame = pd.DataFrame(rows, index=index if index is not None and len(index) == len(rows)
+                         else None)
+    for code in codes:  # also present (as 0) when there are no rows
+        if code not in frame:
+            frame[code] = pd.Series(dtype="int64")
+    return frame
 
 
 def check_draft(narrative: str, settings: Settings | None = None,
@@ -79,8 +253,7 @@ def check_draft(narrative: str, settings: Settings | None = None,
     data = {k: v for k, v in fields.items() if v is not None}
     data["narrative"] = narrative
     submission = submission_from_mapping(data, settings, file="<draft>")
-    if history is not None:
-        history.fill_previous([submission])
+    Previous(history=history).join([submission])
     return assess(submission, settings)
 
 

@@ -15,7 +15,7 @@ from narrative_qa.cli.common import (
     say,
     stderr,
 )
-from narrative_qa.errors import InputError, Location, NarrativeQAError
+from narrative_qa.errors import NarrativeQAError
 from narrative_qa.output.safe_write import check_file_target
 
 
@@ -26,14 +26,12 @@ def report(
                                       "(the screening table).")] = Path("reports/report.html"),
 ) -> None:
     """Write the ELT's screening report for a period from the history store."""
-    from narrative_qa.reporting.render import REPORT_FORMATS, write_report
+    from narrative_qa.reporting.render import REPORT_FORMATS, require_stored, write_report
 
     try:
         check_file_target(out, REPORT_FORMATS)
         history = open_history(db)
-        if not history.current(period):
-            raise InputError("NQE009", f"nothing is stored for period '{period}'; run "
-                             "'narrative-qa ingest' first", Location(history.url))
+        require_stored(history, period, "; run 'narrative-qa ingest' first")
         replacing = out.exists()
         path = write_report(history, period, out)
     except NarrativeQAError as error:
@@ -48,13 +46,11 @@ def feedback(
 ) -> None:
     """Write one feedback document per owner (Markdown, HTML and Word), named by period
     and owner; says which existing files it replaced."""
-    from narrative_qa.reporting.render import write_feedback_files
+    from narrative_qa.reporting.render import require_stored, write_feedback_files
 
     try:
         history = open_history(db)
-        if not history.current(period):
-            raise InputError("NQE009", f"nothing is stored for period '{period}'",
-                             Location(history.url))
+        require_stored(history, period)
         files = write_feedback_files(history, period, out)
     except NarrativeQAError as error:
         fail(error)

@@ -17,7 +17,8 @@ from narrative_qa.cli.common import (
     say,
     stderr,
 )
-from narrative_qa.errors import ConfigError, InputError, Location, NarrativeQAError
+from narrative_qa.decisions import EXPORT_COLUMNS, export_decisions, import_decisions
+from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.output.safe_write import atomic_path, check_file_target, safe_cell
 
 KpiOption = Annotated[str, typer.Option("--kpi", help="kpi_id of the submission.")]
@@ -26,8 +27,6 @@ ByOption = Annotated[str, typer.Option("--by", help="Reviewer's name.")]
 
 app = typer.Typer(help="Reviewers confirm or dismiss findings; decisions are kept with "
                      "who and when.")
-DECISION_COLUMNS = ("kpi_id", "period", "code", "decision", "reason", "reviewer")
-EXPORT_COLUMNS = (*DECISION_COLUMNS, "decided_at")  # decided_at is optional on import
 
 
 def _decide(decision: str, period: str, kpi: str, code: str, reason: str, by: str,
@@ -60,17 +59,16 @@ def confirm(period: PeriodOption, kpi: KpiOption, code: CodeOption,
 def export(out: Annotated[Path, typer.Argument(help="CSV file to write.")],
            db: DbOption = None) -> None:
     """Write every decision, with who and when, to a CSV a spreadsheet can edit."""
-    columns = EXPORT_COLUMNS
     try:
         check_file_target(out, (".csv",))
-        rows = open_history(db).decisions()
+        rows = export_decisions(open_history(db))
         replacing = out.exists()
         with atomic_path(out) as temp, temp.open("w", encoding="utf-8-sig",
                                                  newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([safe_cell(c) for c in columns])
+            writer.writerow([safe_cell(c) for c in EXPORT_COLUMNS])
             for row in rows:
-                writer.writerow([safe_cell(row[c]) for c in columns])
+                writer.writerow([safe_cell(row[c]) for c in EXPORT_COLUMNS])
     except NarrativeQAError as error:
         fail(error)
     console = stderr()
@@ -90,34 +88,14 @@ def import_(source: Annotated[Path, typer.Argument(help="CSV of decisions (see e
         if not source.is_file():
             raise InputError("NQE001", "file not found", Location(str(source)))
         rows = list(csv.DictReader(decode_bytes(source.read_bytes()).splitlines()))
+        result = import_decisions(history, rows, str(source), first_row=2)
     except NarrativeQAError as error:
         fail(error)
-    missing = [c for c in DECISION_COLUMNS if rows and c not in rows[0]]
-    if missing:
-        fail(InputError("NQE064", f"no column {', '.join(repr(c) for c in missing)}; the "
-                        f"header row has {', '.join(repr(c) for c in rows[0])}",
-                        Location(str(source))))
-    counts = {"recorded": 0, "already": 0, "bad": 0}
-    for number, row in enumerate(rows, start=2):
-        values = {c: _cell(row.get(c)) for c in EXPORT_COLUMNS}
-        try:
-            added = history.decide(values["kpi_id"], values["period"], values["code"],
-                                   values["decision"], values["reason"], values["reviewer"],
-                                   decided_at=values["decided_at"] or None)
-            counts["recorded" if added else "already"] += 1
-        except ConfigError as error:
-            counts["bad"] += 1
-            where = Location(str(source), number, error.location.column)
-            say(stderr(), type(error)(error.code, error.detail, where).render(), "yellow")
-    say(stderr(), f"Recorded {counts['recorded']} decisions from {source}; "
-        f"{counts['already']} were already recorded, {counts['bad']} had problems")
-    raise typer.Exit(2 if counts["bad"] else 0)
-
-
-def _cell(value: str | None) -> str:
-    """A CSV cell as export wrote it: the apostrophe that guards a formula is taken off."""
-    text = (value or "").strip()
-    return text[1:].strip() if text.startswith("'") else text
+    for problem in result.problems:
+        say(stderr(), problem.render(), "yellow")
+    say(stderr(), f"Recorded {result.recorded} decisions from {source}; "
+        f"{result.already} were already recorded, {len(result.problems)} had problems")
+    raise typer.Exit(2 if result.problems else 0)
 
 
 @app.command("list")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from narrative_qa.api import exit_code, score_file
+from narrative_qa.api import score_to_file
+from narrative_qa.assessment import Assessment
 from narrative_qa.cli.common import (
     DbOption,
     Severity,
@@ -54,24 +56,24 @@ def score(
             say(console, f"Replacing the existing {out}")
         with bar:
             task = bar.add_task("score", total=None)
-            result = score_file(
-                input_path, previous, out, sheet=sheet, map_options=map_, settings=settings,
-                history=history_if_any(db),
+            summary = score_to_file(
+                input_path, out, previous, sheet=sheet, map_options=map_,
+                settings=settings, history=history_if_any(db),
                 progress=lambda n: bar.advance(task, n),
                 on_start=lambda total: bar.update(task, total=total),
+                on_chunk=None if out is not None else _echo,
             )
     except NarrativeQAError as error:
         fail(error)
     if not quiet:
-        print_summary(result.assessments, result.notices, stderr(),
-                      str(out) if out else None)
-    if out is None:
-        import json
+        print_summary(summary, stderr(), str(out) if out else None)
+    raise typer.Exit(summary.exit_code(fail_on.value if fail_on else None))
 
-        for assessment in result.assessments:
-            typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False))
-    raise typer.Exit(exit_code(result.assessments, fail_on.value if fail_on else None,
-                               result.row_problems))
+
+def _echo(assessments: list[Assessment]) -> None:
+    """Without --out, each record goes to standard output as a JSON line once scored."""
+    for assessment in assessments:
+        typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False))
 
 
 def _check_out(out: Path, input_path: Path, previous: Path | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from rich.console import Console
 from rich.markup import escape as escape_markup
@@ -13,6 +12,7 @@ from rich.text import Text
 from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Rule
 from narrative_qa.errors import RowProblem
+from narrative_qa.summary import ScoreSummary
 
 # C0 and C1 control characters, DEL included; tab and newline are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -75,20 +75,16 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
         console.print()
 
 
-def print_summary(assessments: list[Assessment], notices: list[RowProblem],
-                  console: Console, out: str | None) -> None:
-    verdicts = Counter(a.verdict for a in assessments)
-    codes = Counter(f.code for a in assessments for f in a.findings)
-    errors = [p for a in assessments for p in a.submission.problems]
-    console.print(f"[bold]{len(assessments)} submissions[/bold] · " + " · ".join(
+def print_summary(summary: ScoreSummary, console: Console, out: str | None) -> None:
+    verdicts, codes = summary.verdicts, summary.codes
+    console.print(f"[bold]{summary.rows} submissions[/bold] · " + " · ".join(
         f"{verdicts.get(v, 0)} {v}" for v in ("ready", "revise", "not-acceptable", "error")))
     table = Table("code", "finding", "submissions", title="Findings by code")
-    slugs = {f.code: f.slug for a in assessments for f in a.findings}
     for code in sorted(codes):
-        table.add_row(code, slugs[code], str(codes[code]))
+        table.add_row(code, summary.slugs[code], str(codes[code]))
     if codes:
         console.print(table)
-    for problem in [*notices, *errors]:
+    for problem in [*summary.notices, *summary.row_problems]:
         print_problem(problem, console, "yellow")
     if out:
         print_problem(f"Written: {out}", console, "")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +228,33 @@ def submission_from_mapping(data: dict[str, Any], settings: Settings, file: str 
     table = Table(file, list(data), [RawRow(row, data)])
     return submissions_from_table(table, settings)[0]
 
+
+
+def submissions_from_rows(rows: Iterable[Any], settings: Settings, file: str = "<rows>",
+                          headers: list[str] | None = None) -> list[Submission]:
+    """Submissions from rows already in memory (dicts keyed by column names, as a file's
+    header would name them; --map aliases apply as for files). Row n is the n-th row. A row
+    that is not a mapping is kept, not scored, with NQE025; `headers` names the columns
+    when there may be no rows (an empty DataFrame); a missing value (None or NaN)
+    is a blank cell and an infinite number is reported (NQE022) and read as blank."""
+    raws: list[RawRow] = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raws.append(RawRow(number, {}, RowProblem(
+                "NQE025", f"the row is a {type(row).__name__}, not a mapping of column names "
+                "to values", Location(file, number), blocking=True)))
+            continue
+        values: dict[str, Any] = {}
+        problems: list[RowProblem] = []
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                if not math.isnan(value):
+                    problems.append(RowProblem(
+                        "NQE022", f"'{value}' is not a finite number; it was read as blank",
+                        Location(file, number, str(key))))
+                value = None
+            values[str(key)] = value
+        raws.append(RawRow(number, values, cell_problems=problems))
+    found = dict.fromkeys(str(h) for h in headers or [])
+    found.update(dict.fromkeys(h for raw in raws for h in raw.values))
+    return submissions_from_table(Table(file, list(found), raws), settings)

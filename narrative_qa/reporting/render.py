@@ -4,17 +4,19 @@ every value for Markdown; every document written whole or not at all."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from narrative_qa.errors import InputError, Location
 from narrative_qa.output.safe_write import (
     atomic_path,
     check_file_target,
@@ -91,20 +93,42 @@ def render_feedback_html(owner: str, period: str, items: list[Item],
     return clean_text(template.render(owner=owner, period=period, items=items, rules=rules))
 
 
-def write_report(history: History, period: str, out: Path) -> Path:
+def require_stored(history: History, period: str, todo: str = "") -> None:
+    """Refuse (NQE009) a period with nothing stored: its report would be empty."""
+    if not history.current(period, with_findings=False):
+        raise InputError("NQE009", f"nothing is stored for period '{period}'{todo}",
+                         Location(history.url))
+
+
+def report_html(history: History, period: str) -> str:
+    """The ELT's screening report for a period, as one self-contained HTML page."""
     from narrative_qa.reporting.view import build_report
 
+    return render_report_html(build_report(history, period))
+
+
+def report_xlsx(history: History, period: str) -> bytes:
+    """The screening table for a period, as the bytes of an .xlsx workbook."""
+    from narrative_qa.reporting.view import build_report
+
+    buffer = io.BytesIO()
+    _write_screening_xlsx(build_report(history, period), buffer)
+    return buffer.getvalue()
+
+
+def write_report(history: History, period: str, out: Path) -> Path:
+    """report_html or report_xlsx (by the extension), written whole or not at all."""
     check_file_target(out, REPORT_FORMATS)
-    view = build_report(history, period)
     if out.suffix.lower() == ".xlsx":
+        data = report_xlsx(history, period)
         with atomic_path(out) as temp:
-            _write_screening_xlsx(view, temp)
+            temp.write_bytes(data)
     else:
-        write_text(out, render_report_html(view))
+        write_text(out, report_html(history, period))
     return out
 
 
-def _write_screening_xlsx(view: ReportView, out: Path) -> None:
+def _write_screening_xlsx(view: ReportView, out: Path | BinaryIO) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -150,30 +174,42 @@ def write_feedback(history: History, period: str, folder: Path) -> list[Path]:
     return write_feedback_files(history, period, folder).written
 
 
-def write_feedback_files(history: History, period: str, folder: Path) -> FeedbackFiles:
-    """One document per owner, as Markdown, HTML and Word. All are built first, in a hidden
-    folder inside `folder`, and moved into place only when every one is built."""
+def feedback_documents(history: History, period: str) -> dict[str, bytes]:
+    """One document per owner, as Markdown, HTML and Word: file name -> bytes. Names are
+    the period and the owner (see feedback_names), each fit for any file system."""
     from narrative_qa.catalogue import load_catalogue
 
     rules = {r.code: r for r in load_catalogue()}
     owners = feedback_by_owner(history, period)
     names = feedback_names(list(owners), period)
+    documents: dict[str, bytes] = {}
+    for owner, items in owners.items():
+        name = names[owner]
+        documents[f"{name}.md"] = render_feedback_markdown(
+            owner, period, items, rules).encode("utf-8")
+        documents[f"{name}.html"] = render_feedback_html(
+            owner, period, items, rules).encode("utf-8")
+        docx = io.BytesIO()
+        _write_feedback_docx(docx, owner, period, items, rules)
+        documents[f"{name}.docx"] = docx.getvalue()
+    return documents
+
+
+def write_feedback_files(history: History, period: str, folder: Path) -> FeedbackFiles:
+    """feedback_documents written to `folder`: all are built first, in a hidden folder
+    inside it, and moved into place only when every one is written."""
+    documents = feedback_documents(history, period)
 
     def build(staging: Path) -> None:
-        for owner, items in owners.items():
-            name = names[owner]
-            (staging / f"{name}.md").write_text(
-                render_feedback_markdown(owner, period, items, rules), encoding="utf-8")
-            (staging / f"{name}.html").write_text(
-                render_feedback_html(owner, period, items, rules), encoding="utf-8")
-            _write_feedback_docx(staging / f"{name}.docx", owner, period, items, rules)
+        for name, data in documents.items():
+            (staging / name).write_bytes(data)
 
     written, replaced = install_files(folder, build)
     return FeedbackFiles(written, replaced)
 
 
-def _write_feedback_docx(path: Path, owner: str, period: str, items: list[Item],
-                         rules: dict[str, Any]) -> Path:
+def _write_feedback_docx(path: Path | BinaryIO, owner: str, period: str, items: list[Item],
+                         rules: dict[str, Any]) -> Path | BinaryIO:
     """The same feedback as the Markdown, as a Word document (python-docx). Every text is
     cleaned: Word rejects control characters, and a soft line break becomes a real one."""
     from docx import Document

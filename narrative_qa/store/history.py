@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from narrative_qa.assessment import Assessment, Submission
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
+from narrative_qa.previous import PreviousRow, StorePrevious, join
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -369,22 +370,26 @@ class History:
             return [dict(r) for r in db.execute(sa.select(schema.decision).order_by(
                 schema.decision.c.decided_at, schema.decision.c.id)).mappings()]
 
+    @staticmethod
+    def previous_period(period: str | None) -> str | None:
+        return previous_period(period)
+
+    def previous_rows(self, period: str) -> list[PreviousRow]:
+        """The current version of every usable KPI stored for `period` (written in any of
+        its spellings: '2025/26 Q1', '2025-26 q1'): what the previous-period join reads."""
+        rows: list[PreviousRow] = []
+        for stored in (p for p in self.periods() if same_period(p, period)):
+            for sub in self.current(stored, with_findings=False):
+                record = sub.record
+                if not sub.kpi_id or (record.get("verdict") == "error"
+                                      and not record.get("narrative")):
+                    continue
+                rows.append(PreviousRow(sub.kpi_id, record.get("actual"),
+                                        record.get("narrative") or None,
+                                        Location(self.url, None, "kpi_id")))
+        return rows
+
     def fill_previous(self, submissions: list[Submission]) -> int:
-        """Take previous actual and narrative from the store where the input lacks them."""
-        filled = 0
-        for sub in submissions:
-            earlier = previous_period(sub.period)
-            if not sub.kpi_id or not earlier:
-                continue
-            if sub.previous_narrative and sub.previous_actual is not None:
-                continue
-            rows = self.current(earlier, sub.kpi_id, with_findings=False)
-            if len(rows) != 1:  # none, or copies of it: which one was meant is not known
-                continue
-            record = rows[0].record
-            if sub.previous_actual is None and isinstance(record.get("actual"), int | float):
-                sub.previous_actual = float(record["actual"])
-            if not sub.previous_narrative and record.get("narrative"):
-                sub.previous_narrative = record["narrative"]
-            filled += 1
-        return filled
+        """Take previous actual and narrative from the store where the input lacks them
+        (the rule is narrative_qa.previous's). Returns how many rows matched."""
+        return join(submissions, StorePrevious(self))[0]

@@ -186,14 +186,14 @@ def test_failed_feedback_leaves_no_partial_folder(tmp_path, settings, history, m
     folder = tmp_path / "new" / "fb"
     calls = []
 
-    def broken(*args, **kwargs):
+    def broken(self, data):  # the documents are built in memory, then written
         calls.append(1)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return original(*args, **kwargs)
+        return original(self, data)
 
-    original = render._write_feedback_docx
-    monkeypatch.setattr(render, "_write_feedback_docx", broken)
+    original = Path.write_bytes
+    monkeypatch.setattr(Path, "write_bytes", broken)
     with pytest.raises(Exception) as caught:
         write_feedback(history, PERIOD, folder)
     assert getattr(caught.value, "code", None) == "NQE013"
@@ -250,7 +250,7 @@ def test_unknown_out_extension_is_refused_before_scoring(tmp_path, monkeypatch):
     def no_scoring(*args, **kwargs):
         raise AssertionError("scored before checking --out")
 
-    monkeypatch.setattr("narrative_qa.cli.score.score_file", no_scoring)
+    monkeypatch.setattr("narrative_qa.cli.score.score_to_file", no_scoring)
     out = _coded(runner.invoke(app, ["score", str(source), "--out", str(tmp_path / "x.txt")]))
     assert "x.txt" in out and ".xlsx" in out
     out = _coded(runner.invoke(app, ["score", str(source), "--out", str(tmp_path)]))
