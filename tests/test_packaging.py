@@ -30,7 +30,6 @@ SAMPLE_FILES = ("qpr-2025-26-Q1.xlsx", "qpr-2025-26-Q2.xlsx")
 # Declared but never imported by the package, each for a reason:
 NOT_IMPORTED = {
     "torch",  # pinned only so that sentence-transformers gets the CPU build (see pyproject)
-    "pandas",  # for the library's DataFrame API (issue 8 item 6), which is not merged yet
     "python-multipart",  # FastAPI's form and upload parsing imports it, the package does not
 }
 
