@@ -207,6 +207,10 @@ def _problem(problem: RowProblem, source: Path, filename: str) -> dict[str, Any]
             "blocking": problem.blocking, "text": _named(problem.render(), source, filename)}
 
 
+def _size(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+
+
 def _safe_filename(name: str) -> str:
     base = re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip() or "upload"
     return base[-200:]
@@ -223,8 +227,7 @@ async def accept(state: AppState, user: User, file: UploadFile | None, period: s
     limit = state.web.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise WebError(413, "NQE108", f"'{name}' is over the limit of "
-                       f"{limit // (1024 * 1024)} MB", "file")
+        raise WebError(413, "NQE108", f"'{name}' is over the limit of {_size(limit)}", "file")
     if not data:
         raise WebError(422, "NQE009", f"'{name}' is empty", "file")
     period = period.strip()
