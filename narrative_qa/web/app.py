@@ -133,7 +133,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
                     for e in error.errors()]
-        first = error.errors()[0]["loc"][-1] if error.errors() else None
+        loc = error.errors()[0]["loc"] if error.errors() else ()
+        first = loc[1] if len(loc) > 1 else (loc[0] if loc else None)  # the field, not its type
         missing = all(e["type"] == "missing" for e in error.errors())
         return _refusal(request, WebError(422, "NQE106" if missing else "NQE109",
                                           "; ".join(problems),
