@@ -207,7 +207,8 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
 
 @router.post("/decide")
 def decide(request: Request, state: State, user: Reviewer,
-           period: Annotated[str, Form(max_length=50)], kpi_id: Annotated[str, Form(max_length=100)],
+           period: Annotated[str, Form(max_length=50)],
+           kpi_id: Annotated[str, Form(max_length=100)],
            code: Annotated[str, Form(max_length=10)],
            decision: Annotated[str, Form(max_length=20)],
            reason: Annotated[str, Form(max_length=2000)] = "") -> Response:

@@ -149,3 +149,15 @@ def test_empty_store_shows_a_hint(client):
     sign_in(client, "rita")
     page = client.get("/screening")
     assert page.status_code == 200 and "Nothing is stored yet" in page.text
+
+
+def test_a_record_with_few_fields_is_shown(reviewer, stored, settings):
+    from narrative_qa.api import check_draft
+
+    bare = check_draft("Recruitment remains a challenge.", settings, kpi_id="CS-99",
+                       service=CHILDREN, period="2025/26 Q3")
+    stored.ingest([bare], "2025/26 Q3", "test")
+    page = reviewer.get("/screening")
+    assert page.status_code == 200 and 'data-kpi="CS-99"' in page.text
+    one = reviewer.get("/screening/submission", params={"period": "2025/26 Q3", "kpi": "CS-99"})
+    assert one.status_code == 200
