@@ -115,9 +115,11 @@ def _refusal(request: Request, error: WebError) -> Response:
             "hx-request" not in request.headers:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     template = "_error.html" if "hx-request" in request.headers else "error.html"
-    return render(request, template, {"error": {"code": error.code, "message": error.message,
-                                                "todo": todo, "status": error.status}},
-                  status=error.status)
+    response = render(request, template, {"error": {
+        "code": error.code, "message": error.message, "todo": todo, "status": error.status}},
+        status=error.status)
+    response.headers.update(SECURITY_HEADERS)  # a 500 is answered outside the middleware
+    return response
 
 
 def _add_error_handlers(app: FastAPI) -> None:

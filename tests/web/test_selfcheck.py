@@ -200,3 +200,20 @@ def test_every_page_has_the_csp_and_no_inline_script(client, app, settings):
         parser = _Scripts()
         parser.feed(response.text)
         assert parser.inline == [] and parser.handlers == [], response.url
+
+
+def test_an_unexpected_failure_is_a_coded_page_with_the_headers(officer, monkeypatch):
+    from narrative_qa.web import selfcheck
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(selfcheck, "check_draft", broken)
+    from fastapi.testclient import TestClient
+
+    quiet = TestClient(officer.app, raise_server_exceptions=False, cookies=officer.cookies)
+    response = _post(quiet, "/selfcheck/check", {**FIELDS, "narrative": DRAFT},
+                     headers={"HX-Request": "true"})
+    assert response.status_code == 500 and "NQE026" in response.text
+    assert "internal detail" not in response.text and "draft is kept" in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
