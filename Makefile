@@ -16,6 +16,10 @@ $(VENV)/.installed: pyproject.toml requirements/spacy-model.txt
 	touch $@
 
 DEMO_DB := reports/sample-history.db
+# Demo accounts of the web app (the sample store only; never use these elsewhere).
+DEMO_OFFICER_PASSWORD := demo-officer-2025
+DEMO_REVIEWER_PASSWORD := demo-reviewer-2025
+DEMO_ADMIN_PASSWORD := demo-admin-2025
 
 demo: install
 	$(BIN)/narrative-qa score $(SAMPLE)/qpr-2025-26-Q2.xlsx \
@@ -29,6 +33,20 @@ demo: install
 		--out reports/sample-report-2025-26-Q2.html
 	$(BIN)/narrative-qa feedback --period "2025/26 Q2" --db $(DEMO_DB) \
 		--out reports/sample-feedback-2025-26-Q2
+	echo "$(DEMO_OFFICER_PASSWORD)" | $(BIN)/narrative-qa users add demo-officer --role officer \
+		--name "Demo Officer" --owner "Head of Children's Services North East" \
+		--password-stdin --db $(DEMO_DB)
+	echo "$(DEMO_REVIEWER_PASSWORD)" | $(BIN)/narrative-qa users add demo-reviewer --role reviewer \
+		--name "Demo Reviewer" --service "Children's Services" --service "Adult Services" \
+		--password-stdin --db $(DEMO_DB)
+	echo "$(DEMO_ADMIN_PASSWORD)" | $(BIN)/narrative-qa users add demo-admin --role admin \
+		--name "Demo Admin" --password-stdin --db $(DEMO_DB)
+	@echo
+	@echo "Start the web app on the sample:  $(BIN)/narrative-qa serve --db $(DEMO_DB)"
+	@echo "then open http://127.0.0.1:8000 and sign in as"
+	@echo "  demo-officer  / $(DEMO_OFFICER_PASSWORD)   (self-check, submit: KPIs CS-03, CS-05)"
+	@echo "  demo-reviewer / $(DEMO_REVIEWER_PASSWORD)  (screening: Children's and Adult Services)"
+	@echo "  demo-admin    / $(DEMO_ADMIN_PASSWORD)     (users, tokens, upload a quarter)"
 
 test: install
 	$(BIN)/ruff check narrative_qa tests bench tools
@@ -38,3 +56,4 @@ bench: install
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_semantic.py
 	$(BIN)/python bench/bench_large.py
+	$(BIN)/python bench/bench_web.py

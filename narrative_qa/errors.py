@@ -164,6 +164,12 @@ CODES: dict[str, tuple[str, str]] = {
         "request too large",
         "Send a smaller file or a shorter narrative; the limit is in the message.",
     ),
+    # web app (issue 10, screening, uploads and the JSON API)
+    "NQE109": (
+        "request not valid",
+        "Send each field with the type the API's /docs page gives; the message names the "
+        "field and what was wrong with it.",
+    ),
 }
 
 

@@ -111,8 +111,13 @@ def report_xlsx(history: History, period: str) -> bytes:
     """The screening table for a period, as the bytes of an .xlsx workbook."""
     from narrative_qa.reporting.view import build_report
 
+    return screening_xlsx(build_report(history, period))
+
+
+def screening_xlsx(view: ReportView) -> bytes:
+    """A report view's screening table as .xlsx bytes (the web app passes a reviewer's view)."""
     buffer = io.BytesIO()
-    _write_screening_xlsx(build_report(history, period), buffer)
+    _write_screening_xlsx(view, buffer)
     return buffer.getvalue()
 
 
@@ -144,7 +149,7 @@ def _write_screening_xlsx(view: ReportView, out: Path | BinaryIO) -> None:
     book.save(out)
 
 
-def _slug(text: str, limit: int) -> str:
+def file_slug(text: str, limit: int) -> str:
     """Lower-case ASCII letters, digits and hyphens ("José Núñez" -> "jose-nunez")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
@@ -154,8 +159,8 @@ def feedback_names(owners: list[str], period: str) -> dict[str, str]:
     """A file name (without extension) per owner: the period, then the owner's name, then,
     when two owners' names give the same text ("A Smith", "A. Smith"), a short hash of the
     exact name. The same owners get the same names every run; each fits a file system."""
-    prefix = _slug(period, 40) or "period"
-    bases = {owner: _slug(owner, 80) or "owner" for owner in owners}
+    prefix = file_slug(period, 40) or "period"
+    bases = {owner: file_slug(owner, 80) or "owner" for owner in owners}
     shared = Counter(bases.values())
     names = {}
     for owner, base in bases.items():
@@ -189,10 +194,15 @@ def feedback_documents(history: History, period: str) -> dict[str, bytes]:
             owner, period, items, rules).encode("utf-8")
         documents[f"{name}.html"] = render_feedback_html(
             owner, period, items, rules).encode("utf-8")
-        docx = io.BytesIO()
-        _write_feedback_docx(docx, owner, period, items, rules)
-        documents[f"{name}.docx"] = docx.getvalue()
+        documents[f"{name}.docx"] = feedback_docx(owner, period, items, rules)
     return documents
+
+
+def feedback_docx(owner: str, period: str, items: list[Item], rules: dict[str, Any]) -> bytes:
+    """One owner's feedback as the bytes of a Word document."""
+    buffer = io.BytesIO()
+    _write_feedback_docx(buffer, owner, period, items, rules)
+    return buffer.getvalue()
 
 
 def write_feedback_files(history: History, period: str, folder: Path) -> FeedbackFiles:

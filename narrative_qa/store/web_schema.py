@@ -44,3 +44,24 @@ login_attempt = sa.Table(
     sa.Column("key", sa.String(200), nullable=False),
     sa.Column("at", sa.Float, nullable=False),
 )
+
+# Quarter uploads (migration 0003): the file, its progress and its scored result live in
+# the database, so a worker restart loses neither (another worker resumes the scoring).
+upload = sa.Table(
+    "web_upload", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("web_user.id"), nullable=False),
+    sa.Column("filename", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # see narrative_qa.web.upload
+    sa.Column("period", sa.String(50)),  # the period it is (to be) stored as
+    sa.Column("total", sa.Integer),
+    sa.Column("done", sa.Integer, nullable=False),
+    sa.Column("problems", sa.Text, nullable=False),  # JSON list of row/column problems
+    sa.Column("error", sa.Text),  # JSON {code, message} when the file could not be used
+    sa.Column("stored", sa.Integer),  # rows stored as the period
+    sa.Column("summary", sa.Text),  # JSON counts of verdicts
+    sa.Column("input", sa.LargeBinary, nullable=False),
+    sa.Column("result", sa.LargeBinary),  # the scored workbook
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("heartbeat_at", sa.Float, nullable=False),  # last progress; a stale one resumes
+)

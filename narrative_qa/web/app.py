@@ -22,7 +22,7 @@ from starlette.responses import Response
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.errors import CODES, NarrativeQAError
 from narrative_qa.store.history import History, as_url
-from narrative_qa.web import admin, auth, selfcheck
+from narrative_qa.web import admin, api, auth, screening, selfcheck, upload
 from narrative_qa.web.accounts import Accounts
 from narrative_qa.web.render import make_templates, render
 from narrative_qa.web.security import AppState, NotSignedIn, WebError, csrf_protect
@@ -64,15 +64,20 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
         if web.warm_models:
             warm_models()
         accounts.purge_sessions(web.session_idle_seconds)
+        upload.resume(app.state.nq)  # quarters a stopped worker was scoring
         yield
 
-    app = FastAPI(title="narrative_qa", lifespan=lifespan,
+    app = FastAPI(title="narrative_qa", lifespan=lifespan, docs_url=None, redoc_url=None,
                   dependencies=[Depends(csrf_protect)])
     app.state.nq = AppState(history, accounts, settings, web, make_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(selfcheck.router)
     app.include_router(admin.router)
+    app.include_router(screening.router)
+    app.include_router(upload.router)
+    app.include_router(api.router)
+    app.include_router(api.docs_router)
     _add_middleware(app, web)
     _add_error_handlers(app)
     return app
@@ -130,8 +135,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
                     for e in error.errors()]
-        first = error.errors()[0]["loc"][-1] if error.errors() else None
-        return _refusal(request, WebError(422, "NQE106", "; ".join(problems),
+        loc = error.errors()[0]["loc"] if error.errors() else ()
+        first = loc[1] if len(loc) > 1 else (loc[0] if loc else None)  # the field, not its type
+        missing = all(e["type"] == "missing" for e in error.errors())
+        return _refusal(request, WebError(422, "NQE106" if missing else "NQE109",
+                                          "; ".join(problems),
                                           str(first) if first is not None else None))
 
     @app.exception_handler(StarletteHTTPException)

@@ -28,7 +28,8 @@ class Clock:
 def _empty(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as db:
-        for table in (web_schema.login_attempt, web_schema.api_token, web_schema.session,
+        for table in (web_schema.upload, web_schema.login_attempt, web_schema.api_token,
+                      web_schema.session,
                       web_schema.user, schema.finding, schema.decision, schema.submission):
             if sa.inspect(db).has_table(table.name):
                 db.execute(table.delete())

@@ -1,0 +1,215 @@
+"""Web app bench (issue 10, item 3), on loopback against `narrative-qa serve`:
+
+1. self-check: 10 concurrent officers, each checking a 300-word draft every 2 seconds for
+   ~30 s (a bounded load: a user waits for its answer, then for the rest of its 2 s);
+   prints p50, p95, p99 and throughput. Target: p95 <= 300 ms.
+2. quarter upload: 200 submissions uploaded through /api/v1/uploads and polled until
+   scored, timed against `narrative-qa score` of the same file. Target: <= CLI + 10 %.
+
+Run: python bench/bench_web.py [--seconds 30] [--users 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "narrative_qa" / "data" / "sample"
+PASSWORD = "bench password 123"
+OWNER = "Head of Children's Services North East"
+CLI = "import sys; from narrative_qa.cli import main; sys.argv[0] = 'narrative-qa'; main()"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prepare(folder: Path) -> tuple[str, str]:
+    """A SQLite store with the sample's two quarters, an officer, and an admin's token."""
+    from narrative_qa.api import ingest_file
+    from narrative_qa.config import load_settings
+    from narrative_qa.store.history import History
+    from narrative_qa.web.accounts import Accounts
+
+    url = f"sqlite:///{folder / 'history.db'}"
+    history, settings = History(url), load_settings()
+    ingest_file(SAMPLE / "qpr-2025-26-Q1.xlsx", "2025/26 Q1", history, settings=settings)
+    ingest_file(SAMPLE / "qpr-2025-26-Q2.xlsx", "2025/26 Q2", history, settings=settings)
+    accounts = Accounts(history.engine)
+    accounts.add_user("officer", PASSWORD, "officer", owner_name=OWNER)
+    accounts.add_user("admin", PASSWORD, "admin")
+    return url, accounts.issue_token("admin", "bench")
+
+
+def sample_rows() -> list:
+    from narrative_qa.config import load_settings
+    from narrative_qa.reading.records import read_submissions
+
+    rows, _ = read_submissions(SAMPLE / "qpr-2025-26-Q2.xlsx", load_settings(), None, None)
+    return rows
+
+
+def draft_300_words() -> str:
+    words: list[str] = []
+    for sub in sample_rows():
+        words += sub.narrative.split()
+        if len(words) >= 300:
+            break
+    return " ".join(words[:300])
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    command = [sys.executable, "-c", CLI, "serve", "--db", url,
+               "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def officer_client(base: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=base, timeout=30)
+    page = client.get("/login")
+    token = re.search(r'name="csrf-token" content="([^"]*)"', page.text).group(1)
+    client.post("/login", data={"username": "officer", "password": PASSWORD,
+                                "csrf_token": token, "next": "/"})
+    page = client.get("/selfcheck")
+    return client, re.search(r'name="csrf-token" content="([^"]*)"', page.text).group(1)
+
+
+def self_check_load(base: str, users: int, seconds: float, period: float) -> None:
+    draft = draft_300_words()
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    start = time.monotonic() + 1.0
+
+    def user(number: int) -> None:
+        client, token = officer_client(base)
+        fields = {"kpi_id": "CS-05", "period": "2025/26 Q3", "target": "60", "unit": "%",
+                  "polarity": "up"}
+        sent = 0
+        next_at = start + number * period / users  # users spread over the period
+        while next_at < start + seconds:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            body = {**fields, "actual": str(50 + sent % 10),
+                    "narrative": f"{draft} Update {number}-{sent}."}
+            began = time.perf_counter()
+            response = client.post("/selfcheck/check", data=body, headers={
+                "HX-Request": "true", "X-CSRF-Token": token})
+            took = time.perf_counter() - began
+            with lock:
+                (latencies if response.status_code == 200 else failures).append(
+                    took if response.status_code == 200 else response.status_code)
+            sent += 1
+            next_at += period
+        client.close()
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = seconds
+    ms = sorted(x * 1000 for x in latencies)
+    q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
+    print(f"self-check: {users} users, a {len(draft.split())}-word draft every "
+          f"{period:g} s for {seconds:g} s")
+    print(f"  requests {len(ms)} ok, {len(failures)} failed; throughput "
+          f"{len(ms) / elapsed:.1f} req/s")
+    print(f"  latency ms: p50 {q[49]:.0f}  p95 {q[94]:.0f}  p99 {q[98]:.0f}  max {ms[-1]:.0f}"
+          f"   (target p95 <= 300: {'met' if q[94] <= 300 else 'NOT met'})")
+
+
+COLUMNS = ("kpi_id", "kpi_name", "service", "owner", "period", "target", "actual",
+           "previous_actual", "unit", "polarity", "stated_rag", "narrative",
+           "previous_narrative")
+
+
+def quarter_of(rows: int, folder: Path) -> Path:
+    """The sample quarter repeated to `rows` rows, each with its own kpi_id."""
+    from openpyxl import Workbook
+
+    data = sample_rows()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    for n in range(rows):
+        sub = data[n % len(data)]
+        values = [getattr(sub, c) for c in COLUMNS]
+        values[0] = f"{sub.kpi_id}-{n // len(data)}"
+        sheet.append(values)
+    path = folder / f"quarter-{rows}.xlsx"
+    book.save(path)
+    return path
+
+
+def upload_vs_cli(base: str, token: str, folder: Path, rows: int) -> None:
+    quarter = quarter_of(rows, folder)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CLI, "score", str(quarter),
+                    "--out", str(folder / "cli-scored.xlsx"), "--quiet"], env=env,
+                   check=False, capture_output=True)
+    cli = time.perf_counter() - began
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+        began = time.perf_counter()
+        upload = client.post("/api/v1/uploads", files={"file": (quarter.name,
+                                                                quarter.read_bytes())}).json()
+        while upload["status"] not in ("scored", "failed"):
+            time.sleep(0.1)
+            upload = client.get(f"/api/v1/uploads/{upload['id']}").json()
+        web = time.perf_counter() - began
+    verdict = "met" if web <= cli * 1.10 else "NOT met"
+    print(f"quarter upload of {rows} submissions: web {web:.1f} s ({upload['status']}) vs "
+          f"'narrative-qa score' {cli:.1f} s: {100 * (web / cli - 1):+.0f}% "
+          f"(target <= +10%: {verdict})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--rows", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nq-bench-web-") as name:
+        folder = Path(name)
+        os.environ.setdefault("NARRATIVE_QA_CACHE", str(folder / "cache"))
+        url, token = prepare(folder)
+        port = free_port()
+        server = start_server(url, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            self_check_load(base, args.users, args.seconds, args.every)
+            upload_vs_cli(base, token, folder, args.rows)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
