@@ -173,6 +173,12 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+def one_line(message: str) -> str:
+    """A coded message is one line, so a script can grep it: a database driver's own text
+    or a value pasted from a cell may carry line breaks."""
+    return " ".join(message.split())
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a problem is: file, 1-based row as a person sees it, and column name."""
@@ -202,7 +208,7 @@ class NarrativeQAError(Exception):
     def render(self) -> str:
         _, todo = CODES[self.code]
         where = f"{self.location}: " if self.location != Location() else ""
-        return f"{self.code} {where}{self.detail}. {todo}"
+        return one_line(f"{self.code} {where}{self.detail}. {todo}")
 
 
 class InputError(NarrativeQAError):
@@ -224,7 +230,7 @@ class RowProblem:
 
     def render(self) -> str:
         _, todo = CODES[self.code]
-        return f"{self.code} {self.location}: {self.message}. {todo}"
+        return one_line(f"{self.code} {self.location}: {self.message}. {todo}")
 
     def to_dict(self) -> dict:
         return {

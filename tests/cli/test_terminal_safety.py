@@ -101,3 +101,14 @@ def test_check_says_what_it_waits_for_when_a_person_is_typing(monkeypatch):
     monkeypatch.setattr(check_command, "stdin_is_tty", lambda: False)
     piped = runner.invoke(app, ["check", "--kpi-name", "Waits"], input=DRAFT)
     assert "Ctrl-D" not in piped.output
+
+
+def test_a_coded_message_with_line_breaks_in_its_detail_is_one_line():
+    from narrative_qa.errors import ConfigError
+
+    error = ConfigError("NQE014", "cannot open the history store (connection failed\n"
+                        "  is the server running?\n)", Location("postgresql://u:***@h/db"))
+    assert "\n" not in error.render()
+    assert "connection failed is the server running? )" in error.render()
+    problem = RowProblem("NQE022", "target 'a\nb' is not a number", Location("f.csv", 3, "t"))
+    assert problem.render().startswith("NQE022 f.csv, row 3, column 't': target 'a b'")
