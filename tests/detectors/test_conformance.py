@@ -1,0 +1,85 @@
+"""Conformance with the clarified FINDINGS.md (issue 11): NQ01 comparisons with an earlier
+period, NQ06 declines stated only in the text, NQ10 the role of each figure, and section 4
+KPIs with no RAG."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.engine import assess_batch
+from narrative_qa.language.periods import is_earlier, quarter_mentions
+from narrative_qa.reading.records import submission_from_mapping
+
+DAYS = {"kpi_name": "Average days to complete a child and family assessment", "target": 25,
+        "actual": 31, "previous_actual": 29, "unit": "days", "polarity": "down",
+        "period": "2024/25 Q2"}
+PCT = {"kpi_name": "% of new SCRA reports submitted within specified due date", "target": 60,
+       "actual": 56, "previous_actual": 51, "unit": "%", "polarity": "up",
+       "period": "2025/26 Q2"}
+CAUSE = " because two of the six assessors were on sick leave for most of August."
+
+
+def findings(data: dict, settings, code: str) -> list:
+    sub = submission_from_mapping(dict(data), settings)
+    return [f for f in assess_batch([sub], settings, gates=False)[0].findings if f.code == code]
+
+
+# --- NQ01: a comparison with an earlier period is a link -------------------------------
+
+@pytest.mark.parametrize("narrative", [
+    "The average is 31 days, up from 29 in Q1," + CAUSE,
+    "The average of 31 days compared with the same period last year reflects staff absence.",
+    "The average was 31 days (29.6 days in Q2 2023/24)" + CAUSE,
+    "As in Quarter 1, the average is above target at 31 days," + CAUSE,
+    "Compliance with the 25-day standard fell again," + CAUSE,
+    "The average rose to 31 days" + CAUSE,
+    "The average is 31 days, up from 30," + CAUSE,
+])
+def test_nq01_a_bare_comparison_with_an_earlier_period_is_a_link(narrative, settings):
+    assert findings(dict(DAYS, narrative=narrative), settings, "NQ01") == []
+
+
+@pytest.mark.parametrize("narrative", [
+    "The average is 31 days" + CAUSE,
+    "The average is expected to be reduced to 25 days by March 2025 as two assessors join.",
+    "The average is 31 days. We aim to have improved to 25 days by the end of Q4.",
+])
+def test_nq01_no_link_or_only_a_forecast_still_triggers(narrative, settings):
+    [finding] = findings(dict(DAYS, narrative=narrative), settings, "NQ01")
+    assert finding.evidence and finding.suggestion
+
+
+PREVIOUS = ("Compliance was 51%. Three social worker posts in the North East are vacant and "
+            "we will recruit to them by September.")
+
+
+def test_nq01_with_previous_narrative_the_indicators_trend_is_a_link(settings):
+    data = dict(PCT, previous_narrative=PREVIOUS,
+                narrative="Compliance improved to 56% as two new social workers started.")
+    assert findings(data, settings, "NQ01") == []
+
+
+def test_nq01_with_previous_narrative_another_measures_year_ago_change_is_not(settings):
+    data = dict(PCT, previous_narrative=PREVIOUS,
+                narrative="Compliance is 56%. Referrals rose to 412, 6% above the same "
+                          "quarter last year.")
+    assert findings(data, settings, "NQ01")
+
+
+def test_nq01_a_comparison_copied_from_last_periods_narrative_is_not_a_link(settings):
+    text = "Referrals rose to 412 in the quarter, 12% more than the same period last year."
+    data = dict(PCT, previous_narrative=text, narrative=text + " Compliance is 56%.")
+    assert findings(data, settings, "NQ01")
+
+
+@pytest.mark.parametrize("text,period,earlier", [
+    ("(29.6 days in Q2 2023/24)", "2024/25 Q2", True),
+    ("as in Quarter 1", "2024/25 Q2", True),
+    ("in Q2", "2024/25 Q2", False),
+    ("Q4 2024/25", "2025/26 Q1", True),
+    ("Q3 2025/26", "2025/26 Q2", False),
+    ("in Q1", None, False),
+])
+def test_quarters_named_with_or_without_their_year(text, period, earlier):
+    [mention] = quarter_mentions(text)
+    assert is_earlier(mention, period) is earlier
