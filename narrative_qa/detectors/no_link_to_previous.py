@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from narrative_qa.data_checks import has_no_rag
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.periods import is_earlier, quarter_mentions
@@ -113,7 +114,10 @@ def texts_to_embed(ctx: Context, params: dict) -> list[str]:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     has_previous_text = bool(ctx.submission.previous_narrative)
-    if not (has_previous_text or facts.previously_off_target):
+    # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
+    no_rag_with_previous = has_no_rag(ctx.submission, facts) and isinstance(
+        ctx.submission.previous_actual, float)
+    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []

@@ -83,3 +83,42 @@ def test_nq01_a_comparison_copied_from_last_periods_narrative_is_not_a_link(sett
 def test_quarters_named_with_or_without_their_year(text, period, earlier):
     [mention] = quarter_mentions(text)
     assert is_earlier(mention, period) is earlier
+
+
+# --- section 4: a KPI with no computed or stated RAG is held to all findings ----------
+
+NO_RAG = {"kpi_name": "% of new SCRA reports submitted within specified due date",
+          "actual": 50, "previous_actual": 55, "unit": "%", "polarity": "up",
+          "period": "2025/26 Q2"}
+
+
+def test_no_rag_kpi_has_its_trend_from_the_data(settings):
+    from narrative_qa.data_checks import data_facts, has_no_rag
+
+    sub = submission_from_mapping(dict(NO_RAG, narrative="x"), settings)
+    facts = data_facts(sub, settings.rag)
+    assert facts.held_to_all and facts.deteriorated and facts.improved is False
+    assert has_no_rag(sub, facts)
+
+
+def test_no_rag_kpi_is_held_to_nq01_as_one_off_target_last_period(settings):
+    data = dict(NO_RAG, narrative="Compliance is 50% because two report writers left in July.")
+    [finding] = findings(data, settings, "NQ01")
+    assert "two report writers" in finding.evidence[0]
+
+
+def test_no_rag_kpi_is_held_to_nq06_when_the_data_show_a_decline(settings):
+    data = dict(NO_RAG, narrative="Compliance is 50%. We will recruit two report writers by "
+                                  "March 2026, which should return compliance to 60% by June.")
+    assert findings(data, settings, "NQ06")
+
+
+def test_no_rag_kpi_improving_is_not_read_as_a_contradiction(settings):
+    data = dict(NO_RAG, actual=58, narrative="Compliance improved to 58% after two report "
+                                              "writers joined the team in July.")
+    assert findings(data, settings, "NQ10") == []
+
+
+def test_a_kpi_stated_green_without_a_target_is_not_held_to_nq01_or_nq06(settings):
+    data = dict(NO_RAG, stated_rag="green", narrative="Compliance is 50%.")
+    assert findings(data, settings, "NQ01") == [] and findings(data, settings, "NQ06") == []
