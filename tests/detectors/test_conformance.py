@@ -122,3 +122,44 @@ def test_no_rag_kpi_improving_is_not_read_as_a_contradiction(settings):
 def test_a_kpi_stated_green_without_a_target_is_not_held_to_nq01_or_nq06(settings):
     data = dict(NO_RAG, stated_rag="green", narrative="Compliance is 50%.")
     assert findings(data, settings, "NQ01") == [] and findings(data, settings, "NQ06") == []
+
+
+# --- NQ06: declines stated only in the text; comparisons with a different period ------
+
+CPO = {"kpi_name": "% of Community Payback Order unpaid work placements commenced within 7 "
+       "days", "target": 80, "actual": 68, "unit": "%", "polarity": "up",
+       "period": "2025/26 Q2"}
+
+
+def test_nq06_a_decline_stated_only_in_the_text_must_be_explained(settings):
+    data = dict(CPO, narrative="Performance has declined this quarter. We will introduce a "
+                               "duty rota by November 2025.")
+    [finding] = findings(data, settings, "NQ06")
+    assert finding.evidence == ["Performance has declined this quarter."]
+    assert "no previous value" in finding.message and finding.suggestion
+
+
+@pytest.mark.parametrize("narrative", [
+    "Performance has not fallen this quarter. We will introduce a duty rota by November 2025.",
+    "Performance fell to 68% because two of the five supervisors were absent in August.",
+    "Performance is 68%. We will introduce a duty rota by November 2025.",
+])
+def test_nq06_no_stated_decline_or_an_explained_one_does_not_trigger(narrative, settings):
+    assert findings(dict(CPO, narrative=narrative), settings, "NQ06") == []
+
+
+def test_nq06_a_year_ago_comparison_is_not_a_reason_for_a_fall_since_last_period(settings):
+    data = dict(CPO, previous_actual=74,
+                narrative="Performance fell to 68%. Orders made by the courts are up 12% on "
+                          "the same month last year.")
+    assert findings(data, settings, "NQ06")
+    since = dict(data, narrative="Performance fell to 68%. Orders made by the courts rose to "
+                                 "212 in the quarter from 170 in Q1.")
+    assert findings(since, settings, "NQ06") == []
+
+
+def test_nq06_for_an_annual_kpi_last_year_is_the_previous_period(settings):
+    data = dict(CPO, previous_actual=74, period="2024/25",
+                narrative="Performance fell to 68%. Orders made by the courts are up 12% on "
+                          "last year.")
+    assert findings(data, settings, "NQ06") == []
