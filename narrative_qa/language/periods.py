@@ -51,3 +51,19 @@ def is_earlier(mention: QuarterMention, period: str | None) -> bool:
     if mention.year is not None and year:
         return (mention.year, mention.quarter) < (int(year.group(1)), current)
     return mention.quarter in earlier_quarters(period)
+
+
+def is_previous(mention: QuarterMention, period: str | None) -> bool:
+    """Whether the quarter named is the one just before the current period ('Q3' or 'Q3
+    2025/26' for '2025/26 Q4'; 'Q4 2024/25' for '2025/26 Q1')."""
+    quarter = _PERIOD_QUARTER.search(period or "")
+    if not quarter:
+        return False
+    current = int(quarter.group(1) or quarter.group(2))
+    previous = current - 1 or 4
+    if mention.quarter != previous:
+        return False
+    year = _PERIOD_YEAR.search(_PERIOD_QUARTER.sub(" ", period or ""))
+    if mention.year is None or not year:
+        return True
+    return mention.year == int(year.group(1)) - (1 if current == 1 else 0)

@@ -163,3 +163,61 @@ def test_nq06_for_an_annual_kpi_last_year_is_the_previous_period(settings):
                 narrative="Performance fell to 68%. Orders made by the courts are up 12% on "
                           "last year.")
     assert findings(data, settings, "NQ06") == []
+
+
+# --- NQ10: the role of each figure ------------------------------------------------------
+
+AE = {"kpi_name": "% of patients seen within 4 hours in A&E", "target": 95, "actual": 71.2,
+      "previous_actual": 72.5, "unit": "%", "polarity": "up", "period": "2025/26 Q4"}
+RATE = {"kpi_name": "Rate of children looked after per 10,000 children", "target": 150,
+        "actual": 162, "previous_actual": 160, "unit": "rate", "polarity": "down",
+        "period": "2025/26 Q3"}
+
+
+@pytest.mark.parametrize("narrative", [
+    "Performance was 71.2%, up from 77.6% a year ago.",
+    "Performance was 71.2%, down from 77.6% in the same quarter last year.",
+    "Performance was 71.2% compared with 72.5% at the previous report.",
+    "Performance for patients aged 65+ was 60%.",
+    "Performance excluding the Midlothian service was 80%.",
+    "The Midlothian service had a difficult quarter; excluding it, performance was 93%.",
+    "Performance was 71.2% against a national average of 68.7%.",
+    "Performance was 71.2%: 303 of 426 patients were seen within 4 hours.",
+    "Performance is 71.2%, up 8 points on the same quarter last year.",
+    "Performance improved on the same quarter last year.",
+    "Performance fell from 74% in Q2 to 71.2% this quarter, against a 95% target.",
+    "Of the 426 patients, 8 of the 22 delays were in the Midlothian service.",
+])
+def test_nq10_a_figure_that_is_not_this_periods_value_does_not_contradict(narrative, settings):
+    assert findings(dict(AE, narrative=narrative), settings, "NQ10") == []
+
+
+def test_nq10_a_rates_denominator_and_quarter_3_are_not_values(settings):
+    data = dict(RATE, narrative="The rate is 162 per 10,000 children, above the 150 target, "
+                                "because 14 more children were accommodated in quarter 3.")
+    assert findings(data, settings, "NQ10") == []
+
+
+@pytest.mark.parametrize("narrative,quoted", [
+    ("Performance was 71.2%: 353 of 426 patients were seen within 4 hours.", "82.9%"),
+    ("Performance is 71.2%, up 8 points on last quarter.", "change of 8"),
+    ("Performance was 71.2%; at Q3 it was 74%.", "previous is 72.5%"),
+    ("Performance improved this quarter.", "improved"),
+    ("Performance was 77.6%.", "77.6%"),
+])
+def test_nq10_a_real_contradiction_is_still_found(narrative, quoted, settings):
+    [finding] = findings(dict(AE, narrative=narrative), settings, "NQ10")
+    assert quoted in finding.message and finding.evidence == [narrative]
+
+
+@pytest.mark.parametrize("text,period,previous", [
+    ("at Q3", "2025/26 Q4", True),
+    ("in Q2", "2025/26 Q4", False),
+    ("Q4 2024/25", "2025/26 Q1", True),
+    ("Q4 2023/24", "2025/26 Q1", False),
+])
+def test_the_quarter_just_before_this_one(text, period, previous):
+    from narrative_qa.language.periods import is_previous
+
+    [mention] = quarter_mentions(text)
+    assert is_previous(mention, period) is previous
