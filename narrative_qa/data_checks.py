@@ -58,16 +58,24 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
             off_target=None if sub.stated_rag is None else sub.stated_rag != "green",
             qualitative=True,
         )
-    if not numeric:
-        return DataFacts(assumed_off_target=sub.stated_rag != "green")
-    variance = variance_pct(sub.target, sub.actual, polarity, sub.unit, bands)
-    facts = {
-        "rag_computed": rag_from_variance(variance, bands),
-        "variance_pct": variance,
-        "off_target": _worse(sub.actual, sub.target, polarity),
-    }
+    facts: dict = {}
     if isinstance(sub.previous_actual, float):
-        facts["deteriorated"] = _worse(sub.actual, sub.previous_actual, polarity)
-        facts["improved"] = _worse(sub.previous_actual, sub.actual, polarity)
-        facts["previously_off_target"] = _worse(sub.previous_actual, sub.target, polarity)
-    return DataFacts(**facts)
+        if isinstance(sub.actual, float):  # the trend needs no target (§4: no RAG)
+            facts["deteriorated"] = _worse(sub.actual, sub.previous_actual, polarity)
+            facts["improved"] = _worse(sub.previous_actual, sub.actual, polarity)
+        if isinstance(sub.target, float):
+            facts["previously_off_target"] = _worse(sub.previous_actual, sub.target, polarity)
+    if not numeric:
+        return DataFacts(assumed_off_target=sub.stated_rag != "green", **facts)
+    variance = variance_pct(sub.target, sub.actual, polarity, sub.unit, bands)
+    return DataFacts(
+        rag_computed=rag_from_variance(variance, bands),
+        variance_pct=variance,
+        off_target=_worse(sub.actual, sub.target, polarity),
+        **facts,
+    )
+
+
+def has_no_rag(sub: Submission, facts: DataFacts) -> bool:
+    """No RAG computed (no numeric target or actual) and none stated (FINDINGS.md §4)."""
+    return facts.rag_computed is None and not facts.qualitative and sub.stated_rag is None

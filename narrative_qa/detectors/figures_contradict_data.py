@@ -16,7 +16,12 @@ from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.lexicon import shared
-from narrative_qa.language.periods import earlier_quarters
+from narrative_qa.language.periods import (
+    earlier_quarters,
+    is_earlier,
+    is_previous,
+    quarter_mentions,
+)
 from narrative_qa.language.words import compile_all, stem
 
 KIND = "figures_contradict_data"
@@ -41,6 +46,11 @@ PARAMS = {
     "worse_words": list[str],
     "up_words": list[str],
     "down_words": list[str],
+    "year_ago_after": list[str],
+    "subgroup": list[str],
+    "other_measure_before": list[str],
+    "other_period": list[str],
+    "change_up_down": list[str],
 }
 
 
@@ -70,7 +80,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     for sentence in ctx.sentences:
         if sentence.impact or sentence.section in {"impact", "timescale"} or sentence.action:
             continue  # forecasts and plans are not statements of the data
-        hit = (_value_claim(sentence, ctx, params) or _change_claim(sentence, ctx, params)
+        hit = (_value_claim(sentence, ctx, params) or _ratio_claim(sentence, ctx, params)
+               or _change_claim(sentence, ctx, params)
                or _direction_claim(sentence, ctx, params))
         if hit:
             return [hit]
@@ -159,7 +170,12 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
                 params["not_a_value_after"]).match(after) or _locality_ahead(
                     council_localities(ctx.settings)).match(after):
             continue  # a target, a forecast, a change ("by 5%", "12% more than")
-        period = _period_of(after, ctx, params)
+        role = _role(before, after, ctx, params)
+        if role == "other":
+            continue  # a sub-group's, another period's or another measure's figure
+        period = role or _period_of(after, ctx, params)
+        if period == "other":
+            continue
         previous_claim = bool(re.search(r"\bfrom\s+(?:the\s+)?$", before)) or period == "earlier"
         verb = _governing_verb(number)
         if ";" in before:
@@ -188,8 +204,9 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             reference, what = sub.actual, "actual"
         if not isinstance(reference, float) or _close(figure, reference):
             continue
-        if not previous_claim and isinstance(sub.target, float) and _close(figure, sub.target):
-            continue
+        if isinstance(sub.target, float) and _close(figure, sub.target) and (
+                not previous_claim or re.match(r"^\s*(?:target|standard)\b", after)):
+            continue  # the target ("against a 90% target")
         unit = "%" if sub.unit == "%" else ""
         return Hit(
             evidence=[sentence],
@@ -201,6 +218,33 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     return None
 
 
+def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
+    """What a figure states, read from its clause: 'other' for a year-ago period ("77.6% a
+    year ago"), an earlier quarter that is not the previous one, a sub-group ("aged 65+",
+    "excluding it, performance was 93%") or another measure ("a national average of 68.7%");
+    'earlier' for the previous quarter named ("at Q3 it was 74%"); None when not resolved."""
+    clause = re.split(r"[;:]", before)[-1]
+    if compile_all(params["year_ago_after"]).match(after) or compile_all(
+            params["other_period"]).search(clause):
+        return "other"  # "77.6% a year ago", "a year ago it was 77.6%"
+    if compile_all(params["subgroup"]).search(clause) or compile_all(
+            params["subgroup"]).match(after[:40]):
+        return "other"
+    if compile_all(params["other_measure_before"]).search(clause[-60:]):
+        return "other"
+    period = ctx.submission.period
+    for mention in quarter_mentions(clause):
+        between = clause[mention.end:]
+        if re.search(r"\d", between) or "," in between.lstrip(",") or re.search(
+                r"\d\S*\s+(?:\w+\s+){0,4}$", clause[: mention.start]):
+            continue  # "from 71% in Q2 to 68%", "the same as Q2, against a 90% target"
+        if is_previous(mention, period):
+            return "earlier"
+        if is_earlier(mention, period):
+            return "other"
+    return None
+
+
 def _period_of(after: str, ctx: Context, params: dict) -> str | None:
     """'earlier' when the figure is dated to an earlier period, 'current' to this one."""
     match = re.match(r"^\s*(?:in|at|at the end of|for)\s+(?:the\s+)?Q([1-4])\b", after)
@@ -208,7 +252,12 @@ def _period_of(after: str, ctx: Context, params: dict) -> str | None:
         earlier = earlier_quarters(ctx.submission.period)
         if not earlier:
             return None
-        return "earlier" if int(match.group(1)) in earlier else "current"
+        if int(match.group(1)) not in earlier:
+            return "current"
+        mentions = quarter_mentions(after[match.start(1) - 1:])
+        if mentions and not is_previous(mentions[0], ctx.submission.period):
+            return "other"  # "74% in Q2" when this is Q4: not last period's value
+        return "earlier"
     if compile_all(params["previous_markers"]).match(after):
         return "earlier"
     return None
@@ -245,6 +294,46 @@ def _close(figure, value: float) -> bool:
     return abs(figure.value - value) <= 0.5 * 10 ** -decimals + 1e-9
 
 
+# --- "353 of 426 patients were seen" when the actual is not 82.9% ----------------------
+
+_RATIO = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\s+(?:of|out of)\s+(?:the\s+|all\s+)?"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]\d|\s*%)")
+
+
+def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """A count of a total that the text gives as this indicator's numerator and
+    denominator: its percentage must be the actual (to the nearest half point)."""
+    sub = ctx.submission
+    if sub.unit != "%":
+        return None
+    for match in _RATIO.finditer(sentence.text):
+        part, whole = (float(g.replace(",", "")) for g in match.groups())
+        if not 0 < part <= whole:
+            continue
+        before, after = sentence.text[: match.start()], sentence.text[match.end():]
+        words = after.split()[:8]
+        named = {stem(w) for w in re.findall(r"[a-z]+", " ".join(words).lower())}
+        if len(named & ctx.kpi_terms) < 2 or re.search(r"\b(?:who|which|that|whose)\b",
+                                                        " ".join(words[:5])):
+            continue  # "8 of the 22 delays", "37 of the 52 young people who waited"
+        if len(re.split(r"[;:,]", before)[-1].split()) > 2:
+            continue  # "agreements were signed on only 6 of the 14": not the subject
+        if _role(before, after, ctx, params) is not None or compile_all(
+                params["other_period"]).search(sentence.text):
+            continue  # last period's counts, a sub-group's, a year ago
+        share = part / whole * 100
+        if abs(share - sub.actual) <= 0.5 + 1e-9:
+            return None
+        return Hit(
+            evidence=[sentence],
+            values={"problem": f"the text gives {match.group(0)} ({share:.1f}%) but the "
+                    f"submitted actual is {sub.actual:g}%"},
+            confidence=params["confidence_value"],
+            details={"quoted": match.group(0), "share": round(share, 2), "actual": sub.actual},
+        )
+    return None
+
+
 # --- "improved by 8 percentage points" when it rose by 6 ------------------------------
 
 def _change_by(params: dict) -> re.Pattern[str]:
@@ -263,14 +352,20 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     sub = ctx.submission
     if not isinstance(sub.previous_actual, float):
         return None
+    if compile_all(params["other_period"]).search(sentence.text):
+        return None  # "up 8 points on a year ago": not the change since last period
     match = _change_by(params).search(sentence.text)
-    if not match:
-        return None
-    token = sentence.span.doc.char_span(sentence.text_start + match.start(),
-                                        sentence.text_start + match.end(),
-                                        alignment_mode="expand")
-    if token is None or not _subject_is_indicator(_governing_verb(token[0]), ctx, params):
-        return None
+    if match:
+        token = sentence.span.doc.char_span(sentence.text_start + match.start(),
+                                            sentence.text_start + match.end(),
+                                            alignment_mode="expand")
+        if token is None or not _subject_is_indicator(_governing_verb(token[0]), ctx, params):
+            return None
+    else:  # "performance is 64%, up 8 points": the clause states the indicator's value
+        match = compile_all(params["change_up_down"]).search(sentence.text)
+        if not match or not any(_close(f, sub.actual) for f in sentence.figures
+                                if f.value is not None and _unit_matches(f.kind, sub.unit)):
+            return None
     raw = match["n"].lower()
     claimed = float(_number_values().get(raw, raw))
     unit = (match["unit"] or "").lower()
@@ -304,6 +399,8 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
     words = {name: compile_all(params[name]) for name in
              ("better_words", "worse_words", "up_words", "down_words")}
     negated = compile_all(params["negated_before"])
+    if compile_all(params["other_period"]).search(sentence.text):
+        return None  # "improved on the same quarter last year": not the change since last period
     for token in sentence.span:
         if token.lemma_.lower() not in params["change_lemmas"]:
             continue

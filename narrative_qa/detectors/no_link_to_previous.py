@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
+from narrative_qa.data_checks import has_no_rag
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
-from narrative_qa.language.periods import earlier_quarters
+from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.periods import is_earlier, quarter_mentions
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 
@@ -19,33 +19,67 @@ PARAMS = {
     "earlier_action_cues": list[str],
     "back_references": list[str],
     "future_quarter_cues": list[str],
+    "comparisons": list[str],
+    "year_ago_comparisons": list[str],
+    "forecast_before": list[str],
+    "indicator_subject": list[str],
 }
 
-_QUARTER = re.compile(r"\bQ([1-4])\b")
+
+def _compares(text: str, patterns: list[str], params: dict) -> bool:
+    """A comparison the text makes, not a forecast ("expected to be reduced to 20 days")."""
+    forecast = compile_all(params["forecast_before"])
+    return any(not forecast.search(text[: m.start()])
+               for m in compile_all(patterns).finditer(text))
+
+
+def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> bool:
+    """A comparison with an earlier period, even a bare one ("improved to 56%", "fell
+    again", "compared with the same period last year"), is a link (FINDINGS.md NQ01).
+
+    With last period's narrative given, the link must be to what was reported then: the
+    indicator's own trend since last period, in a sentence not copied from that narrative;
+    a year-ago comparison, or referrals that "rose to 2,140", do not connect to it.
+    """
+    text = sentence.text
+    if not ctx.submission.previous_narrative:
+        return (_compares(text, params["comparisons"], params)
+                or _compares(text, params["year_ago_comparisons"], params))
+    if ctx.previous is not None and near_copy(text, [s.text for s in ctx.previous.content()],
+                                              0.8):
+        return False
+    about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
+        f.value is not None and isinstance(ctx.submission.actual, float)
+        and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
+    return about_indicator and _compares(text, params["comparisons"], params)
+
+
+def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
+    """'as in Quarter 1', '(29.6 days in Q2 2023/24)'; not 'by the end of Q1' (a deadline)."""
+    future = compile_all(params["future_quarter_cues"])
+    return any(is_earlier(m, period) and not future.search(text[: m.start])
+               for m in quarter_mentions(text))
+
+
 def find_back_references(ctx: Context, params: dict) -> list:
     """Sentences that refer to the earlier period: its figures, report, trend or actions."""
     patterns = compile_all(params["back_references"])
-    future = compile_all(params["future_quarter_cues"])
-    earlier = earlier_quarters(ctx.submission.period)
-    previous_value = ctx.submission.previous_actual
     found = []
     for sentence in ctx.sentences:
         text = sentence.text
-        if patterns.search(text):
+        if (patterns.search(text) or compares_with_earlier(sentence, ctx, params)
+                or names_earlier_quarter(text, ctx.submission.period, params)
+                or _states_previous_value(sentence, ctx)):
             found.append(sentence)
-            continue
-        for match in _QUARTER.finditer(text):
-            if int(match.group(1)) in earlier and not future.search(text[: match.start()]):
-                found.append(sentence)
-                break
-        else:
-            if isinstance(previous_value, float) and any(
-                f.value is not None and abs(f.value - previous_value) < 0.05
-                and f.value != ctx.submission.actual and f.value != ctx.submission.target
-                for f in sentence.figures
-            ):
-                found.append(sentence)
     return found
+
+
+def _states_previous_value(sentence: Sentence, ctx: Context) -> bool:
+    previous_value = ctx.submission.previous_actual
+    return isinstance(previous_value, float) and any(
+        f.value is not None and abs(f.value - previous_value) < 0.05
+        and f.value != ctx.submission.actual and f.value != ctx.submission.target
+        for f in sentence.figures)
 
 
 def mentions_earlier_actions(ctx: Context, params: dict) -> bool:
@@ -80,7 +114,10 @@ def texts_to_embed(ctx: Context, params: dict) -> list[str]:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     has_previous_text = bool(ctx.submission.previous_narrative)
-    if not (has_previous_text or facts.previously_off_target):
+    # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
+    no_rag_with_previous = has_no_rag(ctx.submission, facts) and isinstance(
+        ctx.submission.previous_actual, float)
+    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []

@@ -4,8 +4,12 @@ A reason is a sentence, other than the one reporting the indicator's own figures
 links a cause to this period: a causal sentence ("because two supervisors were absent"),
 a change in something else with its figure ("requests rose to 612 from 498"), or a cause
 placed in the period ("sickness absence has been high this quarter", "the usual seasonal
-pattern"). General pressures that "continue" with no figure and no date, and sentences
-copied from last period's narrative, are not reasons.
+pattern"). General pressures that "continue" with no figure and no date, sentences
+copied from last period's narrative, and changes measured against a different period ("up
+12% on the same month last year" for a fall since last quarter) are not reasons.
+
+Where the data give no previous value, a decline the narrative itself states about the
+indicator ("performance has declined this quarter") is deterioration to be explained.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ PARAMS = {
     "period_cues": list[str],
     "indicator_statement": list[str],
     "generic_cues": list[str],
+    "stated_decline": dict[str, list[str]],
+    "negated_before": list[str],
+    "other_period": list[str],
+    "annual_period": list[str],
 }
 
 
@@ -34,9 +42,35 @@ def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
                for f in sentence.figures)
 
 
+def stated_decline(ctx: Context, params: dict) -> Sentence | None:
+    """The sentence in which the narrative says the indicator got worse, when the data
+    cannot say (no previous value)."""
+    words = compile_all(params["stated_decline"][ctx.submission.polarity or "up"])
+    negated = compile_all(params["negated_before"])
+    indicator = compile_all(params["indicator_statement"])
+    for sentence in ctx.sentences:
+        if sentence.action or sentence.impact or not (
+                indicator.search(sentence.text) or _states_indicator(sentence, ctx)):
+            continue
+        if any(not negated.search(sentence.text[: m.start()])
+               for m in words.finditer(sentence.text)):
+            return sentence
+    return None
+
+
+def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> bool:
+    """'up 12% on the same month last year': not the change since last period."""
+    if compile_all(params["annual_period"]).match(ctx.submission.period or ""):
+        return False
+    return bool(compile_all(params["other_period"]).search(sentence.text))
+
+
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sub, facts = ctx.submission, ctx.facts
-    if not facts.deteriorated:
+    stated = None
+    if facts.deteriorated is None and sub.previous_actual is None:
+        stated = stated_decline(ctx, params)
+    if not (facts.deteriorated or stated):
         return []
     change = compile_all(params["change_cues"])
     generic = compile_all(params["generic_cues"])
@@ -49,6 +83,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             continue
         if " ".join(normalise(sentence.text)) in old:
             continue  # last period's explanation, copied
+        if _against_other_period(sentence, ctx, params):
+            continue
         about_indicator = bool(indicator.search(sentence.text)) or _states_indicator(
             sentence, ctx)
         descriptive = not sentence.action and not about_indicator
@@ -63,11 +99,13 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if reasons:
         return []
     change_text = (f"from {sub.previous_actual:g} to {sub.actual:g}"
-                   if isinstance(sub.previous_actual, float) else "")
+                   if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float)
+                   else "(as the text says; the data give no previous value)")
     return [Hit(
-        evidence=generic_only[:2] or ctx.sentences[:1],
+        evidence=generic_only[:2] or ([stated] if stated else ctx.sentences[:1]),
         values={"change": change_text},
         confidence=params["confidence_generic"] if generic_only else params["confidence"],
         details={"previous_actual": sub.previous_actual, "actual": sub.actual,
+                 "stated_in_text": stated.quote if stated else None,
                  "generic_reasons": [s.quote for s in generic_only]},
     )]
