@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from narrative_qa.language.lexicon import RATE_UNIT, Lexicon, lexicon
+from narrative_qa.language.quoting import short
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -259,22 +260,25 @@ def _find_action(sentence: Sentence, lex: Lexicon) -> Action | None:
         # "The weekly careers sessions and the monthly panel will continue."
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
         if subject is not None:
-            return Action(sentence.index, "continuing", "continue",
-                          _short(" ".join(t.text for t in subject.subtree)))
+            # "We will continue with these actions": a pronoun does not name the action.
+            named = sentence.text if subject.pos_ == "PRON" else " ".join(
+                t.text for t in subject.subtree)
+            return Action(sentence.index, "continuing", "continue", short(named, 12))
     if chosen is None and not in_actions:
         return None
     if chosen is None:  # a nominal bullet under "Actions": "Weekly huddles with GP practices"
         root = span.root
         kind = _tense(root, span) if root.pos_ in {"VERB", "AUX"} else None
-        return Action(sentence.index, kind or "planned", "", _short(sentence.text))
+        return Action(sentence.index, kind or "planned", "", short(sentence.text, 12))
     kind = _tense(chosen, span)
     if kind is None:
         kind = "planned" if in_actions else None
     if kind is None:
         return None
-    summary = _short(span.doc[chosen.i: chosen.right_edge.i + 1].text) or _short(sentence.text)
+    summary = (short(span.doc[chosen.i: chosen.right_edge.i + 1].text, 12)
+               or short(sentence.text, 12))
     if len(summary.split()) < 3:
-        summary = _short(sentence.text)
+        summary = short(sentence.text, 12)
     return Action(sentence.index, kind, chosen.lemma_.lower(), summary)
 
 
@@ -314,6 +318,3 @@ def _tense(verb: Token, span: Span) -> str | None:
     return None
 
 
-def _short(text: str, limit: int = 12) -> str:
-    tokens = text.strip().rstrip(".;:,").split()
-    return " ".join(tokens[:limit]) + (" …" if len(tokens) > limit else "")

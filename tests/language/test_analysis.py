@@ -48,3 +48,11 @@ def test_expected_impact_needs_a_quantity():
         "This will improve performance."])
     assert quantified.sentences[0].impact == "quantified"
     assert vague.sentences[0].impact == "unquantified"
+
+
+def test_a_continuing_action_is_named_by_its_words_not_by_a_pronoun():
+    analysis = analyse_texts(["We will continue with these actions. The weekly panel and the "
+                              "duty rota will continue."])[0]
+    summaries = [s.action.summary for s in analysis.sentences if s.action]
+    assert summaries[0] == "We will continue with these actions"
+    assert summaries[1] == "The weekly panel and the duty rota"
