@@ -72,9 +72,9 @@ def draft_300_words() -> str:
     return " ".join(words[:300])
 
 
-def start_server(url: str, port: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     command = [sys.executable, "-c", CLI, "serve", "--db", url,
-               "--port", str(port)]
+               "--port", str(port), "--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
@@ -195,13 +195,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--every", type=float, default=2.0)
     parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="server worker processes; each count is measured in turn")
     args = parser.parse_args()
+    for workers in args.workers:
+        print(f"\n== narrative-qa serve --workers {workers}")
+        run(args, workers)
+
+
+def run(args: argparse.Namespace, workers: int) -> None:
     with tempfile.TemporaryDirectory(prefix="nq-bench-web-") as name:
         folder = Path(name)
         os.environ.setdefault("NARRATIVE_QA_CACHE", str(folder / "cache"))
         url, token = prepare(folder)
         port = free_port()
-        server = start_server(url, port)
+        server = start_server(url, port, workers)
         base = f"http://127.0.0.1:{port}"
         try:
             self_check_load(base, args.users, args.seconds, args.every)
