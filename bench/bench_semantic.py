@@ -76,7 +76,7 @@ def main() -> None:
     ungated = assess_batch(submissions, settings, gates=False)
     embedded = texts_to_embed(submissions, analyses, settings, set(load_gates()), ungated)
     start = time.perf_counter()
-    encoder.encode(embedded, batch_size=64, normalize_embeddings=True,
+    encoder.encode(embedded, batch_size=embeddings.ENCODE_BATCH, normalize_embeddings=True,
                    show_progress_bar=False)
     embed_seconds = time.perf_counter() - start
     floor_seconds = spacy_seconds + embed_seconds
