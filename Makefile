@@ -52,8 +52,12 @@ test: install
 	$(BIN)/ruff check narrative_qa tests bench tools
 	$(BIN)/pytest
 
+# Figures, not tests: each prints its targets beside them (the last takes many minutes).
 bench: install
+	uptime
 	$(BIN)/python bench/bench_score.py
+	$(BIN)/python bench/bench_parallel.py --n 200 --runs 3
 	$(BIN)/python bench/bench_semantic.py
-	$(BIN)/python bench/bench_large.py
+	$(BIN)/python bench/bench_large.py --n 20000 --processes 1 2
 	$(BIN)/python bench/bench_web.py
+	uptime

@@ -11,6 +11,7 @@ from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
 from narrative_qa.errors import InputError, Location, RowProblem
+from narrative_qa.language.embeddings import return_freed_memory
 from narrative_qa.output.files import AssessmentWriter, write_assessments
 from narrative_qa.previous import FilePrevious, StorePrevious, join, join_previous
 from narrative_qa.reading.records import (
@@ -163,6 +164,8 @@ def score_to_file(input_path: Path, out: Path | None, previous_path: Path | None
             summary.add(chunk)
             if on_chunk:
                 on_chunk(chunk)
+            del chunk  # the chunk's parses, vectors and assessments go before the next one
+            return_freed_memory()
     return summary
 
 
