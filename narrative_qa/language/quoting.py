@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from narrative_qa.language.analysis import Sentence
+from typing import Protocol
 
 
-def quote(evidence: list[Sentence | str]) -> list[str]:
+class Quotable(Protocol):
+    """A sentence of the analysis (or anything else) that can be quoted as evidence."""
+
+    quote: str
+
+
+def quote(evidence: list[Quotable | str]) -> list[str]:
     seen: list[str] = []
     for item in evidence:
         text = item if isinstance(item, str) else item.quote
