@@ -104,6 +104,17 @@ def previous_period(period: str | None) -> str | None:
     return f"{start - 1}/{str(start)[-2:]} Q4"
 
 
+def next_period(period: str | None) -> str | None:
+    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        return None
+    start, quarter = int(match.group(1)), int(match.group(3))
+    if quarter < 4:
+        return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
+    return f"{start + 1}/{str(start + 2)[-2:]} Q1"
+
+
 def fingerprint(code: str, kpi_id: str, evidence: list[str]) -> str:
     """Identifies 'this finding on this sentence' across quarters (for remembered decisions)."""
     sentence = " ".join((evidence[0] if evidence else "").lower().split())

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
 from narrative_qa.reporting.view import _highlight  # the report's own highlighting
-from narrative_qa.store.history import History, previous_period
+from narrative_qa.store.history import History, next_period, previous_period
 from narrative_qa.web.accounts import User
 
-_PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q([1-4])\s*$", re.I)
 KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
               "previous_actual", "unit", "polarity", "stated_rag")
 
@@ -59,17 +57,6 @@ def check_view(assessment: Assessment) -> CheckView:
         _highlight(narrative, [f.to_dict() for f in findings]),
         [SeverityGroup(s, items) for s, items in groups.items()],
         [p.render() for p in assessment.submission.problems if not p.blocking])
-
-
-def next_period(period: str | None) -> str | None:
-    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
-    match = _PERIOD.match(period or "")
-    if not match:
-        return None
-    start, quarter = int(match.group(1)), int(match.group(3))
-    if quarter < 4:
-        return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
-    return f"{start + 1}/{str(start + 2)[-2:]} Q1"
 
 
 def is_period(period: str) -> bool:

@@ -13,7 +13,7 @@ from narrative_qa.api import check_draft, ingest_file
 from narrative_qa.cli import app
 from narrative_qa.reporting.render import render_report_html, write_feedback, write_report
 from narrative_qa.reporting.view import build_report
-from narrative_qa.store.history import previous_period
+from narrative_qa.store.history import next_period, previous_period
 from tests.conftest import Q1, Q2
 
 Q1P, Q2P = "2025/26 Q1", "2025/26 Q2"
@@ -30,6 +30,9 @@ def test_periods_count_back_across_financial_years():
     assert previous_period("2025/26 Q2") == "2025/26 Q1"
     assert previous_period("2025/26 Q1") == "2024/25 Q4"
     assert previous_period("Spring 2025") is None
+    assert next_period("2025/26 Q1") == "2025/26 Q2"
+    assert next_period("2025/26 Q4") == "2026/27 Q1"
+    assert next_period("Spring 2025") is None
 
 
 def test_ingest_takes_last_quarter_from_the_store(history, settings):
