@@ -133,6 +133,20 @@ CODES: dict[str, tuple[str, str]] = {
         "Remove the record's 'split': a record with an organisation takes its "
         "organisation's split (corpus/README.md).",
     ),
+    # the real corpus (issue 14): labels kept here, text kept in ../shared/corpus
+    "NQE085": (
+        "label names a record the corpus does not hold",
+        "Label only ids of ../shared/corpus/real.jsonl; check the id for a typing error.",
+    ),
+    "NQE086": (
+        "the corpus text changed since it was labelled",
+        "The record's narrative no longer has the narrative_sha256 its labels were made on: "
+        "label the record again (its spans point into the old text).",
+    ),
+    "NQE087": (
+        "sentence span not usable",
+        "Give each span as start < end inside the narrative, in order and not overlapping.",
+    ),
     # web app (issue 10): sign-in, sessions, forms and uploads
     "NQE100": (
         "not signed in",

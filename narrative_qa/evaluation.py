@@ -40,6 +40,8 @@ from narrative_qa.metrics import (
     resample_weights,
     score_predictions,
 )
+from narrative_qa.real_corpus import LABELS_FILE
+from narrative_qa.real_labels import load_real_labelled
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
 RESAMPLES = 1000
@@ -204,15 +206,17 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled],
     return predicted
 
 
-def evaluate(paths: Path | str | Sequence[Path | str], split: str | None = None,
+def evaluate(paths: Path | str | Sequence[Path | str] = (), split: str | None = None,
              settings: Settings | None = None, baselines: bool = True,
              rules: tuple[Rule, ...] | None = None, *, resamples: int = RESAMPLES,
-             seed: int = SEED, errors: bool = False) -> Report:
+             seed: int = SEED, errors: bool = False, real: bool = False,
+             real_labels: Path = LABELS_FILE, corpus: Path | None = None) -> Report:
     """Per finding of the catalogue (`rules`, by default the bundled one) that some record
-    is labelled for, on the records of `split` in all the files: point figures, bootstrap
-    intervals, the baselines and, for double-labelled records, the labellers' agreement;
-    by origin (real, written, both). `errors` lists narrative_qa's mistakes, on train or
-    dev only."""
+    is labelled for, on the records of `split`: point figures, bootstrap intervals, the
+    baselines and, for double-labelled records, the labellers' agreement; by origin (real
+    first, then each real family, written, both). The records are those of the files in
+    `paths` and, with `real`, the real corpus joined with its labels (real_labels.py).
+    `errors` lists narrative_qa's mistakes, on train or dev only."""
     check_split_name(split)
     if errors and split not in INSPECTABLE:
         raise InputError("NQE083", "--errors was asked for on "
@@ -220,11 +224,15 @@ def evaluate(paths: Path | str | Sequence[Path | str], split: str | None = None,
     settings = settings or load_settings()
     rules = rules if rules is not None else load_catalogue()
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    everything = load_labelled_files(files, settings, catalogue_codes(rules))
+    codes = catalogue_codes(rules)
+    everything = (load_real_labelled(settings, codes, real_labels, corpus) if real else [])
+    everything += load_labelled_files(files, settings, codes)
+    _check_unique_ids(everything)
     items = [i for i in everything if i.split == split] if split else everything
     if not items:
+        where = [str(real_labels)] * real + [str(f) for f in files]
         raise InputError("NQE009", f"no records with split '{split}'",
-                         Location(", ".join(str(f) for f in files)))
+                         Location(", ".join(where)))
     codes = tuple(c for c in catalogue_codes(rules) if any(c in i.labels for i in items))
     assessments = _assess(items, settings, rules)
     predicted = {"narrative_qa": [{f.code for f in a.findings} for a in assessments]}
@@ -255,12 +263,28 @@ def tfidf_training_set(supplied: list[Labelled], settings: Settings,
     return [i for i in bundled if i.split == "train"] + extra
 
 
+def _check_unique_ids(items: list[Labelled]) -> None:
+    seen: dict[str, Labelled] = {}
+    for item in items:
+        key = item.corpus.record_id
+        if key is not None and key in seen:
+            raise InputError("NQE082", f"id '{key}' is also the id of "
+                             f"{seen[key].submission.location}", item.submission.location)
+        if key is not None:
+            seen[key] = item
+
+
 def _parts(items: list[Labelled]) -> dict[str, list[int]]:
-    """The positions of the real and the written records, then of both when the records
-    hold both; else of the one origin there is."""
+    """The positions of the real records, of each real family, of the written records,
+    then of both when the records hold both; else of the one origin there is."""
     by_origin = {o: [n for n, i in enumerate(items) if i.origin == o] for o in ORIGINS}
     present = {o: part for o, part in by_origin.items() if part}
-    return {**present, "both": list(range(len(items)))} if len(present) > 1 else present
+    families = sorted({i.family for i in items if i.origin == "real" and i.family})
+    by_family = {f"real: {f}": [n for n, i in enumerate(items) if i.family == f]
+                 for f in families} if len(families) > 1 else {}
+    parts = {**({"real": present["real"]} if "real" in present else {}), **by_family,
+             **({"written": present["written"]} if "written" in present else {})}
+    return {**parts, "both": list(range(len(items)))} if len(present) > 1 else parts
 
 
 def _section(name: str, items: list[Labelled], predicted: dict[str, list[set[str]]],
@@ -291,6 +315,16 @@ def _agreement(items: list[Labelled], product: list[set[str]], codes: tuple[str,
         intervals={s: bootstrap_intervals(items, f, codes, weights) for s, f in found.items()})
 
 
+def _gold(item: Labelled, code: str) -> list[str]:
+    """The sentences a label rests on; a real record's also by character span, which is
+    how the project refers to the text of ../shared/corpus."""
+    if item.real is not None:
+        text = item.submission.narrative
+        return [f"[{s.start}:{s.end}] {text[s.start:s.end]}" for s in item.real.spans
+                if code in s.evidence_for]
+    return [s.text for s in item.corpus.sentences if code in s.evidence_for]
+
+
 def mistakes(items: list[Labelled], assessments: list[Assessment],
              codes: tuple[str, ...]) -> list[Mistake]:
     out = []
@@ -303,6 +337,6 @@ def mistakes(items: list[Labelled], assessments: list[Assessment],
                 record=item.name, origin=item.origin, code=code,
                 kind="false positive" if code in quoted else "false negative",
                 kpi=item.submission.kpi_name, quoted=quoted.get(code, []),
-                gold=[s.text for s in item.corpus.sentences if code in s.evidence_for],
+                gold=_gold(item, code),
                 rationale=item.corpus.rationale.get(code)))
     return out

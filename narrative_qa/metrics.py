@@ -34,6 +34,8 @@ class Labelled:
     labels: dict[str, int]  # only the codes this record was labelled for (adjudicated)
     split: str | None
     corpus: CorpusFields = field(default_factory=CorpusFields)
+    family: str | None = None  # a real record's family (../shared/corpus/README.md)
+    real: Any = None  # a real record's spans and action pairs (real_labels.RealLabels)
 
     @property
     def origin(self) -> str:

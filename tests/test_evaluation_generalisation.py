@@ -91,7 +91,7 @@ def test_the_organisation_split_keeps_organisations_whole_and_is_stable(tmp_path
                                                                           "test"}
     for key, (split,) in by_organisation.items():  # sha256(organisation) mod 10, by hand
         bucket = int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10
-        assert split == ("train" if bucket < 6 else "dev" if bucket < 8 else "test")
+        assert split == ("train" if bucket < 5 else "dev" if bucket < 7 else "test")
     written = [i for i in items if i.origin == "written"]
     assert [i.split for i in written] == ["train", "dev", "test"]  # their own split kept
     again = load_labelled_files([path], settings)

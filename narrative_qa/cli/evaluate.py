@@ -13,18 +13,30 @@ from rich.table import Table
 from rich.text import Text
 
 from narrative_qa.cli.common import Format, fail, make_console, say, settings_from
-from narrative_qa.errors import NarrativeQAError
-from narrative_qa.evaluation import RESAMPLES, SEED, Agreement, Mistake, Report, Section, evaluate
+from narrative_qa.errors import InputError, Location, NarrativeQAError
+from narrative_qa.evaluation import (
+    BUNDLED_CORPUS,
+    RESAMPLES,
+    SEED,
+    Agreement,
+    Mistake,
+    Report,
+    Section,
+    evaluate,
+)
 from narrative_qa.gates import low_confidence_codes
 from narrative_qa.metrics import Intervals, Scores
+from narrative_qa.real_corpus import LABELS_FILE, SHARED_ENV, corpus_available, shared_corpus_path
 
 WIDE = 160  # a table piped to a file or a script is never squeezed into 80 columns
 
 
 def evaluate_command(
-    labelled: Annotated[list[Path], typer.Argument(
-        metavar="LABELLED.jsonl...", help="Files of submissions with a 'labels' object "
-        "(finding code -> 0/1); see corpus/README.md for the full record format.")],
+    labelled: Annotated[list[Path] | None, typer.Argument(
+        metavar="[LABELLED.jsonl...]", help="Files of submissions with a 'labels' object "
+        "(finding code -> 0/1); see corpus/README.md for the full record format. Without "
+        "files: the real corpus, then the bundled written corpus.", show_default=False)
+    ] = None,
     split: Annotated[str | None, typer.Option(help="Only records of this split "
                                               "(train, dev or test).")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")
@@ -38,12 +50,31 @@ def evaluate_command(
                                            )] = RESAMPLES,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap resamples.")] = SEED,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
+    real: Annotated[bool | None, typer.Option(
+        "--real/--no-real", help="Join ../shared/corpus/real.jsonl with its labels "
+        "(corpus/real_labels.jsonl) and report real text first. Default: on when no files "
+        "are given.", show_default=False)] = None,
+    real_labels: Annotated[Path, typer.Option(help="The real corpus's labels file.")
+                           ] = LABELS_FILE,
 ) -> None:
     """Score labelled submissions: precision, recall and F1 per finding with 95% intervals,
     the baselines, and the labellers' agreement as the ceiling."""
+    files = list(labelled or [])
+    use_real = not files if real is None else real
+    if not files:
+        files = [BUNDLED_CORPUS]
+    if use_real and not corpus_available():
+        if real:
+            fail(InputError("NQE001", "the real corpus was not found: put the shared folder "
+                            f"beside the project or set {SHARED_ENV}",
+                            Location(str(shared_corpus_path()))))
+        say(make_console(stderr=True), f"The real corpus is not at {shared_corpus_path()}: "
+            "only the written corpus is evaluated.")
+        use_real = False
     try:
-        report = evaluate(labelled, split, settings_from(config), baselines=baselines,
-                          resamples=resamples, seed=seed, errors=errors)
+        report = evaluate(files, split, settings_from(config), baselines=baselines,
+                          resamples=resamples, seed=seed, errors=errors, real=use_real,
+                          real_labels=real_labels)
     except NarrativeQAError as error:
         fail(error)
     if output_format is Format.json:
@@ -78,7 +109,9 @@ def print_report(report: Report, console: Console) -> None:
 
 
 def _title(section: Section, split: str | None) -> str:
-    what = "real and written" if section.name == "both" else section.name
+    what = ("real and written" if section.name == "both" else
+            f"real ({section.name.removeprefix('real: ')})" if section.name.startswith("real: ")
+            else section.name)
     return f"{section.n} {what} submissions" + (f", {split} split" if split else "")
 
 

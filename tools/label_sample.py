@@ -1,0 +1,149 @@
+"""Choose the real records to label, and write the labellers' reading copies.
+
+    python tools/label_sample.py ids            # corpus/real_sample.txt: the chosen ids
+    python tools/label_sample.py views OUTDIR   # OUTDIR/part-N.txt for the labellers
+
+The choice is stratified and reproducible (seed below): every organisation at least once,
+then each family's quota filled by (has a previous narrative, length third), with records
+that have a previous narrative drawn more often so that at least 400 have one. Exact
+repeats of a narrative already chosen are skipped.
+
+The reading copies hold verbatim text from ../shared, so OUTDIR must be outside the
+project (the tool refuses a folder inside it).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from narrative_qa.real_corpus import PROJECT, read_corpus, sentence_spans
+
+SEED = 2026
+QUOTA = {"baltimore": 340, "canada-drr": 260, "gmpp": 360}
+# Share of each family's quota drawn from records with a previous narrative.
+PREVIOUS_SHARE = {"baltimore": 0.55, "canada-drr": 0.0, "gmpp": 0.66}
+PARTS = 4
+SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
+
+
+def _third(length: int, cuts: tuple[int, int]) -> int:
+    return 0 if length <= cuts[0] else 1 if length <= cuts[1] else 2
+
+
+def choose(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rng = random.Random(SEED)
+    chosen: list[dict[str, Any]] = []
+    seen_text: set[str] = set()
+
+    def take(record: dict[str, Any]) -> bool:
+        key = " ".join(record["narrative"].split()).casefold()
+        if key in seen_text or record in chosen:
+            return False
+        seen_text.add(key)
+        chosen.append(record)
+        return True
+
+    for family, quota in QUOTA.items():
+        pool = [r for r in records if r["family"] == family]
+        lengths = sorted(len(r["narrative"]) for r in pool)
+        cuts = (lengths[len(lengths) // 3], lengths[2 * len(lengths) // 3])
+        strata: dict[tuple[bool, int], list[dict[str, Any]]] = defaultdict(list)
+        for r in pool:
+            strata[(bool(r.get("previous_narrative")), _third(len(r["narrative"]), cuts))
+                   ].append(r)
+        for members in strata.values():
+            rng.shuffle(members)
+        by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in pool:
+            by_org[r["organisation"]].append(r)
+        start = len(chosen)
+        for org in sorted(by_org):  # every organisation once
+            take(rng.choice(by_org[org]))
+        for has_previous in (True, False):
+            share = PREVIOUS_SHARE[family] if has_previous else 1 - PREVIOUS_SHARE[family]
+            want = round(quota * share)
+            have = sum(1 for r in chosen[start:]
+                       if bool(r.get("previous_narrative")) == has_previous)
+            groups = [strata[(has_previous, t)] for t in range(3)]
+            while have < want and any(groups):
+                for members in groups:
+                    if members and have < want:
+                        have += take(members.pop())
+        rest = [r for key in sorted(strata) for r in strata[key]]
+        rng.shuffle(rest)
+        while len(chosen) - start < quota and rest:
+            take(rest.pop())
+    return chosen
+
+
+def write_ids(chosen: list[dict[str, Any]]) -> None:
+    SAMPLE_FILE.write_text("".join(f"{r['id']}\t{r['narrative_sha256']}\n" for r in chosen),
+                           encoding="utf-8")
+    print(f"{len(chosen)} ids -> {SAMPLE_FILE}")
+
+
+def _value(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def view(record: dict[str, Any], n: int, total: int) -> str:
+    polarity = {"up": "up (higher is better)", "down": "down (lower is better)"}.get(
+        record.get("polarity") or "", "none given")
+    lines = [
+        f"=== RECORD {n} of {total} · id {record['id']} · family {record['family']}",
+        f"KPI: {_value(record.get('kpi_name'))}",
+        f"Organisation: {_value(record.get('organisation'))} · service: "
+        f"{_value(record.get('service'))}",
+        f"Period: {_value(record.get('period'))}",
+        f"target: {_value(record.get('target'))} · actual: {_value(record.get('actual'))} · "
+        f"previous_actual: {_value(record.get('previous_actual'))} · unit: "
+        f"{_value(record.get('unit'))} · polarity: {polarity} · stated_rag: "
+        f"{_value(record.get('stated_rag'))}",
+        "Previous narrative: " + (" ".join(record["previous_narrative"].split())
+                                  if record.get("previous_narrative") else "(none)"),
+        "Narrative, sentence by sentence:",
+    ]
+    text = record["narrative"]
+    lines += [f"  s{i} {s.of(text)}" for i, s in enumerate(sentence_spans(text), start=1)]
+    return "\n".join(lines) + "\n\n"
+
+
+def write_views(chosen: list[dict[str, Any]], folder: Path) -> None:
+    folder = folder.resolve()
+    if folder == PROJECT or PROJECT in folder.parents:
+        sys.exit("the reading copies hold verbatim corpus text: write them outside the project")
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(SEED)
+    order = chosen[:]
+    rng.shuffle(order)
+    parts: list[list[dict[str, Any]]] = [[] for _ in range(PARTS)]
+    weight = [0] * PARTS
+    for r in sorted(order, key=lambda r: -len(r["narrative"]) - len(
+            r.get("previous_narrative") or "")):
+        k = weight.index(min(weight))
+        parts[k].append(r)
+        weight[k] += 300 + len(r["narrative"]) + len(r.get("previous_narrative") or "")
+    for k, part in enumerate(parts, start=1):
+        rng.shuffle(part)
+        body = "".join(view(r, n, len(part)) for n, r in enumerate(part, start=1))
+        (folder / f"part-{k}.txt").write_text(body, encoding="utf-8")
+        print(f"part-{k}: {len(part)} records, {len(body):,} characters")
+
+
+def main() -> None:
+    records = list(read_corpus())
+    chosen = choose(records)
+    if sys.argv[1:2] == ["ids"]:
+        write_ids(chosen)
+    elif sys.argv[1:2] == ["views"] and len(sys.argv) == 3:
+        write_views(chosen, Path(sys.argv[2]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
