@@ -1,10 +1,14 @@
 """Training the sentence readers (language/readers.py) from the labelled real corpus.
 
 Sentences come from the adjudicated spans of corpus/real_labels.jsonl. Each tag's reader
-is a logistic regression (balanced classes) on TF-IDF n-grams fitted on the train split;
-its regularisation and its threshold are chosen on the dev split (highest average
-precision, then the threshold with the best F1 at precision >= the target where one
-exists). The test split is never read here.
+is a logistic regression (balanced classes, C = 1) on TF-IDF n-grams fitted on the train
+split; its threshold is chosen on the dev split (the best F1 at precision >= the target
+where one exists). The rules that combine the readers into findings set their own
+thresholds (rules/NQ01, NQ04), chosen on out-of-fold train probabilities (folds by
+organisation) and dev. The test split is never read here.
+
+C is fixed rather than chosen per tag: the rules' thresholds were chosen on
+probabilities of C = 1 readers, and a reader with another C would shift them.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from narrative_qa.config import Settings
 from narrative_qa.corpus_format import TAGS
 from narrative_qa.language.readers import Readers, ngrams, save_readers
 from narrative_qa.metrics import Labelled
+from narrative_qa.real_labels import load_real_labelled
 
-C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+C = 1.0
 MIN_POSITIVES = 8  # fewer train positives than this: the tag is not read (never fires)
 PRECISION_TARGET = 0.8
 SEED = 0
@@ -59,6 +65,13 @@ def _threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, dict[str, float]]:
     return best[1], {k: round(v, 3) for k, v in best[2].items()}
 
 
+def train_real_readers(out: Path, settings: Settings) -> dict[str, Any]:
+    """The readers from corpus/real_labels.jsonl joined with ../shared/corpus."""
+    items = load_real_labelled(settings)
+    return train_readers([i for i in items if i.split == "train"],
+                         [i for i in items if i.split == "dev"], out)
+
+
 def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -71,6 +84,7 @@ def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict
     width = x_fit.shape[1]
     coef, intercept = np.zeros((len(TAGS), width)), np.zeros(len(TAGS))
     thresholds = np.full(len(TAGS), 2.0)  # above any probability: a tag never read
+    intercept[:] = -30.0  # and its probability ~0 until it is trained below
     report: dict[str, Any] = {}
     for k, tag in enumerate(TAGS):
         y_fit, y_dev = fit.tags[:, k], choose.tags[:, k]
@@ -80,25 +94,20 @@ def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict
         if y_fit.sum() < MIN_POSITIVES or y_dev.sum() == 0:
             row["read"] = False
             continue
-        best = None
-        for c in C_GRID:
-            model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000,
-                                       random_state=SEED)
-            model.fit(x_fit, y_fit)
-            p = model.predict_proba(x_dev)[:, 1]
-            ap = average_precision_score(y_dev, p)
-            if best is None or ap > best[0]:
-                best = (ap, c, model, p)
-        ap, c, model, p = best
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000,
+                                   random_state=SEED)
+        model.fit(x_fit, y_fit)
+        p = model.predict_proba(x_dev)[:, 1]
+        ap = average_precision_score(y_dev, p)
         coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
         thresholds[k], at = _threshold(y_dev, p)
-        row.update(read=True, C=c, dev_average_precision=round(float(ap), 3),
+        row.update(read=True, dev_average_precision=round(float(ap), 3),
                    threshold=round(float(thresholds[k]), 3), dev=at)
     vocabulary = {str(t): int(i) for t, i in vectoriser.vocabulary_.items()}
     readers = Readers(tags=TAGS, vocabulary=vocabulary, idf=vectoriser.idf_, coef=coef,
                       intercept=intercept, thresholds=thresholds)
     card = {"model": "TF-IDF word 1-2 grams (figures as classes, sublinear tf, min_df 2) -> "
-                     "LogisticRegression(balanced) per tag; C and threshold chosen on dev",
+                     "LogisticRegression(balanced, C=1) per tag; threshold chosen on dev",
             "sentences": {"train": len(fit.texts), "dev": len(choose.texts)},
             "features": width, "tags": report}
     save_readers(readers, out, card)

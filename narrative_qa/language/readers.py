@@ -13,8 +13,10 @@ a reader learns that a challenge sentence carries a figure, not which figure.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,13 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.language.lexicon import any_of, shared
 from narrative_qa.resources import MODELS_DIR
 
 READERS_FILE = "readers.npz"
 READERS_CARD = "readers.json"
 
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november"
-           "|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _TOKEN = re.compile(
     r"(?P<money>[£$€]\s?\d[\d,.]*\s?(?:[mbk]n?|million|billion)?\b)"
     r"|(?P<pct>\d[\d,.]*\s?(?:%|per ?cent\b))"
@@ -36,20 +37,28 @@ _TOKEN = re.compile(
     r"|(?P<year>\b(?:19|20)\d{2}(?:[-/–](?:\d{2}|\d{4}))?\b)"
     r"|(?P<num>\d[\d,.]*)"
     r"|(?P<word>[a-z]+(?:['’][a-z]+)?)",
+    re.IGNORECASE,
 )
-_CLASSES = ("money", "pct", "date", "year", "num")
+_CLASSES = frozenset(_TOKEN.groupindex) - {"word"}  # figure classes, by group name
+
+
+@lru_cache(maxsize=1)
+def _month() -> re.Pattern[str]:
+    return any_of(shared("months") + shared("month_abbreviations"))
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case words, with figures replaced by their class and months marked."""
+    month = _month()
     out = []
-    for match in _TOKEN.finditer(text.lower()):
+    for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind in _CLASSES:
             out.append(f"<{kind}>")
         else:
-            word = match.group(0)
-            out.append("<month>" if re.fullmatch(_MONTHS, word) else word)
+            word = match.group(0)  # a month is capitalised: "may" stays a verb
+            out.append("<month>" if word[0].isupper() and month.fullmatch(word)
+                       else word.lower())
     return out
 
 
@@ -99,14 +108,27 @@ class Readers:
                 for p in probabilities]
 
 
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """An .npz whose bytes depend on the arrays only (np.savez stamps the time), so
+    training twice gives the same file and the same sha256."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.save(member, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()
+
+
 def save_readers(readers: Readers, folder: Path, card: dict) -> None:
-    path = folder / READERS_FILE
     terms = sorted(readers.vocabulary, key=readers.vocabulary.__getitem__)
-    with path.open("wb") as handle:
-        np.savez(handle, tags=np.array(readers.tags), vocabulary=np.array(terms),
-                 idf=readers.idf, coef=readers.coef, intercept=readers.intercept,
-                 thresholds=readers.thresholds)
-    card = {**card, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    data = _npz({"tags": np.array(readers.tags), "vocabulary": np.array(terms),
+                 "idf": readers.idf, "coef": readers.coef, "intercept": readers.intercept,
+                 "thresholds": readers.thresholds})
+    (folder / READERS_FILE).write_bytes(data)
+    card = {**card, "sha256": hashlib.sha256(data).hexdigest()}
     (folder / READERS_CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
@@ -114,9 +136,10 @@ def save_readers(readers: Readers, folder: Path, card: dict) -> None:
 def load_readers(folder: Path = MODELS_DIR) -> Readers:
     """The readers of models/, once per process; NQE070 when missing or changed."""
     path, card_path = folder / READERS_FILE, folder / READERS_CARD
-    if not path.is_file() or not card_path.is_file():
-        raise ConfigError("NQE070", "the sentence readers are missing (run narrative-qa "
-                          "train)", Location(str(path)))
+    for needed in (path, card_path):
+        if not needed.is_file():
+            raise ConfigError("NQE070", "the sentence readers' file is missing",
+                              Location(str(needed)))
     data = path.read_bytes()
     card = json.loads(card_path.read_text(encoding="utf-8"))
     if hashlib.sha256(data).hexdigest() != card.get("sha256"):
