@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.catalogue import catalogue_codes
+from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, sentence_spans
 from tools.label_sample import view
 
@@ -142,8 +143,8 @@ def build(work: Path) -> None:
             except (KeyError, TypeError, ValueError) as error:
                 missing.append(f"{record_id} (adjudication incomplete: {error!r})")
     rows.sort(key=lambda r: r["id"])
-    LABELS_FILE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                           encoding="utf-8")
+    # Whole or not at all: a failed run leaves the previous labels in place.
+    write_text(LABELS_FILE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     print(f"{len(rows)} records -> {LABELS_FILE}")
     if missing:
         print(f"left out, not labelled by both or not adjudicated: {len(missing)}: "
