@@ -1,8 +1,8 @@
 """Turn two labellers' blind labels and a third person's adjudication into
 corpus/real_labels.jsonl.
 
-    python tools/assemble_labels.py disputes WORKDIR [part-N ...]  # adj/views/part-N.txt
-    python tools/assemble_labels.py build WORKDIR      # corpus/real_labels.jsonl
+    python -m tools.assemble_labels disputes WORKDIR [part-N ...]  # adj/views/part-N.txt
+    python -m tools.assemble_labels build WORKDIR      # corpus/real_labels.jsonl
 
 WORKDIR holds views/part-N.txt (tools/label_sample.py), A/part-N.jsonl and B/part-N.jsonl
 (each labeller's rows, docs/LABELLING.md §5) and, after adjudication, adj/part-N.jsonl:
