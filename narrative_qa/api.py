@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from narrative_qa import deadline
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
@@ -249,15 +250,18 @@ def assessments_frame(assessments: list[Assessment], index: Any = None) -> Any:
 
 
 def check_draft(narrative: str, settings: Settings | None = None,
-                history: History | None = None, **fields: Any) -> Assessment:
+                history: History | None = None, time_budget: float | None = None,
+                **fields: Any) -> Assessment:
     """Check one draft: the narrative plus whatever KPI data the officer has; last period's
-    actual and narrative come from the history store when given and not supplied."""
+    actual and narrative come from the history store when given and not supplied.
+    `time_budget` (seconds) stops the check with NQE110 once it has run that long."""
     settings = settings or load_settings()
     data = {k: v for k, v in fields.items() if v is not None}
     data["narrative"] = narrative
-    submission = submission_from_mapping(data, settings, file="<draft>")
-    Previous(history=history).join([submission])
-    return assess(submission, settings)
+    with deadline.time_budget(time_budget):
+        submission = submission_from_mapping(data, settings, file="<draft>")
+        Previous(history=history).join([submission])
+        return assess(submission, settings)
 
 
 def ingest_file(input_path: Path, period: str, history: History, *,

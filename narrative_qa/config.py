@@ -43,6 +43,8 @@ class FindingSettings:
 class Settings:
     rag: RagBands = field(default_factory=RagBands)
     max_narrative_chars: int = 50000
+    max_unzipped_mb: int = 200  # what an .xlsx or .docx may unpack to
+    max_rows: int = 100_000  # rows a file may hold
     min_words_off_target: int = 40
     acronyms: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
@@ -72,7 +74,8 @@ SCHEMA: dict[str, dict[str, _Spec]] = {
             "decimals": _Spec(int, 0, 6),
             "percent_variance": _Spec(str, choices=("relative", "points"))},
     "limits": {"max_narrative_chars": _Spec(int, 1, 10_000_000),
-               "min_words_off_target": _Spec(int, 0, 10_000)},
+               "min_words_off_target": _Spec(int, 0, 10_000),
+               "max_unzipped_mb": _Spec(int, 1, 4096), "max_rows": _Spec(int, 1, 10_000_000)},
     "glossary": {"acronyms": _Spec(list), "names": _Spec(list), "localities": _Spec(list),
                  "extend_acronyms": _Spec(list), "extend_names": _Spec(list),
                  "extend_localities": _Spec(list)},
@@ -242,6 +245,8 @@ def load_settings(path: Path | None = None) -> Settings:
             rag=rag,
             max_narrative_chars=raw["limits"]["max_narrative_chars"],
             min_words_off_target=raw["limits"]["min_words_off_target"],
+            max_unzipped_mb=raw["limits"]["max_unzipped_mb"],
+            max_rows=raw["limits"]["max_rows"],
             acronyms=_words(raw["glossary"], "acronyms"),
             names=_words(raw["glossary"], "names"),
             semantic=raw["semantic"]["enabled"],

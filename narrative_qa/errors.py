@@ -77,6 +77,13 @@ CODES: dict[str, tuple[str, str]] = {
         "Check that both files use the same kpi_id values (map the ID column with --map "
         "'HEADER=kpi_id' if it has another name).",
     ),
+    # hostile files and requests (issue 17): bounded time and memory
+    "NQE057": (
+        "file over a size limit",
+        "Check that this is the right file; if it is, split it, or raise the setting named "
+        "under [limits] with --config.",
+    ),
+    "NQE058": ("input is not a regular file", "Pass a file saved on disk."),
     # engine (issue 8): the learned gates of models/
     "NQE070": (
         "learned gates cannot be used",
@@ -177,6 +184,11 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE108": (
         "request too large",
         "Send a smaller file or a shorter narrative; the limit is in the message.",
+    ),
+    "NQE110": (
+        "check took too long",
+        "Try again in a moment; if it happens again, shorten the narrative or tell the "
+        "admin (the time budget is WebSettings.request_seconds).",
     ),
     # web app (issue 10, screening, uploads and the JSON API)
     "NQE109": (

@@ -10,6 +10,7 @@ from typing import Any
 from narrative_qa.assessment import Submission
 from narrative_qa.config import Settings
 from narrative_qa.errors import Location, RowProblem
+from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.reading.headers import assign_columns, parse_map_options
 from narrative_qa.reading.tables import RawRow, Table, UncachedFormula, read_table
 from narrative_qa.reading.values import (
@@ -36,7 +37,7 @@ def read_submissions(
 ) -> tuple[list[Submission], list[RowProblem]]:
     """Read a file of submissions. Raises InputError for a file that cannot be used at all."""
     mapping = parse_map_options(map_options)
-    table = read_table(path, sheet, mapping)
+    table = read_table(path, sheet, mapping, ReadLimits.of(settings))
     return submissions_from_table(table, settings, mapping), table.notices
 
 

@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.errors import InputError, Location, RowProblem
+from narrative_qa.reading.archive import (
+    ReadLimits,
+    check_archive,
+    require_regular_file,
+    too_many_rows,
+)
 from narrative_qa.reading.headers import count_known
 
 HEADER_SCAN_ROWS = 15
@@ -49,10 +55,10 @@ class UncachedFormula:
 
 
 def read_table(
-    path: Path, sheet: str | None = None, mapping: dict[str, str] | None = None
+    path: Path, sheet: str | None = None, mapping: dict[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> Table:
-    if not path.exists():
-        raise InputError("NQE001", "file not found", Location(str(path)))
+    require_regular_file(path)
     if path.is_dir():
         raise InputError("NQE053", "this is a folder, not a file", Location(str(path)))
     suffix = path.suffix.lower()
@@ -63,7 +69,7 @@ def read_table(
     if suffix not in READERS:
         raise InputError("NQE002", f"'{suffix or path.name}' is not a type narrative_qa reads",
                          Location(str(path)))
-    return READERS[suffix](path, sheet, mapping)
+    return READERS[suffix](path, sheet, mapping, limits or ReadLimits())
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -103,7 +109,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+              limits: ReadLimits) -> Table:
     try:
         text = decode_bytes(path.read_bytes())
     except OSError as exc:
@@ -113,8 +120,12 @@ def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> 
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     delimiter = _delimiter(text, mapping)
+    grid: list[list[str]] = []
     try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append(record)
+            if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+                raise too_many_rows(len(grid), limits, Location(str(path)))
     except csv.Error as exc:
         raise InputError("NQE003", f"not valid CSV ({exc})", Location(str(path))) from exc
     return _table_from_grid(str(path), grid, mapping)
@@ -137,7 +148,8 @@ def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
 
 # --- XLSX ----------------------------------------------------------------------------
 
-def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+               limits: ReadLimits) -> Table:
     import openpyxl  # imported here: only spreadsheet users pay for it
 
     where = Location(str(path))
@@ -147,6 +159,7 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         if _is_encrypted(path):
             raise InputError("NQE004", "the workbook is password-protected", where)
         raise InputError("NQE003", "this is an old-format (.xls) workbook renamed .xlsx", where)
+    check_archive(path, limits, where)  # before openpyxl inflates the shared strings
     # Read-only mode streams rows, so a sheet whose size claims a million rows costs only its
     # real rows. A second stream without cached values tells a formula with no saved result
     # from an empty cell.
@@ -159,7 +172,7 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         notices: list[RowProblem] = []
         title = _choose_sheet(values, sheet, where, notices)
         grid, numbers, merged_header = sheet_grid(
-            values[title], formulas[title], _merged_ranges(values, title))
+            values[title], formulas[title], _merged_ranges(values, title), limits, where)
     except InputError:
         raise
     except Exception as exc:
@@ -245,14 +258,16 @@ def _merged_ranges(book, title: str) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
-def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
+def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]],
+               limits: ReadLimits | None = None, where: Location | None = None,
                ) -> tuple[list[list[Any]], list[int], bool]:
     """The sheet's rows up to the last one with data, each row's number as Excel shows it,
     and whether a merged range spans header rows.
 
     Empty rows are not kept beyond one per run, so memory follows the data, not the size the
-    sheet claims. Percent-formatted numbers are read as displayed ("95%"); formulas with no
-    saved value become UncachedFormula; merged cells repeat their first cell's value.
+    sheet claims; past `limits.max_rows` rows with data the sheet is refused (NQE057).
+    Percent-formatted numbers are read as displayed ("95%"); formulas with no saved value
+    become UncachedFormula; merged cells repeat their first cell's value.
     """
     spread: dict[int, dict[int, tuple[int, int]]] = {}  # row -> column -> range's first cell
     for min_row, min_col, max_row, max_col in merges:
@@ -265,6 +280,7 @@ def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
     grid: list[list[Any]] = []
     numbers: list[int] = []
     gap = False
+    limits = limits or ReadLimits()
     rows = zip(values_ws.iter_rows(), formulas_ws.iter_rows(values_only=True), strict=False)
     for number, (cells, formula_row) in enumerate(rows, start=1):
         row = [_cell_value(cell, f) for cell, f in zip(cells, formula_row, strict=False)]
@@ -284,6 +300,8 @@ def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
             gap = False
         grid.append(row)
         numbers.append(number)
+        if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+            raise too_many_rows(len(grid), limits, where or Location())
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
     merged_header = any(min_row <= HEADER_SCAN_ROWS and max_row > min_row
@@ -467,7 +485,8 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
     return list(headers)
 
 
-def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+               limits: ReadLimits) -> Table:
     try:
         data = _loads(_load_text(path))
     except json.JSONDecodeError as exc:
@@ -484,6 +503,8 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         data = lists[0]
     if not isinstance(data, list):
         raise InputError("NQE003", "JSON must be a list of submissions", Location(str(path)))
+    if len(data) > limits.max_rows:
+        raise too_many_rows(len(data), limits, Location(str(path)))
     rows = []
     for index, item in enumerate(data, start=1):
         if isinstance(item, dict):
@@ -497,11 +518,14 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
     return Table(str(path), _headers_of(rows), rows)
 
 
-def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+                limits: ReadLimits) -> Table:
     rows = []
     for number, line in enumerate(_load_text(path).splitlines(), start=1):
         if not line.strip():
             continue
+        if len(rows) >= limits.max_rows:
+            raise too_many_rows(len(rows) + 1, limits, Location(str(path)))
         try:
             item = _loads(line)
         except json.JSONDecodeError as exc:
@@ -518,7 +542,7 @@ def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None) -
     return Table(str(path), _headers_of(rows), rows)
 
 
-# Every reader takes (path, sheet, mapping); only spreadsheets use the sheet.
+# Every reader takes (path, sheet, mapping, limits); only spreadsheets use the sheet.
 READERS = {
     ".csv": _read_csv, ".txt": _read_csv, ".tsv": _read_csv,
     ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,
