@@ -14,6 +14,7 @@ from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.errors import ConfigError, Location
 
 DEFAULTS = Path(__file__).with_name("defaults.toml")
+PARSER_MAX_CHARS = 1_000_000  # spaCy's nlp.max_length: a longer text cannot be parsed
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ SCHEMA: dict[str, dict[str, _Spec]] = {
     "rag": {"amber_from": _Spec(float, 0, 1000), "red_from": _Spec(float, 0, 1000),
             "decimals": _Spec(int, 0, 6),
             "percent_variance": _Spec(str, choices=("relative", "points"))},
-    "limits": {"max_narrative_chars": _Spec(int, 1, 10_000_000),
+    "limits": {"max_narrative_chars": _Spec(int, 1, PARSER_MAX_CHARS),
                "min_words_off_target": _Spec(int, 0, 10_000),
                "max_unzipped_mb": _Spec(int, 1, 4096), "max_rows": _Spec(int, 1, 10_000_000)},
     "glossary": {"acronyms": _Spec(list), "names": _Spec(list), "localities": _Spec(list),

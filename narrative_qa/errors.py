@@ -51,6 +51,21 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE024": ("unrecognised value", "Use one of the values listed in the message."),
     "NQE025": ("row cannot be parsed", "Check the row's syntax."),
     "NQE026": ("analysis failed for this row", "Report this row to the product team."),
+    # issue 17: values that are not text
+    "NQE027": (
+        "text is not valid Unicode",
+        "Save the file again as UTF-8; the characters that could not be read show as \ufffd.",
+    ),
+    "NQE028": (
+        "value is not text",
+        "Give the narrative and the KPI's names as text, not as a JSON object or list, and "
+        "without NUL characters.",
+    ),
+    "NQE029": (
+        "cell too long for Excel",
+        "The full text is kept in .csv, .json and .jsonl output: write one of those with "
+        "--out to read it whole.",
+    ),
     "NQE030": (
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",

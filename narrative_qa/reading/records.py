@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from narrative_qa.assessment import Submission
-from narrative_qa.config import Settings
+from narrative_qa.config import PARSER_MAX_CHARS, Settings
 from narrative_qa.errors import Location, RowProblem
 from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.reading.headers import assign_columns, parse_map_options
@@ -80,8 +81,10 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
     extra: dict[str, Any] = {}
     formula: UncachedFormula | None = None  # in the narrative cell
+    unreadable: list[RowProblem] = []
     for header, value in raw.values.items():
         field = by_header.get(header)
+        value = _valid_unicode(value, Location(file, raw.row, header), unreadable)
         if isinstance(value, UncachedFormula):
             formula = value if field == "narrative" else formula
             value = None
@@ -93,7 +96,12 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     if raw.problem:
         sub.problems.append(raw.problem)
     sub.problems.extend(raw.cell_problems)
+    sub.problems.extend(unreadable)
     if raw.problem and raw.problem.blocking:
+        return sub
+    not_text = _not_text(cells, file, raw.row)
+    if not_text:
+        sub.problems.extend(not_text)
         return sub
 
     def where(field: str) -> Location:
@@ -125,6 +133,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
             where("stated_rag")))
 
+    limit = min(settings.max_narrative_chars, PARSER_MAX_CHARS)  # Settings made in code too
     if formula is not None:
         sub.problems.append(RowProblem(
             "NQE054", f"the narrative cell holds a formula ({formula.formula[:60]}) and no "
@@ -135,18 +144,60 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
         sub.problems.append(RowProblem(
             "NQE020", "the narrative is empty; this row was not scored", where("narrative"),
             blocking=True))
-    elif len(sub.narrative) > settings.max_narrative_chars:
+    elif len(sub.narrative) > limit:
         sub.problems.append(RowProblem(
             "NQE021",
             f"the narrative is {len(sub.narrative):,} characters, over the limit of "
-            f"{settings.max_narrative_chars:,}; this row was not scored",
+            f"{limit:,}; this row was not scored",
             where("narrative"), blocking=True))
-    if sub.previous_narrative and len(sub.previous_narrative) > settings.max_narrative_chars:
+    if sub.previous_narrative and len(sub.previous_narrative) > limit:
         sub.problems.append(RowProblem(
             "NQE021", "the previous narrative is over the length limit and was ignored",
             where("previous_narrative")))
         sub.previous_narrative = None
     return sub
+
+
+def _valid_unicode(value: Any, where: Location, problems: list[RowProblem]) -> Any:
+    """The value with lone surrogates (JSON's "\\ud800", which no file can hold) replaced by
+    U+FFFD, one notice per cell; nested lists and objects too."""
+    if isinstance(value, str):
+        fixed, count = _SURROGATE.subn("\ufffd", value)
+        if count:
+            problems.append(RowProblem(
+                "NQE027", f"{count} character(s) are not valid Unicode (a lone surrogate such "
+                "as \\ud800) and were replaced with \ufffd", where))
+        return fixed
+    if isinstance(value, dict):
+        return {_valid_unicode(k, where, problems): _valid_unicode(v, where, problems)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(v, where, problems) for v in value]
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_text(cells: dict[str, tuple[str, Any]], file: str, row: int) -> list[RowProblem]:
+    """A text field holding a JSON object or list (scored before as its Python repr), or a
+    NUL character (a damaged cell): the row is not scored, and says which column."""
+    problems = []
+    for field, (header, value) in cells.items():
+        if field in NUMBER_FIELDS:
+            continue
+        where = Location(file, row, header)
+        if isinstance(value, dict | list):
+            kind = "JSON object" if isinstance(value, dict) else "list"
+            problems.append(RowProblem("NQE028", f"the {field.replace('_', ' ')} is a {kind}, "
+                                       "not text; this row was not scored", where,
+                                       blocking=True))
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(RowProblem("NQE028", f"the {field.replace('_', ' ')} holds "
+                                       f"{value.count(chr(0))} NUL character(s), as a damaged "
+                                       "cell does; this row was not scored", where,
+                                       blocking=True))
+    return problems
 
 
 def _formula_notice(table: Table, by_header: dict[str, str]) -> RowProblem | None:

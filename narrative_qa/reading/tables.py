@@ -115,7 +115,8 @@ def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
         text = decode_bytes(path.read_bytes())
     except OSError as exc:
         raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
-    if "\x00" in text[:4096]:
+    head = text[:4096]
+    if head.count("\x00") > 8:  # binary; a NUL or two is a damaged row (NQE028)
         raise InputError("NQE003", "this is not a text CSV file", Location(str(path)))
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
@@ -451,8 +452,15 @@ def _json_float(text: str) -> float | _NonFinite:
     return number if math.isfinite(number) else _NonFinite(text)
 
 
+class _TooDeep(ValueError):
+    """JSON nested deeper than the parser's recursion allows."""
+
+
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_float=_json_float, parse_constant=_NonFinite)
+    try:
+        return json.loads(text, parse_float=_json_float, parse_constant=_NonFinite)
+    except RecursionError:  # '[' * 200000: no record is nested like that
+        raise _TooDeep("the JSON is nested too deeply to be a list of submissions") from None
 
 
 def _json_row(file: str, number: int, item: dict[str, Any]) -> RawRow:
@@ -493,6 +501,8 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
         raise InputError(
             "NQE003", f"not valid JSON ({exc.msg})", Location(str(path), exc.lineno)
         ) from exc
+    except _TooDeep as exc:
+        raise InputError("NQE003", str(exc), Location(str(path))) from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -528,13 +538,14 @@ def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
             raise too_many_rows(len(rows) + 1, limits, Location(str(path)))
         try:
             item = _loads(line)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, _TooDeep) as exc:
             item = exc
         if isinstance(item, dict):
             rows.append(_json_row(str(path), number, item))
         else:
-            why = f"not valid JSON ({item.msg})" if isinstance(item, Exception) else (
-                "line is not a JSON object")
+            why = (f"not valid JSON ({item.msg})" if isinstance(item, json.JSONDecodeError)
+                   else str(item) if isinstance(item, _TooDeep) else
+                   "line is not a JSON object")
             rows.append(RawRow(number, {}, RowProblem(
                 "NQE025", why, Location(str(path), number), blocking=True)))
     if not rows:
