@@ -99,6 +99,11 @@ CODES: dict[str, tuple[str, str]] = {
         "under [limits] with --config.",
     ),
     "NQE058": ("input is not a regular file", "Pass a file saved on disk."),
+    "NQE059": (
+        "file mixes text encodings",
+        "Check the characters of the lines named; save the file again as CSV UTF-8 so "
+        "every line is read the same way.",
+    ),
     # engine (issue 8): the learned gates of models/
     "NQE070": (
         "learned gates cannot be used",

@@ -76,24 +76,62 @@ def read_table(
 
 def decode_bytes(data: bytes) -> str:
     """UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (with or without BOM), else
-    Windows-1252, else Latin-1 (which never fails)."""
+    Windows-1252, else Latin-1 (which never fails); a file mixing UTF-8 and Windows-1252
+    lines is decoded line by line (see decode_lines)."""
+    return decode_lines(data)[0]
+
+
+def decode_lines(data: bytes) -> tuple[str, list[int]]:
+    """The text, and the lines (1-based) read as Windows-1252 in a file whose other lines
+    are UTF-8: one stray byte pasted from Word no longer turns every UTF-8 "é" or "’" of
+    the file into mojibake."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), []
         except UnicodeDecodeError:
             pass
     encoding = _utf16_without_bom(data[:4096])
     if encoding:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), []
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    utf8 = [_utf8(line) for line in lines]
+    if not any(text is not None and not text.isascii() for text in utf8):
+        return _single_byte(data), []  # a Windows-1252 file throughout
+    out, other = [], []
+    for number, (line, text) in enumerate(zip(lines, utf8, strict=True), start=1):
+        if text is None:
+            other.append(number)
+            text = _single_byte(line)
+        out.append(text)
+    return "".join(out).removeprefix("\ufeff"), other
+
+
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _single_byte(data: bytes) -> str:
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def mixed_notice(file: str, lines: list[int]) -> RowProblem:
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more"
+                                               if len(lines) > 10 else "")
+    return RowProblem("NQE059", f"line(s) {shown} are not UTF-8 and were read as "
+                      "Windows-1252; the rest of the file is UTF-8", Location(file, lines[0]))
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -111,25 +149,62 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
               limits: ReadLimits) -> Table:
-    try:
-        text = decode_bytes(path.read_bytes())
-    except OSError as exc:
-        raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
+    text, mixed = _load_text(path)
     head = text[:4096]
     if head.count("\x00") > 8:  # binary; a NUL or two is a damaged row (NQE028)
         raise InputError("NQE003", "this is not a text CSV file", Location(str(path)))
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     delimiter = _delimiter(text, mapping)
+    grid, unclosed = _csv_records(text, delimiter, limits, Location(str(path)))
+    table = _table_from_grid(str(path), grid, mapping)
+    for raw in table.rows:
+        if raw.row in unclosed:
+            raw.cell_problems.append(RowProblem(
+                "NQE025", "a quote in this row is not closed (or text follows its closing "
+                "quote), so the row was read as written, quotes included, and the rows "
+                "after it were not swallowed into it; check the row", Location(table.file,
+                                                                               raw.row)))
+    if mixed:
+        table.notices.insert(0, mixed_notice(str(path), mixed))
+    return table
+
+
+def _csv_records(text: str, delimiter: str, limits: ReadLimits, where: Location
+                 ) -> tuple[list[list[str]], set[int]]:
+    """The records, and the (1-based) records whose quoting is broken.
+
+    Read strictly: a quote left open used to swallow the lines after it into one field (a
+    KPI vanished without a word). A record that breaks the quoting rules is read again as
+    its one line with quotes as plain characters, and reading resumes on the next line.
+    """
+    lines = io.StringIO(text, newline="").readlines()
     grid: list[list[str]] = []
-    try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            grid.append(record)
-            if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
-                raise too_many_rows(len(grid), limits, Location(str(path)))
-    except csv.Error as exc:
-        raise InputError("NQE003", f"not valid CSV ({exc})", Location(str(path))) from exc
-    return _table_from_grid(str(path), grid, mapping)
+    unclosed: set[int] = set()
+    start = 0
+    position = {"next": 0}  # the line after the last one the reader took
+
+    def feed(first: int):
+        for index in range(first, len(lines)):
+            position["next"] = index + 1
+            yield lines[index]
+
+    while start < len(lines):
+        reader = csv.reader(feed(start), delimiter=delimiter, strict=True)
+        begun = start
+        try:
+            for record in reader:
+                grid.append(record)
+                begun = position["next"]
+                if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+                    raise too_many_rows(len(grid), limits, where)
+            break
+        except csv.Error:
+            plain = csv.reader([lines[begun]], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+            grid.append(next(plain, []))
+            unclosed.add(len(grid))
+            start = begun + 1
+    return grid, unclosed
 
 
 def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
@@ -433,9 +508,10 @@ def _table_from_grid(
 
 # --- JSON and JSONL -------------------------------------------------------------------
 
-def _load_text(path: Path) -> str:
+def _load_text(path: Path) -> tuple[str, list[int]]:
+    """The file's text and the lines read as Windows-1252 among UTF-8 ones."""
     try:
-        return decode_bytes(path.read_bytes())
+        return decode_lines(path.read_bytes())
     except OSError as exc:
         raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
 
@@ -495,8 +571,9 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
 
 def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                limits: ReadLimits) -> Table:
+    text, mixed = _load_text(path)
     try:
-        data = _loads(_load_text(path))
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             "NQE003", f"not valid JSON ({exc.msg})", Location(str(path), exc.lineno)
@@ -525,13 +602,15 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 blocking=True)))
     if not rows:
         raise InputError("NQE009", "the JSON list is empty", Location(str(path)))
-    return Table(str(path), _headers_of(rows), rows)
+    return Table(str(path), _headers_of(rows), rows,
+                 [mixed_notice(str(path), mixed)] if mixed else [])
 
 
 def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 limits: ReadLimits) -> Table:
     rows = []
-    for number, line in enumerate(_load_text(path).splitlines(), start=1):
+    text, mixed = _load_text(path)
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         if len(rows) >= limits.max_rows:
@@ -550,7 +629,8 @@ def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 "NQE025", why, Location(str(path), number), blocking=True)))
     if not rows:
         raise InputError("NQE009", "the file has no lines", Location(str(path)))
-    return Table(str(path), _headers_of(rows), rows)
+    return Table(str(path), _headers_of(rows), rows,
+                 [mixed_notice(str(path), mixed)] if mixed else [])
 
 
 # Every reader takes (path, sheet, mapping, limits); only spreadsheets use the sheet.

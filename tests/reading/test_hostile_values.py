@@ -103,3 +103,57 @@ def test_a_binary_file_named_csv_is_still_refused(tmp_path, settings):
     with pytest.raises(InputError) as error:
         read_submissions(path, settings)
     assert error.value.code == "NQE003"
+
+
+# --- item 10: one Windows-1252 byte no longer garbles the UTF-8 rows ----------------------
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_mixed_encodings_are_decoded_line_by_line_and_the_lines_named(tmp_path, settings,
+                                                                       suffix):
+    utf8 = "The café’s waits fell to 51% – see the plan."
+    stray = "Staff said “busy”."  # pasted from Word, saved as Windows-1252
+    if suffix == ".csv":
+        lines = [b"KPI,Narrative", f"A,{utf8}".encode(), f"B,{stray}".encode("cp1252"),
+                 f"C,{utf8}".encode()]
+    else:
+        lines = [json.dumps({"kpi_id": k, "narrative": t}, ensure_ascii=False).encode(enc)
+                 for k, t, enc in (("A", utf8, "utf-8"), ("B", stray, "cp1252"),
+                                   ("C", utf8, "utf-8"))]
+    path = tmp_path / f"mixed{suffix}"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    subs, notices = read_submissions(path, settings)
+    assert [s.narrative for s in subs] == [utf8, stray, utf8]
+    [notice] = [n for n in notices if n.code == "NQE059"]
+    line = 3 if suffix == ".csv" else 2
+    assert f"line(s) {line} " in notice.message and notice.location.row == line
+
+
+def test_a_windows_1252_file_throughout_is_read_without_a_notice(tmp_path, settings):
+    path = tmp_path / "q.csv"
+    path.write_bytes("KPI,Narrative\nA,The café’s waits fell.\n".encode("cp1252"))
+    subs, notices = read_submissions(path, settings)
+    assert subs[0].narrative == "The café’s waits fell."
+    assert not [n for n in notices if n.code == "NQE059"]
+
+
+# --- item 12: a quote left open no longer swallows the next KPI -----------------------------
+
+def test_an_unclosed_quote_names_its_row_and_every_kpi_is_kept(tmp_path, settings):
+    rows = [f'K{i},60,51,"Narrative {i}, with a comma."' for i in range(1, 11)]
+    rows[3] = 'K4,60,51,"Narrative 4 whose quote is never closed.'
+    path = tmp_path / "q.csv"
+    path.write_text("kpi_id,Target,Actual,Narrative\n" + "\n".join(rows) + "\n")
+    subs, _ = read_submissions(path, settings)
+    assert [s.kpi_id for s in subs] == [f"K{i}" for i in range(1, 11)]
+    assert subs[4].narrative == "Narrative 5, with a comma."
+    flagged = [s for s in subs if "NQE025" in _codes(s)]
+    assert [s.kpi_id for s in flagged] == ["K4"] and not flagged[0].blocked
+    assert flagged[0].narrative == '"Narrative 4 whose quote is never closed.'
+
+
+def test_quoted_line_breaks_and_doubled_quotes_are_still_read(tmp_path, settings):
+    path = tmp_path / "q.csv"
+    path.write_text('KPI,Narrative\nK1,"Two\nlines, and ""quoted"" words"\nK2,Plain\n')
+    subs, _ = read_submissions(path, settings)
+    assert subs[0].narrative == 'Two\nlines, and "quoted" words'
+    assert subs[1].narrative == "Plain" and not any(_codes(s) & {"NQE025"} for s in subs)
