@@ -270,7 +270,14 @@ def ingest_file(input_path: Path, period: str, history: History, *,
                 settings: Settings | None = None) -> tuple[ScoreResult, int]:
     """Score a quarter and store every row of it under `period`; returns how many rows were
     stored (all of them: those that could not be scored are stored with their problems).
-    Refuses (NQE060) a file whose own period column says another period."""
+    Refuses (NQE060) a file whose own period column says another period, and (NQE024) a
+    period that names no real quarter ('2025/26 Q5')."""
+    from narrative_qa.language.periods import period_problem
+
+    problem = period_problem(period)
+    if problem:
+        raise InputError("NQE024", f"--period '{period}' is not a reporting period: {problem}",
+                         Location(str(input_path)))
     result = score_file(input_path, previous_path, sheet=sheet, map_options=map_options,
                         settings=settings, history=history, period=period,
                         check_rows=lambda rows: refuse_other_period(rows, period))

@@ -66,6 +66,16 @@ CODES: dict[str, tuple[str, str]] = {
         "The full text is kept in .csv, .json and .jsonl output: write one of those with "
         "--out to read it whole.",
     ),
+    "NQE032": (
+        "invisible characters in an id",
+        "Retype the kpi_id in the source file (it was copied with zero-width or "
+        "direction-changing characters).",
+    ),
+    "NQE033": (
+        "narrative not in English",
+        "Give the English version of the narrative to be checked; a narrative in another "
+        "language is kept but not assessed.",
+    ),
     "NQE030": (
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",

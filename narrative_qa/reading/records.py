@@ -11,14 +11,19 @@ from typing import Any
 from narrative_qa.assessment import Submission
 from narrative_qa.config import PARSER_MAX_CHARS, Settings
 from narrative_qa.errors import Location, RowProblem
+from narrative_qa.language.english import other_language
+from narrative_qa.language.periods import period_problem
+from narrative_qa.previous import match_key
 from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.reading.headers import assign_columns, parse_map_options
 from narrative_qa.reading.tables import RawRow, Table, UncachedFormula, read_table
 from narrative_qa.reading.values import (
     NotANumber,
+    clean_id,
     clean_text,
     decimal_mark,
     infer_polarity,
+    invisible_in,
     is_ambiguous,
     parse_number,
     parse_polarity,
@@ -45,7 +50,7 @@ def read_submissions(
 def submissions_from_table(
     table: Table, settings: Settings, mapping: dict[str, str] | None = None
 ) -> list[Submission]:
-    columns = assign_columns(table.headers, mapping, table.file, table.notices)
+    columns = assign_columns(table.headers, mapping, table.file, table.notices, table.written)
     by_header = {table.headers[i]: f for i, f in columns.items()}
     marks = decimal_marks(table.rows, by_header)
     formulas = _formula_notice(table, by_header)
@@ -112,6 +117,17 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
 
     for name in TEXT_FIELDS:
         setattr(sub, name, clean_text(value(name)))
+    sub.kpi_id = clean_id(value("kpi_id"))
+    wrong_period = period_problem(sub.period)
+    if wrong_period:
+        sub.problems.append(RowProblem(
+            "NQE024", f"period '{sub.period}' is not a reporting period: {wrong_period}",
+            where("period")))
+    hidden = invisible_in(value("kpi_id"))
+    if hidden:
+        sub.problems.append(RowProblem(
+            "NQE032", f"the kpi_id held invisible characters ({', '.join(hidden)}), which "
+            f"were removed so it matches other quarters as '{sub.kpi_id}'", where("kpi_id")))
     sub.narrative = clean_text(value("narrative")) or ""
     sub.previous_narrative = clean_text(value("previous_narrative"))
 
@@ -150,6 +166,10 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             f"the narrative is {len(sub.narrative):,} characters, over the limit of "
             f"{limit:,}; this row was not scored",
             where("narrative"), blocking=True))
+    elif language := other_language(sub.narrative):
+        sub.problems.append(RowProblem(
+            "NQE033", f"the narrative reads as {language}; the findings are made for English "
+            "narrative, so it was not assessed", where("narrative"), blocking=True))
     if sub.previous_narrative and len(sub.previous_narrative) > limit:
         sub.problems.append(RowProblem(
             "NQE021", "the previous narrative is over the length limit and was ignored",
@@ -259,7 +279,7 @@ def flag_duplicates(submissions: Iterable[Submission]) -> None:
     groups: dict[tuple[str, str], list[Submission]] = {}
     for sub in submissions:
         if sub.kpi_id and not sub.blocked:
-            key = (sub.kpi_id.strip().lower(), (sub.period or "").strip().lower())
+            key = (match_key(sub.kpi_id), (sub.period or "").strip().lower())
             groups.setdefault(key, []).append(sub)
     for group in groups.values():
         if len(group) < 2:

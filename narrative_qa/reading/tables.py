@@ -45,6 +45,7 @@ class Table:
     rows: list[RawRow]
     notices: list[RowProblem] = field(default_factory=list)  # file-level warnings
     header_row: int | None = None  # for spreadsheets and CSV, as a person sees it
+    written: list[str] | None = None  # the headers as written, where repeats were renamed
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,8 @@ def _table_from_grid(
             )
         )
     headers = _unique_headers(grid[header_index])
+    written = [str(c).strip() if not _cell_empty(c) else h
+               for c, h in zip(grid[header_index], headers, strict=True)]
     rows: list[RawRow] = []
     for number, row in zip(numbers[header_index + 1 :], grid[header_index + 1 :], strict=True):
         if all(_cell_empty(c) for c in row):
@@ -503,7 +506,8 @@ def _table_from_grid(
         rows.append(RawRow(number, values, problem))
     if not rows:
         raise InputError("NQE009", "the header row has no data rows under it", where)
-    return Table(file, headers, rows, notices, numbers[header_index])
+    return Table(file, headers, rows, notices, numbers[header_index],
+                 written if written != headers else None)
 
 
 # --- JSON and JSONL -------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 BLANKS = {"", "n/a", "na", "n.a.", "-", "--", "—", "none", "null", "nil", "tbc", "not available"}
 
@@ -189,6 +190,28 @@ def parse_unit(value: object, *example_values: object) -> str | None:
     if any(looks_like_percent(v) for v in example_values):
         return "%"
     return None
+
+
+# Zero-width characters, the byte-order mark and bidirectional controls: invisible, so two
+# ids that look the same may differ by one (pasted from a web page or a right-to-left text).
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean_id(value: object) -> str | None:
+    """An identifier (kpi_id) by the one rule every reader, join and store uses: Unicode
+    NFC, invisible characters removed, runs of spaces made one, trimmed."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = " ".join(INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split())
+    return text or None
+
+
+def invisible_in(value: object) -> list[str]:
+    """The invisible characters in a cell, named as U+XXXX, in order, once each."""
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(value)))
 
 
 def clean_text(value: object) -> str | None:

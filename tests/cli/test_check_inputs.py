@@ -62,3 +62,20 @@ def test_standard_input_is_decoded_as_files_are(encoding):
                            input=text.encode(encoding))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["narrative"] == text
+
+
+def test_check_says_a_period_names_no_real_quarter(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT)
+    result = runner.invoke(app, ["check", str(path), "--period", "2025/26 Q5"])
+    assert result.exit_code == 2 and "NQE024" in result.output and "quarter 5" in result.output
+
+
+def test_ingest_refuses_a_period_that_names_no_real_quarter(tmp_path):
+    source = tmp_path / "q.csv"
+    source.write_text(f"kpi_id,Narrative\nA-1,{DRAFT}\n")
+    db = tmp_path / "history.db"
+    result = runner.invoke(app, ["ingest", str(source), "--period", "2025/26 Q5", "--db",
+                                 str(db)])
+    assert result.exit_code == 2 and "NQE024" in result.output
+    assert "Stored" not in result.output
