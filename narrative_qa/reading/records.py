@@ -105,9 +105,10 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     if raw.problem and raw.problem.blocking:
         return sub
     not_text = _not_text(cells, file, raw.row)
-    if not_text:
-        sub.problems.extend(not_text)
-        return sub
+    sub.problems.extend(not_text)
+    for field in [f for f, (h, _) in cells.items()
+                  if any(p.location.column == h for p in not_text)]:
+        cells[field] = (cells[field][0], None)  # read as blank; the row's other values stay
 
     def where(field: str) -> Location:
         return Location(file, raw.row, cells[field][0] if field in cells else field)
@@ -150,7 +151,9 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             where("stated_rag")))
 
     limit = min(settings.max_narrative_chars, PARSER_MAX_CHARS)  # Settings made in code too
-    if formula is not None:
+    if not_text:
+        pass  # refused above, with the column named
+    elif formula is not None:
         sub.problems.append(RowProblem(
             "NQE054", f"the narrative cell holds a formula ({formula.formula[:60]}) and no "
             "saved text, as in a workbook written by a program and never opened in Excel (or "

@@ -85,6 +85,7 @@ def test_an_object_or_list_as_narrative_is_not_scored_as_its_python_text(tmp_pat
     assert subs[0].blocked and "NQE028" in _codes(subs[0])
     [problem] = [p for p in subs[0].problems if p.code == "NQE028"]
     assert kind in problem.message and problem.location.column == "narrative"
+    assert subs[0].kpi_id == "A" and "NQE020" not in _codes(subs[0])
     assert not subs[1].blocked
 
 
