@@ -55,6 +55,7 @@ test: install
 # Figures, not tests: each prints its targets beside them (the last takes many minutes).
 bench: install
 	uptime
+	$(BIN)/python bench/bench_cold.py --n 200
 	$(BIN)/python bench/bench_score.py
 	$(BIN)/python bench/bench_parallel.py --n 200 --runs 3
 	$(BIN)/python bench/bench_semantic.py

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from narrative_qa import deadline
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Submission
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.engine import Progress, assess, assess_batch
@@ -249,15 +250,18 @@ def assessments_frame(assessments: list[Assessment], index: Any = None) -> Any:
 
 
 def check_draft(narrative: str, settings: Settings | None = None,
-                history: History | None = None, **fields: Any) -> Assessment:
+                history: History | None = None, time_budget: float | None = None,
+                **fields: Any) -> Assessment:
     """Check one draft: the narrative plus whatever KPI data the officer has; last period's
-    actual and narrative come from the history store when given and not supplied."""
+    actual and narrative come from the history store when given and not supplied.
+    `time_budget` (seconds) stops the check with NQE110 once it has run that long."""
     settings = settings or load_settings()
     data = {k: v for k, v in fields.items() if v is not None}
     data["narrative"] = narrative
-    submission = submission_from_mapping(data, settings, file="<draft>")
-    Previous(history=history).join([submission])
-    return assess(submission, settings)
+    with deadline.time_budget(time_budget):
+        submission = submission_from_mapping(data, settings, file="<draft>")
+        Previous(history=history).join([submission])
+        return assess(submission, settings)
 
 
 def ingest_file(input_path: Path, period: str, history: History, *,
@@ -266,7 +270,14 @@ def ingest_file(input_path: Path, period: str, history: History, *,
                 settings: Settings | None = None) -> tuple[ScoreResult, int]:
     """Score a quarter and store every row of it under `period`; returns how many rows were
     stored (all of them: those that could not be scored are stored with their problems).
-    Refuses (NQE060) a file whose own period column says another period."""
+    Refuses (NQE060) a file whose own period column says another period, and (NQE024) a
+    period that names no real quarter ('2025/26 Q5')."""
+    from narrative_qa.language.periods import period_problem
+
+    problem = period_problem(period)
+    if problem:
+        raise InputError("NQE024", f"--period '{period}' is not a reporting period: {problem}",
+                         Location(str(input_path)))
     result = score_file(input_path, previous_path, sheet=sheet, map_options=map_options,
                         settings=settings, history=history, period=period,
                         check_rows=lambda rows: refuse_other_period(rows, period))

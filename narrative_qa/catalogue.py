@@ -279,7 +279,8 @@ def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str,
     return merged
 
 
-_PLURAL = {float: "numbers", int: "whole numbers", str: "words in quotes", dict: "tables"}
+_PLURAL = {float: "numbers from 0 to 1", int: "whole numbers, 0 or more",
+           str: "words in quotes", dict: "tables"}
 
 
 def _describe(expected: Any) -> str:
@@ -289,7 +290,8 @@ def _describe(expected: Any) -> str:
         return f"a list of {_PLURAL.get(typing.get_origin(args[0]) or args[0], 'values')}"
     if origin is dict:
         return f"a table of {_PLURAL.get(typing.get_origin(args[1]) or args[1], 'values')}"
-    return {float: "a number", int: "a whole number", str: "text in quotes",
+    return {float: "a number from 0 to 1", int: "a whole number, 0 or more",
+            str: "text in quotes",
             dict: "a table", bool: "true or false"}.get(expected, str(expected))
 
 

@@ -14,6 +14,7 @@ from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.errors import ConfigError, Location
 
 DEFAULTS = Path(__file__).with_name("defaults.toml")
+PARSER_MAX_CHARS = 1_000_000  # spaCy's nlp.max_length: a longer text cannot be parsed
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class FindingSettings:
 class Settings:
     rag: RagBands = field(default_factory=RagBands)
     max_narrative_chars: int = 50000
+    max_unzipped_mb: int = 200  # what an .xlsx or .docx may unpack to
+    max_rows: int = 100_000  # rows a file may hold
     min_words_off_target: int = 40
     acronyms: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
@@ -71,8 +74,9 @@ SCHEMA: dict[str, dict[str, _Spec]] = {
     "rag": {"amber_from": _Spec(float, 0, 1000), "red_from": _Spec(float, 0, 1000),
             "decimals": _Spec(int, 0, 6),
             "percent_variance": _Spec(str, choices=("relative", "points"))},
-    "limits": {"max_narrative_chars": _Spec(int, 1, 10_000_000),
-               "min_words_off_target": _Spec(int, 0, 10_000)},
+    "limits": {"max_narrative_chars": _Spec(int, 1, PARSER_MAX_CHARS),
+               "min_words_off_target": _Spec(int, 0, 10_000),
+               "max_unzipped_mb": _Spec(int, 1, 4096), "max_rows": _Spec(int, 1, 10_000_000)},
     "glossary": {"acronyms": _Spec(list), "names": _Spec(list), "localities": _Spec(list),
                  "extend_acronyms": _Spec(list), "extend_names": _Spec(list),
                  "extend_localities": _Spec(list)},
@@ -242,6 +246,8 @@ def load_settings(path: Path | None = None) -> Settings:
             rag=rag,
             max_narrative_chars=raw["limits"]["max_narrative_chars"],
             min_words_off_target=raw["limits"]["min_words_off_target"],
+            max_unzipped_mb=raw["limits"]["max_unzipped_mb"],
+            max_rows=raw["limits"]["max_rows"],
             acronyms=_words(raw["glossary"], "acronyms"),
             names=_words(raw["glossary"], "names"),
             semantic=raw["semantic"]["enabled"],

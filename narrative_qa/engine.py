@@ -16,6 +16,7 @@ from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Finding, Submiss
 from narrative_qa.catalogue import Rule, effective_catalogue
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
+from narrative_qa.deadline import check_time
 from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
 from narrative_qa.errors import RowProblem
 from narrative_qa.gates import (
@@ -51,10 +52,12 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     NARRATIVE_QA_PROCESSES variable, else both cores when the batch is large enough to repay
     it, see language/nlp.py); the results are the same."""
     rules = tuple(rules) if rules is not None else effective_catalogue(settings)
+    check_time("the analysis")
     analyses = _analyse_all(submissions, processes)
     semantic = settings.semantic if semantic is None else semantic
     contexts = build_contexts(submissions, analyses, settings)
     if semantic:
+        check_time("the embeddings")
         similarity = _embed(wanted_embedded(contexts, rules))
         for ctx in contexts:
             if ctx is not None:
@@ -145,6 +148,7 @@ def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
         for rule in rules:
             if not applies(rule, ctx):
                 continue
+            check_time(rule.code)  # outside the try: running out stops the request
             try:
                 hits = rule.module.detect(ctx, rule.params)
             except Exception as exc:  # one record's failure must not stop the quarter

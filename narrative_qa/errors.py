@@ -51,6 +51,31 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE024": ("unrecognised value", "Use one of the values listed in the message."),
     "NQE025": ("row cannot be parsed", "Check the row's syntax."),
     "NQE026": ("analysis failed for this row", "Report this row to the product team."),
+    # issue 17: values that are not text
+    "NQE027": (
+        "text is not valid Unicode",
+        "Save the file again as UTF-8; the characters that could not be read show as \ufffd.",
+    ),
+    "NQE028": (
+        "value is not text",
+        "Give the narrative and the KPI's names as text, not as a JSON object or list, and "
+        "without NUL characters.",
+    ),
+    "NQE029": (
+        "cell too long for Excel",
+        "The full text is kept in .csv, .json and .jsonl output: write one of those with "
+        "--out to read it whole.",
+    ),
+    "NQE032": (
+        "invisible characters in an id",
+        "Retype the kpi_id in the source file (it was copied with zero-width or "
+        "direction-changing characters).",
+    ),
+    "NQE033": (
+        "narrative not in English",
+        "Give the English version of the narrative to be checked; a narrative in another "
+        "language is kept but not assessed.",
+    ),
     "NQE030": (
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",
@@ -76,6 +101,18 @@ CODES: dict[str, tuple[str, str]] = {
         "previous file matched no KPI",
         "Check that both files use the same kpi_id values (map the ID column with --map "
         "'HEADER=kpi_id' if it has another name).",
+    ),
+    # hostile files and requests (issue 17): bounded time and memory
+    "NQE057": (
+        "file over a size limit",
+        "Check that this is the right file; if it is, split it, or raise the setting named "
+        "under [limits] with --config.",
+    ),
+    "NQE058": ("input is not a regular file", "Pass a file saved on disk."),
+    "NQE059": (
+        "file mixes text encodings",
+        "Check the characters of the lines named; save the file again as CSV UTF-8 so "
+        "every line is read the same way.",
     ),
     # engine (issue 8): the learned gates of models/
     "NQE070": (
@@ -177,6 +214,11 @@ CODES: dict[str, tuple[str, str]] = {
     "NQE108": (
         "request too large",
         "Send a smaller file or a shorter narrative; the limit is in the message.",
+    ),
+    "NQE110": (
+        "check took too long",
+        "Try again in a moment; if it happens again, shorten the narrative or tell the "
+        "admin (the time budget is WebSettings.request_seconds).",
     ),
     # web app (issue 10, screening, uploads and the JSON API)
     "NQE109": (

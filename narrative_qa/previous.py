@@ -16,12 +16,14 @@ from typing import Protocol
 
 from narrative_qa.assessment import Submission
 from narrative_qa.errors import Location, RowProblem
+from narrative_qa.reading.values import clean_id
 
 
 def match_key(kpi_id: str | None) -> str | None:
-    """The kpi_id as compared: trimmed and case-folded; None when blank."""
-    key = kpi_id.strip().casefold() if kpi_id else ""
-    return key or None
+    """The kpi_id as compared: cleaned by the one rule for ids (reading.values.clean_id:
+    invisible characters gone, spaces trimmed) and case-folded; None when blank."""
+    key = clean_id(kpi_id)
+    return key.casefold() if key else None
 
 
 @dataclass(frozen=True)

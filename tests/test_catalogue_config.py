@@ -127,9 +127,9 @@ def test_extend_acronyms_adds_to_the_glossary(tmp_path, plain):
      "findings.NQ08.params.min_wrods: unknown parameter of NQ08; is it "
      "limits.min_words_off_target, a setting of its own?"),
     ('[findings.NQ11]\nmin_similarity = "high"\n',
-     "findings.NQ11.min_similarity: must be a number, not 'high'"),
+     "findings.NQ11.min_similarity: must be a number from 0 to 1, not 'high'"),
     ("[findings.NQ04]\nwindow_words = 4.5\n",
-     "findings.NQ04.window_words: must be a whole number, not 4.5"),
+     "findings.NQ04.window_words: must be a whole number, 0 or more, not 4.5"),
     ('[findings.NQ10]\nquantity_heads = "North"\n',
      "findings.NQ10.quantity_heads: must be a list of words in quotes, not 'North'"),
     ("[findings.NQ08.params.confidence]\nshrot = 0.5\n",
@@ -206,3 +206,17 @@ def test_rules_config_reports_a_bad_setting_without_a_traceback(tmp_path):
     status, output = invoke("rules", "--config", str(path))
     assert status == 2 and "Traceback" not in output
     assert "findings.NQ08.params.min_wrods: unknown parameter" in " ".join(output.split())
+
+
+# Issue 17, item 19: a detector parameter out of its range is refused, not obeyed.
+@pytest.mark.parametrize("line,shown", [
+    ("[findings.NQ11]\nmin_similarity = 7.5", "from 0 to 1"),
+    ("[findings.NQ11]\nmin_similarity = nan", "from 0 to 1"),
+    ("[findings.NQ11]\nconfidence = -0.2", "from 0 to 1"),
+    ("[findings.NQ01]\nmin_shared_words = -3", "0 or more"),
+])
+def test_a_parameter_out_of_its_range_is_refused(tmp_path, line, shown):
+    settings = settings_with(tmp_path, line)
+    with pytest.raises(ConfigError) as caught:
+        check_draft("Performance fell to 51%.", settings, **SCRA)
+    assert caught.value.code == "NQE010" and shown in str(caught.value)

@@ -22,22 +22,49 @@ from narrative_qa.cli.common import (
     stderr,
     stdin_is_tty,
 )
+from narrative_qa.config import Settings
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.output.terminal import print_assessment
+from narrative_qa.reading import word
+from narrative_qa.reading.archive import ReadLimits, require_regular_file
 from narrative_qa.reading.tables import decode_bytes
 
 
-def _read_text(source: str) -> str:
+def _read_text(source: str, settings: Settings) -> str:
+    """The draft from a text or Word file, or standard input, decoded as input files are
+    (UTF-8, UTF-16, Windows-1252). Reading stops past the narrative limit, so a link to
+    /dev/zero or an endless pipe cannot fill the memory."""
+    limit = settings.max_narrative_chars * 4 + 4  # bytes: up to 4 per character in UTF-8
     if source == "-":
         if stdin_is_tty():  # a person at the keyboard: say what the command is waiting for
             say(stderr(), "Type or paste the draft narrative, then press Ctrl-D on a new line "
                 "(Ctrl-Z then Enter on Windows). To check a file: narrative-qa check FILE.",
                 "bold")
-        return sys.stdin.read()
+        return _decoded(sys.stdin.buffer.read(limit + 1), "<stdin>", limit, settings)
     path = Path(source)
-    if not path.is_file():
-        raise InputError("NQE001", "file not found", Location(source))
-    return decode_bytes(path.read_bytes())
+    require_regular_file(path)
+    if path.is_dir():
+        raise InputError("NQE053", "this is a folder, not a file", Location(source))
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(source)) from exc
+    if word.is_docx(path.name, data):
+        if path.stat().st_size > limit:  # the zip's directory is at its end
+            with path.open("rb") as handle:
+                data = handle.read()
+        return word.docx_text(source, data, ReadLimits.of(settings),
+                              settings.max_narrative_chars)
+    return _decoded(data, source, limit, settings)
+
+
+def _decoded(data: bytes, name: str, limit: int, settings: Settings) -> str:
+    if len(data) > limit:
+        raise InputError("NQE021", f"the draft is over the limit of "
+                         f"{settings.max_narrative_chars:,} characters; it was not read "
+                         "further", Location(name))
+    return decode_bytes(data)
 
 
 def check(
@@ -66,8 +93,8 @@ def check(
     """Check one draft narrative and print feedback grouped by severity."""
     try:
         settings = settings_from(config)
-        narrative = _read_text(file)
-        previous_text = _read_text(str(previous)) if previous else None
+        narrative = _read_text(file, settings)
+        previous_text = _read_text(str(previous), settings) if previous else None
         history = history_if_any(db) if kpi_id and period else None
         assessment = check_draft(
             narrative, settings, history=history, kpi_id=kpi_id, kpi_name=kpi_name,

@@ -19,6 +19,7 @@ Detectors do not import each other; shared text helpers live in narrative_qa.lan
 
 from __future__ import annotations
 
+import math
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -107,11 +108,15 @@ def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:
 
 
 def _is(value: Any, expected: Any) -> bool:
+    """Of the declared type, and in range: every float parameter of a detector is a share
+    (a confidence or a similarity, 0 to 1) and every int a count (0 or more), so
+    `min_similarity = 7.5` or `nan` is refused rather than turning a finding off."""
     origin, args = typing.get_origin(expected), typing.get_args(expected)
     if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            math.isfinite(value) and 0 <= value <= 1
     if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if origin is list:
         return isinstance(value, list) and all(_is(v, args[0]) for v in value)
     if origin is dict:
@@ -121,6 +126,10 @@ def _is(value: Any, expected: Any) -> bool:
 
 
 def _name(expected: Any) -> str:
+    if expected is float:
+        return "a number from 0 to 1"
+    if expected is int:
+        return "a whole number, 0 or more"
     return getattr(expected, "__name__", None) if typing.get_origin(expected) is None else (
         str(expected))
 

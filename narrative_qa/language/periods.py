@@ -13,6 +13,37 @@ _MENTION = re.compile(
 _PERIOD_YEAR = re.compile(rf"\b{_YEAR}")
 
 
+# The reporting period as the store, the web app and the readers write it: '2025/26 Q2'
+# ('2025-26 q2' too). The home of the grammar; the store's order, next and previous use it.
+_PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q(\d+)\s*$", re.I)
+_QUARTER_NUMBER = re.compile(r"\bQ(?:uarter)?\s*(\d+)\b", re.I)
+_YEAR_PAIR = re.compile(r"\b(\d{4})\s*[/-]\s*(\d{2,4})\b")
+
+
+def parse_period(period: str | None) -> tuple[int, int] | None:
+    """'2025/26 Q2' -> (2025, 2); None unless it is a real quarter of a financial year."""
+    match = _PERIOD.match(period or "")
+    if not match or period_problem(period) is not None:
+        return None
+    return int(match.group(1)), int(match.group(3))
+
+
+def period_problem(period: str | None) -> str | None:
+    """Why a period names no real quarter ('Q5', 'Q0', '2025/27'), or None. Text that does
+    not try to name a quarter ('September 2025') is left alone."""
+    text = period or ""
+    quarter = _QUARTER_NUMBER.search(text)
+    if quarter and not 1 <= int(quarter.group(1)) <= 4:
+        return f"there is no quarter {quarter.group(1)} (quarters are Q1 to Q4)"
+    years = _YEAR_PAIR.search(text) if quarter else None  # (a date such as 2025-12-31 is not)
+    if years:
+        first, second = int(years.group(1)), years.group(2)
+        if int(second) != (first + 1) % (10 ** len(second)) and len(second) in (2, 4):
+            return f"{years.group(0)} is not a financial year (it would be " \
+                   f"{first}/{str(first + 1)[-2:]})"
+    return None
+
+
 @dataclass(frozen=True)
 class QuarterMention:
     start: int

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.assessment import Assessment, DataFacts, Submission
+from narrative_qa.errors import Location, RowProblem
 from narrative_qa.output.safe_write import (
     atomic_path,
     check_file_target,
+    output_error,
     refuse_input_as_output,
     safe_cell,
 )
@@ -26,6 +28,9 @@ __all__ = ["FORMATS", "AssessmentWriter", "check_out_path", "flat_rows", "record
            "safe_cell", "write_assessments"]
 
 FORMATS = (".jsonl", ".json", ".csv", ".xlsx")
+XLSX_MAX_COLUMNS = 16_384  # what an Excel sheet holds (openpyxl writes more; Excel cannot open it)
+XLSX_MAX_CHARS = 32_767  # what an Excel cell holds
+CUT_MARK = " … [cut: over Excel's 32,767 characters a cell]"
 
 
 def check_out_path(out: Path, inputs: list[Path | None]) -> None:
@@ -114,6 +119,10 @@ class AssessmentWriter:
         check_file_target(path, FORMATS)
         suffix = path.suffix.lower()
         columns = record_columns(submissions) if suffix in {".csv", ".xlsx"} else []
+        if suffix == ".xlsx" and len(flat_headers(columns)) > XLSX_MAX_COLUMNS:
+            raise output_error(path, f"the results have {len(flat_headers(columns)):,} "
+                               f"columns, over the {XLSX_MAX_COLUMNS:,} an Excel sheet holds; "
+                               "write .csv or .jsonl instead")
         with atomic_path(path) as temp:
             writer = cls(temp, suffix, columns)
             try:
@@ -186,13 +195,31 @@ class AssessmentWriter:
         return cell
 
     def _xlsx_rows(self, assessment: Assessment, record: dict[str, Any]) -> None:
-        self.sheet.append([self._cell(self.sheet, v) for v in flat_row(record, self.columns)])
+        row = flat_row(record, self.columns)
+        names = [*self.columns, "finding_codes", "findings", "errors"]
+        long = [n for n, v in zip(names, row, strict=True)
+                if isinstance(v, str) and len(v) > XLSX_MAX_CHARS]
+        if long:  # said on the row (and so in the summary), before the row is written
+            sub = assessment.submission
+            sub.problems.append(RowProblem(
+                "NQE029", f"{', '.join(repr(n) for n in long)} held more than "
+                f"{XLSX_MAX_CHARS:,} characters, which an Excel cell cannot; the .xlsx shows "
+                "the start of the text, marked as cut", Location(
+                    sub.location.file, sub.location.row, long[0])))
+            row = flat_row(assessment.to_record(), self.columns)
+        self.sheet.append([self._cell(self.sheet, _fit(v)) for v in row])
         sub = assessment.submission
         for f in assessment.findings:
-            self.findings.append([self._cell(self.findings, safe_cell(v)) for v in (
+            self.findings.append([self._cell(self.findings, _fit(safe_cell(v))) for v in (
                 sub.location.row, sub.kpi_id, sub.kpi_name, f.code, f.slug, f.severity,
                 round(f.confidence, 3), f.low_confidence, f.message,
                 "\n".join(f.evidence), f.suggestion)])
+
+
+def _fit(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > XLSX_MAX_CHARS:
+        return value[:XLSX_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
+    return value
 
 
 FINDING_HEADERS = ["row", "kpi_id", "kpi_name", "code", "slug", "severity", "confidence",

@@ -15,7 +15,10 @@ from narrative_qa.errors import RowProblem
 from narrative_qa.summary import ScoreSummary
 
 # C0 and C1 control characters, DEL included; tab and newline are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional and zero-width ones that can make text read
+# other than it is ("Trojan Source"): shown as escapes, never obeyed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                      "\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def terminal_safe(text: object) -> str:
@@ -23,7 +26,12 @@ def terminal_safe(text: object) -> str:
     a carriage return is a line break, and every other control character (ANSI escapes
     among them) is shown as a visible symbol rather than obeyed by the terminal."""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return _CONTROL.sub(_escaped, value)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def escape(text: object) -> str:

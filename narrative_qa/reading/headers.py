@@ -114,21 +114,24 @@ def match_header(header: object, mapping: dict[str, str] | None = None) -> str |
 
 def assign_columns(
     headers: list[object], mapping: dict[str, str] | None, file: str,
-    notices: list[RowProblem] | None = None,
+    notices: list[RowProblem] | None = None, written: list[object] | None = None,
 ) -> dict[int, str]:
     """Column index -> canonical field.
 
     A header named in --map always takes its field. Otherwise the strongest match wins, and
     a notice (appended to `notices`) names both columns. A --map header not in the file is a
-    notice too. Raises NQE005 when a required field has no column.
+    notice too. Raises NQE005 when a required field has no column. `written` gives the
+    headers as the file wrote them where `headers` made repeats unique ('Narrative (2)'):
+    a repeated header matches its field like the first, so the clash is a notice too.
     """
     notices = notices if notices is not None else []
     mapping = mapping or {}
     keys = [normalise(h) for h in headers]
+    aliases = [normalise(h) for h in written] if written else keys
     assigned = {i: mapping[k] for i, k in enumerate(keys) if k in mapping}
     taken = set(assigned.values())
     best: dict[str, list[tuple[int, int]]] = {}  # field -> [(strength, index)]
-    for index, key in enumerate(keys):
+    for index, key in enumerate(aliases):
         if index in assigned or key not in _LOOKUP:
             continue
         field, strength = _LOOKUP[key]

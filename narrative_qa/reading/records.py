@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from narrative_qa.assessment import Submission
-from narrative_qa.config import Settings
+from narrative_qa.config import PARSER_MAX_CHARS, Settings
 from narrative_qa.errors import Location, RowProblem
+from narrative_qa.language.english import other_language
+from narrative_qa.language.periods import period_problem
+from narrative_qa.previous import match_key
+from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.reading.headers import assign_columns, parse_map_options
 from narrative_qa.reading.tables import RawRow, Table, UncachedFormula, read_table
 from narrative_qa.reading.values import (
     NotANumber,
+    clean_id,
     clean_text,
     decimal_mark,
     infer_polarity,
+    invisible_in,
     is_ambiguous,
     parse_number,
     parse_polarity,
@@ -36,14 +43,14 @@ def read_submissions(
 ) -> tuple[list[Submission], list[RowProblem]]:
     """Read a file of submissions. Raises InputError for a file that cannot be used at all."""
     mapping = parse_map_options(map_options)
-    table = read_table(path, sheet, mapping)
+    table = read_table(path, sheet, mapping, ReadLimits.of(settings))
     return submissions_from_table(table, settings, mapping), table.notices
 
 
 def submissions_from_table(
     table: Table, settings: Settings, mapping: dict[str, str] | None = None
 ) -> list[Submission]:
-    columns = assign_columns(table.headers, mapping, table.file, table.notices)
+    columns = assign_columns(table.headers, mapping, table.file, table.notices, table.written)
     by_header = {table.headers[i]: f for i, f in columns.items()}
     marks = decimal_marks(table.rows, by_header)
     formulas = _formula_notice(table, by_header)
@@ -79,8 +86,10 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
     extra: dict[str, Any] = {}
     formula: UncachedFormula | None = None  # in the narrative cell
+    unreadable: list[RowProblem] = []
     for header, value in raw.values.items():
         field = by_header.get(header)
+        value = _valid_unicode(value, Location(file, raw.row, header), unreadable)
         if isinstance(value, UncachedFormula):
             formula = value if field == "narrative" else formula
             value = None
@@ -92,8 +101,14 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     if raw.problem:
         sub.problems.append(raw.problem)
     sub.problems.extend(raw.cell_problems)
+    sub.problems.extend(unreadable)
     if raw.problem and raw.problem.blocking:
         return sub
+    not_text = _not_text(cells, file, raw.row)
+    sub.problems.extend(not_text)
+    for field in [f for f, (h, _) in cells.items()
+                  if any(p.location.column == h for p in not_text)]:
+        cells[field] = (cells[field][0], None)  # read as blank; the row's other values stay
 
     def where(field: str) -> Location:
         return Location(file, raw.row, cells[field][0] if field in cells else field)
@@ -103,6 +118,17 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
 
     for name in TEXT_FIELDS:
         setattr(sub, name, clean_text(value(name)))
+    sub.kpi_id = clean_id(value("kpi_id"))
+    wrong_period = period_problem(sub.period)
+    if wrong_period:
+        sub.problems.append(RowProblem(
+            "NQE024", f"period '{sub.period}' is not a reporting period: {wrong_period}",
+            where("period")))
+    hidden = invisible_in(value("kpi_id"))
+    if hidden:
+        sub.problems.append(RowProblem(
+            "NQE032", f"the kpi_id held invisible characters ({', '.join(hidden)}), which "
+            f"were removed so it matches other quarters as '{sub.kpi_id}'", where("kpi_id")))
     sub.narrative = clean_text(value("narrative")) or ""
     sub.previous_narrative = clean_text(value("previous_narrative"))
 
@@ -124,7 +150,10 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
             where("stated_rag")))
 
-    if formula is not None:
+    limit = min(settings.max_narrative_chars, PARSER_MAX_CHARS)  # Settings made in code too
+    if not_text:
+        pass  # refused above, with the column named
+    elif formula is not None:
         sub.problems.append(RowProblem(
             "NQE054", f"the narrative cell holds a formula ({formula.formula[:60]}) and no "
             "saved text, as in a workbook written by a program and never opened in Excel (or "
@@ -134,18 +163,64 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
         sub.problems.append(RowProblem(
             "NQE020", "the narrative is empty; this row was not scored", where("narrative"),
             blocking=True))
-    elif len(sub.narrative) > settings.max_narrative_chars:
+    elif len(sub.narrative) > limit:
         sub.problems.append(RowProblem(
             "NQE021",
             f"the narrative is {len(sub.narrative):,} characters, over the limit of "
-            f"{settings.max_narrative_chars:,}; this row was not scored",
+            f"{limit:,}; this row was not scored",
             where("narrative"), blocking=True))
-    if sub.previous_narrative and len(sub.previous_narrative) > settings.max_narrative_chars:
+    elif language := other_language(sub.narrative):
+        sub.problems.append(RowProblem(
+            "NQE033", f"the narrative reads as {language}; the findings are made for English "
+            "narrative, so it was not assessed", where("narrative"), blocking=True))
+    if sub.previous_narrative and len(sub.previous_narrative) > limit:
         sub.problems.append(RowProblem(
             "NQE021", "the previous narrative is over the length limit and was ignored",
             where("previous_narrative")))
         sub.previous_narrative = None
     return sub
+
+
+def _valid_unicode(value: Any, where: Location, problems: list[RowProblem]) -> Any:
+    """The value with lone surrogates (JSON's "\\ud800", which no file can hold) replaced by
+    U+FFFD, one notice per cell; nested lists and objects too."""
+    if isinstance(value, str):
+        fixed, count = _SURROGATE.subn("\ufffd", value)
+        if count:
+            problems.append(RowProblem(
+                "NQE027", f"{count} character(s) are not valid Unicode (a lone surrogate such "
+                "as \\ud800) and were replaced with \ufffd", where))
+        return fixed
+    if isinstance(value, dict):
+        return {_valid_unicode(k, where, problems): _valid_unicode(v, where, problems)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid_unicode(v, where, problems) for v in value]
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_text(cells: dict[str, tuple[str, Any]], file: str, row: int) -> list[RowProblem]:
+    """A text field holding a JSON object or list (scored before as its Python repr), or a
+    NUL character (a damaged cell): the row is not scored, and says which column."""
+    problems = []
+    for field, (header, value) in cells.items():
+        if field in NUMBER_FIELDS:
+            continue
+        where = Location(file, row, header)
+        if isinstance(value, dict | list):
+            kind = "JSON object" if isinstance(value, dict) else "list"
+            problems.append(RowProblem("NQE028", f"the {field.replace('_', ' ')} is a {kind}, "
+                                       "not text; this row was not scored", where,
+                                       blocking=True))
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(RowProblem("NQE028", f"the {field.replace('_', ' ')} holds "
+                                       f"{value.count(chr(0))} NUL character(s), as a damaged "
+                                       "cell does; this row was not scored", where,
+                                       blocking=True))
+    return problems
 
 
 def _formula_notice(table: Table, by_header: dict[str, str]) -> RowProblem | None:
@@ -207,7 +282,7 @@ def flag_duplicates(submissions: Iterable[Submission]) -> None:
     groups: dict[tuple[str, str], list[Submission]] = {}
     for sub in submissions:
         if sub.kpi_id and not sub.blocked:
-            key = (sub.kpi_id.strip().lower(), (sub.period or "").strip().lower())
+            key = (match_key(sub.kpi_id), (sub.period or "").strip().lower())
             groups.setdefault(key, []).append(sub)
     for group in groups.values():
         if len(group) < 2:

@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.errors import InputError, Location, RowProblem
+from narrative_qa.reading.archive import (
+    ReadLimits,
+    check_archive,
+    require_regular_file,
+    too_many_rows,
+)
 from narrative_qa.reading.headers import count_known
 
 HEADER_SCAN_ROWS = 15
@@ -39,6 +45,7 @@ class Table:
     rows: list[RawRow]
     notices: list[RowProblem] = field(default_factory=list)  # file-level warnings
     header_row: int | None = None  # for spreadsheets and CSV, as a person sees it
+    written: list[str] | None = None  # the headers as written, where repeats were renamed
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,10 @@ class UncachedFormula:
 
 
 def read_table(
-    path: Path, sheet: str | None = None, mapping: dict[str, str] | None = None
+    path: Path, sheet: str | None = None, mapping: dict[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> Table:
-    if not path.exists():
-        raise InputError("NQE001", "file not found", Location(str(path)))
+    require_regular_file(path)
     if path.is_dir():
         raise InputError("NQE053", "this is a folder, not a file", Location(str(path)))
     suffix = path.suffix.lower()
@@ -63,31 +70,69 @@ def read_table(
     if suffix not in READERS:
         raise InputError("NQE002", f"'{suffix or path.name}' is not a type narrative_qa reads",
                          Location(str(path)))
-    return READERS[suffix](path, sheet, mapping)
+    return READERS[suffix](path, sheet, mapping, limits or ReadLimits())
 
 
 # --- CSV -----------------------------------------------------------------------------
 
 def decode_bytes(data: bytes) -> str:
     """UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (with or without BOM), else
-    Windows-1252, else Latin-1 (which never fails)."""
+    Windows-1252, else Latin-1 (which never fails); a file mixing UTF-8 and Windows-1252
+    lines is decoded line by line (see decode_lines)."""
+    return decode_lines(data)[0]
+
+
+def decode_lines(data: bytes) -> tuple[str, list[int]]:
+    """The text, and the lines (1-based) read as Windows-1252 in a file whose other lines
+    are UTF-8: one stray byte pasted from Word no longer turns every UTF-8 "é" or "’" of
+    the file into mojibake."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), []
         except UnicodeDecodeError:
             pass
     encoding = _utf16_without_bom(data[:4096])
     if encoding:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), []
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    utf8 = [_utf8(line) for line in lines]
+    if not any(text is not None and not text.isascii() for text in utf8):
+        return _single_byte(data), []  # a Windows-1252 file throughout
+    out, other = [], []
+    for number, (line, text) in enumerate(zip(lines, utf8, strict=True), start=1):
+        if text is None:
+            other.append(number)
+            text = _single_byte(line)
+        out.append(text)
+    return "".join(out).removeprefix("\ufeff"), other
+
+
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _single_byte(data: bytes) -> str:
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def mixed_notice(file: str, lines: list[int]) -> RowProblem:
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more"
+                                               if len(lines) > 10 else "")
+    return RowProblem("NQE059", f"line(s) {shown} are not UTF-8 and were read as "
+                      "Windows-1252; the rest of the file is UTF-8", Location(file, lines[0]))
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -103,21 +148,64 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
-    try:
-        text = decode_bytes(path.read_bytes())
-    except OSError as exc:
-        raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
-    if "\x00" in text[:4096]:
+def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+              limits: ReadLimits) -> Table:
+    text, mixed = _load_text(path)
+    head = text[:4096]
+    if head.count("\x00") > 8:  # binary; a NUL or two is a damaged row (NQE028)
         raise InputError("NQE003", "this is not a text CSV file", Location(str(path)))
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     delimiter = _delimiter(text, mapping)
-    try:
-        grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError("NQE003", f"not valid CSV ({exc})", Location(str(path))) from exc
-    return _table_from_grid(str(path), grid, mapping)
+    grid, unclosed = _csv_records(text, delimiter, limits, Location(str(path)))
+    table = _table_from_grid(str(path), grid, mapping)
+    for raw in table.rows:
+        if raw.row in unclosed:
+            raw.cell_problems.append(RowProblem(
+                "NQE025", "a quote in this row is not closed (or text follows its closing "
+                "quote), so the row was read as written, quotes included, and the rows "
+                "after it were not swallowed into it; check the row", Location(table.file,
+                                                                               raw.row)))
+    if mixed:
+        table.notices.insert(0, mixed_notice(str(path), mixed))
+    return table
+
+
+def _csv_records(text: str, delimiter: str, limits: ReadLimits, where: Location
+                 ) -> tuple[list[list[str]], set[int]]:
+    """The records, and the (1-based) records whose quoting is broken.
+
+    Read strictly: a quote left open used to swallow the lines after it into one field (a
+    KPI vanished without a word). A record that breaks the quoting rules is read again as
+    its one line with quotes as plain characters, and reading resumes on the next line.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    grid: list[list[str]] = []
+    unclosed: set[int] = set()
+    start = 0
+    position = {"next": 0}  # the line after the last one the reader took
+
+    def feed(first: int):
+        for index in range(first, len(lines)):
+            position["next"] = index + 1
+            yield lines[index]
+
+    while start < len(lines):
+        reader = csv.reader(feed(start), delimiter=delimiter, strict=True)
+        begun = start
+        try:
+            for record in reader:
+                grid.append(record)
+                begun = position["next"]
+                if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+                    raise too_many_rows(len(grid), limits, where)
+            break
+        except csv.Error:
+            plain = csv.reader([lines[begun]], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+            grid.append(next(plain, []))
+            unclosed.add(len(grid))
+            start = begun + 1
+    return grid, unclosed
 
 
 def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
@@ -137,7 +225,8 @@ def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
 
 # --- XLSX ----------------------------------------------------------------------------
 
-def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+               limits: ReadLimits) -> Table:
     import openpyxl  # imported here: only spreadsheet users pay for it
 
     where = Location(str(path))
@@ -147,6 +236,7 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         if _is_encrypted(path):
             raise InputError("NQE004", "the workbook is password-protected", where)
         raise InputError("NQE003", "this is an old-format (.xls) workbook renamed .xlsx", where)
+    check_archive(path, limits, where)  # before openpyxl inflates the shared strings
     # Read-only mode streams rows, so a sheet whose size claims a million rows costs only its
     # real rows. A second stream without cached values tells a formula with no saved result
     # from an empty cell.
@@ -159,7 +249,7 @@ def _read_xlsx(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         notices: list[RowProblem] = []
         title = _choose_sheet(values, sheet, where, notices)
         grid, numbers, merged_header = sheet_grid(
-            values[title], formulas[title], _merged_ranges(values, title))
+            values[title], formulas[title], _merged_ranges(values, title), limits, where)
     except InputError:
         raise
     except Exception as exc:
@@ -245,14 +335,16 @@ def _merged_ranges(book, title: str) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
-def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
+def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]],
+               limits: ReadLimits | None = None, where: Location | None = None,
                ) -> tuple[list[list[Any]], list[int], bool]:
     """The sheet's rows up to the last one with data, each row's number as Excel shows it,
     and whether a merged range spans header rows.
 
     Empty rows are not kept beyond one per run, so memory follows the data, not the size the
-    sheet claims. Percent-formatted numbers are read as displayed ("95%"); formulas with no
-    saved value become UncachedFormula; merged cells repeat their first cell's value.
+    sheet claims; past `limits.max_rows` rows with data the sheet is refused (NQE057).
+    Percent-formatted numbers are read as displayed ("95%"); formulas with no saved value
+    become UncachedFormula; merged cells repeat their first cell's value.
     """
     spread: dict[int, dict[int, tuple[int, int]]] = {}  # row -> column -> range's first cell
     for min_row, min_col, max_row, max_col in merges:
@@ -265,6 +357,7 @@ def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
     grid: list[list[Any]] = []
     numbers: list[int] = []
     gap = False
+    limits = limits or ReadLimits()
     rows = zip(values_ws.iter_rows(), formulas_ws.iter_rows(values_only=True), strict=False)
     for number, (cells, formula_row) in enumerate(rows, start=1):
         row = [_cell_value(cell, f) for cell, f in zip(cells, formula_row, strict=False)]
@@ -284,6 +377,8 @@ def sheet_grid(values_ws, formulas_ws, merges: list[tuple[int, int, int, int]]
             gap = False
         grid.append(row)
         numbers.append(number)
+        if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+            raise too_many_rows(len(grid), limits, where or Location())
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
     merged_header = any(min_row <= HEADER_SCAN_ROWS and max_row > min_row
@@ -393,6 +488,8 @@ def _table_from_grid(
             )
         )
     headers = _unique_headers(grid[header_index])
+    written = [str(c).strip() if not _cell_empty(c) else h
+               for c, h in zip(grid[header_index], headers, strict=True)]
     rows: list[RawRow] = []
     for number, row in zip(numbers[header_index + 1 :], grid[header_index + 1 :], strict=True):
         if all(_cell_empty(c) for c in row):
@@ -409,14 +506,16 @@ def _table_from_grid(
         rows.append(RawRow(number, values, problem))
     if not rows:
         raise InputError("NQE009", "the header row has no data rows under it", where)
-    return Table(file, headers, rows, notices, numbers[header_index])
+    return Table(file, headers, rows, notices, numbers[header_index],
+                 written if written != headers else None)
 
 
 # --- JSON and JSONL -------------------------------------------------------------------
 
-def _load_text(path: Path) -> str:
+def _load_text(path: Path) -> tuple[str, list[int]]:
+    """The file's text and the lines read as Windows-1252 among UTF-8 ones."""
     try:
-        return decode_bytes(path.read_bytes())
+        return decode_lines(path.read_bytes())
     except OSError as exc:
         raise InputError("NQE003", f"cannot open ({exc.strerror})", Location(str(path))) from exc
 
@@ -433,8 +532,15 @@ def _json_float(text: str) -> float | _NonFinite:
     return number if math.isfinite(number) else _NonFinite(text)
 
 
+class _TooDeep(ValueError):
+    """JSON nested deeper than the parser's recursion allows."""
+
+
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_float=_json_float, parse_constant=_NonFinite)
+    try:
+        return json.loads(text, parse_float=_json_float, parse_constant=_NonFinite)
+    except RecursionError:  # '[' * 200000: no record is nested like that
+        raise _TooDeep("the JSON is nested too deeply to be a list of submissions") from None
 
 
 def _json_row(file: str, number: int, item: dict[str, Any]) -> RawRow:
@@ -467,13 +573,17 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
     return list(headers)
 
 
-def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+               limits: ReadLimits) -> Table:
+    text, mixed = _load_text(path)
     try:
-        data = _loads(_load_text(path))
+        data = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             "NQE003", f"not valid JSON ({exc.msg})", Location(str(path), exc.lineno)
         ) from exc
+    except _TooDeep as exc:
+        raise InputError("NQE003", str(exc), Location(str(path))) from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -484,6 +594,8 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
         data = lists[0]
     if not isinstance(data, list):
         raise InputError("NQE003", "JSON must be a list of submissions", Location(str(path)))
+    if len(data) > limits.max_rows:
+        raise too_many_rows(len(data), limits, Location(str(path)))
     rows = []
     for index, item in enumerate(data, start=1):
         if isinstance(item, dict):
@@ -494,31 +606,38 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None) ->
                 blocking=True)))
     if not rows:
         raise InputError("NQE009", "the JSON list is empty", Location(str(path)))
-    return Table(str(path), _headers_of(rows), rows)
+    return Table(str(path), _headers_of(rows), rows,
+                 [mixed_notice(str(path), mixed)] if mixed else [])
 
 
-def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None) -> Table:
+def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+                limits: ReadLimits) -> Table:
     rows = []
-    for number, line in enumerate(_load_text(path).splitlines(), start=1):
+    text, mixed = _load_text(path)
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(rows) >= limits.max_rows:
+            raise too_many_rows(len(rows) + 1, limits, Location(str(path)))
         try:
             item = _loads(line)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, _TooDeep) as exc:
             item = exc
         if isinstance(item, dict):
             rows.append(_json_row(str(path), number, item))
         else:
-            why = f"not valid JSON ({item.msg})" if isinstance(item, Exception) else (
-                "line is not a JSON object")
+            why = (f"not valid JSON ({item.msg})" if isinstance(item, json.JSONDecodeError)
+                   else str(item) if isinstance(item, _TooDeep) else
+                   "line is not a JSON object")
             rows.append(RawRow(number, {}, RowProblem(
                 "NQE025", why, Location(str(path), number), blocking=True)))
     if not rows:
         raise InputError("NQE009", "the file has no lines", Location(str(path)))
-    return Table(str(path), _headers_of(rows), rows)
+    return Table(str(path), _headers_of(rows), rows,
+                 [mixed_notice(str(path), mixed)] if mixed else [])
 
 
-# Every reader takes (path, sheet, mapping); only spreadsheets use the sheet.
+# Every reader takes (path, sheet, mapping, limits); only spreadsheets use the sheet.
 READERS = {
     ".csv": _read_csv, ".txt": _read_csv, ".tsv": _read_csv,
     ".xlsx": _read_xlsx, ".xlsm": _read_xlsx,

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 BLANKS = {"", "n/a", "na", "n.a.", "-", "--", "—", "none", "null", "nil", "tbc", "not available"}
 
 # The digits may carry thousands separators (",", "." or a space) and a decimal mark ("." or
-# ","); _digits() decides which is which.
+# ","); _digits() decides which is which. Matched against the stripped text, with no two
+# quantifiers that can take the same characters side by side, so a failing match backtracks
+# in linear time ("1" followed by 60,000 spaces and "x" once took a minute).
 _NUMBER = re.compile(
-    r"""^\s*
-    (?P<currency>[£$€])?\s*
-    (?P<sign>[-+−])?\s*
-    (?P<currency2>[£$€])?\s*
-    (?P<num>\d[\d.,\u00a0\u202f ]*\d|\d|[.,]\d+)
-    \s*(?P<suffix>%|per\s*cent|percent|pp|k|m|days?|weeks?|hours?|wte|fte)?\s*$""",
+    r"""(?:(?P<currency>[£$€])\s*)?
+    (?:(?P<sign>[-+−])\s*)?
+    (?:(?P<currency2>[£$€])\s*)?
+    (?P<num>\d(?:[.,\u00a0\u202f\ ]?\d)*|[.,]\d+)
+    (?:\s*(?P<suffix>%|per\s*cent|percent|pp|k|m|days?|weeks?|hours?|wte|fte))?""",
     re.IGNORECASE | re.VERBOSE,
 )
 _SPACES = re.compile(r"[ \u00a0\u202f]")
+
+
+def _match(value: object) -> re.Match[str] | None:
+    return _NUMBER.fullmatch(str(value).strip())
 
 
 class NotANumber(ValueError):
@@ -47,7 +53,7 @@ def parse_number(value: object, decimal: str = ".") -> float | None:
         return number
     if is_blank(value):
         return None
-    match = _NUMBER.match(str(value))
+    match = _match(value)
     if not match:
         raise NotANumber(str(value))
     number = float(_digits(match["num"], decimal, str(value)))
@@ -101,7 +107,7 @@ def is_ambiguous(value: object) -> bool:
     """'1,234' and '1.234' may be a thousand or a decimal; '0,123', '1,5' and '1.234,5' are not."""
     if not isinstance(value, str):
         return False
-    match = _NUMBER.match(value)
+    match = _match(value)
     return bool(match) and bool(re.fullmatch(r"[1-9]\d{0,2}[.,]\d{3}", match["num"]))
 
 
@@ -109,7 +115,7 @@ def decimal_mark(value: object) -> str | None:
     """The decimal mark a cell's text can only be read with ('.' or ','), else None."""
     if not isinstance(value, str) or is_ambiguous(value):
         return None
-    match = _NUMBER.match(value)
+    match = _match(value)
     if not match:
         return None
     num = _SPACES.sub("", match["num"])
@@ -184,6 +190,28 @@ def parse_unit(value: object, *example_values: object) -> str | None:
     if any(looks_like_percent(v) for v in example_values):
         return "%"
     return None
+
+
+# Zero-width characters, the byte-order mark and bidirectional controls: invisible, so two
+# ids that look the same may differ by one (pasted from a web page or a right-to-left text).
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean_id(value: object) -> str | None:
+    """An identifier (kpi_id) by the one rule every reader, join and store uses: Unicode
+    NFC, invisible characters removed, runs of spaces made one, trimmed."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = " ".join(INVISIBLE.sub("", unicodedata.normalize("NFC", text)).split())
+    return text or None
+
+
+def invisible_in(value: object) -> list[str]:
+    """The invisible characters in a cell, named as U+XXXX, in order, once each."""
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(value)))
 
 
 def clean_text(value: object) -> str | None:

@@ -24,11 +24,11 @@ import sqlalchemy as sa
 
 from narrative_qa.assessment import Assessment, Submission
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
+from narrative_qa.language.periods import parse_period
 from narrative_qa.previous import PreviousRow, StorePrevious, join
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-_PERIOD = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2})\s*Q([1-4])\s*$", re.I)
 DECISIONS = ("confirmed", "dismissed")
 BUSY_SECONDS = 30.0  # how long a writer waits for another one to finish (SQLite)
 _LOCK_KEY = 0x6E71_7374  # PostgreSQL advisory lock shared by every narrative_qa writer
@@ -74,9 +74,9 @@ def _scrub(text: str, url: str) -> str:
 
 
 def _period_key(period: str | None) -> tuple[int, int] | str:
-    match = _PERIOD.match(period or "")
-    if match:
-        return int(match.group(1)), int(match.group(3))
+    parsed = parse_period(period)
+    if parsed:
+        return parsed
     return " ".join((period or "").split()).casefold()
 
 
@@ -95,10 +95,10 @@ def applies_to(decided_for: str, period: str) -> bool:
 
 def previous_period(period: str | None) -> str | None:
     """'2025/26 Q2' -> '2025/26 Q1'; '2025/26 Q1' -> '2024/25 Q4'."""
-    match = _PERIOD.match(period or "")
-    if not match:
+    parsed = parse_period(period)
+    if not parsed:
         return None
-    start, quarter = int(match.group(1)), int(match.group(3))
+    start, quarter = parsed
     if quarter > 1:
         return f"{start}/{str(start + 1)[-2:]} Q{quarter - 1}"
     return f"{start - 1}/{str(start)[-2:]} Q4"
@@ -106,10 +106,10 @@ def previous_period(period: str | None) -> str | None:
 
 def next_period(period: str | None) -> str | None:
     """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
-    match = _PERIOD.match(period or "")
-    if not match:
+    parsed = parse_period(period)
+    if not parsed:
         return None
-    start, quarter = int(match.group(1)), int(match.group(3))
+    start, quarter = parsed
     if quarter < 4:
         return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
     return f"{start + 1}/{str(start + 2)[-2:]} Q1"

@@ -219,7 +219,8 @@ def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
     values = {k: (None if v is None else str(v)) for k, v in values.items()}
     use_store = bool(values["kpi_id"] and values["period"])
     assessment = check_draft(draft.narrative, state.settings,
-                             history=state.history if use_store else None, **values)
+                             history=state.history if use_store else None,
+                             time_budget=state.web.request_seconds, **values)
     return assessment.to_record()
 
 

@@ -20,10 +20,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from narrative_qa.config import Settings, load_settings
+from narrative_qa.deadline import OutOfTime
 from narrative_qa.errors import CODES, NarrativeQAError
 from narrative_qa.store.history import History, as_url
 from narrative_qa.web import admin, api, auth, screening, selfcheck, upload
 from narrative_qa.web.accounts import Accounts
+from narrative_qa.web.limits import BodyLimit, Scope
 from narrative_qa.web.render import make_templates, render
 from narrative_qa.web.security import AppState, NotSignedIn, WebError, csrf_protect
 from narrative_qa.web.settings import WebSettings
@@ -86,15 +88,16 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
 def _add_middleware(app: FastAPI, web: WebSettings) -> None:
     limit = web.max_upload_bytes + 1024 * 1024  # the file plus the form around it
 
+    def too_large(scope: Scope, size: int) -> Response:
+        return _refusal(Request(scope), WebError(
+            413, "NQE108", f"the request is {size:,} bytes or more, over the limit of "
+            f"{limit:,} bytes"))
+
+    app.add_middleware(BodyLimit, limit=limit, refusal=too_large)  # inside the headers
+
     @app.middleware("http")
-    async def headers_and_limits(request: Request, call_next) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            response = _refusal(request, WebError(
-                413, "NQE108", f"the request is {int(length):,} bytes, over the limit of "
-                f"{limit:,} bytes"))
-        else:
-            response = await call_next(request)
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -129,7 +132,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NarrativeQAError)
     async def on_library_error(request: Request, error: NarrativeQAError) -> Response:
-        return _refusal(request, WebError(400, error.code, error.render()))
+        status = 503 if isinstance(error, OutOfTime) else 400  # busy, not the sender's fault
+        return _refusal(request, WebError(status, error.code, error.render()))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:

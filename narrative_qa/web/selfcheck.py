@@ -6,8 +6,6 @@ Nothing is stored until the officer submits; the draft lives in the browser mean
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,6 +14,10 @@ from starlette.responses import Response
 
 from narrative_qa.api import check_draft
 from narrative_qa.assessment import Assessment
+from narrative_qa.config import Settings
+from narrative_qa.errors import InputError
+from narrative_qa.reading import word
+from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.web.access import officer_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
@@ -72,7 +74,8 @@ def _assess(state: AppState, user: User, draft: Draft) -> Assessment:
     values["owner"] = user.owner_name
     use_store = bool(values["kpi_id"] and values["period"])
     return check_draft(draft.narrative, state.settings,
-                       history=state.history if use_store else None, **values)
+                       history=state.history if use_store else None,
+                       time_budget=state.web.request_seconds, **values)
 
 
 def _blocking(assessment: Assessment) -> WebError | None:
@@ -133,7 +136,8 @@ async def upload_docx(request: Request, state: State, user: Officer, draft: Draf
                       document: Annotated[UploadFile | None, File()] = None) -> Response:
     """Read a Word draft into the narrative box (nothing is stored)."""
     try:
-        text = docx_text(await _read_upload(document, state.web.max_upload_bytes))
+        text = docx_text(await _read_upload(document, state.web.max_upload_bytes),
+                         state.settings)
     except WebError as error:
         return _page(request, state, user, draft.fields, error=error, status=error.status)
     return _page(request, state, user, draft.fields, text, fresh=True)
@@ -149,26 +153,18 @@ async def _read_upload(document: UploadFile | None, limit: int) -> tuple[str, by
     return document.filename, data
 
 
-def docx_text(upload: tuple[str, bytes]) -> str:
-    """The paragraphs (and table cells) of a .docx, one per line; NQE105 for anything else."""
+def docx_text(upload: tuple[str, bytes], settings: Settings) -> str:
+    """The draft's text as `narrative-qa check draft.docx` reads it (narrative_qa.reading
+    .word): refused with NQE105 when not a Word document, NQE057 when it unpacks past the
+    limit, NQE021 when its text is over the narrative limit."""
     name, data = upload
-    not_word = WebError(422, "NQE105", f"'{name}' is not a Word document (.docx)", "document")
-    if not name.lower().endswith(".docx") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise not_word
-    from docx import Document
-
+    if not name.lower().endswith(".docx"):
+        raise WebError(422, "NQE105", f"'{name}' is not a Word document (.docx)", "document")
     try:
-        document = Document(io.BytesIO(data))
-    except Exception:  # a zip that is not a Word document, or a damaged one
-        raise not_word from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.extend(cell.text for cell in row.cells)
-    text = "\n".join(line.rstrip() for line in lines).strip()
-    if not text:
-        raise WebError(422, "NQE020", f"'{name}' has no text in it", "document")
-    return text
+        return word.docx_text(name, data, ReadLimits.of(settings), settings.max_narrative_chars)
+    except InputError as error:
+        status = 413 if error.code in ("NQE057", "NQE021") else 422
+        raise WebError(status, error.code, f"'{name}': {error.detail}", "document") from None
 
 
 @router.post("/submit")

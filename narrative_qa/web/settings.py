@@ -17,3 +17,4 @@ class WebSettings:
     login_max_per_client: int = 20  # failed sign-ins per client address within the window
     max_upload_bytes: int = 10 * 1024 * 1024  # a .docx draft (or a request body) at most
     warm_models: bool = True  # load spaCy and the embedder at start-up
+    request_seconds: float = 20.0  # a check stops (NQE110) rather than hold a worker longer

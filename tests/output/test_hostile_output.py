@@ -313,3 +313,38 @@ def test_ordinary_replacement_is_still_announced(tmp_path):
     out.write_text("old")
     result = runner.invoke(app, ["score", str(source), "--out", str(out)])
     assert "Replacing the existing" in result.output and out.read_text() != "old"
+
+
+# --- issue 17, items 8 and 11: what an Excel sheet cannot hold ------------------------------
+
+def test_results_wider_than_an_excel_sheet_are_refused_before_scoring(tmp_path, settings):
+    source = tmp_path / "wide.csv"
+    headers = ["KPI", "Narrative"] + [f"extra {i}" for i in range(18_300)]
+    source.write_text(",".join(headers) + "\n" + ",".join(["A", "Fell."] + ["x"] * 18_300)
+                      + "\n")
+    result = runner.invoke(app, ["score", str(source), "--out", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 2 and "NQE013" in result.output
+    assert "16,384" in result.output and not (tmp_path / "o.xlsx").exists()
+    wide = runner.invoke(app, ["score", str(source), "--out", str(tmp_path / "o.jsonl")])
+    assert wide.exit_code == 0, wide.output
+
+
+def test_text_over_an_excel_cell_is_cut_visibly_with_a_row_notice(tmp_path, settings):
+    long_id = "K" * 40_000
+    narrative = "Performance fell to 51%. " * 1_400  # 35,000 characters
+    source = _jsonl(tmp_path / "q.jsonl", _record(kpi_id=long_id, narrative=narrative))
+    long_settings = settings.__class__(**{**settings.__dict__, "max_narrative_chars": 50_000})
+    out = tmp_path / "o.xlsx"
+    result = score_file(source, out=out, settings=long_settings)
+    [problem] = [p for p in result.row_problems if p.code == "NQE029"]
+    assert "'kpi_id'" in problem.message and "'narrative'" in problem.message
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    cell = row[header.index("narrative")]
+    assert len(cell) <= 32_767 and cell.endswith("32,767 characters a cell]")
+    assert "NQE029" in row[header.index("errors")]
+    full = tmp_path / "o.jsonl"
+    score_file(source, out=full, settings=long_settings)
+    record = json.loads(full.read_text(encoding="utf-8"))
+    assert record["narrative"] == narrative.strip() and record["kpi_id"] == long_id

@@ -42,3 +42,41 @@ def test_polarity_is_guessed_only_for_clear_cases():
     assert infer_polarity("NHS sickness absence rate") == "down"
     assert infer_polarity("% of patients seen within 18 weeks (waiting times)") is None
     assert infer_polarity("MMR uptake at 24 months") is None
+
+
+# Issue 17, probe 3: a failing match must not backtrack quadratically. These inputs took
+# from a minute to hours with the old pattern; each now fails at once. The thread only keeps
+# a regression from hanging the suite: nothing here measures speed.
+@pytest.mark.parametrize("hostile", [
+    "1" + " " * 60_000 + "x", " " * 60_000 + "x", "£" + " " * 60_000 + "x",
+    "-" + " " * 60_000 + "1x", "1 " * 30_000 + "x", "1" + " " * 60_000 + "%x",
+])
+def test_hostile_cells_are_refused_without_backtracking(hostile):
+    import threading
+
+    from narrative_qa.reading.values import decimal_mark, is_ambiguous
+
+    outcome = []
+
+    def run():
+        with pytest.raises(NotANumber):
+            parse_number(hostile)
+        outcome.append((is_ambiguous(hostile), decimal_mark(hostile)))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert outcome == [(False, None)], "the number pattern backtracks on a long cell"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("£ -1 234,5", -1234.5), ("- 5", -5.0), ("12 per  cent", 12.0), ("3 days", 3.0),
+    ("1.234,5", 1234.5), (".5", 0.5), ("1 234", 1234.0)])
+def test_spaced_signs_currencies_and_suffixes_still_read(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("bad", ["1  234", "1,,234", "1 ,234", "1.,5"])
+def test_doubled_separators_are_still_not_numbers(bad):
+    with pytest.raises(NotANumber):
+        parse_number(bad)
