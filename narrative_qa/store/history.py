@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from narrative_qa.assessment import Assessment, Submission
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
-from narrative_qa.previous import PreviousRow, StorePrevious, join
+from narrative_qa.previous import PreviousRow, StorePrevious, join, match_key
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -144,6 +144,11 @@ def as_timestamp(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _same_kpi(stored: str, wanted: str) -> bool:
+    key = match_key(stored)
+    return key is not None and key == match_key(wanted)
 
 
 def _fit(value: str | None, size: int) -> str | None:
@@ -292,8 +297,8 @@ class History:
             raise ConfigError("NQE061", f"the decision has no {' and no '.join(missing)}",
                               Location(column=missing[0]))
         when = as_timestamp(decided_at) if decided_at and decided_at.strip() else _now()
-        if evidence is None:
-            evidence = self._evidence(kpi_id, period, code)
+        if evidence is None:  # a decision made now: on the KPI as stored (its own spelling)
+            kpi_id, evidence = self._evidence(kpi_id, period, code)
         values = {"kpi_id": kpi_id, "period": period, "code": code, "decision": decision,
                   "reason": reason, "reviewer": reviewer, "decided_at": when}
         table = schema.decision
@@ -305,8 +310,9 @@ class History:
                 fingerprint=fingerprint(code, kpi_id, evidence), **values))
         return True
 
-    def _evidence(self, kpi_id: str, period: str, code: str) -> list[str]:
-        """The sentence the finding rests on; a message listing what there is otherwise."""
+    def _evidence(self, kpi_id: str, period: str, code: str) -> tuple[str, list[str]]:
+        """The KPI as stored and the sentence the finding rests on; a message listing what
+        there is otherwise."""
         current = self.current(period, kpi_id)
         if not current:
             known = sorted({s.kpi_id for s in self.current(period, with_findings=False)} - {""})
@@ -325,18 +331,20 @@ class History:
                       else "no findings were raised for it")
             raise ConfigError("NQE024", f"no {code} finding for KPI '{kpi_id}' in "
                               f"'{period}'; {listed}", Location(column="code"))
-        return matches[0]["evidence"]
+        return current[0].kpi_id, matches[0]["evidence"]
 
     # --- reading -------------------------------------------------------------------
 
     def current(self, period: str, kpi_id: str | None = None,
                 with_findings: bool = True) -> list[StoredSubmission]:
+        """The current version of each KPI stored for `period`; with `kpi_id`, of that KPI
+        only, matched by narrative_qa.previous.match_key (the one KPI-identity rule)."""
         query = sa.select(schema.submission).where(schema.submission.c.period == period,
                                                    schema.submission.c.is_current)
-        if kpi_id:
-            query = query.where(schema.submission.c.kpi_id == kpi_id)
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(schema.submission.c.id)).mappings().all()
+            if kpi_id:
+                rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
             result = []
             for row in rows:
                 findings = db.execute(sa.select(schema.finding.c.finding).where(
@@ -348,13 +356,14 @@ class History:
         return result
 
     def versions(self, kpi_id: str, period: str) -> list[dict[str, Any]]:
+        """Every stored version of the KPI (matched by match_key) for `period`, oldest first."""
+        table = schema.submission
         with self.engine.connect() as db:
-            return [dict(r) for r in db.execute(sa.select(
-                schema.submission.c.version, schema.submission.c.is_current,
-                schema.submission.c.ingested_at, schema.submission.c.source,
-                schema.submission.c.narrative).where(
-                schema.submission.c.kpi_id == kpi_id, schema.submission.c.period == period
-            ).order_by(schema.submission.c.version)).mappings()]
+            rows = db.execute(sa.select(
+                table.c.kpi_id, table.c.version, table.c.is_current, table.c.ingested_at,
+                table.c.source, table.c.narrative).where(table.c.period == period)
+                .order_by(table.c.version, table.c.id)).mappings()
+            return [dict(r) for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
 
     def dismissed(self, period: str | None = None) -> set[str]:
         """Fingerprints whose latest decision (by decided_at, then id) is a dismissal. With

@@ -23,7 +23,7 @@ from starlette.responses import Response
 from narrative_qa.reporting.view import VERDICTS, _label, build_report
 from narrative_qa.store import schema
 from narrative_qa.web import upload as uploads
-from narrative_qa.web.access import may_read, officer_kpi
+from narrative_qa.web.access import may_read, readable_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
@@ -207,11 +207,12 @@ def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
     from narrative_qa.api import check_draft
 
     values = draft.model_dump(exclude={"narrative"})
+    kpi = readable_kpi(state.history, user, values["kpi_id"])  # before the history join
+    if kpi is not None:
+        values["kpi_id"] = kpi.kpi_id
+        values["service"] = values["service"] or kpi.service
     if user.role == "officer":
-        kpi = officer_kpi(state.history, user, values["kpi_id"] or "")
         values["owner"] = user.owner_name
-        if kpi is not None and not values["service"]:
-            values["service"] = kpi.service
     limit = state.settings.max_narrative_chars
     if len(draft.narrative) > limit:
         raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "

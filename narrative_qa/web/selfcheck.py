@@ -67,8 +67,9 @@ def _assess(state: AppState, user: User, draft: Draft) -> Assessment:
                        "kept)", "narrative")
     values = draft.values()
     kpi = officer_kpi(state.history, user, values["kpi_id"] or "")
-    if kpi is not None and not values["service"]:
-        values["service"] = kpi.service
+    if kpi is not None:  # checked, joined and stored as the KPI it is ('hl-01' is 'HL-01')
+        values["kpi_id"] = kpi.kpi_id
+        values["service"] = values["service"] or kpi.service
     values["owner"] = user.owner_name
     use_store = bool(values["kpi_id"] and values["period"])
     return check_draft(draft.narrative, state.settings,

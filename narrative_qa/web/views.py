@@ -7,6 +7,7 @@ from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
+from narrative_qa.previous import match_key
 from narrative_qa.reporting.view import _highlight  # the report's own highlighting
 from narrative_qa.store.history import History, next_period, previous_period
 from narrative_qa.web.accounts import User
@@ -74,13 +75,15 @@ class KpiView:
 
 
 def latest_kpis(history: History) -> dict[str, KpiView]:
-    """Each stored KPI's latest current record (by period)."""
+    """Each stored KPI's latest current record (by period), keyed by
+    narrative_qa.previous.match_key: 'hl-01' and ' HL-01 ' are the KPI 'HL-01'."""
     found: dict[str, KpiView] = {}
     for period in reversed(history.periods()):
         for row in history.current(period, with_findings=False):
-            if row.kpi_id and row.kpi_id not in found:
+            key = match_key(row.kpi_id)
+            if key is not None and key not in found:
                 record = row.record
-                found[row.kpi_id] = KpiView(row.kpi_id, str(record.get("kpi_name") or ""),
+                found[key] = KpiView(row.kpi_id, str(record.get("kpi_name") or ""),
                                             record.get("service"), record.get("owner"),
                                             period, record)
     return found
