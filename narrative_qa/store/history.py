@@ -104,6 +104,15 @@ def previous_period(period: str | None) -> str | None:
     return f"{start - 1}/{str(start)[-2:]} Q4"
 
 
+def canonical_period(period: str | None) -> str | None:
+    """'2025-26 q2' -> '2025/26 Q2'; None for text that is not a quarter."""
+    match = _PERIOD.match(period or "")
+    if not match:
+        return None
+    start, quarter = int(match.group(1)), int(match.group(3))
+    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+
+
 def next_period(period: str | None) -> str | None:
     """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
     match = _PERIOD.match(period or "")
@@ -310,6 +319,32 @@ class History:
                 fingerprint=fingerprint(code, kpi_id, evidence), **values))
         return True
 
+    def withdraw(self, kpi_id: str, period: str, source: str) -> int:
+        """Withdraw the KPI's submission for `period`: a new version marked withdrawn
+        becomes current, so the report and next quarter's join no longer read it; the
+        earlier versions are kept. Returns the new version's number."""
+        table = schema.submission
+        with self._writing() as db:
+            rows = db.execute(sa.select(table).where(table.c.period == period).order_by(
+                table.c.version)).mappings().all()
+            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            live = [r for r in rows if r["is_current"] and not r["withdrawn"]]
+            if not live:
+                raise ConfigError("NQE121", f"KPI '{kpi_id}' has no submission for "
+                                  f"'{period}' to withdraw", Location(column="kpi_id"))
+            last = live[-1]
+            db.execute(table.update().where(table.c.id.in_([r["id"] for r in rows]))
+                       .values(is_current=False))
+            version = rows[-1]["version"] + 1
+            record = {"kpi_id": last["kpi_id"], "period": period, "owner": last["owner"],
+                      "service": last["service"], "withdrawn": True, "verdict": "withdrawn"}
+            db.execute(table.insert().values(
+                kpi_id=last["kpi_id"], period=period, version=version, is_current=True,
+                ingested_at=_now(), source=_fit(source, 500) or "", service=last["service"],
+                owner=last["owner"], actual=None, narrative="", withdrawn=True,
+                record=json.dumps(record, ensure_ascii=False)))
+        return version
+
     def _evidence(self, kpi_id: str, period: str, code: str) -> tuple[str, list[str]]:
         """The KPI as stored and the sentence the finding rests on; a message listing what
         there is otherwise."""
@@ -337,10 +372,12 @@ class History:
 
     def current(self, period: str, kpi_id: str | None = None,
                 with_findings: bool = True) -> list[StoredSubmission]:
-        """The current version of each KPI stored for `period`; with `kpi_id`, of that KPI
-        only, matched by narrative_qa.previous.match_key (the one KPI-identity rule)."""
+        """The current version of each KPI stored for `period` (none for a KPI whose
+        submission was withdrawn); with `kpi_id`, of that KPI only, matched by
+        narrative_qa.previous.match_key (the one KPI-identity rule)."""
         query = sa.select(schema.submission).where(schema.submission.c.period == period,
-                                                   schema.submission.c.is_current)
+                                                   schema.submission.c.is_current,
+                                                   schema.submission.c.withdrawn.is_(False))
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(schema.submission.c.id)).mappings().all()
             if kpi_id:
@@ -360,8 +397,9 @@ class History:
         table = schema.submission
         with self.engine.connect() as db:
             rows = db.execute(sa.select(
-                table.c.kpi_id, table.c.version, table.c.is_current, table.c.ingested_at,
-                table.c.source, table.c.narrative).where(table.c.period == period)
+                table.c.id, table.c.kpi_id, table.c.version, table.c.is_current,
+                table.c.withdrawn, table.c.ingested_at, table.c.source, table.c.narrative,
+                table.c.owner, table.c.service).where(table.c.period == period)
                 .order_by(table.c.version, table.c.id)).mappings()
             return [dict(r) for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
 

@@ -1,12 +1,15 @@
-"""Admin pages: the accounts (managed with `narrative-qa users`) and the API tokens."""
+"""Admin pages: the accounts (managed with `narrative-qa users`), the API tokens and the
+periods open for officers' submissions."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from narrative_qa.store import windows
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, require_role
@@ -39,3 +42,22 @@ def revoke_token(request: Request, state: State, token_id: int) -> Response:
     return render(request, "admin_users.html", {"users": state.accounts.list_users(),
                                                 "tokens": state.accounts.list_tokens(),
                                                 "new_token": None})
+
+
+@router.get("/periods")
+def periods(request: Request, state: State) -> Response:
+    """The periods opened for submissions, and the form that opens or closes one."""
+    return render(request, "admin_periods.html", {"windows": windows.windows(state.history),
+                                                  "stored": state.history.periods()})
+
+
+@router.post("/periods")
+def change_period(state: State, admin: Admin,
+                  period: Annotated[str, Form(min_length=1, max_length=50)],
+                  action: Annotated[str, Form(pattern="^(open|close)$")]) -> Response:
+    by = admin.display_name or admin.username
+    if action == "open":
+        windows.open_period(state.history, period, by)
+    else:
+        windows.close_period(state.history, period, by)
+    return RedirectResponse("/admin/periods", status_code=303)

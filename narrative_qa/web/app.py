@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -113,7 +114,8 @@ def _refusal(request: Request, error: WebError) -> Response:
                              "field": error.field}, status_code=error.status)
     if isinstance(error, NotSignedIn) and request.method == "GET" and \
             "hx-request" not in request.headers:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
     template = "_error.html" if "hx-request" in request.headers else "error.html"
     response = render(request, template, {"error": {
         "code": error.code, "message": error.message, "todo": todo, "status": error.status}},

@@ -21,6 +21,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Screening", "/screening", ("reviewer", "admin")),
     ("Upload a quarter", "/upload", ("admin",)),
     ("Users", "/admin/users", ("admin",)),
+    ("Periods", "/admin/periods", ("admin",)),
     ("API", "/docs", ("officer", "reviewer", "admin")),
 ]
 

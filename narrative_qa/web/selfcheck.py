@@ -16,6 +16,8 @@ from starlette.responses import Response
 
 from narrative_qa.api import check_draft
 from narrative_qa.assessment import Assessment
+from narrative_qa.store import windows
+from narrative_qa.store.history import canonical_period
 from narrative_qa.web.access import officer_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
@@ -23,6 +25,7 @@ from narrative_qa.web.security import AppState, State, WebError, require_role
 from narrative_qa.web.views import (
     KPI_FIELDS,
     check_view,
+    confirm_rows,
     draft_fields,
     is_period,
     officer_kpis,
@@ -89,6 +92,7 @@ def _page(request: Request, state: AppState, user: User, fields: dict[str, str],
           status: int = 200) -> Response:
     kpi = officer_kpi(state.history, user, fields.get("kpi_id", ""))
     context = {"kpis": officer_kpis(state.history, user), "fields": fields,
+               "open_periods": windows.open_periods(state.history),
                "narrative": narrative, "fresh": fresh, "kpi": kpi,
                "draft_key": fields.get("kpi_id") or "new",
                "max_chars": state.settings.max_narrative_chars,
@@ -104,12 +108,21 @@ def _error(error: WebError | None) -> dict | None:
 
 
 @router.get("")
-def page(request: Request, state: State, user: Officer, kpi: str = "") -> Response:
-    """The self-check page, for a chosen KPI (filled from the store) or a blank one."""
+def page(request: Request, state: State, user: Officer, kpi: str = "",
+         period: str = "") -> Response:
+    """The self-check page, for a chosen KPI (filled from the store) or a blank one. The
+    period is the one asked for, else the newest period open for submissions, else the
+    one after the KPI's latest stored."""
     stored = officer_kpi(state.history, user, kpi)
     fields = draft_fields(stored)
     if kpi and stored is None:
         fields["kpi_id"] = kpi.strip()[:100]
+    opened = windows.open_periods(state.history)
+    chosen = canonical_period(period) or (
+        fields["period"] if fields["period"] in opened or not opened else opened[0])
+    if chosen != fields["period"]:
+        fields["period"] = chosen
+        fields["previous_actual"] = ""  # last period's value is joined from the store
     return _page(request, state, user, fields)
 
 
@@ -172,21 +185,36 @@ def docx_text(upload: tuple[str, bytes]) -> str:
     return text
 
 
-@router.post("/submit")
-def submit(request: Request, state: State, user: Officer, draft: DraftForm) -> Response:
-    """Store the narrative with its figures and findings for the period (a new version)."""
+def _submit_error(state: AppState, draft: Draft) -> WebError | None:
+    """What stops this draft being submitted before it is checked: a missing field, a
+    period that is not a quarter or not open for submissions, an empty narrative."""
     values = draft.values()
     missing = [name for name in ("kpi_id", "period") if not values[name]]
-    error: WebError | None = None
     if missing:
-        error = WebError(422, "NQE106", f"give the {' and the '.join(missing)} to submit",
-                         missing[0])
-    elif not is_period(values["period"] or ""):
-        error = WebError(422, "NQE024", f"period '{values['period']}' is not like "
-                         "'2025/26 Q2'", "period")
-    elif not draft.narrative.strip():
-        error = WebError(422, "NQE020", "the narrative is empty", "narrative")
+        return WebError(422, "NQE106", f"give the {' and the '.join(missing)} to submit",
+                        missing[0])
+    if not is_period(values["period"] or ""):
+        return WebError(422, "NQE024", f"period '{values['period']}' is not like "
+                        "'2025/26 Q2'", "period")
+    if windows.open_window(state.history, values["period"]) is None:
+        listed = ", ".join(windows.open_periods(state.history)) or "none"
+        return WebError(422, "NQE120", f"period '{values['period']}' is not open for "
+                        f"submissions; open periods: {listed}", "period")
+    if not draft.narrative.strip():
+        return WebError(422, "NQE020", "the narrative is empty", "narrative")
+    return None
+
+
+@router.post("/submit")
+def submit(request: Request, state: State, user: Officer, draft: DraftForm,
+           confirmed: Annotated[str, Form(max_length=10)] = "",
+           draft_key: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Submitting is two explicit steps: the first shows what will be stored (the KPI as
+    stored, the open period, the figures, the narrative and its verdict); only the second,
+    `confirmed`, stores it for the period as a new version."""
+    error = _submit_error(state, draft)
     if error is None:
+        draft.fields["period"] = canonical_period(draft.fields["period"]) or ""
         try:
             assessment = _assess(state, user, draft)
         except WebError as refused:
@@ -196,10 +224,54 @@ def submit(request: Request, state: State, user: Officer, draft: DraftForm) -> R
         else:
             error = _blocking(assessment)
     if error is not None:
-        return _page(request, state, user, draft.fields, error=error, status=error.status)
-    period = values["period"] or ""
+        return _page(request, state, user, draft.fields, draft.narrative, error=error,
+                     status=error.status)
+    sub = assessment.submission
+    kpi_id, period = sub.kpi_id or "", draft.fields["period"]
+    if confirmed != "yes":
+        stored = {name: draft.fields[name] for name in KPI_FIELDS}
+        stored["kpi_id"] = kpi_id
+        return render(request, "confirm.html", {
+            "fields": stored, "narrative": draft.narrative, "shown": confirm_rows(stored),
+            "check": check_view(assessment), "earlier": _live_version(state, kpi_id, period),
+            "draft_key": draft_key or draft.fields.get("kpi_id") or "new"})
     state.history.ingest([assessment], period, f"web:{user.username}")
-    version = state.history.versions(values["kpi_id"] or "", period)[-1]["version"]
+    version = state.history.versions(kpi_id, period)[-1]["version"]
     return render(request, "submitted.html", {
-        "kpi_id": values["kpi_id"], "period": period, "version": version,
-        "check": check_view(assessment), "draft_key": values["kpi_id"]})
+        "kpi_id": kpi_id, "period": period, "version": version,
+        "check": check_view(assessment),
+        "draft_key": draft_key or draft.fields.get("kpi_id") or "new"})
+
+
+def _live_version(state: AppState, kpi_id: str, period: str) -> dict | None:
+    """The version now current for the KPI and period (None when none is, or it was
+    withdrawn)."""
+    live = [v for v in state.history.versions(kpi_id, period)
+            if v["is_current"] and not v["withdrawn"]]
+    return live[-1] if live else None
+
+
+@router.post("/edit")
+def edit(request: Request, state: State, user: Officer, draft: DraftForm) -> Response:
+    """Back from the confirmation to the draft, exactly as it was."""
+    return _page(request, state, user, draft.fields, draft.narrative, fresh=True)
+
+
+@router.post("/withdraw")
+def withdraw(request: Request, state: State, user: Officer,
+             kpi_id: Annotated[str, Form(min_length=1, max_length=100)],
+             period: Annotated[str, Form(min_length=1, max_length=50)]) -> Response:
+    """Withdraw this officer's submission for an open period (stored as a new version)."""
+    kpi = officer_kpi(state.history, user, kpi_id)
+    window = windows.open_window(state.history, period)
+    if window is None:
+        listed = ", ".join(windows.open_periods(state.history)) or "none"
+        raise WebError(422, "NQE120", f"period '{period}' is closed or was never opened, so "
+                       f"its submissions stay as they are; open periods: {listed}", "period")
+    live = _live_version(state, kpi.kpi_id, window.period) if kpi else None
+    if kpi is None or live is None or not live["source"].startswith("web:"):
+        raise WebError(422, "NQE121", f"you have no submission of KPI '{kpi_id}' for "
+                       f"'{window.period}' to withdraw", "kpi_id")
+    version = state.history.withdraw(kpi.kpi_id, window.period, f"web:{user.username}")
+    return render(request, "withdrawn.html", {"kpi_id": kpi.kpi_id, "period": window.period,
+                                              "version": version, "withdrew": live["version"]})

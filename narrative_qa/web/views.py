@@ -60,6 +60,24 @@ def check_view(assessment: Assessment) -> CheckView:
         [p.render() for p in assessment.submission.problems if not p.blocking])
 
 
+FIELD_LABELS = {"kpi_id": "KPI reference", "kpi_name": "KPI name", "service": "Service",
+                "period": "Period", "target": "Target", "actual": "This period's value",
+                "previous_actual": "Last period's value", "unit": "Unit",
+                "polarity": "Polarity", "stated_rag": "RAG you report"}
+POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better"}
+
+
+def confirm_rows(fields: dict[str, str]) -> list[tuple[str, str]]:
+    """The KPI fields as the confirmation shows them: labels in words, blanks said so."""
+    rows = []
+    for name in KPI_FIELDS:
+        value = (fields.get(name) or "").strip()
+        if name == "polarity":
+            value = POLARITY_WORDS.get(value, value)
+        rows.append((FIELD_LABELS[name], value or "(not given)"))
+    return rows
+
+
 def is_period(period: str) -> bool:
     return previous_period(period) is not None
 

@@ -28,8 +28,8 @@ class Clock:
 def _empty(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as db:
-        for table in (web_schema.upload, web_schema.login_attempt, web_schema.api_token,
-                      web_schema.session,
+        for table in (schema.submission_window, web_schema.upload, web_schema.login_attempt,
+                      web_schema.api_token, web_schema.session,
                       web_schema.user, schema.finding, schema.decision, schema.submission):
             if sa.inspect(db).has_table(table.name):
                 db.execute(table.delete())
@@ -103,3 +103,10 @@ def officer(client):
 
 def token(client: TestClient, path: str = "/selfcheck") -> str:
     return csrf_of(client.get(path).text)
+
+
+def open_period(app, period: str = "2025/26 Q2") -> None:
+    """The performance team opens `period` for officers' submissions."""
+    from narrative_qa.store import windows
+
+    windows.open_period(app.state.nq.history, period, "Performance Team")
