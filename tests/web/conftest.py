@@ -4,6 +4,7 @@ with a clock the tests can move and demo accounts."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -110,3 +111,24 @@ def open_period(app, period: str = "2025/26 Q2") -> None:
     from narrative_qa.store import windows
 
     windows.open_period(app.state.nq.history, period, "Performance Team")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium under Playwright (skipped, saying why, when either is missing)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
+                                     headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
