@@ -423,6 +423,15 @@ class History:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
                           .scalars(), key=lambda p: (str(_period_key(p)), p))
 
+    def quarter_periods(self) -> list[str]:
+        """The periods holding a stored quarter (rows from a file or an upload), not only
+        officers' web submissions (source 'web:…'), oldest first."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            found = set(db.execute(sa.select(table.c.period).where(
+                sa.not_(table.c.source.startswith("web:"))).distinct()).scalars())
+        return [p for p in self.periods() if p in found]
+
     def decisions(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:
             return [dict(r) for r in db.execute(sa.select(schema.decision).order_by(

@@ -164,5 +164,7 @@ def app_from_environment() -> FastAPI:
 
     config = os.environ.get("NARRATIVE_QA_WEB_CONFIG")
     settings = load_settings(Path(config) if config else None)
-    web = WebSettings(trust_proxy=bool(os.environ.get("NARRATIVE_QA_WEB_PROXY")))
+    proxy = os.environ.get("NARRATIVE_QA_WEB_PROXY", "")  # the trusted proxies' count
+    web = WebSettings(trust_proxy=bool(proxy),
+                      proxy_hops=int(proxy) if proxy.isdigit() else 1)
     return create_app(os.environ.get("NARRATIVE_QA_WEB_DB"), settings, web)

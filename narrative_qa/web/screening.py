@@ -106,10 +106,12 @@ Filter = Annotated[QueueFilter, Depends(queue_filter)]
 
 def chosen_period(history: History, period: str | None) -> str | None:
     """The period asked for (NQE024 listing the stored ones when it is not stored), or the
-    latest stored; None when nothing is stored yet."""
+    latest period holding a stored quarter (one officer's early submission for the next
+    quarter does not move every reviewer to it); None when nothing is stored yet."""
     periods = history.periods()
     if not period:
-        return periods[-1] if periods else None
+        quarters = history.quarter_periods()
+        return quarters[-1] if quarters else (periods[-1] if periods else None)
     if period not in periods:
         raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(periods) or 'none'}", "period")
@@ -135,13 +137,15 @@ def dashboard(request: Request, state: State, user: Reviewer, filters: Filter,
                "owner": sorted({i.owner for i in view.items}),
                "code": sorted(view.rules), "verdict": VERDICTS, "rag": RAG_FILTERS}
     query = urlencode({"period": chosen})
+    periods = state.history.periods()
+    default_note = None if period else {"later": periods[periods.index(chosen) + 1:]}
     return render(request, "screening.html", {
-        "view": view, "periods": state.history.periods(), "queue": queue,
+        "view": view, "periods": periods, "queue": queue, "default_note": default_note,
         "filters": filters, "options": options, "link": submission_link,
         "downloads": {"report": f"/screening/report.html?{query}",
                       "xlsx": f"/screening/screening.xlsx?{query}"},
-        "feedback_link": lambda owner: "/screening/feedback?" + urlencode(
-            {"period": chosen, "owner": owner, "format": "html"})})
+        "feedback_link": lambda owner, kind="html": "/screening/feedback?" + urlencode(
+            {"period": chosen, "owner": owner, "format": kind})})
 
 
 def _stored_item(state, user: User, period: str, kpi_id: str) -> Item:
@@ -200,7 +204,10 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
         "item": item, "period": period, "findings": findings, "kept": kept, "data": data,
         "trend": trend(state.history, kpi), "decisions": DECISIONS,
         "form_error": {"code": error.code, "message": error.message} if error else None,
-        "back": "/screening?" + urlencode({"period": period})}, status=status)
+        "back": "/screening?" + urlencode({"period": period}),
+        "feedback": {kind: "/screening/feedback?" + urlencode(
+            {"period": period, "owner": item.owner, "format": kind})
+            for kind in ("html", "docx")}}, status=status)
 
 
 @router.post("/decide")

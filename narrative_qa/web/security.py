@@ -124,9 +124,14 @@ def is_https(request: Request, web: WebSettings) -> bool:
 
 
 def client_address(request: Request, web: WebSettings) -> str:
-    if web.trust_proxy and request.headers.get("x-forwarded-for"):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    """The client as the nearest trusted proxy saw it: the `proxy_hops`-th entry of
+    X-Forwarded-For from the right (the left-most is whatever the client chose to send)."""
+    peer = request.client.host if request.client else "unknown"
+    if not web.trust_proxy or web.proxy_hops < 1:
+        return peer
+    hops = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [part for part in hops if part]
+    return hops[-web.proxy_hops] if len(hops) >= web.proxy_hops else peer
 
 
 def set_session_cookie(response: Response, request: Request, secret: str) -> None:

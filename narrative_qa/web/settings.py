@@ -12,6 +12,10 @@ class WebSettings:
     # reverse proxy says in X-Forwarded-Proto when trust_proxy is on. Force with True.
     secure_cookies: bool | None = None
     trust_proxy: bool = False  # read X-Forwarded-Proto / X-Forwarded-For from the proxy
+    # Proxies of the council's own in front of the app. Each appends the address it saw to
+    # X-Forwarded-For, so the client is that many entries from the right; anything further
+    # left was written by the client and is not trusted.
+    proxy_hops: int = 1
     login_window_seconds: float = 15 * 60
     login_max_per_user: int = 5  # failed sign-ins per user name within the window
     login_max_per_client: int = 20  # failed sign-ins per client address within the window

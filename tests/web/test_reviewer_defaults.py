@@ -1,0 +1,79 @@
+"""Reviewers and the proxy (issue 16): the default period is the latest with a stored
+quarter, and the page says so (9); Word feedback is offered in the UI (14); behind a
+proxy, only the proxy's own hop of X-Forwarded-For is trusted (13)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+
+from narrative_qa.api import check_draft, ingest_file
+from tests.conftest import Q1, Q2
+from tests.web.conftest import sign_in
+
+P1, P2, P3 = "2025/26 Q1", "2025/26 Q2", "2025/26 Q3"
+
+
+def _stored(app, settings):
+    history = app.state.nq.history
+    ingest_file(Q1, P1, history, settings=settings)
+    ingest_file(Q2, P2, history, settings=settings)
+    early = check_draft("Early draft for Q3 with 3 cases.", settings, kpi_id="CS-05",
+                        period=P3, owner="Head of Children's Services North East",
+                        service="Children's Services")
+    history.ingest([early], P3, "web:olive")
+    return history
+
+
+def test_the_default_period_is_the_latest_stored_quarter_and_is_named(client, app, settings):
+    history = _stored(app, settings)
+    assert history.periods()[-1] == P3 and history.quarter_periods() == [P1, P2]
+    sign_in(client, "rita")
+    page = client.get("/screening")
+    assert "<h1>Screening 2025/26 Q2</h1>" in page.text
+    note = html.unescape(re.search(r'id="default-period">(.*?)</p>', page.text).group(1))
+    assert "Showing 2025/26 Q2, the latest period with a stored quarter" in note
+    assert "2025/26 Q3 has officers' submissions only" in note
+    chosen = client.get("/screening", params={"period": P3})
+    assert "<h1>Screening 2025/26 Q3</h1>" in chosen.text and "default-period" not in chosen.text
+
+
+def test_word_feedback_is_offered_in_the_queue_and_on_the_submission(client, app, settings):
+    _stored(app, settings)
+    sign_in(client, "rita")
+    queue = client.get("/screening", params={"period": P2}).text
+    links = re.findall(r'href="([^"]*format=docx[^"]*)"', queue)
+    assert links
+    word = client.get(html.unescape(links[0]))
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    item = client.get("/screening/submission", params={"period": P2, "kpi": "CS-05"}).text
+    assert re.search(r'href="[^"]*format=docx[^"]*"[^>]*>Word', item)
+
+
+def test_only_the_proxys_own_hop_is_trusted(make_app, app, clock):
+    limited = make_app(trust_proxy=True, login_max_per_client=3)
+    with TestClient(limited) as client:
+        for n, name in enumerate(("a-one", "b-two", "c-three")):
+            # the client writes any left-most address it likes; the proxy appends its own
+            headers = {"X-Forwarded-For": f"198.51.100.{n}, 203.0.113.9"}
+            page = client.get("/login", headers=headers)
+            token = re.search(r'name="csrf-token" content="([^"]*)"', page.text).group(1)
+            client.post("/login", data={"username": name, "password": "wrong password",
+                                        "csrf_token": token}, headers=headers)
+        headers = {"X-Forwarded-For": "198.51.100.77, 203.0.113.9"}
+        page = client.get("/login", headers=headers)
+        token = re.search(r'name="csrf-token" content="([^"]*)"', page.text).group(1)
+        paused = client.post("/login", data={"username": "olive", "password": "x" * 12,
+                                             "csrf_token": token}, headers=headers)
+        assert paused.status_code == 429
+    two = make_app(trust_proxy=True, proxy_hops=2)
+    from narrative_qa.web.security import client_address
+
+    class Request:
+        headers = {"x-forwarded-for": "1.1.1.1, 10.0.0.1, 10.0.0.2"}
+        client = type("Peer", (), {"host": "10.0.0.3"})()
+
+    assert client_address(Request(), two.state.nq.web) == "10.0.0.1"
+    assert client_address(Request(), limited.state.nq.web) == "10.0.0.2"
