@@ -194,6 +194,11 @@ CODES: dict[str, tuple[str, str]] = {
         "nothing to withdraw",
         "Only a submission stored for a period that is still open can be withdrawn.",
     ),
+    "NQE122": (
+        "officers' submissions would be superseded",
+        "Check the submissions listed, then confirm the store (supersede) if the file "
+        "should replace them; their versions are kept.",
+    ),
 }
 
 

@@ -423,6 +423,18 @@ class History:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
                           .scalars(), key=lambda p: (str(_period_key(p)), p))
 
+    def web_submissions(self, period: str) -> list[dict[str, Any]]:
+        """The current versions of `period` that officers submitted in the web app (source
+        'web:<user>'), oldest first: what storing a quarter over them would supersede."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            return [dict(r) for r in db.execute(sa.select(
+                table.c.kpi_id, table.c.version, table.c.source, table.c.ingested_at,
+                table.c.owner).where(table.c.period == period, table.c.is_current,
+                                     table.c.withdrawn.is_(False),
+                                     table.c.source.startswith("web:"))
+                .order_by(table.c.id)).mappings()]
+
     def quarter_periods(self) -> list[str]:
         """The periods holding a stored quarter (rows from a file or an upload), not only
         officers' web submissions (source 'web:…'), oldest first."""

@@ -177,6 +177,9 @@ class UploadOut(BaseModel):
 class StoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(min_length=1, max_length=50, examples=["2025/26 Q2"])
+    supersede: bool = Field(False, description="Store even though officers' web "
+                            "submissions for the period would be superseded (without it, "
+                            "a 409 with NQE122 lists them).")
 
 
 # --- the OpenAPI page (server-rendered: no CDN, no script, under the app's CSP) --------
@@ -326,7 +329,7 @@ def scored_file(state: State, user: ApiUser, upload_id: int) -> Response:
 def store_upload(state: State, user: ApiUser, upload_id: int, body: StoreIn) -> dict[str, Any]:
     """Store a scored upload as the period (in the background; poll the upload)."""
     uploads.require_uploader(user)
-    uploads.request_store(state, user, upload_id, body.period)
+    uploads.request_store(state, user, upload_id, body.period, body.supersede)
     return _upload_out(uploads.get(state, user, upload_id))
 
 
