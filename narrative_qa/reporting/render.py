@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
 from narrative_qa.errors import InputError, Location
@@ -31,6 +31,16 @@ from narrative_qa.store.history import History
 REPORT_FORMATS = (".html", ".htm", ".xlsx")
 
 
+def figure(value: Any, unit: Any = None) -> str:
+    """A KPI figure as a reader writes it: 90 not 90.0, 87.5%, and 'not given' for none."""
+    if value is None or value == "" or isinstance(value, Undefined):  # a record may lack it
+        return "not given"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{shown}%" if unit == "%" else shown
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("narrative_qa.reporting", "templates"),
@@ -38,6 +48,7 @@ def environment() -> Environment:
                                                    default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = markdown_text
+    env.filters["figure"] = figure
     return env
 
 
@@ -49,6 +60,7 @@ def markdown_environment() -> Environment:
                       autoescape=False, finalize=markdown_text,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = markdown_text
+    env.filters["figure"] = figure
     return env
 
 
@@ -236,8 +248,9 @@ def _write_feedback_docx(path: Path | BinaryIO, owner: str, period: str, items: 
         "about and an example of what good looks like.")
     for item in items:
         document.add_heading(text(f"{item.kpi_id} – {item.kpi_name}"), level=2)
-        document.add_paragraph(text(f"Target {item.record.get('target')}, actual "
-                                    f"{item.record.get('actual')}."))
+        unit = item.record.get("unit")
+        document.add_paragraph(text(f"Target {figure(item.record.get('target'), unit)}, "
+                                    f"actual {figure(item.record.get('actual'), unit)}."))
         if not item.findings:
             document.add_paragraph("Nothing to add: this narrative meets every check.")
         for finding in item.findings:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from narrative_qa.store import windows
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
-from narrative_qa.web.security import State, require_role
+from narrative_qa.web.security import RowId, State, WebError, require_role
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_role("admin"))],
                    include_in_schema=False)
@@ -37,8 +37,10 @@ def issue_token(request: Request, state: State, admin: Admin,
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(request: Request, state: State, token_id: int) -> Response:
-    state.accounts.revoke_token(token_id)
+def revoke_token(request: Request, state: State, token_id: RowId) -> Response:
+    if not state.accounts.revoke_token(token_id):
+        raise WebError(404, "NQE024", f"there is no live token {token_id} (it may have been "
+                       "revoked already); nothing was changed", "token_id")
     return render(request, "admin_users.html", {"users": state.accounts.list_users(),
                                                 "tokens": state.accounts.list_tokens(),
                                                 "new_token": None})

@@ -27,7 +27,7 @@ from narrative_qa.web.access import may_read, readable_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
-from narrative_qa.web.security import NotSignedIn, State, WebError, current_session
+from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
 
 Number = float | str | None
 
@@ -255,7 +255,7 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def read_submission(state: State, user: ApiUser, submission_id: int) -> dict[str, Any]:
+def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[str, Any]:
     """One stored submission (any version), with its findings and the decisions on them."""
     table = schema.submission
     with state.history.engine.connect() as db:
@@ -286,7 +286,10 @@ def record_decision(state: State, user: ApiUser, body: DecisionIn) -> dict[str, 
     if user.role not in ("reviewer", "admin"):
         raise WebError(403, "NQE104", "decisions are recorded by reviewers and admins")
     rows = state.history.current(body.period, body.kpi_id, with_findings=False)
-    if rows and not any(may_read(user, r.record.get("owner"), r.record.get("service"))
+    if not rows:  # said without listing the period's KPIs, which may be other services'
+        raise WebError(404, "NQE024", f"no KPI '{body.kpi_id}' is stored for "
+                       f"'{body.period}'", "kpi_id")
+    if not any(may_read(user, r.record.get("owner"), r.record.get("service"))
                         for r in rows):
         raise WebError(403, "NQE104", f"KPI '{body.kpi_id}' is in a service you are not "
                        "assigned to review", "kpi_id")
@@ -313,20 +316,20 @@ async def upload_quarter(state: State, user: ApiUser,
 
 
 @router.get("/uploads/{upload_id}", response_model=UploadOut)
-def poll_upload(state: State, user: ApiUser, upload_id: int) -> dict[str, Any]:
+def poll_upload(state: State, user: ApiUser, upload_id: RowId) -> dict[str, Any]:
     uploads.require_uploader(user)
     return _upload_out(uploads.get(state, user, upload_id))
 
 
 @router.get("/uploads/{upload_id}/scored.xlsx", response_class=Response,
             responses={200: {"content": {uploads.XLSX: {}}}})
-def scored_file(state: State, user: ApiUser, upload_id: int) -> Response:
+def scored_file(state: State, user: ApiUser, upload_id: RowId) -> Response:
     uploads.require_uploader(user)
     return uploads.scored_response(state, user, upload_id)
 
 
 @router.post("/uploads/{upload_id}/store", response_model=UploadOut, status_code=202)
-def store_upload(state: State, user: ApiUser, upload_id: int, body: StoreIn) -> dict[str, Any]:
+def store_upload(state: State, user: ApiUser, upload_id: RowId, body: StoreIn) -> dict[str, Any]:
     """Store a scored upload as the period (in the background; poll the upload)."""
     uploads.require_uploader(user)
     uploads.request_store(state, user, upload_id, body.period, body.supersede)

@@ -131,7 +131,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NarrativeQAError)
     async def on_library_error(request: Request, error: NarrativeQAError) -> Response:
-        return _refusal(request, WebError(400, error.code, error.render()))
+        # the page shows the code and what to do beside the message: not repeated in it,
+        # and no '<input>, column …' (the field is named by its form label instead)
+        return _refusal(request, WebError(400, error.code, error.detail,
+                                          error.location.column))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Path, Request, Response
 
 from narrative_qa.config import Settings
 from narrative_qa.store.history import History
@@ -24,6 +24,9 @@ from narrative_qa.web.accounts import Accounts, Session, User
 from narrative_qa.web.settings import WebSettings
 
 COOKIE = "nq_session"
+# A stored row's id in a path: a number the database can hold (SQLite and PostgreSQL
+# integers end at 2**63 - 1), so a larger one is a coded 422, never a driver error.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A stored row's id.")]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

@@ -38,7 +38,7 @@ from narrative_qa.store import web_schema
 from narrative_qa.store.history import canonical_period
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
-from narrative_qa.web.security import AppState, State, WebError, require_role
+from narrative_qa.web.security import AppState, RowId, State, WebError, require_role
 from narrative_qa.web.views import is_period
 
 log = logging.getLogger("narrative_qa.web.upload")
@@ -382,23 +382,23 @@ def _context(state: AppState, user: User, upload_id: int) -> dict[str, Any]:
 
 
 @router.get("/{upload_id}")
-def status_page(request: Request, state: State, user: Uploader, upload_id: int) -> Response:
+def status_page(request: Request, state: State, user: Uploader, upload_id: RowId) -> Response:
     return render(request, "upload_status.html", _context(state, user, upload_id))
 
 
 @router.get("/{upload_id}/progress")
-def progress(request: Request, state: State, user: Uploader, upload_id: int) -> Response:
+def progress(request: Request, state: State, user: Uploader, upload_id: RowId) -> Response:
     """The progress panel, polled by htmx while the upload is running."""
     return render(request, "_upload_progress.html", _context(state, user, upload_id))
 
 
 @router.get("/{upload_id}/scored.xlsx")
-def scored(state: State, user: Uploader, upload_id: int) -> Response:
+def scored(state: State, user: Uploader, upload_id: RowId) -> Response:
     return scored_response(state, user, upload_id)
 
 
 @router.post("/{upload_id}/store")
-def store(request: Request, state: State, user: Uploader, upload_id: int,
+def store(request: Request, state: State, user: Uploader, upload_id: RowId,
           period: Annotated[str, Form(max_length=50)] = "",
           supersede: Annotated[str, Form(max_length=10)] = "") -> Response:
     try:

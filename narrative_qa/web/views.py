@@ -7,6 +7,7 @@ from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
+from narrative_qa.errors import RowProblem
 from narrative_qa.previous import match_key
 from narrative_qa.reporting.view import _highlight  # the report's own highlighting
 from narrative_qa.store.history import History, next_period, previous_period
@@ -57,7 +58,15 @@ def check_view(assessment: Assessment) -> CheckView:
         assessment.verdict, assessment.score, assessment.facts.rag_computed,
         _highlight(narrative, [f.to_dict() for f in findings]),
         [SeverityGroup(s, items) for s, items in groups.items()],
-        [p.render() for p in assessment.submission.problems if not p.blocking])
+        [notice_text(p) for p in assessment.submission.problems if not p.blocking])
+
+
+def notice_text(problem: RowProblem) -> str:
+    """A row problem as the form shows it: the code once, the field by its label."""
+    column = problem.location.column
+    label = FIELD_LABELS.get(column or "", column)
+    return f"{problem.code} {label}: {problem.message}" if label else \
+        f"{problem.code} {problem.message}"
 
 
 FIELD_LABELS = {"kpi_id": "KPI reference", "kpi_name": "KPI name", "service": "Service",

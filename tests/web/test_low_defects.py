@@ -1,0 +1,87 @@
+"""Issue 16's low defects: huge ids (16), error texts (17), figures in downloads (18), a
+decision on an unknown KPI (21), revoking an unknown token (22)."""
+
+from __future__ import annotations
+
+import html
+
+from narrative_qa.api import check_draft
+from tests.web.conftest import csrf_of, sign_in
+
+P2 = "2025/26 Q2"
+HUGE = str(2**63)  # one past the largest integer SQLite and PostgreSQL hold
+
+
+def _bearer(app, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {app.state.nq.accounts.issue_token(username, 'test')}"}
+
+
+def _store(app, settings, kpi_id: str, service: str, actual: str | None = "51") -> None:
+    assessment = check_draft("Recruitment remains a challenge.", settings, kpi_id=kpi_id,
+                             kpi_name=f"KPI {kpi_id}", target="90", actual=actual, unit="%",
+                             period=P2, owner="Olive Owen", service=service)
+    app.state.nq.history.ingest([assessment], P2, "test")
+
+
+def test_ids_beyond_the_databases_range_are_coded_422s(client, app):
+    headers = _bearer(app, "adam")
+    for path in (f"/api/v1/submissions/{HUGE}", f"/api/v1/uploads/{HUGE}",
+                 f"/api/v1/uploads/{HUGE}/scored.xlsx"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 422 and response.json()["code"] == "NQE109", path
+    sign_in(client, "adam")
+    assert client.get(f"/upload/{HUGE}").status_code == 422
+    token = csrf_of(client.get("/admin/users").text)
+    revoke = client.post(f"/admin/tokens/{HUGE}/revoke", data={"csrf_token": token})
+    assert revoke.status_code == 422 and "NQE109" in revoke.text
+
+
+def test_a_library_error_is_shown_once_without_input_placeholders(client, app):
+    sign_in(client, "adam")
+    token = csrf_of(client.get("/admin/periods").text)
+    page = client.post("/admin/periods", data={"csrf_token": token, "period": "soon",
+                                               "action": "open"})
+    text = html.unescape(page.text.split("<main>", 1)[1])
+    assert page.status_code == 400 and text.count("NQE024") == 1
+    assert "<input>" not in text and "period 'soon' is not like '2025/26 Q2'" in text
+
+
+def test_a_notice_names_the_field_by_its_label():
+    from narrative_qa.errors import Location, RowProblem
+    from narrative_qa.web.views import notice_text
+
+    problem = RowProblem("NQE052", "'1.234' could be read two ways",
+                         Location("<draft>", None, "actual"))
+    assert notice_text(problem) == "NQE052 This period's value: '1.234' could be read two ways"
+
+
+def test_downloads_write_figures_as_people_do(client, app, settings):
+    _store(app, settings, "CS-01", "Children's Services", actual=None)
+    sign_in(client, "rita")
+    feedback = client.get("/screening/feedback", params={"period": P2, "owner": "Olive Owen",
+                                                         "format": "md"})
+    assert feedback.status_code == 200
+    assert "Target 90%, actual not given." in feedback.text
+    assert "None" not in feedback.text and "90.0" not in feedback.text
+
+
+def test_a_decision_on_an_unknown_kpi_lists_no_other_kpis(client, app, settings):
+    _store(app, settings, "HL-07", "Homelessness Services")
+    body = {"period": P2, "kpi_id": "NOPE-1", "code": "NQ04", "decision": "dismissed",
+            "reason": "why"}
+    response = client.post("/api/v1/decisions", json=body, headers=_bearer(app, "rita"))
+    assert response.status_code == 404 and response.json()["code"] == "NQE024"
+    assert "HL-07" not in response.text
+
+
+def test_revoking_an_unknown_token_says_so(client, app):
+    sign_in(client, "adam")
+    token = csrf_of(client.get("/admin/users").text)
+    response = client.post("/admin/tokens/999/revoke", data={"csrf_token": token})
+    assert response.status_code == 404 and "no live token 999" in response.text
+    issued = app.state.nq.accounts.issue_token("olive", "t")
+    (live,) = app.state.nq.accounts.list_tokens()
+    assert client.post(f"/admin/tokens/{live['id']}/revoke",
+                       data={"csrf_token": token}).status_code == 200
+    again = client.post(f"/admin/tokens/{live['id']}/revoke", data={"csrf_token": token})
+    assert again.status_code == 404 and issued
