@@ -138,7 +138,8 @@ def check(request: Request, state: State, user: Officer, draft: DraftForm) -> Re
                       status=error.status)
     blocked = _blocking(assessment)
     return render(request, "_findings.html", {
-        "check": None if blocked else check_view(assessment), "form_error": _error(blocked)},
+        "check": None if blocked else check_view(assessment, state.settings.penalties),
+        "form_error": _error(blocked)},
         status=blocked.status if blocked else 200)
 
 
@@ -233,13 +234,14 @@ def submit(request: Request, state: State, user: Officer, draft: DraftForm,
         stored["kpi_id"] = kpi_id
         return render(request, "confirm.html", {
             "fields": stored, "narrative": draft.narrative, "shown": confirm_rows(stored),
-            "check": check_view(assessment), "earlier": _live_version(state, kpi_id, period),
+            "check": check_view(assessment, state.settings.penalties),
+            "earlier": _live_version(state, kpi_id, period),
             "draft_key": draft_key or draft.fields.get("kpi_id") or "new"})
     state.history.ingest([assessment], period, f"web:{user.username}")
     version = state.history.versions(kpi_id, period)[-1]["version"]
     return render(request, "submitted.html", {
         "kpi_id": kpi_id, "period": period, "version": version,
-        "check": check_view(assessment),
+        "check": check_view(assessment, state.settings.penalties),
         "draft_key": draft_key or draft.fields.get("kpi_id") or "new"})
 
 

@@ -34,6 +34,15 @@ class SeverityGroup:
     severity: str
     findings: list[FindingView]
 
+    @property
+    def counted(self) -> int:
+        """Findings that count towards the verdict and score (not the 'possible' ones)."""
+        return sum(not f.low_confidence for f in self.findings)
+
+    @property
+    def possible(self) -> int:
+        return len(self.findings) - self.counted
+
 
 @dataclass
 class CheckView:
@@ -43,9 +52,32 @@ class CheckView:
     runs: list[tuple[str, str | None]]  # the narrative split into (text, codes or None)
     groups: list[SeverityGroup]
     notices: list[str] = field(default_factory=list)  # non-blocking row problems
+    explained: list[str] = field(default_factory=list)  # what the verdict and score mean
 
 
-def check_view(assessment: Assessment) -> CheckView:
+VERDICT_MEANS = {
+    "ready": "no high or medium finding counts against it",
+    "revise": "a medium finding counts against it, and no high one",
+    "not-acceptable": "a high finding counts against it",
+    "error": "it could not be checked (see the problem above)",
+}
+
+
+def explain(assessment: Assessment, penalties: dict[str, int]) -> list[str]:
+    """The verdict and the score in words (FINDINGS.md §4), from the settings' penalties."""
+    lines = [f"Verdict '{assessment.verdict}': "
+             f"{VERDICT_MEANS.get(assessment.verdict, assessment.verdict)}."]
+    if assessment.score is not None:
+        lines.append(f"Score {assessment.score} of 100: 100, less {penalties['high']} for "
+                     f"each high, {penalties['medium']} for each medium and "
+                     f"{penalties['low']} for each low finding.")
+    if any(f.low_confidence for f in assessment.findings):
+        lines.append("Findings marked 'possible' are shown for you to check; they count "
+                     "towards neither the verdict nor the score.")
+    return lines
+
+
+def check_view(assessment: Assessment, penalties: dict[str, int]) -> CheckView:
     findings = sorted(assessment.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
     groups: dict[str, list[FindingView]] = {}
     for finding in findings:
@@ -58,7 +90,8 @@ def check_view(assessment: Assessment) -> CheckView:
         assessment.verdict, assessment.score, assessment.facts.rag_computed,
         _highlight(narrative, [f.to_dict() for f in findings]),
         [SeverityGroup(s, items) for s, items in groups.items()],
-        [notice_text(p) for p in assessment.submission.problems if not p.blocking])
+        [notice_text(p) for p in assessment.submission.problems if not p.blocking],
+        explain(assessment, penalties))
 
 
 def notice_text(problem: RowProblem) -> str:

@@ -85,3 +85,19 @@ def test_revoking_an_unknown_token_says_so(client, app):
                        data={"csrf_token": token}).status_code == 200
     again = client.post(f"/admin/tokens/{live['id']}/revoke", data={"csrf_token": token})
     assert again.status_code == 404 and issued
+
+
+def test_severity_counts_leave_out_possible_findings_and_the_verdict_is_explained(officer):
+    """Defect 26: 'High (3)' counted a 'possible' NQ02 that counts for nothing."""
+    from tests.web.test_selfcheck import DRAFT, FIELDS
+
+    token = csrf_of(officer.get("/selfcheck").text)
+    panel = officer.post("/selfcheck/check", data={"csrf_token": token, **FIELDS,
+                                                   "narrative": DRAFT},
+                         headers={"HX-Request": "true"}).text
+    assert "<h2>High (2, and 1 possible)</h2>" in panel  # NQ04, NQ09; NQ02 possible
+    text = html.unescape(panel)
+    assert "Verdict 'not-acceptable': a high finding counts against it." in text
+    assert "Score 47 of 100: 100, less 25 for each high, 10 for each medium and 3 for each " \
+        "low finding." in text
+    assert "count towards neither the verdict nor the score" in text
