@@ -208,17 +208,29 @@ class Accounts:
 
     def record_failure(self, username: str, client: str) -> None:
         now, table = self.clock(), tables.login_attempt
+        name = username.strip().casefold()[:200]
         with self.engine.begin() as db:
             db.execute(table.insert(), [
-                {"kind": "user", "key": username.strip().casefold()[:200], "at": now},
-                {"kind": "client", "key": client[:200], "at": now}])
+                {"kind": "user", "key": name, "at": now},
+                {"kind": "client", "key": client[:200], "at": now},
+                {"kind": "pair", "key": pair_key(username, client), "at": now}])
 
     def clear_failures(self, username: str, window_seconds: float) -> None:
+        self.unlock(username)
         table = tables.login_attempt
         with self.engine.begin() as db:
-            db.execute(table.delete().where(table.c.kind == "user",
-                                            table.c.key == username.strip().casefold()[:200]))
             db.execute(table.delete().where(table.c.at < self.clock() - window_seconds))
+
+    def unlock(self, username: str) -> int:
+        """Forget a user's failed sign-ins (from every client): an admin's unlock."""
+        table, name = tables.login_attempt, username.strip().casefold()[:200]
+        with self.engine.begin() as db:
+            gone = db.execute(table.delete().where(table.c.kind == "user",
+                                                   table.c.key == name)).rowcount
+            db.execute(table.delete().where(table.c.kind == "pair",
+                                            table.c.key.endswith(f"\t{name}"[:200],
+                                                                 autoescape=True)))
+        return gone
 
     # --- API tokens (issued and revoked by an admin) ---------------------------------
 
@@ -256,6 +268,12 @@ class Accounts:
         with self.engine.connect() as db:
             row = db.execute(query).mappings().first()
         return _user(row) if row else None
+
+
+def pair_key(username: str, client: str) -> str:
+    """One user name from one client address: what the per-user pause counts, so failures
+    from elsewhere cannot lock an officer out of their own account."""
+    return f"{client[:100]}\t{username.strip().casefold()[:99]}"
 
 
 def _check_password(password: str) -> None:

@@ -23,7 +23,7 @@ Admin = Annotated[User, Depends(require_role("admin"))]
 def users(request: Request, state: State) -> Response:
     return render(request, "admin_users.html", {"users": state.accounts.list_users(),
                                                 "tokens": state.accounts.list_tokens(),
-                                                "new_token": None})
+                                                "new_token": None, "notice": None})
 
 
 @router.post("/tokens")
@@ -33,7 +33,20 @@ def issue_token(request: Request, state: State, admin: Admin,
     token = state.accounts.issue_token(username, label)
     return render(request, "admin_users.html", {"users": state.accounts.list_users(),
                                                 "tokens": state.accounts.list_tokens(),
-                                                "new_token": token})
+                                                "new_token": token, "notice": None})
+
+
+@router.post("/users/unlock")
+def unlock(request: Request, state: State,
+           username: Annotated[str, Form(min_length=1, max_length=100)]) -> Response:
+    """Lift a sign-in pause after failed attempts (the officer phoned the service desk)."""
+    found = state.accounts.require_user(username)
+    state.accounts.unlock(found.username)
+    return render(request, "admin_users.html", {"users": state.accounts.list_users(),
+                                                "tokens": state.accounts.list_tokens(),
+                                                "new_token": None,
+                                                "notice": f"Sign-in unlocked for "
+                                                          f"{found.username}."})
 
 
 @router.post("/tokens/{token_id}/revoke")
@@ -43,7 +56,7 @@ def revoke_token(request: Request, state: State, token_id: RowId) -> Response:
                        "revoked already); nothing was changed", "token_id")
     return render(request, "admin_users.html", {"users": state.accounts.list_users(),
                                                 "tokens": state.accounts.list_tokens(),
-                                                "new_token": None})
+                                                "new_token": None, "notice": None})
 
 
 @router.get("/periods")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from narrative_qa.web.accounts import pair_key
 from narrative_qa.web.render import render
 from narrative_qa.web.security import (
     COOKIE,
@@ -100,11 +101,16 @@ def login(request: Request, state: State, username: Annotated[str, Form(max_leng
 
 
 def _blocked(state, username: str, client: str) -> WebError | None:
+    """Paused: the client, after too many failures from it (checked first); the user name
+    from this client; the user name from everywhere, at a much higher count. So a stranger
+    cannot lock an officer out with a few wrong passwords, and an admin can unlock."""
     web, accounts = state.web, state.accounts
     window = web.login_window_seconds
-    if (accounts.failures("user", username.strip().casefold(), window)
+    if (accounts.failures("client", client, window) >= web.login_max_per_client
+            or accounts.failures("pair", pair_key(username, client), window)
             >= web.login_max_per_user
-            or accounts.failures("client", client, window) >= web.login_max_per_client):
+            or accounts.failures("user", username.strip().casefold(), window)
+            >= web.login_max_per_user_total):
         minutes = math.ceil(window / 60)
         return WebError(429, "NQE102", f"sign-in is paused after repeated failures; try again "
                         f"in up to {minutes} minutes")

@@ -17,7 +17,8 @@ class WebSettings:
     # left was written by the client and is not trusted.
     proxy_hops: int = 1
     login_window_seconds: float = 15 * 60
-    login_max_per_user: int = 5  # failed sign-ins per user name within the window
     login_max_per_client: int = 20  # failed sign-ins per client address within the window
+    login_max_per_user: int = 5  # failed sign-ins per user name from one client address
+    login_max_per_user_total: int = 100  # per user name from every address together
     max_upload_bytes: int = 10 * 1024 * 1024  # a .docx draft (or a request body) at most
     warm_models: bool = True  # load spaCy and the embedder at start-up

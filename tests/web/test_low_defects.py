@@ -101,3 +101,57 @@ def test_severity_counts_leave_out_possible_findings_and_the_verdict_is_explaine
     assert "Score 47 of 100: 100, less 25 for each high, 10 for each medium and 3 for each " \
         "low finding." in text
     assert "count towards neither the verdict nor the score" in text
+
+
+def test_a_stranger_cannot_lock_an_officer_out_and_an_admin_can_unlock(make_app, app):
+    """Defect 23: five wrong passwords from anywhere paused the account for everyone."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import PASSWORD
+
+    proxied = make_app(trust_proxy=True)
+
+    def attempt(client, username: str, password: str, address: str):
+        headers = {"X-Forwarded-For": address}
+        page = client.get("/login", headers=headers)
+        token = re.search(r'name="csrf-token" content="([^"]*)"', page.text).group(1)
+        return client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token}, headers=headers,
+                           follow_redirects=False)
+
+    with TestClient(proxied) as stranger:
+        for _ in range(proxied.state.nq.web.login_max_per_user):
+            assert attempt(stranger, "olive", "wrong password", "198.51.100.1").status_code \
+                == 401
+        assert attempt(stranger, "olive", PASSWORD, "198.51.100.1").status_code == 429
+    with TestClient(proxied) as olive:
+        assert attempt(olive, "olive", PASSWORD, "10.1.2.3").status_code == 303
+    with TestClient(proxied) as admin:
+        assert attempt(admin, "adam", PASSWORD, "10.9.9.9").status_code == 303
+        token = csrf_of(admin.get("/admin/users").text)
+        page = admin.post("/admin/users/unlock", data={"csrf_token": token,
+                                                       "username": "olive"})
+        assert page.status_code == 200 and "Sign-in unlocked for olive." in page.text
+    with TestClient(proxied) as stranger_again:
+        assert attempt(stranger_again, "olive", PASSWORD, "198.51.100.1").status_code == 303
+
+
+def test_users_unlock_on_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from narrative_qa.cli import app as cli
+    from narrative_qa.store.history import History
+    from narrative_qa.web.accounts import Accounts
+
+    db = tmp_path / "h.db"
+    accounts = Accounts(History(f"sqlite:///{db}").engine)
+    accounts.add_user("olive", "a long password", "officer")
+    accounts.record_failure("olive", "198.51.100.1")
+    assert accounts.failures("user", "olive", 900) == 1
+    result = CliRunner().invoke(cli, ["users", "unlock", "olive", "--db", str(db)])
+    assert result.exit_code == 0 and accounts.failures("user", "olive", 900) == 0
+    assert accounts.failures("pair", "198.51.100.1\tolive", 900) == 0
+    unknown = CliRunner().invoke(cli, ["users", "unlock", "nobody", "--db", str(db)])
+    assert unknown.exit_code == 2 and "NQE107" in unknown.output
