@@ -117,3 +117,21 @@ def test_a_draft_does_not_outlive_sign_out(served, browser):
     page.goto(f"{base}/selfcheck")
     page.wait_for_timeout(300)
     assert page.input_value("textarea[name=narrative]") == ""
+
+
+def test_every_page_fits_a_390_px_phone(served, browser):
+    """Defect 24: at 390 px the page was 905 px wide."""
+    base, _, _ = served
+    widths = {}
+    for username, paths in (("olive", ["/selfcheck?kpi=CS-05"]),
+                            ("rita", ["/screening", f"/screening/submission?period="
+                                      f"{P2.replace('/', '%2F')}&kpi=CS-05"])):
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        sign_in(page, base, username)
+        for path in paths:
+            page.goto(f"{base}{path}")
+            if path.startswith("/selfcheck"):
+                page.fill("textarea[name=narrative]", DRAFT)
+                _findings(page)
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    assert all(width <= 390 for width in widths.values()), widths
