@@ -20,11 +20,18 @@ from starlette.responses import Response
 
 from narrative_qa.reporting import render as report_render
 from narrative_qa.reporting.view import VERDICTS, Item, ReportView, _bars, build_report
-from narrative_qa.store.history import DECISIONS, History, applies_to, fingerprint
+from narrative_qa.store.history import (
+    DECISIONS,
+    History,
+    applies_to,
+    fingerprint,
+    previous_period,
+)
 from narrative_qa.web.access import may_read
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
+from narrative_qa.web.views import data_rows, when
 
 router = APIRouter(prefix="/screening", dependencies=[Depends(require_role("reviewer", "admin"))],
                    include_in_schema=False)
@@ -196,12 +203,18 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
         key = fingerprint(finding["code"], kpi, finding["evidence"])
         findings.append({**finding, "decision": decided.get(key)})
     kept = {f["code"] for f in item.findings}
-    data = [(name, item.record.get(name)) for name in (
+    for finding in findings:
+        if finding["decision"]:
+            finding["decision"] = {**finding["decision"],
+                                   "when": when(finding["decision"]["decided_at"])}
+    data = data_rows(item.record, (
         "kpi_name", "service", "owner", "target", "actual", "previous_actual", "unit",
-        "polarity", "stated_rag", "rag_computed", "verdict", "score")]
+        "polarity", "stated_rag", "rag_computed", "verdict", "score"))
     status = error.status if error else 200
     return render(request, "screening_submission.html", {
         "item": item, "period": period, "findings": findings, "kept": kept, "data": data,
+        "previous": {"period": previous_period(period),
+                     "narrative": item.record.get("previous_narrative")},
         "trend": trend(state.history, kpi), "decisions": DECISIONS,
         "form_error": {"code": error.code, "message": error.message} if error else None,
         "back": "/screening?" + urlencode({"period": period}),

@@ -109,6 +109,41 @@ FIELD_LABELS = {"kpi_id": "KPI reference", "kpi_name": "KPI name", "service": "S
 POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better"}
 
 
+DATA_LABELS = {**FIELD_LABELS, "owner": "Owner", "stated_rag": "RAG stated",
+               "rag_computed": "RAG from the figures", "verdict": "Verdict as scored",
+               "score": "Score as scored"}
+FIGURES = ("target", "actual", "previous_actual")
+
+
+def data_rows(record: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A stored record's fields for the reviewer: labels and values in words."""
+    from narrative_qa.reporting.render import figure
+
+    rows = []
+    for name in names:
+        value = record.get(name)
+        if name in FIGURES:
+            shown = figure(value, record.get("unit"))
+        elif name == "polarity":
+            shown = POLARITY_WORDS.get(value or "", value or "not given")
+        else:
+            shown = "not given" if value is None or value == "" else str(value)
+        rows.append((DATA_LABELS.get(name, name.replace("_", " ").capitalize()), shown))
+    return rows
+
+
+def when(stamp: str | None) -> str:
+    """An ISO 8601 time as people read it: '5 Dec 2026, 09:30 UTC'."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or ""
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
 def confirm_rows(fields: dict[str, str]) -> list[tuple[str, str]]:
     """The KPI fields as the confirmation shows them: labels in words, blanks said so."""
     rows = []

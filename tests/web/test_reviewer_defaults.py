@@ -77,3 +77,30 @@ def test_only_the_proxys_own_hop_is_trusted(make_app, app, clock):
 
     assert client_address(Request(), two.state.nq.web) == "10.0.0.1"
     assert client_address(Request(), limited.state.nq.web) == "10.0.0.2"
+
+
+def test_the_submission_page_speaks_in_words_and_marks_dismissals(client, app, settings):
+    """Defect 20: raw field names, ISO times, dismissed findings unmarked, no previous
+    narrative."""
+    history = _stored(app, settings)
+    chosen = next(s for s in history.current(P2) if s.findings and s.record.get("unit") ==
+                  "%" and s.record.get("service") == "Children's Services"
+                  and s.record.get("polarity") == "up")
+    kpi, code = chosen.kpi_id, chosen.findings[0]["code"]
+    history.decide(kpi, P2, code, "dismissed", "covered in the appendix", "Rita",
+                   decided_at="2025-11-03T14:05:00+00:00")
+    sign_in(client, "rita")
+    page = client.get("/screening/submission", params={"period": P2, "kpi": kpi}).text
+    text = html.unescape(page)
+    actual = f"{chosen.record['actual']:g}%"
+    assert f"<th scope=\"row\">This period's value</th><td>{actual}</td>" in text
+    assert "<th scope=\"row\">Polarity</th><td>Higher is better</td>" in text
+    assert "previous_actual" not in text and "rag_computed" not in text
+    assert "(3 Nov 2025, 14:05 UTC): covered in the appendix" in text
+    assert "T14:05:00" not in text
+    article = re.search(rf'<article class="finding[^"]*dismissed[^"]*" data-code="{code}">'
+                        r"(.*?)</article>", page, re.S)
+    assert article and "Dismissed: not in the report or the verdict" in article.group(1)
+    (q1,) = history.current(P1, kpi)
+    assert html.unescape(re.search(r'id="previous-narrative">(.*?)</div>', page, re.S)
+                         .group(1)) == q1.record["narrative"]
