@@ -17,15 +17,17 @@ from starlette.responses import Response
 from narrative_qa.api import check_draft
 from narrative_qa.assessment import Assessment
 from narrative_qa.store import windows
-from narrative_qa.store.history import canonical_period
+from narrative_qa.store.history import canonical_period, previous_period
 from narrative_qa.web.access import officer_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, State, WebError, require_role
 from narrative_qa.web.views import (
     KPI_FIELDS,
+    KpiView,
     check_view,
     confirm_rows,
+    data_rows,
     draft_fields,
     is_period,
     officer_kpis,
@@ -94,11 +96,28 @@ def _page(request: Request, state: AppState, user: User, fields: dict[str, str],
     context = {"kpis": officer_kpis(state.history, user), "fields": fields,
                "open_periods": windows.open_periods(state.history),
                "narrative": narrative, "fresh": fresh, "kpi": kpi,
+               "previous": last_period(state, kpi, fields.get("period", "")),
                "draft_key": fields.get("kpi_id") or "new",
                "max_chars": state.settings.max_narrative_chars,
                "max_upload_mb": state.web.max_upload_bytes // (1024 * 1024),
                "form_error": _error(error)}
     return render(request, "selfcheck.html", context, status=status)
+
+
+def last_period(state: AppState, kpi: KpiView | None, period: str) -> dict | None:
+    """What the KPI's owner wrote and reported for the period before the draft's, shown
+    beside the draft (not folded away) so the officer writes the link to it."""
+    earlier = previous_period(period)
+    if kpi is None or earlier is None:
+        return None
+    stored = next(iter(state.history.current(earlier, kpi.kpi_id, with_findings=False)),
+                  None)
+    if stored is None:
+        return {"period": earlier, "narrative": None, "data": []}
+    return {"period": earlier, "narrative": stored.record.get("narrative"),
+            "data": data_rows(stored.record, ("target", "actual", "stated_rag",
+                                              "rag_computed"),
+                              {"actual": "Value reported", "stated_rag": "RAG reported"})}
 
 
 def _error(error: WebError | None) -> dict | None:

@@ -115,8 +115,10 @@ DATA_LABELS = {**FIELD_LABELS, "owner": "Owner", "stated_rag": "RAG stated",
 FIGURES = ("target", "actual", "previous_actual")
 
 
-def data_rows(record: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str, str]]:
+def data_rows(record: dict[str, Any], names: tuple[str, ...],
+              labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """A stored record's fields for the reviewer: labels and values in words."""
+    labels = {**DATA_LABELS, **(labels or {})}
     from narrative_qa.reporting.render import figure
 
     rows = []
@@ -128,7 +130,7 @@ def data_rows(record: dict[str, Any], names: tuple[str, ...]) -> list[tuple[str,
             shown = POLARITY_WORDS.get(value or "", value or "not given")
         else:
             shown = "not given" if value is None or value == "" else str(value)
-        rows.append((DATA_LABELS.get(name, name.replace("_", " ").capitalize()), shown))
+        rows.append((labels.get(name, name.replace("_", " ").capitalize()), shown))
     return rows
 
 

@@ -226,3 +226,15 @@ def test_an_unexpected_failure_is_a_coded_page_with_the_headers(officer, monkeyp
     assert response.status_code == 500 and "NQE026" in response.text
     assert "internal detail" not in response.text and "draft is kept" in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_last_periods_narrative_and_figures_sit_beside_the_draft(officer, app, settings):
+    """Issue 16, 'What to add': shown, not folded away, with the figures."""
+    _store_kpi(app, settings, "MINE-1", "Olive Owen", "We recruited 4 social workers in Q1.")
+    page = officer.get("/selfcheck", params={"kpi": "MINE-1"}).text
+    section = page[page.index('<section class="previous" id="previous">'):]
+    section = section[:section.index("</section>")]
+    assert "<h2>Last period: 2025/26 Q1</h2>" in section and "<details" not in section
+    assert "We recruited 4 social workers in Q1." in section
+    assert '<th scope="row">Value reported</th><td>55%</td>' in section
+    assert '<th scope="row">Target</th><td>60%</td>' in section
