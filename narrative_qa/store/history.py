@@ -423,6 +423,33 @@ class History:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
                           .scalars(), key=lambda p: (str(_period_key(p)), p))
 
+    def kpi_versions(self, kpi_id: str) -> list[dict[str, Any]]:
+        """Every stored version of a KPI (matched by match_key) in every period, newest
+        period first: version, current or not, withdrawn, when, where from, the verdict and
+        score it got, and the codes of its findings."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(
+                table.c.id, table.c.kpi_id, table.c.period, table.c.version,
+                table.c.is_current, table.c.withdrawn, table.c.ingested_at, table.c.source,
+                table.c.record).order_by(table.c.version)).mappings().all()
+            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            codes: dict[int, list[str]] = {}
+            for row_id, code in db.execute(sa.select(
+                    schema.finding.c.submission_id, schema.finding.c.code).where(
+                    schema.finding.c.submission_id.in_([r["id"] for r in rows]))
+                    .order_by(schema.finding.c.id)):
+                codes.setdefault(row_id, []).append(code)
+        found = []
+        for row in rows:
+            record = json.loads(row["record"])
+            found.append({**{k: row[k] for k in ("kpi_id", "period", "version", "is_current",
+                                                 "withdrawn", "ingested_at", "source")},
+                          "verdict": record.get("verdict"), "score": record.get("score"),
+                          "codes": codes.get(row["id"], [])})
+        return sorted(found, key=lambda v: (str(_period_key(v["period"])), v["version"]),
+                      reverse=True)
+
     def web_submissions(self, period: str) -> list[dict[str, Any]]:
         """The current versions of `period` that officers submitted in the web app (source
         'web:<user>'), oldest first: what storing a quarter over them would supersede."""

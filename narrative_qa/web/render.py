@@ -18,6 +18,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # quarter upload, API docs) are added here by their routers' authors.
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Self-check", "/selfcheck", ("officer",)),
+    ("My submissions", "/selfcheck/mine", ("officer",)),
     ("Screening", "/screening", ("reviewer", "admin")),
     ("Upload a quarter", "/upload", ("admin",)),
     ("Users", "/admin/users", ("admin",)),

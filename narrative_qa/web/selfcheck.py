@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from narrative_qa.api import check_draft
 from narrative_qa.assessment import Assessment
+from narrative_qa.previous import match_key
 from narrative_qa.store import windows
 from narrative_qa.store.history import canonical_period, previous_period
 from narrative_qa.web.access import officer_kpi
@@ -31,6 +32,7 @@ from narrative_qa.web.views import (
     draft_fields,
     is_period,
     officer_kpis,
+    when,
 )
 
 router = APIRouter(prefix="/selfcheck", dependencies=[Depends(require_role("officer"))],
@@ -296,3 +298,23 @@ def withdraw(request: Request, state: State, user: Officer,
     version = state.history.withdraw(kpi.kpi_id, window.period, f"web:{user.username}")
     return render(request, "withdrawn.html", {"kpi_id": kpi.kpi_id, "period": window.period,
                                               "version": version, "withdrew": live["version"]})
+
+
+@router.get("/mine")
+def mine(request: Request, state: State, user: Officer) -> Response:
+    """My submissions: every version of each of my KPIs, the verdict each got, and the
+    reviewers' decisions on their findings with the reasons."""
+    decisions = state.history.decisions()
+    kpis = []
+    for kpi in officer_kpis(state.history, user):
+        key = match_key(kpi.kpi_id)
+        kpis.append({
+            "kpi": kpi,
+            "versions": [{**v, "when": when(v["ingested_at"]),
+                          "by": "you" if v["source"] == f"web:{user.username}" else
+                          ("the web app" if v["source"].startswith("web:")
+                           else "the quarter's file")}
+                         for v in state.history.kpi_versions(kpi.kpi_id)],
+            "decisions": [{**d, "when": when(d["decided_at"])} for d in reversed(decisions)
+                          if match_key(d["kpi_id"]) == key]})
+    return render(request, "my_submissions.html", {"kpis": kpis})

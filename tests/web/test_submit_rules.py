@@ -6,6 +6,7 @@ kept through sign-in (10)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from narrative_qa.api import check_draft
@@ -195,3 +196,23 @@ def test_officers_and_reviewers_cannot_open_periods(client, app):
         sign_in(client, username)
         assert client.get("/admin/periods").status_code == 403
     assert windows.open_periods(app.state.nq.history) == []
+
+
+def test_my_submissions_lists_versions_verdicts_and_reviewers_reasons(officer, app, settings):
+    """Issue 16, 'What to add': an officer's own submissions and the feedback on them."""
+    _store(app, settings, "MINE-1", "Olive Owen", narrative="Recruitment remains a "
+           "challenge.")
+    _store(app, settings, "HL-01", "Oscar Other", narrative="Oscar's secret.")
+    history = app.state.nq.history
+    history.decide("MINE-1", P1, "NQ04", "confirmed", "give the vacancy count", "Rita")
+    open_period(app, P2)
+    _submit(officer, "MINE-1", P2)
+    _post(officer, "/selfcheck/withdraw", {"kpi_id": "MINE-1", "period": P2})
+    page = officer.get("/selfcheck/mine")
+    assert page.status_code == 200 and "HL-01" not in page.text and "secret" not in page.text
+    rows = re.findall(r"<tr><td>(2025/26 Q\d)</td><td>(\d)</td>.*?<td>(you|the quarter's "
+                      r"file)</td>\s*<td>([a-z-]+)</td>", html.unescape(page.text), re.S)
+    assert rows == [(P2, "2", "you", "withdrawn"), (P2, "1", "you", "not-acceptable"),
+                    (P1, "1", "the quarter's file", history.kpi_versions("MINE-1")[-1][
+                        "verdict"])]
+    assert "NQ04 confirmed by Rita" in page.text and "give the vacancy count" in page.text
