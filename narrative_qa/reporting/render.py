@@ -145,19 +145,47 @@ def write_report(history: History, period: str, out: Path) -> Path:
     return out
 
 
+SCREENING_COLUMNS = (  # (header, width in characters)
+    ("KPI", 10), ("KPI name", 40), ("Service", 24), ("Owner", 28), ("RAG stated", 11),
+    ("RAG from the figures", 11), ("Verdict", 15), ("Findings", 16),
+    ("What the ELT should know", 80))
+RAG_FILLS = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE",
+             "not-acceptable": "FFC7CE", "revise": "FFEB9C", "ready": "C6EFCE"}
+
+
 def _write_screening_xlsx(view: ReportView, out: Path | BinaryIO) -> None:
+    """Formatted as a council's own workbook would be: plain headers in bold on a band,
+    the header row frozen with a filter on it, set widths, wrapped messages, and the RAG
+    and verdict cells coloured red, amber or green."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Screening"
-    sheet.append(["kpi_id", "kpi_name", "service", "owner", "verdict", "findings",
-                  "messages"])
+    sheet.append([header for header, _ in SCREENING_COLUMNS])
     for item in view.items:
         sheet.append([safe_cell(v) for v in (
-            item.kpi_id, item.kpi_name, item.service, item.owner, item.verdict,
+            item.kpi_id, item.kpi_name, item.service, item.owner,
+            item.record.get("stated_rag"), item.record.get("rag_computed"), item.verdict,
             ", ".join(f["code"] for f in item.findings),
             "\n".join(f"{f['code']}: {f['elt_message']}" for f in item.findings))])
+    band = PatternFill("solid", fgColor="1F3864")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = band
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for index, (_, width) in enumerate(SCREENING_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            fill = RAG_FILLS.get(str(cell.value)) if cell.column in (5, 6, 7) else None
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     book.save(out)
 
 
