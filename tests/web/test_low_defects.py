@@ -155,3 +155,28 @@ def test_users_unlock_on_the_command_line(tmp_path):
     assert accounts.failures("pair", "198.51.100.1\tolive", 900) == 0
     unknown = CliRunner().invoke(cli, ["users", "unlock", "nobody", "--db", str(db)])
     assert unknown.exit_code == 2 and "NQE107" in unknown.output
+
+
+def test_form_errors_are_tied_to_their_field_and_codes_are_visible(officer, app):
+    """Defect 25: form errors not tied to fields; highlight codes hover-only; the whole
+    findings panel was a live region."""
+    import re
+
+    from tests.web.test_selfcheck import DRAFT, FIELDS
+
+    token = csrf_of(officer.get("/selfcheck").text)
+    refused = officer.post("/selfcheck/submit", data={"csrf_token": token, **FIELDS,
+                                                      "period": "soon", "narrative": DRAFT})
+    assert refused.status_code == 422
+    period = re.search(r'<input name="period"[^>]*>', refused.text).group(0)
+    assert 'aria-invalid="true"' in period and 'aria-describedby="form-error"' in period
+    assert 'id="form-error"' in refused.text
+    target = re.search(r'<input name="target"[^>]*>', refused.text).group(0)
+    assert "aria-invalid" not in target
+    panel = officer.post("/selfcheck/check", data={"csrf_token": token, **FIELDS,
+                                                   "narrative": DRAFT},
+                         headers={"HX-Request": "true"}).text
+    assert re.search(r'</mark><sup class="code-ref">[^<]*NQ04', panel)
+    assert 'data-summary="Checked: verdict not-acceptable, 2 high' in panel
+    page = officer.get("/selfcheck").text
+    assert '<div id="findings" class="findings">' in page  # no longer aria-live

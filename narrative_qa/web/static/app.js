@@ -34,7 +34,26 @@
   document.addEventListener("htmx:responseError", function () {
     setStatus("The check failed on the server; your draft is kept in this browser.");
   });
-  document.addEventListener("htmx:afterSwap", function () { setStatus(""); });
+  // After each check: a short summary is announced (the status line is the live region,
+  // not the whole panel), and the field a refusal names is marked invalid and tied to it.
+  document.addEventListener("htmx:afterSwap", function () {
+    var verdict = document.querySelector("#findings [data-summary]");
+    var error = document.getElementById("check-error");
+    setStatus(verdict ? verdict.getAttribute("data-summary") :
+              (error ? error.textContent.trim() : ""));
+    var form = document.getElementById("draft");
+    if (!form) { return; }
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    var field = error && error.getAttribute("data-field");
+    var target = field && form.elements.namedItem(field);
+    if (target && target.setAttribute) {
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", "check-error");
+    }
+  });
 
   var PREFIX = "narrative_qa:draft:";
 
