@@ -31,7 +31,7 @@ from narrative_qa.web.access import may_read
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
-from narrative_qa.web.views import data_rows, when
+from narrative_qa.web.views import changes, data_rows, when
 
 router = APIRouter(prefix="/screening", dependencies=[Depends(require_role("reviewer", "admin"))],
                    include_in_schema=False)
@@ -215,6 +215,9 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
         "item": item, "period": period, "findings": findings, "kept": kept, "data": data,
         "previous": {"period": previous_period(period),
                      "narrative": item.record.get("previous_narrative")},
+        "changes": changes(item.record.get("previous_narrative") or "",
+                           item.record.get("narrative") or "")
+        if item.record.get("previous_narrative") else None,
         "trend": trend(state.history, kpi), "decisions": DECISIONS,
         "form_error": {"code": error.code, "message": error.message} if error else None,
         "back": "/screening?" + urlencode({"period": period}),

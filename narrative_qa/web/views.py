@@ -210,3 +210,23 @@ def _plain(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def changes(previous: str, current: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Last period's text and this period's, each as (text, changed) runs: words this
+    period dropped are marked in the first, words it added in the second."""
+    import difflib
+    import re
+
+    before, after = re.findall(r"\S+\s*", previous), re.findall(r"\S+\s*", current)
+    old: list[tuple[str, bool]] = []
+    new: list[tuple[str, bool]] = []
+    matcher = difflib.SequenceMatcher(a=[w.strip() for w in before],
+                                      b=[w.strip() for w in after], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        same = tag == "equal"
+        if i2 > i1:
+            old.append(("".join(before[i1:i2]), not same))
+        if j2 > j1:
+            new.append(("".join(after[j1:j2]), not same))
+    return old, new

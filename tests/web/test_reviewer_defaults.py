@@ -104,3 +104,23 @@ def test_the_submission_page_speaks_in_words_and_marks_dismissals(client, app, s
     (q1,) = history.current(P1, kpi)
     assert html.unescape(re.search(r'id="previous-narrative">(.*?)</div>', page, re.S)
                          .group(1)) == q1.record["narrative"]
+
+
+def test_what_changed_since_last_period_is_marked_side_by_side(client, app, settings):
+    """Issue 16, 'What to add': the reviewer's page with both narratives, changes marked."""
+    from narrative_qa.web.views import changes
+
+    old, new = changes("Waiting times fell to 12 weeks. Recruitment continues.",
+                       "Waiting times fell to 10 weeks. Recruitment continues.")
+    assert [t for t, c in old if c] == ["12 "] and [t for t, c in new if c] == ["10 "]
+    assert "".join(t for t, _ in new) == "Waiting times fell to 10 weeks. Recruitment " \
+        "continues."
+    history = _stored(app, settings)
+    sign_in(client, "rita")
+    page = client.get("/screening/submission", params={"period": P2, "kpi": "CS-05"}).text
+    section = page[page.index('id="changes"'):]
+    assert section.count('<div class="narrative">') == 2
+    assert "<ins>" in section and "<del>" in section
+    (q1,) = history.current(P1, "CS-05")
+    first_words = q1.record["narrative"].split()[0]
+    assert first_words in section
