@@ -127,6 +127,21 @@ class Accounts:
                     tables.api_token.c.revoked_at.is_(None)).values(revoked_at=self.clock()))
         return self.require_user(username)
 
+    def set_profile(self, username: str, *, owner_name: str | None = None,
+                    services: list[str] | None = None) -> User:
+        """Change whose KPIs an officer owns, or which services a reviewer reviews."""
+        found = self.require_user(username)
+        values: dict = {}
+        if owner_name is not None:
+            values["owner_name"] = owner_name.strip() or None
+        if services is not None:
+            values["services"] = json.dumps([s.strip() for s in services if s.strip()])
+        if values:
+            with self.engine.begin() as db:
+                db.execute(tables.user.update().where(tables.user.c.id == found.id)
+                           .values(**values))
+        return self.require_user(username)
+
     def set_password(self, username: str, password: str) -> None:
         found = self.require_user(username)
         _check_password(password)

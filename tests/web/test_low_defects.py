@@ -180,3 +180,38 @@ def test_form_errors_are_tied_to_their_field_and_codes_are_visible(officer, app)
     assert 'data-summary="Checked: verdict not-acceptable, 2 high' in panel
     page = officer.get("/selfcheck").text
     assert '<div id="findings" class="findings">' in page  # no longer aria-live
+
+
+def test_admins_manage_users_in_the_web_app(client, app):
+    """Issue 16, 'What to add': add, disable, reset and assign services without the CLI."""
+    from tests.web.conftest import PASSWORD
+
+    accounts = app.state.nq.accounts
+    sign_in(client, "adam")
+    token = csrf_of(client.get("/admin/users").text)
+
+    def post(path: str, **data):
+        return client.post(path, data={"csrf_token": token, **data})
+
+    added = post("/admin/users/add", username="rhona", password="a long password",
+                 role="reviewer", display_name="Rhona Reviewer",
+                 services="Adult Services, Homelessness Services")
+    assert added.status_code == 200 and "Added rhona (reviewer)." in added.text
+    assert accounts.get_user("rhona").services == ("Adult Services", "Homelessness Services")
+    short = post("/admin/users/add", username="x", password="short", role="officer")
+    assert short.status_code == 422 and "NQE107" in short.text
+    assert post("/admin/users/change", username="rhona", action="profile", owner_name="",
+                services="Children's Services").status_code == 200
+    assert accounts.get_user("rhona").services == ("Children's Services",)
+    post("/admin/users/change", username="olive", action="password",
+         password="another long one")
+    assert accounts.verify("olive", PASSWORD) is None
+    assert accounts.verify("olive", "another long one") is not None
+    post("/admin/users/change", username="olive", action="disable")
+    assert accounts.get_user("olive").disabled
+    post("/admin/users/change", username="olive", action="enable")
+    assert not accounts.get_user("olive").disabled
+    sign_in(client, "olive", "another long one")
+    assert client.post("/admin/users/add", data={"csrf_token": csrf_of(
+        client.get("/selfcheck").text), "username": "z", "password": "a long password",
+        "role": "admin"}).status_code == 403
