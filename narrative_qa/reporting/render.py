@@ -168,7 +168,9 @@ def _write_screening_xlsx(view: ReportView, out: Path | BinaryIO) -> None:
     for item in view.items:
         sheet.append([safe_cell(v) for v in (
             item.kpi_id, item.kpi_name, item.service, item.owner,
-            item.record.get("stated_rag"), item.record.get("rag_computed"), item.verdict,
+            item.record.get("stated_rag"),
+            "a judgement" if isinstance(item.record.get("target"), str)
+            else item.record.get("rag_computed"), item.verdict,
             ", ".join(f["code"] for f in item.findings),
             "\n".join(f"{f['code']}: {f['elt_message']}" for f in item.findings))])
     band = PatternFill("solid", fgColor="1F3864")

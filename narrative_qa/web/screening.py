@@ -19,7 +19,14 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.reporting import render as report_render
-from narrative_qa.reporting.view import VERDICTS, Item, ReportView, _bars, build_report
+from narrative_qa.reporting.view import (
+    VERDICTS,
+    Item,
+    ReportView,
+    _bars,
+    build_report,
+    rag_pair,
+)
 from narrative_qa.store.history import (
     DECISIONS,
     History,
@@ -61,7 +68,7 @@ def restricted_report(history: History, period: str, user: User) -> ReportView:
     now = Counter(f["code"] for i in items for f in i.findings)
     agreement = Counter()
     for item in items:
-        stated, computed = item.record.get("stated_rag"), item.record.get("rag_computed")
+        stated, computed = rag_pair(item.record)
         agreement["not comparable" if not (stated and computed) else
                   "agrees" if stated == computed else "differs"] += 1
     return replace(
@@ -84,7 +91,7 @@ class QueueFilter:
 
     def keeps(self, item: Item) -> bool:
         record = item.record
-        stated, computed = record.get("stated_rag"), record.get("rag_computed")
+        stated, computed = rag_pair(record)
         return ((not self.service or item.service == self.service)
                 and (not self.verdict or item.verdict == self.verdict)
                 and (not self.code or any(f["code"] == self.code for f in item.findings))

@@ -124,3 +124,18 @@ def test_what_changed_since_last_period_is_marked_side_by_side(client, app, sett
     (q1,) = history.current(P1, "CS-05")
     first_words = q1.record["narrative"].split()[0]
     assert first_words in section
+
+
+def test_a_qualitative_kpi_is_not_shown_as_agreeing_beside_its_nq09(client, app, settings):
+    """Defect 29: CS-10 (a target in words) showed 'green / green, agrees' and NQ09."""
+    from narrative_qa.reporting.view import build_report
+
+    history = _stored(app, settings)
+    view = build_report(history, P2)
+    (cs10,) = [i for i in view.items if i.kpi_id == "CS-10"]
+    assert "NQ09" in {f["code"] for f in cs10.findings}
+    assert view.rag_agreement["not comparable"] == 3  # the sample's three qualitative KPIs
+    sign_in(client, "rita")
+    page = client.get("/screening", params={"period": P2}).text
+    row = re.search(r'<tr data-kpi="CS-10">(.*?)</tr>', page, re.S).group(1)
+    assert "green / a judgement" in row
