@@ -337,7 +337,8 @@ class History:
                        .values(is_current=False))
             version = rows[-1]["version"] + 1
             record = {"kpi_id": last["kpi_id"], "period": period, "owner": last["owner"],
-                      "service": last["service"], "withdrawn": True, "verdict": "withdrawn"}
+                      "service": last["service"], "narrative": "", "withdrawn": True,
+                      "verdict": "withdrawn", "score": None, "findings": [], "errors": []}
             db.execute(table.insert().values(
                 kpi_id=last["kpi_id"], period=period, version=version, is_current=True,
                 ingested_at=_now(), source=_fit(source, 500) or "", service=last["service"],

@@ -216,3 +216,28 @@ def test_my_submissions_lists_versions_verdicts_and_reviewers_reasons(officer, a
                     (P1, "1", "the quarter's file", history.kpi_versions("MINE-1")[-1][
                         "verdict"])]
     assert "NQ04 confirmed by Rita" in page.text and "give the vacancy count" in page.text
+
+
+def test_a_withdrawn_version_reads_through_the_api(officer, client, app, settings):
+    _store(app, settings, "MINE-1", "Olive Owen")
+    open_period(app, P2)
+    _submit(officer, "MINE-1", P2)
+    _post(officer, "/selfcheck/withdraw", {"kpi_id": "MINE-1", "period": P2})
+    history = app.state.nq.history
+    (withdrawn,) = [v for v in history.versions("MINE-1", P2) if v["withdrawn"]]
+    token = app.state.nq.accounts.issue_token("olive", "t")
+    officer.cookies.clear()
+    body = officer.get(f"/api/v1/submissions/{withdrawn['id']}",
+                       headers={"Authorization": f"Bearer {token}"})
+    assert body.status_code == 200, body.text
+    assert body.json()["assessment"]["verdict"] == "withdrawn"
+    assert body.json()["is_current"] is True
+    listed = officer.get("/api/v1/submissions", params={"period": P2},
+                         headers={"Authorization": f"Bearer {token}"}).json()
+    assert listed == []
+
+
+def test_only_one_nav_entry_is_current(officer):
+    page = officer.get("/selfcheck/mine").text
+    assert page.count('aria-current="page"') == 1
+    assert re.search(r'href="/selfcheck/mine" aria-current="page"', page)
