@@ -13,7 +13,7 @@ from narrative_qa.errors import NarrativeQAError
 from narrative_qa.store import windows
 from narrative_qa.web.accounts import ROLES, User
 from narrative_qa.web.render import render
-from narrative_qa.web.security import RowId, State, WebError, require_role
+from narrative_qa.web.security import RowId, State, WebError, is_https, require_role
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_role("admin"))],
                    include_in_schema=False)
@@ -30,9 +30,16 @@ def _users_page(request: Request, state, *, new_token: str | None = None,
         status=422 if error else 200)
 
 
+NEW_TOKEN = "nq_new_token"
+
+
 @router.get("/users")
 def users(request: Request, state: State) -> Response:
-    return _users_page(request, state)
+    shown = request.cookies.get(NEW_TOKEN)
+    response = _users_page(request, state, new_token=shown)
+    if shown:
+        response.delete_cookie(NEW_TOKEN, path="/admin/users")
+    return response
 
 
 Field = Annotated[str, Form(max_length=200)]
@@ -81,8 +88,14 @@ def change_user(request: Request, state: State, username: Field,
 def issue_token(request: Request, state: State, admin: Admin,
                 username: Annotated[str, Form(min_length=1, max_length=100)],
                 label: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Issue a token, then redirect (post/redirect/get): reloading the page that shows it
+    cannot issue another. The value rides to that page once in a short-lived cookie
+    (HttpOnly, SameSite=Strict, this path only), which the page removes as it shows it."""
     token = state.accounts.issue_token(username, label)
-    return _users_page(request, state, new_token=token)
+    response = RedirectResponse("/admin/users", status_code=303)
+    response.set_cookie(NEW_TOKEN, token, max_age=60, path="/admin/users", httponly=True,
+                        samesite="strict", secure=is_https(request, state.web))
+    return response
 
 
 @router.post("/users/unlock")

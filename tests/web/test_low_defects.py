@@ -215,3 +215,17 @@ def test_admins_manage_users_in_the_web_app(client, app):
     assert client.post("/admin/users/add", data={"csrf_token": csrf_of(
         client.get("/selfcheck").text), "username": "z", "password": "a long password",
         "role": "admin"}).status_code == 403
+
+
+def test_reloading_after_issuing_a_token_issues_no_other(client, app):
+    """Defect 22: F5 on the page showing a new token posted the form again."""
+    sign_in(client, "adam")
+    token = csrf_of(client.get("/admin/users").text)
+    issued = client.post("/admin/tokens", data={"csrf_token": token, "username": "rita",
+                                                "label": "BI"}, follow_redirects=False)
+    assert issued.status_code == 303 and issued.headers["location"] == "/admin/users"
+    shown = client.get("/admin/users")
+    assert "copy it now" in shown.text
+    reloaded = client.get("/admin/users")  # what F5 does now: a GET
+    assert "copy it now" not in reloaded.text
+    assert len(app.state.nq.accounts.list_tokens()) == 1
