@@ -27,6 +27,7 @@ from narrative_qa.gates import (
 )
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.language.quoting import quote
+from narrative_qa.language.readers import load_readers
 
 Progress = Callable[[int], None]
 log = logging.getLogger("narrative_qa")
@@ -58,6 +59,8 @@ def assess_batch(submissions: list[Submission], settings: Settings,
         for ctx in contexts:
             if ctx is not None:
                 ctx.similarity = similarity
+    if any("readers" in r.module.NEEDS for r in rules if r.module is not None):
+        load_readers()  # a missing or altered model is NQE070 for the batch, not per row
     findings: list[list[Finding]] = [[] for _ in submissions]
     _run_rules(contexts, findings, list(rules))
     results = [Assessment(sub, ctx.facts if ctx else data_facts(sub, settings.rag), found,

@@ -41,7 +41,7 @@ from narrative_qa.metrics import (
     score_predictions,
 )
 from narrative_qa.real_corpus import LABELS_FILE
-from narrative_qa.real_labels import load_real_labelled
+from narrative_qa.real_labels import SpanAgreement, load_real_labelled, span_agreement
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
 RESAMPLES = 1000
@@ -50,7 +50,10 @@ INSPECTABLE = ("train", "dev")  # --errors never looks at test
 
 
 def _macro(scores: dict[str, Scores]) -> float:
-    return sum(s.f1 for s in scores.values()) / len(scores) if scores else 0.0
+    """The mean F1 over the findings with at least one positive: where the labels hold
+    none, F1 is undefined (a real family without previous narrative has no NQ03)."""
+    counted = [s.f1 for s in scores.values() if s.tp + s.fn]
+    return sum(counted) / len(counted) if counted else 0.0
 
 
 def _rounded(pair: tuple[float, float]) -> list[float]:
@@ -98,6 +101,7 @@ class Section:
     systems: dict[str, dict[str, Scores]] = field(default_factory=dict)
     intervals: dict[str, Intervals] = field(default_factory=dict)
     agreement: Agreement | None = None
+    spans: SpanAgreement | None = None  # the labellers' agreement on sentence tags
 
     def macro_f1(self, system: str) -> float:
         return _macro(self.systems[system])
@@ -106,7 +110,8 @@ class Section:
         return {"n": self.n,
                 "systems": {name: _scores_dict(scores, self.intervals.get(name))
                             for name, scores in self.systems.items()},
-                "agreement": None if self.agreement is None else self.agreement.as_dict()}
+                "agreement": None if self.agreement is None else self.agreement.as_dict(),
+                "span_agreement": None if self.spans is None else self.spans.as_dict()}
 
 
 @dataclass
@@ -295,6 +300,7 @@ def _section(name: str, items: list[Labelled], predicted: dict[str, list[set[str
     for system, found in predicted.items():
         section.systems[system] = score_predictions(items, found, codes)
         section.intervals[system] = bootstrap_intervals(items, found, codes, weights)
+    section.spans = span_agreement(items)
     doubled = [n for n, i in enumerate(items) if i.double_labelled]
     if doubled:
         section.agreement = _agreement([items[n] for n in doubled],

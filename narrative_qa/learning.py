@@ -169,15 +169,31 @@ def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str,
                      "numpy": np.__version__},
     }
     (out / "card.json").write_text(json.dumps(card, indent=2))
-    (out / "CARD.md").write_text(render_card(card))
+    card_md = out / "CARD.md"
+    kept = real_text_block(card_md.read_text(encoding="utf-8")) if card_md.is_file() else ""
+    card_md.write_text(render_card(card, kept))
     load_gates.cache_clear()
     load_card.cache_clear()
     return card
 
 
-def render_card(card: dict[str, Any]) -> str:
+REAL_TEXT_MARKERS = ("<!-- real-text:start -->", "<!-- real-text:end -->")
+
+
+def real_text_block(markdown: str) -> str:
+    """The real-text figures block of a card (written by tools/real_figures.py), kept
+    when the gates are retrained: they come from an evaluate run, not from training."""
+    start, end = REAL_TEXT_MARKERS
+    if start not in markdown or end not in markdown:
+        return ""
+    return start + markdown.split(start, 1)[1].split(end, 1)[0] + end
+
+
+def render_card(card: dict[str, Any], real_text: str = "") -> str:
     lines = [
         "# Model card: learned gates for narrative_qa findings", "",
+        *([f"## Real text\n\n{real_text}", "", "## The learned gates (written corpus)", ""]
+          if real_text else []),
         f"Training data: `corpus/{card['data']['file']}` (sha256 "
         f"`{card['data']['sha256'][:16]}…`), split {card['data']['split']} "
         f"({card['data']['split_rule']}).", "",

@@ -188,6 +188,7 @@ def bootstrap_intervals(items: list[Labelled], predicted: list[set[str]],
                 gold, guess = bool(item.labels[code]), code in found
                 tp[row, col], fp[row, col] = gold and guess, guess and not gold
                 fn[row, col] = gold and not guess
+    positive = (tp + fn).sum(axis=0) > 0  # macro-F1 counts findings with a positive
     tp, fp, fn = weights @ tp, weights @ fp, weights @ fn
     precision = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=tp + fp > 0)
     recall = np.divide(tp, tp + fn, out=np.zeros_like(tp), where=tp + fn > 0)
@@ -203,7 +204,7 @@ def bootstrap_intervals(items: list[Labelled], predicted: list[set[str]],
         low, high = bounds(values)
         for col, code in enumerate(codes):
             per_code[code][metric] = (float(low[col]), float(high[col]))
-    macro = f1.mean(axis=1) if codes else np.zeros(len(weights))
+    macro = f1[:, positive].mean(axis=1) if positive.any() else np.zeros(len(weights))
     low, high = bounds(macro)
     return Intervals(per_code, (float(low), float(high)))
 

@@ -35,7 +35,7 @@ from narrative_qa.corpus_format import (
     parse_corpus_fields,
 )
 from narrative_qa.errors import InputError, Location
-from narrative_qa.metrics import Labelled, parse_labels
+from narrative_qa.metrics import Labelled, cohen_kappa, parse_labels
 from narrative_qa.reading.records import submissions_from_rows
 from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, sha256_text
 
@@ -251,3 +251,43 @@ def _action(entry: dict[str, Any], span: tuple[int, int], where: Location,
     return ActionPair(span[0], span[1], _bit(entry.get("relevant"), where,
                                              f"{here}.relevant"),
                       _bit(entry.get("mechanism"), where, f"{here}.mechanism"), raw)
+
+
+@dataclass
+class SpanAgreement:
+    """How far the two labellers agreed on sentence tags and on action pairs."""
+
+    sentences: int
+    kappa: dict[str, float | None]  # tag -> Cohen's kappa over every labelled sentence
+    positives: dict[str, int]  # tag -> adjudicated sentences carrying it
+    pairs: int  # action-KPI pairs both labellers rated
+    pair_kappa: dict[str, float | None]  # "relevant", "mechanism"
+
+    def as_dict(self) -> dict[str, Any]:
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 3)
+        return {"sentences": self.sentences, "pairs": self.pairs,
+                "kappa": {t: r(k) for t, k in self.kappa.items()},
+                "positives": self.positives,
+                "pair_kappa": {t: r(k) for t, k in self.pair_kappa.items()}}
+
+
+def span_agreement(items: Iterable[Labelled]) -> SpanAgreement | None:
+    """Cohen's kappa per tag between labellers A and B, sentence by sentence, and on the
+    relevance and mechanism of the actions both rated; None without double-labelled spans."""
+    first, second = LABELLERS
+    spans = [s for i in items if i.real is not None for s in i.real.spans
+             if set(s.raw) == set(LABELLERS)]
+    if not spans:
+        return None
+    pairs = [a.raw for i in items if i.real is not None for a in i.real.actions
+             if all(a.raw.get(name) is not None for name in LABELLERS)]
+    return SpanAgreement(
+        sentences=len(spans),
+        kappa={t: cohen_kappa([int(t in s.raw[first]) for s in spans],
+                              [int(t in s.raw[second]) for s in spans]) for t in TAGS},
+        positives={t: sum(t in s.tags for s in spans) for t in TAGS},
+        pairs=len(pairs),
+        pair_kappa={what: cohen_kappa([p[first][k] for p in pairs],
+                                      [p[second][k] for p in pairs])
+                    for k, what in enumerate(("relevant", "mechanism"))})

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from narrative_qa import gates, resources
 from narrative_qa.cli import app
 from narrative_qa.errors import ConfigError
+from narrative_qa.language.readers import load_readers
 from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -189,7 +190,8 @@ def test_missing_models_files_are_a_coded_error_not_a_silent_switch_off(tmp_path
     for name in resources.MODELS_FILES:
         if name != missing:
             shutil.copy(ROOT / "models" / name, tmp_path / name)
-    load = gates.load_card if missing == "card.json" else gates.load_gates
+    load = {"card.json": gates.load_card, "readers.json": load_readers,
+            "readers.npz": load_readers}.get(missing, gates.load_gates)
     with pytest.raises(ConfigError) as caught:
         load.__wrapped__(tmp_path)
     assert caught.value.code == "NQE070" and missing in str(caught.value)

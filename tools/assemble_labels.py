@@ -1,8 +1,8 @@
 """Turn two labellers' blind labels and a third person's adjudication into
 corpus/real_labels.jsonl.
 
-    python tools/assemble_labels.py disputes WORKDIR   # WORKDIR/adj/views/part-N.txt
-    python tools/assemble_labels.py build WORKDIR      # corpus/real_labels.jsonl
+    python -m tools.assemble_labels disputes WORKDIR [part-N ...]  # adj/views/part-N.txt
+    python -m tools.assemble_labels build WORKDIR      # corpus/real_labels.jsonl
 
 WORKDIR holds views/part-N.txt (tools/label_sample.py), A/part-N.jsonl and B/part-N.jsonl
 (each labeller's rows, docs/LABELLING.md §5) and, after adjudication, adj/part-N.jsonl:
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.catalogue import catalogue_codes
+from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, sentence_spans
 from tools.label_sample import view
 
@@ -59,11 +60,11 @@ def disputes(a: dict[str, Any], b: dict[str, Any], n_sentences: int) -> dict[str
     return {"codes": codes, "tags": tags, "act": act}
 
 
-def write_disputes(work: Path) -> None:
+def write_disputes(work: Path, only: list[str]) -> None:
     corpus = corpus_by_id()
     out = work / "adj" / "views"
     out.mkdir(parents=True, exist_ok=True)
-    for part in _parts(work):
+    for part in [p for p in _parts(work) if not only or p in only]:
         a, b = _rows(work / "A" / f"{part}.jsonl"), _rows(work / "B" / f"{part}.jsonl")
         blocks = []
         for record_id in [i for i in a if i in b]:
@@ -142,8 +143,8 @@ def build(work: Path) -> None:
             except (KeyError, TypeError, ValueError) as error:
                 missing.append(f"{record_id} (adjudication incomplete: {error!r})")
     rows.sort(key=lambda r: r["id"])
-    LABELS_FILE.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                           encoding="utf-8")
+    # Whole or not at all: a failed run leaves the previous labels in place.
+    write_text(LABELS_FILE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     print(f"{len(rows)} records -> {LABELS_FILE}")
     if missing:
         print(f"left out, not labelled by both or not adjudicated: {len(missing)}: "
@@ -151,10 +152,10 @@ def build(work: Path) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) != 3 or sys.argv[1] not in ("disputes", "build"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("disputes", "build"):
         sys.exit(__doc__)
     work = Path(sys.argv[2])
-    write_disputes(work) if sys.argv[1] == "disputes" else build(work)
+    write_disputes(work, sys.argv[3:]) if sys.argv[1] == "disputes" else build(work)
 
 
 if __name__ == "__main__":

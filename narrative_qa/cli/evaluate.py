@@ -27,6 +27,7 @@ from narrative_qa.evaluation import (
 from narrative_qa.gates import low_confidence_codes
 from narrative_qa.metrics import Intervals, Scores
 from narrative_qa.real_corpus import LABELS_FILE, SHARED_ENV, corpus_available, shared_corpus_path
+from narrative_qa.real_labels import SpanAgreement
 
 WIDE = 160  # a table piped to a file or a script is never squeezed into 80 columns
 
@@ -102,6 +103,8 @@ def print_report(report: Report, console: Console) -> None:
         print_section(section, report.split, console)
         if section.agreement is not None:
             print_agreement(section.agreement, section.name, console)
+        if section.spans is not None and section.name == "real":
+            print_span_agreement(section.spans, console)
     console.print(Text(f"95% intervals: {report.resamples} bootstrap resamples of the records, "
                        f"seed {report.seed}."))
     if report.mistakes is not None:
@@ -156,6 +159,19 @@ def print_agreement(agreement: Agreement, origin: str, console: Console) -> None
         "Labellers' F1 against the adjudicated labels: "
         + ", ".join(f"{s} {agreement.macro_f1(s):.2f}" for s in labellers)
         + f"; narrative_qa {agreement.macro_f1('narrative_qa'):.2f} on the same records."))
+
+
+def print_span_agreement(spans: SpanAgreement, console: Console) -> None:
+    table = Table(title=f"Sentence tags: two labellers' agreement on {spans.sentences} "
+                        "sentences")
+    for column in ("tag", "sentences tagged", "kappa A-B"):
+        table.add_column(column, justify="left" if column == "tag" else "right")
+    for tag, kappa in spans.kappa.items():
+        table.add_row(tag, str(spans.positives[tag]), "n/a" if kappa is None else f"{kappa:.2f}")
+    console.print(table)
+    console.print(Text(f"Action-KPI pairs rated by both labellers: {spans.pairs}; kappa on "
+                       + ", ".join(f"{k} {'n/a' if v is None else f'{v:.2f}'}"
+                                   for k, v in spans.pair_kappa.items()) + "."))
 
 
 def print_mistakes(found: list[Mistake], split: str | None, console: Console) -> None:

@@ -12,7 +12,10 @@ from narrative_qa.cli.common import fail, settings_from
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
 from narrative_qa.gates import GATES_FILE, MODELS_DIR
+from narrative_qa.language.readers import READERS_CARD, READERS_FILE
 from narrative_qa.learning import train
+from narrative_qa.reader_training import train_real_readers
+from narrative_qa.real_corpus import corpus_available, shared_corpus_path
 
 
 def train_command(
@@ -22,12 +25,24 @@ def train_command(
                    ] = MODELS_DIR,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
-    """Train a calibrated gate per finding; keep those that beat the rules on dev."""
+    """Train a calibrated gate per finding; keep those that beat the rules on dev. With the
+    real corpus beside the project, also train the sentence readers on its labels."""
+    settings = settings_from(config)
+    console = Console(highlight=False)
     try:
-        card = train(corpus, settings_from(config), out)
+        card = train(corpus, settings, out)
+        readers = train_real_readers(out, settings) if corpus_available() else None
     except NarrativeQAError as error:
         fail(error)
-    console = Console(highlight=False)
+    if readers is None:
+        console.print(f"The real corpus is not at {shared_corpus_path()}: the sentence "
+                      "readers were not retrained.")
+    else:
+        for tag, row in readers["tags"].items():
+            if row.get("read"):
+                console.print(f"reader {tag}: dev average precision "
+                              f"{row['dev_average_precision']:.2f}")
+        console.print(f"Written: {out / READERS_FILE}, {out / READERS_CARD}")
     for code, row in card["findings"].items():
         dev = row["dev"]
         console.print(f"{code}: {row['path']:13} dev F1 rules {dev['rules']['f1']:.2f}, "

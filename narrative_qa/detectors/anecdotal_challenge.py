@@ -15,7 +15,7 @@ from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all, stem
 
 KIND = "anecdotal_challenge"
-NEEDS: frozenset[str] = frozenset()
+NEEDS = frozenset({"readers"})
 PARAMS = {
     "confidence": float,
     "window_words": int,
@@ -23,6 +23,8 @@ PARAMS = {
     "blame_cues": list[str],
     "causal_between": list[str],
     "challenges": dict[str, dict],
+    "reader_tag": str,
+    "reader_at_least": float,
 }
 
 
@@ -81,15 +83,26 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                     _measured(nxt, measure, window, causal)):
                 continue
             unmeasured.append((sentence, name, term.group(0)))
-    if not unmeasured:
+    # The reading layer finds challenges in the world's words that no list names; its
+    # probability is the confidence, so a finding it rests on ranks by its evidence.
+    probability = dict(zip(map(id, sentences), ctx.readings[params["reader_tag"]],
+                           strict=True))
+    listed = {id(s) for s, _, _ in unmeasured}
+    read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
+            if id(s) not in listed]
+    if not unmeasured and not read:
         return []
     named = []
     for _, _, term in unmeasured:
         if term.lower() not in [n.lower() for n in named]:
             named.append(term)
+    evidence = sorted([s for s, _, _ in unmeasured] + read, key=sentences.index)
+    quoted = [f"'{t}'" for t in named] + (["the challenge quoted"] if read else [])
     return [Hit(
-        evidence=[s for s, _, _ in unmeasured],
-        values={"challenges": joined([f"'{t}'" for t in named])},
-        confidence=params["confidence"],
-        details={"challenges": sorted({n for _, n, _ in unmeasured})},
+        evidence=evidence,
+        values={"challenges": joined(quoted)},
+        confidence=max([params["confidence"]] * bool(unmeasured)
+                       + [probability[id(s)] for s in evidence]),
+        details={"challenges": sorted({n for _, n, _ in unmeasured}),
+                 "read": len(read)},
     )]

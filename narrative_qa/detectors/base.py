@@ -6,8 +6,9 @@ A detector module declares
 - ``PARAMS``: its parameters and their types (``float``, ``int``, ``list[str]``,
   ``dict[str, float]``, ``list[dict]``, ``dict[str, dict]``), checked when the catalogue
   loads, so a misspelt or missing parameter is an NQE011 naming the rule file and the key;
-- ``NEEDS``: what it reads beyond the narrative: ``"previous"`` (last period's analysis)
-  and ``"embeddings"`` (sentence similarity);
+- ``NEEDS``: what it reads beyond the narrative: ``"previous"`` (last period's analysis),
+  ``"embeddings"`` (sentence similarity) and ``"readers"`` (the reading layer,
+  ``Context.readings``, which the engine loads before any record is scored);
 - ``texts_to_embed(ctx, params)`` when it needs embeddings: the texts it will compare,
   which the engine embeds once for the whole batch;
 - ``detect(ctx, params) -> list[Hit]``: it never raises for a weakness it finds (a finding
@@ -28,9 +29,10 @@ from typing import Any
 from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
+from narrative_qa.language.readers import load_readers
 from narrative_qa.language.words import content_words
 
-NEEDS_KNOWN = frozenset({"previous", "embeddings"})
+NEEDS_KNOWN = frozenset({"previous", "embeddings", "readers"})
 
 
 @dataclass
@@ -76,6 +78,20 @@ class Context:
     @property
     def sentences(self) -> list[Sentence]:
         return self.analysis.content()
+
+    @cached_property
+    def readings(self) -> dict[str, list[float]]:
+        """The reading layer on this narrative: for each tag, each content sentence's
+        probability (language/readers.py), read once however many rules ask."""
+        readers = load_readers()
+        table = readers.read([s.text for s in self.sentences])
+        return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+
+    def read_as(self, tag: str, at_least: float) -> list[Sentence]:
+        """The content sentences the reading layer reads as `tag` with at least that
+        probability."""
+        return [s for s, p in zip(self.sentences, self.readings[tag], strict=True)
+                if p >= at_least]
 
 
 def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:

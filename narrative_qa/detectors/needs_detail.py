@@ -113,8 +113,6 @@ def _unexplained_acronyms(ctx: Context, params: dict):
                 continue
             if len(acronym) >= 4 and acronym.lower() in words:
                 continue  # a word written in capitals: a heading or a product name
-            if re.search(rf"\b{re.escape(acronym)}\b", kpi_name):
-                continue  # part of the published indicator name
             if any(_expanded(acronym, t, small_words) for t in (text, kpi_name)):
                 continue
             found[acronym] = sentence
@@ -127,18 +125,20 @@ def _unexplained_acronyms(ctx: Context, params: dict):
 
 def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
     """The words the acronym stands for appear in order: 'Child and Adolescent Mental
-    Health Services' for CAMHS (small words and hyphens allowed)."""
+    Health Services' for CAMHS (small words and hyphens allowed). A small word may stand
+    for a letter or be skipped: 'and' is the A of 'A&E' but not of CAMHS."""
     letters = re.sub(r"[^A-Z]", "", acronym).lower()
-    tokens = [t for t in re.split(r"[\s/-]+", re.sub(r"[^\w\s/&-]", " ", text)) if t]
-    for start in range(len(tokens)):
-        position, index = 0, start
-        while index < len(tokens) and position < len(letters):
-            word = tokens[index].lower()
-            if word.startswith(letters[position]):
-                position += 1
-            elif word not in small_words:
-                break
-            index += 1
-        if position == len(letters) and index - start > 1:
+    tokens = [t.lower() for t in re.split(r"[\s/-]+", re.sub(r"[^\w\s/&-]", " ", text)) if t]
+
+    def spells(index: int, position: int) -> bool:
+        if position == len(letters):
             return True
-    return False
+        if index == len(tokens):
+            return False
+        word = tokens[index]
+        if word.startswith(letters[position]) and spells(index + 1, position + 1):
+            return True
+        return word in small_words and position > 0 and spells(index + 1, position)
+
+    return any(tokens[start].startswith(letters[0]) and len(letters) > 1
+               and spells(start, 0) for start in range(len(tokens))) if letters else False

@@ -10,7 +10,7 @@ from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 
 KIND = "no_link_to_previous"
-NEEDS = frozenset({"previous", "embeddings"})
+NEEDS = frozenset({"previous", "embeddings", "readers"})
 PARAMS = {
     "confidence": float,
     "confidence_with_text": float,
@@ -23,6 +23,8 @@ PARAMS = {
     "year_ago_comparisons": list[str],
     "forecast_before": list[str],
     "indicator_subject": list[str],
+    "reader_tag": str,
+    "reader_at_least": float,
 }
 
 
@@ -74,6 +76,18 @@ def find_back_references(ctx: Context, params: dict) -> list:
     return found
 
 
+def read_back(ctx: Context, params: dict) -> list[Sentence]:
+    """Sentences the reading layer reads as referring back: links in words no pattern
+    lists. With last period's narrative given, not a sentence copied from it, nor a
+    year-ago comparison, which do not connect to what was reported then."""
+    read = ctx.read_as(params["reader_tag"], params["reader_at_least"])
+    if not ctx.submission.previous_narrative:
+        return read
+    old = [s.text for s in ctx.previous.content()] if ctx.previous is not None else []
+    return [s for s in read if not near_copy(s.text, old, 0.8)
+            and not _compares(s.text, params["year_ago_comparisons"], params)]
+
+
 def _states_previous_value(sentence: Sentence, ctx: Context) -> bool:
     previous_value = ctx.submission.previous_actual
     return isinstance(previous_value, float) and any(
@@ -120,6 +134,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if not (has_previous_text or facts.previously_off_target or no_rag_with_previous):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
+        return []
+    if read_back(ctx, params):
         return []
     explaining = [s for s in ctx.sentences if s.causal] or ctx.sentences[:1]
     what = "last quarter's narrative" if has_previous_text else "the previous period"

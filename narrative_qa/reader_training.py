@@ -1,0 +1,114 @@
+"""Training the sentence readers (language/readers.py) from the labelled real corpus.
+
+Sentences come from the adjudicated spans of corpus/real_labels.jsonl. Each tag's reader
+is a logistic regression (balanced classes, C = 1) on TF-IDF n-grams fitted on the train
+split; its threshold is chosen on the dev split (the best F1 at precision >= the target
+where one exists). The rules that combine the readers into findings set their own
+thresholds (rules/NQ01, NQ04), chosen on out-of-fold train probabilities (folds by
+organisation) and dev. The test split is never read here.
+
+C is fixed rather than chosen per tag: the rules' thresholds were chosen on
+probabilities of C = 1 readers, and a reader with another C would shift them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrative_qa.config import Settings
+from narrative_qa.corpus_format import TAGS
+from narrative_qa.language.readers import Readers, ngrams, save_readers
+from narrative_qa.metrics import Labelled
+from narrative_qa.real_labels import load_real_labelled
+
+C = 1.0
+MIN_POSITIVES = 8  # fewer train positives than this: the tag is not read (never fires)
+PRECISION_TARGET = 0.8
+SEED = 0
+
+
+@dataclass
+class Sentences:
+    texts: list[str]
+    tags: np.ndarray  # (n, len(TAGS)) 0/1
+
+    @classmethod
+    def of(cls, items: list[Labelled]) -> Sentences:
+        texts, rows = [], []
+        for item in items:
+            text = item.submission.narrative
+            for span in item.real.spans:
+                texts.append(text[span.start:span.end])
+                rows.append([int(t in span.tags) for t in TAGS])
+        return cls(texts, np.array(rows, dtype=int).reshape(-1, len(TAGS)))
+
+
+def _threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The dev threshold: the best F1 among those with precision >= target, else the
+    best F1."""
+    best: tuple[tuple[int, float], float, dict[str, float]] | None = None
+    for t in np.unique(np.round(p, 3)):
+        guess = p >= t
+        tp = int((guess & (y == 1)).sum())
+        fp, fn = int((guess & (y == 0)).sum()), int((~guess & (y == 1)).sum())
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        key = (int(precision >= PRECISION_TARGET), f1)
+        if best is None or key > best[0]:
+            best = (key, float(t), {"precision": precision, "recall": recall, "f1": f1})
+    assert best is not None
+    return best[1], {k: round(v, 3) for k, v in best[2].items()}
+
+
+def train_real_readers(out: Path, settings: Settings) -> dict[str, Any]:
+    """The readers from corpus/real_labels.jsonl joined with ../shared/corpus."""
+    items = load_real_labelled(settings)
+    return train_readers([i for i in items if i.split == "train"],
+                         [i for i in items if i.split == "dev"], out)
+
+
+def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score
+
+    fit, choose = Sentences.of(train), Sentences.of(dev)
+    vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
+    x_fit = vectoriser.fit_transform(fit.texts)
+    x_dev = vectoriser.transform(choose.texts)
+    width = x_fit.shape[1]
+    coef, intercept = np.zeros((len(TAGS), width)), np.zeros(len(TAGS))
+    thresholds = np.full(len(TAGS), 2.0)  # above any probability: a tag never read
+    intercept[:] = -30.0  # and its probability ~0 until it is trained below
+    report: dict[str, Any] = {}
+    for k, tag in enumerate(TAGS):
+        y_fit, y_dev = fit.tags[:, k], choose.tags[:, k]
+        row: dict[str, Any] = {"train_positives": int(y_fit.sum()),
+                               "dev_positives": int(y_dev.sum())}
+        report[tag] = row
+        if y_fit.sum() < MIN_POSITIVES or y_dev.sum() == 0:
+            row["read"] = False
+            continue
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000,
+                                   random_state=SEED)
+        model.fit(x_fit, y_fit)
+        p = model.predict_proba(x_dev)[:, 1]
+        ap = average_precision_score(y_dev, p)
+        coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
+        thresholds[k], at = _threshold(y_dev, p)
+        row.update(read=True, dev_average_precision=round(float(ap), 3),
+                   threshold=round(float(thresholds[k]), 3), dev=at)
+    vocabulary = {str(t): int(i) for t, i in vectoriser.vocabulary_.items()}
+    readers = Readers(tags=TAGS, vocabulary=vocabulary, idf=vectoriser.idf_, coef=coef,
+                      intercept=intercept, thresholds=thresholds)
+    card = {"model": "TF-IDF word 1-2 grams (figures as classes, sublinear tf, min_df 2) -> "
+                     "LogisticRegression(balanced, C=1) per tag; threshold chosen on dev",
+            "sentences": {"train": len(fit.texts), "dev": len(choose.texts)},
+            "features": width, "tags": report}
+    save_readers(readers, out, card)
+    return card

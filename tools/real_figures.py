@@ -1,0 +1,118 @@
+"""Write the real-text figures into README.md and models/CARD.md, from one evaluate run.
+
+    .venv/bin/python tools/real_figures.py [--split test]
+
+Runs `evaluate` on the real corpus joined with corpus/real_labels.jsonl (the split given,
+test by default) and replaces the block between the two markers below in each file, so
+the published figures are always the command's, never typed by hand. Figures only: no
+text of the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from narrative_qa.evaluation import BUNDLED_CORPUS, Report, Section, evaluate
+from narrative_qa.real_corpus import corpus_by_id
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- real-text:start -->", "<!-- real-text:end -->"
+TARGETS = (ROOT / "README.md", ROOT / "models" / "CARD.md")
+
+
+def _ci(pair: tuple[float, float]) -> str:
+    return f"{pair[0]:.2f}–{pair[1]:.2f}"
+
+
+def finding_table(section: Section) -> list[str]:
+    main, ci = section.systems["narrative_qa"], section.intervals["narrative_qa"]
+    lines = ["| finding | positives | precision | recall | F1 (95% interval) | F1 keyword "
+             "| F1 tfidf_lr |", "|---|---|---|---|---|---|---|"]
+    for code, s in main.items():
+        lines.append(
+            f"| {code} | {s.tp + s.fn} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} "
+            f"({_ci(ci.per_code[code]['f1'])}) | {section.systems['keyword'][code].f1:.2f} | "
+            f"{section.systems['tfidf_lr'][code].f1:.2f} |")
+    lines.append(
+        f"| **macro** | | | | **{section.macro_f1('narrative_qa'):.2f}** "
+        f"({_ci(ci.macro_f1)}) | {section.macro_f1('keyword'):.2f} | "
+        f"{section.macro_f1('tfidf_lr'):.2f} |")
+    return lines
+
+
+def ceiling(section: Section) -> list[str]:
+    agreement = section.agreement
+    if agreement is None:
+        return []
+    lines = ["| finding | kappa A–B | F1 labeller A | F1 labeller B | F1 narrative_qa |",
+             "|---|---|---|---|---|"]
+    for code, kappa in agreement.kappa.items():
+        f1 = [agreement.systems[s][code].f1 for s in ("labeller A", "labeller B",
+                                                       "narrative_qa")]
+        lines.append(f"| {code} | {'n/a' if kappa is None else f'{kappa:.2f}'} | "
+                     + " | ".join(f"{v:.2f}" for v in f1) + " |")
+    defined = [k for k in agreement.kappa.values() if k is not None]
+    lines.append(f"| **macro** | {sum(defined) / len(defined):.2f} | "
+                 + " | ".join(f"{agreement.macro_f1(s):.2f}" for s in
+                              ("labeller A", "labeller B", "narrative_qa")) + " |")
+    return lines
+
+
+def attribution() -> list[str]:
+    lines = sorted({r["attribution"] for r in corpus_by_id().values() if r.get("attribution")})
+    return [f"- {line}" for line in lines]
+
+
+def block(report: Report, split: str) -> str:
+    real = report.sections["real"]
+    families = [(name.removeprefix("real: "), s) for name, s in report.sections.items()
+                if name.startswith("real: ")]
+    written = report.sections.get("written")
+    lines = [START, "",
+             f"**Real text first.** {real.n} published narratives of the real corpus's "
+             f"**{split} split** (organisations never used to choose anything), labelled "
+             "blind by two labellers and adjudicated (`corpus/README.md`), from "
+             f"`narrative-qa evaluate --split {split}`:", ""]
+    lines += finding_table(real)
+    lines += ["", "By family (macro-F1, 95% interval; keyword and tfidf_lr beside):", "",
+              "| family | records | narrative_qa | keyword | tfidf_lr |", "|---|---|---|---|---|"]
+    for name, s in families:
+        lines.append(f"| {name} | {s.n} | {s.macro_f1('narrative_qa'):.2f} "
+                     f"({_ci(s.intervals['narrative_qa'].macro_f1)}) | "
+                     f"{s.macro_f1('keyword'):.2f} | {s.macro_f1('tfidf_lr'):.2f} |")
+    if written is not None:
+        lines += ["", f"On the team's written test split ({written.n} records) in the same "
+                  f"run: macro-F1 {written.macro_f1('narrative_qa'):.2f} "
+                  f"({_ci(written.intervals['narrative_qa'].macro_f1)})."]
+    lines += ["", "The ceiling: the two labellers' agreement on the same records (Cohen's "
+              "kappa) and each one's F1 against the adjudicated labels:", ""]
+    lines += ceiling(real)
+    lines += ["", "The real corpus is credited as its sources ask:", ""] + attribution()
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def replace_block(path: Path, text: str) -> None:
+    current = path.read_text(encoding="utf-8")
+    if START in current and END in current:
+        head, rest = current.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        path.write_text(head + text + tail, encoding="utf-8")
+    else:
+        raise SystemExit(f"{path}: no {START} ... {END} block to replace")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    args = parser.parse_args()
+    report = evaluate([BUNDLED_CORPUS], args.split, real=True)
+    text = block(report, args.split)
+    for path in TARGETS:
+        replace_block(path, text)
+        print(f"written: {path}")
+
+
+if __name__ == "__main__":
+    main()
