@@ -41,12 +41,13 @@ demo: install
 		--password-stdin --db $(DEMO_DB)
 	echo "$(DEMO_ADMIN_PASSWORD)" | $(BIN)/narrative-qa users add demo-admin --role admin \
 		--name "Demo Admin" --password-stdin --db $(DEMO_DB)
+	$(BIN)/narrative-qa periods open "2025/26 Q3" --by "Demo Admin" --db $(DEMO_DB)
 	@echo
 	@echo "Start the web app on the sample:  $(BIN)/narrative-qa serve --db $(DEMO_DB)"
 	@echo "then open http://127.0.0.1:8000 and sign in as"
-	@echo "  demo-officer  / $(DEMO_OFFICER_PASSWORD)   (self-check, submit: KPIs CS-03, CS-05)"
+	@echo "  demo-officer  / $(DEMO_OFFICER_PASSWORD)   (self-check, submit for 2025/26 Q3: KPIs CS-03, CS-05)"
 	@echo "  demo-reviewer / $(DEMO_REVIEWER_PASSWORD)  (screening: Children's and Adult Services)"
-	@echo "  demo-admin    / $(DEMO_ADMIN_PASSWORD)     (users, tokens, upload a quarter)"
+	@echo "  demo-admin    / $(DEMO_ADMIN_PASSWORD)     (users, tokens, periods, upload a quarter)"
 
 test: install
 	$(BIN)/ruff check narrative_qa tests bench tools

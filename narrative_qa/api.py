@@ -124,10 +124,13 @@ def score_file(
     history: History | None = None,
     period: str | None = None,
     check_rows: Callable[[list[Submission]], None] | None = None,
+    chunk_size: int | None = None,
 ) -> ScoreResult:
     """Score a quarter's export; join last quarter's by kpi_id (from --previous, then from
     the history store); write `out` if given. `period` labels rows that have none;
-    `check_rows` may refuse the rows (raising) before anything is scored."""
+    `check_rows` may refuse the rows (raising) before anything is scored. With
+    `chunk_size`, rows are assessed that many at a time and `progress` hears of each chunk
+    as it is done (the web upload's progress bar), with the same results."""
     settings = settings or load_settings()
     previous = previous_from(previous_path, history, settings, map_options)
     submissions, notices = read_rows(input_path, settings, sheet=sheet,
@@ -135,7 +138,14 @@ def score_file(
                                      previous=previous, check_rows=check_rows)
     if on_start:
         on_start(len(submissions))
-    assessments = assess_batch(submissions, settings, progress=progress)
+    if chunk_size is None:
+        assessments = assess_batch(submissions, settings, progress=progress)
+    else:
+        assessments = []
+        for chunk in assess_in_chunks(submissions, settings, chunk_size):
+            assessments += chunk
+            if progress:
+                progress(len(chunk))
     if out is not None:
         write_assessments(assessments, out)
     return ScoreResult(assessments, notices)
@@ -267,11 +277,13 @@ def check_draft(narrative: str, settings: Settings | None = None,
 def ingest_file(input_path: Path, period: str, history: History, *,
                 previous_path: Path | None = None, sheet: str | None = None,
                 map_options: list[str] | None = None,
-                settings: Settings | None = None) -> tuple[ScoreResult, int]:
+                settings: Settings | None = None,
+                source: str | None = None) -> tuple[ScoreResult, int]:
     """Score a quarter and store every row of it under `period`; returns how many rows were
     stored (all of them: those that could not be scored are stored with their problems).
     Refuses (NQE060) a file whose own period column says another period, and (NQE024) a
-    period that names no real quarter ('2025/26 Q5')."""
+    period that names no real quarter ('2025/26 Q5'). `source` is what the store records
+    the rows came from (the input's path when not given)."""
     from narrative_qa.language.periods import period_problem
 
     problem = period_problem(period)
@@ -286,7 +298,7 @@ def ingest_file(input_path: Path, period: str, history: History, *,
             sub.problems.append(RowProblem(
                 "NQE066", "the row has no kpi_id; it was scored and stored under its row number",
                 Location(sub.location.file, sub.location.row, "kpi_id")))
-    stored = history.ingest(result.assessments, period, str(input_path))
+    stored = history.ingest(result.assessments, period, source or str(input_path))
     return result, stored
 
 

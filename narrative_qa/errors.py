@@ -226,6 +226,21 @@ CODES: dict[str, tuple[str, str]] = {
         "Send each field with the type the API's /docs page gives; the message names the "
         "field and what was wrong with it.",
     ),
+    # web app (issue 16): periods open for submission, withdrawals, caches
+    "NQE120": (
+        "period not open for submissions",
+        "Submit for one of the open periods the message lists, or ask the performance "
+        "team (an admin) to open the period.",
+    ),
+    "NQE121": (
+        "nothing to withdraw",
+        "Only a submission stored for a period that is still open can be withdrawn.",
+    ),
+    "NQE122": (
+        "officers' submissions would be superseded",
+        "Check the submissions listed, then confirm the store (supersede) if the file "
+        "should replace them; their versions are kept.",
+    ),
 }
 
 

@@ -165,7 +165,7 @@ def test_report_string_equals_the_file_the_cli_writes(history, settings, tmp_pat
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(history, "2025/26 Q2")))["Screening"]
-    assert sheet.max_row == 41 and sheet["A1"].value == "kpi_id"
+    assert sheet.max_row == 41 and sheet["A1"].value == "KPI"
 
 
 def test_feedback_bytes_equal_the_files(history, settings, tmp_path):

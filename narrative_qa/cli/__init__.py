@@ -8,6 +8,7 @@ from narrative_qa.cli import (
     check,
     evaluate,
     ingest,
+    periods,
     report,
     review,
     rules,
@@ -34,6 +35,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
+app.add_typer(periods.app, name="periods")
 
 
 def main() -> None:

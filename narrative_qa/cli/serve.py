@@ -22,6 +22,10 @@ def serve(
     behind_proxy: Annotated[bool, typer.Option(help="Trust X-Forwarded-Proto/-For from the "
                                                "reverse proxy (cookies marked Secure under "
                                                "https).")] = False,
+    proxy_hops: Annotated[int, typer.Option(min=1, help="With --behind-proxy: how many "
+                                            "proxies of your own sit in front of the app; "
+                                            "the client address is taken that many entries "
+                                            "from the right of X-Forwarded-For.")] = 1,
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
     """Start the web app: self-check for officers, screening for reviewers."""
@@ -39,7 +43,7 @@ def serve(
     except NarrativeQAError as error:
         fail(error)
     os.environ["NARRATIVE_QA_WEB_DB"] = url
-    os.environ["NARRATIVE_QA_WEB_PROXY"] = "1" if behind_proxy else ""
+    os.environ["NARRATIVE_QA_WEB_PROXY"] = str(proxy_hops) if behind_proxy else ""
     if config is not None:
         os.environ["NARRATIVE_QA_WEB_CONFIG"] = str(config.resolve())
     uvicorn.run("narrative_qa.web.app:app_from_environment", factory=True, host=host,

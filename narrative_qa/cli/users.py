@@ -88,6 +88,18 @@ def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> 
     say(stderr(), f"Disabled '{username}'.")
 
 
+@app.command("unlock")
+def unlock(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """Lift a pause on signing in after failed attempts (from every address)."""
+    try:
+        accounts = _accounts(db)
+        accounts.require_user(username)
+        accounts.unlock(username)
+    except NarrativeQAError as error:
+        fail(error)
+    say(stderr(), f"Unlocked '{username}'.")
+
+
 @app.command("enable")
 def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Enable a disabled account again."""

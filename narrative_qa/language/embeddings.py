@@ -8,19 +8,25 @@ text, so scoring the same quarter again does not re-embed anything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from narrative_qa.errors import ConfigError, Location
 
 if TYPE_CHECKING:
     import numpy as np
 
+T = TypeVar("T")
+_log = logging.getLogger("narrative_qa.embeddings")
 MANIFEST = Path(__file__).with_name("minilm_model.sha256")
 DIMENSIONS = 384
 # Texts encoded per forward pass. Attention holds batch x 12 heads x tokens² floats per
@@ -106,37 +112,136 @@ def cache_path() -> Path:
 
 
 class EmbeddingCache:
-    """text -> normalised float32 vector, in SQLite; safe to share between runs."""
+    """text -> normalised float32 vector, in SQLite; safe to share between runs.
+
+    The cache is an optimisation, never a reason to fail: a file deleted, replaced or
+    corrupted under a running process is rebuilt (once per failure), and a cache that is
+    locked by another process, or cannot be rebuilt, is bypassed (lookups miss, writes are
+    dropped) until it can be used again."""
+
+    LOCK_WAIT = 1.0  # seconds to wait for another process's write before bypassing
+    RETRY_AFTER = 30.0  # seconds before an unusable cache is tried again
 
     def __init__(self, path: Path | None = None):
         self.path = path or cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS embedding "
-                         "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         self._model = model_id()
+        self._db: sqlite3.Connection | None = None
+        self._inode: int | None = None
+        self._retry_at = 0.0
+        with self._lock:
+            self._open()
+
+    def _open(self) -> None:
+        """(Re)open the file; a file that is not a database is replaced by a new one."""
+        self._close()
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, check_same_thread=False,
+                                     timeout=self.LOCK_WAIT)
+                db.execute("CREATE TABLE IF NOT EXISTS embedding "
+                           "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+                db.execute("SELECT key FROM embedding LIMIT 1").fetchall()
+                self._db, self._inode = db, self.path.stat().st_ino
+                return
+            except sqlite3.DatabaseError as exc:
+                if attempt == 0 and not _is_busy(exc):  # not a database: start afresh
+                    _log.warning("embedding cache %s is unusable (%s); rebuilding it",
+                                 self.path, exc)
+                    self._remove()
+                    continue
+                self._bypass(exc)
+                return
+            except OSError as exc:
+                self._bypass(exc)
+                return
+
+    def _remove(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+
+    def _bypass(self, exc: Exception) -> None:
+        _log.warning("embedding cache %s bypassed for now (%s)", self.path, exc)
+        self._close()
+        self._retry_at = time.monotonic() + self.RETRY_AFTER
+
+    def _usable(self) -> sqlite3.Connection | None:
+        """The connection, reopened when the file was deleted or replaced meanwhile."""
+        if self._db is None and time.monotonic() >= self._retry_at:
+            self._open()
+        elif self._db is not None:
+            try:
+                moved = self.path.stat().st_ino != self._inode
+            except OSError:
+                moved = True
+            if moved:
+                self._open()
+        return self._db
+
+    def _run(self, work: Callable[[sqlite3.Connection], T], empty: T) -> T:
+        """`work` on the cache; on a failure, rebuilt once and tried again, else `empty`."""
+        with self._lock:
+            for attempt in range(2):
+                db = self._usable()
+                if db is None:
+                    return empty
+                try:
+                    return work(db)
+                except sqlite3.Error as exc:
+                    if _is_busy(exc) or attempt == 1:
+                        _log.warning("embedding cache %s skipped (%s)", self.path, exc)
+                        return empty
+                    if _is_corrupt(exc):
+                        self._remove()
+                    self._open()  # deleted, replaced or damaged: rebuilt, then tried again
+            return empty
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._model}\0{text}".encode()).hexdigest()
 
     def get_many(self, texts: list[str]) -> dict[str, bytes]:
         keys = {self._key(t): t for t in texts}
-        found: dict[str, bytes] = {}
         items = list(keys)
-        with self._lock:
+
+        def read(db: sqlite3.Connection) -> dict[str, bytes]:
+            found: dict[str, bytes] = {}
             for start in range(0, len(items), 500):
                 chunk = items[start: start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, blob in self._db.execute(
+                for key, blob in db.execute(
                         f"SELECT key, vector FROM embedding WHERE key IN ({marks})", chunk):
-                    found[keys[key]] = blob
-        return found
+                    if isinstance(blob, bytes) and len(blob) == DIMENSIONS * 4:
+                        found[keys[key]] = blob  # a damaged row is a miss
+            return found
+
+        return self._run(read, {})
 
     def put_many(self, pairs: list[tuple[str, bytes]]) -> None:
-        with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?)",
-                                 [(self._key(t), blob) for t, blob in pairs])
+        rows = [(self._key(t), blob) for t, blob in pairs]
+
+        def write(db: sqlite3.Connection) -> None:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?)", rows)
+
+        self._run(write, None)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
 class Embedder:

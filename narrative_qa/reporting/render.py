@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
 from narrative_qa.errors import InputError, Location
@@ -31,6 +31,16 @@ from narrative_qa.store.history import History
 REPORT_FORMATS = (".html", ".htm", ".xlsx")
 
 
+def figure(value: Any, unit: Any = None) -> str:
+    """A KPI figure as a reader writes it: 90 not 90.0, 87.5%, and 'not given' for none."""
+    if value is None or value == "" or isinstance(value, Undefined):  # a record may lack it
+        return "not given"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{shown}%" if unit == "%" else shown
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("narrative_qa.reporting", "templates"),
@@ -38,6 +48,7 @@ def environment() -> Environment:
                                                    default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = markdown_text
+    env.filters["figure"] = figure
     return env
 
 
@@ -49,6 +60,7 @@ def markdown_environment() -> Environment:
                       autoescape=False, finalize=markdown_text,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = markdown_text
+    env.filters["figure"] = figure
     return env
 
 
@@ -133,19 +145,49 @@ def write_report(history: History, period: str, out: Path) -> Path:
     return out
 
 
+SCREENING_COLUMNS = (  # (header, width in characters)
+    ("KPI", 10), ("KPI name", 40), ("Service", 24), ("Owner", 28), ("RAG stated", 11),
+    ("RAG from the figures", 11), ("Verdict", 15), ("Findings", 16),
+    ("What the ELT should know", 80))
+RAG_FILLS = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE",
+             "not-acceptable": "FFC7CE", "revise": "FFEB9C", "ready": "C6EFCE"}
+
+
 def _write_screening_xlsx(view: ReportView, out: Path | BinaryIO) -> None:
+    """Formatted as a council's own workbook would be: plain headers in bold on a band,
+    the header row frozen with a filter on it, set widths, wrapped messages, and the RAG
+    and verdict cells coloured red, amber or green."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Screening"
-    sheet.append(["kpi_id", "kpi_name", "service", "owner", "verdict", "findings",
-                  "messages"])
+    sheet.append([header for header, _ in SCREENING_COLUMNS])
     for item in view.items:
         sheet.append([safe_cell(v) for v in (
-            item.kpi_id, item.kpi_name, item.service, item.owner, item.verdict,
+            item.kpi_id, item.kpi_name, item.service, item.owner,
+            item.record.get("stated_rag"),
+            "a judgement" if isinstance(item.record.get("target"), str)
+            else item.record.get("rag_computed"), item.verdict,
             ", ".join(f["code"] for f in item.findings),
             "\n".join(f"{f['code']}: {f['elt_message']}" for f in item.findings))])
+    band = PatternFill("solid", fgColor="1F3864")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = band
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for index, (_, width) in enumerate(SCREENING_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            fill = RAG_FILLS.get(str(cell.value)) if cell.column in (5, 6, 7) else None
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     book.save(out)
 
 
@@ -236,8 +278,9 @@ def _write_feedback_docx(path: Path | BinaryIO, owner: str, period: str, items: 
         "about and an example of what good looks like.")
     for item in items:
         document.add_heading(text(f"{item.kpi_id} – {item.kpi_name}"), level=2)
-        document.add_paragraph(text(f"Target {item.record.get('target')}, actual "
-                                    f"{item.record.get('actual')}."))
+        unit = item.record.get("unit")
+        document.add_paragraph(text(f"Target {figure(item.record.get('target'), unit)}, "
+                                    f"actual {figure(item.record.get('actual'), unit)}."))
         if not item.findings:
             document.add_paragraph("Nothing to add: this narrative meets every check.")
         for finding in item.findings:

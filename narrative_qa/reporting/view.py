@@ -108,6 +108,14 @@ def _label(row: StoredSubmission) -> str:
     return row.kpi_id or f"(no kpi_id, row {row.record.get('row') or '?'})"
 
 
+def rag_pair(record: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(RAG stated, RAG computed from the figures). A qualitative KPI (a target in words)
+    has no computed RAG: its RAG is a judgement, which NQ09 asks the narrative to justify,
+    so it never shows as 'agrees' beside an NQ09 finding."""
+    computed = None if isinstance(record.get("target"), str) else record.get("rag_computed")
+    return record.get("stated_rag"), computed
+
+
 def build_report(history: History, period: str) -> ReportView:
     """Every row stored for the period is an item: scored rows and, with the verdict
     'error', the rows that could not be scored (counted as 'could not be scored')."""
@@ -138,7 +146,7 @@ def build_report(history: History, period: str) -> ReportView:
     rules = {r.code: r for r in load_catalogue()}
     agreement = Counter()
     for item in items:
-        stated, computed = item.record.get("stated_rag"), item.record.get("rag_computed")
+        stated, computed = rag_pair(item.record)
         if stated and computed:
             agreement["agrees" if stated == computed else "differs"] += 1
         else:

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from narrative_qa.assessment import Assessment, Submission
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
 from narrative_qa.language.periods import parse_period
-from narrative_qa.previous import PreviousRow, StorePrevious, join
+from narrative_qa.previous import PreviousRow, StorePrevious, join, match_key
 from narrative_qa.store import schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -104,6 +104,15 @@ def previous_period(period: str | None) -> str | None:
     return f"{start - 1}/{str(start)[-2:]} Q4"
 
 
+def canonical_period(period: str | None) -> str | None:
+    """'2025-26 q2' -> '2025/26 Q2'; None for text that is not a quarter."""
+    parsed = parse_period(period)
+    if not parsed:
+        return None
+    start, quarter = parsed
+    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+
+
 def next_period(period: str | None) -> str | None:
     """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
     parsed = parse_period(period)
@@ -144,6 +153,11 @@ def as_timestamp(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _same_kpi(stored: str, wanted: str) -> bool:
+    key = match_key(stored)
+    return key is not None and key == match_key(wanted)
 
 
 def _fit(value: str | None, size: int) -> str | None:
@@ -292,8 +306,8 @@ class History:
             raise ConfigError("NQE061", f"the decision has no {' and no '.join(missing)}",
                               Location(column=missing[0]))
         when = as_timestamp(decided_at) if decided_at and decided_at.strip() else _now()
-        if evidence is None:
-            evidence = self._evidence(kpi_id, period, code)
+        if evidence is None:  # a decision made now: on the KPI as stored (its own spelling)
+            kpi_id, evidence = self._evidence(kpi_id, period, code)
         values = {"kpi_id": kpi_id, "period": period, "code": code, "decision": decision,
                   "reason": reason, "reviewer": reviewer, "decided_at": when}
         table = schema.decision
@@ -305,8 +319,36 @@ class History:
                 fingerprint=fingerprint(code, kpi_id, evidence), **values))
         return True
 
-    def _evidence(self, kpi_id: str, period: str, code: str) -> list[str]:
-        """The sentence the finding rests on; a message listing what there is otherwise."""
+    def withdraw(self, kpi_id: str, period: str, source: str) -> int:
+        """Withdraw the KPI's submission for `period`: a new version marked withdrawn
+        becomes current, so the report and next quarter's join no longer read it; the
+        earlier versions are kept. Returns the new version's number."""
+        table = schema.submission
+        with self._writing() as db:
+            rows = db.execute(sa.select(table).where(table.c.period == period).order_by(
+                table.c.version)).mappings().all()
+            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            live = [r for r in rows if r["is_current"] and not r["withdrawn"]]
+            if not live:
+                raise ConfigError("NQE121", f"KPI '{kpi_id}' has no submission for "
+                                  f"'{period}' to withdraw", Location(column="kpi_id"))
+            last = live[-1]
+            db.execute(table.update().where(table.c.id.in_([r["id"] for r in rows]))
+                       .values(is_current=False))
+            version = rows[-1]["version"] + 1
+            record = {"kpi_id": last["kpi_id"], "period": period, "owner": last["owner"],
+                      "service": last["service"], "narrative": "", "withdrawn": True,
+                      "verdict": "withdrawn", "score": None, "findings": [], "errors": []}
+            db.execute(table.insert().values(
+                kpi_id=last["kpi_id"], period=period, version=version, is_current=True,
+                ingested_at=_now(), source=_fit(source, 500) or "", service=last["service"],
+                owner=last["owner"], actual=None, narrative="", withdrawn=True,
+                record=json.dumps(record, ensure_ascii=False)))
+        return version
+
+    def _evidence(self, kpi_id: str, period: str, code: str) -> tuple[str, list[str]]:
+        """The KPI as stored and the sentence the finding rests on; a message listing what
+        there is otherwise."""
         current = self.current(period, kpi_id)
         if not current:
             known = sorted({s.kpi_id for s in self.current(period, with_findings=False)} - {""})
@@ -325,18 +367,22 @@ class History:
                       else "no findings were raised for it")
             raise ConfigError("NQE024", f"no {code} finding for KPI '{kpi_id}' in "
                               f"'{period}'; {listed}", Location(column="code"))
-        return matches[0]["evidence"]
+        return current[0].kpi_id, matches[0]["evidence"]
 
     # --- reading -------------------------------------------------------------------
 
     def current(self, period: str, kpi_id: str | None = None,
                 with_findings: bool = True) -> list[StoredSubmission]:
+        """The current version of each KPI stored for `period` (none for a KPI whose
+        submission was withdrawn); with `kpi_id`, of that KPI only, matched by
+        narrative_qa.previous.match_key (the one KPI-identity rule)."""
         query = sa.select(schema.submission).where(schema.submission.c.period == period,
-                                                   schema.submission.c.is_current)
-        if kpi_id:
-            query = query.where(schema.submission.c.kpi_id == kpi_id)
+                                                   schema.submission.c.is_current,
+                                                   schema.submission.c.withdrawn.is_(False))
         with self.engine.connect() as db:
             rows = db.execute(query.order_by(schema.submission.c.id)).mappings().all()
+            if kpi_id:
+                rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
             result = []
             for row in rows:
                 findings = db.execute(sa.select(schema.finding.c.finding).where(
@@ -348,13 +394,15 @@ class History:
         return result
 
     def versions(self, kpi_id: str, period: str) -> list[dict[str, Any]]:
+        """Every stored version of the KPI (matched by match_key) for `period`, oldest first."""
+        table = schema.submission
         with self.engine.connect() as db:
-            return [dict(r) for r in db.execute(sa.select(
-                schema.submission.c.version, schema.submission.c.is_current,
-                schema.submission.c.ingested_at, schema.submission.c.source,
-                schema.submission.c.narrative).where(
-                schema.submission.c.kpi_id == kpi_id, schema.submission.c.period == period
-            ).order_by(schema.submission.c.version)).mappings()]
+            rows = db.execute(sa.select(
+                table.c.id, table.c.kpi_id, table.c.version, table.c.is_current,
+                table.c.withdrawn, table.c.ingested_at, table.c.source, table.c.narrative,
+                table.c.owner, table.c.service).where(table.c.period == period)
+                .order_by(table.c.version, table.c.id)).mappings()
+            return [dict(r) for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
 
     def dismissed(self, period: str | None = None) -> set[str]:
         """Fingerprints whose latest decision (by decided_at, then id) is a dismissal. With
@@ -375,6 +423,54 @@ class History:
         with self.engine.connect() as db:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
                           .scalars(), key=lambda p: (str(_period_key(p)), p))
+
+    def kpi_versions(self, kpi_id: str) -> list[dict[str, Any]]:
+        """Every stored version of a KPI (matched by match_key) in every period, newest
+        period first: version, current or not, withdrawn, when, where from, the verdict and
+        score it got, and the codes of its findings."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(
+                table.c.id, table.c.kpi_id, table.c.period, table.c.version,
+                table.c.is_current, table.c.withdrawn, table.c.ingested_at, table.c.source,
+                table.c.record).order_by(table.c.version)).mappings().all()
+            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            codes: dict[int, list[str]] = {}
+            for row_id, code in db.execute(sa.select(
+                    schema.finding.c.submission_id, schema.finding.c.code).where(
+                    schema.finding.c.submission_id.in_([r["id"] for r in rows]))
+                    .order_by(schema.finding.c.id)):
+                codes.setdefault(row_id, []).append(code)
+        found = []
+        for row in rows:
+            record = json.loads(row["record"])
+            found.append({**{k: row[k] for k in ("kpi_id", "period", "version", "is_current",
+                                                 "withdrawn", "ingested_at", "source")},
+                          "verdict": record.get("verdict"), "score": record.get("score"),
+                          "codes": codes.get(row["id"], [])})
+        return sorted(found, key=lambda v: (str(_period_key(v["period"])), v["version"]),
+                      reverse=True)
+
+    def web_submissions(self, period: str) -> list[dict[str, Any]]:
+        """The current versions of `period` that officers submitted in the web app (source
+        'web:<user>'), oldest first: what storing a quarter over them would supersede."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            return [dict(r) for r in db.execute(sa.select(
+                table.c.kpi_id, table.c.version, table.c.source, table.c.ingested_at,
+                table.c.owner).where(table.c.period == period, table.c.is_current,
+                                     table.c.withdrawn.is_(False),
+                                     table.c.source.startswith("web:"))
+                .order_by(table.c.id)).mappings()]
+
+    def quarter_periods(self) -> list[str]:
+        """The periods holding a stored quarter (rows from a file or an upload), not only
+        officers' web submissions (source 'web:…'), oldest first."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            found = set(db.execute(sa.select(table.c.period).where(
+                sa.not_(table.c.source.startswith("web:"))).distinct()).scalars())
+        return [p for p in self.periods() if p in found]
 
     def decisions(self) -> list[dict[str, Any]]:
         with self.engine.connect() as db:

@@ -18,6 +18,8 @@ submission = sa.Table(
     sa.Column("actual", sa.Float),
     sa.Column("narrative", sa.Text, nullable=False),
     sa.Column("record", sa.Text, nullable=False),
+    # migration 0004: a version that withdraws the KPI's submission for the period
+    sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("kpi_id", "period", "version"),
 )
 
@@ -41,4 +43,16 @@ decision = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("reviewer", sa.String(200), nullable=False),
     sa.Column("decided_at", sa.String(40), nullable=False),
+)
+
+# Migration 0004: the periods the performance team has opened for officers' submissions
+# (one row per period, in its canonical spelling; closing keeps the row).
+submission_window = sa.Table(
+    "submission_window", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period", sa.String(50), nullable=False, unique=True),
+    sa.Column("opened_at", sa.String(40), nullable=False),
+    sa.Column("opened_by", sa.String(200), nullable=False),
+    sa.Column("closed_at", sa.String(40)),
+    sa.Column("closed_by", sa.String(200)),
 )

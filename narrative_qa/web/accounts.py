@@ -127,6 +127,21 @@ class Accounts:
                     tables.api_token.c.revoked_at.is_(None)).values(revoked_at=self.clock()))
         return self.require_user(username)
 
+    def set_profile(self, username: str, *, owner_name: str | None = None,
+                    services: list[str] | None = None) -> User:
+        """Change whose KPIs an officer owns, or which services a reviewer reviews."""
+        found = self.require_user(username)
+        values: dict = {}
+        if owner_name is not None:
+            values["owner_name"] = owner_name.strip() or None
+        if services is not None:
+            values["services"] = json.dumps([s.strip() for s in services if s.strip()])
+        if values:
+            with self.engine.begin() as db:
+                db.execute(tables.user.update().where(tables.user.c.id == found.id)
+                           .values(**values))
+        return self.require_user(username)
+
     def set_password(self, username: str, password: str) -> None:
         found = self.require_user(username)
         _check_password(password)
@@ -208,17 +223,29 @@ class Accounts:
 
     def record_failure(self, username: str, client: str) -> None:
         now, table = self.clock(), tables.login_attempt
+        name = username.strip().casefold()[:200]
         with self.engine.begin() as db:
             db.execute(table.insert(), [
-                {"kind": "user", "key": username.strip().casefold()[:200], "at": now},
-                {"kind": "client", "key": client[:200], "at": now}])
+                {"kind": "user", "key": name, "at": now},
+                {"kind": "client", "key": client[:200], "at": now},
+                {"kind": "pair", "key": pair_key(username, client), "at": now}])
 
     def clear_failures(self, username: str, window_seconds: float) -> None:
+        self.unlock(username)
         table = tables.login_attempt
         with self.engine.begin() as db:
-            db.execute(table.delete().where(table.c.kind == "user",
-                                            table.c.key == username.strip().casefold()[:200]))
             db.execute(table.delete().where(table.c.at < self.clock() - window_seconds))
+
+    def unlock(self, username: str) -> int:
+        """Forget a user's failed sign-ins (from every client): an admin's unlock."""
+        table, name = tables.login_attempt, username.strip().casefold()[:200]
+        with self.engine.begin() as db:
+            gone = db.execute(table.delete().where(table.c.kind == "user",
+                                                   table.c.key == name)).rowcount
+            db.execute(table.delete().where(table.c.kind == "pair",
+                                            table.c.key.endswith(f"\t{name}"[:200],
+                                                                 autoescape=True)))
+        return gone
 
     # --- API tokens (issued and revoked by an admin) ---------------------------------
 
@@ -256,6 +283,12 @@ class Accounts:
         with self.engine.connect() as db:
             row = db.execute(query).mappings().first()
         return _user(row) if row else None
+
+
+def pair_key(username: str, client: str) -> str:
+    """One user name from one client address: what the per-user pause counts, so failures
+    from elsewhere cannot lock an officer out of their own account."""
+    return f"{client[:100]}\t{username.strip().casefold()[:99]}"
 
 
 def _check_password(password: str) -> None:

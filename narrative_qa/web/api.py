@@ -23,11 +23,11 @@ from starlette.responses import Response
 from narrative_qa.reporting.view import VERDICTS, _label, build_report
 from narrative_qa.store import schema
 from narrative_qa.web import upload as uploads
-from narrative_qa.web.access import may_read, officer_kpi
+from narrative_qa.web.access import may_read, readable_kpi
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
-from narrative_qa.web.security import NotSignedIn, State, WebError, current_session
+from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
 
 Number = float | str | None
 
@@ -177,6 +177,9 @@ class UploadOut(BaseModel):
 class StoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(min_length=1, max_length=50, examples=["2025/26 Q2"])
+    supersede: bool = Field(False, description="Store even though officers' web "
+                            "submissions for the period would be superseded (without it, "
+                            "a 409 with NQE122 lists them).")
 
 
 # --- the OpenAPI page (server-rendered: no CDN, no script, under the app's CSP) --------
@@ -207,11 +210,12 @@ def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
     from narrative_qa.api import check_draft
 
     values = draft.model_dump(exclude={"narrative"})
+    kpi = readable_kpi(state.history, user, values["kpi_id"])  # before the history join
+    if kpi is not None:
+        values["kpi_id"] = kpi.kpi_id
+        values["service"] = values["service"] or kpi.service
     if user.role == "officer":
-        kpi = officer_kpi(state.history, user, values["kpi_id"] or "")
         values["owner"] = user.owner_name
-        if kpi is not None and not values["service"]:
-            values["service"] = kpi.service
     limit = state.settings.max_narrative_chars
     if len(draft.narrative) > limit:
         raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "
@@ -252,7 +256,7 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def read_submission(state: State, user: ApiUser, submission_id: int) -> dict[str, Any]:
+def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[str, Any]:
     """One stored submission (any version), with its findings and the decisions on them."""
     table = schema.submission
     with state.history.engine.connect() as db:
@@ -283,7 +287,10 @@ def record_decision(state: State, user: ApiUser, body: DecisionIn) -> dict[str, 
     if user.role not in ("reviewer", "admin"):
         raise WebError(403, "NQE104", "decisions are recorded by reviewers and admins")
     rows = state.history.current(body.period, body.kpi_id, with_findings=False)
-    if rows and not any(may_read(user, r.record.get("owner"), r.record.get("service"))
+    if not rows:  # said without listing the period's KPIs, which may be other services'
+        raise WebError(404, "NQE024", f"no KPI '{body.kpi_id}' is stored for "
+                       f"'{body.period}'", "kpi_id")
+    if not any(may_read(user, r.record.get("owner"), r.record.get("service"))
                         for r in rows):
         raise WebError(403, "NQE104", f"KPI '{body.kpi_id}' is in a service you are not "
                        "assigned to review", "kpi_id")
@@ -310,23 +317,23 @@ async def upload_quarter(state: State, user: ApiUser,
 
 
 @router.get("/uploads/{upload_id}", response_model=UploadOut)
-def poll_upload(state: State, user: ApiUser, upload_id: int) -> dict[str, Any]:
+def poll_upload(state: State, user: ApiUser, upload_id: RowId) -> dict[str, Any]:
     uploads.require_uploader(user)
     return _upload_out(uploads.get(state, user, upload_id))
 
 
 @router.get("/uploads/{upload_id}/scored.xlsx", response_class=Response,
             responses={200: {"content": {uploads.XLSX: {}}}})
-def scored_file(state: State, user: ApiUser, upload_id: int) -> Response:
+def scored_file(state: State, user: ApiUser, upload_id: RowId) -> Response:
     uploads.require_uploader(user)
     return uploads.scored_response(state, user, upload_id)
 
 
 @router.post("/uploads/{upload_id}/store", response_model=UploadOut, status_code=202)
-def store_upload(state: State, user: ApiUser, upload_id: int, body: StoreIn) -> dict[str, Any]:
+def store_upload(state: State, user: ApiUser, upload_id: RowId, body: StoreIn) -> dict[str, Any]:
     """Store a scored upload as the period (in the background; poll the upload)."""
     uploads.require_uploader(user)
-    uploads.request_store(state, user, upload_id, body.period)
+    uploads.request_store(state, user, upload_id, body.period, body.supersede)
     return _upload_out(uploads.get(state, user, upload_id))
 
 

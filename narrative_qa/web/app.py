@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -116,7 +117,8 @@ def _refusal(request: Request, error: WebError) -> Response:
                              "field": error.field}, status_code=error.status)
     if isinstance(error, NotSignedIn) and request.method == "GET" and \
             "hx-request" not in request.headers:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
     template = "_error.html" if "hx-request" in request.headers else "error.html"
     response = render(request, template, {"error": {
         "code": error.code, "message": error.message, "todo": todo, "status": error.status}},
@@ -133,7 +135,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NarrativeQAError)
     async def on_library_error(request: Request, error: NarrativeQAError) -> Response:
         status = 503 if isinstance(error, OutOfTime) else 400  # busy, not the sender's fault
-        return _refusal(request, WebError(status, error.code, error.render()))
+        # the page shows the code and what to do beside the message: not repeated in it,
+        # and no '<input>, column …' (the field is named by its form label instead)
+        return _refusal(request, WebError(status, error.code, error.detail,
+                                          error.location.column))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:
@@ -166,5 +171,7 @@ def app_from_environment() -> FastAPI:
 
     config = os.environ.get("NARRATIVE_QA_WEB_CONFIG")
     settings = load_settings(Path(config) if config else None)
-    web = WebSettings(trust_proxy=bool(os.environ.get("NARRATIVE_QA_WEB_PROXY")))
+    proxy = os.environ.get("NARRATIVE_QA_WEB_PROXY", "")  # the trusted proxies' count
+    web = WebSettings(trust_proxy=bool(proxy),
+                      proxy_hops=int(proxy) if proxy.isdigit() else 1)
     return create_app(os.environ.get("NARRATIVE_QA_WEB_DB"), settings, web)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from narrative_qa.web.accounts import pair_key
 from narrative_qa.web.render import render
 from narrative_qa.web.security import (
     COOKIE,
@@ -36,14 +37,15 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(request: Request, state, next_path: str, error: WebError | None = None,
-                username: str = "") -> Response:
+                username: str = "", signed_out: bool = False) -> Response:
     """The form, with a fresh anonymous session (and CSRF token) when there is none."""
     session = current_session(request)
     secret = None
     if session is None:
         secret, session = state.accounts.start_session(None)
         request.state.nq_session = session
-    context = {"next": _safe_next(next_path), "username": username, "error": None}
+    context = {"next": _safe_next(next_path), "username": username, "error": None,
+               "signed_out": signed_out}
     if error is not None:
         context["error"] = {"code": error.code, "message": error.message}
     response = render(request, "login.html", context, status=error.status if error else 200)
@@ -61,11 +63,12 @@ def home(request: Request) -> Response:
 
 
 @router.get("/login", include_in_schema=False)
-def login_form(request: Request, state: State, next: str = "/") -> Response:
+def login_form(request: Request, state: State, next: str = "/",
+               signed_out: str = "") -> Response:
     session = current_session(request)
     if session is not None and session.user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, state, next)
+    return _login_page(request, state, next, signed_out=bool(signed_out))
 
 
 @router.post("/login", include_in_schema=False)
@@ -98,11 +101,16 @@ def login(request: Request, state: State, username: Annotated[str, Form(max_leng
 
 
 def _blocked(state, username: str, client: str) -> WebError | None:
+    """Paused: the client, after too many failures from it (checked first); the user name
+    from this client; the user name from everywhere, at a much higher count. So a stranger
+    cannot lock an officer out with a few wrong passwords, and an admin can unlock."""
     web, accounts = state.web, state.accounts
     window = web.login_window_seconds
-    if (accounts.failures("user", username.strip().casefold(), window)
+    if (accounts.failures("client", client, window) >= web.login_max_per_client
+            or accounts.failures("pair", pair_key(username, client), window)
             >= web.login_max_per_user
-            or accounts.failures("client", client, window) >= web.login_max_per_client):
+            or accounts.failures("user", username.strip().casefold(), window)
+            >= web.login_max_per_user_total):
         minutes = math.ceil(window / 60)
         return WebError(429, "NQE102", f"sign-in is paused after repeated failures; try again "
                         f"in up to {minutes} minutes")
@@ -112,6 +120,6 @@ def _blocked(state, username: str, client: str) -> WebError | None:
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request, state: State) -> Response:
     state.accounts.end_session(request.cookies.get(COOKIE))
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login?signed_out=1", status_code=303)  # drafts cleared
     response.delete_cookie(COOKIE, path="/")
     return response

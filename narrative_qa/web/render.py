@@ -18,9 +18,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 # quarter upload, API docs) are added here by their routers' authors.
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Self-check", "/selfcheck", ("officer",)),
+    ("My submissions", "/selfcheck/mine", ("officer",)),
     ("Screening", "/screening", ("reviewer", "admin")),
     ("Upload a quarter", "/upload", ("admin",)),
     ("Users", "/admin/users", ("admin",)),
+    ("Periods", "/admin/periods", ("admin",)),
     ("API", "/docs", ("officer", "reviewer", "admin")),
 ]
 
@@ -39,6 +41,12 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     base = {"user": user, "csrf_token": session.csrf_token if session else "",
             "nav": [(label, path) for label, path, roles in NAV
                     if user is not None and user.role in roles],
-            "path": request.url.path, "error": None}
+            "path": request.url.path, "current": _current(request.url.path), "error": None}
     return app_state(request).templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status)
+
+
+def _current(path: str) -> str | None:
+    """The nav entry of this page: the longest one the path starts with."""
+    found = [href for _, href, _ in NAV if path == href or path.startswith(href + "/")]
+    return max(found, key=len) if found else None

@@ -19,12 +19,26 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.reporting import render as report_render
-from narrative_qa.reporting.view import VERDICTS, Item, ReportView, _bars, build_report
-from narrative_qa.store.history import DECISIONS, History, applies_to, fingerprint
+from narrative_qa.reporting.view import (
+    VERDICTS,
+    Item,
+    ReportView,
+    _bars,
+    build_report,
+    rag_pair,
+)
+from narrative_qa.store.history import (
+    DECISIONS,
+    History,
+    applies_to,
+    fingerprint,
+    previous_period,
+)
 from narrative_qa.web.access import may_read
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
+from narrative_qa.web.views import changes, data_rows, when
 
 router = APIRouter(prefix="/screening", dependencies=[Depends(require_role("reviewer", "admin"))],
                    include_in_schema=False)
@@ -54,7 +68,7 @@ def restricted_report(history: History, period: str, user: User) -> ReportView:
     now = Counter(f["code"] for i in items for f in i.findings)
     agreement = Counter()
     for item in items:
-        stated, computed = item.record.get("stated_rag"), item.record.get("rag_computed")
+        stated, computed = rag_pair(item.record)
         agreement["not comparable" if not (stated and computed) else
                   "agrees" if stated == computed else "differs"] += 1
     return replace(
@@ -77,7 +91,7 @@ class QueueFilter:
 
     def keeps(self, item: Item) -> bool:
         record = item.record
-        stated, computed = record.get("stated_rag"), record.get("rag_computed")
+        stated, computed = rag_pair(record)
         return ((not self.service or item.service == self.service)
                 and (not self.verdict or item.verdict == self.verdict)
                 and (not self.code or any(f["code"] == self.code for f in item.findings))
@@ -106,10 +120,12 @@ Filter = Annotated[QueueFilter, Depends(queue_filter)]
 
 def chosen_period(history: History, period: str | None) -> str | None:
     """The period asked for (NQE024 listing the stored ones when it is not stored), or the
-    latest stored; None when nothing is stored yet."""
+    latest period holding a stored quarter (one officer's early submission for the next
+    quarter does not move every reviewer to it); None when nothing is stored yet."""
     periods = history.periods()
     if not period:
-        return periods[-1] if periods else None
+        quarters = history.quarter_periods()
+        return quarters[-1] if quarters else (periods[-1] if periods else None)
     if period not in periods:
         raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(periods) or 'none'}", "period")
@@ -135,13 +151,15 @@ def dashboard(request: Request, state: State, user: Reviewer, filters: Filter,
                "owner": sorted({i.owner for i in view.items}),
                "code": sorted(view.rules), "verdict": VERDICTS, "rag": RAG_FILTERS}
     query = urlencode({"period": chosen})
+    periods = state.history.periods()
+    default_note = None if period else {"later": periods[periods.index(chosen) + 1:]}
     return render(request, "screening.html", {
-        "view": view, "periods": state.history.periods(), "queue": queue,
+        "view": view, "periods": periods, "queue": queue, "default_note": default_note,
         "filters": filters, "options": options, "link": submission_link,
         "downloads": {"report": f"/screening/report.html?{query}",
                       "xlsx": f"/screening/screening.xlsx?{query}"},
-        "feedback_link": lambda owner: "/screening/feedback?" + urlencode(
-            {"period": chosen, "owner": owner, "format": "html"})})
+        "feedback_link": lambda owner, kind="html": "/screening/feedback?" + urlencode(
+            {"period": chosen, "owner": owner, "format": kind})})
 
 
 def _stored_item(state, user: User, period: str, kpi_id: str) -> Item:
@@ -192,15 +210,27 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
         key = fingerprint(finding["code"], kpi, finding["evidence"])
         findings.append({**finding, "decision": decided.get(key)})
     kept = {f["code"] for f in item.findings}
-    data = [(name, item.record.get(name)) for name in (
+    for finding in findings:
+        if finding["decision"]:
+            finding["decision"] = {**finding["decision"],
+                                   "when": when(finding["decision"]["decided_at"])}
+    data = data_rows(item.record, (
         "kpi_name", "service", "owner", "target", "actual", "previous_actual", "unit",
-        "polarity", "stated_rag", "rag_computed", "verdict", "score")]
+        "polarity", "stated_rag", "rag_computed", "verdict", "score"))
     status = error.status if error else 200
     return render(request, "screening_submission.html", {
         "item": item, "period": period, "findings": findings, "kept": kept, "data": data,
+        "previous": {"period": previous_period(period),
+                     "narrative": item.record.get("previous_narrative")},
+        "changes": changes(item.record.get("previous_narrative") or "",
+                           item.record.get("narrative") or "")
+        if item.record.get("previous_narrative") else None,
         "trend": trend(state.history, kpi), "decisions": DECISIONS,
         "form_error": {"code": error.code, "message": error.message} if error else None,
-        "back": "/screening?" + urlencode({"period": period})}, status=status)
+        "back": "/screening?" + urlencode({"period": period}),
+        "feedback": {kind: "/screening/feedback?" + urlencode(
+            {"period": period, "owner": item.owner, "format": kind})
+            for kind in ("html", "docx")}}, status=status)
 
 
 @router.post("/decide")

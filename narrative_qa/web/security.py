@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Path, Request, Response
 
 from narrative_qa.config import Settings
 from narrative_qa.store.history import History
@@ -24,6 +24,9 @@ from narrative_qa.web.accounts import Accounts, Session, User
 from narrative_qa.web.settings import WebSettings
 
 COOKIE = "nq_session"
+# A stored row's id in a path: a number the database can hold (SQLite and PostgreSQL
+# integers end at 2**63 - 1), so a larger one is a coded 422, never a driver error.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A stored row's id.")]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -124,9 +127,14 @@ def is_https(request: Request, web: WebSettings) -> bool:
 
 
 def client_address(request: Request, web: WebSettings) -> str:
-    if web.trust_proxy and request.headers.get("x-forwarded-for"):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    """The client as the nearest trusted proxy saw it: the `proxy_hops`-th entry of
+    X-Forwarded-For from the right (the left-most is whatever the client chose to send)."""
+    peer = request.client.host if request.client else "unknown"
+    if not web.trust_proxy or web.proxy_hops < 1:
+        return peer
+    hops = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [part for part in hops if part]
+    return hops[-web.proxy_hops] if len(hops) >= web.proxy_hops else peer
 
 
 def set_session_cookie(response: Response, request: Request, secret: str) -> None:

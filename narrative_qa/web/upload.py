@@ -15,6 +15,7 @@ stored | scored (with the error, when storing was refused).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -32,10 +33,12 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.errors import NarrativeQAError, RowProblem
+from narrative_qa.previous import match_key
 from narrative_qa.store import web_schema
+from narrative_qa.store.history import canonical_period
 from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
-from narrative_qa.web.security import AppState, State, WebError, require_role
+from narrative_qa.web.security import AppState, RowId, State, WebError, require_role
 from narrative_qa.web.views import is_period
 
 log = logging.getLogger("narrative_qa.web.upload")
@@ -45,6 +48,7 @@ RUNNING = {"queued": "queued", "scoring": "queued", "store-queued": "store-queue
            "storing": "store-queued"}  # a running status -> the status to restart it from
 SUFFIXES = (".xlsx", ".csv")
 STALE_SECONDS = 120.0
+PROGRESS_CHUNK = 20  # rows scored between two progress reports (the bar moves per chunk)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 table = web_schema.upload
 
@@ -120,6 +124,7 @@ class Worker:
                 result = score_file(
                     source, settings=self.state.settings, history=self.state.history,
                     period=period, progress=advanced, on_start=started,
+                    chunk_size=PROGRESS_CHUNK,
                     check_rows=(lambda rows: refuse_other_period(rows, period)) if period
                     else None)
                 scored = Path(folder) / "scored.xlsx"
@@ -144,7 +149,8 @@ class Worker:
             source = _input_path(Path(folder), row["filename"], row["input"])
             try:
                 _, stored = ingest_file(source, row["period"], self.state.history,
-                                        settings=self.state.settings)
+                                        settings=self.state.settings,
+                                        source=row["filename"])  # not the temporary copy
             except NarrativeQAError as error:
                 self._update(upload_id, status="scored", error=json.dumps(
                     {"code": error.code, "message": _named(error.render(), source,
@@ -284,10 +290,51 @@ def scored_response(state: AppState, user: User, upload_id: int) -> Response:
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
-def request_store(state: AppState, user: User, upload_id: int, period: str) -> None:
-    period = period.strip()
+class Supersedes(WebError):
+    """Storing would supersede officers' web submissions: said, and asked, first."""
+
+    def __init__(self, period: str, clashes: list[dict[str, Any]]):
+        shown = ", ".join(f"{c['kpi_id']} (version {c['version']}, {c['source']})"
+                          for c in clashes[:10]) + (f" and {len(clashes) - 10} more"
+                                                    if len(clashes) > 10 else "")
+        super().__init__(409, "NQE122", f"storing this file as {period} supersedes "
+                         f"{len(clashes)} officers' submission(s): {shown}; confirm to store "
+                         "it (their versions are kept)", "supersede")
+        self.period, self.clashes = period, clashes
+
+
+def upload_kpis(state: AppState, upload_id: int) -> set[str]:
+    """The KPIs of a scored upload (by match_key), read from its scored workbook."""
+    from openpyxl import load_workbook
+
+    with state.history.engine.connect() as db:
+        data = db.execute(sa.select(table.c.result).where(table.c.id == upload_id)).scalar()
+    if not data:
+        return set()
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = list(next(rows, ()))
+    if "kpi_id" not in header:
+        return set()
+    column = header.index("kpi_id")
+    return {key for row in rows if (key := match_key(str(row[column] or ""))) is not None}
+
+
+def superseded(state: AppState, upload_id: int, period: str) -> list[dict[str, Any]]:
+    """Officers' current web submissions for `period` that storing the upload replaces."""
+    kpis = upload_kpis(state, upload_id)
+    return [s for s in state.history.web_submissions(period) if match_key(s["kpi_id"]) in kpis]
+
+
+def request_store(state: AppState, user: User, upload_id: int, period: str,
+                  supersede: bool = False) -> None:
+    period = canonical_period(period) or period.strip()
     if not is_period(period):
         raise WebError(422, "NQE024", f"period '{period}' is not like '2025/26 Q2'", "period")
+    if not supersede:
+        clashes = superseded(state, upload_id, period)
+        if clashes:
+            raise Supersedes(period, clashes)
     with state.history.engine.begin() as db:
         changed = db.execute(table.update().where(
             table.c.id == upload_id, table.c.status == "scored").values(
@@ -329,34 +376,37 @@ async def upload(request: Request, state: State, user: Uploader,
 def _context(state: AppState, user: User, upload_id: int) -> dict[str, Any]:
     row = get(state, user, upload_id)
     data = public(row)
-    return {"upload": data, "has_result": row["has_result"],
+    return {"upload": data, "has_result": row["has_result"], "supersedes": None,
             "running": row["status"] in RUNNING,
             "percent": int(100 * data["done"] / data["total"]) if data["total"] else 0}
 
 
 @router.get("/{upload_id}")
-def status_page(request: Request, state: State, user: Uploader, upload_id: int) -> Response:
+def status_page(request: Request, state: State, user: Uploader, upload_id: RowId) -> Response:
     return render(request, "upload_status.html", _context(state, user, upload_id))
 
 
 @router.get("/{upload_id}/progress")
-def progress(request: Request, state: State, user: Uploader, upload_id: int) -> Response:
+def progress(request: Request, state: State, user: Uploader, upload_id: RowId) -> Response:
     """The progress panel, polled by htmx while the upload is running."""
     return render(request, "_upload_progress.html", _context(state, user, upload_id))
 
 
 @router.get("/{upload_id}/scored.xlsx")
-def scored(state: State, user: Uploader, upload_id: int) -> Response:
+def scored(state: State, user: Uploader, upload_id: RowId) -> Response:
     return scored_response(state, user, upload_id)
 
 
 @router.post("/{upload_id}/store")
-def store(request: Request, state: State, user: Uploader, upload_id: int,
-          period: Annotated[str, Form(max_length=50)] = "") -> Response:
+def store(request: Request, state: State, user: Uploader, upload_id: RowId,
+          period: Annotated[str, Form(max_length=50)] = "",
+          supersede: Annotated[str, Form(max_length=10)] = "") -> Response:
     try:
-        request_store(state, user, upload_id, period)
+        request_store(state, user, upload_id, period, supersede == "yes")
     except WebError as error:
         context = _context(state, user, upload_id)
         context["upload"]["error"] = {"code": error.code, "message": error.message}
+        if isinstance(error, Supersedes):
+            context["supersedes"] = {"period": error.period, "clashes": error.clashes}
         return render(request, "upload_status.html", context, status=error.status)
     return RedirectResponse(f"/upload/{upload_id}", status_code=303)

@@ -110,7 +110,7 @@ def test_xlsx_screening_table(history, settings, tmp_path):
     ingest_both(history, settings)
     path = write_report(history, Q2P, tmp_path / "report.xlsx")
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("kpi_id", "kpi_name", "service", "owner", "verdict")
+    assert rows[0][:4] == ("KPI", "KPI name", "Service", "Owner")
     assert len(rows) == 41
 
 
@@ -191,3 +191,21 @@ def test_a_store_that_cannot_be_opened_is_an_nqe_error(tmp_path):
 
     with pytest.raises(ConfigError, match="NQE014"):
         History(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
+
+
+def test_the_screening_workbook_is_formatted_as_a_council_would(history, settings, tmp_path):
+    """Issue 16, defect 19: no widths, header style, frozen header or filter; snake_case
+    headers."""
+    ingest_both(history, settings)
+    sheet = openpyxl.load_workbook(write_report(history, Q2P, tmp_path / "r.xlsx")).active
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["KPI", "KPI name", "Service", "Owner", "RAG stated",
+                       "RAG from the figures", "Verdict", "Findings",
+                       "What the ELT should know"]
+    assert all(c.font.bold for c in sheet[1]) and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.column_dimensions["I"].width >= 60 and sheet.column_dimensions["B"].width >= 30
+    fills = {c.value: c.fill.fgColor.rgb for row in sheet.iter_rows(min_row=2, min_col=5,
+                                                                     max_col=7) for c in row}
+    assert fills["red"].endswith("FFC7CE") and fills["green"].endswith("C6EFCE")
+    assert fills["not-acceptable"].endswith("FFC7CE")

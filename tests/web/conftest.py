@@ -4,6 +4,7 @@ with a clock the tests can move and demo accounts."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -28,8 +29,8 @@ class Clock:
 def _empty(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as db:
-        for table in (web_schema.upload, web_schema.login_attempt, web_schema.api_token,
-                      web_schema.session,
+        for table in (schema.submission_window, web_schema.upload, web_schema.login_attempt,
+                      web_schema.api_token, web_schema.session,
                       web_schema.user, schema.finding, schema.decision, schema.submission):
             if sa.inspect(db).has_table(table.name):
                 db.execute(table.delete())
@@ -103,3 +104,31 @@ def officer(client):
 
 def token(client: TestClient, path: str = "/selfcheck") -> str:
     return csrf_of(client.get(path).text)
+
+
+def open_period(app, period: str = "2025/26 Q2") -> None:
+    """The performance team opens `period` for officers' submissions."""
+    from narrative_qa.store import windows
+
+    windows.open_period(app.state.nq.history, period, "Performance Team")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium under Playwright (skipped, saying why, when either is missing)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
+                                     headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,18 +39,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(db_url, settings) -> Iterator[str]:
-    """The app under uvicorn on a free loopback port, over the sample's two quarters."""
-    import uvicorn
+def sample_app(db_url: str, settings):
+    """The app over the sample's two quarters, with 2025/26 Q2 open for submissions."""
+    from narrative_qa.store import windows
 
     app = create_app(db_url, settings, WebSettings(warm_models=False))
     state = app.state.nq
     ingest_file(Q1, "2025/26 Q1", state.history, settings=settings)
     ingest_file(Q2, P2, state.history, settings=settings)
+    windows.open_period(state.history, P2, "Performance Team")
     state.accounts.add_user("olive", PASSWORD, "officer", owner_name=OWNER)
     state.accounts.add_user("oscar", PASSWORD, "officer", owner_name=OTHER)
     state.accounts.add_user("rita", PASSWORD, "reviewer", services=["Children's Services"])
+    return app
+
+
+@pytest.fixture
+def server(db_url, settings) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, over the sample's two quarters."""
+    with running(sample_app(db_url, settings)) as url:
+        yield url
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """`app` under uvicorn on a free loopback port."""
+    import uvicorn
+
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -63,16 +79,6 @@ def server(db_url, settings) -> Iterator[str]:
     finally:
         uv.should_exit = True
         thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -97,8 +103,10 @@ def test_officer_then_reviewer_in_chromium(server, browser, tmp_path):
     officer.wait_for_function(
         "document.querySelector('textarea[name=narrative]').value.length > 0")
     assert officer.input_value("textarea[name=narrative]") == DRAFT
-    officer.fill("input[name=period]", P2)  # the form offers the next quarter again
-    officer.click("form#draft button[type=submit]")
+    assert officer.input_value("input[name=period]") == P2  # the open period
+    officer.click("form#draft button.submit-draft")
+    officer.wait_for_load_state()
+    officer.click("form#confirm button[value=yes]")
     officer.wait_for_load_state()
     assert "version 2" in officer.content()  # the sample's CS-05 is version 1
 

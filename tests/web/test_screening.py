@@ -134,7 +134,7 @@ def test_downloads_xlsx_and_feedback(reviewer, stored):
     assert table.status_code == 200
     sheet = load_workbook(io.BytesIO(table.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "kpi_id" and {r[0] for r in rows[1:]} == {i.kpi_id for i in items}
+    assert rows[0][0] == "KPI" and {r[0] for r in rows[1:]} == {i.kpi_id for i in items}
     owner = items[0].owner
     for fmt, marker in (("html", b"<html"), ("md", owner.encode()[:10]), ("docx", b"PK")):
         got = reviewer.get("/screening/feedback", params={"period": P2, "owner": owner,

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from narrative_qa.api import check_draft
-from tests.web.conftest import csrf_of, sign_in
+from tests.web.conftest import csrf_of, open_period, sign_in
 
 P1, P2 = "2025/26 Q1", "2025/26 Q2"
 DRAFT = ("Performance remains below target. Recruitment remains a challenge. We will "
@@ -48,9 +48,12 @@ def test_partial_marks_the_nq04_sentence_and_escapes_everything(officer):
 
 
 def test_submit_stores_version_1_then_2_with_its_findings(officer, app):
-    first = _post(officer, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT})
+    open_period(app, P2)
+    first = _post(officer, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT,
+                                                 "confirmed": "yes"})
     assert first.status_code == 200 and "version 1" in first.text
-    second = _post(officer, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT + " More."})
+    second = _post(officer, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT + " More.",
+                                                  "confirmed": "yes"})
     assert "version 2" in second.text and "data-clear-draft=\"CS-05\"" in second.text
     history = app.state.nq.history
     versions = history.versions("CS-05", P2)
@@ -125,7 +128,8 @@ def test_an_upload_with_no_file_is_a_form_error(officer):
     assert response.status_code == 422 and "NQE106" in response.text
 
 
-def test_oversized_narrative_says_the_limit(officer, settings):
+def test_oversized_narrative_says_the_limit(officer, app, settings):
+    open_period(app, P2)
     text = "word " * (settings.max_narrative_chars // 5 + 10)
     for path in ("/selfcheck/check", "/selfcheck/submit"):
         response = _post(officer, path, {**FIELDS, "narrative": text})
@@ -140,6 +144,7 @@ def test_submit_with_missing_fields_is_a_form_error(officer, app):
     bad_period = _post(officer, "/selfcheck/submit", {**FIELDS, "period": "soon",
                                                       "narrative": DRAFT})
     assert bad_period.status_code == 422 and "NQE024" in bad_period.text
+    open_period(app, P2)
     empty = _post(officer, "/selfcheck/submit", {**FIELDS, "narrative": "  "})
     assert empty.status_code == 422 and "NQE020" in empty.text
     assert app.state.nq.history.periods() == []
@@ -191,6 +196,10 @@ def test_every_page_has_the_csp_and_no_inline_script(client, app, settings):
     sign_in(client, "olive")
     pages.append(_post(client, "/selfcheck/check", {**FIELDS, "narrative": DRAFT}))
     pages.append(_post(client, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT}))
+    open_period(app, P2)
+    pages.append(_post(client, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT}))
+    pages.append(_post(client, "/selfcheck/submit", {**FIELDS, "narrative": DRAFT,
+                                                     "confirmed": "yes"}))
     for response in pages:
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -217,3 +226,15 @@ def test_an_unexpected_failure_is_a_coded_page_with_the_headers(officer, monkeyp
     assert response.status_code == 500 and "NQE026" in response.text
     assert "internal detail" not in response.text and "draft is kept" in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_last_periods_narrative_and_figures_sit_beside_the_draft(officer, app, settings):
+    """Issue 16, 'What to add': shown, not folded away, with the figures."""
+    _store_kpi(app, settings, "MINE-1", "Olive Owen", "We recruited 4 social workers in Q1.")
+    page = officer.get("/selfcheck", params={"kpi": "MINE-1"}).text
+    section = page[page.index('<section class="previous" id="previous">'):]
+    section = section[:section.index("</section>")]
+    assert "<h2>Last period: 2025/26 Q1</h2>" in section and "<details" not in section
+    assert "We recruited 4 social workers in Q1." in section
+    assert '<th scope="row">Value reported</th><td>55%</td>' in section
+    assert '<th scope="row">Target</th><td>60%</td>' in section

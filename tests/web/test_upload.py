@@ -126,3 +126,82 @@ def test_a_job_whose_worker_stopped_is_taken_up_again(app, admin, clock):
     with state.history.engine.connect() as db:
         assert db.execute(sa.select(web_schema.upload.c.result).where(
             web_schema.upload.c.id == upload_id)).scalar_one()[:2] == b"PK"
+
+
+def test_progress_is_reported_per_chunk_while_scoring(admin, app, monkeypatch):
+    """Issue 16, defect 15: the bar sat at '0 of 200' and jumped to the end, because
+    progress was counted only once the whole file was assessed."""
+    import narrative_qa.api as api
+
+    events: list[tuple[str, int]] = []
+    assess_batch = api.assess_batch
+
+    def recorded_assess(submissions, *args, **kwargs):
+        events.append(("assess", len(submissions)))
+        return assess_batch(submissions, *args, **kwargs)
+
+    update = uploads.Worker._update
+
+    def recorded_update(self, upload_id, **values):
+        if values.get("done"):
+            events.append(("done", values["done"]))
+        return update(self, upload_id, **values)
+
+    monkeypatch.setattr(api, "assess_batch", recorded_assess)
+    monkeypatch.setattr(uploads.Worker, "_update", recorded_update)
+    monkeypatch.setattr(uploads, "PROGRESS_CHUNK", 15)
+    upload_id = _id(_upload(admin, "qpr.xlsx", Q2.read_bytes()))
+    assert 'data-status="scored"' in wait(admin, upload_id, {"scored", "failed"})
+    assessed = [i for i, (kind, _) in enumerate(events) if kind == "assess"]
+    reported = [(i, n) for i, (kind, n) in enumerate(events) if kind == "done"]
+    assert len(assessed) == 3  # 40 rows: 15 + 15 + 10
+    assert any(i < assessed[-1] and 0 < n < 40 for i, n in reported)  # before the end
+    assert [n for _, n in reported][:3] == [15, 30, 40]
+
+
+def test_storing_over_officers_submissions_says_which_and_asks(admin, app, settings):
+    """Issue 16, defect 11: a stored quarter silently superseded officers' web submissions
+    and recorded the worker's temporary path as the source."""
+    from narrative_qa.api import check_draft
+
+    history = app.state.nq.history
+    mine = check_draft("Visits rose to 58% after 2 new staff.", settings, kpi_id="A-1",
+                       period=P2, owner="Ann", service="Adult Services")
+    history.ingest([mine], P2, "web:olive")
+    upload_id = _id(_upload(admin, "qpr Q2.csv", CSV.encode()))
+    wait(admin, upload_id, {"scored", "failed"})
+    token = csrf_of(admin.get(f"/upload/{upload_id}").text)
+    asked = admin.post(f"/upload/{upload_id}/store", data={"csrf_token": token,
+                                                           "period": P2})
+    assert asked.status_code == 409 and "NQE122" in asked.text
+    assert "A-1" in asked.text and "olive" in asked.text and "A-2" not in asked.text
+    assert [v["version"] for v in history.versions("A-1", P2)] == [1]
+    confirmed = admin.post(f"/upload/{upload_id}/store", data={
+        "csrf_token": token, "period": P2, "supersede": "yes"}, follow_redirects=False)
+    assert confirmed.status_code == 303
+    wait(admin, upload_id, {"stored"})
+    versions = history.versions("A-1", P2)
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[-1]["source"] == "qpr Q2.csv"  # the uploaded file, not a temporary copy
+
+
+def test_the_api_store_asks_before_superseding(client, app, settings):
+    from narrative_qa.api import check_draft
+
+    history = app.state.nq.history
+    history.ingest([check_draft("Visits rose to 58%.", settings, kpi_id="A-1", period=P2,
+                                owner="Ann")], P2, "web:olive")
+    headers = {"Authorization": f"Bearer {app.state.nq.accounts.issue_token('adam', 't')}"}
+    sent = client.post("/api/v1/uploads", files={"file": ("q.csv", CSV.encode())},
+                       headers=headers)
+    upload_id = sent.json()["id"]
+    deadline = time.monotonic() + 240
+    while client.get(f"/api/v1/uploads/{upload_id}", headers=headers).json()["status"] \
+            != "scored" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    refused = client.post(f"/api/v1/uploads/{upload_id}/store", json={"period": P2},
+                          headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "NQE122"
+    accepted = client.post(f"/api/v1/uploads/{upload_id}/store",
+                           json={"period": P2, "supersede": True}, headers=headers)
+    assert accepted.status_code == 202

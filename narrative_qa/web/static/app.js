@@ -34,11 +34,48 @@
   document.addEventListener("htmx:responseError", function () {
     setStatus("The check failed on the server; your draft is kept in this browser.");
   });
-  document.addEventListener("htmx:afterSwap", function () { setStatus(""); });
+  // After each check: a short summary is announced (the status line is the live region,
+  // not the whole panel), and the field a refusal names is marked invalid and tied to it.
+  document.addEventListener("htmx:afterSwap", function () {
+    var verdict = document.querySelector("#findings [data-summary]");
+    var error = document.getElementById("check-error");
+    setStatus(verdict ? verdict.getAttribute("data-summary") :
+              (error ? error.textContent.trim() : ""));
+    var form = document.getElementById("draft");
+    if (!form) { return; }
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    var field = error && error.getAttribute("data-field");
+    var target = field && form.elements.namedItem(field);
+    if (target && target.setAttribute) {
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", "check-error");
+    }
+  });
 
   var PREFIX = "narrative_qa:draft:";
 
-  function storageKey(form) { return PREFIX + (form.getAttribute("data-draft-key") || "new"); }
+  // Drafts are kept per signed-in user, so one user's draft is never restored into the
+  // next user's form on a shared computer; signing out removes them all.
+  function userPrefix() {
+    var meta = document.querySelector('meta[name="nq-user"]');
+    return PREFIX + (meta ? meta.getAttribute("content") : "") + ":";
+  }
+
+  function storageKey(form) { return userPrefix() + (form.getAttribute("data-draft-key") || "new"); }
+
+  function clearAllDrafts() {
+    try {
+      var doomed = [];
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0) { doomed.push(key); }
+      }
+      doomed.forEach(function (key) { localStorage.removeItem(key); });
+    } catch (error) { /* nothing stored */ }
+  }
 
   function fieldsOf(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -79,11 +116,18 @@
   document.addEventListener("DOMContentLoaded", function () {
     var cleared = document.querySelector("[data-clear-draft]");
     if (cleared) {
-      try { localStorage.removeItem(PREFIX + cleared.getAttribute("data-clear-draft")); }
+      try { localStorage.removeItem(userPrefix() + cleared.getAttribute("data-clear-draft")); }
       catch (error) { /* nothing stored */ }
     }
+    if (document.querySelector("[data-signed-out]")) { clearAllDrafts(); }
+    var signout = document.querySelector("form.signout");
+    if (signout) { signout.addEventListener("submit", clearAllDrafts); }
     var form = document.getElementById("draft");
     if (!form) { return; }
+    // Enter in a KPI field never submits the draft: submitting is the explicit button.
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.tagName === "INPUT") { event.preventDefault(); }
+    });
     form.addEventListener("input", function () { save(form); });
     form.addEventListener("change", function () { save(form); });
     restore(form);
