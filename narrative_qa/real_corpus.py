@@ -77,26 +77,32 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def read_corpus(path: Path | None = None) -> Iterator[dict[str, Any]]:
-    """Every record of the shared corpus, in file order; a missing file is NQE001 naming
-    where it was looked for, a line that is not a JSON object NQE021 naming its row."""
-    path = path or shared_corpus_path()
+def json_objects(path: Path, missing: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row, object) for each line of a JSONL file: a missing file is NQE001 with
+    `missing` as its message, a line that is not a JSON object NQE021 naming its row."""
     if not path.is_file():
-        raise InputError("NQE001", "the real corpus was not found: put the shared folder "
-                         f"beside the project or set {SHARED_ENV}", Location(str(path)))
+        raise InputError("NQE001", missing, Location(str(path)))
     with path.open(encoding="utf-8") as handle:
         for row, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                value = json.loads(line)
             except json.JSONDecodeError as error:
                 raise InputError("NQE021", f"not JSON: {error.msg}",
                                  Location(str(path), row)) from None
-            if not isinstance(record, dict):
-                raise InputError("NQE021", "a record must be a JSON object",
+            if not isinstance(value, dict):
+                raise InputError("NQE021", "each line must be a JSON object",
                                  Location(str(path), row))
-            yield record
+            yield row, value
+
+
+def read_corpus(path: Path | None = None) -> Iterator[dict[str, Any]]:
+    """Every record of the shared corpus, in file order."""
+    path = path or shared_corpus_path()
+    missing = ("the real corpus was not found: put the shared folder beside the project or "
+               f"set {SHARED_ENV}")
+    return (record for _, record in json_objects(path, missing))
 
 
 def corpus_by_id(path: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -19,7 +19,6 @@ Row format (corpus/README.md, "Real-text labels"):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from narrative_qa.corpus_format import (
 from narrative_qa.errors import InputError, Location
 from narrative_qa.metrics import Labelled, cohen_kappa, parse_labels
 from narrative_qa.reading.records import submissions_from_rows
-from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, sha256_text
+from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, json_objects, sha256_text
 
 CANONICAL = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
              "previous_actual", "unit", "polarity", "stated_rag", "owner", "narrative",
@@ -79,24 +78,7 @@ def _bad(code: str, message: str, where: Location, name: str) -> InputError:
 
 
 def read_label_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    if not path.is_file():
-        raise InputError("NQE001", "the real-text labels file was not found",
-                         Location(str(path)))
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError("NQE021", f"not JSON: {error.msg}",
-                                 Location(str(path), number)) from None
-            if not isinstance(row, dict):
-                raise InputError("NQE021", "a labels row must be a JSON object",
-                                 Location(str(path), number))
-            rows.append((number, row))
-    return rows
+    return list(json_objects(path, "the real-text labels file was not found"))
 
 
 def load_real_labelled(settings: Settings, codes: Iterable[str] | None = None,
