@@ -9,12 +9,12 @@ rows: {"id", "labels": {code: [0/1, "reason"]}, "s": {sentence: [tags]}, "act":
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
 
 from tools.assemble_labels import SHORT
+from tools.labelling.check_labels import rows_of
 
 TAGS = set(SHORT)  # the short tags of docs/LABELLING.md §4
 
@@ -48,16 +48,9 @@ def format_problems(row: dict, n: int) -> list[str]:
 def main() -> None:
     view, out = Path(sys.argv[1]), Path(sys.argv[2])
     need = disputes(view.read_text(encoding="utf-8"))
-    got, problems = {}, []
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(f"line {n}: not JSON ({error})")
-            continue
+    got = {}
+    rows, problems = rows_of(out)
+    for n, row in rows:
         got[row.get("id")] = row
         problems += format_problems(row, n)
     todo = [i for i in need if i not in got]

@@ -47,19 +47,27 @@ def problems_of(row: dict, n: int, k: int) -> list[str]:
     return found
 
 
-def main() -> None:
-    view, out = Path(sys.argv[1]), Path(sys.argv[2])
-    sizes = sentences_per_record(view.read_text(encoding="utf-8"))
-    done, problems = [], []
+def rows_of(out: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    """(line number, row) for each JSON line of `out` (none yet if it does not exist), and
+    a problem for each line that is not JSON."""
+    rows, problems = [], []
     lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            rows.append((n, json.loads(line)))
         except json.JSONDecodeError as error:
             problems.append(f"line {n}: not JSON ({error})")
-            continue
+    return rows, problems
+
+
+def main() -> None:
+    view, out = Path(sys.argv[1]), Path(sys.argv[2])
+    sizes = sentences_per_record(view.read_text(encoding="utf-8"))
+    done: list = []
+    rows, problems = rows_of(out)
+    for n, row in rows:
         done.append(row.get("id"))
         if row.get("id") not in sizes:
             problems.append(f"line {n}: id {row.get('id')} not in the reading copy")
