@@ -1,0 +1,88 @@
+"""Choose the real records whose forecasts are labelled, and write the labellers' copies.
+
+    python -m tools.forecast_sample ids            # corpus/forecast_sample.txt
+    python -m tools.forecast_sample views OUTDIR   # OUTDIR/records.jsonl for the labellers
+
+The records come from those already labelled for the findings (corpus/real_labels.jsonl),
+so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
+records (seed below). Half of each cell is drawn from records with a word about the future
+("will", "expected", "plan", a year after the period...), half at random, so that the
+labelled set holds enough forecasts to measure recall and still holds plain records.
+
+The copies hold verbatim text from ../shared, so OUTDIR must be outside the project.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from narrative_qa.corpus_format import organisation_split
+from narrative_qa.real_corpus import LABELS_FILE, PROJECT, json_objects, read_corpus, sentence_spans
+
+SEED = 2027
+CELLS = {"test": 36, "dev": 16, "train": 28}
+FAMILIES = ("baltimore", "canada-drr", "gmpp")
+SAMPLE_FILE = PROJECT / "corpus" / "forecast_sample.txt"
+FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
+                    r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
+                    re.IGNORECASE)
+
+
+def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, Any]]:
+    rng = random.Random(SEED)
+    chosen: list[dict[str, Any]] = []
+    for family in FAMILIES:
+        for split, quota in CELLS.items():
+            pool = [r for r in records if r["id"] in labelled and r["family"] == family
+                    and organisation_split(r["organisation"]) == split]
+            pool.sort(key=lambda r: r["id"])
+            cued = [r for r in pool if FUTURE.search(r["narrative"])]
+            rng.shuffle(cued)
+            picked = cued[: quota // 2]
+            rest = [r for r in pool if r not in picked]
+            rng.shuffle(rest)
+            picked += rest[: quota - len(picked)]
+            chosen += picked
+    return sorted(chosen, key=lambda r: r["id"])
+
+
+def _view(record: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "family", "organisation", "kpi_name", "unit", "period", "target", "actual",
+            "previous_actual", "source_date", "narrative")
+    view = {k: record.get(k) for k in keys}
+    view["sentences"] = [{"start": s.start, "end": s.end, "text": s.of(record["narrative"])}
+                         for s in sentence_spans(record["narrative"])]
+    return view
+
+
+def main(argv: list[str]) -> int:
+    records = list(read_corpus())
+    labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
+    chosen = choose(records, labelled)
+    if argv[:1] == ["ids"]:
+        SAMPLE_FILE.write_text("".join(r["id"] + "\n" for r in chosen), encoding="utf-8")
+        print(f"{len(chosen)} ids -> {SAMPLE_FILE}")
+        return 0
+    if argv[:1] == ["views"] and len(argv) == 2:
+        out = Path(argv[1]).resolve()
+        if out.is_relative_to(PROJECT):
+            print("the copies hold corpus text: choose a folder outside the project",
+                  file=sys.stderr)
+            return 2
+        out.mkdir(parents=True, exist_ok=True)
+        with (out / "records.jsonl").open("w", encoding="utf-8") as handle:
+            for r in chosen:
+                handle.write(json.dumps(_view(r), ensure_ascii=False) + "\n")
+        print(f"{len(chosen)} records -> {out / 'records.jsonl'}")
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
