@@ -74,10 +74,14 @@ class Finding:
     evidence: list[str]
     confidence: float
     details: dict[str, Any] = field(default_factory=dict)
+    # Below this confidence the finding is "worth a look": shown, never counted.
+    claim_threshold: float = LOW_CONFIDENCE
+    # What calibration reads (confidence.py); not part of any output.
+    features: Any = field(default=None, repr=False, compare=False)
 
     @property
     def low_confidence(self) -> bool:
-        return self.confidence < LOW_CONFIDENCE
+        return self.confidence < self.claim_threshold
 
     def to_dict(self) -> dict[str, Any]:
         return {

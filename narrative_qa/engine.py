@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Finding, Submission
 from narrative_qa.catalogue import Rule, effective_catalogue
+from narrative_qa.confidence import calibrate, finding_features, load_calibration
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.deadline import check_time
@@ -82,12 +83,16 @@ def assess_batch(submissions: list[Submission], settings: Settings,
 
 
 def _apply_learning(results: list[Assessment]) -> None:
-    """The learned gates of models/, then the low-confidence marks from its card."""
+    """The learned gates of models/, then each finding's calibrated confidence
+    (confidence.py), which also marks the findings that are only worth a look."""
     # The gates (and scikit-learn) load only when a finding they judge was raised.
     found = {f.code for a in results for f in a.findings}
     if found & gated_codes():
         apply_gates(results, load_gates())
-    mark_low_confidence(results, low_confidence_codes())
+    calibration = load_calibration()
+    mark_low_confidence(results, low_confidence_codes() - set(calibration))
+    for assessment in results:
+        calibrate(assessment.findings, calibration)
 
 
 def _analyse_all(submissions: list[Submission],
@@ -157,7 +162,10 @@ def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
                     "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: "
                     f"{exc})", ctx.submission.location))
                 continue
-            found.extend(to_finding(rule, hit) for hit in hits)
+            for hit in hits:
+                finding = to_finding(rule, hit)
+                finding.features = finding_features(ctx, hit.evidence, hit.confidence)
+                found.append(finding)
 
 
 def to_finding(rule: Rule, hit: Hit) -> Finding:

@@ -211,6 +211,9 @@ def tfidf_predictions(train: list[Labelled], items: list[Labelled],
     return predicted
 
 
+CLAIMED = "claimed"
+
+
 def evaluate(paths: Path | str | Sequence[Path | str] = (), split: str | None = None,
              settings: Settings | None = None, baselines: bool = True,
              rules: tuple[Rule, ...] | None = None, *, resamples: int = RESAMPLES,
@@ -240,7 +243,10 @@ def evaluate(paths: Path | str | Sequence[Path | str] = (), split: str | None = 
                          Location(", ".join(where)))
     codes = tuple(c for c in catalogue_codes(rules) if any(c in i.labels for i in items))
     assessments = _assess(items, settings, rules)
-    predicted = {"narrative_qa": [{f.code for f in a.findings} for a in assessments]}
+    predicted = {"narrative_qa": [{f.code for f in a.findings} for a in assessments],
+                 # what the product claims: the findings that are not only worth a look
+                 CLAIMED: [{f.code for f in a.findings if not f.low_confidence}
+                           for a in assessments]}
     if baselines:
         predicted["keyword"] = keyword_predictions(items, settings, rules)
         train = tfidf_training_set(everything, settings, rules)

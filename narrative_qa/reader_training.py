@@ -73,6 +73,13 @@ def train_real_readers(out: Path, settings: Settings) -> dict[str, Any]:
 
 
 def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict[str, Any]:
+    readers, card = fit_readers(train, dev)
+    save_readers(readers, out, card)
+    return card
+
+
+def fit_readers(train: list[Labelled], dev: list[Labelled]) -> tuple[Readers, dict[str, Any]]:
+    """Readers fitted on `train`'s sentence spans, thresholds chosen on `dev`'s."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score
@@ -110,5 +117,4 @@ def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict
                      "LogisticRegression(balanced, C=1) per tag; threshold chosen on dev",
             "sentences": {"train": len(fit.texts), "dev": len(choose.texts)},
             "features": width, "tags": report}
-    save_readers(readers, out, card)
-    return card
+    return readers, card

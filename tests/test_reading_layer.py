@@ -47,7 +47,7 @@ def toy_readers(word: str, tag: str, strength: float = 12.0) -> Readers:
 @pytest.fixture
 def reads(monkeypatch):
     def use(word: str, tag: str, strength: float = 12.0) -> None:
-        monkeypatch.setattr("narrative_qa.detectors.base.load_readers",
+        monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
                             lambda: toy_readers(word, tag, strength))
     return use
 

@@ -13,9 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from narrative_qa.cli.common import Format, fail, make_console, say, settings_from
+from narrative_qa.confidence import never_claimed_codes
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.evaluation import (
     BUNDLED_CORPUS,
+    CLAIMED,
     RESAMPLES,
     SEED,
     Agreement,
@@ -24,7 +26,6 @@ from narrative_qa.evaluation import (
     Section,
     evaluate,
 )
-from narrative_qa.gates import low_confidence_codes
 from narrative_qa.metrics import Intervals, Scores
 from narrative_qa.real_corpus import LABELS_FILE, SHARED_ENV, corpus_available, shared_corpus_path
 from narrative_qa.real_labels import SpanAgreement
@@ -119,24 +120,32 @@ def _title(section: Section, split: str | None) -> str:
 
 
 def print_section(section: Section, split: str | None, console: Console) -> None:
-    others = [name for name in section.systems if name != "narrative_qa"]
+    claimed = [CLAIMED] if CLAIMED in section.systems else []
+    others = [name for name in section.systems if name not in ("narrative_qa", CLAIMED)]
     table = Table(title=_title(section, split))
     for column in ("finding", "positives", "precision", "recall", "F1",
-                   *[f"F1 {o}" for o in others]):
+                   *[f"{c} precision" for c in claimed], *[f"F1 {o}" for o in claimed + others]):
         table.add_column(column, justify="left" if column == "finding" else "right")
     main, main_ci = section.systems["narrative_qa"], section.intervals.get("narrative_qa")
-    low = low_confidence_codes()
+    never = never_claimed_codes()
     for code, s in main.items():
-        label = f"{code} (low confidence)" if code in low else code
+        label = f"{code} (only worth a look)" if code in never else code
         table.add_row(label, str(s.tp + s.fn),
                       *[_metric(s, main_ci, code, m) for m in ("precision", "recall", "f1")],
+                      *[_metric(section.systems[c][code], section.intervals.get(c), code,
+                                "precision") for c in claimed],
                       *[_metric(section.systems[o][code], section.intervals.get(o), code, "f1")
-                        for o in others])
-    table.add_row("macro", "", "", "",
-                  *[_cell(section.macro_f1(name), section.intervals[name].macro_f1
-                          if name in section.intervals else None)
-                    for name in ("narrative_qa", *others)], style="bold")
+                        for o in claimed + others])
+    macro = {name: _cell(section.macro_f1(name), section.intervals[name].macro_f1
+                         if name in section.intervals else None)
+             for name in ("narrative_qa", *claimed, *others)}
+    table.add_row("macro", "", "", "", macro["narrative_qa"], *[""] * len(claimed),
+                  *[macro[name] for name in (*claimed, *others)], style="bold")
     console.print(table)
+    if claimed:
+        console.print(Text("'claimed': the findings shown as findings, not as only worth a "
+                           "look (calibrated confidence at or above the finding's claim "
+                           "threshold, models/confidence.json)."))
 
 
 def print_agreement(agreement: Agreement, origin: str, console: Console) -> None:

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 
 from narrative_qa.cli.common import fail, settings_from
+from narrative_qa.confidence import CONFIDENCE_FILE
+from narrative_qa.confidence_training import train_confidence
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
 from narrative_qa.gates import GATES_FILE, MODELS_DIR
@@ -26,12 +28,14 @@ def train_command(
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
     """Train a calibrated gate per finding; keep those that beat the rules on dev. With the
-    real corpus beside the project, also train the sentence readers on its labels."""
+    real corpus beside the project, also train the sentence readers on its labels and the
+    calibrated confidence of every finding (with its claim threshold)."""
     settings = settings_from(config)
     console = Console(highlight=False)
     try:
         card = train(corpus, settings, out)
         readers = train_real_readers(out, settings) if corpus_available() else None
+        confidence = train_confidence(out, settings, corpus) if readers else None
     except NarrativeQAError as error:
         fail(error)
     if readers is None:
@@ -43,6 +47,14 @@ def train_command(
                 console.print(f"reader {tag}: dev average precision "
                               f"{row['dev_average_precision']:.2f}")
         console.print(f"Written: {out / READERS_FILE}, {out / READERS_CARD}")
+    if confidence is not None:
+        for code, row in confidence["codes_report"].items():
+            chosen = row["chosen_on"]
+            claim = ("only worth a look" if row["threshold"] >= 1 else
+                     f"claimed from {row['threshold']:.2f}: precision {chosen['precision']:.2f}, "
+                     f"recall {chosen['recall']:.2f}")
+            console.print(f"{code} confidence: {claim} ({chosen['rows']} findings chosen on)")
+        console.print(f"Written: {out / CONFIDENCE_FILE}")
     for code, row in card["findings"].items():
         dev = row["dev"]
         console.print(f"{code}: {row['path']:13} dev F1 rules {dev['rules']['f1']:.2f}, "

@@ -30,7 +30,7 @@ from typing import Any
 from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
-from narrative_qa.language.readers import load_readers
+from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import content_words
 
 NEEDS_KNOWN = frozenset({"previous", "embeddings", "readers"})
@@ -84,7 +84,7 @@ class Context:
     def readings(self) -> dict[str, list[float]]:
         """The reading layer on this narrative: for each tag, each content sentence's
         probability (language/readers.py), read once however many rules ask."""
-        readers = load_readers()
+        readers = current_readers()
         table = readers.read([s.text for s in self.sentences])
         return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
 

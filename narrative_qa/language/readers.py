@@ -17,6 +17,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +133,24 @@ def save_readers(readers: Readers, folder: Path, card: dict) -> None:
     (folder / READERS_FILE).write_bytes(data)
     card = {**card, "sha256": hashlib.sha256(data).hexdigest()}
     (folder / READERS_CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+
+
+_IN_USE: ContextVar[Readers | None] = ContextVar("readers_in_use", default=None)
+
+
+@contextmanager
+def readers_in_use(readers: Readers) -> Iterator[None]:
+    """Read with these readers instead of those of models/: training uses it to read each
+    fold with readers that never saw it."""
+    token = _IN_USE.set(readers)
+    try:
+        yield
+    finally:
+        _IN_USE.reset(token)
+
+
+def current_readers() -> Readers:
+    return _IN_USE.get() or load_readers()
 
 
 @lru_cache(maxsize=2)

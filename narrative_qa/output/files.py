@@ -68,7 +68,7 @@ def flat_row(record: dict[str, Any], columns: list[str]) -> list[Any]:
     row.append("; ".join(f["code"] for f in record["findings"]))
     row.append("\n".join(
         f"{f['code']} {f['slug']} [{f['severity']}"
-        f"{', low confidence' if f['low_confidence'] else ''}]: {f['message']} "
+        f"{', worth a look' if f['low_confidence'] else ''}]: {f['message']} "
         f"Evidence: {' / '.join(repr(e) for e in f['evidence'])}. To add: {f['suggestion']}"
         for f in record["findings"]))
     row.append("\n".join(e["message"] for e in record["errors"]))

@@ -75,7 +75,7 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
             continue
         console.print(f"[{_STYLE[severity]}]{severity.upper()}[/{_STYLE[severity]}]")
         for f in group:
-            flag = " [dim](low confidence)[/dim]" if f.low_confidence else ""
+            flag = " [dim](worth a look: not counted)[/dim]" if f.low_confidence else ""
             console.print(f"  [bold]{f.code} {f.slug}[/bold]{flag}: {escape(f.message)}")
             for quote in f.evidence:
                 console.print(f"    [dim]“{escape(quote)}”[/dim]")

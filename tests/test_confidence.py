@@ -1,0 +1,99 @@
+"""Calibrated confidence (issue 15): every finding's confidence is a probability that moves
+with its evidence, and below its code's claim threshold a finding is only worth a look.
+Narratives are invented."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from narrative_qa.api import check_draft
+from narrative_qa.confidence import (
+    CONFIDENCE_FILE,
+    CodeCalibration,
+    feature_names,
+    load_calibration,
+)
+from narrative_qa.corpus_format import TAGS
+from narrative_qa.errors import ConfigError
+from narrative_qa.real_corpus import corpus_available
+from narrative_qa.resources import MODELS_DIR
+
+SCRA = {"kpi_id": "CS-07", "kpi_name": "% of new SCRA reports submitted within due date",
+        "target": 60, "actual": 51, "previous_actual": 55, "unit": "%", "polarity": "up",
+        "period": "2025/26 Q2"}
+DRAFT = ("Performance fell this quarter. Staffing remains a challenge across the team. "
+         "We will review the allocation process.")
+
+
+def _codes(result) -> dict:
+    return {f.code: f for f in result.findings}
+
+
+def test_every_shipped_calibration_reads_the_evidence_not_a_constant():
+    calibration = load_calibration()
+    assert set(calibration) == {f"NQ{n:02d}" for n in range(1, 12)}
+    width = len(feature_names(TAGS))
+    for code, model in calibration.items():
+        assert model.coef.shape == (width,), code
+        assert np.count_nonzero(model.coef) > width // 2, code
+        low, high = np.zeros(width), np.zeros(width)
+        high[int(np.argmax(np.abs(model.coef)))] = 1.0
+        assert model.probability(low) != model.probability(high), code
+
+
+def test_confidence_differs_between_findings_with_different_evidence():
+    plain = check_draft(DRAFT, **SCRA)
+    figured = check_draft(DRAFT.replace("Staffing remains a challenge across the team.",
+                                        "Staffing remains a challenge, with sickness absence "
+                                        "across the team rising sharply."), **SCRA)
+    shared = set(_codes(plain)) & set(_codes(figured))
+    assert shared
+    assert any(_codes(plain)[c].confidence != _codes(figured)[c].confidence for c in shared)
+    for finding in plain.findings:
+        assert 0.0 < finding.confidence < 1.0
+
+
+def test_below_its_claim_threshold_a_finding_is_worth_a_look_and_does_not_count(monkeypatch):
+    found = check_draft(DRAFT, **SCRA)
+    assert found.findings and found.verdict != "ready"
+    width = len(feature_names(TAGS))
+    # Every code calibrated to a confidence of about 0.5, claimed only from 0.9.
+    doubtful = {f.code: CodeCalibration(np.zeros(width), np.ones(width), np.zeros(width),
+                                        0.0, 0.9) for f in found.findings}
+    monkeypatch.setattr("narrative_qa.engine.load_calibration", lambda: doubtful)
+    shown = check_draft(DRAFT, **SCRA)
+    assert [f.code for f in shown.findings] == [f.code for f in found.findings]
+    assert all(f.low_confidence and f.confidence == pytest.approx(0.5) for f in shown.findings)
+    assert shown.verdict == "ready" and shown.score == 100
+    assert all(f.to_dict()["low_confidence"] for f in shown.findings)
+
+
+def test_an_altered_calibration_is_refused_before_anything_is_scored(tmp_path):
+    shutil.copy(MODELS_DIR / CONFIDENCE_FILE, tmp_path / CONFIDENCE_FILE)
+    payload = json.loads((tmp_path / CONFIDENCE_FILE).read_text())
+    payload["codes"]["NQ04"]["threshold"] = 0.01
+    (tmp_path / CONFIDENCE_FILE).write_text(json.dumps(payload))
+    with pytest.raises(ConfigError) as error:
+        load_calibration(tmp_path)
+    assert error.value.code == "NQE070"
+    (tmp_path / CONFIDENCE_FILE).unlink()
+    with pytest.raises(ConfigError, match="missing"):
+        load_calibration(tmp_path)
+
+
+@pytest.mark.skipif(not corpus_available(),
+                    reason="../shared/corpus/real.jsonl is not beside the project")
+def test_training_reproduces_the_shipped_calibration_bit_for_bit(tmp_path, settings):
+    from narrative_qa.confidence_training import train_confidence
+    from narrative_qa.evaluation import BUNDLED_CORPUS
+
+    card = train_confidence(tmp_path, settings, BUNDLED_CORPUS)
+    assert (tmp_path / CONFIDENCE_FILE).read_bytes() == \
+        (MODELS_DIR / CONFIDENCE_FILE).read_bytes()
+    # Thresholds were chosen on train (out of fold) and dev rows only.
+    assert set(card["rows"]) == {"real_train_out_of_fold", "real_dev", "written_train",
+                                 "written_dev"}
