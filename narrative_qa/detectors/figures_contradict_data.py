@@ -29,6 +29,7 @@ NEEDS: frozenset[str] = frozenset()
 PARAMS = {
     "confidence_value": float,
     "confidence_direction": float,
+    "confidence_rating": float,
     "indicator_nouns": list[str],
     "other_measures": list[str],
     "part_words": list[str],
@@ -51,6 +52,10 @@ PARAMS = {
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
+    "rating_scale": list[list[str]],
+    "rating_moves": list[str],
+    "rating_up": list[str],
+    "rating_down": list[str],
 }
 
 
@@ -75,6 +80,8 @@ def _number_values() -> dict[str, int]:
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sub = ctx.submission
+    if isinstance(sub.actual, str):
+        return _rating_claims(ctx, params)
     if not isinstance(sub.actual, float):
         return []
     for sentence in ctx.sentences:
@@ -85,6 +92,49 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                or _direction_claim(sentence, ctx, params))
         if hit:
             return [hit]
+    return []
+
+
+# --- a rating (Red ... Green) moved "from X to Y" ----------------------------------------
+
+def rating_rank(text: str, params: dict) -> int | None:
+    """The rating's place on the scale, worst first (rules/NQ10 `rating_scale`)."""
+    key = re.sub(r"[\s/-]+", "/", text.strip().lower())
+    for rank, names in enumerate(params["rating_scale"]):
+        if key in names:
+            return rank
+    return None
+
+
+def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
+    """A KPI whose actual is a rating: "the rating increased from Amber to Red" contradicts
+    the scale (Red is worse), and "... to Amber" contradicts an actual of Red."""
+    actual = rating_rank(ctx.submission.actual or "", params)
+    if actual is None:
+        return []
+    moves = compile_all(params["rating_moves"])
+    up, down = compile_all(params["rating_up"]), compile_all(params["rating_down"])
+    for sentence in ctx.sentences:
+        for move in moves.finditer(sentence.text):
+            before = rating_rank(move.group("before"), params)
+            after = rating_rank(move.group("after"), params)
+            if before is None or after is None or before == after:
+                continue
+            said_up = bool(up.search(move.group("verb")))
+            said_down = bool(down.search(move.group("verb")))
+            if said_up == said_down:
+                continue
+            if said_up != (after > before):
+                problem = (f"the text says the rating {move.group('verb')} from "
+                           f"{move.group('before')} to {move.group('after')}, but on the "
+                           "rating scale that is the other way")
+            elif after != actual:
+                problem = (f"the text gives the rating as {move.group('after')} but the "
+                           f"submitted rating is {ctx.submission.actual}")
+            else:
+                continue
+            return [Hit(evidence=[sentence], values={"problem": problem},
+                        confidence=params["confidence_rating"])]
     return []
 
 
