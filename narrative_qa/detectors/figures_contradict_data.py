@@ -22,6 +22,7 @@ from narrative_qa.language.periods import (
     is_previous,
     quarter_mentions,
 )
+from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all, stem
 
 KIND = "figures_contradict_data"
@@ -52,10 +53,6 @@ PARAMS = {
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
-    "rating_scale": list[list[str]],
-    "rating_moves": list[str],
-    "rating_up": list[str],
-    "rating_down": list[str],
 }
 
 
@@ -97,40 +94,20 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 
 # --- a rating (Red ... Green) moved "from X to Y" ----------------------------------------
 
-def rating_rank(text: str, params: dict) -> int | None:
-    """The rating's place on the scale, worst first (rules/NQ10 `rating_scale`)."""
-    key = re.sub(r"[\s/-]+", "/", text.strip().lower())
-    for rank, names in enumerate(params["rating_scale"]):
-        if key in names:
-            return rank
-    return None
-
-
 def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
     """A KPI whose actual is a rating: "the rating increased from Amber to Red" contradicts
     the scale (Red is worse), and "... to Amber" contradicts an actual of Red."""
-    actual = rating_rank(ctx.submission.actual or "", params)
+    actual = rating_rank(ctx.submission.actual or "")
     if actual is None:
         return []
-    moves = compile_all(params["rating_moves"])
-    up, down = compile_all(params["rating_up"]), compile_all(params["rating_down"])
     for sentence in ctx.sentences:
-        for move in moves.finditer(sentence.text):
-            before = rating_rank(move.group("before"), params)
-            after = rating_rank(move.group("after"), params)
-            if before is None or after is None or before == after:
-                continue
-            said_up = bool(up.search(move.group("verb")))
-            said_down = bool(down.search(move.group("verb")))
-            if said_up == said_down:
-                continue
-            if said_up != (after > before):
-                problem = (f"the text says the rating {move.group('verb')} from "
-                           f"{move.group('before')} to {move.group('after')}, but on the "
-                           "rating scale that is the other way")
-            elif after != actual:
-                problem = (f"the text gives the rating as {move.group('after')} but the "
-                           f"submitted rating is {ctx.submission.actual}")
+        for move in rating_moves(sentence.text):
+            if move.wrong_way:
+                problem = (f"the text says the rating {move.verb} from {move.before} to "
+                           f"{move.after}, but on the rating scale that is the other way")
+            elif move.after_rank != actual:
+                problem = (f"the text gives the rating as {move.after} but the submitted "
+                           f"rating is {ctx.submission.actual}")
             else:
                 continue
             return [Hit(evidence=[sentence], values={"problem": problem},

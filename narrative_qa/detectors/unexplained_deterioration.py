@@ -9,13 +9,15 @@ copied from last period's narrative, and changes measured against a different pe
 12% on the same month last year" for a fall since last quarter) are not reasons.
 
 Where the data give no previous value, a decline the narrative itself states about the
-indicator ("performance has declined this quarter") is deterioration to be explained.
+indicator ("performance has declined this quarter"), or for a rating a move to a worse one
+("from Amber/Green to Amber"), is deterioration to be explained.
 """
 
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
 from narrative_qa.language.words import compile_all
 
@@ -45,6 +47,10 @@ def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     """The sentence in which the narrative says the indicator got worse, when the data
     cannot say (no previous value)."""
+    if rating_rank(str(ctx.submission.actual or "")) is not None:
+        # A rating: a move the text states to a worse one ("from Amber/Green to Amber").
+        return next((s for s in ctx.sentences if any(m.worse for m in rating_moves(s.text))),
+                    None)
     words = compile_all(params["stated_decline"][ctx.submission.polarity or "up"])
     negated = compile_all(params["negated_before"])
     indicator = compile_all(params["indicator_statement"])
