@@ -114,9 +114,9 @@ CODES: dict[str, tuple[str, str]] = {
         "Check the characters of the lines named; save the file again as CSV UTF-8 so "
         "every line is read the same way.",
     ),
-    # engine (issue 8): the learned gates of models/
+    # engine (issues 8, 15): the learned models of models/ (gates, readers, confidence)
     "NQE070": (
-        "learned gates cannot be used",
+        "a learned model cannot be used",
         "Restore models/ from the release, or rebuild it with 'narrative-qa train'.",
     ),
     # history store, ingest and reviewers' decisions (issue 7)

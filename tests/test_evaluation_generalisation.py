@@ -198,7 +198,8 @@ def test_real_written_and_both_are_reported_separately_in_one_run(tmp_path, sett
     assert report.sections["real"].agreement is not None
     assert report.sections["written"].agreement is None
     assert report.systems is report.sections["both"].systems
-    assert set(report.sections["real"].systems) == {"narrative_qa", "keyword", "tfidf_lr"}
+    assert set(report.sections["real"].systems) == {"narrative_qa", "claimed", "keyword",
+                                                    "tfidf_lr"}
     written_nq09 = report.sections["written"].systems["narrative_qa"]["NQ09"]
     assert (written_nq09.tp, written_nq09.fn) == (3, 0)  # stated green, computed red
 

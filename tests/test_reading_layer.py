@@ -71,10 +71,13 @@ def test_a_challenge_the_reader_hears_is_nq04_quoting_it_with_its_probability(re
     found = codes(check_draft(narrative, **SCRA))
     assert "NQ04" in found
     assert found["NQ04"].evidence == ["The zorble situation held the team back this quarter."]
-    assert found["NQ04"].confidence == pytest.approx(1 / (1 + np.exp(-6.0)), abs=1e-3)
+    # The reader's probability is the detector's score, which calibration reads
+    # (confidence.py): features[0] is that score.
+    assert found["NQ04"].features[0] == pytest.approx(1 / (1 + np.exp(-6.0)), abs=1e-3)
     reads("zorble", "challenge_without_figure", strength=6.8)  # a weaker reading ...
-    weaker = codes(check_draft(narrative, **SCRA))["NQ04"].confidence
-    assert weaker < found["NQ04"].confidence  # ... a lower confidence: it is not constant
+    weaker = codes(check_draft(narrative, **SCRA))["NQ04"]
+    assert weaker.features[0] < found["NQ04"].features[0]  # ... a lower score
+    assert weaker.confidence != found["NQ04"].confidence  # and another confidence
     reads("nothingsaysthis", "challenge_without_figure")
     assert "NQ04" not in codes(check_draft(narrative, **SCRA))
 
