@@ -258,25 +258,45 @@ class History:
         with their file row). Each copy of a repeated kpi_id is kept. Returns the count."""
         superseded: set[str] = set()
         with self._writing() as db:
+            stored = self._stored_for(db, period)
             for assessment in assessments:
-                self._store(db, assessment, period, _fit(source, 500) or "", superseded)
+                self._store(db, assessment, period, _fit(source, 500) or "", superseded,
+                            stored)
         return len(assessments)
 
     @staticmethod
+    def _stored_for(db: sa.Connection, period: str) -> dict[str, list[tuple[int, int, str]]]:
+        """The period's stored rows by KPI identity (match_key, '' for rows with no kpi_id):
+        (id, version, source) each, read once per ingest, so 'cs-05' supersedes 'CS-05'."""
+        table = schema.submission
+        stored: dict[str, list[tuple[int, int, str]]] = {}
+        for row_id, kpi_id, version, source in db.execute(sa.select(
+                table.c.id, table.c.kpi_id, table.c.version, table.c.source)
+                .where(table.c.period == period)):
+            stored.setdefault(match_key(kpi_id) or "", []).append((row_id, version, source))
+        return stored
+
+    @staticmethod
     def _store(db: sa.Connection, assessment: Assessment, period: str, source: str,
-               superseded: set[str]) -> None:
+               superseded: set[str], stored: dict[str, list[tuple[int, int, str]]]) -> None:
+        """Store one row as the KPI's next version for the period; the first row of a KPI
+        in this ingest marks the earlier ingests' copies superseded (kept). The KPI is known
+        by previous.match_key, the one KPI-identity rule, so 'cs-05' supersedes 'CS-05'."""
         sub, table = assessment.submission, schema.submission
         kpi_id = sub.kpi_id or ""
-        same = sa.and_(table.c.kpi_id == kpi_id, table.c.period == period)
-        latest = db.execute(sa.select(sa.func.max(table.c.version)).where(same)).scalar()
-        if kpi_id not in superseded:  # earlier ingests' copies are kept, marked superseded
-            superseded.add(kpi_id)
-            earlier = same if kpi_id else sa.and_(same, table.c.source == source)
-            db.execute(table.update().where(earlier).values(is_current=False))
+        key = match_key(kpi_id) or ""
+        rows = stored.setdefault(key, [])
+        latest = max((version for _, version, _ in rows), default=0)
+        if key not in superseded:  # earlier ingests' copies are kept, marked superseded
+            superseded.add(key)
+            earlier = [row_id for row_id, _, from_ in rows if key or from_ == source]
+            if earlier:
+                db.execute(table.update().where(table.c.id.in_(earlier))
+                           .values(is_current=False))
         record = assessment.to_record()
         findings = record.pop("findings")
         row_id = db.execute(table.insert().values(
-            kpi_id=kpi_id, period=period, version=(latest or 0) + 1,
+            kpi_id=kpi_id, period=period, version=latest + 1,
             is_current=True, ingested_at=_now(), source=source,
             service=_fit(sub.service, 200), owner=_fit(sub.owner, 200),
             actual=sub.actual if isinstance(sub.actual, float) else None,
@@ -288,6 +308,7 @@ class History:
                 submission_id=row_id, code=item["code"],
                 fingerprint=fingerprint(item["code"], kpi_id, item["evidence"]),
                 finding=json.dumps(item, ensure_ascii=False)))
+        rows.append((row_id, latest + 1, source))
 
     def decide(self, kpi_id: str, period: str, code: str, decision: str, reason: str,
                reviewer: str, evidence: list[str] | None = None,
