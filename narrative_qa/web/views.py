@@ -11,7 +11,7 @@ from narrative_qa.errors import RowProblem
 from narrative_qa.output.rewrites import rewrites_of
 from narrative_qa.previous import match_key
 from narrative_qa.reporting.view import _highlight  # the report's own highlighting
-from narrative_qa.store.history import History, next_period, previous_period
+from narrative_qa.store.history import History, StoredSubmission, next_period, previous_period
 from narrative_qa.web.accounts import User
 
 KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
@@ -182,11 +182,14 @@ def latest_kpis(history: History) -> dict[str, KpiView]:
         for row in history.current(period, with_findings=False):
             key = match_key(row.kpi_id)
             if key is not None and key not in found:
-                record = row.record
-                found[key] = KpiView(row.kpi_id, str(record.get("kpi_name") or ""),
-                                            record.get("service"), record.get("owner"),
-                                            period, record)
+                found[key] = kpi_view(row)
     return found
+
+
+def kpi_view(row: StoredSubmission) -> KpiView:
+    record = row.record
+    return KpiView(row.kpi_id, str(record.get("kpi_name") or ""), record.get("service"),
+                   record.get("owner"), row.period, record)
 
 
 def officer_kpis(history: History, user: User) -> list[KpiView]:
