@@ -48,7 +48,7 @@ def suggested_rewrite(finding: Finding, sentence: str) -> str | None:
     """The sentence rewritten with slots for what `finding` says it lacks; None when the
     finding is not about this sentence's wording (a RAG mismatch rests on the data)."""
     text = sentence.strip()
-    if not text or text not in finding.evidence:
+    if not text or text not in [quoted.strip() for quoted in finding.evidence]:
         return None
     make = _BY_CODE.get(finding.code)
     template = make(finding.details or {}, text) if make else None

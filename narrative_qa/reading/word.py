@@ -152,15 +152,17 @@ def _paragraphs(stream, is_heading: Callable[[str], bool], max_chars: int | None
         tag = element.tag
         if event == "start":
             parents.append(element)
-            if tag == W + "p":
+            if tag == MC + "Fallback":
+                fallback += 1
+            elif fallback:
+                pass  # the fallback copy is skipped whole: nothing opened, nothing closed
+            elif tag == W + "p":
                 open_paragraphs.append([])
                 headings.append(False)
             elif tag == W + "tc":
                 cells.append([])
             elif tag == W + "tr":
                 rows.append([])
-            elif tag == MC + "Fallback":
-                fallback += 1
             continue
         parents.pop()
         if tag == MC + "Fallback":

@@ -74,3 +74,22 @@ def _rewritten(data: bytes, changes: dict) -> bytes:
                 body = changes[item.filename](body)
             target.writestr(item, body)
     return out.getvalue()
+
+
+def test_a_text_box_is_read_once_and_its_holder_whole():
+    """A text box is written twice (mc:Choice and the VML mc:Fallback); the fallback copy
+    is skipped whole, and the paragraph holding the box keeps the text before the box
+    (its start was lost when the fallback's paragraph was opened but never closed)."""
+    document = Document()
+    document.add_paragraph("HOLDER")
+    document.add_paragraph("Next paragraph.")
+    box = ("<w:txbxContent><w:p><w:r><w:t>Inside the box.</w:t></w:r></w:p>"
+           "</w:txbxContent>")
+    alternate = ('<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/'
+                 f'markup-compatibility/2006"><mc:Choice Requires="wps">{box}</mc:Choice>'
+                 f"<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent>")
+    data = _rewritten(_bytes(document), {"word/document.xml": lambda x: x.replace(
+        b"<w:t>HOLDER</w:t>", b"<w:t>Before the box, </w:t></w:r><w:r>" + alternate.encode()
+        + b"</w:r><w:r><w:t>after it.</w:t>")})
+    assert word.docx_text("draft.docx", data).splitlines() == [
+        "Inside the box.", "Before the box, after it.", "Next paragraph."]
