@@ -36,6 +36,8 @@ CHALLENGE_SLOTS = {
     "pandemic": "[number] [staff or people] affected in [period]",
 }
 GENERIC_SCALE = "[number] [what is counted] ([%] of [the total]) at [date]"
+_DECLINE = re.compile(r"\b(?:fell|fall\w*|declin\w*|deteriorat\w*|dropp?\w*|worse\w*|"
+                      r"decreas\w*|reduc\w*|lower|down)\b", re.IGNORECASE)
 _ABSENCE = re.compile(r"\b(?:sick\w*|absen\w*)\b", re.IGNORECASE)
 
 
@@ -115,6 +117,9 @@ def _why_failed(details: dict[str, Any], sentence: str) -> str:  # NQ05
 
 
 def _why_declined(details: dict[str, Any], sentence: str) -> str:  # NQ06
+    if _DECLINE.search(sentence):  # the sentence states the fall: only its cause is missing
+        return _then(sentence, "This is because [what changed this period, when, and how "
+                     "big it was].")
     return _then(sentence, "Performance fell from [last period's value] to [this period's "
                  "value] because [what changed this period, when, and how big it was].")
 

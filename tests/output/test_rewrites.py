@@ -96,3 +96,19 @@ def test_check_json_carries_the_suggested_rewrite(tmp_path):
             "rewrite": "Recruitment remains a challenge: [number] WTE vacancies ([%] of "
                        "establishment) at [date]."} in nq04["suggested_rewrite"]
     assert all(isinstance(f["suggested_rewrite"], list) for f in record["findings"])
+
+
+def _nq06(sentence: str) -> Finding:
+    return Finding("NQ06", "unexplained-deterioration", "high", "", "", "", [sentence], 0.9,
+                   {"previous_actual": 55.0, "actual": 51.0})
+
+
+def test_nq06_asks_for_the_cause_and_for_the_fall_only_when_the_sentence_lacks_it():
+    assert suggested_rewrite(_nq06("Performance fell to 51% this quarter."), "Performance "
+                             "fell to 51% this quarter.") == (
+        "Performance fell to 51% this quarter. This is because [what changed this period, "
+        "when, and how big it was].")
+    assert suggested_rewrite(_nq06("Recruitment remains a challenge."),
+                             "Recruitment remains a challenge.").endswith(
+        "Performance fell from [last period's value] to [this period's value] because "
+        "[what changed this period, when, and how big it was].")
