@@ -65,8 +65,9 @@ class Previous:
         notices = list(self.notices)
         if self.submissions is not None:
             notices += join_previous(submissions, FilePrevious(self.submissions))
-        if self.history is not None:
-            notices += join(submissions, StorePrevious(self.history))[1]
+        if self.history is not None:  # one row (a draft): its KPI's rows only are read
+            only = submissions[0].kpi_id if len(submissions) == 1 else None
+            notices += join(submissions, StorePrevious(self.history, only or None))[1]
         return notices
 
 

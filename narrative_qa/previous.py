@@ -71,7 +71,7 @@ class StoredRows(Protocol):
 
     def previous_period(self, period: str | None) -> str | None: ...
 
-    def previous_rows(self, period: str) -> list[PreviousRow]: ...
+    def previous_rows(self, period: str, kpi_id: str | None = None) -> list[PreviousRow]: ...
 
 
 class StorePrevious:
@@ -79,8 +79,9 @@ class StorePrevious:
 
     expects_matches = False  # a KPI new this period has no history; that is not news
 
-    def __init__(self, history: StoredRows):
+    def __init__(self, history: StoredRows, kpi_id: str | None = None):
         self.history = history
+        self.kpi_id = kpi_id  # given: read that KPI's rows only (one draft, not a quarter)
         self.described = "the history store"
         self._by_period: dict[str, list[PreviousRow]] = {}
 
@@ -89,7 +90,7 @@ class StorePrevious:
         if earlier is None:
             return "", []
         if earlier not in self._by_period:
-            self._by_period[earlier] = self.history.previous_rows(earlier)
+            self._by_period[earlier] = self.history.previous_rows(earlier, self.kpi_id)
         return earlier, self._by_period[earlier]
 
 

@@ -24,6 +24,7 @@ from narrative_qa.cli.common import (
 )
 from narrative_qa.config import Settings
 from narrative_qa.errors import InputError, Location, NarrativeQAError
+from narrative_qa.output.rewrites import rewrites_of
 from narrative_qa.output.terminal import print_assessment
 from narrative_qa.reading import word
 from narrative_qa.reading.archive import ReadLimits, require_regular_file
@@ -105,7 +106,10 @@ def check(
     except NarrativeQAError as error:
         fail(error)
     if output_format is Format.json:
-        typer.echo(json.dumps(assessment.to_record(), ensure_ascii=False, indent=2))
+        record = assessment.to_record()
+        for finding, shown in zip(assessment.findings, record["findings"], strict=True):
+            shown["suggested_rewrite"] = rewrites_of(finding)
+        typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         print_assessment(assessment, make_console())
     code = exit_code([assessment], fail_on.value if fail_on else None,

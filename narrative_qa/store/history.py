@@ -258,25 +258,45 @@ class History:
         with their file row). Each copy of a repeated kpi_id is kept. Returns the count."""
         superseded: set[str] = set()
         with self._writing() as db:
+            stored = self._stored_for(db, period)
             for assessment in assessments:
-                self._store(db, assessment, period, _fit(source, 500) or "", superseded)
+                self._store(db, assessment, period, _fit(source, 500) or "", superseded,
+                            stored)
         return len(assessments)
 
     @staticmethod
+    def _stored_for(db: sa.Connection, period: str) -> dict[str, list[tuple[int, int, str]]]:
+        """The period's stored rows by KPI identity (match_key, '' for rows with no kpi_id):
+        (id, version, source) each, read once per ingest, so 'cs-05' supersedes 'CS-05'."""
+        table = schema.submission
+        stored: dict[str, list[tuple[int, int, str]]] = {}
+        for row_id, kpi_id, version, source in db.execute(sa.select(
+                table.c.id, table.c.kpi_id, table.c.version, table.c.source)
+                .where(table.c.period == period)):
+            stored.setdefault(match_key(kpi_id) or "", []).append((row_id, version, source))
+        return stored
+
+    @staticmethod
     def _store(db: sa.Connection, assessment: Assessment, period: str, source: str,
-               superseded: set[str]) -> None:
+               superseded: set[str], stored: dict[str, list[tuple[int, int, str]]]) -> None:
+        """Store one row as the KPI's next version for the period; the first row of a KPI
+        in this ingest marks the earlier ingests' copies superseded (kept). The KPI is known
+        by previous.match_key, the one KPI-identity rule, so 'cs-05' supersedes 'CS-05'."""
         sub, table = assessment.submission, schema.submission
         kpi_id = sub.kpi_id or ""
-        same = sa.and_(table.c.kpi_id == kpi_id, table.c.period == period)
-        latest = db.execute(sa.select(sa.func.max(table.c.version)).where(same)).scalar()
-        if kpi_id not in superseded:  # earlier ingests' copies are kept, marked superseded
-            superseded.add(kpi_id)
-            earlier = same if kpi_id else sa.and_(same, table.c.source == source)
-            db.execute(table.update().where(earlier).values(is_current=False))
+        key = match_key(kpi_id) or ""
+        rows = stored.setdefault(key, [])
+        latest = max((version for _, version, _ in rows), default=0)
+        if key not in superseded:  # earlier ingests' copies are kept, marked superseded
+            superseded.add(key)
+            earlier = [row_id for row_id, _, from_ in rows if key or from_ == source]
+            if earlier:
+                db.execute(table.update().where(table.c.id.in_(earlier))
+                           .values(is_current=False))
         record = assessment.to_record()
         findings = record.pop("findings")
         row_id = db.execute(table.insert().values(
-            kpi_id=kpi_id, period=period, version=(latest or 0) + 1,
+            kpi_id=kpi_id, period=period, version=latest + 1,
             is_current=True, ingested_at=_now(), source=source,
             service=_fit(sub.service, 200), owner=_fit(sub.owner, 200),
             actual=sub.actual if isinstance(sub.actual, float) else None,
@@ -288,6 +308,7 @@ class History:
                 submission_id=row_id, code=item["code"],
                 fingerprint=fingerprint(item["code"], kpi_id, item["evidence"]),
                 finding=json.dumps(item, ensure_ascii=False)))
+        rows.append((row_id, latest + 1, source))
 
     def decide(self, kpi_id: str, period: str, code: str, decision: str, reason: str,
                reviewer: str, evidence: list[str] | None = None,
@@ -376,13 +397,17 @@ class History:
         """The current version of each KPI stored for `period` (none for a KPI whose
         submission was withdrawn); with `kpi_id`, of that KPI only, matched by
         narrative_qa.previous.match_key (the one KPI-identity rule)."""
-        query = sa.select(schema.submission).where(schema.submission.c.period == period,
-                                                   schema.submission.c.is_current,
-                                                   schema.submission.c.withdrawn.is_(False))
+        table = schema.submission
+        live = (table.c.period == period, table.c.is_current, table.c.withdrawn.is_(False))
         with self.engine.connect() as db:
-            rows = db.execute(query.order_by(schema.submission.c.id)).mappings().all()
-            if kpi_id:
-                rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            if kpi_id:  # ids first, then that KPI's records only: one draft, not the period
+                ids = [row_id for row_id, stored in db.execute(
+                    sa.select(table.c.id, table.c.kpi_id).where(*live))
+                    if _same_kpi(stored, kpi_id)]
+                query = sa.select(table).where(table.c.id.in_(ids))
+            else:
+                query = sa.select(table).where(*live)
+            rows = db.execute(query.order_by(table.c.id)).mappings().all()
             result = []
             for row in rows:
                 findings = db.execute(sa.select(schema.finding.c.finding).where(
@@ -418,6 +443,25 @@ class History:
             if period is None or applies_to(decided_for, period):
                 latest[key] = decision
         return {k for k, d in latest.items() if d == "dismissed"}
+
+    def latest(self, kpi_id: str) -> StoredSubmission | None:
+        """The KPI's current record (matched by match_key) in the latest period it is
+        stored for, without its findings; None for a KPI never stored (or withdrawn). Reads
+        ids and periods, then one record: the self-check asks this on every pause."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            found = [(row_id, stored, period) for row_id, stored, period in db.execute(
+                sa.select(table.c.id, table.c.kpi_id, table.c.period).where(
+                    table.c.is_current, table.c.withdrawn.is_(False)))
+                if _same_kpi(stored, kpi_id)]
+            if not found:
+                return None
+            # the latest period as periods() orders them; in it, the first row stored
+            row_id, stored, period = max(found, key=lambda r: (
+                (str(_period_key(r[2])), r[2]), -r[0]))
+            record, version = db.execute(sa.select(table.c.record, table.c.version).where(
+                table.c.id == row_id)).one()
+        return StoredSubmission(row_id, stored, period, version, json.loads(record), [])
 
     def periods(self) -> list[str]:
         with self.engine.connect() as db:
@@ -481,12 +525,13 @@ class History:
     def previous_period(period: str | None) -> str | None:
         return previous_period(period)
 
-    def previous_rows(self, period: str) -> list[PreviousRow]:
+    def previous_rows(self, period: str, kpi_id: str | None = None) -> list[PreviousRow]:
         """The current version of every usable KPI stored for `period` (written in any of
-        its spellings: '2025/26 Q1', '2025-26 q1'): what the previous-period join reads."""
+        its spellings: '2025/26 Q1', '2025-26 q1'), or of `kpi_id` only (matched by
+        match_key): what the previous-period join reads."""
         rows: list[PreviousRow] = []
         for stored in (p for p in self.periods() if same_period(p, period)):
-            for sub in self.current(stored, with_findings=False):
+            for sub in self.current(stored, kpi_id, with_findings=False):
                 record = sub.record
                 if not sub.kpi_id or (record.get("verdict") == "error"
                                       and not record.get("narrative")):

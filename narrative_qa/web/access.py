@@ -6,7 +6,7 @@ from narrative_qa.previous import match_key
 from narrative_qa.store.history import History
 from narrative_qa.web.accounts import User
 from narrative_qa.web.security import WebError
-from narrative_qa.web.views import KpiView, latest_kpis
+from narrative_qa.web.views import KpiView, kpi_view
 
 
 def may_read(user: User, owner: str | None, service: str | None) -> bool:
@@ -22,8 +22,10 @@ def stored_kpi(history: History, kpi_id: str | None) -> KpiView | None:
     """The stored KPI `kpi_id` names under the one KPI-identity rule (match_key: case and
     surrounding spaces aside), or None for a KPI never stored. Every access check starts
     here, so no check can compare the id one way while the history join compares another."""
-    key = match_key(kpi_id)
-    return latest_kpis(history).get(key) if key is not None else None
+    if match_key(kpi_id) is None:
+        return None
+    stored = history.latest(kpi_id or "")  # one KPI's record, not the store's (per pause)
+    return None if stored is None else kpi_view(stored)
 
 
 def officer_kpi(history: History, user: User, kpi_id: str) -> KpiView | None:

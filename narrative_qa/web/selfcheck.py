@@ -163,7 +163,7 @@ def check(request: Request, state: State, user: Officer, draft: DraftForm) -> Re
     blocked = _blocking(assessment)
     return render(request, "_findings.html", {
         "check": None if blocked else check_view(assessment, state.settings.penalties),
-        "form_error": _error(blocked)},
+        "form_error": _error(blocked), "editable": True},
         status=blocked.status if blocked else 200)
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
 from narrative_qa.errors import RowProblem
+from narrative_qa.output.rewrites import rewrites_of
 from narrative_qa.previous import match_key
 from narrative_qa.reporting.view import _highlight  # the report's own highlighting
-from narrative_qa.store.history import History, next_period, previous_period
+from narrative_qa.store.history import History, StoredSubmission, next_period, previous_period
 from narrative_qa.web.accounts import User
 
 KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
@@ -27,6 +28,7 @@ class FindingView:
     evidence: list[str]
     good_example: str
     low_confidence: bool
+    rewrites: list[dict[str, str]]  # each quoted sentence with its suggested rewrite
 
 
 @dataclass
@@ -84,7 +86,8 @@ def check_view(assessment: Assessment, penalties: dict[str, int]) -> CheckView:
         rule = get_rule(finding.code)
         groups.setdefault(finding.severity, []).append(FindingView(
             finding.code, rule.title, finding.severity, finding.message, finding.suggestion,
-            finding.evidence, rule.good_example, finding.low_confidence))
+            finding.evidence, rule.good_example, finding.low_confidence,
+            rewrites_of(finding)))
     narrative = assessment.submission.narrative
     return CheckView(
         assessment.verdict, assessment.score, assessment.facts.rag_computed,
@@ -179,11 +182,14 @@ def latest_kpis(history: History) -> dict[str, KpiView]:
         for row in history.current(period, with_findings=False):
             key = match_key(row.kpi_id)
             if key is not None and key not in found:
-                record = row.record
-                found[key] = KpiView(row.kpi_id, str(record.get("kpi_name") or ""),
-                                            record.get("service"), record.get("owner"),
-                                            period, record)
+                found[key] = kpi_view(row)
     return found
+
+
+def kpi_view(row: StoredSubmission) -> KpiView:
+    record = row.record
+    return KpiView(row.kpi_id, str(record.get("kpi_name") or ""), record.get("service"),
+                   record.get("owner"), row.period, record)
 
 
 def officer_kpis(history: History, user: User) -> list[KpiView]:

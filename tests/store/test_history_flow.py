@@ -209,3 +209,19 @@ def test_the_screening_workbook_is_formatted_as_a_council_would(history, setting
                                                                      max_col=7) for c in row}
     assert fills["red"].endswith("FFC7CE") and fills["green"].endswith("C6EFCE")
     assert fills["not-acceptable"].endswith("FFC7CE")
+
+
+def test_a_kpi_spelled_another_way_supersedes_the_stored_one(history, settings):
+    """One KPI-identity rule (previous.match_key) when storing too: 'cs-05 ' is CS-05, so
+    storing it makes CS-05's earlier copy superseded and numbers its version after it."""
+    first = check_draft("Performance fell to 51% in June.", settings, kpi_id="CS-05",
+                        period=Q2P, target="60", actual="51")
+    again = check_draft("Performance fell to 51% in June; vacancies explain it.", settings,
+                        kpi_id="cs-05 ", period=Q2P, target="60", actual="51")
+    history.ingest([first], Q2P, "first.xlsx")
+    history.ingest([again], Q2P, "second.xlsx")
+    versions = history.versions("CS-05", Q2P)
+    assert [(v["version"], v["is_current"]) for v in versions] == [(1, False), (2, True)]
+    current = history.current(Q2P)
+    assert len(current) == 1
+    assert current[0].record["narrative"].endswith("vacancies explain it.")

@@ -113,6 +113,45 @@
     }
   }
 
+  // A suggested rewrite replaces its sentence in the draft; its first [slot] is selected,
+  // and Tab moves to the next one while any is left, so the officer types each in turn.
+  var SLOT = /\[[^\[\]\n]+\]/;
+  var slotsFrom = null;  // where the inserted rewrite starts, while its slots are filled
+
+  function selectSlot(text, from) {
+    var match = SLOT.exec(text.value.slice(from));
+    if (!match) { slotsFrom = null; return false; }
+    var start = from + match.index;
+    text.focus();
+    text.setSelectionRange(start, start + match[0].length);
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.use-rewrite") : null;
+    var text = document.querySelector("#draft textarea[name=narrative]");
+    if (!button || !text) { return; }
+    var sentence = button.getAttribute("data-sentence");
+    var rewrite = button.getAttribute("data-rewrite");
+    var at = text.value.indexOf(sentence);
+    if (at < 0) {
+      setStatus("That sentence is no longer in your draft as it was checked; the rewrite was not put in.");
+      return;
+    }
+    text.value = text.value.slice(0, at) + rewrite + text.value.slice(at + sentence.length);
+    slotsFrom = at;
+    selectSlot(text, at);
+    setStatus("Rewrite put into your draft: type over the selected slot, then press Tab for the next.");
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var text = event.target;
+    if (event.key !== "Tab" || event.shiftKey || slotsFrom === null ||
+        !text.matches || !text.matches("#draft textarea[name=narrative]")) { return; }
+    if (selectSlot(text, text.selectionEnd)) { event.preventDefault(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var cleared = document.querySelector("[data-clear-draft]");
     if (cleared) {

@@ -1,0 +1,43 @@
+"""Issue 16, Speed: a check as the officer types reads the KPI it is about, not the whole
+store (before, every pause re-read every current record of every period to find the KPI,
+and the previous period's every record to join last quarter's values)."""
+
+from __future__ import annotations
+
+import json
+
+from narrative_qa.api import ingest_file
+from narrative_qa.store import history as history_module
+from tests.conftest import Q1, Q2
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
+
+OWNER = "Head of Children's Services North East"  # owns CS-03 and CS-05 in the sample
+
+
+def test_a_check_reads_its_kpis_records_only(app, client, settings, monkeypatch):
+    history = app.state.nq.history
+    ingest_file(Q1, "2025/26 Q1", history, settings=settings)
+    ingest_file(Q2, "2025/26 Q2", history, settings=settings)  # 80 records, 40 a period
+    app.state.nq.accounts.add_user("nora", PASSWORD, "officer", owner_name=OWNER)
+    sign_in(client, "nora")
+    token = csrf_of(client.get("/selfcheck").text)
+    (q2,) = history.current("2025/26 Q2", "CS-05")
+    parsed: list[str] = []
+    real = json.loads
+
+    def counting(text, *args, **kwargs):
+        parsed.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(history_module.json, "loads", counting)
+    response = client.post("/selfcheck/check", headers={"HX-Request": "true"}, data={
+        "csrf_token": token, "kpi_id": "cs-05", "period": "2025/26 Q3", "target": "60",
+        "actual": "51", "unit": "%", "polarity": "up",
+        "narrative": "Performance fell to 51% because two of five posts were vacant."})
+    monkeypatch.setattr(history_module.json, "loads", real)
+    assert response.status_code == 200, response.text
+    assert "Verdict:" in response.text
+    records = [real(text) for text in parsed if text.startswith("{")]  # not users' lists
+    assert len(records) <= 2, f"{len(records)} stored records read for one check"
+    assert all(record["kpi_id"] == "CS-05" for record in records)
+    assert q2.record["narrative"]  # what the join gives the check: CS-05's Q2 narrative
