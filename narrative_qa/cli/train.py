@@ -12,8 +12,10 @@ from narrative_qa.cli.common import fail, settings_from
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
 from narrative_qa.gates import GATES_FILE, MODELS_DIR
+from narrative_qa.language.pairs import PAIRS_FILE
 from narrative_qa.language.readers import READERS_CARD, READERS_FILE
 from narrative_qa.learning import train
+from narrative_qa.pair_training import train_real_pairs, write_pair_section
 from narrative_qa.reader_training import train_real_readers
 from narrative_qa.real_corpus import corpus_available, shared_corpus_path
 
@@ -26,12 +28,15 @@ def train_command(
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
     """Train a calibrated gate per finding; keep those that beat the rules on dev. With the
-    real corpus beside the project, also train the sentence readers on its labels."""
+    real corpus beside the project, also train the sentence readers and NQ07's action-KPI
+    pair model on its labels."""
     settings = settings_from(config)
     console = Console(highlight=False)
     try:
         card = train(corpus, settings, out)
         readers = train_real_readers(out, settings) if corpus_available() else None
+        pairs = train_real_pairs(out, settings) if corpus_available() else None
+        write_pair_section(out)  # train() rewrote CARD.md; its NQ07 section comes back
     except NarrativeQAError as error:
         fail(error)
     if readers is None:
@@ -43,6 +48,10 @@ def train_command(
                 console.print(f"reader {tag}: dev average precision "
                               f"{row['dev_average_precision']:.2f}")
         console.print(f"Written: {out / READERS_FILE}, {out / READERS_CARD}")
+    if pairs is not None:
+        console.print(f"NQ07 pair model: {pairs['chosen']['features']}, C "
+                      f"{pairs['chosen']['C']}, threshold {pairs['threshold']:.3f}; "
+                      f"written {out / PAIRS_FILE}")
     for code, row in card["findings"].items():
         dev = row["dev"]
         console.print(f"{code}: {row['path']:13} dev F1 rules {dev['rules']['f1']:.2f}, "
