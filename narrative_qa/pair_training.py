@@ -122,15 +122,14 @@ def written_pairs(items: list[Labelled], settings: Settings) -> Pairs:
     return Pairs(pairs, np.array(relevant, dtype=int), group, ["written"] * len(pairs))
 
 
-def _design(features: str, data: Pairs, cues: Cues, vectoriser: Any) -> Any:
-    from scipy.sparse import csr_matrix, hstack
-
+def _design(features: str, data: Pairs, cues: Cues, vectoriser: Any) -> np.ndarray:
+    """The feature matrix, dense: a few hundred pairs by a few thousand n-grams."""
     parts = []
     if "ngrams" in features:
-        parts.append(vectoriser.transform([p.action for p in data.pairs]))
+        parts.append(vectoriser.transform([p.action for p in data.pairs]).toarray())
     if "hand" in features:
-        parts.append(csr_matrix(np.array([hand_features(p, cues) for p in data.pairs])))
-    return hstack(parts).tocsr()
+        parts.append(np.array([hand_features(p, cues) for p in data.pairs]))
+    return np.hstack(parts)
 
 
 def _fit(features: str, c: float, data: Pairs, cues: Cues) -> tuple[Any, Any]:
