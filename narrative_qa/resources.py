@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parent
 # What the runtime reads from each folder; pyproject.toml bundles exactly these models files
 # (the scikit-learn pipelines in models/gates.joblib are a pickle kept for audit, not shipped).
 RULES_MARKER = "language.yml"
-MODELS_FILES = ("card.json", "gates.npz", "readers.json", "readers.npz", "confidence.json")
+MODELS_FILES = ("card.json", "gates.npz", "readers.json", "readers.npz", "confidence.json",
+                "pairs.json", "pairs.npz")
 
 
 def place(name: str, package: Path = PACKAGE) -> Path:

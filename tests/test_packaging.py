@@ -24,6 +24,7 @@ from narrative_qa import gates, resources
 from narrative_qa.cli import app
 from narrative_qa.confidence import load_calibration
 from narrative_qa.errors import ConfigError
+from narrative_qa.language.pairs import load_pair_model
 from narrative_qa.language.readers import load_readers
 from tests.conftest import ROOT
 
@@ -195,8 +196,9 @@ def test_missing_models_files_are_a_coded_error_not_a_silent_switch_off(tmp_path
         if name != missing:
             shutil.copy(ROOT / "models" / name, tmp_path / name)
     load = {"card.json": gates.load_card, "readers.json": load_readers,
-            "readers.npz": load_readers,
-            "confidence.json": load_calibration}.get(missing, gates.load_gates)
+            "readers.npz": load_readers, "confidence.json": load_calibration,
+            "pairs.json": load_pair_model,
+            "pairs.npz": load_pair_model}.get(missing, gates.load_gates)
     with pytest.raises(ConfigError) as caught:
         load.__wrapped__(tmp_path)
     assert caught.value.code == "NQE070" and missing in str(caught.value)

@@ -14,8 +14,10 @@ from narrative_qa.confidence_training import train_confidence
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.evaluation import BUNDLED_CORPUS
 from narrative_qa.gates import GATES_FILE, MODELS_DIR
+from narrative_qa.language.pairs import PAIRS_FILE
 from narrative_qa.language.readers import READERS_CARD, READERS_FILE
 from narrative_qa.learning import train
+from narrative_qa.pair_training import train_real_pairs, write_pair_section
 from narrative_qa.reader_training import train_real_readers
 from narrative_qa.real_corpus import corpus_available, shared_corpus_path
 
@@ -28,13 +30,16 @@ def train_command(
     config: Annotated[Path | None, typer.Option(help="Settings file (TOML).")] = None,
 ) -> None:
     """Train a calibrated gate per finding; keep those that beat the rules on dev. With the
-    real corpus beside the project, also train the sentence readers on its labels and the
-    calibrated confidence of every finding (with its claim threshold)."""
+    real corpus beside the project, also train the sentence readers, NQ07's action-KPI pair
+    model and the calibrated confidence of every finding (with its claim threshold)."""
     settings = settings_from(config)
     console = Console(highlight=False)
     try:
         card = train(corpus, settings, out)
         readers = train_real_readers(out, settings) if corpus_available() else None
+        pairs = train_real_pairs(out, settings) if corpus_available() else None
+        write_pair_section(out)  # train() rewrote CARD.md; its NQ07 section comes back
+        # Last: the calibration reads the findings every other model helps raise.
         confidence = train_confidence(out, settings, corpus) if readers else None
     except NarrativeQAError as error:
         fail(error)
@@ -47,6 +52,10 @@ def train_command(
                 console.print(f"reader {tag}: dev average precision "
                               f"{row['dev_average_precision']:.2f}")
         console.print(f"Written: {out / READERS_FILE}, {out / READERS_CARD}")
+    if pairs is not None:
+        console.print(f"NQ07 pair model: {pairs['chosen']['features']}, C "
+                      f"{pairs['chosen']['C']}, threshold {pairs['threshold']:.3f}; "
+                      f"written {out / PAIRS_FILE}")
     if confidence is not None:
         for code, row in confidence["codes_report"].items():
             chosen = row["chosen_on"]

@@ -1,53 +1,63 @@
-"""NQ07: an action offered as the fix that could not plausibly move this KPI.
+"""NQ07: an action offered for this KPI that the pair model judges unlikely to move it.
 
-Pattern version: the narrative offers one of the activities that rarely move a service
-measure (a wellbeing newsletter, a logo, a dashboard, an away day) AND the activity does not
-name the measure AND no mechanism links it to the measure AND the KPI is not one the
-activity is known to serve (wellbeing work does serve a sickness-absence KPI).
+Why a module of its own: the judgement is a learned model of the pair (action, KPI), not a
+tag of one sentence, so no generic kind covers it. The model (language/pairs.py) gives
+each offered action a calibrated P(relevant) from its words, the words it shares with the
+KPI and the service (the features chosen on out-of-fold training pairs and dev, see
+models/CARD.md); an action below the model's threshold (chosen there for precision) that
+states no mechanism is flagged, and the finding's confidence is the model's probability
+that the action is not relevant.
 """
 
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.pairs import Pair, load_pair_model
 from narrative_qa.language.quoting import joined, short
-from narrative_qa.language.words import compile_all, content_words
+from narrative_qa.language.readers import load_readers
 
 KIND = "irrelevant_activity"
-NEEDS: frozenset[str] = frozenset()
-PARAMS = {
-    "confidence": float,
-    "mechanism_cues": list[str],
-    "activities": list[dict],
-}
+NEEDS: frozenset[str] = frozenset({"readers"})
+PARAMS: dict[str, type] = {}
+ACTION_TAGS = ("action_planned", "action_continuing", "action_taken")
+
+
+def offered_actions(ctx: Context) -> list[Sentence]:
+    """The sentences that offer an action: the analysis found one, or a reader reads an
+    action tag at its own threshold. A causal sentence that is not a plan explains the
+    change ("the fall reflects the module refresh"); it offers nothing."""
+    readers = load_readers()
+    reading = [ctx.readings[tag] for tag in ACTION_TAGS]
+    at = [float(readers.thresholds[readers.tags.index(tag)]) for tag in ACTION_TAGS]
+    out = []
+    for n, sentence in enumerate(ctx.sentences):
+        read = any(p[n] >= t for p, t in zip(reading, at, strict=True))
+        planned = sentence.action is not None and sentence.action.kind == "planned"
+        if (sentence.action or read) and not (sentence.causal and not planned):
+            out.append(sentence)
+    return out
+
+
+def pairs_of(ctx: Context, sentences: list[Sentence]) -> list[Pair]:
+    sub = ctx.submission
+    return [Pair(s.text, sub.kpi_name or "", sub.unit or "", sub.service or "")
+            for s in sentences]
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
-    mechanism = compile_all(params["mechanism_cues"])
-    kpi_text = f"{ctx.submission.kpi_name or ''} {ctx.submission.service or ''}"
-    kpi = ctx.kpi_terms
-    flagged = []
-    for sentence in ctx.sentences:
-        if sentence.causal and not (sentence.action and sentence.action.kind == "planned"):
-            continue  # an explanation ("the fall reflects the module refresh"), not an offer
-        for activity in params["activities"]:
-            match = compile_all(activity["pattern"]).search(sentence.text)
-            if not match:
-                continue
-            if activity.get("serves") and compile_all(activity["serves"]).search(kpi_text):
-                continue
-            if mechanism.search(sentence.text):
-                continue
-            if content_words(match.group(0)) & kpi:
-                continue  # the activity names the measure itself ("a PDP dashboard" for PDPs)
-            flagged.append((sentence, match.group(0)))
-            break
+    offered = offered_actions(ctx)
+    if not offered:
+        return []
+    relevance, flags = load_pair_model().flagged(pairs_of(ctx, offered))
+    flagged = [(s, float(p)) for s, p, flag in zip(offered, relevance, flags, strict=True)
+               if flag]
     if not flagged:
         return []
     return [Hit(
         evidence=[s for s, _ in flagged],
-        values={"activities": joined(list(dict.fromkeys(f"'{short(a, 8)}'"
-                                                        for _, a in flagged))),
+        values={"activities": joined([f"'{short(s.text, 12)}'" for s, _ in flagged]),
                 "kpi": ctx.submission.kpi_name or "this KPI"},
-        confidence=params["confidence"],
-        details={"activities": [a for _, a in flagged]},
+        confidence=round(max(1 - p for _, p in flagged), 3),
+        details={"relevance": [round(p, 3) for _, p in flagged]},
     )]

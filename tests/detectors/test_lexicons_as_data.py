@@ -21,10 +21,11 @@ MODULES = sorted([*(ROOT / "narrative_qa" / "detectors").glob("*.py"),
                   *(ROOT / "narrative_qa" / "language").glob("*.py")])
 RULE_FILES = sorted((ROOT / "rules").glob("*.yml"))
 
-# Names the code gives things itself (a Figure's kind, the protocol's attributes), never
-# matched against a narrative: not a lexicon.
+# Names the code gives things itself (a Figure's kind, the protocol's attributes, the pair
+# model's feature names), never matched against a narrative: not a lexicon.
 CODE_NAMES = {"percent", "money", "wte", "count", "rate", "duration", "number", "word",
-              "KIND", "PARAMS", "NEEDS", "detect"}
+              "KIND", "PARAMS", "NEEDS", "detect",
+              "kpi_share", "kpi_any", "service_any", "mechanism", "activity"}
 MIN_WORDS = 5
 _WORDLIKE = re.compile(r"^[A-Za-z&%][\w' &%.?-]*$")
 # Five or more alternatives in a row that are words ("two|three|four|five|six").
