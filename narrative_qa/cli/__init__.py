@@ -7,6 +7,7 @@ import typer
 from narrative_qa.cli import (
     check,
     evaluate,
+    forecasts,
     ingest,
     periods,
     report,
@@ -31,6 +32,7 @@ app.command("train")(train.train_command)
 app.command("ingest")(ingest.ingest)
 app.command("report")(report.report)
 app.command("feedback")(report.feedback)
+app.command("forecasts")(forecasts.forecasts)
 app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 app.command("serve")(serve.serve)

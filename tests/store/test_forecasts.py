@@ -189,3 +189,40 @@ def test_migration_0005_reads_the_forecasts_of_quarters_already_stored(tmp_path)
     history = History(url)
     [forecast] = stored_forecasts(history)
     assert (forecast.kpi_id, forecast.value, forecast.due_period) == ("OLD-1", "60%", Q3)
+
+
+def test_the_forecasts_command_lists_them_formula_safe(tmp_path, settings):
+    import json
+
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from narrative_qa.cli import app
+    from narrative_qa.store.history import History
+
+    db = tmp_path / "h.db"
+    history = History(f"sqlite:///{db}")
+    ingest_file(quarter(tmp_path, "q2", [("=CS-07", "55", PROMISE)]), Q2, history,
+                settings=settings)
+    ingest_file(quarter(tmp_path, "q3", [("=CS-07", "52", SILENT)]), Q3, history,
+                settings=settings)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["forecasts", "--period", Q3, "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    [row] = json.loads(shown.stdout)
+    assert (row["kpi_id"], row["status"], row["value"], row["made_in"]) == (
+        "=CS-07", "missed", "60%", Q2)
+    as_csv = runner.invoke(app, ["forecasts", "--period", Q3, "--db", str(db),
+                                 "--format", "csv"])
+    assert "\n'=CS-07," in as_csv.stdout
+    out = tmp_path / "f.xlsx"
+    written = runner.invoke(app, ["forecasts", "--period", Q3, "--db", str(db),
+                                  "--format", "xlsx", "--out", str(out)])
+    assert written.exit_code == 0, written.output
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.cell(2, 1).value == "'=CS-07" and sheet.cell(2, 1).data_type == "s"
+    refused = runner.invoke(app, ["forecasts", "--period", Q3, "--db", str(db),
+                                  "--format", "xlsx"])
+    assert refused.exit_code == 2 and "NQE013" in refused.output
+    made = runner.invoke(app, ["forecasts", "--period", Q2, "--db", str(db)])
+    assert [r["status"] for r in json.loads(made.stdout)] == ["not yet due"]
