@@ -69,7 +69,9 @@ def _shown(number: float, unit: str | None) -> str:
 
 
 def _gap_words(gap: float, unit: str | None) -> str:
-    points = "percentage points" if (unit or "").strip() == "%" else (unit or "").strip()
+    unit = (unit or "").strip()
+    points = "percentage points" if unit == "%" else (
+        "" if unit.lower() in ("count", "number", "no", "no.", "#") else unit)
     return f"{gap:g} {points}".strip()
 
 

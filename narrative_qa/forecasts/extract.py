@@ -26,12 +26,14 @@ WHATS = ("value", "direction", "event", "other")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
     r"\b(?:will|shall|expects?|expected|expecting|anticipat\w*|forecasts?|forecasted|"
-    r"projected|projections?|predict(?:s|ed)?|aims?\s+to|plans?\s+to|planned|intends?\s+to|"
-    r"intended|on\s+track\s+to|due\s+to\s+(?:start|begin|complete|go|open|be|finish|launch|"
-    r"end|report|conclude)|scheduled|set\s+to|should\s+(?:be|return|reach|see|improve|clear|"
-    r"start|lead|result|allow|enable)|is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|"
-    r"target(?:ed|ing)?\s+(?:is|of|to|for)|aiming|committed\s+to|likely\s+to)\b", re.I)
+    r"projected|projections?|predict(?:s|ed)?|aims?\s+to|plans?\s+to|(?:is|are)\s+planned|"
+    r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
+    r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
+    r"set\s+to|should\s+(?:be|return|reach|see|improve|clear|start|lead|result|allow|enable)|"
+    r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|aiming|committed\s+to|"
+    r"likely\s+to|expected\s+impact)\b", re.I)
 _PAST_FORECAST = re.compile(
+    r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:expected|anticipated|forecast|"
     r"projected|planned|scheduled|due)\b", re.I)
@@ -44,11 +46,7 @@ _DIRECTION = re.compile(
     r"\b(?:improv\w*|increas\w*|decreas\w*|reduc\w*|rise|rising|fall|falling|declin\w*|"
     r"recover\w*|deteriorat\w*|upward|downward|grow\w*|lower|higher|better|worse)\b", re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
-_PERCENT = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|per\s?cent\b)", re.I)
-_TARGET_NUMBER = re.compile(
-    r"\b(?:to|reach|reaching|achieve|achieving|at|below|above|under|over|of|around|"
-    r"approximately)\s+(?:around\s+|about\s+|approximately\s+)?(£|\$)?(\d[\d,]*(?:\.\d+)?)"
-    r"(?!\s*(?:weeks?|months?|days?|years?|quarters?|%|per\s?cent))(?![\d/.-]*\d)\b", re.I)
+_DEADLINES = frozenset({"by", "before", "until", "till"})
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
 # due-dates written after these words are when the forecast falls due
 _DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end",
@@ -75,15 +73,52 @@ class Forecast:
         return asdict(self)
 
 
-def _figure(text: str) -> str | None:
-    """The expected figure as written, in digits: '60%', '1200'."""
-    percent = _PERCENT.search(text)
-    if percent:
-        return percent.group(1).replace(",", "") + "%"
-    number = _TARGET_NUMBER.search(text)
-    if number and not re.fullmatch(r"20\d\d", number.group(2)):
-        return (number.group(1) or "") + number.group(2).replace(",", "")
-    return None
+@dataclass(frozen=True)
+class _Figure:
+    start: int
+    end: int
+    text: str  # as written, in digits: '60%', '1200', '£2.5'
+
+
+# (durations that are due dates, "within 12 weeks", are blanked before figures are read)
+_NUMBER = re.compile(r"(?<![\w.])(£|\$)?(\d[\d,]*(?:\.\d+)?)(?![\d,.]?\d)"
+                     r"(\s?(?:%|per\s?cent\b))?", re.I)
+_EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\w*|"
+                        r"trajectory|(?:reduc\w*|increas\w*|ris\w*|fall\w*|improv\w*|"
+                        r"return\w*|rais\w*|lower\w*)\s+(?:to|by))\b", re.I)
+
+
+def _figures(text: str) -> list[_Figure]:
+    """The figures that may be a forecast's value: percentages; other numbers after 'to',
+    'reach', 'below'... or in a sentence of expectation ('Expected impact: 2,500 or fewer').
+    Dates are blanked before (see _without); years and durations never count."""
+    expecting = bool(_EXPECTING.search(text))
+    found = []
+    for match in _NUMBER.finditer(text):
+        digits = match.group(2).replace(",", "").rstrip(".")
+        if match.group(3):
+            found.append(_Figure(match.start(), match.end(), digits + "%"))
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", digits):
+            continue
+        before = text[max(0, match.start() - 16):match.start()].lower()
+        if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
+            found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
+    return found
+
+
+def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, DueDate]]:
+    """'6.0% by Q2 and 5.0% by Q4': each figure written just before a due date."""
+    pairs, used = [], set()
+    for date in dates:
+        if not date.due or date.lead not in ("by", "in", "during", "until", "before", "at"):
+            continue
+        near = [f for f in figures if f.end <= date.start and date.start - f.end <= 25
+                and f.start not in used]
+        if near:
+            used.add(near[-1].start)
+            pairs.append((near[-1], date))
+    return pairs
 
 
 def _what(text: str, value: str | None) -> str:
@@ -124,7 +159,9 @@ def _reader_votes(texts: list[str]) -> list[dict[str, float]]:
 
 
 def extract_forecasts(narrative: str, period: str | None) -> list[Forecast]:
-    """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...)."""
+    """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...).
+    A sentence holds one forecast, or one per figure written just before its own date
+    ('absence reduced to 6.0% by Q2 and 5.0% by Q4')."""
     spans = sentence_spans(narrative or "")
     texts = [s.of(narrative) for s in spans]
     votes = _reader_votes(texts)
@@ -132,33 +169,48 @@ def extract_forecasts(narrative: str, period: str | None) -> list[Forecast]:
     vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, votes, strict=True):
-        dates = due_dates(text, period)
-        due = _due(dates, written)
         if _PAST_FORECAST.search(text) and not re.search(r"\b(?:will|shall)\b", text, re.I):
             continue  # an earlier forecast reported back, not a new one
         future = bool(_FUTURE.search(text))
+        dates = due_dates(text, period, ahead=future)
+        due = _due(dates, written)
+        # a deadline after the period is a commitment even without a modal ("Completion
+        # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
-            due.due > month_text(written) and due.lead in _DUE_LEADS
+            due.due > month_text(written) and due.lead in _DEADLINES
         vague = bool(vague_timing.search(text))
-        value = _figure(_without(text, dates))
-        what = _what(text, value)
+        figures = _figures(_without(text, dates))
+        before_due = [f for f in figures if due is None or f.end <= due.start]
+        value = (before_due or figures or [None])[-1]
+        what = _what(text, value.text if value else None)
         if not (future and (due or value or vague or what != "other")) and not ahead \
                 and not read:
             continue
         if not future and not ahead and not ({"figure_forecast", "expected_impact"} & set(read)):
             continue
-        confidence = 0.55 + 0.2 * future + 0.15 * (due is not None) + 0.1 * bool(read)
-        problem = None
-        due_month = due.due if due else None
-        if due_month and written and due_month < month_text(_start_of(written)):
-            problem = (f"'{due.text}' ({due_month}) is before the period the forecast was "
-                       f"written in ({period})")
-        year, month = (int(p) for p in due_month.split("-")) if due_month else (0, 0)
-        found.append(Forecast(
-            span.start, span.end, text, what, value, due_month,
-            period_of_month(year, month) if due_month else None,
-            vague and due is None, round(min(confidence, 0.95), 2), problem))
+        confidence = round(min(0.55 + 0.2 * future + 0.15 * (due is not None)
+                               + 0.1 * bool(read), 0.95), 2)
+        pairs = _pairs(figures, dates) if what == "value" else []
+        if len(pairs) < 2:
+            pairs = [(value, due)]
+        for figure, date in pairs:
+            found.append(_forecast(span.start, span.end, text, what, figure, date, period,
+                                   written, vague and due is None, confidence))
     return found
+
+
+def _forecast(start: int, end: int, text: str, what: str, figure: _Figure | None,
+              due: DueDate | None, period: str | None, written: tuple[int, int] | None,
+              vague: bool, confidence: float) -> Forecast:
+    problem = None
+    due_month = due.due if due else None
+    if due and due_month and written and due_month < month_text(_start_of(written)):
+        problem = (f"'{due.text}' ({due_month}) is before the period the forecast was "
+                   f"written in ({period})")
+    year, month = (int(p) for p in due_month.split("-")) if due_month else (0, 0)
+    return Forecast(start, end, text, what, figure.text if figure else None, due_month,
+                    period_of_month(year, month) if due_month else None, vague, confidence,
+                    problem)
 
 
 def _start_of(written: tuple[int, int]) -> tuple[int, int]:

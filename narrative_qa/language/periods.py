@@ -126,7 +126,7 @@ _DUE = re.compile(
     r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
     r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b)"
     r"|(?P<pair>\b(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
-    r"|(?P<count>\b(?:within|in|over|by|after|during)\s+(?:the\s+)?(?:next\s+|coming\s+|"
+    r"|(?P<count>\b(?:within|in|over|after|during)\s+(?:the\s+)?(?:next\s+|coming\s+|"
     r"following\s+)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"eighteen|twenty-four)\s+(?:working\s+)?(?P<unit>weeks?|months?|years?|quarters?)\b)"
     r"|(?P<rel>\b(?:by|before|in|during|until|over|within)?\s*(?:the\s+)?(?:end\s+of\s+)?"
@@ -178,9 +178,12 @@ def month_text(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
-def due_dates(text: str, period: str | None) -> list[DueDate]:
+def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDate]:
     """Every date, quarter, year or duration named in `text`, resolved against `period`
-    (the reporting period it was written in) to the last month it covers."""
+    (the reporting period it was written in) to the last month it covers. A month or
+    quarter named without its year is the latest one up to the period ('97% in Q1'),
+    unless it is a deadline ('by Q1') or the sentence looks `ahead` ('we will open in
+    March'): then the next one from the period on."""
     written = period_end(period)
     found = []
     for match in _DUE.finditer(text):
@@ -188,7 +191,7 @@ def due_dates(text: str, period: str | None) -> list[DueDate]:
             continue
         if match.group("month") and not match.group("month")[0].isupper():
             continue  # "may" is a verb; a month is written with a capital
-        due = _resolve(match, written, period)
+        due = _resolve(match, written, period, ahead or _looks_ahead(match))
         before = _LEAD.search(text[max(0, match.start() - 30):match.start()])
         lead = before.group(1).lower().split()[0] if before else None
         if match.group("count") or match.group("rel") or match.group("bare"):
@@ -197,6 +200,12 @@ def due_dates(text: str, period: str | None) -> list[DueDate]:
         found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
                              month_text(due) if due else None, lead))
     return found
+
+
+def _looks_ahead(match: re.Match[str]) -> bool:
+    """'by Q1', 'before Q1', 'until Q1': a quarter named as a deadline is the next one."""
+    before = _LEAD.search(match.string[max(0, match.start() - 30):match.start()])
+    return bool(before) and before.group(1).lower() in ("by", "before", "until", "till")
 
 
 def _quarter_end(start_year: int, quarter: int) -> tuple[int, int]:
@@ -220,7 +229,7 @@ def _first_start(written: tuple[int, int] | None) -> tuple[int, int] | None:
 
 
 def _resolve(match: re.Match[str], written: tuple[int, int] | None,
-             period: str | None = None) -> tuple[int, int] | None:
+             period: str | None = None, ahead: bool = True) -> tuple[int, int] | None:
     group = match.group
     if group("date"):
         return (int(group("dy")), int(group("dm"))) if group("dy") else (
@@ -230,10 +239,12 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
                      if name.startswith(group("month").lower()[:3]))
         if group("my"):
             return int(group("my")), month
-        first = _first_start(written)
-        if not first:
+        if not written:
             return None
-        return (first[0], month) if month >= first[1] else (first[0] + 1, month)
+        first = _first_start(written) or written
+        if ahead:
+            return (first[0], month) if month >= first[1] else (first[0] + 1, month)
+        return (written[0], month) if month <= written[1] else (written[0] - 1, month)
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
@@ -244,7 +255,9 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         start = _fy_start(written)
         current = parse_period(period)
         now = current[1] if current else ((written[1] - 4) % 12) // 3 + 1
-        return _quarter_end(start if quarter >= now else start + 1, quarter)
+        if quarter < now:  # "(97% in Q1)" is this year's; "by Q1" next year's
+            return _quarter_end(start + 1 if ahead else start, quarter)
+        return _quarter_end(start, quarter)
     if group("fy"):
         year = int(group("fyy"))
         return (year if year > 99 else 2000 + year), 6

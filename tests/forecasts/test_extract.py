@@ -55,3 +55,17 @@ def test_a_due_date_before_the_period_written_in_is_kept_with_its_problem():
 def test_a_year_only_narrative_resolves_fiscal_years():
     [forecast] = extract_forecasts("The project will complete by 2016-17.", "2015-16")
     assert forecast.due == "2017-03" and forecast.what == "event"
+
+
+def test_one_forecast_per_figure_written_before_its_own_date():
+    text = "Expected impact: absence reduced to 6.0% by Q2 and 5.0% by Q4."
+    found = [(f.value, f.due_period) for f in extract_forecasts(text, "2025/26 Q1")]
+    assert found == [("6.0%", "2025/26 Q2"), ("5.0%", "2025/26 Q4")]
+
+
+def test_a_count_forecast_and_a_stated_target_that_is_not_one():
+    [count] = extract_forecasts("Expected impact: 2,500 or fewer by Q2.", "2025/26 Q1")
+    assert (count.what, count.value, count.due) == ("value", "2500", "2025-09")
+    assert extract_forecasts("Average days lost was 3.9 against a target of 3.2.",
+                             "2025/26 Q1") == []
+    assert extract_forecasts("There are now 31 placements, up from 29 in Q1.", Q2) == []

@@ -15,7 +15,8 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by September", "2025-09"),
     ("in Q3", "2025-12"),
     ("by Q4", "2026-03"),
-    ("in Q1", "2026-06"),  # Q1 after Q2: next financial year's
+    ("by Q1", "2026-06"),  # a deadline of Q1 written in Q2: next financial year's
+    ("in Q1", "2025-06"),  # "(97% in Q1)": this year's, the earlier quarter
     ("by Q3 2026/27", "2026-12"),
     ("by 2026/27 Q1", "2026-06"),
     ("within 12 weeks", "2025-12"),  # 12 weeks after the period's end, a part month whole

@@ -226,3 +226,23 @@ def test_the_forecasts_command_lists_them_formula_safe(tmp_path, settings):
     assert refused.exit_code == 2 and "NQE013" in refused.output
     made = runner.invoke(app, ["forecasts", "--period", Q2, "--db", str(db)])
     assert [r["status"] for r in json.loads(made.stdout)] == ["not yet due"]
+
+
+def test_the_report_shows_forecasts_due_this_quarter_escaped(history, settings, tmp_path):
+    from narrative_qa.reporting.render import render_report_html
+    from narrative_qa.reporting.view import build_report
+
+    evil = PROMISE.replace("Two new", "<script>x</script> Two new")
+    ingest_file(quarter(tmp_path, "q2", [("CS-07", "55", evil), ("CS-08", "50", PROMISE)]),
+                Q2, history, settings=settings)
+    ingest_file(quarter(tmp_path, "q3", [("CS-07", "52", SILENT), ("CS-08", "61", SILENT)]),
+                Q3, history, settings=settings)
+    view = build_report(history, Q3).forecasts
+    assert view.counts["missed"] == 1 and view.counts["met"] == 1
+    assert view.groups == [{"service": "Children", "owner": "Head of Children's Services",
+                            "met": 1, "missed": 1, "not measurable": 0, "to confirm": 0,
+                            "not reported": 0}]
+    assert [(q["period"], q["met"], q["missed"]) for q in view.accuracy] == [(Q3, 1, 1)]
+    html = render_report_html(build_report(history, Q3))
+    assert 'id="forecasts"' in html and "you forecast 60% by 2025/26 Q3" in html
+    assert "<script>x" not in html and "&lt;script&gt;x" in html
