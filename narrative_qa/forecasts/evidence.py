@@ -9,14 +9,23 @@ none, and the detectors behave exactly as before.
 
 from __future__ import annotations
 
+from narrative_qa.assessment import Submission
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.forecasts.check import Checked, check_forecast
 from narrative_qa.language.quoting import joined
+from narrative_qa.language.words import content_words
 
 
 def checked_due(ctx: Context) -> list[Checked]:
-    sub = ctx.submission
-    return [check_forecast(f, sub.actual, sub.narrative, ctx.kpi_terms)
+    return checked_due_for(ctx.submission, ctx.kpi_terms)
+
+
+def checked_due_for(sub: Submission, kpi_terms: frozenset[str] | None = None
+                    ) -> list[Checked]:
+    """The submission's forecasts falling due, checked against its actual and narrative."""
+    if kpi_terms is None:
+        kpi_terms = content_words(f"{sub.kpi_name or ''} {sub.unit or ''}")
+    return [check_forecast(f, sub.actual, sub.narrative, kpi_terms)
             for f in sub.forecasts_due]
 
 

@@ -4,6 +4,7 @@ dashboard (templates only lay it out)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +30,20 @@ def _order(status: str) -> int:
     return SHOWN.index(status) if status in SHOWN else len(SHOWN)
 
 
-def forecasts_view(history: History, period: str) -> ForecastsView:
+Keep = Callable[[str | None, str | None], bool]  # (owner, service) -> shown to this user
+
+
+def forecasts_view(history: History, period: str, keep: Keep | None = None) -> ForecastsView:
     """The forecasts due in `period`, and forecast accuracy in every stored quarter up to it
-    (met as a share of the value and direction forecasts that could be measured)."""
+    (met as a share of the value and direction forecasts that could be measured). With
+    `keep`, only the forecasts of KPIs it keeps (the web app's access rule)."""
     from narrative_qa.language.periods import parse_period
 
+    def kept(checked: list) -> list:
+        return [c for c in checked if keep is None or keep(c.forecast.owner, c.forecast.service)]
+
     result = check_period(history, period)
-    rows = sorted((c.to_dict() for c in result.checked),
+    rows = sorted((c.to_dict() for c in kept(result.checked)),
                   key=lambda r: (_order(r["status"]), r["service"] or "", r["kpi_id"]))
     groups: dict[tuple[str, str], Counter] = {}
     for row in rows:
@@ -47,7 +55,7 @@ def forecasts_view(history: History, period: str) -> ForecastsView:
         parsed = parse_period(stored)
         if parsed is None or wanted is None or parsed > wanted:
             continue
-        checked = [c.status for c in check_period(history, stored).checked]
+        checked = [c.status for c in kept(check_period(history, stored).checked)]
         met, missed = checked.count("met"), checked.count("missed")
         if met + missed:
             accuracy.append({"period": stored, "met": met, "missed": missed,
@@ -57,4 +65,5 @@ def forecasts_view(history: History, period: str) -> ForecastsView:
         counts={s: sum(r["status"] == s for r in rows) for s in SHOWN},
         groups=[{"service": s, "owner": o, **{k: n.get(k, 0) for k in SHOWN}}
                 for (s, o), n in sorted(groups.items())],
-        accuracy=accuracy, notices=[n.render() for n in result.notices])
+        accuracy=accuracy,
+        notices=[n.render() for n in result.notices] if keep is None else [])

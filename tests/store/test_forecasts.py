@@ -246,3 +246,26 @@ def test_the_report_shows_forecasts_due_this_quarter_escaped(history, settings, 
     html = render_report_html(build_report(history, Q3))
     assert 'id="forecasts"' in html and "you forecast 60% by 2025/26 Q3" in html
     assert "<script>x" not in html and "&lt;script&gt;x" in html
+
+
+def test_narrative_qa_check_shows_the_forecasts_falling_due(tmp_path, settings):
+    import json
+
+    from typer.testing import CliRunner
+
+    from narrative_qa.cli import app
+    from narrative_qa.store.history import History
+
+    db = tmp_path / "h.db"
+    ingest_file(quarter(tmp_path, "q2", [("CS-07", "55", PROMISE)]), Q2,
+                History(f"sqlite:///{db}"), settings=settings)
+    draft = tmp_path / "draft.txt"
+    draft.write_text(SILENT, encoding="utf-8")
+    common = ["check", str(draft), "--kpi-id", "CS-07", "--period", Q3, "--db", str(db),
+              "--target", "60", "--actual", "52", "--unit", "%", "--polarity", "up"]
+    runner = CliRunner()
+    shown = runner.invoke(app, common)
+    assert "Forecasts falling due in 2025/26 Q3:" in shown.stdout
+    assert "[missed] In 2025/26 Q2 you forecast 60% by 2025/26 Q3" in shown.stdout
+    as_json = json.loads(runner.invoke(app, [*common, "--format", "json"]).stdout)
+    assert [f["status"] for f in as_json["forecasts_due"]] == ["missed"]

@@ -37,3 +37,38 @@ def test_forecasts_api_lists_what_the_account_may_read(client, app, settings):
     missing = client.get("/api/v1/forecasts", params={"period": "2030/31 Q1"},
                          headers=_bearer(app, "adam"))
     assert missing.status_code == 404 and missing.json()["code"] == "NQE024"
+
+
+def test_the_self_check_shows_the_forecasts_falling_due_beside_the_draft(officer, app,
+                                                                          settings):
+    _store(app, settings, "MINE-1", "Olive Owen", Q2, PROMISE, "55")
+    page = officer.get("/selfcheck", params={"kpi": "MINE-1", "period": Q3})
+    assert page.status_code == 200
+    assert 'id="forecasts-due"' in page.text
+    assert "In 2025/26 Q2 you forecast 60% by 2025/26 Q3" in page.text
+    assert "<b>now</b>" not in page.text and "&lt;b&gt;now&lt;/b&gt;" in page.text
+    nothing = officer.get("/selfcheck", params={"kpi": "MINE-1", "period": Q2})
+    assert 'id="forecasts-due"' not in nothing.text
+
+
+def test_the_dashboard_shows_forecasts_due_for_what_the_reviewer_may_read(client, app,
+                                                                          settings):
+    from tests.web.conftest import sign_in
+
+    _store(app, settings, "MINE-1", "Olive Owen", Q2, PROMISE, "55")
+    _store(app, settings, "MINE-1", "Olive Owen", Q3, "Compliance was 52%.", "52")
+    assessment = check_draft(PROMISE, settings, kpi_id="ADULT-1", target="60", actual="55",
+                             unit="%", polarity="up", period=Q2, owner="Someone",
+                             service="Adult Services")
+    app.state.nq.history.ingest([assessment], Q2, "test")
+    later = check_draft("Nothing.", settings, kpi_id="ADULT-1", target="60", actual="52",
+                        unit="%", polarity="up", period=Q3, owner="Someone",
+                        service="Adult Services")
+    app.state.nq.history.ingest([later], Q3, "test")
+    assert sign_in(client, "rita").status_code == 303
+    page = client.get("/screening", params={"period": Q3})
+    assert page.status_code == 200, page.text
+    assert 'id="forecasts"' in page.text and "MINE-1" in page.text
+    section = page.text.split('id="forecasts"')[1].split("queue-heading")[0]
+    assert "ADULT-1" not in section  # another service's forecast
+    assert 'data-status="missed">1<' in section
