@@ -29,6 +29,8 @@ _UP = re.compile(r"\b(?:increas\w*|ris(?:e|ing)|grow\w*|higher|upward)\b", re.I)
 _DOWN = re.compile(r"\b(?:reduc\w*|decreas\w*|fall\w*|declin\w*|lower|downward)\b", re.I)
 _LOOKING_BACK = re.compile(r"\b(?:forecast\w*|expected|predicted|projected|trajectory|"
                            r"anticipated|we said|we reported|committed)\b", re.I)
+_SHORTFALL = re.compile(r"\b(?:because|delay\w*|slipp\w*|late|vacant|absen\w*|cancell?ed|"
+                        r"shortage|could not|did not|was not|were not|only)\b", re.I)
 MIN_SHARED_WORDS = 3  # distinctive words a sentence shares with the forecast to mention it
 
 
@@ -75,10 +77,18 @@ def _gap_words(gap: float, unit: str | None) -> str:
     return f"{gap:g} {points}".strip()
 
 
+def _of_the_kpi(f: StoredForecast) -> bool:
+    """Whether the value could be the KPI's own: a percentage for a % indicator, a plain
+    figure for any other."""
+    return ((f.unit or "").strip() == "%") == (f.value or "").endswith("%")
+
+
 def _resolve_value(f: StoredForecast, actual: float | None) -> tuple[str, float | None]:
     expected = expected_number(f.value)
     if expected is None or actual is None:
         return "not measurable", None
+    if not _of_the_kpi(f):
+        return "to confirm", None  # '3 posts' forecast for a % indicator: not its value
     polarity = f.polarity
     if polarity not in ("up", "down") and f.actual_then is not None and \
             f.actual_then != expected:
@@ -107,18 +117,19 @@ def _resolve_direction(f: StoredForecast, actual: float | None) -> str:
 
 def _mentions(f: StoredForecast, narrative: str, kpi_terms: frozenset[str]
               ) -> tuple[bool, bool]:
-    """Whether the narrative speaks of the forecast, and whether it says why (a cause in
-    a sentence that speaks of it)."""
+    """Whether the narrative speaks of the forecast, and whether it says why it fell short
+    (a cause or a shortfall in a sentence that speaks of it or in the two after it)."""
     key = content_words(f.sentence) - kpi_terms
     causal = lexicon().causal
+    texts = [span.of(narrative) for span in sentence_spans(narrative or "")]
     mentioned = explained = False
-    for span in sentence_spans(narrative or ""):
-        text = span.of(narrative)
+    for index, text in enumerate(texts):
         about = (len(key & content_words(text)) >= MIN_SHARED_WORDS
                  or bool(f.value and f.value in text and _LOOKING_BACK.search(text)))
         if about:
             mentioned = True
-            explained = explained or bool(causal.search(text))
+            explained = explained or any(causal.search(t) or _SHORTFALL.search(t)
+                                         for t in texts[index:index + 3])
     return mentioned, explained
 
 
@@ -198,7 +209,8 @@ def disagreements(due: list[StoredForecast]) -> list[RowProblem]:
     seen: dict[tuple[Any, str], StoredForecast] = {}
     notices = []
     for f in due:
-        if f.what != "value" or not f.due_period or expected_number(f.value) is None:
+        if f.what != "value" or not f.due_period or expected_number(f.value) is None \
+                or not _of_the_kpi(f):
             continue
         key = (match_key(f.kpi_id), f.due_period)
         first = seen.setdefault(key, f)

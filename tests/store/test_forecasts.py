@@ -269,3 +269,22 @@ def test_narrative_qa_check_shows_the_forecasts_falling_due(tmp_path, settings):
     assert "[missed] In 2025/26 Q2 you forecast 60% by 2025/26 Q3" in shown.stdout
     as_json = json.loads(runner.invoke(app, [*common, "--format", "json"]).stdout)
     assert [f["status"] for f in as_json["forecasts_due"]] == ["missed"]
+
+
+def test_the_bundled_sample_checks_q1_and_q2_forecasts_in_q3(tmp_path, settings):
+    from narrative_qa.reporting.render import render_report_html
+    from narrative_qa.reporting.view import build_report
+    from narrative_qa.store.history import History
+    from tests.conftest import SAMPLE
+
+    history = History(f"sqlite:///{tmp_path / 'h.db'}")
+    for quarter_ in ("Q1", "Q2", "Q3"):
+        result, stored = ingest_file(SAMPLE / f"qpr-2025-26-{quarter_}.xlsx",
+                                     f"2025/26 {quarter_}", history, settings=settings)
+        assert stored == 40 and not [n for n in result.notices if n.code.startswith("NQE13")]
+    view = build_report(history, Q3).forecasts
+    assert {r["made_in"] for r in view.rows} == {Q1, Q2}
+    assert view.counts["met"] >= 3 and view.counts["missed"] >= 5
+    assert [q["period"] for q in view.accuracy] == [Q2, Q3]
+    html = render_report_html(build_report(history, Q3))
+    assert "In 2025/26 Q2 you forecast 93% by 2025/26 Q3; the actual is 93.2%." in html
