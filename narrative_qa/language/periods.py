@@ -119,13 +119,14 @@ _LEAD = re.compile(r"\b(by|before|until|till|in|during|from|within|over|for|afte
                    r"end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$", re.I)
 _DUE = re.compile(
     r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
+    r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
     rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH_NAME}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
     r"(?:,?\s+(?P<my>20\d\d)\b)?)"
     r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
     r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
     r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
-    r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b)"
-    r"|(?P<pair>\b(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
+    r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
+    r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
     r"|(?P<count>\b(?:within|in|over|after|during)\s+(?:the\s+)?(?:next\s+|coming\s+|"
     r"following\s+)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"eighteen|twenty-four)\s+(?:working\s+)?(?P<unit>weeks?|months?|years?|quarters?)\b)"
@@ -151,6 +152,15 @@ class DueDate:
     lead: str | None  # 'by', 'in', 'within', ... when written before it
 
 
+_US_FISCAL = re.compile(r"\bFY\s*'?(?:20)?\d\d\b(?!\s*[/\-–]\s*\d)")
+
+
+def fiscal_start(period: str | None) -> int:
+    """The month a period's financial year starts: July for a US city's 'FY2026', else
+    April (the UK's, and Canada's '2016-17')."""
+    return 7 if _US_FISCAL.search(period or "") else 4
+
+
 def period_end(period: str | None) -> tuple[int, int] | None:
     """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
     '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), a year
@@ -160,10 +170,10 @@ def period_end(period: str | None) -> tuple[int, int] | None:
         start, quarter = parsed
         return _quarter_end(start, quarter)
     for match in _DUE.finditer(period or ""):
-        due = _resolve(match, None)
+        due = _resolve(match, None, fiscal=fiscal_start(period))
         if due:
             return due
-    year = re.search(r"\b(20\d\d)\b", period or "")
+    year = re.search(r"(?<!\d)(20\d\d)\b", period or "")
     return (int(year.group(1)), 12) if year else None
 
 
@@ -191,7 +201,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             continue
         if match.group("month") and not match.group("month")[0].isupper():
             continue  # "may" is a verb; a month is written with a capital
-        due = _resolve(match, written, period, ahead or _looks_ahead(match))
+        due = _resolve(match, written, period, ahead or _looks_ahead(match),
+                       fiscal_start(period))
         before = _LEAD.search(text[max(0, match.start() - 30):match.start()])
         lead = before.group(1).lower().split()[0] if before else None
         if match.group("count") or match.group("rel") or match.group("bare"):
@@ -208,14 +219,15 @@ def _looks_ahead(match: re.Match[str]) -> bool:
     return bool(before) and before.group(1).lower() in ("by", "before", "until", "till")
 
 
-def _quarter_end(start_year: int, quarter: int) -> tuple[int, int]:
-    month = 3 + 3 * quarter  # Q1 ends June, Q3 December, Q4 March of the next year
-    return (start_year + 1, month - 12) if month > 12 else (start_year, month)
+def _quarter_end(start_year: int, quarter: int, fiscal: int = 4) -> tuple[int, int]:
+    """The last month of a quarter of the financial year starting in (start_year, fiscal):
+    UK Q1 ends June, Q3 December, Q4 March of the next year."""
+    return _add_months((start_year, fiscal), 3 * quarter - 1)
 
 
-def _fy_start(written: tuple[int, int]) -> int:
+def _fy_start(written: tuple[int, int], fiscal: int = 4) -> int:
     year, month = written
-    return year if month >= 4 else year - 1
+    return year if month >= fiscal else year - 1
 
 
 def _add_months(at: tuple[int, int], months: int) -> tuple[int, int]:
@@ -229,8 +241,12 @@ def _first_start(written: tuple[int, int] | None) -> tuple[int, int] | None:
 
 
 def _resolve(match: re.Match[str], written: tuple[int, int] | None,
-             period: str | None = None, ahead: bool = True) -> tuple[int, int] | None:
+             period: str | None = None, ahead: bool = True,
+             fiscal: int = 4) -> tuple[int, int] | None:
     group = match.group
+    if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
+        return _quarter_end(int(group("uy") or group("uy2")) - 1,
+                            int(group("uq") or group("uq2")), 7)
     if group("date"):
         return (int(group("dy")), int(group("dm"))) if group("dy") else (
             int(group("iy")), int(group("im")))
@@ -249,15 +265,15 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
         if year:
-            return _quarter_end(int(year), quarter)
+            return _quarter_end(int(year), quarter, fiscal)
         if not written:
             return None
-        start = _fy_start(written)
+        start = _fy_start(written, fiscal)
         current = parse_period(period)
-        now = current[1] if current else ((written[1] - 4) % 12) // 3 + 1
+        now = current[1] if current else ((written[1] - fiscal) % 12) // 3 + 1
         if quarter < now:  # "(97% in Q1)" is this year's; "by Q1" next year's
-            return _quarter_end(start + 1 if ahead else start, quarter)
-        return _quarter_end(start, quarter)
+            return _quarter_end(start + 1 if ahead else start, quarter, fiscal)
+        return _quarter_end(start, quarter, fiscal)
     if group("fy"):
         year = int(group("fyy"))
         return (year if year > 99 else 2000 + year), 6
@@ -277,12 +293,12 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         step = 0 if group("which").lower() in ("this", "current") else 1
         span = group("span").lower()
         if span == "year":
-            return _add_months((_fy_start(written) + 1, 3), 12 * step)
+            return _add_months((_fy_start(written, fiscal), fiscal), 11 + 12 * step)
         if span == "month":
             return _add_months(written, step)
         return _add_months(written, 3 * step)
     if group("yearend"):
-        return (_fy_start(written) + 1, 3) if written else None
+        return _add_months((_fy_start(written, fiscal), fiscal), 11) if written else None
     if group("season"):
         return int(group("sy")), _SEASONS[group("sw").lower()]
     if group("bare"):

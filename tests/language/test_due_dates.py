@@ -55,3 +55,12 @@ def test_period_ends_and_periods_of_months():
 
 def test_relative_dates_need_the_period_they_were_written_in():
     assert [d.due for d in due_dates("within 12 weeks", None)] == [None]
+
+
+def test_us_and_canadian_fiscal_years():
+    assert period_end("FY2026 Q1 (quarterly context)") == (2025, 9)  # July to September
+    assert period_end("FY2016–17 (Departmental Performance Report)") == (2017, 3)
+    assert period_end("Financial year 2014/2015 (annual report)") == (2015, 3)
+    us = "FY2025 (Jul 2024–Jun 2025)"
+    assert [d.due for d in due_dates("We expect to finish by next year.", us)] == ["2026-06"]
+    assert [d.due for d in due_dates("We will reach 90% by Q2.", us)] == ["2025-12"]
