@@ -7,6 +7,7 @@ import typer
 from narrative_qa.cli import (
     check,
     evaluate,
+    evaluate_forecasts,
     forecasts,
     ingest,
     periods,
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate_command)
+app.command("evaluate-forecasts")(evaluate_forecasts.evaluate_forecasts_command)
 app.command("train")(train.train_command)
 app.command("ingest")(ingest.ingest)
 app.command("report")(report.report)
