@@ -25,32 +25,52 @@ WHATS = ("value", "direction", "event", "other")
 # A sentence looking forward: a modal, an expectation or a plan. Past forms ("was expected")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|expects?|expected|expecting|anticipat\w*|forecasts?|forecasted|"
-    r"projected|projections?|predict(?:s|ed)?|aims?\s+to|plans?\s+to|(?:is|are)\s+planned|"
+    r"\b(?:will|shall|expects?|expected|expecting|anticipat\w*|"
+    r"forecast(?:s|ed|ing)?\s+(?:to|for|that|at|completion)|(?:is|are|now)\s+forecast\b|"
+    r"forecasting|projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?|"
+    r"predict(?:s|ed)?|aims?\s+to|plans?\s+to|(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be|return|reach|see|improve|clear|start|lead|result|allow|enable)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|aiming|committed\s+to|"
-    r"likely\s+to|expected\s+impact)\b", re.I)
+    r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
+    re.I)
+# A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
+# text says it expects to reach it.
+_TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
+                            r"were)\b", re.I)
+_EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
+                           r"project\w*|likely)\b", re.I)
 _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
+    r"\bthan\s+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
+    r"\b(?:no|not|based\s+on\s+an?)\s+(?:\w+\s+)?(?:expected|anticipated)\b|"
+    r"\bremained\s+(?:scheduled|planned|forecast|due)\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
-    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:expected|anticipated|forecast|"
-    r"projected|planned|scheduled|due)\b", re.I)
-_EVENT = re.compile(
-    r"\b(?:start|starts|starting|begin|begins|commence\w*|go(?:es)?\s+live|going\s+live|"
-    r"launch\w*|open(?:s|ing)?|complet\w*|finish\w*|recruit\w*|appoint\w*|implement\w*|"
-    r"deliver\w*|clear(?:ed|ing|s)?|roll(?:ed|ing)?\s+out|in\s+post|install\w*|publish\w*|"
-    r"sign\w*|award\w*|construct\w*|introduc\w*|establish\w*|operational|live)\b", re.I)
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
+    r"anticipated|forecast|projected|planned|scheduled|due)\b", re.I)
+# Doing more of what is done now is not a forecast ("we will continue to work with...").
+_ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
+# The indicator expected to move, with no figure: "will improve", "expected to fall",
+# "on track to meet our target".
 _DIRECTION = re.compile(
-    r"\b(?:improv\w*|increas\w*|decreas\w*|reduc\w*|rise|rising|fall|falling|declin\w*|"
-    r"recover\w*|deteriorat\w*|upward|downward|grow\w*|lower|higher|better|worse)\b", re.I)
+    r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
+    r"set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
+    r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall|decreas\w*|declin\w*|reduc\w*|"
+    r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet|achieve|reach|"
+    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting)\b",
+    re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 _DEADLINES = frozenset({"by", "before", "until", "till"})
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
+# Tags that would make a sentence a forecast by themselves, when the rules find no cue:
+# none. Measured on the forecast labels' train and dev splits, admitting sentences the
+# readers read as figure_forecast or expected_impact added 3 and 1 false positives and no
+# true one; the readers' votes raise a forecast's confidence instead.
+READ_AS_FORECAST: frozenset[str] = frozenset()
 # due-dates written after these words are when the forecast falls due
 _DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end",
-                        "next", "at", "over", "after", "from", "this"})
+                        "next", "at", "over", "after", "from", "this", "to", "through"})
 
 
 @dataclass
@@ -122,13 +142,13 @@ def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, 
 
 
 def _what(text: str, value: str | None) -> str:
+    """value (a figure), direction (the indicator moving, no figure), else event: a planned
+    action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _EVENT.search(text):
-        return "event"
     if _DIRECTION.search(text):
         return "direction"
-    return "other"
+    return "event"
 
 
 def _due(dates: list[DueDate], written: tuple[int, int] | None) -> DueDate | None:
@@ -158,37 +178,42 @@ def _reader_votes(texts: list[str]) -> list[dict[str, float]]:
             for tags in readers.tagged(texts)]
 
 
-def extract_forecasts(narrative: str, period: str | None) -> list[Forecast]:
+def extract_forecasts(narrative: str, period: str | None,
+                      use_readers: bool = True) -> list[Forecast]:
     """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...).
     A sentence holds one forecast, or one per figure written just before its own date
     ('absence reduced to 6.0% by Q2 and 5.0% by Q4')."""
     spans = sentence_spans(narrative or "")
     texts = [s.of(narrative) for s in spans]
-    votes = _reader_votes(texts)
+    votes = _reader_votes(texts) if use_readers else [{} for _ in texts]
     written = period_end(period)
     vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, votes, strict=True):
         if _PAST_FORECAST.search(text) and not re.search(r"\b(?:will|shall)\b", text, re.I):
             continue  # an earlier forecast reported back, not a new one
-        future = bool(_FUTURE.search(text))
-        dates = due_dates(text, period, ahead=future)
+        cue = _FUTURE.search(text)
+        dates = due_dates(text, period, ahead=bool(cue))
         due = _due(dates, written)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and due.lead in _DEADLINES
+        if cue and _ONGOING_ONLY.search(text) and due is None and not _DIRECTION.search(text):
+            cue = None  # "we will continue to work with partners": what is done now
+        if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
+            continue
+        if not cue and not ahead and not (READ_AS_FORECAST & set(read)):
+            continue
         vague = bool(vague_timing.search(text))
-        figures = _figures(_without(text, dates))
+        # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
+        # before it is where things stand ("After a 60% reduction, ... expected to improve")
+        after = cue.start() if cue else 0
+        figures = [f for f in _figures(_without(text, dates)) if f.start >= after]
         before_due = [f for f in figures if due is None or f.end <= due.start]
         value = (before_due or figures or [None])[-1]
         what = _what(text, value.text if value else None)
-        if not (future and (due or value or vague or what != "other")) and not ahead \
-                and not read:
-            continue
-        if not future and not ahead and not ({"figure_forecast", "expected_impact"} & set(read)):
-            continue
-        confidence = round(min(0.55 + 0.2 * future + 0.15 * (due is not None)
+        confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                                + 0.1 * bool(read), 0.95), 2)
         pairs = _pairs(figures, dates) if what == "value" else []
         if len(pairs) < 2:

@@ -115,7 +115,7 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 _SEASONS = {"early": 3, "spring": 5, "mid": 6, "summer": 8, "autumn": 11, "fall": 11,
             "late": 12, "winter": 12}
 # What is written just before a date: "by March 2026", "before the end of Q3".
-_LEAD = re.compile(r"\b(by|before|until|till|in|during|from|within|over|for|after|at|"
+_LEAD = re.compile(r"\b(by|before|until|till|in|during|from|within|over|for|after|at|to|through|"
                    r"end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$", re.I)
 _DUE = re.compile(
     r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
