@@ -173,7 +173,7 @@ def check_period(history: History, period: str) -> PeriodCheck:
     """Every current forecast due in `period`, resolved against the KPI's current
     submission for it; notices for what cannot be checked (each names the submission and
     the sentence; the forecast is kept)."""
-    from narrative_qa.store.forecasts import forecasts_due, stored_forecasts
+    from narrative_qa.store.forecasts import forecasts_due
     from narrative_qa.store.history import canonical_period
 
     canonical = canonical_period(period) or period
@@ -198,8 +198,17 @@ def check_period(history: History, period: str) -> PeriodCheck:
         terms = content_words(f"{record.get('kpi_name') or ''} {record.get('unit') or ''}")
         checked.append(check_forecast(f, record.get("actual"), record.get("narrative"), terms))
     notices += disagreements([c.forecast for c in checked])
-    notices += order_notices(history, canonical, stored_forecasts(history))
+    notices += order_notices(history, canonical, made_in(history, canonical))
     return PeriodCheck(canonical, checked, notices)
+
+
+def made_in(history: History, period: str) -> list[StoredForecast]:
+    """The current forecasts written in `period` (in any of its spellings)."""
+    from narrative_qa.store.forecasts import stored_forecasts
+    from narrative_qa.store.history import same_period
+
+    spellings = [p for p in history.periods() if same_period(p, period)] or [period]
+    return [f for p in spellings for f in stored_forecasts(history, made_in=p)]
 
 
 def disagreements(due: list[StoredForecast]) -> list[RowProblem]:

@@ -24,14 +24,11 @@ FORMATS = ("json", "csv", "xlsx")
 def forecast_rows(history: History, period: str) -> tuple[list[dict[str, Any]], PeriodCheck]:
     """Rows for the forecasts due in `period` (with their check) and then those made in it
     (status 'not yet due', or 'no due period' for vague timing); and the check itself."""
-    from narrative_qa.store.forecasts import stored_forecasts
-    from narrative_qa.store.history import same_period
+    from narrative_qa.forecasts.check import made_in
 
     result = check_period(history, period)
     rows = [c.to_dict() for c in result.checked]
-    for f in stored_forecasts(history):
-        if not same_period(f.made_in, period):
-            continue
+    for f in made_in(history, period):
         status = "no due period" if not f.due_period else (
             "due date problem" if f.problem else "not yet due")
         rows.append({"kpi_id": f.kpi_id, "service": f.service, "owner": f.owner,

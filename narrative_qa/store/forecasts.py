@@ -67,8 +67,11 @@ class StoredForecast:
 
 
 def stored_forecasts(history: History, *, current_only: bool = True,
-                     kpi_id: str | None = None) -> list[StoredForecast]:
-    """Every stored forecast (of the current versions only, by default), oldest first."""
+                     kpi_id: str | None = None, due_period: str | None = None,
+                     made_in: str | None = None) -> list[StoredForecast]:
+    """Every stored forecast (of the current versions only, by default), oldest first;
+    with `due_period` (canonical, '2025/26 Q3'), only those falling due in it; with
+    `made_in`, only those written in that period (as stored)."""
     from narrative_qa.store.history import _same_kpi
 
     sub, fc = schema.submission, schema.forecast
@@ -77,6 +80,10 @@ def stored_forecasts(history: History, *, current_only: bool = True,
                       sub.c.record).join(sub, sub.c.id == fc.c.submission_id)
     if current_only:
         query = query.where(sub.c.is_current, sub.c.withdrawn.is_(False))
+    if due_period is not None:
+        query = query.where(fc.c.due_period == due_period)
+    if made_in is not None:
+        query = query.where(sub.c.period == made_in)
     with history.engine.connect() as db:
         rows = db.execute(query.order_by(sub.c.id, fc.c.id)).mappings().all()
     found = []
@@ -97,9 +104,11 @@ def forecasts_due(history: History, period: str, kpi_id: str | None = None
                   ) -> list[StoredForecast]:
     """The current forecasts falling due in `period` (their due month is in it), made in an
     earlier period."""
+    from narrative_qa.store.history import canonical_period
+
     wanted = parse_period(period)
     if wanted is None:
         return []
-    return [f for f in stored_forecasts(history, kpi_id=kpi_id)
-            if f.due_period and parse_period(f.due_period) == wanted
-            and (made := parse_period(f.made_in)) is not None and made < wanted]
+    return [f for f in stored_forecasts(history, kpi_id=kpi_id,
+                                        due_period=canonical_period(period))
+            if (made := parse_period(f.made_in)) is not None and made < wanted]
