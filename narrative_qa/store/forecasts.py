@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from narrative_qa.language.periods import parse_period
 from narrative_qa.store import schema
 
-if TYPE_CHECKING:
-    from narrative_qa.store.history import History
+# History (store/history.py) imports this module: it is named here, never imported.
+History = Any
 
 
 def store_forecasts(db: sa.Connection, submission_id: int, narrative: str | None,
@@ -72,7 +72,7 @@ def stored_forecasts(history: History, *, current_only: bool = True,
     """Every stored forecast (of the current versions only, by default), oldest first;
     with `due_period` (canonical, '2025/26 Q3'), only those falling due in it; with
     `made_in`, only those written in that period (as stored)."""
-    from narrative_qa.store.history import _same_kpi
+    from narrative_qa.previous import match_key
 
     sub, fc = schema.submission, schema.forecast
     query = sa.select(fc, sub.c.kpi_id, sub.c.period, sub.c.version, sub.c.is_current,
@@ -88,7 +88,8 @@ def stored_forecasts(history: History, *, current_only: bool = True,
         rows = db.execute(query.order_by(sub.c.id, fc.c.id)).mappings().all()
     found = []
     for row in rows:
-        if kpi_id and not _same_kpi(row["kpi_id"], kpi_id):
+        if kpi_id and (match_key(row["kpi_id"]) is None
+                       or match_key(row["kpi_id"]) != match_key(kpi_id)):
             continue
         record = json.loads(row["record"])
         found.append(StoredForecast(
@@ -104,11 +105,10 @@ def forecasts_due(history: History, period: str, kpi_id: str | None = None
                   ) -> list[StoredForecast]:
     """The current forecasts falling due in `period` (their due month is in it), made in an
     earlier period."""
-    from narrative_qa.store.history import canonical_period
-
     wanted = parse_period(period)
     if wanted is None:
         return []
-    return [f for f in stored_forecasts(history, kpi_id=kpi_id,
-                                        due_period=canonical_period(period))
+    start, quarter = wanted  # the canonical spelling, as due_period is stored
+    canonical = f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+    return [f for f in stored_forecasts(history, kpi_id=kpi_id, due_period=canonical)
             if (made := parse_period(f.made_in)) is not None and made < wanted]
