@@ -33,6 +33,11 @@ demo: install
 		--out reports/sample-report-2025-26-Q2.html
 	$(BIN)/narrative-qa feedback --period "2025/26 Q2" --db $(DEMO_DB) \
 		--out reports/sample-feedback-2025-26-Q2
+	$(BIN)/narrative-qa ingest $(SAMPLE)/qpr-2025-26-Q3.xlsx --period "2025/26 Q3" --db $(DEMO_DB)
+	$(BIN)/narrative-qa report --period "2025/26 Q3" --db $(DEMO_DB) \
+		--out reports/sample-report-2025-26-Q3.html
+	$(BIN)/narrative-qa forecasts --period "2025/26 Q3" --db $(DEMO_DB) --format csv \
+		--out reports/sample-forecasts-2025-26-Q3.csv
 	echo "$(DEMO_OFFICER_PASSWORD)" | $(BIN)/narrative-qa users add demo-officer --role officer \
 		--name "Demo Officer" --owner "Head of Children's Services North East" \
 		--password-stdin --db $(DEMO_DB)
@@ -41,11 +46,11 @@ demo: install
 		--password-stdin --db $(DEMO_DB)
 	echo "$(DEMO_ADMIN_PASSWORD)" | $(BIN)/narrative-qa users add demo-admin --role admin \
 		--name "Demo Admin" --password-stdin --db $(DEMO_DB)
-	$(BIN)/narrative-qa periods open "2025/26 Q3" --by "Demo Admin" --db $(DEMO_DB)
+	$(BIN)/narrative-qa periods open "2025/26 Q4" --by "Demo Admin" --db $(DEMO_DB)
 	@echo
 	@echo "Start the web app on the sample:  $(BIN)/narrative-qa serve --db $(DEMO_DB)"
 	@echo "then open http://127.0.0.1:8000 and sign in as"
-	@echo "  demo-officer  / $(DEMO_OFFICER_PASSWORD)   (self-check, submit for 2025/26 Q3: KPIs CS-03, CS-05)"
+	@echo "  demo-officer  / $(DEMO_OFFICER_PASSWORD)   (self-check, submit for 2025/26 Q4: KPIs CS-03, CS-05)"
 	@echo "  demo-reviewer / $(DEMO_REVIEWER_PASSWORD)  (screening: Children's and Adult Services)"
 	@echo "  demo-admin    / $(DEMO_ADMIN_PASSWORD)     (users, tokens, periods, upload a quarter)"
 

@@ -14,7 +14,7 @@ from narrative_qa.engine import Progress, assess, assess_batch
 from narrative_qa.errors import InputError, Location, RowProblem
 from narrative_qa.language.embeddings import return_freed_memory
 from narrative_qa.output.files import AssessmentWriter, write_assessments
-from narrative_qa.previous import FilePrevious, StorePrevious, join, join_previous
+from narrative_qa.previous import FilePrevious, StorePrevious, join, join_previous, match_key
 from narrative_qa.reading.records import (
     read_submissions,
     submission_from_mapping,
@@ -68,7 +68,23 @@ class Previous:
         if self.history is not None:  # one row (a draft): its KPI's rows only are read
             only = submissions[0].kpi_id if len(submissions) == 1 else None
             notices += join(submissions, StorePrevious(self.history, only or None))[1]
+            attach_due_forecasts(submissions, self.history)
         return notices
+
+
+def attach_due_forecasts(submissions: list[Submission], history: History) -> None:
+    """Give each row the forecasts of its KPI that fall due in its period (made in earlier
+    periods, kept in the store): what NQ03 and NQ05 check the narrative against."""
+    from narrative_qa.store.forecasts import forecasts_due
+
+    due: dict[str, list] = {}
+    for sub in submissions:
+        if not sub.kpi_id or not sub.period:
+            continue
+        if sub.period not in due:
+            due[sub.period] = forecasts_due(history, sub.period)
+        key = match_key(sub.kpi_id)
+        sub.forecasts_due = [f for f in due[sub.period] if match_key(f.kpi_id) == key]
 
 
 def previous_from(previous_path: Path | None, history: History | None, settings: Settings,
@@ -300,6 +316,9 @@ def ingest_file(input_path: Path, period: str, history: History, *,
                 "NQE066", "the row has no kpi_id; it was scored and stored under its row number",
                 Location(sub.location.file, sub.location.row, "kpi_id")))
     stored = history.ingest(result.assessments, period, source or str(input_path))
+    from narrative_qa.forecasts.check import check_period
+
+    result.notices += check_period(history, period).notices
     return result, stored
 
 

@@ -52,6 +52,9 @@ class Submission:
     present: frozenset[str] = frozenset()  # canonical fields the input had a column for
     location: Location = field(default_factory=Location)
     problems: list[RowProblem] = field(default_factory=list)
+    # forecasts made in earlier periods that fall due in this one (from the history store;
+    # narrative_qa.store.forecasts.StoredForecast): evidence for NQ03 and NQ05
+    forecasts_due: list[Any] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:

@@ -241,6 +241,31 @@ CODES: dict[str, tuple[str, str]] = {
         "Check the submissions listed, then confirm the store (supersede) if the file "
         "should replace them; their versions are kept.",
     ),
+    # forecasts (issue 19): each is a notice; the forecast is kept and a re-ingest resolves it
+    "NQE130": (
+        "forecast due before the period it was written in",
+        "Check the date in the sentence quoted (a mistyped year?) and re-submit the "
+        "narrative; the forecast is kept but not checked.",
+    ),
+    "NQE131": (
+        "period cannot be ordered",
+        "Store the quarter under a period such as '2025/26 Q2'; its forecasts are kept but "
+        "cannot be checked until then.",
+    ),
+    "NQE132": (
+        "forecast for a KPI not reported this period",
+        "If the KPI was renamed, re-ingest with its old kpi_id or note the change in the "
+        "narrative; if it was dropped, say so. The forecast is kept.",
+    ),
+    "NQE133": (
+        "forecasts for the same period disagree",
+        "Say in this quarter's narrative which forecast stands and why it changed.",
+    ),
+    "NQE134": (
+        "quarter stored before the one it follows",
+        "Ingest the earlier quarter named; the forecasts it made are checked against this "
+        "one when it is stored.",
+    ),
 }
 
 

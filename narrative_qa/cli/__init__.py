@@ -7,6 +7,8 @@ import typer
 from narrative_qa.cli import (
     check,
     evaluate,
+    evaluate_forecasts,
+    forecasts,
     ingest,
     periods,
     report,
@@ -27,10 +29,12 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("score")(score.score)
 app.command("evaluate")(evaluate.evaluate_command)
+app.command("evaluate-forecasts")(evaluate_forecasts.evaluate_forecasts_command)
 app.command("train")(train.train_command)
 app.command("ingest")(ingest.ingest)
 app.command("report")(report.report)
 app.command("feedback")(report.feedback)
+app.command("forecasts")(forecasts.forecasts)
 app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 app.command("serve")(serve.serve)

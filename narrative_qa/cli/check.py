@@ -68,6 +68,14 @@ def _decoded(data: bytes, name: str, limit: int, settings: Settings) -> str:
     return decode_bytes(data)
 
 
+def _due_forecasts(assessment) -> list:
+    """The forecasts of this KPI falling due in the draft's period (from the store), checked
+    against the draft's actual and narrative: shown beside the draft (issue 19)."""
+    from narrative_qa.forecasts.evidence import checked_due_for
+
+    return checked_due_for(assessment.submission)
+
+
 def check(
     file: Annotated[str, typer.Argument(help="Text file with the draft narrative, or - for "
                                         "standard input.")] = "-",
@@ -105,13 +113,22 @@ def check(
         )
     except NarrativeQAError as error:
         fail(error)
+    due = _due_forecasts(assessment)
     if output_format is Format.json:
         record = assessment.to_record()
         for finding, shown in zip(assessment.findings, record["findings"], strict=True):
             shown["suggested_rewrite"] = rewrites_of(finding)
+        if due:
+            record["forecasts_due"] = [c.to_dict() for c in due]
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        print_assessment(assessment, make_console())
+        console = make_console()
+        if due:
+            say(console, f"Forecasts falling due in {period}:", "bold")
+            for checked in due:
+                say(console, f"  [{checked.status}] {checked.quote}")
+                say(console, f"    \"{checked.forecast.sentence}\"")
+        print_assessment(assessment, console)
     code = exit_code([assessment], fail_on.value if fail_on else None,
                      assessment.submission.problems)
     raise typer.Exit(code)

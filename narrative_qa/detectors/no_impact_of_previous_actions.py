@@ -44,6 +44,13 @@ def texts_to_embed(ctx: Context, params: dict) -> list[str]:
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
+    # issue 19: forecasts falling due this period are a second source of evidence
+    from narrative_qa.forecasts.evidence import with_forecasts
+
+    return with_forecasts(ctx, _detect(ctx, params), "NQ03", params["confidence_none"])
+
+
+def _detect(ctx: Context, params: dict) -> list[Hit]:
     if ctx.previous is None:
         return []
     # The measures last period promised: planned or continuing actions, not results it

@@ -26,6 +26,13 @@ PARAMS = {
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
+    # issue 19: forecasts falling due this period are a second source of evidence
+    from narrative_qa.forecasts.evidence import with_forecasts
+
+    return with_forecasts(ctx, _detect(ctx, params), "NQ05", params["confidence"])
+
+
+def _detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     no_effect = compile_all(params["no_effect_claims"])
     claims = [s for s in ctx.sentences if no_effect.search(s.text)]

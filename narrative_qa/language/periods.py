@@ -98,3 +98,209 @@ def is_previous(mention: QuarterMention, period: str | None) -> bool:
     if mention.year is None or not year:
         return True
     return mention.year == int(year.group(1)) - (1 if current == 1 else 0)
+
+
+# --- due dates: when a forecast falls due, as the last calendar month it covers ----------
+# UK financial years run April to March ('2025/26' ends March 2026; its Q1 ends June 2025).
+# 'FY2024' is a US city's fiscal year, July to June (ends June 2024). A quarter, a month or
+# a year named without its year is the next one at or after the period it was written in.
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_NAME = (r"(?P<month>January|February|March|April|May|June|July|August|September|"
+               r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
+            "twenty-four": 24}
+_SEASONS = {"early": 3, "spring": 5, "mid": 6, "summer": 8, "autumn": 11, "fall": 11,
+            "late": 12, "winter": 12}
+# What is written just before a date: "by March 2026", "before the end of Q3".
+_LEAD = re.compile(r"\b(by|before|until|till|in|during|from|within|over|for|after|at|to|through|"
+                   r"end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$", re.I)
+_DUE = re.compile(
+    r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
+    r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
+    rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH_NAME}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
+    r"(?:,?\s+(?P<my>20\d\d)\b)?)"
+    r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
+    r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
+    r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
+    r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
+    r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
+    r"|(?P<count>\b(?:within|in|over|after|during)\s+(?:the\s+)?(?:next\s+|coming\s+|"
+    r"following\s+)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"eighteen|twenty-four)\s+(?:working\s+)?(?P<unit>weeks?|months?|years?|quarters?)\b)"
+    r"|(?P<rel>\b(?:by|before|in|during|until|over|within)?\s*(?:the\s+)?(?:end\s+of\s+)?"
+    r"(?:the\s+)?(?P<which>next|this|current|following|coming)\s+(?:financial\s+|fiscal\s+|"
+    r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
+    r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
+    r"|(?:financial\s+)?year[- ]end)\b)"
+    r"|(?P<season>\b(?P<sw>early|mid|late|spring|summer|autumn|fall|winter)[\s-]+(?:of\s+)?"
+    r"(?P<sy>20\d\d)\b)"
+    r"|(?P<bare>\b(?:by|before|until|in|during|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b(?!\s*[/\-–]\s*\d))",
+    re.I)
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A date or period named in a sentence: where, and the last month it covers."""
+
+    start: int
+    end: int
+    text: str
+    due: str | None  # 'YYYY-MM', the last calendar month covered; None when unresolved
+    lead: str | None  # 'by', 'in', 'within', ... when written before it
+
+
+_US_FISCAL = re.compile(r"\bFY\s*'?(?:20)?\d\d\b(?!\s*[/\-–]\s*\d)")
+
+
+def fiscal_start(period: str | None) -> int:
+    """The month a period's financial year starts: July for a US city's 'FY2026', else
+    April (the UK's, and Canada's '2016-17')."""
+    return 7 if _US_FISCAL.search(period or "") else 4
+
+
+def period_end(period: str | None) -> tuple[int, int] | None:
+    """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
+    '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), a year
+    written alone -> its December; None when the text names no period."""
+    parsed = parse_period(period)
+    if parsed:
+        start, quarter = parsed
+        return _quarter_end(start, quarter)
+    for match in _DUE.finditer(period or ""):
+        due = _resolve(match, None, fiscal=fiscal_start(period))
+        if due:
+            return due
+    year = re.search(r"(?<!\d)(20\d\d)\b", period or "")
+    return (int(year.group(1)), 12) if year else None
+
+
+def period_of_month(year: int, month: int) -> str:
+    """The UK reporting period holding a month: (2025, 11) -> '2025/26 Q3'."""
+    start = year if month >= 4 else year - 1
+    quarter = (month - 4) % 12 // 3 + 1
+    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+
+
+def month_text(month: tuple[int, int]) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDate]:
+    """Every date, quarter, year or duration named in `text`, resolved against `period`
+    (the reporting period it was written in) to the last month it covers. A month or
+    quarter named without its year is the latest one up to the period ('97% in Q1'),
+    unless it is a deadline ('by Q1') or the sentence looks `ahead` ('we will open in
+    March'): then the next one from the period on."""
+    written = period_end(period)
+    found = []
+    for match in _DUE.finditer(text):
+        if not match.group(0).strip():
+            continue
+        if match.group("month") and not match.group("month")[0].isupper():
+            continue  # "may" is a verb; a month is written with a capital
+        due = _resolve(match, written, period, ahead or _looks_ahead(match),
+                       fiscal_start(period))
+        before = _LEAD.search(text[max(0, match.start() - 30):match.start()])
+        lead = before.group(1).lower().split()[0] if before else None
+        if match.group("count") or match.group("rel") or match.group("bare"):
+            lead = match.group(0).split()[0].lower()
+            lead = "by" if lead in ("the", "end") else lead
+        found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
+                             month_text(due) if due else None, lead))
+    return found
+
+
+def _looks_ahead(match: re.Match[str]) -> bool:
+    """'by Q1', 'before Q1', 'until Q1': a quarter named as a deadline is the next one."""
+    before = _LEAD.search(match.string[max(0, match.start() - 30):match.start()])
+    return bool(before) and before.group(1).lower() in ("by", "before", "until", "till")
+
+
+def _quarter_end(start_year: int, quarter: int, fiscal: int = 4) -> tuple[int, int]:
+    """The last month of a quarter of the financial year starting in (start_year, fiscal):
+    UK Q1 ends June, Q3 December, Q4 March of the next year."""
+    return _add_months((start_year, fiscal), 3 * quarter - 1)
+
+
+def _fy_start(written: tuple[int, int], fiscal: int = 4) -> int:
+    year, month = written
+    return year if month >= fiscal else year - 1
+
+
+def _add_months(at: tuple[int, int], months: int) -> tuple[int, int]:
+    index = at[0] * 12 + at[1] - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _first_start(written: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The first month of the quarter ending at `written`."""
+    return _add_months(written, -2) if written else None
+
+
+def _resolve(match: re.Match[str], written: tuple[int, int] | None,
+             period: str | None = None, ahead: bool = True,
+             fiscal: int = 4) -> tuple[int, int] | None:
+    group = match.group
+    if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
+        return _quarter_end(int(group("uy") or group("uy2")) - 1,
+                            int(group("uq") or group("uq2")), 7)
+    if group("date"):
+        return (int(group("dy")), int(group("dm"))) if group("dy") else (
+            int(group("iy")), int(group("im")))
+    if group("month"):
+        month = next(k for k, name in enumerate(_MONTHS, 1)
+                     if name.startswith(group("month").lower()[:3]))
+        if group("my"):
+            return int(group("my")), month
+        if not written:
+            return None
+        first = _first_start(written) or written
+        if ahead:
+            return (first[0], month) if month >= first[1] else (first[0] + 1, month)
+        return (written[0], month) if month <= written[1] else (written[0] - 1, month)
+    if group("q") or group("q2"):
+        quarter = int(group("q") or group("q2"))
+        year = group("qy") or group("qy2")
+        if year:
+            return _quarter_end(int(year), quarter, fiscal)
+        if not written:
+            return None
+        start = _fy_start(written, fiscal)
+        current = parse_period(period)
+        now = current[1] if current else ((written[1] - fiscal) % 12) // 3 + 1
+        if quarter < now:  # "(97% in Q1)" is this year's; "by Q1" next year's
+            return _quarter_end(start + 1 if ahead else start, quarter, fiscal)
+        return _quarter_end(start, quarter, fiscal)
+    if group("fy"):
+        year = int(group("fyy"))
+        return (year if year > 99 else 2000 + year), 6
+    if group("pair"):
+        return int(group("py")) + 1, 3
+    if group("count"):
+        if not written:
+            return None
+        word = group("n").lower()
+        n = int(word) if word.isdigit() else _NUMBERS[word]
+        unit = group("unit").lower().rstrip("s")
+        months = {"week": n * 7 / 30.44, "month": n, "quarter": 3 * n, "year": 12 * n}[unit]
+        return _add_months(written, int(-(-months // 1)))  # a part month counts whole
+    if group("rel"):
+        if not written:
+            return None
+        step = 0 if group("which").lower() in ("this", "current") else 1
+        span = group("span").lower()
+        if span == "year":
+            return _add_months((_fy_start(written, fiscal), fiscal), 11 + 12 * step)
+        if span == "month":
+            return _add_months(written, step)
+        return _add_months(written, 3 * step)
+    if group("yearend"):
+        return _add_months((_fy_start(written, fiscal), fiscal), 11) if written else None
+    if group("season"):
+        return int(group("sy")), _SEASONS[group("sw").lower()]
+    if group("bare"):
+        return int(group("by")), 12
+    return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER
 from narrative_qa.catalogue import load_catalogue
+from narrative_qa.forecasts.view import forecasts_view
 from narrative_qa.gates import load_card
 from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
 
@@ -57,6 +58,7 @@ class ReportView:
     method: list[dict[str, Any]]
     dismissed: int = 0
     rules: dict[str, Any] = field(default_factory=dict)
+    forecasts: Any = None  # narrative_qa.forecasts.view.ForecastsView (issue 19)
 
 
 def _bars(counts: Counter) -> list[Bar]:
@@ -160,6 +162,7 @@ def build_report(history: History, period: str) -> ReportView:
         change=[{"code": c, "slug": rules[c].slug, "now": now.get(c, 0),
                  "before": before.get(c, 0) if earlier else None} for c in sorted(rules)],
         method=_method(rules), dismissed=removed, rules=rules,
+        forecasts=forecasts_view(history, period),
     )
 
 

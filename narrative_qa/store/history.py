@@ -27,6 +27,7 @@ from narrative_qa.errors import ConfigError, Location, NarrativeQAError
 from narrative_qa.language.periods import parse_period
 from narrative_qa.previous import PreviousRow, StorePrevious, join, match_key
 from narrative_qa.store import schema
+from narrative_qa.store.forecasts import store_forecasts
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DECISIONS = ("confirmed", "dismissed")
@@ -303,6 +304,7 @@ class History:
             narrative=sub.narrative,
             record=json.dumps(record, ensure_ascii=False, default=str),
         )).inserted_primary_key[0]
+        store_forecasts(db, row_id, sub.narrative, period)
         for item in findings:
             db.execute(schema.finding.insert().values(
                 submission_id=row_id, code=item["code"],

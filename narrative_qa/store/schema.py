@@ -56,3 +56,22 @@ submission_window = sa.Table(
     sa.Column("closed_at", sa.String(40)),
     sa.Column("closed_by", sa.String(200)),
 )
+
+# Migration 0005: the forecasts a submission version made (issue 19). A resubmission is a
+# new version with its own forecasts; the earlier version keeps its own.
+forecast = sa.Table(
+    "forecast", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submission.id"), nullable=False,
+              index=True),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("what", sa.String(20), nullable=False),
+    sa.Column("value", sa.String(50)),
+    sa.Column("due", sa.String(7)),  # 'YYYY-MM', the last month the forecast covers
+    sa.Column("due_period", sa.String(50)),  # the reporting period holding `due`
+    sa.Column("vague", sa.Boolean, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("problem", sa.Text),
+)

@@ -255,6 +255,36 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
             and filters.keeps(i)]
 
 
+class ForecastOut(BaseModel):
+    """A forecast due in the period (checked) or made in it (still to come), as
+    `narrative-qa forecasts` lists it."""
+
+    model_config = ConfigDict(extra="allow")
+    kpi_id: str
+    made_in: str
+    what: str
+    value: str | None = None
+    due: str | None = Field(None, description="The last month it covers, YYYY-MM.")
+    due_period: str | None = None
+    status: str = Field(description="met, missed, not measurable, to confirm, not "
+                        "reported; or not yet due, no due period, due date problem.")
+    sentence: str
+    quote: str | None = None
+
+
+@router.get("/forecasts", response_model=list[ForecastOut])
+def list_forecasts(state: State, user: ApiUser, period: str) -> list[dict[str, Any]]:
+    """The forecasts falling due in a period, checked against it, and those made in it, of
+    the KPIs this account may read."""
+    from narrative_qa.forecasts.listing import forecast_rows
+
+    if period not in state.history.periods():
+        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+                       f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
+    rows, _ = forecast_rows(state.history, period)
+    return [r for r in rows if may_read(user, r["owner"], r["service"])]
+
+
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
 def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[str, Any]:
     """One stored submission (any version), with its findings and the decisions on them."""

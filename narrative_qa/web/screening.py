@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from narrative_qa.forecasts.view import forecasts_view
 from narrative_qa.reporting import render as report_render
 from narrative_qa.reporting.view import (
     VERDICTS,
@@ -78,7 +79,9 @@ def restricted_report(history: History, period: str, user: User) -> ReportView:
         by_code=_bars(now),
         change=[{**row, "now": now.get(row["code"], 0),
                  "before": before.get(row["code"], 0) if view.previous else None}
-                for row in view.change])
+                for row in view.change],
+        forecasts=forecasts_view(history, period, keep=lambda owner, service: may_read(
+            user, owner, service)))
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ def _page(request: Request, state: AppState, user: User, fields: dict[str, str],
                "open_periods": windows.open_periods(state.history),
                "narrative": narrative, "fresh": fresh, "kpi": kpi,
                "previous": last_period(state, kpi, fields.get("period", "")),
+               "due": due_forecasts(state, kpi, fields.get("period", "")),
                "draft_key": fields.get("kpi_id") or "new",
                "max_chars": state.settings.max_narrative_chars,
                "max_upload_mb": state.web.max_upload_bytes // (1024 * 1024),
@@ -123,6 +124,16 @@ def last_period(state: AppState, kpi: KpiView | None, period: str) -> dict | Non
             "data": data_rows(stored.record, ("target", "actual", "stated_rag",
                                               "rag_computed"),
                               {"actual": "Value reported", "stated_rag": "RAG reported"})}
+
+
+def due_forecasts(state: AppState, kpi: KpiView | None, period: str) -> list:
+    """The forecasts this KPI made in earlier periods that fall due in the draft's period
+    (issue 19), shown beside the draft before it is written."""
+    from narrative_qa.store.forecasts import forecasts_due
+
+    if kpi is None or not canonical_period(period):
+        return []
+    return forecasts_due(state.history, period, kpi.kpi_id)
 
 
 def _error(error: WebError | None) -> dict | None:

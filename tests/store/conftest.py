@@ -17,7 +17,7 @@ def history(request, tmp_path):
     with store.engine.begin() as db:  # each test starts from an empty store
         from narrative_qa.store import schema
 
-        for table in (schema.finding, schema.decision, schema.submission,
+        for table in (schema.forecast, schema.finding, schema.decision, schema.submission,
                       schema.submission_window):
             db.execute(table.delete())
     return store

@@ -31,7 +31,8 @@ def _empty(url: str) -> None:
     with engine.begin() as db:
         for table in (schema.submission_window, web_schema.upload, web_schema.login_attempt,
                       web_schema.api_token, web_schema.session,
-                      web_schema.user, schema.finding, schema.decision, schema.submission):
+                      web_schema.user, schema.forecast, schema.finding, schema.decision,
+                      schema.submission):
             if sa.inspect(db).has_table(table.name):
                 db.execute(table.delete())
     engine.dispose()

@@ -1,0 +1,1 @@
+"""Forecasts: what a narrative promised (extract), kept in the store, checked when due."""

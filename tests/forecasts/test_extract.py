@@ -1,0 +1,71 @@
+"""Forecast extraction: which sentences promise something, what, how much and by when."""
+
+from __future__ import annotations
+
+from narrative_qa.forecasts.extract import extract_forecasts
+
+Q2 = "2025/26 Q2"
+TEXT = ("Compliance fell to 52% this quarter. The two new social workers start in October "
+        "and we expect compliance to return to 60% by Q4. We will review the rota soon. "
+        "Recruitment remains a challenge. The new system is due to go live by March 2026. "
+        "Performance should improve within 12 weeks. In Q1 we expected 58%.")
+
+
+def by_sentence(text=TEXT, period=Q2):
+    return {f.sentence: f for f in extract_forecasts(text, period)}
+
+
+def test_value_event_direction_and_vague_forecasts():
+    found = by_sentence()
+    value = found["The two new social workers start in October and we expect compliance to "
+                  "return to 60% by Q4."]
+    assert (value.what, value.value, value.due, value.due_period) == (
+        "value", "60%", "2026-03", "2025/26 Q4")
+    assert TEXT[value.start:value.end] == value.sentence
+    event = found["The new system is due to go live by March 2026."]
+    assert (event.what, event.due) == ("event", "2026-03")
+    direction = found["Performance should improve within 12 weeks."]
+    assert (direction.what, direction.due, direction.due_period) == (
+        "direction", "2025-12", "2025/26 Q3")
+    vague = found["We will review the rota soon."]
+    assert vague.vague and vague.due is None
+
+
+def test_facts_challenges_and_past_forecasts_are_not_forecasts():
+    found = by_sentence()
+    assert "Compliance fell to 52% this quarter." not in found
+    assert "Recruitment remains a challenge." not in found
+    assert "In Q1 we expected 58%." not in found
+
+
+def test_confidence_is_a_share_and_higher_with_a_date():
+    found = by_sentence()
+    assert all(0 < f.confidence <= 1 for f in found.values())
+    assert found["The new system is due to go live by March 2026."].confidence > \
+        found["We will review the rota soon."].confidence
+
+
+def test_a_due_date_before_the_period_written_in_is_kept_with_its_problem():
+    text = "We expect the backlog to be cleared by June 2024."
+    [forecast] = extract_forecasts(text, Q2)
+    assert forecast.due == "2024-06"
+    assert "before the period" in forecast.problem
+
+
+def test_a_year_only_narrative_resolves_fiscal_years():
+    [forecast] = extract_forecasts("The project will complete by 2016-17.", "2015-16")
+    assert forecast.due == "2017-03" and forecast.what == "event"
+
+
+def test_one_forecast_per_figure_written_before_its_own_date():
+    text = "Expected impact: absence reduced to 6.0% by Q2 and 5.0% by Q4."
+    found = [(f.value, f.due_period) for f in extract_forecasts(text, "2025/26 Q1")]
+    assert found == [("6.0%", "2025/26 Q2"), ("5.0%", "2025/26 Q4")]
+
+
+def test_a_count_forecast_and_a_stated_target_that_is_not_one():
+    [count] = extract_forecasts("Expected impact: 2,500 or fewer by Q2.", "2025/26 Q1")
+    assert (count.what, count.value, count.due) == ("value", "2500", "2025-09")
+    assert extract_forecasts("Average days lost was 3.9 against a target of 3.2.",
+                             "2025/26 Q1") == []
+    assert extract_forecasts("There are now 31 placements, up from 29 in Q1.", Q2) == []

@@ -1,0 +1,66 @@
+"""Due dates resolved to the last month they cover, from the period they were written in."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.language.periods import due_dates, period_end, period_of_month
+
+Q2 = "2025/26 Q2"  # July to September 2025
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("by March 2026", "2026-03"),
+    ("by the end of March", "2026-03"),  # the next March after the period
+    ("by September", "2025-09"),
+    ("in Q3", "2025-12"),
+    ("by Q4", "2026-03"),
+    ("by Q1", "2026-06"),  # a deadline of Q1 written in Q2: next financial year's
+    ("in Q1", "2025-06"),  # "(97% in Q1)": this year's, the earlier quarter
+    ("by Q3 2026/27", "2026-12"),
+    ("by 2026/27 Q1", "2026-06"),
+    ("within 12 weeks", "2025-12"),  # 12 weeks after the period's end, a part month whole
+    ("within six months", "2026-03"),
+    ("next quarter", "2025-12"),
+    ("next year", "2027-03"),  # the next financial year
+    ("by the end of the financial year", "2026-03"),
+    ("by year-end", "2026-03"),
+    ("in FY2024", "2024-06"),  # a US city's fiscal year, July to June
+    ("by 2016-17", "2017-03"),  # Canada's fiscal year, April to March
+    ("by 31/03/2026", "2026-03"),
+    ("by 31 March 2026", "2026-03"),
+    ("by the end of 2026", "2026-12"),
+    ("in spring 2026", "2026-05"),
+])
+def test_due_dates_resolve_to_the_last_month_covered(text, due):
+    found = due_dates(f"We expect it done {text}.", Q2)
+    assert [d.due for d in found][-1] == due
+
+
+@pytest.mark.parametrize("text", ["soon", "in due course", "going forward", "we may see"])
+def test_vague_or_no_timing_names_no_date(text):
+    assert due_dates(f"It will improve {text}.", Q2) == []
+
+
+def test_period_ends_and_periods_of_months():
+    assert period_end("2025/26 Q2") == (2025, 9)
+    assert period_end("2025/26 Q4") == (2026, 3)
+    assert period_end("FY2024") == (2024, 6)
+    assert period_end("2016-17") == (2017, 3)
+    assert period_end("no period here") is None
+    assert period_of_month(2025, 11) == "2025/26 Q3"
+    assert period_of_month(2026, 3) == "2025/26 Q4"
+    assert period_of_month(2026, 4) == "2026/27 Q1"
+
+
+def test_relative_dates_need_the_period_they_were_written_in():
+    assert [d.due for d in due_dates("within 12 weeks", None)] == [None]
+
+
+def test_us_and_canadian_fiscal_years():
+    assert period_end("FY2026 Q1 (quarterly context)") == (2025, 9)  # July to September
+    assert period_end("FY2016–17 (Departmental Performance Report)") == (2017, 3)
+    assert period_end("Financial year 2014/2015 (annual report)") == (2015, 3)
+    us = "FY2025 (Jul 2024–Jun 2025)"
+    assert [d.due for d in due_dates("We expect to finish by next year.", us)] == ["2026-06"]
+    assert [d.due for d in due_dates("We will reach 90% by Q2.", us)] == ["2025-12"]

@@ -1,0 +1,65 @@
+"""Write the forecast-extraction figures into models/CARD.md, from one evaluate run.
+
+    .venv/bin/python tools/forecast_figures.py --labels FILE [--split dev test]
+
+Runs `narrative-qa evaluate-forecasts` (narrative_qa.forecasts.evaluate) on the real
+corpus joined with the forecast labels and replaces the block between the two markers
+below, so the published figures are always the command's. Figures only: no corpus text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+from narrative_qa.forecasts.evaluate import LABELS, ForecastReport, run
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- forecasts:start -->", "<!-- forecasts:end -->"
+CARD = ROOT / "models" / "CARD.md"
+
+
+def _cell(value: float | None, interval: tuple[float, float] | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" + (f" ({interval[0]:.2f}–{interval[1]:.2f})" if interval else "")
+
+
+def block(reports: list[ForecastReport], labels: Path) -> list[str]:
+    digest = hashlib.sha256(labels.read_bytes()).hexdigest()[:16]
+    lines = [START, "", f"Labels `{labels.name}` (sha256 {digest}…); 95% bootstrap intervals "
+             "over records (1,000 resamples, seed 0).", ""]
+    for report in reports:
+        lines += [f"Split **{report.split or 'all'}**:", "",
+                  "| family | records | labelled | found | precision | recall | due right |",
+                  "|---|---|---|---|---|---|---|"]
+        for s in report.sections:
+            lines.append(f"| {s.name} | {s.records} | {s.counts.labelled} | "
+                         f"{s.counts.predicted} | "
+                         + " | ".join(_cell(s.scores[m], s.intervals[m])
+                                      for m in ("precision", "recall", "due_accuracy")) + " |")
+        lines.append("")
+    return [*lines, END]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--split", nargs="+", default=["dev"])
+    args = parser.parse_args()
+    reports = [run(args.labels, split) for split in args.split]
+    text = CARD.read_text(encoding="utf-8")
+    new = "\n".join(block(reports, args.labels))
+    if START in text:
+        before, rest = text.split(START, 1)
+        text = before + new + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## Forecast extraction (real text)\n\n" + new + "\n"
+    CARD.write_text(text, encoding="utf-8")
+    print(f"wrote the {', '.join(args.split)} figures into {CARD.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
