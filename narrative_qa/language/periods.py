@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from narrative_qa.language.lexicon import shared
 
 _PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
 _YEAR = r"(20\d\d)(?:\s*[/-]\s*(?:20)?\d\d)?"
@@ -105,40 +108,66 @@ def is_previous(mention: QuarterMention, period: str | None) -> bool:
 # 'FY2024' is a US city's fiscal year, July to June (ends June 2024). A quarter, a month or
 # a year named without its year is the next one at or after the period it was written in.
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_MONTH_NAME = (r"(?P<month>January|February|March|April|May|June|July|August|September|"
-               r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
-            "twenty-four": 24}
-_SEASONS = {"early": 3, "spring": 5, "mid": 6, "summer": 8, "autumn": 11, "fall": 11,
-            "late": 12, "winter": 12}
-# What is written just before a date: "by March 2026", "before the end of Q3".
-_LEAD = re.compile(r"\b(by|before|until|till|in|during|from|within|over|for|after|at|to|through|"
-                   r"end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$", re.I)
-_DUE = re.compile(
-    r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
-    r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
-    rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH_NAME}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
-    r"(?:,?\s+(?P<my>20\d\d)\b)?)"
-    r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
-    r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
-    r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
-    r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
-    r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
-    r"|(?P<count>\b(?:within|in|over|after|during)\s+(?:the\s+)?(?:next\s+|coming\s+|"
-    r"following\s+)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"eighteen|twenty-four)\s+(?:working\s+)?(?P<unit>weeks?|months?|years?|quarters?)\b)"
-    r"|(?P<rel>\b(?:by|before|in|during|until|over|within)?\s*(?:the\s+)?(?:end\s+of\s+)?"
-    r"(?:the\s+)?(?P<which>next|this|current|following|coming)\s+(?:financial\s+|fiscal\s+|"
-    r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
-    r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
-    r"|(?:financial\s+)?year[- ]end)\b)"
-    r"|(?P<season>\b(?P<sw>early|mid|late|spring|summer|autumn|fall|winter)[\s-]+(?:of\s+)?"
-    r"(?P<sy>20\d\d)\b)"
-    r"|(?P<bare>\b(?:by|before|until|in|during|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b(?!\s*[/\-–]\s*\d))",
-    re.I)
+# The words (months, counts, seasons, what leads a date) are rules/language.yml's; the
+# patterns are built from them once, on first use.
+
+
+@lru_cache(maxsize=1)
+def _months() -> tuple[str, ...]:
+    return tuple(m.lower() for m in shared("months"))
+
+
+@lru_cache(maxsize=1)
+def _numbers() -> dict[str, int]:
+    return {str(k): int(v) for k, v in shared("count_words").items()}
+
+
+@lru_cache(maxsize=1)
+def _seasons() -> dict[str, int]:
+    return {str(k): int(v) for k, v in shared("season_months").items()}
+
+
+@lru_cache(maxsize=1)
+def _lead() -> re.Pattern[str]:
+    """What is written just before a date: "by March 2026", "before the end of Q3"."""
+    words = "|".join(shared("date_leads"))
+    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
+                      re.I)
+
+
+@lru_cache(maxsize=1)
+def _due() -> re.Pattern[str]:
+    month_name = ("(?P<month>" + "|".join([*shared("months"), *shared("month_abbreviations")])
+                  + r")\b")
+    counts = "|".join(sorted(_numbers(), key=len, reverse=True))
+    seasons = "|".join(_seasons())
+    count_leads = "|".join(shared("count_leads"))
+    relative_leads = "|".join(shared("relative_leads"))
+    which = "|".join(shared("relative_which"))
+    year_leads = "|".join(shared("year_leads"))
+    return re.compile(
+        r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
+        r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
+        rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
+        r"(?:,?\s+(?P<my>20\d\d)\b)?)"
+        r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
+        r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
+        r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
+        r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
+        r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
+        rf"|(?P<count>\b(?:{count_leads})\s+(?:the\s+)?(?:next\s+|coming\s+|"
+        rf"following\s+)?(?P<n>\d+|{counts})\s+(?:working\s+)?"
+        r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
+        rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
+        rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
+        r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
+        r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
+        r"|(?:financial\s+)?year[- ]end)\b)"
+        rf"|(?P<season>\b(?P<sw>{seasons})[\s-]+(?:of\s+)?"
+        r"(?P<sy>20\d\d)\b)"
+        rf"|(?P<bare>\b(?:{year_leads}|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b"
+        r"(?!\s*[/\-–]\s*\d))",
+        re.I)
 
 
 @dataclass(frozen=True)
@@ -169,7 +198,7 @@ def period_end(period: str | None) -> tuple[int, int] | None:
     if parsed:
         start, quarter = parsed
         return _quarter_end(start, quarter)
-    for match in _DUE.finditer(period or ""):
+    for match in _due().finditer(period or ""):
         due = _resolve(match, None, fiscal=fiscal_start(period))
         if due:
             return due
@@ -196,14 +225,14 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
     March'): then the next one from the period on."""
     written = period_end(period)
     found = []
-    for match in _DUE.finditer(text):
+    for match in _due().finditer(text):
         if not match.group(0).strip():
             continue
         if match.group("month") and not match.group("month")[0].isupper():
             continue  # "may" is a verb; a month is written with a capital
         due = _resolve(match, written, period, ahead or _looks_ahead(match),
                        fiscal_start(period))
-        before = _LEAD.search(text[max(0, match.start() - 30):match.start()])
+        before = _lead().search(text[max(0, match.start() - 30):match.start()])
         lead = before.group(1).lower().split()[0] if before else None
         if match.group("count") or match.group("rel") or match.group("bare"):
             lead = match.group(0).split()[0].lower()
@@ -215,7 +244,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
 
 def _looks_ahead(match: re.Match[str]) -> bool:
     """'by Q1', 'before Q1', 'until Q1': a quarter named as a deadline is the next one."""
-    before = _LEAD.search(match.string[max(0, match.start() - 30):match.start()])
+    before = _lead().search(match.string[max(0, match.start() - 30):match.start()])
     return bool(before) and before.group(1).lower() in ("by", "before", "until", "till")
 
 
@@ -251,7 +280,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         return (int(group("dy")), int(group("dm"))) if group("dy") else (
             int(group("iy")), int(group("im")))
     if group("month"):
-        month = next(k for k, name in enumerate(_MONTHS, 1)
+        month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("month").lower()[:3]))
         if group("my"):
             return int(group("my")), month
@@ -283,7 +312,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         if not written:
             return None
         word = group("n").lower()
-        n = int(word) if word.isdigit() else _NUMBERS[word]
+        n = int(word) if word.isdigit() else _numbers()[word]
         unit = group("unit").lower().rstrip("s")
         months = {"week": n * 7 / 30.44, "month": n, "quarter": 3 * n, "year": 12 * n}[unit]
         return _add_months(written, int(-(-months // 1)))  # a part month counts whole
@@ -300,7 +329,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("yearend"):
         return _add_months((_fy_start(written, fiscal), fiscal), 11) if written else None
     if group("season"):
-        return int(group("sy")), _SEASONS[group("sw").lower()]
+        return int(group("sy")), _seasons()[group("sw").lower()]
     if group("bare"):
         return int(group("by")), 12
     return None
