@@ -38,7 +38,7 @@ class SeverityGroup:
 
     @property
     def counted(self) -> int:
-        """Findings that count towards the verdict and score (not the 'possible' ones)."""
+        """Findings that count towards the verdict and score (not those only worth a look)."""
         return sum(not f.low_confidence for f in self.findings)
 
     @property
@@ -74,7 +74,7 @@ def explain(assessment: Assessment, penalties: dict[str, int]) -> list[str]:
                      f"each high, {penalties['medium']} for each medium and "
                      f"{penalties['low']} for each low finding.")
     if any(f.low_confidence for f in assessment.findings):
-        lines.append("Findings marked 'possible' are shown for you to check; they count "
+        lines.append("Findings marked 'worth a look' are shown for you to check; they count "
                      "towards neither the verdict nor the score.")
     return lines
 
