@@ -99,6 +99,9 @@ def get_torch_encoder():
     directory = model_dir()
     verify_model(directory)
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # "Loading weights" on every load
 
     return_freed_memory()
     return SentenceTransformer(str(directory), device="cpu")
