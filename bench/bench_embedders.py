@@ -46,8 +46,9 @@ if kind == "sentence-transformers":
                                         convert_to_numpy=True, show_progress_bar=False)
 elif kind.startswith("onnx"):
     from pathlib import Path
+    from narrative_qa.language.embeddings import model_dir
     from narrative_qa.language.minilm_onnx import OnnxEncoder
-    model = OnnxEncoder(Path(artefact))
+    model = OnnxEncoder(Path(artefact), model_dir())
     encode = lambda texts: model.encode(texts, batch_size=16)
 else:
     from model2vec import StaticModel
@@ -91,11 +92,11 @@ def corpus_pairs(records: int, pairs: int) -> tuple[list[str], list[tuple[int, i
 
 def prepare(root: Path) -> dict[str, str]:
     """The artefact of each option (built once, outside every timing)."""
-    from narrative_qa.language.embeddings import model_dir
+    from narrative_qa.language.embeddings import _torch_vectors, model_dir, model_id
     from narrative_qa.language.minilm_onnx import export
 
     options = {"sentence-transformers": ""}
-    fp32 = export(root / "minilm.onnx")
+    fp32 = export(root / "minilm.onnx", model_dir(), model_id(), _torch_vectors)
     options["onnx fp32"] = str(fp32)
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -41,11 +41,12 @@ def write_rows(path: Path, n: int) -> None:
 def installed(folder: Path) -> None:
     """A cache folder as `make install` leaves it: MiniLM exported to ONNX (linked from this
     process's cache, exported there first if need be), and no embeddings yet."""
-    from narrative_qa.language.minilm_onnx import _record_path, get_onnx_encoder, onnx_path
+    from narrative_qa.language.embeddings import get_encoder, runtime_model_path
+    from narrative_qa.language.minilm_onnx import record_path
 
-    get_onnx_encoder()
+    get_encoder()
     folder.mkdir(parents=True, exist_ok=True)
-    for path in (onnx_path(), _record_path(onnx_path())):
+    for path in (runtime_model_path(), record_path(runtime_model_path())):
         try:
             os.link(path, folder / path.name)
         except OSError:  # another file system

@@ -80,13 +80,31 @@ def verify_model(directory: Path | None = None) -> None:
                               "sha256", Location(str(path)))
 
 
+@lru_cache(maxsize=1)
 def get_encoder():
-    """The run-time encoder (ONNX Runtime), loaded once per process; torch is not imported
-    unless the network has yet to be exported."""
-    from narrative_qa.language.minilm_onnx import get_onnx_encoder
+    """The run-time encoder (ONNX Runtime), loaded once per process; torch is imported only
+    if the network has yet to be exported (see minilm_onnx.py)."""
+    from narrative_qa.language import minilm_onnx
 
+    directory = model_dir()
+    path = runtime_model_path()
+    if not minilm_onnx.recorded(path, model_id()):
+        verify_model(directory)
+        minilm_onnx.export(path, directory, model_id(), _torch_vectors)
     return_freed_memory()
-    return get_onnx_encoder()
+    return minilm_onnx.OnnxEncoder(path, directory)
+
+
+def runtime_model_path() -> Path:
+    """MiniLM exported to ONNX, in the cache folder (see minilm_onnx.py)."""
+    from narrative_qa.language.minilm_onnx import onnx_path
+
+    return onnx_path(cache_path().parent, model_id())
+
+
+def _torch_vectors(texts: list[str]) -> np.ndarray:
+    return get_torch_encoder().encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=False)
 
 
 @lru_cache(maxsize=1)
@@ -325,3 +343,8 @@ def training_vectors() -> Iterator[None]:
         yield
     finally:
         _ACTIVE.pop()
+
+
+if __name__ == "__main__":  # `make install`: export now, so no check ever imports torch
+    get_encoder()
+    print(f"embedding model exported to {runtime_model_path()}")

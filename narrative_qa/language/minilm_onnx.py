@@ -9,7 +9,7 @@ The network is exported once from the local, hash-checked weights (`make install
 otherwise the first use does, and only then is torch imported) into the cache folder, beside
 a record of the exported file's sha256 and of the weights it came from. Every load checks
 the file against that record; a file missing, altered or made from other weights is
-exported again. Nothing is downloaded.
+exported again (embeddings.get_encoder). Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import os
 import tempfile
 import warnings
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,13 +37,12 @@ CHECK_TEXTS = ("Performance fell to 51% this quarter.",
 CHECK_TOLERANCE = 1e-5
 
 
-def onnx_path() -> Path:
-    from narrative_qa.language.embeddings import cache_path, model_id
+def onnx_path(folder: Path, weights: str) -> Path:
+    """Where the export of the weights whose id is `weights` lives in `folder`."""
+    return folder / f"minilm-{weights}.onnx"
 
-    return cache_path().parent / f"minilm-{model_id()}.onnx"
 
-
-def _record_path(path: Path) -> Path:
+def record_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
@@ -55,30 +54,29 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _recorded(path: Path) -> bool:
-    """True when `path` is the file recorded at its export, made from today's weights."""
-    from narrative_qa.language.embeddings import model_id
-
+def recorded(path: Path, weights: str) -> bool:
+    """True when `path` is the file recorded at its export, made from the weights whose id
+    is `weights`."""
     try:
-        record = json.loads(_record_path(path).read_text())
-        return (record.get("weights") == model_id() and path.is_file()
+        record = json.loads(record_path(path).read_text())
+        return (record.get("weights") == weights and path.is_file()
                 and record.get("sha256") == _sha256(path))
     except (OSError, ValueError, AttributeError):
         return False
 
 
-def export(path: Path | None = None) -> Path:
-    """Export the local MiniLM to ONNX at `path` (atomically), check its vectors against
-    sentence-transformers', and record its sha256. Imports torch: install or first use only."""
+def export(path: Path, directory: Path, weights: str,
+           reference: Callable[[list[str]], np.ndarray]) -> Path:
+    """Export the MiniLM in `directory` (weights id `weights`, already hash-checked) to ONNX
+    at `path`, atomically; keep it only if its vectors agree with `reference`'s (the
+    sentence-transformers encoder), and record its sha256. Imports torch: install or first
+    use only."""
     import numpy as np
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
-    from narrative_qa.language.embeddings import get_torch_encoder, model_dir, model_id
-
-    path = path or onnx_path()
-    directory = model_dir()
-    reference = get_torch_encoder()  # verifies the weights against their recorded sha256
+    transformers_logging.disable_progress_bar()
 
     class Network(torch.nn.Module):  # positional inputs, the last hidden state out
         def __init__(self) -> None:
@@ -103,16 +101,15 @@ def export(path: Path | None = None) -> Path:
                               dynamic_axes={n: {0: "batch", 1: "tokens"}
                                             for n in (*INPUTS, "last_hidden_state")},
                               opset_version=OPSET, dynamo=False)
-        exported = OnnxEncoder(Path(temporary)).encode(list(CHECK_TEXTS))
-        expected = reference.encode(list(CHECK_TEXTS), normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+        exported = OnnxEncoder(Path(temporary), directory).encode(list(CHECK_TEXTS))
+        expected = reference(list(CHECK_TEXTS))
         if float(np.abs(exported - expected).max()) > CHECK_TOLERANCE:
             raise ConfigError("NQE012", "the embedding model exported to ONNX does not agree "
                               "with the original", Location(str(path)))
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    _record_path(path).write_text(json.dumps({"weights": model_id(), "sha256": _sha256(path),
+    record_path(path).write_text(json.dumps({"weights": weights, "sha256": _sha256(path),
                                               "torch": torch.__version__, "opset": OPSET}))
     return path
 
@@ -121,13 +118,11 @@ class OnnxEncoder:
     """Tokenise, run the network, mean-pool over real tokens, normalise: what
     sentence-transformers does for this model (its modules.json and 1_Pooling)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, directory: Path):
+        """`path`: the exported network; `directory`: the model's folder (tokenizer, config)."""
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from narrative_qa.language.embeddings import model_dir
-
-        directory = model_dir()
         config = json.loads((directory / "sentence_bert_config.json").read_text())
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(config["max_seq_length"]))
@@ -142,9 +137,8 @@ class OnnxEncoder:
         sentence-transformers does) so little of a batch is padding."""
         import numpy as np
 
-        from narrative_qa.language.embeddings import DIMENSIONS
-
-        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        width = self.session.get_outputs()[0].shape[-1]
+        vectors = np.zeros((len(texts), width), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in range(0, len(order), batch_size):
             batch = order[start: start + batch_size]
@@ -160,14 +154,3 @@ class OnnxEncoder:
         return vectors
 
 
-@lru_cache(maxsize=1)
-def get_onnx_encoder() -> OnnxEncoder:
-    """The run-time encoder, loaded once per process; exported first if need be."""
-    path = onnx_path()
-    if not _recorded(path):
-        export(path)
-    return OnnxEncoder(path)
-
-
-if __name__ == "__main__":  # `make install`: export now so no check ever imports torch
-    print(f"embedding model exported to {export()}")

@@ -20,6 +20,8 @@ from narrative_qa.language.embeddings import (
     default_embedder,
     get_encoder,
     get_torch_encoder,
+    model_id,
+    runtime_model_path,
     training_vectors,
 )
 from tests.conftest import ROOT
@@ -38,21 +40,21 @@ def test_the_run_time_encoder_gives_sentence_transformers_vectors():
 
 def test_an_altered_export_is_not_used(tmp_path):
     get_encoder()  # exported into this session's cache if need be
-    copy = tmp_path / minilm_onnx.onnx_path().name
-    shutil.copy(minilm_onnx.onnx_path(), copy)
-    shutil.copy(minilm_onnx._record_path(minilm_onnx.onnx_path()),
-                minilm_onnx._record_path(copy))
-    assert minilm_onnx._recorded(copy)
+    copy = tmp_path / runtime_model_path().name
+    shutil.copy(runtime_model_path(), copy)
+    shutil.copy(minilm_onnx.record_path(runtime_model_path()),
+                minilm_onnx.record_path(copy))
+    assert minilm_onnx.recorded(copy, model_id())
     with copy.open("r+b") as handle:
         handle.seek(-100, 2)
         byte = handle.read(1)
         handle.seek(-100, 2)
         handle.write(bytes([byte[0] ^ 1]))
-    assert not minilm_onnx._recorded(copy)
-    record = json.loads(minilm_onnx._record_path(copy).read_text())
-    shutil.copy(minilm_onnx.onnx_path(), copy)
-    minilm_onnx._record_path(copy).write_text(json.dumps({**record, "weights": "other"}))
-    assert not minilm_onnx._recorded(copy)  # made from other weights
+    assert not minilm_onnx.recorded(copy, model_id())
+    record = json.loads(minilm_onnx.record_path(copy).read_text())
+    shutil.copy(runtime_model_path(), copy)
+    minilm_onnx.record_path(copy).write_text(json.dumps({**record, "weights": "other"}))
+    assert not minilm_onnx.recorded(copy, model_id())  # made from other weights
 
 
 def test_a_cold_check_that_embeds_never_imports_torch(tmp_path):
@@ -62,7 +64,7 @@ def test_a_cold_check_that_embeds_never_imports_torch(tmp_path):
     get_encoder()
     cache = tmp_path / "cache"
     cache.mkdir()
-    for path in (minilm_onnx.onnx_path(), minilm_onnx._record_path(minilm_onnx.onnx_path())):
+    for path in (runtime_model_path(), minilm_onnx.record_path(runtime_model_path())):
         shutil.copy(path, cache / path.name)
     draft = tmp_path / "draft.txt"
     draft.write_text("Performance fell to 51% this quarter. Recruitment remains a challenge. "
