@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,8 +202,7 @@ def _train(corpus: Path, settings: Settings, out: Path) -> dict[str, Any]:
     (out / "card.json").write_text(json.dumps(card, indent=2))
     card_md = out / "CARD.md"
     markdown = card_md.read_text(encoding="utf-8") if card_md.is_file() else ""
-    card_md.write_text(render_card(card, real_text_block(markdown),
-                                   marked_block(markdown, CONFIDENCE_MARKERS)))
+    card_md.write_text(render_card(card, real_text_block(markdown), later_blocks(markdown)))
     load_gates.cache_clear()
     load_card.cache_clear()
     return card
@@ -228,13 +228,23 @@ def marked_block(markdown: str, markers: tuple[str, str]) -> str:
     return start + markdown.split(start, 1)[1].split(end, 1)[0] + end
 
 
+def later_blocks(markdown: str) -> list[str]:
+    """Every marked block but the real-text one (the confidence, the pair model, the
+    forecasts: each written by its own training or tool), in order, kept when the gates
+    are retrained."""
+    return [m.group(0) for m in re.finditer(r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->",
+                                            markdown, re.S)
+            if m.group(1) != "real-text"]
+
+
 def replace_block(markdown: str, block: str, markers: tuple[str, str]) -> str:
     """`markdown` with its marked block replaced by `block` (appended when absent)."""
     old = marked_block(markdown, markers)
     return markdown.replace(old, block) if old else markdown.rstrip("\n") + "\n\n" + block + "\n"
 
 
-def render_card(card: dict[str, Any], real_text: str = "", confidence: str = "") -> str:
+def render_card(card: dict[str, Any], real_text: str = "",
+                later: list[str] | None = None) -> str:
     lines = [
         "# Model card: learned gates for narrative_qa findings", "",
         *([f"## Real text\n\n{real_text}", "", "## The learned gates (written corpus)", ""]
@@ -263,8 +273,8 @@ def render_card(card: dict[str, Any], real_text: str = "", confidence: str = "")
     lines += ["", f"Shown as low-confidence ({card['low_confidence_rule']}): "
               f"{', '.join(card['low_confidence']) or 'none'}; for every code with a "
               "calibrated confidence (below), its claim threshold decides instead."]
-    if confidence:
-        lines += ["", confidence]
+    for block in later or []:
+        lines += ["", block]
     lines += ["", "Library versions: " + ", ".join(f"{k} {v}"
                                                    for k, v in card["versions"].items()), "",
               "Rebuild with `narrative-qa train` (fixed seeds; same data gives the same "

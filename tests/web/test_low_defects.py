@@ -95,7 +95,7 @@ def test_severity_counts_leave_out_possible_findings_and_the_verdict_is_explaine
     panel = officer.post("/selfcheck/check", data={"csrf_token": token, **FIELDS,
                                                    "narrative": DRAFT},
                          headers={"HX-Request": "true"}).text
-    assert "<h2>High (2, and 1 possible)</h2>" in panel  # NQ04, NQ09; NQ02 possible
+    assert "<h2>High (2, and 1 worth a look)</h2>" in panel  # NQ04, NQ09; NQ02 worth a look
     text = html.unescape(panel)
     assert "Verdict 'not-acceptable': a high finding counts against it." in text
     assert "Score 47 of 100: 100, less 25 for each high, 10 for each medium and 3 for each " \
