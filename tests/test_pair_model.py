@@ -80,12 +80,15 @@ def test_an_action_the_model_judges_irrelevant_is_flagged_naming_it_and_the_kpi(
 def test_confidence_is_the_probability_of_irrelevance_and_varies_with_it(judges):
     text = ("Repairs completed on time fell to 78%. We will print a new leaflet by "
             "October 2025.")
+    # The detector's score (features[0], which calibration reads, see confidence.py).
     judges("leaflet", strength=5.0)
-    weak = nq07(check_draft(text, **REPAIRS))[0].confidence
+    weak = nq07(check_draft(text, **REPAIRS))[0]
     judges("leaflet", strength=9.0)
-    strong = nq07(check_draft(text, **REPAIRS))[0].confidence
-    assert weak < strong
-    assert strong == pytest.approx(1 - 1 / (1 + np.exp(-(4.0 - 9.0 * 1.0))), abs=1e-3)
+    strong = nq07(check_draft(text, **REPAIRS))[0]
+    assert weak.features[0] < strong.features[0]
+    assert strong.features[0] == pytest.approx(1 - 1 / (1 + np.exp(-(4.0 - 9.0 * 1.0))),
+                                               abs=1e-3)
+    assert weak.confidence != strong.confidence  # and the calibrated confidence follows it
 
 
 def test_a_stated_mechanism_counts_for_relevance(judges):
