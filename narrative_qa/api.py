@@ -78,11 +78,12 @@ def attach_due_forecasts(submissions: list[Submission], history: History) -> Non
     from narrative_qa.store.forecasts import forecasts_due
 
     due: dict[str, list] = {}
+    only = submissions[0].kpi_id if len(submissions) == 1 else None  # a draft: its KPI's
     for sub in submissions:
         if not sub.kpi_id or not sub.period:
             continue
         if sub.period not in due:
-            due[sub.period] = forecasts_due(history, sub.period)
+            due[sub.period] = forecasts_due(history, sub.period, only)
         key = match_key(sub.kpi_id)
         sub.forecasts_due = [f for f in due[sub.period] if match_key(f.kpi_id) == key]
 
