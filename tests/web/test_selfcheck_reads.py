@@ -38,7 +38,7 @@ def test_a_check_reads_its_kpis_records_only(app, client, settings, monkeypatch)
     assert response.status_code == 200, response.text
     assert "Verdict:" in response.text
     records = [real(text) for text in parsed if text.startswith("{")]  # not users' lists
-    # Last quarter's record, its previous version's, and the record a forecast falling due
+    # The KPI's latest record, last quarter's, and the record a forecast falling due
     # was made in (issue 19): all CS-05's.
     assert len(records) <= 3, f"{len(records)} stored records read for one check"
     assert all(record["kpi_id"] == "CS-05" for record in records)
