@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from narrative_qa.errors import ConfigError, Location
-from narrative_qa.language.readers import _npz, ngrams
+from narrative_qa.language.readers import _npz, tfidf_row
 from narrative_qa.language.words import content_words
 from narrative_qa.resources import MODELS_DIR
 
@@ -117,18 +117,8 @@ class PairModel:
     cues: Cues
 
     def _ngram_part(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Non-zero n-gram columns and their values (sublinear tf x idf, l2-normalised),
-        as scikit-learn's TfidfVectorizer(sublinear_tf=True) computes them."""
-        counts: dict[int, int] = {}
-        for gram in ngrams(text):
-            column = self.vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-                  ) * self.idf[columns]
-        norm = np.linalg.norm(values)
-        return columns, values / norm if norm else values
+        """Non-zero n-gram columns and their values (readers.tfidf_row)."""
+        return tfidf_row(text, self.vocabulary, self.idf)
 
     def decision(self, pairs: list[Pair]) -> np.ndarray:
         width = len(self.vocabulary)

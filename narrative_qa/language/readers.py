@@ -71,6 +71,22 @@ def ngrams(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def tfidf_row(text: str, vocabulary: dict[str, int], idf: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """A text's non-zero n-gram columns and their values (sublinear tf x idf,
+    l2-normalised), as scikit-learn's TfidfVectorizer(sublinear_tf=True) computes them."""
+    counts: dict[int, int] = {}
+    for gram in ngrams(text):
+        column = vocabulary.get(gram)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+              ) * idf[columns]
+    norm = np.linalg.norm(values)
+    return columns, values / norm if norm else values
+
+
 @dataclass(frozen=True)
 class Readers:
     """Every tag's reader; `read` gives an (n sentences x n tags) array of probabilities."""
@@ -84,16 +100,7 @@ class Readers:
 
     def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The sentence's non-zero features: columns and their l2-normalised TF-IDF."""
-        counts: dict[int, int] = {}
-        for gram in ngrams(text):
-            column = self.vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-                  ) * self.idf[columns]
-        norm = np.linalg.norm(values)
-        return columns, values / norm if norm else values
+        return tfidf_row(text, self.vocabulary, self.idf)
 
     def read(self, texts: list[str]) -> np.ndarray:
         """Probabilities, (n sentences x n tags); the features stay sparse."""
