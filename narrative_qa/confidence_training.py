@@ -96,6 +96,11 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
+def _has_own_model(y: np.ndarray) -> bool:
+    """Enough right and wrong rows for a code's own model (else the pooled one)."""
+    return min(int(y.sum()), int(len(y) - y.sum())) >= MIN_OWN_ROWS
+
+
 def fit_calibration(train: Rows, codes: tuple[str, ...]) -> dict[str, CodeCalibration]:
     """A model per code (threshold left at 1.0: chosen afterwards)."""
     x_all = np.array(train.x)
@@ -106,7 +111,7 @@ def fit_calibration(train: Rows, codes: tuple[str, ...]) -> dict[str, CodeCalibr
     models = {}
     for k, code in enumerate(codes):
         x, y = train.of(code)
-        if min(int(y.sum()), int(len(y) - y.sum())) >= MIN_OWN_ROWS:
+        if _has_own_model(y):
             own_mean, own_scale = _standardise(x)
             model = _logistic().fit((x - own_mean) / own_scale, y)
             models[code] = CodeCalibration(own_mean, own_scale, model.coef_[0],
@@ -197,10 +202,8 @@ def train_confidence(out: Path, settings: Settings, written: Path) -> dict[str, 
         m = models[code]
         models[code] = CodeCalibration(m.mean, m.scale, m.coef, m.intercept, threshold)
         report[code] = {"threshold": round(threshold, 4), "chosen_on": figures,
-                        "model": "own" if min(int(train_rows.of(code)[1].sum()),
-                                              int(len(train_rows.of(code)[1])
-                                                  - train_rows.of(code)[1].sum()))
-                        >= MIN_OWN_ROWS else "pooled"}
+                        "model": "own" if _has_own_model(train_rows.of(code)[1])
+                        else "pooled"}
     dev_p = _predict(models, dev)
     card = {"model": f"LogisticRegression(C={C}) per finding code on {len(feature_names(TAGS))} "
                      "numbers (detector score, evidence and narrative reader maxima, length); "

@@ -21,10 +21,8 @@ from narrative_qa.corpus_format import TAGS
 from narrative_qa.errors import ConfigError
 from narrative_qa.real_corpus import corpus_available
 from narrative_qa.resources import MODELS_DIR
+from tests.test_reading_layer import SCRA
 
-SCRA = {"kpi_id": "CS-07", "kpi_name": "% of new SCRA reports submitted within due date",
-        "target": 60, "actual": 51, "previous_actual": 55, "unit": "%", "polarity": "up",
-        "period": "2025/26 Q2"}
 DRAFT = ("Performance fell this quarter. Staffing remains a challenge across the team. "
          "We will review the allocation process.")
 
