@@ -22,6 +22,17 @@ Q1 = SAMPLE / "qpr-2025-26-Q1.xlsx"
 Q2 = SAMPLE / "qpr-2025-26-Q2.xlsx"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for Chromium or the PostgreSQL server by fixture is marked so, for
+    `make test-fast` to deselect (the store fixtures mark their postgresql parameter)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "postgres_url" in fixtures:
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return load_settings()

@@ -83,6 +83,7 @@ def test_an_altered_calibration_is_refused_before_anything_is_scored(tmp_path):
         load_calibration(tmp_path)
 
 
+@pytest.mark.training
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_calibration_bit_for_bit(tmp_path, settings):

@@ -70,6 +70,7 @@ def test_records_without_labels_are_refused_with_row_and_column(tmp_path):
     assert "NQE024" in result.output and "row 1" in result.output and "labels" in result.output
 
 
+@pytest.mark.training
 def test_train_is_reproducible_and_chooses_only_on_dev(tmp_path, settings, monkeypatch):
     # Written corpus only, as on a machine without ../shared: the real corpus's part of the
     # choice is checked on the shipped card (test_gates_runtime).

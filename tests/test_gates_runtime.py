@@ -48,6 +48,7 @@ def test_models_ship_no_gate_since_none_beat_the_rules_on_real_text():
                 or row["dev"]["gate"]["f1"] <= row["dev"]["rules"]["f1"]), code
 
 
+@pytest.mark.training
 def test_gates_give_scikit_learns_probabilities_on_real_inputs(settings, trained):
     import joblib
 
@@ -72,6 +73,7 @@ def test_gates_give_scikit_learns_probabilities_on_real_inputs(settings, trained
         assert expected[:, 1].std() > 0.05  # real inputs: the probabilities vary
 
 
+@pytest.mark.training
 def test_a_gates_file_that_does_not_match_its_hash_is_refused(tmp_path, trained):
     for name in ("card.json", "gates.npz"):
         shutil.copy(trained / name, tmp_path / name)

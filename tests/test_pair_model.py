@@ -187,6 +187,7 @@ def test_the_card_section_is_replaced_not_repeated(tmp_path):
     assert f"{card['threshold']:.3f}" in text
 
 
+@pytest.mark.training
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_pair_model_bit_for_bit(tmp_path, settings):

@@ -145,6 +145,7 @@ def test_the_shipped_readers_read_every_tag_they_were_trained_for():
     assert len({round(float(p), 6) for p in probabilities.ravel()}) > 2  # not a constant
 
 
+@pytest.mark.training
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_readers_bit_for_bit(tmp_path, settings):

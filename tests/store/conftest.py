@@ -8,7 +8,7 @@ import pytest
 from narrative_qa.store.history import History
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def history(request, tmp_path):
     if request.param == "sqlite":
         return History(f"sqlite:///{tmp_path / 'history.db'}")
