@@ -4,7 +4,7 @@ Every finding a detector raises is described by a few numbers: the detector's ow
 what the reading layer makes of the sentences it quotes and of the whole narrative (the
 highest probability of each tag), and the narrative's length. A logistic regression per
 finding code maps them to the probability that people would agree with the finding. It is
-trained (confidence_training.py) on the labelled real corpus's train split, each record read
+trained (measure/confidence_training.py) on the labelled real corpus's train split, each record read
 by readers that never saw it, so the probabilities are honest.
 
 Each code also has a claim threshold, chosen on out-of-fold train and dev for precision of

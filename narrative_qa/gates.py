@@ -1,4 +1,4 @@
-"""Applying the learned gates of models/ at run time (training is in learning.py).
+"""Applying the learned gates of models/ at run time (training is in measure/learning.py).
 
 A gate is a calibrated linear model per finding that re-scores the rule's findings: it can
 only confirm or withdraw a finding the rules raised, and its probability becomes the
@@ -140,7 +140,7 @@ def _fold(arrays: Any, prefix: str) -> Fold:
 
 
 def export_gates(models: dict[str, Any]) -> bytes:
-    """Fitted CalibratedClassifierCV pipelines (see learning.py) as the arrays of a .npz."""
+    """Fitted CalibratedClassifierCV pipelines (see measure/learning.py) as the arrays of a .npz."""
     arrays: dict[str, np.ndarray] = {"codes": np.array(sorted(models))}
     for code, model in models.items():
         folds = model.calibrated_classifiers_

@@ -166,10 +166,10 @@ def _toy_plugin(tmp_path, monkeypatch, word="xyzzy"):
 def test_a_toy_finding_is_scored_evaluated_and_reported(tmp_path, monkeypatch, settings):
     from narrative_qa.api import ingest_file
     from narrative_qa.catalogue import load_catalogue
-    from narrative_qa.evaluation import evaluate
+    from narrative_qa.measure.evaluation import evaluate
+    from narrative_qa.measure.rule_examples import example_behaves
     from narrative_qa.reporting.render import render_report_html
     from narrative_qa.reporting.view import build_report
-    from narrative_qa.rule_examples import example_behaves
     from narrative_qa.store.history import History
 
     data = _toy_plugin(tmp_path, monkeypatch)
@@ -206,3 +206,34 @@ def test_a_misspelt_or_missing_detector_parameter_fails_when_the_catalogue_loads
             load_catalogue()
         assert caught.value.code == "NQE011" and key in str(caught.value)
         assert caught.value.location.file == str(rule)
+
+
+# --- the measuring wing stays off the scoring path -------------------------------------
+
+SCORING_ENTRIES = ("narrative_qa.engine", "narrative_qa.api", "narrative_qa.web.app")
+
+
+def reachable(graph: dict[str, set[str]], starts: tuple[str, ...]) -> set[str]:
+    """Every module the starts import, directly or through others (lazy imports too)."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return seen
+
+
+def test_reachable_follows_imports_through_other_modules():
+    graph = {"a": {"b"}, "b": {"c"}, "c": set(), "d": {"a"}}
+    assert reachable(graph, ("a",)) == {"a", "b", "c"}
+
+
+def test_scoring_imports_nothing_from_the_measuring_package():
+    graph = import_graph()
+    assert any(m.startswith("narrative_qa.measure.") for m in graph)
+    scoring = reachable(graph, SCORING_ENTRIES)
+    assert "narrative_qa.detectors.base" in scoring  # the walk reaches the detectors
+    measuring = sorted(m for m in scoring if m.startswith("narrative_qa.measure"))
+    assert measuring == [], measuring

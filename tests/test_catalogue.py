@@ -7,7 +7,7 @@ import re
 import pytest
 
 from narrative_qa.catalogue import load_catalogue
-from narrative_qa.rule_examples import example_behaves, run_example
+from narrative_qa.measure.rule_examples import example_behaves, run_example
 from tests.conftest import ROOT
 
 SPEC = ROOT / "docs" / "FINDINGS.md"

@@ -17,8 +17,8 @@ from narrative_qa.confidence import (
     feature_names,
     load_calibration,
 )
-from narrative_qa.corpus_format import TAGS
 from narrative_qa.errors import ConfigError
+from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.real_corpus import corpus_available
 from narrative_qa.resources import MODELS_DIR
 from tests.test_reading_layer import SCRA
@@ -87,8 +87,8 @@ def test_an_altered_calibration_is_refused_before_anything_is_scored(tmp_path):
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_calibration_bit_for_bit(tmp_path, settings):
-    from narrative_qa.confidence_training import train_confidence
-    from narrative_qa.evaluation import BUNDLED_CORPUS
+    from narrative_qa.measure.confidence_training import train_confidence
+    from narrative_qa.measure.evaluation import BUNDLED_CORPUS
 
     card = train_confidence(tmp_path, settings, BUNDLED_CORPUS)
     assert (tmp_path / CONFIDENCE_FILE).read_bytes() == \

@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from narrative_qa.catalogue import catalogue_codes, load_catalogue
 from narrative_qa.cli import app
-from narrative_qa.evaluation import evaluate
-from narrative_qa.learning import train
-from narrative_qa.metrics import Scores
+from narrative_qa.measure.evaluation import evaluate
+from narrative_qa.measure.learning import train
+from narrative_qa.measure.metrics import Scores
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus" / "labelled.jsonl"
@@ -74,7 +74,7 @@ def test_records_without_labels_are_refused_with_row_and_column(tmp_path):
 def test_train_is_reproducible_and_chooses_only_on_dev(tmp_path, settings, monkeypatch):
     # Written corpus only, as on a machine without ../shared: the real corpus's part of the
     # choice is checked on the shipped card (test_gates_runtime).
-    monkeypatch.setattr("narrative_qa.learning.corpus_available", lambda: False)
+    monkeypatch.setattr("narrative_qa.measure.learning.corpus_available", lambda: False)
     first = train(CORPUS, settings, tmp_path / "a")
     second = train(CORPUS, settings, tmp_path / "b")
     assert first == second
@@ -121,8 +121,8 @@ def test_malformed_labels_name_the_file_row_and_field(tmp_path, settings):
 
 
 def test_the_keyword_baseline_is_read_from_each_rule_file(tmp_path, settings):
-    from narrative_qa.evaluation import keyword_predictions
-    from narrative_qa.metrics import load_labelled
+    from narrative_qa.measure.evaluation import keyword_predictions
+    from narrative_qa.measure.metrics import load_labelled
 
     rows = [{**RAG_ROW, "narrative": "We will do it soon. Staffing pressure.",
              "labels": {}}]

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from narrative_qa.catalogue import load_catalogue
 from narrative_qa.cli import app
-from narrative_qa.corpus_format import CorpusErrors, organisation_split
 from narrative_qa.errors import InputError
-from narrative_qa.evaluation import BUNDLED_CORPUS, evaluate, tfidf_training_set
-from narrative_qa.metrics import cohen_kappa, load_labelled, load_labelled_files
+from narrative_qa.measure.corpus_format import CorpusErrors, organisation_split
+from narrative_qa.measure.evaluation import BUNDLED_CORPUS, evaluate, tfidf_training_set
+from narrative_qa.measure.metrics import cohen_kappa, load_labelled, load_labelled_files
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -226,8 +226,8 @@ def test_several_files_are_evaluated_together(tmp_path, settings):
 
 
 def test_the_written_corpus_alone_keeps_its_point_figures(settings):
-    from narrative_qa.evaluation import system_predictions
-    from narrative_qa.metrics import score_predictions
+    from narrative_qa.measure.evaluation import system_predictions
+    from narrative_qa.measure.metrics import score_predictions
 
     report = evaluate(CORPUS, "test", settings, baselines=False, resamples=50)
     assert list(report.sections) == ["written"] and report.n == 86

@@ -25,8 +25,8 @@ def trained(tmp_path_factory):
     """Gates trained on the written corpus alone (selected on its dev split). On real text
     no gate earns its place, so models/ ships none (see the model card); the mechanism is
     tested on these."""
-    from narrative_qa import learning
     from narrative_qa.config import load_settings
+    from narrative_qa.measure import learning
 
     out = tmp_path_factory.mktemp("gates")
     with pytest.MonkeyPatch.context() as patch:
@@ -54,7 +54,7 @@ def test_gates_give_scikit_learns_probabilities_on_real_inputs(settings, trained
 
     from narrative_qa.engine import assess_batch
     from narrative_qa.language.embeddings import default_embedder
-    from narrative_qa.metrics import load_labelled
+    from narrative_qa.measure.metrics import load_labelled
 
     card = json.loads((trained / "card.json").read_text())
     pipelines = joblib.load(trained / card["gates"]["pipelines"])["models"]

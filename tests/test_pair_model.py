@@ -29,7 +29,7 @@ from narrative_qa.language.pairs import (
     load_pair_model,
     names_low_relevance_activity,
 )
-from narrative_qa.pair_training import (
+from narrative_qa.measure.pair_training import (
     CARD_MARKERS,
     Pairs,
     _design,
@@ -191,7 +191,7 @@ def test_the_card_section_is_replaced_not_repeated(tmp_path):
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_pair_model_bit_for_bit(tmp_path, settings):
-    from narrative_qa.pair_training import train_real_pairs
+    from narrative_qa.measure.pair_training import train_real_pairs
 
     card = train_real_pairs(tmp_path, settings)
     assert (tmp_path / PAIRS_FILE).read_bytes() == (MODELS_DIR / PAIRS_FILE).read_bytes()

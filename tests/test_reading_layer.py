@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from narrative_qa.api import check_draft
-from narrative_qa.corpus_format import TAGS
 from narrative_qa.errors import ConfigError
 from narrative_qa.language import readers as readers_module
 from narrative_qa.language.readers import (
@@ -26,6 +25,7 @@ from narrative_qa.language.readers import (
     ngrams,
     tokens,
 )
+from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.real_corpus import corpus_available
 from narrative_qa.resources import MODELS_DIR
 
@@ -149,7 +149,7 @@ def test_the_shipped_readers_read_every_tag_they_were_trained_for():
 @pytest.mark.skipif(not corpus_available(),
                     reason="../shared/corpus/real.jsonl is not beside the project")
 def test_training_reproduces_the_shipped_readers_bit_for_bit(tmp_path, settings):
-    from narrative_qa.reader_training import train_real_readers
+    from narrative_qa.measure.reader_training import train_real_readers
 
     train_real_readers(tmp_path, settings)
     assert (tmp_path / READERS_FILE).read_bytes() == (MODELS_DIR / READERS_FILE).read_bytes()

@@ -17,9 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from narrative_qa.cli import app
-from narrative_qa.corpus_format import CorpusErrors, organisation_split
 from narrative_qa.errors import InputError
-from narrative_qa.evaluation import evaluate
+from narrative_qa.measure.corpus_format import CorpusErrors, organisation_split
+from narrative_qa.measure.evaluation import evaluate
+from narrative_qa.measure.real_labels import load_real_labelled
 from narrative_qa.real_corpus import (
     LABELS_FILE,
     SHARED_ENV,
@@ -29,7 +30,6 @@ from narrative_qa.real_corpus import (
     sha256_text,
     shared_corpus_path,
 )
-from narrative_qa.real_labels import load_real_labelled
 from tests.conftest import ROOT
 
 runner = CliRunner()

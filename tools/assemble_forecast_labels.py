@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from narrative_qa.corpus_format import organisation_split
+from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.real_corpus import PROJECT, corpus_by_id, json_objects, sha256_text
 
 OUT = PROJECT / "corpus" / "forecast_labels.jsonl"

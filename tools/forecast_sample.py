@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from narrative_qa.corpus_format import organisation_split
+from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.real_corpus import LABELS_FILE, PROJECT, json_objects, read_corpus, sentence_spans
 
 SEED = 2027

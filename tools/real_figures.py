@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from narrative_qa.evaluation import BUNDLED_CORPUS, CLAIMED, Report, Section, evaluate
+from narrative_qa.measure.evaluation import BUNDLED_CORPUS, CLAIMED, Report, Section, evaluate
 from narrative_qa.real_corpus import corpus_by_id
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from rich.text import Text
 from narrative_qa.cli.common import Format, fail, make_console, say, settings_from
 from narrative_qa.confidence import never_claimed_codes
 from narrative_qa.errors import InputError, Location, NarrativeQAError
-from narrative_qa.evaluation import (
+from narrative_qa.measure.evaluation import (
     BUNDLED_CORPUS,
     CLAIMED,
     RESAMPLES,
@@ -26,9 +26,9 @@ from narrative_qa.evaluation import (
     Section,
     evaluate,
 )
-from narrative_qa.metrics import Intervals, Scores
+from narrative_qa.measure.metrics import Intervals, Scores
+from narrative_qa.measure.real_labels import SpanAgreement
 from narrative_qa.real_corpus import LABELS_FILE, SHARED_ENV, corpus_available, shared_corpus_path
-from narrative_qa.real_labels import SpanAgreement
 
 WIDE = 160  # a table piped to a file or a script is never squeezed into 80 columns
 

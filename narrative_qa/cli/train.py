@@ -10,15 +10,15 @@ from rich.console import Console
 
 from narrative_qa.cli.common import fail, settings_from
 from narrative_qa.confidence import CONFIDENCE_FILE
-from narrative_qa.confidence_training import train_confidence
 from narrative_qa.errors import NarrativeQAError
-from narrative_qa.evaluation import BUNDLED_CORPUS
 from narrative_qa.gates import GATES_FILE, MODELS_DIR
 from narrative_qa.language.pairs import PAIRS_FILE
 from narrative_qa.language.readers import READERS_CARD, READERS_FILE
-from narrative_qa.learning import train
-from narrative_qa.pair_training import train_real_pairs, write_pair_section
-from narrative_qa.reader_training import train_real_readers
+from narrative_qa.measure.confidence_training import train_confidence
+from narrative_qa.measure.evaluation import BUNDLED_CORPUS
+from narrative_qa.measure.learning import train
+from narrative_qa.measure.pair_training import train_real_pairs, write_pair_section
+from narrative_qa.measure.reader_training import train_real_readers
 from narrative_qa.real_corpus import corpus_available, shared_corpus_path
 
 

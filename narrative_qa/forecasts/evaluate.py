@@ -20,7 +20,7 @@ import numpy as np
 
 from narrative_qa.errors import InputError, Location, RowProblem
 from narrative_qa.forecasts.extract import WHATS, Forecast, extract_forecasts
-from narrative_qa.metrics import resample_weights
+from narrative_qa.measure.metrics import resample_weights
 from narrative_qa.real_corpus import PROJECT, json_objects, read_corpus, sha256_text
 
 LABELS = PROJECT / "corpus" / "forecast_labels.jsonl"

@@ -12,7 +12,7 @@ probability calibrated on out-of-fold training pairs (Platt scaling). Features:
   away day) for a KPI that activity does not serve (rules/language.yml,
   low_relevance_activities).
 
-The model is trained by pair_training.py (`narrative-qa train`). At run time only numpy is
+The model is trained by measure/pair_training.py (`narrative-qa train`). At run time only numpy is
 needed: every array, and the cues and activities the model was trained with, are in
 models/pairs.npz, checked by sha256 against models/pairs.json, so editing a lexicon
 cannot change the model's features without a retrain, and loading it cannot run code.

@@ -2,7 +2,7 @@
 
 Each reader is a logistic regression over the sentence's TF-IDF word n-grams, trained on
 the labelled real corpus's sentence spans (train split) and chosen on its dev split
-(reader_training.py). At run time only numpy is needed: the vocabulary, the idf weights
+(measure/reader_training.py). At run time only numpy is needed: the vocabulary, the idf weights
 and the coefficients are plain arrays in models/readers.npz, checked by sha256 against
 models/readers.json, so loading the readers cannot run code.
 

@@ -38,9 +38,9 @@ from narrative_qa.gates import (
     load_gates,
     rule_features,
 )
-from narrative_qa.metrics import Labelled, Scores, load_labelled, score_predictions
+from narrative_qa.measure.metrics import Labelled, Scores, load_labelled, score_predictions
+from narrative_qa.measure.real_labels import load_real_labelled
 from narrative_qa.real_corpus import corpus_available
-from narrative_qa.real_labels import load_real_labelled
 
 SEED = 0
 PIPELINES_FILE = "gates.joblib"  # the fitted scikit-learn pipelines, for audit and tests

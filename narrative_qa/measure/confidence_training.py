@@ -31,13 +31,13 @@ from narrative_qa.confidence import (
     save_calibration,
 )
 from narrative_qa.config import Settings
-from narrative_qa.corpus_format import TAGS, organisation_key
 from narrative_qa.engine import assess_batch
 from narrative_qa.language.readers import Readers, readers_in_use
-from narrative_qa.learning import CONFIDENCE_MARKERS, replace_block
-from narrative_qa.metrics import Labelled, load_labelled
-from narrative_qa.reader_training import fit_readers
-from narrative_qa.real_labels import load_real_labelled
+from narrative_qa.measure.corpus_format import TAGS, organisation_key
+from narrative_qa.measure.learning import CONFIDENCE_MARKERS, replace_block
+from narrative_qa.measure.metrics import Labelled, load_labelled
+from narrative_qa.measure.reader_training import fit_readers
+from narrative_qa.measure.real_labels import load_real_labelled
 
 FOLDS = 5
 C = 0.3

@@ -26,15 +26,15 @@ from typing import Any
 
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings
-from narrative_qa.corpus_format import (
+from narrative_qa.errors import InputError, Location
+from narrative_qa.measure.corpus_format import (
     LABELLERS,
     TAGS,
     CorpusErrors,
     Sentence,
     parse_corpus_fields,
 )
-from narrative_qa.errors import InputError, Location
-from narrative_qa.metrics import Labelled, cohen_kappa, parse_labels
+from narrative_qa.measure.metrics import Labelled, cohen_kappa, parse_labels
 from narrative_qa.reading.records import submissions_from_rows
 from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, json_objects, sha256_text
 

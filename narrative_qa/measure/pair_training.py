@@ -41,7 +41,7 @@ from narrative_qa.language.pairs import (
 )
 from narrative_qa.language.readers import ngrams
 from narrative_qa.language.words import content_words
-from narrative_qa.metrics import Labelled
+from narrative_qa.measure.metrics import Labelled
 
 PRECISION_TARGET = 0.85
 FOLDS = 5
@@ -270,9 +270,9 @@ def train_real_pairs(out: Path, settings: Settings,
                      written_corpus: Path | None = None) -> dict[str, Any]:
     """The pair model from corpus/real_labels.jsonl (with ../shared/corpus) and the
     written corpus, train and dev splits."""
-    from narrative_qa.evaluation import BUNDLED_CORPUS
-    from narrative_qa.metrics import load_labelled
-    from narrative_qa.real_labels import load_real_labelled
+    from narrative_qa.measure.evaluation import BUNDLED_CORPUS
+    from narrative_qa.measure.metrics import load_labelled
+    from narrative_qa.measure.real_labels import load_real_labelled
 
     real = load_real_labelled(settings)
     written = load_labelled(written_corpus or BUNDLED_CORPUS, settings)

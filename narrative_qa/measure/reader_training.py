@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from narrative_qa.config import Settings
-from narrative_qa.corpus_format import TAGS
 from narrative_qa.language.readers import Readers, ngrams, save_readers
-from narrative_qa.metrics import Labelled
-from narrative_qa.real_labels import load_real_labelled
+from narrative_qa.measure.corpus_format import TAGS
+from narrative_qa.measure.metrics import Labelled
+from narrative_qa.measure.real_labels import load_real_labelled
 
 C = 1.0
 MIN_POSITIVES = 8  # fewer train positives than this: the tag is not read (never fires)

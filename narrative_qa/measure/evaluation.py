@@ -23,11 +23,11 @@ from typing import Any
 from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Rule, catalogue_codes, load_catalogue
 from narrative_qa.config import Settings, load_settings
-from narrative_qa.corpus_format import LABELLERS, ORIGINS, check_split_name
 from narrative_qa.data_checks import data_facts
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import InputError, Location
-from narrative_qa.metrics import (
+from narrative_qa.measure.corpus_format import LABELLERS, ORIGINS, check_split_name
+from narrative_qa.measure.metrics import (
     METRICS,
     Intervals,
     Labelled,
@@ -40,10 +40,10 @@ from narrative_qa.metrics import (
     resample_weights,
     score_predictions,
 )
-from narrative_qa.real_corpus import LABELS_FILE
-from narrative_qa.real_labels import SpanAgreement, load_real_labelled, span_agreement
+from narrative_qa.measure.real_labels import SpanAgreement, load_real_labelled, span_agreement
+from narrative_qa.real_corpus import LABELS_FILE, PROJECT
 
-BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "labelled.jsonl"
+BUNDLED_CORPUS = PROJECT / "corpus" / "labelled.jsonl"
 RESAMPLES = 1000
 SEED = 0
 INSPECTABLE = ("train", "dev")  # --errors never looks at test

@@ -23,8 +23,13 @@ import numpy as np
 from narrative_qa.assessment import Submission
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings
-from narrative_qa.corpus_format import LABELLERS, CorpusErrors, CorpusFields, parse_corpus_fields
 from narrative_qa.errors import InputError, Location
+from narrative_qa.measure.corpus_format import (
+    LABELLERS,
+    CorpusErrors,
+    CorpusFields,
+    parse_corpus_fields,
+)
 from narrative_qa.reading.records import read_submissions
 
 

@@ -1,0 +1,1 @@
+"""Text helpers shared by every detector: parsing, lexicons, embeddings, the reading layer."""

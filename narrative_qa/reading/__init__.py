@@ -1,0 +1,1 @@
+"""Files -> rows -> validated Submission records (tables, headers, values, records, Word)."""
