@@ -20,13 +20,7 @@ from narrative_qa.data_checks import data_facts
 from narrative_qa.deadline import check_time
 from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
 from narrative_qa.errors import RowProblem
-from narrative_qa.gates import (
-    apply_gates,
-    gated_codes,
-    load_gates,
-    low_confidence_codes,
-    mark_low_confidence,
-)
+from narrative_qa.gates import apply_gates, gated_codes, load_gates
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.language.quoting import quote
 from narrative_qa.language.readers import load_readers
@@ -89,8 +83,9 @@ def _apply_learning(results: list[Assessment]) -> None:
     found = {f.code for a in results for f in a.findings}
     if found & gated_codes():
         apply_gates(results, load_gates())
+    # A code without calibration keeps its detector's confidence and the default claim
+    # threshold (Finding.claim_threshold): one rule decides what is claimed.
     calibration = load_calibration()
-    mark_low_confidence(results, low_confidence_codes() - set(calibration))
     for assessment in results:
         calibrate(assessment.findings, calibration)
 

@@ -2,8 +2,8 @@
 
 A gate is a calibrated linear model per finding that re-scores the rule's findings: it can
 only confirm or withdraw a finding the rules raised, and its probability becomes the
-finding's confidence. The card in models/ says which findings are gated and which are shown
-as low-confidence.
+finding's confidence. The card in models/ says which findings are gated; the calibrated
+confidence (confidence.py) decides what is claimed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from narrative_qa.errors import ConfigError, Location
 from narrative_qa.resources import MODELS_DIR, models_file
 
 GATES_FILE = "gates.npz"  # plain arrays: loading it cannot run code
-LOW_CONFIDENCE_CAP = 0.45
 FOLD_ARRAYS = ("rule_width", "pca_mean", "pca_components", "scaler_mean", "scaler_scale",
                "coef", "intercept", "sigmoid_a", "sigmoid_b")
 
@@ -175,22 +174,9 @@ def load_card(directory: Path | None = None) -> dict[str, Any]:
                           Location(str(path))) from exc
 
 
-def low_confidence_codes() -> frozenset[str]:
-    return frozenset(load_card().get("low_confidence", []))
-
-
 def gated_codes() -> frozenset[str]:
     return frozenset(code for code, row in load_card().get("findings", {}).items()
                      if row["path"] == "learned gate")
-
-
-def mark_low_confidence(assessments: list[Assessment], codes: frozenset[str]) -> None:
-    """Findings whose measured precision is below target are shown, never claimed."""
-    for assessment in assessments:
-        for finding in assessment.findings:
-            if finding.code in codes:
-                finding.confidence = min(finding.confidence, LOW_CONFIDENCE_CAP)
-                finding.details["precision_below_target"] = True
 
 
 def apply_gates(assessments: list[Assessment], gates: dict[str, Gate]) -> None:

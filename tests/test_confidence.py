@@ -96,3 +96,21 @@ def test_training_reproduces_the_shipped_calibration_bit_for_bit(tmp_path, setti
     # Thresholds were chosen on train (out of fold) and dev rows only.
     assert set(card["rows"]) == {"real_train_out_of_fold", "real_dev", "written_train",
                                  "written_dev"}
+
+
+def test_a_code_without_calibration_keeps_its_detectors_confidence_and_the_default_claim(
+        monkeypatch):
+    """One path for "claimed or not": a code the calibration does not cover (a rule added
+    locally, or one left out of models/confidence.json) keeps its detector's confidence and
+    is claimed from the default threshold; no other list of the written corpus caps it."""
+    from narrative_qa.assessment import LOW_CONFIDENCE
+
+    calibrated = load_calibration()
+    monkeypatch.setattr("narrative_qa.engine.load_calibration", lambda: {})
+    shown = {f.code: f for f in check_draft(DRAFT, **SCRA).findings}
+    assert "NQ02" in shown and set(shown) <= set(calibrated)  # NQ02: the card's old list
+    for code, finding in shown.items():
+        assert finding.claim_threshold == LOW_CONFIDENCE, code
+        assert finding.low_confidence == (finding.confidence < LOW_CONFIDENCE), code
+        assert "precision_below_target" not in finding.details, code
+    assert not shown["NQ02"].low_confidence  # its detector is sure; nothing caps it

@@ -106,8 +106,7 @@ def test_the_installed_wheel_uses_its_own_copy_and_loads_the_models(installed, t
         "print(json.dumps({'package': narrative_qa.__file__,\n"
         "    'rules': str(resources.rules_dir()), 'models': str(resources.MODELS_DIR),\n"
         "    'gates': sorted(gates.load_gates()), 'gated': sorted(gates.gated_codes()),\n"
-        "    'calibrated': sorted(confidence.load_calibration()),\n"
-        "    'low': sorted(gates.low_confidence_codes())}))\n"
+        "    'calibrated': sorted(confidence.load_calibration())}))\n"
     )
     seen = json.loads(_run([str(installed / "bin" / "python"), "-c", script], cwd=tmp_path))
     for key in ("package", "rules", "models"):
@@ -116,7 +115,6 @@ def test_the_installed_wheel_uses_its_own_copy_and_loads_the_models(installed, t
     assert Path(seen["models"]).name == "_bundled_models"
     assert seen["gates"] == seen["gated"] == sorted(gates.load_gates())
     assert seen["calibrated"] == sorted(load_calibration()) != []
-    assert seen["low"] == sorted(gates.low_confidence_codes())
 
 
 @pytest.mark.slow

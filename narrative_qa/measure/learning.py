@@ -30,7 +30,6 @@ from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
 from narrative_qa.gates import (
     GATES_FILE,
-    LOW_CONFIDENCE_CAP,
     MODELS_DIR,
     export_gates,
     file_sha256,
@@ -44,7 +43,6 @@ from narrative_qa.real_corpus import corpus_available
 
 SEED = 0
 PIPELINES_FILE = "gates.joblib"  # the fitted scikit-learn pipelines, for audit and tests
-PRECISION_TARGET = 0.85  # below this on dev, a finding is shown as low-confidence
 RULE_WIDTH = 10  # [fired, confidence] + 8 shared features, see rule_features
 
 
@@ -169,9 +167,6 @@ def _train(corpus: Path, settings: Settings, out: Path) -> dict[str, Any]:
             "test": {"rules": rule_test[code].as_dict(),
                      "gate": _gated_scores(code, model, data["test"]).as_dict()},
         }
-    low = sorted(code for code, row in card_rows.items()
-                 if row["dev"]["gate" if row["path"] == "learned gate" else "rules"]["precision"]
-                 < PRECISION_TARGET)
     out.mkdir(parents=True, exist_ok=True)
     # The scikit-learn pipelines are kept for audit; the engine applies the exported arrays.
     joblib.dump({"codes": sorted(gates), "models": gates}, out / PIPELINES_FILE)
@@ -190,12 +185,8 @@ def _train(corpus: Path, settings: Settings, out: Path) -> dict[str, Any]:
                      "its train and dev splits it loses no F1 and gains precision; test is "
                      "reported, never used to choose",
         "findings": card_rows,
-        "low_confidence": low,
         "gates": {"file": GATES_FILE, "sha256": file_sha256(exported),
                   "pipelines": PIPELINES_FILE},
-        "low_confidence_rule": f"dev precision of the path used below {PRECISION_TARGET}: "
-                               f"confidence capped at {LOW_CONFIDENCE_CAP} and marked "
-                               "low-confidence in every output",
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__},
     }
@@ -270,9 +261,9 @@ def render_card(card: dict[str, Any], real_text: str = "",
         lines.append(f"| {code} | {row['path']} | {prf(row['dev']['rules'])} | "
                      f"{prf(row['dev']['gate'])} | {prf(row['test']['rules'])} | "
                      f"{prf(row['test']['gate'])} | {real_f1(row)} |")
-    lines += ["", f"Shown as low-confidence ({card['low_confidence_rule']}): "
-              f"{', '.join(card['low_confidence']) or 'none'}; for every code with a "
-              "calibrated confidence (below), its claim threshold decides instead."]
+    lines += ["", "What is claimed, and what is only worth a look, is decided by the "
+              "calibrated confidence and each code's claim threshold (below); a code without "
+              "calibration keeps its detector's confidence and the default threshold."]
     for block in later or []:
         lines += ["", block]
     lines += ["", "Library versions: " + ", ".join(f"{k} {v}"
