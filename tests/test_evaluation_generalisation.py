@@ -126,6 +126,7 @@ def test_the_tfidf_baseline_trains_on_real_train_records_and_the_bundled_train_o
 
 # --- bootstrap intervals ------------------------------------------------------------
 
+@pytest.mark.slow
 def test_bootstrap_intervals_hold_the_point_estimate_and_repeat_with_the_seed(settings):
     first = evaluate(CORPUS, "dev", settings, baselines=False, resamples=300, seed=7)
     again = evaluate(CORPUS, "dev", settings, baselines=False, resamples=300, seed=7)
@@ -225,6 +226,7 @@ def test_several_files_are_evaluated_together(tmp_path, settings):
     assert list(report.sections) == ["real", "written", "both"] and report.n == 2
 
 
+@pytest.mark.slow
 def test_the_written_corpus_alone_keeps_its_point_figures(settings):
     from narrative_qa.measure.evaluation import system_predictions
     from narrative_qa.measure.metrics import score_predictions

@@ -82,6 +82,7 @@ def _run(args: list[str], cwd: Path | None = None) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_rules_and_only_the_models_the_runtime_loads(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -99,6 +100,7 @@ def test_the_wheel_carries_the_rules_and_only_the_models_the_runtime_loads(wheel
     assert not any(n.endswith((".joblib", ".pkl")) for n in names)  # ...the pickle is not
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_uses_its_own_copy_and_loads_the_models(installed, tmp_path):
     script = (
         "import json, narrative_qa\n"

@@ -40,6 +40,7 @@ def _quarter_above_threshold():
 
 @pytest.mark.skipif("fork" not in nlp.multiprocessing.get_all_start_methods(),
                     reason="parsing in child processes needs fork")
+@pytest.mark.slow
 def test_two_processes_score_a_batch_exactly_as_one():
     submissions, settings = _quarter_above_threshold()
     texts = {t for s in submissions for t in (s.narrative, s.previous_narrative) if t}

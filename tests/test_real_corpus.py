@@ -203,6 +203,7 @@ def _long_sentences() -> set[str]:
 
 
 @needs_corpus
+@pytest.mark.slow
 def test_no_sentence_of_the_shared_corpus_is_in_the_project():
     sentences = _long_sentences()
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,

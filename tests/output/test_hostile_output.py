@@ -329,6 +329,7 @@ def test_results_wider_than_an_excel_sheet_are_refused_before_scoring(tmp_path, 
     assert wide.exit_code == 0, wide.output
 
 
+@pytest.mark.slow
 def test_text_over_an_excel_cell_is_cut_visibly_with_a_row_notice(tmp_path, settings):
     long_id = "K" * 40_000
     narrative = "Performance fell to 51%. " * 1_400  # 35,000 characters

@@ -157,6 +157,7 @@ def test_digits_too_large_for_a_float_are_not_a_number():
 
 # --- item 17: a workbook whose size is a lie -----------------------------------------------
 
+@pytest.mark.slow
 def test_a_styled_cell_at_the_last_row_does_not_make_a_million_row_grid(tmp_path, settings):
     book = openpyxl.Workbook()
     ws = book.active

@@ -48,6 +48,7 @@ def test_a_file_past_the_row_limit_is_refused_without_being_read_whole(tmp_path,
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".json"])
+@pytest.mark.slow
 def test_a_file_within_the_limit_is_read_as_before(tmp_path, settings, suffix):
     path = tmp_path / f"ok{suffix}"
     _write(path, suffix)

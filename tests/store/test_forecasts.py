@@ -271,6 +271,7 @@ def test_narrative_qa_check_shows_the_forecasts_falling_due(tmp_path, settings):
     assert [f["status"] for f in as_json["forecasts_due"]] == ["missed"]
 
 
+@pytest.mark.slow
 def test_the_bundled_sample_checks_q1_and_q2_forecasts_in_q3(tmp_path, settings):
     from narrative_qa.reporting.render import render_report_html
     from narrative_qa.reporting.view import build_report
