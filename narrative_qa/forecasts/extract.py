@@ -25,9 +25,11 @@ WHATS = ("value", "direction", "event", "other")
 # A sentence looking forward: a modal, an expectation or a plan. Past forms ("was expected")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|expects?|expected|expecting|anticipat\w*|"
-    r"forecast(?:s|ed|ing)?\s+(?:to|for|that|at|completion)|(?:is|are|now)\s+forecast\b|"
-    r"forecasting|projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?|"
+    r"\b(?:will|shall|expects?|expected|expecting|anticipat(?:es?|ing)|"
+    r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
+    r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
+    r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting|"
+    r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?|"
     r"predict(?:s|ed)?|aims?\s+to|plans?\s+to|(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
@@ -35,6 +37,15 @@ _FUTURE = re.compile(
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|aiming|committed\s+to|"
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
     re.I)
+# A cue that does not make its sentence a forecast: a modal in a relative clause describing
+# a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty);
+# a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
+# improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
+_MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
+                              r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
+_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
+_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|have)\s+to\b|"
+                        r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
 # text says it expects to reach it.
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
@@ -141,6 +152,21 @@ def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, 
     return pairs
 
 
+def _cue(text: str) -> re.Match[str] | None:
+    """The first words of the sentence that look forward, as a forecast does."""
+    for match in _FUTURE.finditer(text):
+        word = match.group(0).lower()
+        before = text[max(0, match.start() - 40):match.start()]
+        if _NOT_A_CUE.match(text, match.start()):
+            continue
+        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
+            continue
+        if word.startswith("plan") and _PLANS_A_NOUN.search(before):
+            continue
+        return match
+    return None
+
+
 def _what(text: str, value: str | None) -> str:
     """value (a figure), direction (the indicator moving, no figure), else event: a planned
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
@@ -192,15 +218,19 @@ def extract_forecasts(narrative: str, period: str | None,
     for span, text, read in zip(spans, texts, votes, strict=True):
         if _PAST_FORECAST.search(text) and not re.search(r"\b(?:will|shall)\b", text, re.I):
             continue  # an earlier forecast reported back, not a new one
-        cue = _FUTURE.search(text)
+        cue = _cue(text)
         dates = due_dates(text, period, ahead=bool(cue))
         due = _due(dates, written)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and due.lead in _DEADLINES
-        if cue and _ONGOING_ONLY.search(text) and due is None and not _DIRECTION.search(text):
-            cue = None  # "we will continue to work with partners": what is done now
+        # "we will continue to work with partners (in FY24)": what is done now, unless it
+        # runs to a date after the period
+        passed = due is None or (written is not None and due.due is not None
+                                 and due.due <= month_text(written))
+        if cue and _ONGOING_ONLY.search(text) and passed and not _DIRECTION.search(text):
+            cue = None
         if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
             continue
         if not cue and not ahead and not (READ_AS_FORECAST & set(read)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from narrative_qa.forecasts.extract import extract_forecasts
 
 Q2 = "2025/26 Q2"
@@ -69,3 +71,38 @@ def test_a_count_forecast_and_a_stated_target_that_is_not_one():
     assert extract_forecasts("Average days lost was 3.9 against a target of 3.2.",
                              "2025/26 Q1") == []
     assert extract_forecasts("There are now 31 placements, up from 29 in Q1.", Q2) == []
+
+
+# a modal in a relative clause, a requirement, an aim, an uncertainty, plans as a noun, a
+# past "anticipated", "forecasts" and "forecasting" as nouns
+@pytest.mark.parametrize("text", [
+    "The team is building a booking tool which will give clinics one diary.",
+    "The new rota will need to be approved by the board.",
+    "The service will also need to recruit two nurses.",
+    "The unit will seek to improve how it talks with families.",
+    "It is hard to say whether there will be more referrals next winter.",
+    "Plans to move the clinic have been completed.",
+    "Staff shared their plans to attend the training.",
+    "The team anticipated and met the rise in demand.",
+    "Costs are based on the budget and forecasts for the first phase.",
+    "The forecasting model has been improved this year.",
+])
+def test_sentences_that_look_forward_without_promising_anything_are_not_forecasts(text):
+    assert extract_forecasts(text, Q2) == []
+
+
+def test_a_promise_beside_a_relative_clause_is_still_a_forecast():
+    [forecast] = extract_forecasts(
+        "The hub will open by March 2026, which will give families one door.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+    [anticipated] = extract_forecasts("It is anticipated that the audit will report in Q4.",
+                                      Q2)
+    assert anticipated.due == "2026-03"
+
+
+def test_carrying_on_within_the_period_is_not_a_forecast_but_to_a_later_date_is():
+    assert extract_forecasts("The clinic will continue offering evening slots in Q2.",
+                             Q2) == []
+    [later] = extract_forecasts("The clinic will continue offering evening slots until "
+                                "March 2026.", Q2)
+    assert later.due == "2026-03"
