@@ -79,6 +79,10 @@ READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planne
 # readers read as figure_forecast or expected_impact added 3 and 1 false positives and no
 # true one; the readers' votes raise a forecast's confidence instead.
 READ_AS_FORECAST: frozenset[str] = frozenset()
+# a sentence with dates after two of these holds one event per date
+MILESTONE_LEADS = frozenset({"by", "before", "until", "in", "during", "at", "for", "from",
+                             "to", "through", "end"})
+_DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
 # due-dates written after these words are when the forecast falls due
 _DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end",
                         "next", "at", "over", "after", "from", "this", "to", "through"})
@@ -189,6 +193,23 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None) -> DueDate | Non
     return (led or resolved or [None])[-1]
 
 
+def _milestones(text: str, dates: list[DueDate]) -> list[DueDate]:
+    """'Closure in May 2026, with the final report by June 2027': one event per date,
+    in the order written; a range ('from 2026 to 2028') is one date, its end; a date naming
+    a thing ('at the March 2026 board') is none."""
+    kept: list[DueDate] = []
+    for date in dates:
+        if not date.due or date.lead not in MILESTONE_LEADS or \
+                _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
+            continue
+        if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
+                                                                           "until", "through"):
+            kept.pop()
+        if all(k.due != date.due for k in kept):
+            kept.append(date)
+    return kept
+
+
 def _reader_votes(texts: list[str]) -> list[dict[str, float]]:
     """Per sentence, the forecast-related tags the readers read there (empty without them)."""
     from narrative_qa.errors import NarrativeQAError
@@ -246,6 +267,8 @@ def extract_forecasts(narrative: str, period: str | None,
         confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                                + 0.1 * bool(read), 0.95), 2)
         pairs = _pairs(figures, dates) if what == "value" else []
+        if what == "event" and len(pairs) < 2:
+            pairs = [(None, date) for date in _milestones(text, dates)]
         if len(pairs) < 2:
             pairs = [(value, due)]
         for figure, date in pairs:

@@ -106,3 +106,20 @@ def test_carrying_on_within_the_period_is_not_a_forecast_but_to_a_later_date_is(
     [later] = extract_forecasts("The clinic will continue offering evening slots until "
                                 "March 2026.", Q2)
     assert later.due == "2026-03"
+
+
+def test_one_event_per_milestone_date_in_the_order_written():
+    text = ("The new wing is scheduled to open in May 2026, with the old ward closing by "
+            "June 2027.")
+    found = [(f.what, f.due) for f in extract_forecasts(text, Q2)]
+    assert found == [("event", "2026-05"), ("event", "2027-06")]
+
+
+def test_a_range_is_one_event_due_at_its_end():
+    text = "The pilot will run from January 2026 to March 2027."
+    assert [f.due for f in extract_forecasts(text, Q2)] == ["2027-03"]
+
+
+def test_a_date_naming_a_meeting_is_not_a_second_milestone():
+    text = "It was agreed at the October 2025 board that the hub will open by May 2026."
+    assert [f.due for f in extract_forecasts(text, Q2)] == ["2026-05"]
