@@ -145,18 +145,22 @@ def _due() -> re.Pattern[str]:
     relative_leads = "|".join(shared("relative_leads"))
     which = "|".join(shared("relative_which"))
     year_leads = "|".join(shared("year_leads"))
+    abbreviations = "|".join(["May", *shared("month_abbreviations")])
     return re.compile(
-        r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
+        r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
+        rf"|(?P<dmy>\b\d{{1,2}}-(?P<dmm>{abbreviations})-(?P<dmyy>\d\d)\b)"
+        r"|(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
         r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
         rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
         r"(?:,?\s+(?P<my>20\d\d)\b)?)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
-        r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
+        r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
         r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
         r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
-        rf"|(?P<count>\b(?:{count_leads})\s+(?:the\s+)?(?:next\s+|coming\s+|"
-        rf"following\s+)?(?P<n>\d+|{counts})\s+(?:working\s+)?"
+        rf"|(?P<count>\b(?:{count_leads}|for\s+another)\s+(?:the\s+)?(?:next\s+|coming\s+|"
+        rf"following\s+)?(?:(?:\d+|{counts})\s*(?:[-–]|to)\s*)?(?P<n>\d+|{counts})\s+"
+        r"(?:working\s+)?"
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
         rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
@@ -166,7 +170,7 @@ def _due() -> re.Pattern[str]:
         rf"|(?P<season>\b(?P<sw>{seasons})[\s-]+(?:of\s+)?"
         r"(?P<sy>20\d\d)\b)"
         rf"|(?P<bare>\b(?:{year_leads}|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b"
-        r"(?!\s*[/\-–]\s*\d))",
+        r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
 
 
@@ -273,6 +277,12 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
              period: str | None = None, ahead: bool = True,
              fiscal: int = 4) -> tuple[int, int] | None:
     group = match.group
+    if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
+        return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
+    if group("dmy"):  # '16-Apr-21'
+        month = next(k for k, name in enumerate(_months(), 1)
+                     if name.startswith(group("dmm").lower()[:3]))
+        return 2000 + int(group("dmyy")), month
     if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
         return _quarter_end(int(group("uy") or group("uy2")) - 1,
                             int(group("uq") or group("uq2")), 7)
@@ -293,6 +303,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
+        if year and group("q") and not group("qpair"):
+            return int(year), 3 * quarter  # 'Q3 2021' with one year: a calendar quarter
         if year:
             return _quarter_end(int(year), quarter, fiscal)
         if not written:

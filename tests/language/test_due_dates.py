@@ -31,6 +31,12 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by 31 March 2026", "2026-03"),
     ("by the end of 2026", "2026-12"),
     ("in spring 2026", "2026-05"),
+    ("in Q3 2026", "2026-09"),  # a quarter of a single year: the calendar quarter
+    ("by 2026-Q4", "2026-03"),  # gmpp's shape: a quarter of the financial year ending 2026
+    ("by 2027-Q1", "2026-06"),
+    ("on 16-Apr-26", "2026-04"),
+    ("for another 18-24 months", "2027-09"),  # a range of durations: its end
+    ("within three to six months", "2026-03"),
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
@@ -64,3 +70,8 @@ def test_us_and_canadian_fiscal_years():
     us = "FY2025 (Jul 2024–Jun 2025)"
     assert [d.due for d in due_dates("We expect to finish by next year.", us)] == ["2026-06"]
     assert [d.due for d in due_dates("We will reach 90% by Q2.", us)] == ["2025-12"]
+
+
+def test_a_gmpp_quarter_is_one_date_with_its_lead():
+    [date] = due_dates("Works will finish by 2026-Q4.", Q2)
+    assert (date.text, date.due, date.lead) == ("2026-Q4", "2026-03", "by")
