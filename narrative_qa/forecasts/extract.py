@@ -60,6 +60,9 @@ _PAST_FORECAST = re.compile(
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
     r"anticipated|forecast|projected|planned|scheduled|due)\b", re.I)
+# ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
+_STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
+                          r"scheduled|due|planned|forecast)\s+to)\b", re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
 # The indicator expected to move, with no figure: "will improve", "expected to fall",
@@ -69,7 +72,8 @@ _DIRECTION = re.compile(
     r"set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
     r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall|decreas\w*|declin\w*|reduc\w*|"
     r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet|achieve|reach|"
-    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting)\b",
+    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting|"
+    r"be\s+met)\b",
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 _DEADLINES = frozenset({"by", "before", "until", "till"})
@@ -237,7 +241,7 @@ def extract_forecasts(narrative: str, period: str | None,
     vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, votes, strict=True):
-        if _PAST_FORECAST.search(text) and not re.search(r"\b(?:will|shall)\b", text, re.I):
+        if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
             continue  # an earlier forecast reported back, not a new one
         cue = _cue(text)
         dates = due_dates(text, period, ahead=bool(cue))

@@ -123,3 +123,15 @@ def test_a_range_is_one_event_due_at_its_end():
 def test_a_date_naming_a_meeting_is_not_a_second_milestone():
     text = "It was agreed at the October 2025 board that the hub will open by May 2026."
     assert [f.due for f in extract_forecasts(text, Q2)] == ["2026-05"]
+
+
+def test_a_forecast_that_says_it_keeps_to_plan_is_still_a_forecast():
+    [forecast] = extract_forecasts("The contract is expected to be signed in March 2026, "
+                                   "as planned.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+    assert extract_forecasts("The contract was signed in July, as planned.", Q2) == []
+
+
+def test_a_target_expected_to_be_met_is_a_direction():
+    [forecast] = extract_forecasts("The target is not expected to be met until 2027.", Q2)
+    assert (forecast.what, forecast.due) == ("direction", "2027-12")
