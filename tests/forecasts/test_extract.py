@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from narrative_qa.forecasts.extract import extract_forecasts
+from narrative_qa.language.readers import Readers, readers_in_use
 
 Q2 = "2025/26 Q2"
 TEXT = ("Compliance fell to 52% this quarter. The two new social workers start in October "
@@ -135,3 +137,22 @@ def test_a_forecast_that_says_it_keeps_to_plan_is_still_a_forecast():
 def test_a_target_expected_to_be_met_is_a_direction():
     [forecast] = extract_forecasts("The target is not expected to be met until 2027.", Q2)
     assert (forecast.what, forecast.due) == ("direction", "2027-12")
+
+
+def _readers(planned: float) -> Readers:
+    """Readers that read every sentence as a planned action with this probability."""
+    logit = float(np.log(planned / (1 - planned)))
+    return Readers(tags=("action_planned",), vocabulary={}, idf=np.zeros(0),
+                   coef=np.zeros((1, 0)), intercept=np.array([logit]),
+                   thresholds=np.array([0.8]))
+
+
+def test_an_undated_event_needs_the_readers_to_read_a_planned_action():
+    undated = "The team will look at the rota."
+    dated = "The team will look at the rota by March 2026."
+    with readers_in_use(_readers(0.2)):
+        assert extract_forecasts(undated, Q2) == []
+        assert [f.due for f in extract_forecasts(dated, Q2)] == ["2026-03"]
+    with readers_in_use(_readers(0.7)):
+        assert [f.what for f in extract_forecasts(undated, Q2)] == ["event"]
+    assert [f.what for f in extract_forecasts(undated, Q2, use_readers=False)] == ["event"]
