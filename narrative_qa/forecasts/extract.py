@@ -26,12 +26,14 @@ WHATS = ("value", "direction", "event", "other")
 # A sentence looking forward: a modal, an expectation or a plan. Past forms ("was expected")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|expects?|expected|expecting|anticipat(?:es?|ing)|"
+    r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
+    r"savings|spend|levels?)\b)|expecting|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?|"
-    r"predict(?:s|ed)?|aims?\s+to|plans?\s+to|(?:is|are)\s+planned|"
+    r"predict(?:s|ed)?|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be|return|reach|see|improve|clear|start|lead|result|allow|enable)|"
@@ -46,6 +48,7 @@ _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|have)\s+to\b|"
+                        r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
 # text says it expects to reach it.
@@ -60,7 +63,8 @@ _PAST_FORECAST = re.compile(
     r"\bremained\s+(?:scheduled|planned|forecast|due)\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
-    r"anticipated|forecast|projected|planned|scheduled|due)\b", re.I)
+    r"anticipated|forecast|projected|planned|scheduled|due)\b|"
+    r"\b(?:was|were)\s+(?:\w+\s+)?on\s+(?:track|target|plan)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
 _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
                           r"scheduled|due|planned|forecast)\s+to)\b", re.I)
@@ -73,8 +77,8 @@ _DIRECTION = re.compile(
     r"set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
     r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall|decreas\w*|declin\w*|reduc\w*|"
     r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet|achieve|reach|"
-    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting|"
-    r"be\s+met)\b",
+    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting)\b|"
+    r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 _DEADLINES = frozenset({"by", "before", "until", "till"})
@@ -94,6 +98,8 @@ PLANNED_FLOOR = 0.4
 MILESTONE_LEADS = frozenset({"by", "before", "until", "in", "during", "at", "for", "from",
                              "to", "through", "end"})
 _DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
+_OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
+_TARGET_NOUN = re.compile(r"\s+(?:targets?|goals?|trajector(?:y|ies)|deadlines?)\b", re.I)
 # due-dates written after these words are when the forecast falls due
 _DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end",
                         "next", "at", "over", "after", "from", "this", "to", "through"})
@@ -134,6 +140,13 @@ _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\
                         r"return\w*|rais\w*|lower\w*)\s+(?:to|by))\b", re.I)
 
 
+# A number that is a length of time or part of a name is never the value forecast.
+_DURATION = re.compile(r"\s*(?:working\s+)?(?:days?|weeks?|months?|years?|yrs?|quarters?|"
+                       r"hours?|hrs?|minutes?|mins?)\b", re.I)
+_LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boat|lot|release|level|tier|"
+                    r"type|band|step|part|section|option|version|no\.?|number)\s*$", re.I)
+
+
 def _figures(text: str) -> list[_Figure]:
     """The figures that may be a forecast's value: percentages; other numbers after 'to',
     'reach', 'below'... or in a sentence of expectation ('Expected impact: 2,500 or fewer').
@@ -147,6 +160,8 @@ def _figures(text: str) -> list[_Figure]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d", digits):
             continue
+        if _DURATION.match(text, match.end()) or _LABEL.search(text, 0, match.start()):
+            continue  # '12 months', '2 yrs'; 'Phase 2', 'Boat 4'
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
@@ -207,11 +222,15 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None) -> DueDate | Non
 def _milestones(text: str, dates: list[DueDate]) -> list[DueDate]:
     """'Closure in May 2026, with the final report by June 2027': one event per date,
     in the order written; a range ('from 2026 to 2028') is one date, its end; a date naming
-    a thing ('at the March 2026 board') is none."""
+    a thing ('at the March 2026 board') or a point of reference ('the forecast at Q2 was
+    Amber') is none."""
     kept: list[DueDate] = []
     for date in dates:
         if not date.due or date.lead not in MILESTONE_LEADS or \
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
+            continue
+        if date.lead == "at" and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
+                                               text[max(0, date.start - 20):date.start]):
             continue
         if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
                                                                            "until", "through"):
@@ -264,7 +283,12 @@ def extract_forecasts(narrative: str, period: str | None,
         if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
             continue  # an earlier forecast reported back, not a new one
         cue = _cue(text)
-        dates = due_dates(text, period, ahead=bool(cue))
+        written_dates = due_dates(text, period, ahead=bool(cue))
+        # 'our 2018/19 deliverables': a date naming a thing is not when anything is due
+        # ('our FY26 target' is: a target is due in its year)
+        dates = [d for d in written_dates
+                 if not (_OWNED.search(text, max(0, d.start - 12), d.start)
+                         and not _TARGET_NOUN.match(text, d.end))]
         due = _due(dates, written)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
@@ -284,7 +308,7 @@ def extract_forecasts(narrative: str, period: str | None,
         # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
         # before it is where things stand ("After a 60% reduction, ... expected to improve")
         after = cue.start() if cue else 0
-        figures = [f for f in _figures(_without(text, dates)) if f.start >= after]
+        figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
         before_due = [f for f in figures if due is None or f.end <= due.start]
         value = (before_due or figures or [None])[-1]
         what = _what(text, value.text if value else None)

@@ -148,10 +148,13 @@ def _due() -> re.Pattern[str]:
     abbreviations = "|".join(["May", *shared("month_abbreviations")])
     return re.compile(
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
+        r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)\s*-\s*Q(?P<sqq>[1-4])\b)"
+        r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
         rf"|(?P<dmy>\b\d{{1,2}}-(?P<dmm>{abbreviations})-(?P<dmyy>\d\d)\b)"
         r"|(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
         r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
-        rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
+        rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
+        r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
         r"(?:,?\s+(?P<my>20\d\d)\b)?)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
@@ -246,6 +249,21 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
     return found
 
 
+def _consecutive(first: str, second: str) -> bool:
+    return (int(first) + 1) % 100 == int(second)
+
+
+def _short_year(match: re.Match[str], written: tuple[int, int] | None, fiscal: int) -> bool:
+    """'July 22' is July 2022 where the day comes first (the UK's '22 July'), when it is
+    within five years of the period; after a day ('16 July 22') always."""
+    day = match.group("mday")
+    if not day or match.group("mord") or len(day) != 2:
+        return False
+    if match.group("mlead"):
+        return True
+    return fiscal == 4 and written is not None and abs(2000 + int(day) - written[0]) <= 5
+
+
 def _looks_ahead(match: re.Match[str]) -> bool:
     """'by Q1', 'before Q1', 'until Q1': a quarter named as a deadline is the next one."""
     before = _lead().search(match.string[max(0, match.start() - 30):match.start()])
@@ -279,6 +297,12 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     group = match.group
     if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
         return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
+    if group("sq"):  # gmpp's '21/22-Q4'
+        return _quarter_end(2000 + int(group("sq1")), int(group("sqq"))) \
+            if _consecutive(group("sq1"), group("sq2")) else None
+    if group("sp"):  # '28/29', 'FY20/21': a financial year, when the two years follow
+        return (2000 + int(group("sp2")), 3) if _consecutive(group("sp1"), group("sp2")) \
+            else None
     if group("dmy"):  # '16-Apr-21'
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("dmm").lower()[:3]))
@@ -294,6 +318,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
                      if name.startswith(group("month").lower()[:3]))
         if group("my"):
             return int(group("my")), month
+        if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
+            return 2000 + int(group("mday")), month
         if not written:
             return None
         first = _first_start(written) or written

@@ -37,6 +37,11 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("on 16-Apr-26", "2026-04"),
     ("for another 18-24 months", "2027-09"),  # a range of durations: its end
     ("within three to six months", "2026-03"),
+    ("by 26/27-Q3", "2026-12"),  # gmpp's short financial year and quarter
+    ("in 27/28", "2028-03"),  # a short financial year: the two years follow
+    ("in FY26/27", "2027-03"),
+    ("in July 26", "2026-07"),  # a UK text's month and short year (its day comes first)
+    ("on 16 July 27", "2027-07"),
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
@@ -75,3 +80,10 @@ def test_us_and_canadian_fiscal_years():
 def test_a_gmpp_quarter_is_one_date_with_its_lead():
     [date] = due_dates("Works will finish by 2026-Q4.", Q2)
     assert (date.text, date.due, date.lead) == ("2026-Q4", "2026-03", "by")
+
+
+def test_a_month_and_two_digits_is_a_day_where_it_cannot_be_a_near_year():
+    us = "FY2025 (Jul 2024–Jun 2025)"  # a US city writes the day after the month
+    assert [d.due for d in due_dates("We will open by July 26.", us)] == ["2025-07"]
+    assert [d.due for d in due_dates("We will open by March 31.", Q2)] == ["2026-03"]
+    assert [d.due for d in due_dates("It will cost 12/15 of the budget.", Q2)] == [None]
