@@ -31,8 +31,8 @@ _FUTURE = re.compile(
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting|"
-    r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?|"
-    r"predict(?:s|ed)?|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
+    r"indicate)|predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
@@ -63,7 +63,7 @@ _PAST_FORECAST = re.compile(
     r"\bremained\s+(?:scheduled|planned|forecast|due)\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
-    r"anticipated|forecast|projected|planned|scheduled|due)\b|"
+    r"anticipated|forecast|projected|predicted|planned|scheduled|due)\b|"
     r"\b(?:was|were)\s+(?:\w+\s+)?on\s+(?:track|target|plan)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
 _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
@@ -101,7 +101,7 @@ _DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
 _TARGET_NOUN = re.compile(r"\s+(?:targets?|goals?|trajector(?:y|ies)|deadlines?)\b", re.I)
 # due-dates written after these words are when the forecast falls due
-_DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end",
+_DUE_LEADS = frozenset({"by", "before", "until", "till", "within", "in", "during", "end", "for",
                         "next", "at", "over", "after", "from", "this", "to", "through"})
 
 
@@ -133,7 +133,7 @@ class _Figure:
 
 
 # (durations that are due dates, "within 12 weeks", are blanked before figures are read)
-_NUMBER = re.compile(r"(?<![\w.])(£|\$)?(\d[\d,]*(?:\.\d+)?)(?![\d,.]?\d)"
+_NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(£|\$)?(\d[\d,]*(?:\.\d+)?)(?![\d,.]?\d)"
                      r"(\s?(?:%|per\s?cent\b))?", re.I)
 _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\w*|"
                         r"trajectory|(?:reduc\w*|increas\w*|ris\w*|fall\w*|improv\w*|"
@@ -318,8 +318,9 @@ def extract_forecasts(narrative: str, period: str | None,
         confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                                + 0.1 * bool(read.tags), 0.95), 2)
         pairs = _pairs(figures, dates) if what == "value" else []
-        if what == "event" and len(pairs) < 2:
-            pairs = [(None, date) for date in _milestones(text, dates)]
+        if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
+            pairs = [(None, date) for date in _milestones(text, dates)
+                     if not cue or date.start >= cue.start()]
         if len(pairs) < 2:
             pairs = [(value, due)]
         for figure, date in pairs:

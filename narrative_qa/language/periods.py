@@ -156,6 +156,8 @@ def _due() -> re.Pattern[str]:
         rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
         r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
         r"(?:,?\s+(?P<my>20\d\d)\b)?)"
+        r"|(?P<oq>\b(?P<oqn>first|second|third|fourth)\s+quarter\s+of\s+(?:the\s+)?"
+        r"(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
@@ -239,11 +241,15 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             continue  # "may" is a verb; a month is written with a capital
         due = _resolve(match, written, period, ahead or _looks_ahead(match),
                        fiscal_start(period))
-        before = _lead().search(text[max(0, match.start() - 30):match.start()])
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
         if match.group("count") or match.group("rel") or match.group("bare"):
-            lead = match.group(0).split()[0].lower()
-            lead = "by" if lead in ("the", "end") else lead
+            first = match.group(0).split()[0].lower()
+            if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
+                lead = "by"  # 'the end of next year'
+            elif first != "the":
+                lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
         found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
                              month_text(due) if due else None, lead))
     return found
@@ -307,6 +313,11 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("dmm").lower()[:3]))
         return 2000 + int(group("dmyy")), month
+    if group("oq"):  # 'the first quarter of 2025' (calendar), '... of 2025/26' (financial)
+        quarter = ("first", "second", "third", "fourth").index(group("oqn").lower()) + 1
+        if group("oqpair"):
+            return _quarter_end(int(group("oqy")), quarter, fiscal)
+        return int(group("oqy")), 3 * quarter
     if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
         return _quarter_end(int(group("uy") or group("uy2")) - 1,
                             int(group("uq") or group("uq2")), 7)

@@ -93,6 +93,8 @@ def test_a_count_forecast_and_a_stated_target_that_is_not_one():
     "Staff keep to the discharge plan to make sure no one waits.",
     "At the last review the scheme was on track to finish its pilot.",
     "It was agreed that the cost will continue to be met by the council.",
+    "In Q1 an overspend was predicted, and it has now been closed.",
+    "The number of referrals did not match our projections.",
 ])
 def test_sentences_that_look_forward_without_promising_anything_are_not_forecasts(text):
     assert extract_forecasts(text, Q2, use_readers=False) == []  # the rules alone
@@ -183,3 +185,23 @@ def test_a_year_naming_a_thing_is_not_when_it_is_due_but_a_target_year_is():
     assert scope.due is None
     [target] = extract_forecasts("We are on track to meet our 2026/27 target.", Q2)
     assert target.due == "2027-03"
+
+
+def test_a_name_with_a_number_is_not_the_value_forecast():
+    [forecast] = extract_forecasts("Waits are expected to stay long because of COVID-19 "
+                                   "until March 2026.", Q2)
+    assert forecast.value is None
+
+
+def test_a_date_before_the_forward_looking_words_is_what_happened_not_a_milestone():
+    text = "The service was inspected in May 2025 and a further inspection is planned for " \
+           "January 2026."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2)] == [("event", "2026-01")]
+
+
+def test_a_due_date_for_the_next_year_and_a_date_that_is_not_a_deadline():
+    [forecast] = extract_forecasts("After a fall in 2024, new staff are expected to improve "
+                                   "the results for the next financial year.", Q2)
+    assert forecast.due == "2027-03"
+    assert extract_forecasts("The scheme was funded in 2024 into the next financial year.",
+                             Q2) == []

@@ -42,6 +42,8 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("in FY26/27", "2027-03"),
     ("in July 26", "2026-07"),  # a UK text's month and short year (its day comes first)
     ("on 16 July 27", "2027-07"),
+    ("in the first quarter of 2026", "2026-03"),  # a calendar year's quarter
+    ("in the third quarter of 2026/27", "2026-12"),  # a financial year's
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
@@ -87,3 +89,12 @@ def test_a_month_and_two_digits_is_a_day_where_it_cannot_be_a_near_year():
     assert [d.due for d in due_dates("We will open by July 26.", us)] == ["2025-07"]
     assert [d.due for d in due_dates("We will open by March 31.", Q2)] == ["2026-03"]
     assert [d.due for d in due_dates("It will cost 12/15 of the budget.", Q2)] == [None]
+
+
+def test_the_lead_of_a_relative_date_is_the_word_written_before_it():
+    [date] = due_dates("It is funded into the next financial year.", Q2)
+    assert (date.due, date.lead) == ("2027-03", None)
+    [date] = due_dates("It should improve for the next year.", Q2)
+    assert (date.due, date.lead) == ("2027-03", "for")
+    [date] = due_dates("It will close by the end of next year.", Q2)
+    assert date.lead == "by"
