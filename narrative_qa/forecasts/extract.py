@@ -34,7 +34,7 @@ _FUTURE = re.compile(
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
     r"indicate)|predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
     r"(?:is|are)\s+planned|"
-    r"intends?\s+to|on\s+track\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
+    r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be|return|reach|see|improve|clear|start|lead|result|allow|enable)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|aiming|committed\s+to|"

@@ -205,3 +205,8 @@ def test_a_due_date_for_the_next_year_and_a_date_that_is_not_a_deadline():
     assert forecast.due == "2027-03"
     assert extract_forecasts("The scheme was funded in 2024 into the next financial year.",
                              Q2) == []
+
+
+def test_on_schedule_to_is_a_forecast_like_on_track_to():
+    [forecast] = extract_forecasts("The clinic remains on schedule to open in June 2026.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-06")
