@@ -27,7 +27,7 @@ WHATS = ("value", "direction", "event", "other")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
-    r"savings|spend|levels?)\b)|expecting|anticipat(?:es?|ing)|"
+    r"savings|spend|levels?|targets?)\b)|expecting|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting|"
@@ -36,8 +36,11 @@ _FUTURE = re.compile(
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
-    r"set\s+to|should\s+(?:be|return|reach|see|improve|clear|start|lead|result|allow|enable)|"
-    r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory|aiming|committed\s+to|"
+    r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
+    r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
+    r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
+    r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
+    r"suggests?|indicates?)|aiming|committed\s+to|"
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
     re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
@@ -58,26 +61,33 @@ _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|f
                            r"project\w*|likely)\b", re.I)
 _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
-    r"\bthan\s+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
+    r"\bthan[\s-]+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
     r"\b(?:no|not|based\s+on\s+an?)\s+(?:\w+\s+)?(?:expected|anticipated)\b|"
     r"\bremained\s+(?:scheduled|planned|forecast|due)\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
     r"anticipated|forecast|projected|predicted|planned|scheduled|due)\b|"
-    r"\b(?:was|were)\s+(?:\w+\s+)?on\s+(?:track|target|plan)\b", re.I)
+    r"\b(?:was|were)\s+(?:\w+\s+)?on\s+(?:track|target|plan)\b|"
+    r"\b(?:initially|originally|previously)\s+(?:scheduled|planned|expected|forecast|"
+    r"projected|anticipated)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
 _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
                           r"scheduled|due|planned|forecast)\s+to)\b", re.I)
+# A deadline in a sentence told in the past is a date that was met or missed ('All posts
+# were filled by Q3'), not a commitment.
+_TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
 # The indicator expected to move, with no figure: "will improve", "expected to fall",
 # "on track to meet our target".
 _DIRECTION = re.compile(
-    r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
-    r"set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
-    r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall|decreas\w*|declin\w*|reduc\w*|"
-    r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet|achieve|reach|"
-    r"return|exceed|surpass|higher|lower|better|worse|upward\w*|downward\w*|mounting)\b|"
+    r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|may|"
+    r"might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
+    r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|declin\w*|reduc\w*|"
+    r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet(?:ing)?|"
+    r"achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*|higher|lower|better|worse|"
+    r"upward\w*|downward\w*|mounting|remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|"
+    r"above|below|level|consistent|similar))\b|"
     r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
@@ -284,16 +294,18 @@ def extract_forecasts(narrative: str, period: str | None,
             continue  # an earlier forecast reported back, not a new one
         cue = _cue(text)
         written_dates = due_dates(text, period, ahead=bool(cue))
-        # 'our 2018/19 deliverables': a date naming a thing is not when anything is due
-        # ('our FY26 target' is: a target is due in its year)
+        # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
+        # when anything is due ('our FY26 target' is: a target is due in its year)
         dates = [d for d in written_dates
                  if not (_OWNED.search(text, max(0, d.start - 12), d.start)
-                         and not _TARGET_NOUN.match(text, d.end))]
+                         and not _TARGET_NOUN.match(text, d.end))
+                 and not re.match(r"['’]s\b", text[d.end:d.end + 3])]  # "this year's"
         due = _due(dates, written)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
-            due.due > month_text(written) and due.lead in _DEADLINES
+            due.due > month_text(written) and due.lead in _DEADLINES and \
+            not _TOLD_IN_THE_PAST.search(text)
         # "we will continue to work with partners (in FY24)": what is done now, unless it
         # runs to a date after the period
         passed = due is None or (written is not None and due.due is not None

@@ -131,8 +131,8 @@ def _seasons() -> dict[str, int]:
 def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
     words = "|".join(shared("date_leads"))
-    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
-                      re.I)
+    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
+                      r"(?:(?:financial|fiscal)\s+year\s+)?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +171,7 @@ def _due() -> re.Pattern[str]:
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
-        r"|(?:financial\s+)?year[- ]end)\b)"
+        r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?P<sw>{seasons})[\s-]+(?:of\s+)?"
         r"(?P<sy>20\d\d)\b)"
         rf"|(?P<bare>\b(?:{year_leads}|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b"
@@ -322,8 +322,12 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         return _quarter_end(int(group("uy") or group("uy2")) - 1,
                             int(group("uq") or group("uq2")), 7)
     if group("date"):
-        return (int(group("dy")), int(group("dm"))) if group("dy") else (
-            int(group("iy")), int(group("im")))
+        if not group("dy"):
+            return int(group("iy")), int(group("im"))
+        first, second = (int(n) for n in re.findall(r"\d+", group("date"))[:2])
+        # a US city writes the month first ('03/14/2024'); a day over 12 says which it is
+        month = first if (fiscal == 7 or second > 12) and first <= 12 else second
+        return (int(group("dy")), month) if 1 <= month <= 12 else None
     if group("month"):
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("month").lower()[:3]))

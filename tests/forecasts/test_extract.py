@@ -95,6 +95,12 @@ def test_a_count_forecast_and_a_stated_target_that_is_not_one():
     "It was agreed that the cost will continue to be met by the council.",
     "In Q1 an overspend was predicted, and it has now been closed.",
     "The number of referrals did not match our projections.",
+    "It should be noted that the figure is a rate per 1,000.",
+    "Staff should be able to see the whole list.",
+    "The last review cancelled two clinics initially scheduled for the quarter.",
+    "The report looks at the trajectory of art in the city.",
+    "Staff gaps may have led to lower-than-expected uptake.",
+    "Uptake went back up to the expected target of 80%.",
 ])
 def test_sentences_that_look_forward_without_promising_anything_are_not_forecasts(text):
     assert extract_forecasts(text, Q2, use_readers=False) == []  # the rules alone
@@ -210,3 +216,26 @@ def test_a_due_date_for_the_next_year_and_a_date_that_is_not_a_deadline():
 def test_on_schedule_to_is_a_forecast_like_on_track_to():
     [forecast] = extract_forecasts("The clinic remains on schedule to open in June 2026.", Q2)
     assert (forecast.what, forecast.due) == ("event", "2026-06")
+
+
+def test_a_deadline_in_a_sentence_told_in_the_past_is_not_a_commitment():
+    assert extract_forecasts("All posts were filled by Q3 and kept all year.", Q2) == []
+    [commitment] = extract_forecasts("All posts filled by Q3.", Q2)
+    assert commitment.due == "2025-12"
+
+
+@pytest.mark.parametrize("text", [
+    "Waits are expected to remain low in 2026.",
+    "The service anticipates meeting the target in 2026.",
+    "The numbers may not show real improvement until March 2026.",
+])
+def test_forecasts_of_the_indicator_staying_or_getting_there_are_directions(text):
+    assert [f.what for f in extract_forecasts(text, Q2)] == ["direction"]
+
+
+def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
+    [season] = extract_forecasts("New data will be available in fall 2026.", Q2)
+    assert (season.what, season.due) == ("event", "2026-11")
+    [survey] = extract_forecasts("The next survey will be run in 2027-28, to explain this "
+                                 "year's results.", Q2)
+    assert survey.due == "2028-03"

@@ -98,3 +98,17 @@ def test_the_lead_of_a_relative_date_is_the_word_written_before_it():
     assert (date.due, date.lead) == ("2027-03", "for")
     [date] = due_dates("It will close by the end of next year.", Q2)
     assert date.lead == "by"
+
+
+def test_us_dates_write_the_month_first():
+    us = "FY2024 (Jul 2023–Jun 2024)"
+    assert [d.due for d in due_dates("It was added on 03/14/2024.", us)] == ["2024-03"]
+    assert [d.due for d in due_dates("It was added on 02/03/2024.", us)] == ["2024-02"]
+    assert [d.due for d in due_dates("It was added on 14/03/2026.", Q2)] == ["2026-03"]
+    assert [d.due for d in due_dates("It was added on 13/13/2026.", Q2)] == [None]
+
+
+def test_the_end_of_a_named_fiscal_year_is_that_year():
+    canada = "FY2016–17 (Departmental Performance Report)"
+    [date] = due_dates("It will be done by the end of fiscal year 2017-18.", canada)
+    assert (date.due, date.lead) == ("2018-03", "by")
