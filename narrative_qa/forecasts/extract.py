@@ -150,9 +150,14 @@ _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\
                         r"return\w*|rais\w*|lower\w*)\s+(?:to|by))\b", re.I)
 
 
-# A number that is a length of time or part of a name is never the value forecast.
+# A number that is part of a name, or a length of time something takes ('expected to last
+# 12 months', '2 yrs late'), is never the value forecast; a level in days is ('an average
+# stay of 31 days by Q2').
 _DURATION = re.compile(r"\s*(?:working\s+)?(?:days?|weeks?|months?|years?|yrs?|quarters?|"
                        r"hours?|hrs?|minutes?|mins?)\b", re.I)
+_TAKES = re.compile(r"\b(?:last\w*|tak(?:e|es|ing)|for|over|within|another|after|in)\s+"
+                    r"(?:about\s+|around\s+|a\s+further\s+)?$", re.I)
+_LATE = re.compile(r"\s+(?:late|early|behind|ahead|delay\w*|slip\w*)\b", re.I)
 _LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boat|lot|release|level|tier|"
                     r"type|band|step|part|section|option|version|no\.?|number)\s*$", re.I)
 
@@ -170,8 +175,11 @@ def _figures(text: str) -> list[_Figure]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d", digits):
             continue
-        if _DURATION.match(text, match.end()) or _LABEL.search(text, 0, match.start()):
-            continue  # '12 months', '2 yrs'; 'Phase 2', 'Boat 4'
+        if _LABEL.search(text, 0, match.start()) or (
+                _DURATION.match(text, match.end()) and (
+                    _TAKES.search(text, 0, match.start())
+                    or _LATE.match(text, _DURATION.match(text, match.end()).end()))):
+            continue  # 'Phase 2', 'Boat 4'; 'to take 12 months', '2 yrs late'
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))

@@ -179,6 +179,14 @@ def test_lengths_of_time_and_names_are_not_the_value_forecast():
     assert (phase.what, phase.value) == ("event", None)
     [rate] = extract_forecasts("We expect uptake to reach 40% by June 2026.", Q2)
     assert (rate.what, rate.value) == ("value", "40%")
+    [late] = extract_forecasts("The new ward is expected to open 2 years late, by 2028.", Q2)
+    assert late.value is None
+
+
+def test_a_level_in_days_is_the_value_forecast():
+    text = "Expected impact: an average stay of 30 days by Q3 and 27 days by Q4."
+    found = [(f.what, f.value, f.due) for f in extract_forecasts(text, Q2)]
+    assert found == [("value", "30", "2025-12"), ("value", "27", "2026-03")]
 
 
 def test_a_quarter_as_a_point_of_reference_is_not_a_second_milestone():
