@@ -131,8 +131,8 @@ def _seasons() -> dict[str, int]:
 def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
     words = "|".join(shared("date_leads"))
-    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?$",
-                      re.I)
+    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
+                      r"(?:(?:financial|fiscal)\s+year\s+)?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -145,28 +145,37 @@ def _due() -> re.Pattern[str]:
     relative_leads = "|".join(shared("relative_leads"))
     which = "|".join(shared("relative_which"))
     year_leads = "|".join(shared("year_leads"))
+    abbreviations = "|".join(["May", *shared("month_abbreviations")])
     return re.compile(
-        r"(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
+        r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
+        r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)\s*-\s*Q(?P<sqq>[1-4])\b)"
+        r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
+        rf"|(?P<dmy>\b\d{{1,2}}-(?P<dmm>{abbreviations})-(?P<dmyy>\d\d)\b)"
+        r"|(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
         r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
-        rf"|(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?![\d:]))?"
+        rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
+        r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
         r"(?:,?\s+(?P<my>20\d\d)\b)?)"
+        r"|(?P<oq>\b(?P<oqn>first|second|third|fourth)\s+quarter\s+of\s+(?:the\s+)?"
+        r"(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
-        r"(?:\s*[/-]\s*(?:20)?\d\d)?\b)?)"
+        r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
         r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
         r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
-        rf"|(?P<count>\b(?:{count_leads})\s+(?:the\s+)?(?:next\s+|coming\s+|"
-        rf"following\s+)?(?P<n>\d+|{counts})\s+(?:working\s+)?"
+        rf"|(?P<count>\b(?:{count_leads}|for\s+another)\s+(?:the\s+)?(?:next\s+|coming\s+|"
+        rf"following\s+)?(?:(?:\d+|{counts})\s*(?:[-–]|to)\s*)?(?P<n>\d+|{counts})\s+"
+        r"(?:working\s+)?"
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
         rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
-        r"|(?:financial\s+)?year[- ]end)\b)"
+        r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?P<sw>{seasons})[\s-]+(?:of\s+)?"
         r"(?P<sy>20\d\d)\b)"
         rf"|(?P<bare>\b(?:{year_leads}|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b"
-        r"(?!\s*[/\-–]\s*\d))",
+        r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
 
 
@@ -232,14 +241,33 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             continue  # "may" is a verb; a month is written with a capital
         due = _resolve(match, written, period, ahead or _looks_ahead(match),
                        fiscal_start(period))
-        before = _lead().search(text[max(0, match.start() - 30):match.start()])
+        start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
         if match.group("count") or match.group("rel") or match.group("bare"):
-            lead = match.group(0).split()[0].lower()
-            lead = "by" if lead in ("the", "end") else lead
+            first = match.group(0).split()[0].lower()
+            if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
+                lead = "by"  # 'the end of next year'
+            elif first != "the":
+                lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
         found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
                              month_text(due) if due else None, lead))
     return found
+
+
+def _consecutive(first: str, second: str) -> bool:
+    return (int(first) + 1) % 100 == int(second)
+
+
+def _short_year(match: re.Match[str], written: tuple[int, int] | None, fiscal: int) -> bool:
+    """'July 22' is July 2022 where the day comes first (the UK's '22 July'), when it is
+    within five years of the period; after a day ('16 July 22') always."""
+    day = match.group("mday")
+    if not day or match.group("mord") or len(day) != 2:
+        return False
+    if match.group("mlead"):
+        return True
+    return fiscal == 4 and written is not None and abs(2000 + int(day) - written[0]) <= 5
 
 
 def _looks_ahead(match: re.Match[str]) -> bool:
@@ -273,17 +301,40 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
              period: str | None = None, ahead: bool = True,
              fiscal: int = 4) -> tuple[int, int] | None:
     group = match.group
+    if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
+        return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
+    if group("sq"):  # gmpp's '21/22-Q4'
+        return _quarter_end(2000 + int(group("sq1")), int(group("sqq"))) \
+            if _consecutive(group("sq1"), group("sq2")) else None
+    if group("sp"):  # '28/29', 'FY20/21': a financial year, when the two years follow
+        return (2000 + int(group("sp2")), 3) if _consecutive(group("sp1"), group("sp2")) \
+            else None
+    if group("dmy"):  # '16-Apr-21'
+        month = next(k for k, name in enumerate(_months(), 1)
+                     if name.startswith(group("dmm").lower()[:3]))
+        return 2000 + int(group("dmyy")), month
+    if group("oq"):  # 'the first quarter of 2025' (calendar), '... of 2025/26' (financial)
+        quarter = ("first", "second", "third", "fourth").index(group("oqn").lower()) + 1
+        if group("oqpair"):
+            return _quarter_end(int(group("oqy")), quarter, fiscal)
+        return int(group("oqy")), 3 * quarter
     if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
         return _quarter_end(int(group("uy") or group("uy2")) - 1,
                             int(group("uq") or group("uq2")), 7)
     if group("date"):
-        return (int(group("dy")), int(group("dm"))) if group("dy") else (
-            int(group("iy")), int(group("im")))
+        if not group("dy"):
+            return int(group("iy")), int(group("im"))
+        first, second = (int(n) for n in re.findall(r"\d+", group("date"))[:2])
+        # a US city writes the month first ('03/14/2024'); a day over 12 says which it is
+        month = first if (fiscal == 7 or second > 12) and first <= 12 else second
+        return (int(group("dy")), month) if 1 <= month <= 12 else None
     if group("month"):
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("month").lower()[:3]))
         if group("my"):
             return int(group("my")), month
+        if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
+            return 2000 + int(group("mday")), month
         if not written:
             return None
         first = _first_start(written) or written
@@ -293,6 +344,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
+        if year and group("q") and not group("qpair"):
+            return int(year), 3 * quarter  # 'Q3 2021' with one year: a calendar quarter
         if year:
             return _quarter_end(int(year), quarter, fiscal)
         if not written:

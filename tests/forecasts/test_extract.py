@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from narrative_qa.forecasts.extract import extract_forecasts
+from narrative_qa.language.readers import Readers, readers_in_use
 
 Q2 = "2025/26 Q2"
 TEXT = ("Compliance fell to 52% this quarter. The two new social workers start in October "
@@ -69,3 +73,177 @@ def test_a_count_forecast_and_a_stated_target_that_is_not_one():
     assert extract_forecasts("Average days lost was 3.9 against a target of 3.2.",
                              "2025/26 Q1") == []
     assert extract_forecasts("There are now 31 placements, up from 29 in Q1.", Q2) == []
+
+
+# a modal in a relative clause, a requirement, an aim, an uncertainty, plans as a noun, a
+# past "anticipated", "forecasts" and "forecasting" as nouns
+@pytest.mark.parametrize("text", [
+    "The team is building a booking tool which will give clinics one diary.",
+    "The new rota will need to be approved by the board.",
+    "The service will also need to recruit two nurses.",
+    "The unit will seek to improve how it talks with families.",
+    "It is hard to say whether there will be more referrals next winter.",
+    "Plans to move the clinic have been completed.",
+    "Staff shared their plans to attend the training.",
+    "The team anticipated and met the rise in demand.",
+    "Costs are based on the budget and forecasts for the first phase.",
+    "The forecasting model has been improved this year.",
+    "To reach green, more support will be needed from partners.",
+    "Closer links are needed with expected future demand.",
+    "Staff keep to the discharge plan to make sure no one waits.",
+    "At the last review the scheme was on track to finish its pilot.",
+    "It was agreed that the cost will continue to be met by the council.",
+    "In Q1 an overspend was predicted, and it has now been closed.",
+    "The number of referrals did not match our projections.",
+    "It should be noted that the figure is a rate per 1,000.",
+    "Staff should be able to see the whole list.",
+    "The last review cancelled two clinics initially scheduled for the quarter.",
+    "The report looks at the trajectory of art in the city.",
+    "Staff gaps may have led to lower-than-expected uptake.",
+    "Uptake went back up to the expected target of 80%.",
+])
+def test_sentences_that_look_forward_without_promising_anything_are_not_forecasts(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []  # the rules alone
+
+
+def test_a_promise_beside_a_relative_clause_is_still_a_forecast():
+    [forecast] = extract_forecasts(
+        "The hub will open by March 2026, which will give families one door.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+    [anticipated] = extract_forecasts("It is anticipated that the audit will report in Q4.",
+                                      Q2)
+    assert anticipated.due == "2026-03"
+
+
+def test_carrying_on_within_the_period_is_not_a_forecast_but_to_a_later_date_is():
+    assert extract_forecasts("The clinic will continue offering evening slots in Q2.",
+                             Q2) == []
+    [later] = extract_forecasts("The clinic will continue offering evening slots until "
+                                "March 2026.", Q2)
+    assert later.due == "2026-03"
+
+
+def test_one_event_per_milestone_date_in_the_order_written():
+    text = ("The new wing is scheduled to open in May 2026, with the old ward closing by "
+            "June 2027.")
+    found = [(f.what, f.due) for f in extract_forecasts(text, Q2)]
+    assert found == [("event", "2026-05"), ("event", "2027-06")]
+
+
+def test_a_range_is_one_event_due_at_its_end():
+    text = "The pilot will run from January 2026 to March 2027."
+    assert [f.due for f in extract_forecasts(text, Q2)] == ["2027-03"]
+
+
+def test_a_date_naming_a_meeting_is_not_a_second_milestone():
+    text = "It was agreed at the October 2025 board that the hub will open by May 2026."
+    assert [f.due for f in extract_forecasts(text, Q2)] == ["2026-05"]
+
+
+def test_a_forecast_that_says_it_keeps_to_plan_is_still_a_forecast():
+    [forecast] = extract_forecasts("The contract is expected to be signed in March 2026, "
+                                   "as planned.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+    assert extract_forecasts("The contract was signed in July, as planned.", Q2) == []
+
+
+def test_a_target_expected_to_be_met_is_a_direction():
+    [forecast] = extract_forecasts("The target is not expected to be met until 2027.", Q2)
+    assert (forecast.what, forecast.due) == ("direction", "2027-12")
+
+
+def _readers(planned: float) -> Readers:
+    """Readers that read every sentence as a planned action with this probability."""
+    logit = float(np.log(planned / (1 - planned)))
+    return Readers(tags=("action_planned",), vocabulary={}, idf=np.zeros(0),
+                   coef=np.zeros((1, 0)), intercept=np.array([logit]),
+                   thresholds=np.array([0.8]))
+
+
+def test_an_undated_event_needs_the_readers_to_read_a_planned_action():
+    undated = "The team will look at the rota."
+    dated = "The team will look at the rota by March 2026."
+    with readers_in_use(_readers(0.2)):
+        assert extract_forecasts(undated, Q2) == []
+        assert [f.due for f in extract_forecasts(dated, Q2)] == ["2026-03"]
+    with readers_in_use(_readers(0.7)):
+        assert [f.what for f in extract_forecasts(undated, Q2)] == ["event"]
+    assert [f.what for f in extract_forecasts(undated, Q2, use_readers=False)] == ["event"]
+
+
+def test_lengths_of_time_and_names_are_not_the_value_forecast():
+    [design] = extract_forecasts("The design is expected to take 12 months by March 2026.",
+                                 Q2)
+    assert (design.what, design.value) == ("event", None)
+    [phase] = extract_forecasts("Phase 2 is expected to open by June 2026.", Q2)
+    assert (phase.what, phase.value) == ("event", None)
+    [rate] = extract_forecasts("We expect uptake to reach 40% by June 2026.", Q2)
+    assert (rate.what, rate.value) == ("value", "40%")
+    [late] = extract_forecasts("The new ward is expected to open 2 years late, by 2028.", Q2)
+    assert late.value is None
+
+
+def test_a_level_in_days_is_the_value_forecast():
+    text = "Expected impact: an average stay of 30 days by Q3 and 27 days by Q4."
+    found = [(f.what, f.value, f.due) for f in extract_forecasts(text, Q2)]
+    assert found == [("value", "30", "2025-12"), ("value", "27", "2026-03")]
+
+
+def test_a_quarter_as_a_point_of_reference_is_not_a_second_milestone():
+    text = "The rating at Q1 was amber, but the contract will not be let in 2026."
+    assert [f.due for f in extract_forecasts(text, Q2)] == ["2026-12"]
+
+
+def test_a_year_naming_a_thing_is_not_when_it_is_due_but_a_target_year_is():
+    [scope] = extract_forecasts("Work will start soon to scope our 2026/27 projects.", Q2)
+    assert scope.due is None
+    [target] = extract_forecasts("We are on track to meet our 2026/27 target.", Q2)
+    assert target.due == "2027-03"
+
+
+def test_a_name_with_a_number_is_not_the_value_forecast():
+    [forecast] = extract_forecasts("Waits are expected to stay long because of COVID-19 "
+                                   "until March 2026.", Q2)
+    assert forecast.value is None
+
+
+def test_a_date_before_the_forward_looking_words_is_what_happened_not_a_milestone():
+    text = "The service was inspected in May 2025 and a further inspection is planned for " \
+           "January 2026."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2)] == [("event", "2026-01")]
+
+
+def test_a_due_date_for_the_next_year_and_a_date_that_is_not_a_deadline():
+    [forecast] = extract_forecasts("After a fall in 2024, new staff are expected to improve "
+                                   "the results for the next financial year.", Q2)
+    assert forecast.due == "2027-03"
+    assert extract_forecasts("The scheme was funded in 2024 into the next financial year.",
+                             Q2) == []
+
+
+def test_on_schedule_to_is_a_forecast_like_on_track_to():
+    [forecast] = extract_forecasts("The clinic remains on schedule to open in June 2026.", Q2)
+    assert (forecast.what, forecast.due) == ("event", "2026-06")
+
+
+def test_a_deadline_in_a_sentence_told_in_the_past_is_not_a_commitment():
+    assert extract_forecasts("All posts were filled by Q3 and kept all year.", Q2) == []
+    [commitment] = extract_forecasts("All posts filled by Q3.", Q2)
+    assert commitment.due == "2025-12"
+
+
+@pytest.mark.parametrize("text", [
+    "Waits are expected to remain low in 2026.",
+    "The service anticipates meeting the target in 2026.",
+    "The numbers may not show real improvement until March 2026.",
+])
+def test_forecasts_of_the_indicator_staying_or_getting_there_are_directions(text):
+    assert [f.what for f in extract_forecasts(text, Q2)] == ["direction"]
+
+
+def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
+    [season] = extract_forecasts("New data will be available in fall 2026.", Q2)
+    assert (season.what, season.due) == ("event", "2026-11")
+    [survey] = extract_forecasts("The next survey will be run in 2027-28, to explain this "
+                                 "year's results.", Q2)
+    assert survey.due == "2028-03"

@@ -31,6 +31,19 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by 31 March 2026", "2026-03"),
     ("by the end of 2026", "2026-12"),
     ("in spring 2026", "2026-05"),
+    ("in Q3 2026", "2026-09"),  # a quarter of a single year: the calendar quarter
+    ("by 2026-Q4", "2026-03"),  # gmpp's shape: a quarter of the financial year ending 2026
+    ("by 2027-Q1", "2026-06"),
+    ("on 16-Apr-26", "2026-04"),
+    ("for another 18-24 months", "2027-09"),  # a range of durations: its end
+    ("within three to six months", "2026-03"),
+    ("by 26/27-Q3", "2026-12"),  # gmpp's short financial year and quarter
+    ("in 27/28", "2028-03"),  # a short financial year: the two years follow
+    ("in FY26/27", "2027-03"),
+    ("in July 26", "2026-07"),  # a UK text's month and short year (its day comes first)
+    ("on 16 July 27", "2027-07"),
+    ("in the first quarter of 2026", "2026-03"),  # a calendar year's quarter
+    ("in the third quarter of 2026/27", "2026-12"),  # a financial year's
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
@@ -64,3 +77,38 @@ def test_us_and_canadian_fiscal_years():
     us = "FY2025 (Jul 2024–Jun 2025)"
     assert [d.due for d in due_dates("We expect to finish by next year.", us)] == ["2026-06"]
     assert [d.due for d in due_dates("We will reach 90% by Q2.", us)] == ["2025-12"]
+
+
+def test_a_gmpp_quarter_is_one_date_with_its_lead():
+    [date] = due_dates("Works will finish by 2026-Q4.", Q2)
+    assert (date.text, date.due, date.lead) == ("2026-Q4", "2026-03", "by")
+
+
+def test_a_month_and_two_digits_is_a_day_where_it_cannot_be_a_near_year():
+    us = "FY2025 (Jul 2024–Jun 2025)"  # a US city writes the day after the month
+    assert [d.due for d in due_dates("We will open by July 26.", us)] == ["2025-07"]
+    assert [d.due for d in due_dates("We will open by March 31.", Q2)] == ["2026-03"]
+    assert [d.due for d in due_dates("It will cost 12/15 of the budget.", Q2)] == [None]
+
+
+def test_the_lead_of_a_relative_date_is_the_word_written_before_it():
+    [date] = due_dates("It is funded into the next financial year.", Q2)
+    assert (date.due, date.lead) == ("2027-03", None)
+    [date] = due_dates("It should improve for the next year.", Q2)
+    assert (date.due, date.lead) == ("2027-03", "for")
+    [date] = due_dates("It will close by the end of next year.", Q2)
+    assert date.lead == "by"
+
+
+def test_us_dates_write_the_month_first():
+    us = "FY2024 (Jul 2023–Jun 2024)"
+    assert [d.due for d in due_dates("It was added on 03/14/2024.", us)] == ["2024-03"]
+    assert [d.due for d in due_dates("It was added on 02/03/2024.", us)] == ["2024-02"]
+    assert [d.due for d in due_dates("It was added on 14/03/2026.", Q2)] == ["2026-03"]
+    assert [d.due for d in due_dates("It was added on 13/13/2026.", Q2)] == [None]
+
+
+def test_the_end_of_a_named_fiscal_year_is_that_year():
+    canada = "FY2016–17 (Departmental Performance Report)"
+    [date] = due_dates("It will be done by the end of fiscal year 2017-18.", canada)
+    assert (date.due, date.lead) == ("2018-03", "by")
