@@ -9,7 +9,7 @@ from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import RagBands
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.ratings import rating_rank
-from narrative_qa.reading.values import infer_polarity, is_two_sided
+from narrative_qa.reading.values import is_two_sided
 
 
 def variance_pct(target: float, actual: float, polarity: str, unit: str | None,
@@ -76,8 +76,6 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
                        for way in ("up", "down"))
         return DataFacts(rag_computed=rag_from_variance(variance, bands), variance_pct=variance,
                          off_target=variance > 0)
-    if _polarity_unknown(sub):  # no direction, so neither a RAG nor a trend in numbers
-        facts, numeric = {}, False
     if not numeric:
         return DataFacts(**{"assumed_off_target": sub.stated_rag != "green", **facts,
                             **_rating_facts(sub)})
@@ -124,11 +122,6 @@ def end_date(value: object) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def _polarity_unknown(sub: Submission) -> bool:
-    """No polarity given and the KPI's name does not settle it: no RAG (LABELLING.md §1)."""
-    return sub.polarity_inferred and infer_polarity(sub.kpi_name) is None
 
 
 def has_no_rag(sub: Submission, facts: DataFacts) -> bool:

@@ -71,24 +71,6 @@ def test_a_qualitative_kpi_with_no_stated_rag_has_no_rag_and_is_held_to_every_fi
     assert facts.rag_computed is None and facts.held_to_all
 
 
-def test_no_polarity_and_a_name_that_does_not_settle_it_give_no_rag_and_no_trend():
-    # LABELLING.md §1: when the name does not say which way is better, the KPI has no RAG.
-    sub = Submission(kpi_name="Number of visits to the museum", target=100.0, actual=120.0,
-                     previous_actual=130.0, polarity="up", polarity_inferred=True)
-    facts = data_facts(sub, BANDS)
-    assert facts.rag_computed is None and facts.held_to_all
-    assert facts.deteriorated is None and facts.improved is None
-    # The same figures with the direction given are green and improved on nothing.
-    given = data_facts(replace(sub, polarity_inferred=False), BANDS)
-    assert given.rag_computed == "green" and given.deteriorated
-
-
-def test_a_name_that_settles_the_direction_still_gives_a_rag():
-    sub = Submission(kpi_name="Average time to re-let a property (days)", target=30.0,
-                     actual=36.0, polarity="down", polarity_inferred=True)
-    assert data_facts(sub, BANDS).rag_computed == "red"
-
-
 @pytest.mark.parametrize("actual,rag", [(101.0, "green"), (97.6, "green"), (110.0, "red"),
                                         (90.0, "red"), (103.0, "amber")])
 def test_a_budget_against_its_forecast_is_off_target_either_way(actual, rag):
