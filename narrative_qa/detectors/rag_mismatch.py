@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
 
 KIND = "rag_mismatch"
@@ -12,7 +13,6 @@ PARAMS = {
     "confidence_polarity_guessed": float,
     "confidence_qualitative": float,
     "justification": list[str],
-    "rating": list[str],
     "rating_named": list[str],
     "rating_reason": list[str],
     "rating_risks": list[str],
@@ -72,7 +72,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     why the body has that much or that little confidence (risks, progress, issues)."""
     sub = ctx.submission
     actual = sub.actual if isinstance(sub.actual, str) else ""
-    rating = actual if compile_all(params["rating"]).fullmatch(actual.strip()) else sub.stated_rag
+    rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
     named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
