@@ -63,6 +63,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         details={"stated": sub.stated_rag, "computed": facts.rag_computed,
                  "variance_pct": facts.variance_pct, "polarity": sub.polarity,
                  "polarity_guessed": sub.polarity_inferred},
+        exact=not sub.polarity_inferred,
     )]
 
 

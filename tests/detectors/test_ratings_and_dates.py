@@ -12,7 +12,7 @@ ROW = {"kpi_id": "P-1", "kpi_name": "Delivery confidence: records system",
 
 def _codes(settings, **fields):
     sub = submission_from_mapping({**ROW, **fields}, settings, file="in.csv", row=2)
-    (assessment,) = assess_batch([sub], settings, gates=False)
+    (assessment,) = assess_batch([sub], settings)
     return {f.code: f for f in assessment.findings}
 
 
@@ -45,3 +45,13 @@ def test_an_end_date_that_slipped_with_no_reason_is_unexplained_deterioration(se
                    narrative="The project board met and the supplier attended its workshop.")
     assert "NQ06" in found
     assert "from 31/03/2026 to 31/03/2027" in found["NQ06"].message
+
+
+def test_a_rag_computed_from_the_figures_is_claimed_at_the_detectors_confidence(settings):
+    # Arithmetic on the submitted data is not recalibrated from the text (Hit.exact).
+    found = _codes(settings, kpi_name="% of reports submitted on time", target="95",
+                   actual="88", polarity="up", stated_rag="amber", unit="%",
+                   narrative="Performance was 88% against a target of 95%.")
+    mismatch = found["NQ09"]
+    assert not mismatch.low_confidence
+    assert mismatch.confidence == 0.95  # rules/NQ09-rag-mismatch.yml params.confidence
