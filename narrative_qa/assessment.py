@@ -41,7 +41,7 @@ class Submission:
     period: str | None = None
     target: float | str | None = None  # a string target is a qualitative indicator
     actual: float | str | None = None
-    previous_actual: float | None = None
+    previous_actual: float | str | None = None  # a string beside a rating or a date actual
     unit: str | None = None
     polarity: str | None = None  # "up" or "down"
     stated_rag: str | None = None  # "red", "amber" or "green"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import RagBands
+from narrative_qa.language.lexicon import shared
+from narrative_qa.language.ratings import rating_rank
+from narrative_qa.reading.values import is_two_sided
 
 
 def variance_pct(target: float, actual: float, polarity: str, unit: str | None,
@@ -57,6 +61,8 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
             rag_computed=sub.stated_rag,
             off_target=None if sub.stated_rag is None else sub.stated_rag != "green",
             qualitative=True,
+            # no stated RAG: nothing computed and none stated, held to all findings (§4)
+            assumed_off_target=sub.stated_rag is None,
         )
     facts: dict = {}
     if isinstance(sub.previous_actual, float):
@@ -65,8 +71,14 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
             facts["improved"] = _worse(sub.previous_actual, sub.actual, polarity)
         if isinstance(sub.target, float):
             facts["previously_off_target"] = _worse(sub.previous_actual, sub.target, polarity)
+    if numeric and sub.polarity_inferred and is_two_sided(sub.kpi_name):
+        variance = max(variance_pct(sub.target, sub.actual, way, sub.unit, bands)
+                       for way in ("up", "down"))
+        return DataFacts(rag_computed=rag_from_variance(variance, bands), variance_pct=variance,
+                         off_target=variance > 0)
     if not numeric:
-        return DataFacts(assumed_off_target=sub.stated_rag != "green", **facts)
+        return DataFacts(**{"assumed_off_target": sub.stated_rag != "green", **facts,
+                            **_rating_facts(sub)})
     variance = variance_pct(sub.target, sub.actual, polarity, sub.unit, bands)
     return DataFacts(
         rag_computed=rag_from_variance(variance, bands),
@@ -74,6 +86,42 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
         off_target=_worse(sub.actual, sub.target, polarity),
         **facts,
     )
+
+
+def _rating_facts(sub: Submission) -> dict:
+    """A rating as the actual (a delivery-confidence rating) is the body's own RAG: only the
+    top of the scale is green, and a lower rating than last period's is a deterioration.
+    An end date as the actual has no RAG; one later than last period's is a deterioration
+    (LABELLING.md §1)."""
+    rank = rating_rank(sub.actual) if isinstance(sub.actual, str) else None
+    if rank is None:
+        end, before = end_date(sub.actual), end_date(sub.previous_actual)
+        if end is None or before is None:
+            return {}
+        return {"deteriorated": end > before, "improved": end < before}
+    facts = {"assumed_off_target": rank < len(shared("rating_scale")) - 1}
+    before = rating_rank(sub.previous_actual) if isinstance(sub.previous_actual, str) else None
+    if before is not None:
+        facts |= {"deteriorated": rank < before, "improved": rank > before}
+    return facts
+
+
+# Day first, as UK and Canadian exports write them; ISO dates as well.
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d-%m-%Y",
+                 "%d %b %Y", "%d %B %Y")
+
+
+def end_date(value: object) -> date | None:
+    """A date written alone in a cell ('31.03.25', '2024-12-31'); None for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def has_no_rag(sub: Submission, facts: DataFacts) -> bool:

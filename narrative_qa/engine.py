@@ -159,7 +159,8 @@ def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
                 continue
             for hit in hits:
                 finding = to_finding(rule, hit)
-                finding.features = finding_features(ctx, hit.evidence, hit.confidence)
+                if not hit.exact:  # arithmetic on the data is not recalibrated by the text
+                    finding.features = finding_features(ctx, hit.evidence, hit.confidence)
                 found.append(finding)
 
 

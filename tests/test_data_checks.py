@@ -64,3 +64,44 @@ def test_qualitative_kpi_uses_the_stated_rag_and_no_data_is_held_to_every_findin
     assert draft.assumed_off_target and draft.held_to_all
     green = data_facts(Submission(stated_rag="green"), BANDS)
     assert not green.held_to_all
+
+
+def test_a_qualitative_kpi_with_no_stated_rag_has_no_rag_and_is_held_to_every_finding():
+    facts = data_facts(Submission(target="Strategy approved by March"), BANDS)
+    assert facts.rag_computed is None and facts.held_to_all
+
+
+@pytest.mark.parametrize("actual,rag", [(101.0, "green"), (97.6, "green"), (110.0, "red"),
+                                        (90.0, "red"), (103.0, "amber")])
+def test_a_budget_against_its_forecast_is_off_target_either_way(actual, rag):
+    sub = Submission(kpi_name="In-year budget vs forecast, £m", target=100.0, actual=actual,
+                     polarity="up", polarity_inferred=True)
+    facts = data_facts(sub, BANDS)
+    assert facts.rag_computed == rag
+    assert facts.off_target == (actual != 100.0)
+
+
+def test_a_rating_as_the_actual_is_the_bodys_own_rag_and_its_fall_a_deterioration():
+    fell = data_facts(Submission(kpi_name="Delivery confidence", actual="Amber/Red",
+                                 previous_actual="Amber"), BANDS)
+    assert fell.held_to_all and fell.deteriorated and not fell.improved
+    rose = data_facts(Submission(kpi_name="Delivery confidence", actual="Amber",
+                                 previous_actual="Amber-Red"), BANDS)
+    assert rose.improved and not rose.deteriorated
+    green = data_facts(Submission(kpi_name="Delivery confidence", actual="Green"), BANDS)
+    assert not green.held_to_all
+
+
+@pytest.mark.parametrize("actual,previous,slipped", [
+    ("31/12/2042", "31/12/2040", True), ("31.03.25", "31.03.2024", True),
+    ("2024-12-31", "2025-06-30", False), ("30 June 2026", "30 June 2026", False)])
+def test_an_end_date_later_than_last_periods_is_a_deterioration(actual, previous, slipped):
+    facts = data_facts(Submission(kpi_name="Schedule: project end date", actual=actual,
+                                  previous_actual=previous), BANDS)
+    assert facts.deteriorated is slipped
+    assert facts.rag_computed is None and facts.held_to_all
+
+
+def test_an_end_date_beside_a_previous_value_that_is_not_a_date_gives_no_trend():
+    facts = data_facts(Submission(actual="31/12/2042", previous_actual="to be confirmed"), BANDS)
+    assert facts.deteriorated is None

@@ -44,6 +44,9 @@ class Hit:
     values: dict[str, Any]
     confidence: float
     details: dict[str, Any] = field(default_factory=dict)
+    # Settled by arithmetic on the submitted data alone (a RAG computed from the figures):
+    # its confidence is the detector's, never recalibrated from the text (confidence.py).
+    exact: bool = False
 
 
 class Similarity:

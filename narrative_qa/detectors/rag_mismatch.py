@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
 
 KIND = "rag_mismatch"
@@ -12,11 +13,16 @@ PARAMS = {
     "confidence_polarity_guessed": float,
     "confidence_qualitative": float,
     "justification": list[str],
+    "rating_named": list[str],
+    "rating_reason": list[str],
+    "rating_risks": list[str],
 }
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sub, facts = ctx.submission, ctx.facts
+    if facts.rag_computed is None and not facts.qualitative:
+        return _unjustified_rating(ctx, params)
     if sub.stated_rag is None:
         return []
     if facts.qualitative:
@@ -57,6 +63,32 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         details={"stated": sub.stated_rag, "computed": facts.rag_computed,
                  "variance_pct": facts.variance_pct, "polarity": sub.polarity,
                  "polarity_guessed": sub.polarity_inferred},
+        exact=not sub.polarity_inferred,
+    )]
+
+
+def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
+    """A rating with no figures to compute one from (a delivery-confidence rating as the
+    actual, or a stated RAG with no numeric target): LABELLING.md asks the narrative to say
+    why the body has that much or that little confidence (risks, progress, issues)."""
+    sub = ctx.submission
+    actual = sub.actual if isinstance(sub.actual, str) else ""
+    rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
+    if not rating:
+        return []
+    named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
+    risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
+    if any((named.search(s.text) and reason.search(s.text)) or risks.search(s.text)
+           or (progress.search(s.text) and (s.figures or s.timescales))
+           for s in ctx.sentences):
+        return []
+    return [Hit(
+        evidence=[f"Submitted data: rating {rating}, no numeric target"],
+        values={"problem": f"the rating is given as {rating} but the narrative does not say "
+                "why: which risks, issues or progress give that much confidence",
+                "stated": rating, "computed": "a judgement"},
+        confidence=params["confidence_qualitative"],
+        details={"stated": rating, "qualitative": True},
     )]
 
 

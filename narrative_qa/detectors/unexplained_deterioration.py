@@ -104,9 +104,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         reasons.append(sentence)
     if reasons:
         return []
-    change_text = (f"from {sub.previous_actual:g} to {sub.actual:g}"
-                   if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float)
-                   else "(as the text says; the data give no previous value)")
+    if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
+        change_text = f"from {sub.previous_actual:g} to {sub.actual:g}"
+    elif isinstance(sub.previous_actual, str) and isinstance(sub.actual, str):
+        change_text = f"from {sub.previous_actual} to {sub.actual}"  # a rating or an end date
+    else:
+        change_text = "(as the text says; the data give no previous value)"
     return [Hit(
         evidence=generic_only[:2] or ([stated] if stated else ctx.sentences[:1]),
         values={"change": change_text},

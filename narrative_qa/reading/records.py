@@ -264,6 +264,10 @@ def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:
             if name == "actual" and not _is_number(value("target"), marks.get("target", ".")):
                 sub.actual = clean_text(raw)  # qualitative progress text
                 continue
+            if name == "previous_actual" and isinstance(sub.actual, str):
+                # last period's rating or end date, beside this period's (LABELLING.md §1)
+                sub.previous_actual = clean_text(raw)
+                continue
             sub.problems.append(RowProblem(
                 "NQE022", f"{name.replace('_', ' ')} '{clean_text(raw)}' is not a number; "
                 "it was left out of the data checks", where(name)))

@@ -173,6 +173,15 @@ _DOWNWARD_NAME = re.compile(
 )
 
 
+# A budget against its forecast: off budget in either direction is a variance (LABELLING.md).
+_TWO_SIDED_NAME = re.compile(r"\bbudget\b.*\bforecast|\bforecast\b.*\bbudget\b", re.IGNORECASE)
+
+
+def is_two_sided(kpi_name: str | None) -> bool:
+    """A KPI whose target is to be hit, not beaten: a budget against its forecast."""
+    return bool(kpi_name and _TWO_SIDED_NAME.search(kpi_name))
+
+
 def infer_polarity(kpi_name: str | None) -> str | None:
     """A cautious guess from the KPI name: 'down' for waits, delays, absence; else None."""
     if kpi_name and _DOWNWARD_NAME.search(kpi_name):

@@ -80,3 +80,21 @@ def test_spaced_signs_currencies_and_suffixes_still_read(text, value):
 def test_doubled_separators_are_still_not_numbers(bad):
     with pytest.raises(NotANumber):
         parse_number(bad)
+
+
+def test_last_periods_rating_or_end_date_is_kept_beside_this_periods():
+    from narrative_qa.config import load_settings
+    from narrative_qa.reading.records import submissions_from_rows
+
+    rows = [{"kpi_id": "P-1", "narrative": "The rating fell after the gateway review.",
+             "actual": "Amber/Red", "previous_actual": "Amber"},
+            {"kpi_id": "P-2", "narrative": "The end date moved by a year.",
+             "actual": "31/03/2027", "previous_actual": "31/03/2026"},
+            {"kpi_id": "P-3", "narrative": "Uptake rose.", "target": "80", "actual": "82",
+             "previous_actual": "not collected"}]
+    rating, schedule, numeric = submissions_from_rows(rows, load_settings())
+    assert (rating.actual, rating.previous_actual) == ("Amber/Red", "Amber")
+    assert (schedule.actual, schedule.previous_actual) == ("31/03/2027", "31/03/2026")
+    # beside a numeric actual a word is still not a value: left out, with a notice
+    assert numeric.previous_actual is None
+    assert any(p.code == "NQE022" for p in numeric.problems)
