@@ -206,3 +206,61 @@ def test_a_misspelt_or_missing_detector_parameter_fails_when_the_catalogue_loads
             load_catalogue()
         assert caught.value.code == "NQE011" and key in str(caught.value)
         assert caught.value.location.file == str(rule)
+
+
+# --- the web app calls the library only ---------------------------------------------
+
+def web_violations(module: str, source: str) -> list[str]:
+    """What a module of narrative_qa/web does that only the library may: import a database
+    driver or a store module outside narrative_qa.store.PUBLIC, import an underscore name
+    from another package, or reach a store's engine or another object's private attribute."""
+    from narrative_qa.store import PUBLIC
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[tuple[str, list[str]]] = []
+        if isinstance(node, ast.Import):
+            names = [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [(node.module or "", [alias.name for alias in node.names])]
+        for target, imported in names:
+            if target.split(".")[0] in ("sqlalchemy", "sqlite3"):
+                found.append(f"{module} imports {target}")
+            parts = target.split(".")
+            store_module = parts[2] if parts[:2] == ["narrative_qa", "store"] and \
+                len(parts) > 2 else None
+            if parts == ["narrative_qa", "store"]:
+                store_module = next((n for n in imported if n not in PUBLIC), None)
+            if store_module is not None and store_module not in PUBLIC:
+                found.append(f"{module} imports narrative_qa.store.{store_module}")
+            if not target.startswith("narrative_qa.web"):
+                found += [f"{module} imports {target}.{n}" for n in imported
+                          if n.startswith("_")]
+        if isinstance(node, ast.Attribute) and (
+                node.attr == "engine" or (node.attr.startswith("_")
+                                          and not node.attr.startswith("__")
+                                          and not (isinstance(node.value, ast.Name)
+                                                   and node.value.id in ("self", "cls")))):
+            found.append(f"{module} reaches .{node.attr}")
+    return found
+
+
+def test_the_web_check_sees_each_way_past_the_library():
+    source = ("import sqlalchemy as sa\nfrom narrative_qa.store import schema\n"
+              "from narrative_qa.store.web_schema import upload\n"
+              "from narrative_qa.reporting.view import _label, build_report\n"
+              "rows = state.history.engine.connect()\nstate.history._writing()\n")
+    assert sorted(web_violations("m", source)) == [
+        "m imports narrative_qa.reporting.view._label", "m imports narrative_qa.store.schema",
+        "m imports narrative_qa.store.web_schema", "m imports sqlalchemy",
+        "m reaches ._writing", "m reaches .engine"]
+    assert web_violations("m", "from narrative_qa.store.history import History\n"
+                          "from narrative_qa.web.security import _private\n"
+                          "self._pool.submit()\n") == []
+
+
+def test_the_web_app_calls_the_library_only():
+    found = []
+    for path in sorted((PACKAGE / "web").rglob("*.py")):
+        found += web_violations(_module_name(path), path.read_text(encoding="utf-8"))
+    assert found == []

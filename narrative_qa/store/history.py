@@ -22,12 +22,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from narrative_qa.assessment import Assessment, Submission
+from narrative_qa.assessment import Assessment
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
 from narrative_qa.language.periods import parse_period
-from narrative_qa.previous import PreviousRow, StorePrevious, join, match_key
+from narrative_qa.previous import PreviousRow, match_key
 from narrative_qa.store import schema
 from narrative_qa.store.forecasts import store_forecasts
+from narrative_qa.store.keys import kpi_key, owner_key
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DECISIONS = ("confirmed", "dismissed")
@@ -154,11 +155,6 @@ def as_timestamp(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _same_kpi(stored: str, wanted: str) -> bool:
-    key = match_key(stored)
-    return key is not None and key == match_key(wanted)
 
 
 def _fit(value: str | None, size: int) -> str | None:
@@ -300,6 +296,7 @@ class History:
             kpi_id=kpi_id, period=period, version=latest + 1,
             is_current=True, ingested_at=_now(), source=source,
             service=_fit(sub.service, 200), owner=_fit(sub.owner, 200),
+            kpi_key=key, owner_key=owner_key(sub.owner),
             actual=sub.actual if isinstance(sub.actual, float) else None,
             narrative=sub.narrative,
             record=json.dumps(record, ensure_ascii=False, default=str),
@@ -348,9 +345,9 @@ class History:
         earlier versions are kept. Returns the new version's number."""
         table = schema.submission
         with self._writing() as db:
-            rows = db.execute(sa.select(table).where(table.c.period == period).order_by(
+            rows = db.execute(sa.select(table).where(
+                table.c.period == period, _kpi_is(kpi_id)).order_by(
                 table.c.version)).mappings().all()
-            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
             live = [r for r in rows if r["is_current"] and not r["withdrawn"]]
             if not live:
                 raise ConfigError("NQE121", f"KPI '{kpi_id}' has no submission for "
@@ -366,6 +363,7 @@ class History:
                 kpi_id=last["kpi_id"], period=period, version=version, is_current=True,
                 ingested_at=_now(), source=_fit(source, 500) or "", service=last["service"],
                 owner=last["owner"], actual=None, narrative="", withdrawn=True,
+                kpi_key=last["kpi_key"], owner_key=owner_key(last["owner"]),
                 record=json.dumps(record, ensure_ascii=False)))
         return version
 
@@ -400,25 +398,38 @@ class History:
         submission was withdrawn); with `kpi_id`, of that KPI only, matched by
         narrative_qa.previous.match_key (the one KPI-identity rule)."""
         table = schema.submission
-        live = (table.c.period == period, table.c.is_current, table.c.withdrawn.is_(False))
+        live = [table.c.period == period, table.c.is_current, table.c.withdrawn.is_(False)]
+        if kpi_id:  # that KPI's records only (an indexed key): one draft, not the period
+            live.append(_kpi_is(kpi_id))
         with self.engine.connect() as db:
-            if kpi_id:  # ids first, then that KPI's records only: one draft, not the period
-                ids = [row_id for row_id, stored in db.execute(
-                    sa.select(table.c.id, table.c.kpi_id).where(*live))
-                    if _same_kpi(stored, kpi_id)]
-                query = sa.select(table).where(table.c.id.in_(ids))
-            else:
-                query = sa.select(table).where(*live)
-            rows = db.execute(query.order_by(table.c.id)).mappings().all()
-            result = []
-            for row in rows:
-                findings = db.execute(sa.select(schema.finding.c.finding).where(
-                    schema.finding.c.submission_id == row["id"]).order_by(
-                    schema.finding.c.id)).scalars().all() if with_findings else []
-                result.append(StoredSubmission(row["id"], row["kpi_id"], row["period"],
-                                               row["version"], json.loads(row["record"]),
-                                               [json.loads(f) for f in findings]))
-        return result
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
+                                        table.c.version, table.c.record).where(*live)
+                              .order_by(table.c.id)).all()
+            found = _findings_of(db, live) if with_findings else {}
+        return [StoredSubmission(row.id, row.kpi_id, row.period, row.version,
+                                 json.loads(row.record), found.get(row.id, []))
+                for row in rows]
+
+    def submission(self, submission_id: int) -> tuple[dict[str, Any], StoredSubmission,
+                                                      list[str]] | None:
+        """One stored version by id (any version): its columns (owner, service,
+        is_current…), the submission with its findings, and each finding's fingerprint;
+        None when there is no such row."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(table).where(table.c.id == submission_id)
+                             ).mappings().first()
+            if row is None:
+                return None
+            findings = db.execute(sa.select(schema.finding.c.finding,
+                                            schema.finding.c.fingerprint)
+                                  .where(schema.finding.c.submission_id == submission_id)
+                                  .order_by(schema.finding.c.id)).all()
+        stored = StoredSubmission(row["id"], row["kpi_id"], row["period"], row["version"],
+                                  json.loads(row["record"]),
+                                  [json.loads(f) for f, _ in findings])
+        columns = {k: v for k, v in row.items() if k not in ("record", "narrative")}
+        return columns, stored, [key for _, key in findings]
 
     def versions(self, kpi_id: str, period: str) -> list[dict[str, Any]]:
         """Every stored version of the KPI (matched by match_key) for `period`, oldest first."""
@@ -427,9 +438,10 @@ class History:
             rows = db.execute(sa.select(
                 table.c.id, table.c.kpi_id, table.c.version, table.c.is_current,
                 table.c.withdrawn, table.c.ingested_at, table.c.source, table.c.narrative,
-                table.c.owner, table.c.service).where(table.c.period == period)
+                table.c.owner, table.c.service).where(table.c.period == period,
+                                                      _kpi_is(kpi_id))
                 .order_by(table.c.version, table.c.id)).mappings()
-            return [dict(r) for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            return [dict(r) for r in rows]
 
     def dismissed(self, period: str | None = None) -> set[str]:
         """Fingerprints whose latest decision (by decided_at, then id) is a dismissal. With
@@ -449,21 +461,42 @@ class History:
     def latest(self, kpi_id: str) -> StoredSubmission | None:
         """The KPI's current record (matched by match_key) in the latest period it is
         stored for, without its findings; None for a KPI never stored (or withdrawn). Reads
-        ids and periods, then one record: the self-check asks this on every pause."""
+        that KPI's current rows (one indexed query): the self-check asks this on every
+        pause."""
         table = schema.submission
         with self.engine.connect() as db:
-            found = [(row_id, stored, period) for row_id, stored, period in db.execute(
-                sa.select(table.c.id, table.c.kpi_id, table.c.period).where(
-                    table.c.is_current, table.c.withdrawn.is_(False)))
-                if _same_kpi(stored, kpi_id)]
-            if not found:
-                return None
-            # the latest period as periods() orders them; in it, the first row stored
-            row_id, stored, period = max(found, key=lambda r: (
-                (str(_period_key(r[2])), r[2]), -r[0]))
-            record, version = db.execute(sa.select(table.c.record, table.c.version).where(
-                table.c.id == row_id)).one()
-        return StoredSubmission(row_id, stored, period, version, json.loads(record), [])
+            found = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
+                                         table.c.version, table.c.record).where(
+                table.c.is_current, table.c.withdrawn.is_(False), _kpi_is(kpi_id))).all()
+        if not found:
+            return None
+        row = max(found, key=_latest_first)
+        return StoredSubmission(row.id, row.kpi_id, row.period, row.version,
+                                json.loads(row.record), [])
+
+    def latest_owned(self, owner: str | None) -> list[StoredSubmission]:
+        """The current record, in the latest period each is stored for (as `latest`), of
+        every KPI that `owner` owns or owned in some period (matched by keys.owner_key),
+        without findings: one query over those KPIs' rows, not the store. Whether the
+        owner still owns each is the caller's to judge, on the record's owner."""
+        key = owner_key(owner)
+        if not key:
+            return []
+        table = schema.submission
+        live = (table.c.is_current, table.c.withdrawn.is_(False))
+        owned = sa.select(table.c.kpi_key).where(*live, table.c.owner_key == key,
+                                                 table.c.kpi_key != "")
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.kpi_key,
+                                        table.c.period, table.c.version, table.c.record)
+                              .where(*live, table.c.kpi_key.in_(owned))).all()
+        latest: dict[str, Any] = {}
+        for row in rows:
+            if row.kpi_key not in latest or _latest_first(row) > _latest_first(
+                    latest[row.kpi_key]):
+                latest[row.kpi_key] = row
+        return [StoredSubmission(r.id, r.kpi_id, r.period, r.version, json.loads(r.record),
+                                 []) for r in latest.values()]
 
     def periods(self) -> list[str]:
         with self.engine.connect() as db:
@@ -479,8 +512,8 @@ class History:
             rows = db.execute(sa.select(
                 table.c.id, table.c.kpi_id, table.c.period, table.c.version,
                 table.c.is_current, table.c.withdrawn, table.c.ingested_at, table.c.source,
-                table.c.record).order_by(table.c.version)).mappings().all()
-            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+                table.c.record).where(_kpi_is(kpi_id)).order_by(table.c.version)
+            ).mappings().all()
             codes: dict[int, list[str]] = {}
             for row_id, code in db.execute(sa.select(
                     schema.finding.c.submission_id, schema.finding.c.code).where(
@@ -543,7 +576,27 @@ class History:
                                         Location(self.url, None, "kpi_id")))
         return rows
 
-    def fill_previous(self, submissions: list[Submission]) -> int:
-        """Take previous actual and narrative from the store where the input lacks them
-        (the rule is narrative_qa.previous's). Returns how many rows matched."""
-        return join(submissions, StorePrevious(self))[0]
+
+
+def _kpi_is(kpi_id: str | None) -> sa.ColumnElement[bool]:
+    """Rows of the KPI `kpi_id` names under previous.match_key (none for a blank id)."""
+    key = kpi_key(kpi_id)
+    return schema.submission.c.kpi_key == key if key else sa.false()
+
+
+def _latest_first(row: Any) -> tuple:
+    """Order of rows of one KPI: the latest period as periods() orders them; in it, the
+    first row stored."""
+    return (str(_period_key(row.period)), row.period), -row.id
+
+
+def _findings_of(db: sa.Connection, where: list[Any]) -> dict[int, list[dict[str, Any]]]:
+    """The findings of the submissions `where` selects, by submission, in stored order:
+    one query for them all (not one per submission)."""
+    table, chosen = schema.finding, sa.select(schema.submission.c.id).where(*where)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row_id, finding in db.execute(sa.select(table.c.submission_id, table.c.finding)
+                                      .where(table.c.submission_id.in_(chosen))
+                                      .order_by(table.c.id)):
+        found.setdefault(row_id, []).append(json.loads(finding))
+    return found

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.store import windows
-from narrative_qa.web.accounts import ROLES, User
+from narrative_qa.store.accounts import ROLES, User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import RowId, State, WebError, is_https, require_role
 

@@ -14,17 +14,17 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from narrative_qa.reporting.view import VERDICTS, _label, build_report
-from narrative_qa.store import schema
+from narrative_qa.errors import InputError
+from narrative_qa.reporting.view import VERDICTS, build_report, label
+from narrative_qa.selfcheck import check_as
+from narrative_qa.store.accounts import User
 from narrative_qa.web import upload as uploads
 from narrative_qa.web.access import may_read, readable_kpi
-from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
 from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
@@ -207,24 +207,15 @@ def docs(request: Request) -> Response:
 @router.post("/check", response_model=AssessmentOut)
 def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
     """Check a draft (nothing is stored), as `narrative-qa check` and the self-check do."""
-    from narrative_qa.api import check_draft
-
     values = draft.model_dump(exclude={"narrative"})
     kpi = readable_kpi(state.history, user, values["kpi_id"])  # before the history join
-    if kpi is not None:
-        values["kpi_id"] = kpi.kpi_id
-        values["service"] = values["service"] or kpi.service
-    if user.role == "officer":
-        values["owner"] = user.owner_name
-    limit = state.settings.max_narrative_chars
-    if len(draft.narrative) > limit:
-        raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "
-                       f"over the limit of {limit:,} characters", "narrative")
-    values = {k: (None if v is None else str(v)) for k, v in values.items()}
-    use_store = bool(values["kpi_id"] and values["period"])
-    assessment = check_draft(draft.narrative, state.settings,
-                             history=state.history if use_store else None,
-                             time_budget=state.web.request_seconds, **values)
+    try:
+        assessment = check_as(user, draft.narrative, values, state.settings, state.history,
+                              kpi, state.web.request_seconds)
+    except InputError as error:
+        if error.code != "NQE021":
+            raise
+        raise WebError(422, error.code, error.detail, "narrative") from None
     return assessment.to_record()
 
 
@@ -245,7 +236,7 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
         raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
     view = build_report(state.history, period)
-    stored = {_label(s): s for s in state.history.current(period, with_findings=False)}
+    stored = {label(s): s for s in state.history.current(period, with_findings=False)}
     return [{"id": stored[i.kpi_id].id, "kpi_id": i.kpi_id, "period": period,
              "version": stored[i.kpi_id].version, "service": i.record.get("service"),
              "owner": i.record.get("owner"), "verdict": i.verdict,
@@ -288,21 +279,16 @@ def list_forecasts(state: State, user: ApiUser, period: str) -> list[dict[str, A
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
 def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[str, Any]:
     """One stored submission (any version), with its findings and the decisions on them."""
-    table = schema.submission
-    with state.history.engine.connect() as db:
-        row = db.execute(sa.select(table).where(table.c.id == submission_id)).mappings().first()
-        findings = db.execute(sa.select(schema.finding.c.finding, schema.finding.c.fingerprint)
-                              .where(schema.finding.c.submission_id == submission_id)
-                              .order_by(schema.finding.c.id)).all() if row else []
-    if row is None:
+    found = state.history.submission(submission_id)
+    if found is None:
         raise WebError(404, "NQE024", f"no submission {submission_id} is stored", "id")
+    row, stored, fingerprints = found
     if not may_read(user, row["owner"], row["service"]):
         raise WebError(403, "NQE104", f"submission {submission_id} is not one this account "
                        "may read")
-    record = json.loads(row["record"])
-    record["findings"] = [json.loads(f) for f, _ in findings]
+    record = {**stored.record, "findings": stored.findings}
     decided = finding_decisions(state.history, row["period"], row["kpi_id"])
-    latest = [decided[key] for _, key in findings if key in decided]
+    latest = [decided[key] for key in fingerprints if key in decided]
     return {"id": row["id"], "kpi_id": row["kpi_id"], "period": row["period"],
             "version": row["version"], "is_current": bool(row["is_current"]),
             "assessment": record,

@@ -9,8 +9,7 @@ own renderers fed the same restricted view.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -18,16 +17,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from narrative_qa.forecasts.view import forecasts_view
 from narrative_qa.reporting import render as report_render
-from narrative_qa.reporting.view import (
-    VERDICTS,
-    Item,
-    ReportView,
-    _bars,
-    build_report,
-    rag_pair,
-)
+from narrative_qa.reporting.view import VERDICTS, Item, ReportView, build_report, rag_pair
+from narrative_qa.store.accounts import User
 from narrative_qa.store.history import (
     DECISIONS,
     History,
@@ -36,7 +28,6 @@ from narrative_qa.store.history import (
     previous_period,
 )
 from narrative_qa.web.access import may_read
-from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
 from narrative_qa.web.views import changes, data_rows, when
@@ -57,31 +48,11 @@ def visible(user: User, item: Item) -> bool:
 
 def restricted_report(history: History, period: str, user: User) -> ReportView:
     """The ELT report's view model for `period`, over the submissions `user` may read: the
-    figures (verdicts, RAG agreement, bars, change since last quarter) recounted on them."""
-    view = build_report(history, period)
+    figures (verdicts, RAG agreement, bars, change since last quarter) counted on them."""
     if user.role == "admin":
-        return view
-    items = [i for i in view.items if visible(user, i)]
-    before = Counter()
-    if view.previous:
-        before.update(f["code"] for i in build_report(history, view.previous).items
-                      if visible(user, i) for f in i.findings)
-    now = Counter(f["code"] for i in items for f in i.findings)
-    agreement = Counter()
-    for item in items:
-        stated, computed = rag_pair(item.record)
-        agreement["not comparable" if not (stated and computed) else
-                  "agrees" if stated == computed else "differs"] += 1
-    return replace(
-        view, items=items, verdicts={v: sum(i.verdict == v for i in items) for v in VERDICTS},
-        rag_agreement=dict(agreement),
-        by_service=_bars(Counter(i.service for i in items for _ in i.findings)),
-        by_code=_bars(now),
-        change=[{**row, "now": now.get(row["code"], 0),
-                 "before": before.get(row["code"], 0) if view.previous else None}
-                for row in view.change],
-        forecasts=forecasts_view(history, period, keep=lambda owner, service: may_read(
-            user, owner, service)))
+        return build_report(history, period)
+    return build_report(history, period, keep=lambda owner, service: may_read(
+        user, owner, service))
 
 
 @dataclass(frozen=True)

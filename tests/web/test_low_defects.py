@@ -142,8 +142,8 @@ def test_users_unlock_on_the_command_line(tmp_path):
     from typer.testing import CliRunner
 
     from narrative_qa.cli import app as cli
+    from narrative_qa.store.accounts import Accounts
     from narrative_qa.store.history import History
-    from narrative_qa.web.accounts import Accounts
 
     db = tmp_path / "h.db"
     accounts = Accounts(History(f"sqlite:///{db}").engine)
