@@ -325,7 +325,7 @@ def ingest_file(input_path: Path, period: str, history: History, *,
 
 def refuse_other_period(submissions: list[Submission], period: str) -> None:
     """A file whose rows name another period than --period is not stored under it."""
-    from narrative_qa.store.history import same_period
+    from narrative_qa.language.periods import same_period
 
     clashing = [s for s in submissions if s.period and not same_period(s.period, period)]
     if not clashing:

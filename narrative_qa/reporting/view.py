@@ -10,13 +10,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from narrative_qa.assessment import SEVERITY_ORDER
+from narrative_qa.assessment import SEVERITY_ORDER, VERDICTS, verdict_of
 from narrative_qa.catalogue import load_catalogue
 from narrative_qa.forecasts.view import Keep, forecasts_view
 from narrative_qa.gates import load_card
-from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
-
-VERDICTS = ("not-acceptable", "revise", "ready", "error")
+from narrative_qa.language.periods import previous_period
+from narrative_qa.store.history import History, StoredSubmission, fingerprint
 
 
 @dataclass
@@ -99,11 +98,11 @@ def kept_findings(stored: StoredSubmission, dismissed: set[str]) -> list[dict[st
 
 
 def _verdict(findings: list[dict[str, Any]], original: str) -> str:
+    """The verdict after reviewers' dismissals: a row that could not be scored stays
+    'error'; any other is judged again on the findings kept."""
     if original == "error":
         return "error"
-    counted = {f["severity"] for f in findings if not f.get("low_confidence")}
-    return "not-acceptable" if "high" in counted else "revise" if "medium" in counted else (
-        "ready")
+    return verdict_of(f["severity"] for f in findings if not f.get("low_confidence"))
 
 
 def label(row: StoredSubmission) -> str:

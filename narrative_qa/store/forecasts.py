@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from narrative_qa.language.periods import parse_period
+from narrative_qa.language.periods import parse_period, period_name
 from narrative_qa.store import schema
 
 # History (store/history.py) imports this module: it is named here, never imported.
@@ -108,7 +108,6 @@ def forecasts_due(history: History, period: str, kpi_id: str | None = None
     wanted = parse_period(period)
     if wanted is None:
         return []
-    start, quarter = wanted  # the canonical spelling, as due_period is stored
-    canonical = f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+    canonical = period_name(*wanted)  # the canonical spelling, as due_period is stored
     return [f for f in stored_forecasts(history, kpi_id=kpi_id, due_period=canonical)
             if (made := parse_period(f.made_in)) is not None and made < wanted]

@@ -24,7 +24,12 @@ import sqlalchemy as sa
 
 from narrative_qa.assessment import Assessment
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
-from narrative_qa.language.periods import parse_period
+from narrative_qa.language.periods import (
+    not_after,
+    period_order,
+    previous_period,
+    same_period,
+)
 from narrative_qa.previous import PreviousRow, match_key
 from narrative_qa.store import schema
 from narrative_qa.store.forecasts import store_forecasts
@@ -75,62 +80,16 @@ def _scrub(text: str, url: str) -> str:
     return text.replace(str(password), "***") if password else text
 
 
-def _period_key(period: str | None) -> tuple[int, int] | str:
-    parsed = parse_period(period)
-    if parsed:
-        return parsed
-    return " ".join((period or "").split()).casefold()
-
-
-def same_period(first: str | None, second: str | None) -> bool:
-    """'2025/26 Q2' and '2025-26 q2' are the same period."""
-    return _period_key(first) == _period_key(second)
-
-
 def applies_to(decided_for: str, period: str) -> bool:
     """A decision holds for its own period and for later ones, never for earlier ones."""
-    decided, wanted = _period_key(decided_for), _period_key(period)
-    if isinstance(decided, tuple) and isinstance(wanted, tuple):
-        return decided <= wanted
-    return decided == wanted
-
-
-def previous_period(period: str | None) -> str | None:
-    """'2025/26 Q2' -> '2025/26 Q1'; '2025/26 Q1' -> '2024/25 Q4'."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    if quarter > 1:
-        return f"{start}/{str(start + 1)[-2:]} Q{quarter - 1}"
-    return f"{start - 1}/{str(start)[-2:]} Q4"
-
-
-def canonical_period(period: str | None) -> str | None:
-    """'2025-26 q2' -> '2025/26 Q2'; None for text that is not a quarter."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
-
-
-def next_period(period: str | None) -> str | None:
-    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    if quarter < 4:
-        return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
-    return f"{start + 1}/{str(start + 2)[-2:]} Q1"
+    return not_after(decided_for, period)
 
 
 def fingerprint(code: str, kpi_id: str, evidence: list[str]) -> str:
     """Identifies 'this finding on this sentence' across quarters (for remembered decisions)."""
     sentence = " ".join((evidence[0] if evidence else "").lower().split())
     sentence = re.sub(r"\d[\d,.]*", "#", sentence)
-    return hashlib.sha256(f"{code}\0{kpi_id.lower()}\0{sentence}".encode()).hexdigest()
+    return hashlib.sha256(f"{code}\0{kpi_key(kpi_id)}\0{sentence}".encode()).hexdigest()
 
 
 def _now() -> str:
@@ -501,7 +460,7 @@ class History:
     def periods(self) -> list[str]:
         with self.engine.connect() as db:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
-                          .scalars(), key=lambda p: (str(_period_key(p)), p))
+                          .scalars(), key=period_order)
 
     def kpi_versions(self, kpi_id: str) -> list[dict[str, Any]]:
         """Every stored version of a KPI (matched by match_key) in every period, newest
@@ -527,7 +486,7 @@ class History:
                                                  "withdrawn", "ingested_at", "source")},
                           "verdict": record.get("verdict"), "score": record.get("score"),
                           "codes": codes.get(row["id"], [])})
-        return sorted(found, key=lambda v: (str(_period_key(v["period"])), v["version"]),
+        return sorted(found, key=lambda v: (period_order(v["period"])[0], v["version"]),
                       reverse=True)
 
     def web_submissions(self, period: str) -> list[dict[str, Any]]:
@@ -587,7 +546,7 @@ def _kpi_is(kpi_id: str | None) -> sa.ColumnElement[bool]:
 def _latest_first(row: Any) -> tuple:
     """Order of rows of one KPI: the latest period as periods() orders them; in it, the
     first row stored."""
-    return (str(_period_key(row.period)), row.period), -row.id
+    return period_order(row.period), -row.id
 
 
 def _findings_of(db: sa.Connection, where: list[Any]) -> dict[int, list[dict[str, Any]]]:

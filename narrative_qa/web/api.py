@@ -19,8 +19,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from narrative_qa.assessment import VERDICTS
 from narrative_qa.errors import InputError
-from narrative_qa.reporting.view import VERDICTS, build_report, label
+from narrative_qa.reporting.view import build_report, label
 from narrative_qa.selfcheck import check_as
 from narrative_qa.store.accounts import User
 from narrative_qa.web import upload as uploads

@@ -17,16 +17,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from narrative_qa.assessment import VERDICTS
+from narrative_qa.language.periods import previous_period
+from narrative_qa.previous import match_key
 from narrative_qa.reporting import render as report_render
-from narrative_qa.reporting.view import VERDICTS, Item, ReportView, build_report, rag_pair
+from narrative_qa.reporting.view import Item, ReportView, build_report, rag_pair
 from narrative_qa.store.accounts import User
-from narrative_qa.store.history import (
-    DECISIONS,
-    History,
-    applies_to,
-    fingerprint,
-    previous_period,
-)
+from narrative_qa.store.history import DECISIONS, History, applies_to, fingerprint
 from narrative_qa.web.access import may_read
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
@@ -138,7 +135,7 @@ def dashboard(request: Request, state: State, user: Reviewer, filters: Filter,
 
 def _stored_item(state, user: User, period: str, kpi_id: str) -> Item:
     view = build_report(state.history, period)
-    found = [i for i in view.items if i.kpi_id == kpi_id]
+    found = [i for i in view.items if match_key(i.kpi_id) == match_key(kpi_id)]
     if not found:
         raise WebError(404, "NQE024", f"no KPI '{kpi_id}' is stored for '{period}'", "kpi")
     if not visible(user, found[0]):
@@ -151,7 +148,7 @@ def finding_decisions(history: History, period: str, kpi_id: str) -> dict[str, d
     """The latest decision on each finding (by fingerprint) that applies to `period`."""
     latest: dict[str, dict] = {}
     for row in history.decisions():
-        if row["kpi_id"] == kpi_id and applies_to(row["period"], period):
+        if match_key(row["kpi_id"]) == match_key(kpi_id) and applies_to(row["period"], period):
             latest[row["fingerprint"]] = row
     return latest
 

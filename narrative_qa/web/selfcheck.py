@@ -15,6 +15,7 @@ from starlette.responses import Response
 from narrative_qa.assessment import Assessment
 from narrative_qa.config import Settings
 from narrative_qa.errors import InputError
+from narrative_qa.language.periods import canonical_period, previous_period
 from narrative_qa.previous import match_key
 from narrative_qa.reading import word
 from narrative_qa.reading.archive import ReadLimits
@@ -22,7 +23,6 @@ from narrative_qa.reading.records import narrative_limit
 from narrative_qa.selfcheck import check_as
 from narrative_qa.store import windows
 from narrative_qa.store.accounts import User
-from narrative_qa.store.history import canonical_period, previous_period
 from narrative_qa.web.access import officer_kpi
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, State, WebError, require_role

@@ -32,9 +32,9 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.errors import NarrativeQAError, RowProblem
+from narrative_qa.language.periods import canonical_period
 from narrative_qa.previous import match_key
 from narrative_qa.store.accounts import User
-from narrative_qa.store.history import canonical_period
 from narrative_qa.store.uploads import Uploads
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, RowId, State, WebError, require_role

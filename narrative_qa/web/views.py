@@ -8,10 +8,11 @@ from typing import Any
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
 from narrative_qa.errors import RowProblem
+from narrative_qa.language.periods import next_period, previous_period
 from narrative_qa.output.rewrites import rewrites_of
 from narrative_qa.reporting.view import highlight  # the report's own highlighting
 from narrative_qa.store.accounts import User
-from narrative_qa.store.history import History, StoredSubmission, next_period, previous_period
+from narrative_qa.store.history import History, StoredSubmission
 
 KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
               "previous_actual", "unit", "polarity", "stated_rag")
