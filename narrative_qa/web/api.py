@@ -44,7 +44,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text} for status, text in (
         (401, "No valid token or session (NQE100)"),
         (403, "Not allowed for this account (NQE104)"),
-        (404, "Nothing stored under that name (NQE024)"),
+        (404, "Nothing stored under that name (NQE111)"),
         (422, "The request is not valid (NQE106, NQE109, or the library's code)"))}
 
 
@@ -234,7 +234,7 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
     (verdict one of: not-acceptable, revise, ready, error; rag red, amber, green, differs)."""
     filters = queue_filter(service, verdict, code, owner, rag)
     if period not in state.history.periods():
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
     view = build_report(state.history, period)
     stored = {label(s): s for s in state.history.current(period, with_findings=False)}
@@ -271,7 +271,7 @@ def list_forecasts(state: State, user: ApiUser, period: str) -> list[dict[str, A
     from narrative_qa.forecasts.listing import forecast_rows
 
     if period not in state.history.periods():
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
     rows, _ = forecast_rows(state.history, period)
     return [r for r in rows if may_read(user, r["owner"], r["service"])]
@@ -282,7 +282,7 @@ def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[s
     """One stored submission (any version), with its findings and the decisions on them."""
     found = state.history.submission(submission_id)
     if found is None:
-        raise WebError(404, "NQE024", f"no submission {submission_id} is stored", "id")
+        raise WebError(404, "NQE111", f"no submission {submission_id} is stored", "id")
     row, stored, fingerprints = found
     if not may_read(user, row["owner"], row["service"]):
         raise WebError(403, "NQE104", f"submission {submission_id} is not one this account "
@@ -305,7 +305,7 @@ def record_decision(state: State, user: ApiUser, body: DecisionIn) -> dict[str, 
         raise WebError(403, "NQE104", "decisions are recorded by reviewers and admins")
     rows = state.history.current(body.period, body.kpi_id, with_findings=False)
     if not rows:  # said without listing the period's KPIs, which may be other services'
-        raise WebError(404, "NQE024", f"no KPI '{body.kpi_id}' is stored for "
+        raise WebError(404, "NQE111", f"no KPI '{body.kpi_id}' is stored for "
                        f"'{body.period}'", "kpi_id")
     if not any(may_read(user, r.record.get("owner"), r.record.get("service"))
                         for r in rows):

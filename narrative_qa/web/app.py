@@ -161,7 +161,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return _refusal(request, WebError(500, "NQE026", "something went wrong on the "
+        return _refusal(request, WebError(500, "NQE113", "something went wrong on the "
                                           "server; your draft is kept in this browser"))
 
 

@@ -90,7 +90,7 @@ Filter = Annotated[QueueFilter, Depends(queue_filter)]
 
 
 def chosen_period(history: History, period: str | None) -> str | None:
-    """The period asked for (NQE024 listing the stored ones when it is not stored), or the
+    """The period asked for (NQE111 listing the stored ones when it is not stored), or the
     latest period holding a stored quarter (one officer's early submission for the next
     quarter does not move every reviewer to it); None when nothing is stored yet."""
     periods = history.periods()
@@ -98,7 +98,7 @@ def chosen_period(history: History, period: str | None) -> str | None:
         quarters = history.quarter_periods()
         return quarters[-1] if quarters else (periods[-1] if periods else None)
     if period not in periods:
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(periods) or 'none'}", "period")
     return period
 
@@ -137,7 +137,7 @@ def _stored_item(state, user: User, period: str, kpi_id: str) -> Item:
     view = build_report(state.history, period)
     found = [i for i in view.items if match_key(i.kpi_id) == match_key(kpi_id)]
     if not found:
-        raise WebError(404, "NQE024", f"no KPI '{kpi_id}' is stored for '{period}'", "kpi")
+        raise WebError(404, "NQE111", f"no KPI '{kpi_id}' is stored for '{period}'", "kpi")
     if not visible(user, found[0]):
         raise WebError(403, "NQE104", f"KPI '{kpi_id}' is in a service you are not assigned "
                        "to review", "kpi")
@@ -231,7 +231,7 @@ def _attachment(body: bytes | str, media_type: str, name: str) -> Response:
 def _period_view(state, user: User, period: str) -> ReportView:
     chosen = chosen_period(state.history, period)
     if chosen is None:
-        raise WebError(404, "NQE009", "nothing is stored yet; upload a quarter first", "period")
+        raise WebError(404, "NQE111", "nothing is stored yet; upload a quarter first", "period")
     return restricted_report(state.history, chosen, user)
 
 
@@ -260,7 +260,7 @@ def feedback(state: State, user: Reviewer, period: str, owner: str,
     view = _period_view(state, user, period)
     items = sorted((i for i in view.items if i.owner == owner), key=lambda i: i.kpi_id)
     if not items:
-        raise WebError(404, "NQE024", f"no submission of owner '{owner}' you may read is "
+        raise WebError(404, "NQE111", f"no submission of owner '{owner}' you may read is "
                        f"stored for '{view.period}'", "owner")
     name = report_render.feedback_names([owner], view.period)[owner]
     if format == "html":

@@ -84,7 +84,7 @@ class Worker:
         except Exception:  # never leave a job running for ever
             log.exception("upload %s failed", upload_id)
             self._update(upload_id, status="failed", error=json.dumps(
-                {"code": "NQE026", "message": "the upload could not be processed on the "
+                {"code": "NQE113", "message": "the upload could not be processed on the "
                  "server; try again, and tell the admin if it happens again"}))
 
     def _claim(self, upload_id: int, before: str, after: str) -> bool:
@@ -235,7 +235,7 @@ def get(state: AppState, user: User, upload_id: int) -> dict[str, Any]:
     _resume_if_stale(state, upload_id)
     row = _uploads(state).get(upload_id)
     if row is None:
-        raise WebError(404, "NQE024", f"there is no upload {upload_id}", "upload")
+        raise WebError(404, "NQE111", f"there is no upload {upload_id}", "upload")
     return row
 
 
@@ -255,7 +255,7 @@ def recent(state: AppState, limit: int = 20) -> list[dict[str, Any]]:
 def scored_response(state: AppState, user: User, upload_id: int) -> Response:
     row = get(state, user, upload_id)
     if not row["has_result"]:
-        raise WebError(409, "NQE024", f"upload {upload_id} is {row['status']}: there is no "
+        raise WebError(409, "NQE112", f"upload {upload_id} is {row['status']}: there is no "
                        "scored file yet", "upload")
     data = _uploads(state).result(upload_id)
     name = f"{Path(row['filename']).stem}-scored.xlsx"
@@ -309,7 +309,7 @@ def request_store(state: AppState, user: User, upload_id: int, period: str,
             raise Supersedes(period, clashes)
     if not _uploads(state).queue_store(upload_id, period):
         row = get(state, user, upload_id)
-        raise WebError(409, "NQE024", f"upload {upload_id} is {row['status']}; only a scored "
+        raise WebError(409, "NQE112", f"upload {upload_id} is {row['status']}; only a scored "
                        "upload can be stored", "upload")
     worker(state).submit(upload_id)
 

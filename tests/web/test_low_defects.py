@@ -70,7 +70,7 @@ def test_a_decision_on_an_unknown_kpi_lists_no_other_kpis(client, app, settings)
     body = {"period": P2, "kpi_id": "NOPE-1", "code": "NQ04", "decision": "dismissed",
             "reason": "why"}
     response = client.post("/api/v1/decisions", json=body, headers=_bearer(app, "rita"))
-    assert response.status_code == 404 and response.json()["code"] == "NQE024"
+    assert response.status_code == 404 and response.json()["code"] == "NQE111"
     assert "HL-07" not in response.text
 
 
