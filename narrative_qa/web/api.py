@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from narrative_qa.assessment import VERDICTS
 from narrative_qa.errors import InputError
+from narrative_qa.output.rewrites import checked_record
 from narrative_qa.reporting.view import build_report, label
 from narrative_qa.selfcheck import check_as
 from narrative_qa.store.accounts import User
@@ -87,6 +88,12 @@ class DraftIn(BaseModel):
     previous_narrative: str | None = None
 
 
+class RewriteOut(BaseModel):
+    sentence: str = Field(description="The quoted sentence, as the officer wrote it.")
+    rewrite: str = Field(description="The sentence kept, with [bracketed slots] for what "
+                         "the finding says is missing (never invented figures).")
+
+
 class FindingOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     code: str
@@ -113,6 +120,18 @@ class AssessmentOut(BaseModel):
     score: int | None = None
     findings: list[FindingOut]
     errors: list[dict[str, Any]]
+
+
+class CheckedFindingOut(FindingOut):
+    suggested_rewrite: list[RewriteOut] = Field(
+        description="Each quoted sentence with its suggested rewrite, as the self-check "
+                    "shows it; none for a finding that rests on the data (NQ09).")
+
+
+class CheckedOut(AssessmentOut):
+    """A checked draft: the JSONL record, each finding with its suggested rewrite."""
+
+    findings: list[CheckedFindingOut]
 
 
 class SubmissionSummary(BaseModel):
@@ -205,9 +224,10 @@ def docs(request: Request) -> Response:
 
 # --- routes ---------------------------------------------------------------------------
 
-@router.post("/check", response_model=AssessmentOut)
+@router.post("/check", response_model=CheckedOut)
 def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
-    """Check a draft (nothing is stored), as `narrative-qa check` and the self-check do."""
+    """Check a draft (nothing is stored), as `narrative-qa check` and the self-check do;
+    each finding carries its `suggested_rewrite`, as the self-check shows it."""
     values = draft.model_dump(exclude={"narrative"})
     kpi = readable_kpi(state.history, user, values["kpi_id"])  # before the history join
     try:
@@ -217,7 +237,7 @@ def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
         if error.code != "NQE021":
             raise
         raise WebError(422, error.code, error.detail, "narrative") from None
-    return assessment.to_record()
+    return checked_record(assessment)
 
 
 @router.get("/periods", response_model=list[str])
