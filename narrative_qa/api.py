@@ -1,4 +1,4 @@
-"""What the commands do, as plain functions: the CLI, the tests and later the web app call these."""
+"""What the commands do, as plain functions: the CLI, the web app and the tests call these."""
 
 from __future__ import annotations
 
