@@ -33,7 +33,7 @@ from narrative_qa.language.periods import (
 from narrative_qa.previous import PreviousRow, match_key
 from narrative_qa.store import schema
 from narrative_qa.store.forecasts import store_forecasts
-from narrative_qa.store.keys import kpi_key, owner_key
+from narrative_qa.store.keys import kpi_is, kpi_key, owner_key
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DECISIONS = ("confirmed", "dismissed")
@@ -369,6 +369,17 @@ class History:
                                  json.loads(row.record), found.get(row.id, []))
                 for row in rows]
 
+    def _current_of(self, kpi_id: str) -> list[StoredSubmission]:
+        """The KPI's current version in every period it is stored for, without findings."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
+                                        table.c.version, table.c.record).where(
+                table.c.is_current, table.c.withdrawn.is_(False), _kpi_is(kpi_id))
+                .order_by(table.c.id)).all()
+        return [StoredSubmission(r.id, r.kpi_id, r.period, r.version, json.loads(r.record), [])
+                for r in rows]
+
     def submission(self, submission_id: int) -> tuple[dict[str, Any], StoredSubmission,
                                                       list[str]] | None:
         """One stored version by id (any version): its columns (owner, service,
@@ -422,16 +433,8 @@ class History:
         stored for, without its findings; None for a KPI never stored (or withdrawn). Reads
         that KPI's current rows (one indexed query): the self-check asks this on every
         pause."""
-        table = schema.submission
-        with self.engine.connect() as db:
-            found = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
-                                         table.c.version, table.c.record).where(
-                table.c.is_current, table.c.withdrawn.is_(False), _kpi_is(kpi_id))).all()
-        if not found:
-            return None
-        row = max(found, key=_latest_first)
-        return StoredSubmission(row.id, row.kpi_id, row.period, row.version,
-                                json.loads(row.record), [])
+        found = self._current_of(kpi_id)
+        return max(found, key=_latest_first) if found else None
 
     def latest_owned(self, owner: str | None) -> list[StoredSubmission]:
         """The current record, in the latest period each is stored for (as `latest`), of
@@ -522,25 +525,31 @@ class History:
     def previous_rows(self, period: str, kpi_id: str | None = None) -> list[PreviousRow]:
         """The current version of every usable KPI stored for `period` (written in any of
         its spellings: '2025/26 Q1', '2025-26 q1'), or of `kpi_id` only (matched by
-        match_key): what the previous-period join reads."""
+        match_key; one query on its key, the periods not listed): what the previous-period
+        join reads."""
+        if kpi_id:
+            found = sorted((s for s in self._current_of(kpi_id)
+                            if same_period(s.period, period)),
+                           key=lambda s: (period_order(s.period), s.id))
+        else:
+            found = [sub for stored in self.periods() if same_period(stored, period)
+                     for sub in self.current(stored, with_findings=False)]
         rows: list[PreviousRow] = []
-        for stored in (p for p in self.periods() if same_period(p, period)):
-            for sub in self.current(stored, kpi_id, with_findings=False):
-                record = sub.record
-                if not sub.kpi_id or (record.get("verdict") == "error"
-                                      and not record.get("narrative")):
-                    continue
-                rows.append(PreviousRow(sub.kpi_id, record.get("actual"),
-                                        record.get("narrative") or None,
-                                        Location(self.url, None, "kpi_id")))
+        for sub in found:
+            record = sub.record
+            if not sub.kpi_id or (record.get("verdict") == "error"
+                                  and not record.get("narrative")):
+                continue
+            rows.append(PreviousRow(sub.kpi_id, record.get("actual"),
+                                    record.get("narrative") or None,
+                                    Location(self.url, None, "kpi_id")))
         return rows
 
 
 
 def _kpi_is(kpi_id: str | None) -> sa.ColumnElement[bool]:
     """Rows of the KPI `kpi_id` names under previous.match_key (none for a blank id)."""
-    key = kpi_key(kpi_id)
-    return schema.submission.c.kpi_key == key if key else sa.false()
+    return kpi_is(schema.submission.c.kpi_key, kpi_id)
 
 
 def _latest_first(row: Any) -> tuple:

@@ -3,6 +3,8 @@ columns (migration 0006), so one KPI's or one owner's rows are one indexed query
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from narrative_qa.previous import match_key
 
 
@@ -10,6 +12,12 @@ def kpi_key(kpi_id: str | None) -> str:
     """The KPI as compared: narrative_qa.previous.match_key, the one KPI-identity rule
     ('' for a row with no kpi_id)."""
     return match_key(kpi_id) or ""
+
+
+def kpi_is(column: sa.ColumnElement[str], kpi_id: str | None) -> sa.ColumnElement[bool]:
+    """A `kpi_key` column holding the KPI `kpi_id` names (never true for a blank id)."""
+    key = kpi_key(kpi_id)
+    return column == key if key else sa.false()
 
 
 def owner_key(name: str | None) -> str:

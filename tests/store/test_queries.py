@@ -104,3 +104,19 @@ def test_a_store_made_before_the_keys_gains_them(tmp_path):
     reopened = History(url)
     assert reopened.latest("ab-1").kpi_id == "AB-1"
     assert [r.kpi_id for r in reopened.latest_owned("head of carers")] == ["AB-1"]
+
+
+def test_checking_a_draft_reads_that_kpis_rows_only(store, settings):
+    """A keystroke in the self-check (check_as -> check_draft with the store) reads the
+    KPI's previous values and forecasts by its key: no query lists the store's periods or
+    reads another KPI's rows."""
+    from narrative_qa.selfcheck import check_as
+    from narrative_qa.store.accounts import User
+
+    officer = User(1, "o", "officer", "O", "Head of Carers", (), False)
+    with selects(store) as seen:
+        checked = check_as(officer, "Performance fell to 40% this quarter.",
+                           {"kpi_id": "MY-0", "period": "2025/26 Q3"}, settings, store, None)
+    assert checked.submission.previous_narrative == store.latest("my-0").record["narrative"]
+    reads = [sql for sql, _ in seen if "FROM submission" in sql]
+    assert reads and all("kpi_key" in sql for sql in reads), reads
