@@ -47,8 +47,8 @@ def prepare(folder: Path) -> tuple[str, str]:
     """A SQLite store with the sample's two quarters, an officer, and an admin's token."""
     from narrative_qa.api import ingest_file
     from narrative_qa.config import load_settings
+    from narrative_qa.store.accounts import Accounts
     from narrative_qa.store.history import History
-    from narrative_qa.web.accounts import Accounts
 
     url = f"sqlite:///{folder / 'history.db'}"
     history, settings = History(url), load_settings()

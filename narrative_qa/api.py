@@ -1,4 +1,4 @@
-"""What the commands do, as plain functions: the CLI, the tests and later the web app call these."""
+"""What the commands do, as plain functions: the CLI, the web app and the tests call these."""
 
 from __future__ import annotations
 
@@ -325,7 +325,7 @@ def ingest_file(input_path: Path, period: str, history: History, *,
 
 def refuse_other_period(submissions: list[Submission], period: str) -> None:
     """A file whose rows name another period than --period is not stored under it."""
-    from narrative_qa.store.history import same_period
+    from narrative_qa.language.periods import same_period
 
     clashing = [s for s in submissions if s.period and not same_period(s.period, period)]
     if not clashing:

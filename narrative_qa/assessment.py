@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,20 @@ FIELDS: tuple[str, ...] = (
     "previous_narrative",
 )
 
+# The one home of the severities and the verdicts (FINDINGS.md §4): every other module
+# imports these (tests/test_architecture.py fails on a second list).
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+SEVERITIES = tuple(SEVERITY_ORDER)  # most severe first
+VERDICTS = ("not-acceptable", "revise", "ready", "error")  # worst first
+
+
+def verdict_of(counted: Iterable[str]) -> str:
+    """FINDINGS.md §4: the verdict of a scored submission from the severities of the
+    findings that count (not those only worth a look): not-acceptable with a high one,
+    revise with a medium one, else ready."""
+    severities = set(counted)
+    return "not-acceptable" if "high" in severities else "revise" if "medium" in severities \
+        else "ready"
 LOW_CONFIDENCE = 0.5
 
 

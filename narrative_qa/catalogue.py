@@ -14,12 +14,12 @@ from typing import Any
 
 import yaml
 
+from narrative_qa.assessment import SEVERITIES
 from narrative_qa.config import FINDING_KEYS, SCHEMA, Settings
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 from narrative_qa.rules_dir import YAML_LOADER, rules_dir
 
-SEVERITIES = ("high", "medium", "low")
 SCOPES = ("amber-or-red", "any")
 REQUIRED_KEYS = (
     "code", "slug", "title", "source", "severity", "scope", "applies", "docs", "detector",

@@ -12,7 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from narrative_qa.assessment import SEVERITY_ORDER, Assessment, Finding, Submission
+from narrative_qa.assessment import (
+    SEVERITY_ORDER,
+    Assessment,
+    Finding,
+    Submission,
+    verdict_of,
+)
 from narrative_qa.catalogue import Rule, effective_catalogue
 from narrative_qa.confidence import calibrate, finding_features, load_calibration
 from narrative_qa.config import Settings
@@ -178,12 +184,5 @@ def to_finding(rule: Rule, hit: Hit) -> Finding:
 def verdict_and_score(findings: list[Finding], settings: Settings) -> tuple[str, int]:
     """FINDINGS.md §4. Low-confidence findings are shown but do not decide the verdict."""
     counted = [f for f in findings if not f.low_confidence]
-    severities = {f.severity for f in counted}
-    if "high" in severities:
-        verdict = "not-acceptable"
-    elif "medium" in severities:
-        verdict = "revise"
-    else:
-        verdict = "ready"
     score = 100 - sum(settings.penalties[f.severity] for f in counted)
-    return verdict, max(0, score)
+    return verdict_of(f.severity for f in counted), max(0, score)

@@ -226,6 +226,21 @@ CODES: dict[str, tuple[str, str]] = {
         "Send each field with the type the API's /docs page gives; the message names the "
         "field and what was wrong with it.",
     ),
+    # web app (issue 18): answers that had borrowed NQE024 (404, 409) and NQE026 (500)
+    "NQE111": (
+        "not found",
+        "Check the id, period or name in the request; the message lists what is stored.",
+    ),
+    "NQE112": (
+        "not possible yet",
+        "Wait until the upload has the status the message asks for (its page shows it), "
+        "then try again.",
+    ),
+    "NQE113": (
+        "server error",
+        "Try again in a moment; if it happens again, tell the admin (the server's log has "
+        "the details).",
+    ),
     # web app (issue 16): periods open for submission, withdrawals, caches
     "NQE120": (
         "period not open for submissions",

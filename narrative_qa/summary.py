@@ -19,13 +19,6 @@ class ScoreSummary:
     row_problems: list[RowProblem] = field(default_factory=list)
     worst: int | None = None  # the most severe counted finding (SEVERITY_ORDER), if any
 
-    @classmethod
-    def of(cls, assessments: list[Assessment],
-           notices: list[RowProblem] | None = None) -> ScoreSummary:
-        summary = cls(notices=list(notices or []))
-        summary.add(assessments)
-        return summary
-
     def add(self, assessments: list[Assessment]) -> None:
         for assessment in assessments:
             self.rows += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -237,3 +238,135 @@ def test_scoring_imports_nothing_from_the_measuring_package():
     assert "narrative_qa.detectors.base" in scoring  # the walk reaches the detectors
     measuring = sorted(m for m in scoring if m.startswith("narrative_qa.measure"))
     assert measuring == [], measuring
+
+
+# --- the web app calls the library only ---------------------------------------------
+
+def web_violations(module: str, source: str) -> list[str]:
+    """What a module of narrative_qa/web does that only the library may: import a database
+    driver or a store module outside narrative_qa.store.PUBLIC, import an underscore name
+    from another package, or reach a store's engine or another object's private attribute."""
+    from narrative_qa.store import PUBLIC
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[tuple[str, list[str]]] = []
+        if isinstance(node, ast.Import):
+            names = [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [(node.module or "", [alias.name for alias in node.names])]
+        for target, imported in names:
+            if target.split(".")[0] in ("sqlalchemy", "sqlite3"):
+                found.append(f"{module} imports {target}")
+            parts = target.split(".")
+            store_module = parts[2] if parts[:2] == ["narrative_qa", "store"] and \
+                len(parts) > 2 else None
+            if parts == ["narrative_qa", "store"]:
+                store_module = next((n for n in imported if n not in PUBLIC), None)
+            if store_module is not None and store_module not in PUBLIC:
+                found.append(f"{module} imports narrative_qa.store.{store_module}")
+            if not target.startswith("narrative_qa.web"):
+                found += [f"{module} imports {target}.{n}" for n in imported
+                          if n.startswith("_")]
+        if isinstance(node, ast.Attribute) and (
+                node.attr == "engine" or (node.attr.startswith("_")
+                                          and not node.attr.startswith("__")
+                                          and not (isinstance(node.value, ast.Name)
+                                                   and node.value.id in ("self", "cls")))):
+            found.append(f"{module} reaches .{node.attr}")
+    return found
+
+
+def test_the_web_check_sees_each_way_past_the_library():
+    source = ("import sqlalchemy as sa\nfrom narrative_qa.store import schema\n"
+              "from narrative_qa.store.web_schema import upload\n"
+              "from narrative_qa.reporting.view import _label, build_report\n"
+              "rows = state.history.engine.connect()\nstate.history._writing()\n")
+    assert sorted(web_violations("m", source)) == [
+        "m imports narrative_qa.reporting.view._label", "m imports narrative_qa.store.schema",
+        "m imports narrative_qa.store.web_schema", "m imports sqlalchemy",
+        "m reaches ._writing", "m reaches .engine"]
+    assert web_violations("m", "from narrative_qa.store.history import History\n"
+                          "from narrative_qa.web.security import _private\n"
+                          "self._pool.submit()\n") == []
+
+
+def test_the_web_app_calls_the_library_only():
+    found = []
+    for path in sorted((PACKAGE / "web").rglob("*.py")):
+        found += web_violations(_module_name(path), path.read_text(encoding="utf-8"))
+    assert found == []
+
+
+# --- one home for each rule -------------------------------------------------------------
+
+HOMES = {  # a rule's functions and constants -> the one module that may define them
+    "narrative_qa.language.periods": {
+        "parse_period", "period_name", "canonical_period", "previous_period", "next_period",
+        "period_key", "period_order", "same_period", "not_after"},
+    "narrative_qa.previous": {"match_key"},
+    "narrative_qa.store.keys": {"owner_key", "kpi_key"},
+    "narrative_qa.assessment": {"SEVERITY_ORDER", "SEVERITIES", "VERDICTS", "verdict_of"},
+    "narrative_qa.reporting.view": {"build_report"},
+}
+SEVERITY_WORDS, VERDICT_WORDS = {"high", "medium", "low"}, {"not-acceptable", "revise", "ready"}
+PERIOD_SPELLING = re.compile(r"\}\s*Q\{")  # an f-string writing '2025/26 Q{quarter}'
+PERIOD_PATTERN = re.compile(r"\\d\{4\}.*Q|Q.*\\d\{4\}")  # a regular expression for periods
+
+
+def second_homes(module: str, source: str) -> list[str]:
+    """Each rule of HOMES this module defines again: a module-level function or constant
+    of a rule's name, a literal list of the severities or the verdicts, a period spelt
+    with an f-string, a regular expression for periods, or a verdict worked out."""
+    own = {name for home, names in HOMES.items() if home == module for name in names}
+    ruled = set().union(*HOMES.values()) - own
+    tree = ast.parse(source)
+    found = []
+    for node in tree.body:
+        names = [node.name] if isinstance(node, ast.FunctionDef | ast.ClassDef) else [
+            t.id for t in getattr(node, "targets", [getattr(node, "target", None)])
+            if isinstance(t, ast.Name)]
+        found += [f"{module} defines {n}" for n in names if n in ruled]
+    if module in HOMES and own & {"SEVERITIES", "verdict_of"}:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            words = {e.value for e in node.elts if isinstance(e, ast.Constant)}
+            if words >= SEVERITY_WORDS or words >= VERDICT_WORDS:
+                found.append(f"{module} lists {sorted(words)}")
+        decided = node.body if isinstance(node, ast.IfExp) else node.value if isinstance(
+            node, ast.Assign) else None
+        if isinstance(decided, ast.Constant) and decided.value == "not-acceptable":
+            found.append(f"{module} works out a verdict")
+        if module != "narrative_qa.language.periods":
+            if isinstance(node, ast.JoinedStr) and PERIOD_SPELLING.search(ast.unparse(node)):
+                found.append(f"{module} spells a period")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    PERIOD_PATTERN.search(node.value):
+                found.append(f"{module} has a period pattern")
+    return found
+
+
+def test_the_home_check_sees_a_second_definition():
+    source = ('SEVERITIES = ("high", "medium", "low")\n'
+              'def previous_period(p):\n    return f"{s}/{e} Q{q - 1}"\n'
+              'PERIOD = re.compile(r"^(\\d{4})/(\\d{2}) Q(\\d)$")\n'
+              'def v(s):\n    return "not-acceptable" if "high" in s else "ready"\n'
+              'if "high" in s:\n    verdict = "not-acceptable"\n'
+              'def match_key(k):\n    return k.casefold()\n')
+    assert sorted(second_homes("narrative_qa.web.x", source)) == [
+        "narrative_qa.web.x defines SEVERITIES", "narrative_qa.web.x defines match_key",
+        "narrative_qa.web.x defines previous_period", "narrative_qa.web.x has a period pattern",
+        "narrative_qa.web.x lists ['high', 'low', 'medium']",
+        "narrative_qa.web.x spells a period", "narrative_qa.web.x works out a verdict",
+        "narrative_qa.web.x works out a verdict"]
+    assert second_homes("narrative_qa.web.x", "from narrative_qa.language.periods import "
+                        "previous_period\nfor s in SEVERITIES:\n    pass\n") == []
+
+
+def test_each_rule_has_one_home():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            found += second_homes(_module_name(path), path.read_text(encoding="utf-8"))
+    assert found == []

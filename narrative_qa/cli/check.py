@@ -24,7 +24,7 @@ from narrative_qa.cli.common import (
 )
 from narrative_qa.config import Settings
 from narrative_qa.errors import InputError, Location, NarrativeQAError
-from narrative_qa.output.rewrites import rewrites_of
+from narrative_qa.output.rewrites import checked_record
 from narrative_qa.output.terminal import print_assessment
 from narrative_qa.reading import word
 from narrative_qa.reading.archive import ReadLimits, require_regular_file
@@ -115,9 +115,7 @@ def check(
         fail(error)
     due = _due_forecasts(assessment)
     if output_format is Format.json:
-        record = assessment.to_record()
-        for finding, shown in zip(assessment.findings, record["findings"], strict=True):
-            shown["suggested_rewrite"] = rewrites_of(finding)
+        record = checked_record(assessment)
         if due:
             record["forecasts_due"] = [c.to_dict() for c in due]
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2))

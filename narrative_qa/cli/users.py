@@ -28,9 +28,9 @@ class Role(StrEnum):
 
 
 def _accounts(db: str | None):
-    from narrative_qa.web.accounts import Accounts
+    from narrative_qa.store.accounts import Accounts
 
-    return Accounts(open_history(db).engine)
+    return Accounts.of(open_history(db))
 
 
 def _password(from_stdin: bool) -> str:

@@ -173,8 +173,8 @@ def check_period(history: History, period: str) -> PeriodCheck:
     """Every current forecast due in `period`, resolved against the KPI's current
     submission for it; notices for what cannot be checked (each names the submission and
     the sentence; the forecast is kept)."""
+    from narrative_qa.language.periods import canonical_period
     from narrative_qa.store.forecasts import forecasts_due
-    from narrative_qa.store.history import canonical_period
 
     canonical = canonical_period(period) or period
     current = {s.kpi_id: s for s in history.current(period, with_findings=False)}
@@ -204,8 +204,8 @@ def check_period(history: History, period: str) -> PeriodCheck:
 
 def made_in(history: History, period: str) -> list[StoredForecast]:
     """The current forecasts written in `period` (in any of its spellings)."""
+    from narrative_qa.language.periods import same_period
     from narrative_qa.store.forecasts import stored_forecasts
-    from narrative_qa.store.history import same_period
 
     spellings = [p for p in history.periods() if same_period(p, period)] or [period]
     return [f for p in spellings for f in stored_forecasts(history, made_in=p)]
@@ -235,8 +235,7 @@ def order_notices(history: History, period: str, every: list[StoredForecast]
                   ) -> list[RowProblem]:
     """Forecasts that cannot be ordered against this period, or could not be checked
     because an earlier quarter is missing (stored out of order)."""
-    from narrative_qa.language.periods import parse_period
-    from narrative_qa.store.history import previous_period, same_period
+    from narrative_qa.language.periods import parse_period, previous_period, same_period
 
     notices = []
     for f in (f for f in every if same_period(f.made_in, period)):

@@ -31,6 +31,63 @@ def parse_period(period: str | None) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(3))
 
 
+def period_name(start: int, quarter: int) -> str:
+    """(2025, 2) -> '2025/26 Q2': the one spelling periods are written in."""
+    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+
+
+def canonical_period(period: str | None) -> str | None:
+    """'2025-26 q2' -> '2025/26 Q2'; None for text that is not a quarter."""
+    parsed = parse_period(period)
+    return period_name(*parsed) if parsed else None
+
+
+def previous_period(period: str | None) -> str | None:
+    """'2025/26 Q2' -> '2025/26 Q1'; '2025/26 Q1' -> '2024/25 Q4'."""
+    parsed = parse_period(period)
+    if not parsed:
+        return None
+    start, quarter = parsed
+    return period_name(start, quarter - 1) if quarter > 1 else period_name(start - 1, 4)
+
+
+def next_period(period: str | None) -> str | None:
+    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
+    parsed = parse_period(period)
+    if not parsed:
+        return None
+    start, quarter = parsed
+    return period_name(start, quarter + 1) if quarter < 4 else period_name(start + 1, 1)
+
+
+def period_key(period: str | None) -> tuple[int, int] | str:
+    """What periods are compared by: (start year, quarter) for a quarter, else the text
+    with spaces collapsed and case folded."""
+    parsed = parse_period(period)
+    if parsed:
+        return parsed
+    return " ".join((period or "").split()).casefold()
+
+
+def period_order(period: str) -> tuple[str, str]:
+    """The order periods are listed in (the store's periods(), the latest of a KPI)."""
+    return str(period_key(period)), period
+
+
+def same_period(first: str | None, second: str | None) -> bool:
+    """'2025/26 Q2' and '2025-26 q2' are the same period."""
+    return period_key(first) == period_key(second)
+
+
+def not_after(first: str | None, second: str | None) -> bool:
+    """`first` is `second` or a quarter before it; text that is not a quarter is only
+    itself."""
+    one, other = period_key(first), period_key(second)
+    if isinstance(one, tuple) and isinstance(other, tuple):
+        return one <= other
+    return one == other
+
+
 def period_problem(period: str | None) -> str | None:
     """Why a period names no real quarter ('Q5', 'Q0', '2025/27'), or None. Text that does
     not try to name a quarter ('September 2025') is left alone."""
@@ -218,8 +275,7 @@ def period_end(period: str | None) -> tuple[int, int] | None:
 def period_of_month(year: int, month: int) -> str:
     """The UK reporting period holding a month: (2025, 11) -> '2025/26 Q3'."""
     start = year if month >= 4 else year - 1
-    quarter = (month - 4) % 12 // 3 + 1
-    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+    return period_name(start, (month - 4) % 12 // 3 + 1)
 
 
 def month_text(month: tuple[int, int]) -> str:

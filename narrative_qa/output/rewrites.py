@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from narrative_qa.assessment import Finding
+from narrative_qa.assessment import Assessment, Finding
 from narrative_qa.catalogue import get_rule
 
 SLOT = re.compile(r"\[[^\[\]\n]+\]")
@@ -65,6 +65,16 @@ def rewrites_of(finding: Finding) -> list[dict[str, str]]:
         if template:
             found.append({"sentence": sentence.strip(), "rewrite": template})
     return found
+
+
+def checked_record(assessment: Assessment) -> dict[str, Any]:
+    """A checked draft's record (Assessment.to_record()) with each finding's
+    "suggested_rewrite", as `narrative-qa check --format json` and POST /api/v1/check give
+    it and the self-check page shows it."""
+    record = assessment.to_record()
+    for finding, shown in zip(assessment.findings, record["findings"], strict=True):
+        shown["suggested_rewrite"] = rewrites_of(finding)
+    return record
 
 
 def _stem(sentence: str) -> str:

@@ -9,7 +9,7 @@ from rich.markup import escape as escape_markup
 from rich.table import Table
 from rich.text import Text
 
-from narrative_qa.assessment import Assessment
+from narrative_qa.assessment import SEVERITIES, VERDICTS, Assessment
 from narrative_qa.catalogue import Rule
 from narrative_qa.errors import RowProblem
 from narrative_qa.summary import ScoreSummary
@@ -46,6 +46,7 @@ def print_problem(problem: RowProblem | str, console: Console, style: str) -> No
 
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+_BEST_FIRST = (*VERDICTS[-2::-1], VERDICTS[-1])  # ready, revise, not-acceptable; error
 _VERDICT = {"ready": "green", "revise": "yellow", "not-acceptable": "bold red", "error": "red"}
 
 
@@ -69,7 +70,7 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
     console.print(f"Verdict: [{verdict_style}]{assessment.verdict}[/{verdict_style}]{score}\n")
     if not assessment.findings and not sub.blocked:
         console.print("[green]No findings: this narrative meets every check.[/green]")
-    for severity in ("high", "medium", "low"):
+    for severity in SEVERITIES:
         group = [f for f in assessment.findings if f.severity == severity]
         if not group:
             continue
@@ -86,7 +87,7 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
 def print_summary(summary: ScoreSummary, console: Console, out: str | None) -> None:
     verdicts, codes = summary.verdicts, summary.codes
     console.print(f"[bold]{summary.rows} submissions[/bold] · " + " · ".join(
-        f"{verdicts.get(v, 0)} {v}" for v in ("ready", "revise", "not-acceptable", "error")))
+        f"{verdicts.get(v, 0)} {v}" for v in _BEST_FIRST))
     table = Table("code", "finding", "submissions", title="Findings by code")
     for code in sorted(codes):
         table.add_row(code, summary.slugs[code], str(codes[code]))

@@ -81,6 +81,12 @@ def decimal_marks(rows: list[RawRow], by_header: dict[str, str]) -> dict[str, st
     return {f: winner(count([h])) or whole_file for f, h in headers.items()}
 
 
+def narrative_limit(settings: Settings) -> int:
+    """The longest narrative scored or checked, in characters: the setting, and never more
+    than the parser takes (Settings made in code are not range-checked)."""
+    return min(settings.max_narrative_chars, PARSER_MAX_CHARS)
+
+
 def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings,
            marks: dict[str, str] | None = None) -> Submission:
     cells: dict[str, tuple[str, Any]] = {}  # field -> (header as written, value)
@@ -150,7 +156,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
             "NQE024", f"RAG '{value('stated_rag')}' is not Red, Amber or Green; it was ignored",
             where("stated_rag")))
 
-    limit = min(settings.max_narrative_chars, PARSER_MAX_CHARS)  # Settings made in code too
+    limit = narrative_limit(settings)
     if not_text:
         pass  # refused above, with the column named
     elif formula is not None:

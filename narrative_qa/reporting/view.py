@@ -10,13 +10,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from narrative_qa.assessment import SEVERITY_ORDER
+from narrative_qa.assessment import SEVERITY_ORDER, VERDICTS, verdict_of
 from narrative_qa.catalogue import load_catalogue
-from narrative_qa.forecasts.view import forecasts_view
+from narrative_qa.forecasts.view import Keep, forecasts_view
 from narrative_qa.gates import load_card
-from narrative_qa.store.history import History, StoredSubmission, fingerprint, previous_period
-
-VERDICTS = ("not-acceptable", "revise", "ready", "error")
+from narrative_qa.language.periods import previous_period
+from narrative_qa.store.history import History, StoredSubmission, fingerprint
 
 
 @dataclass
@@ -61,13 +60,14 @@ class ReportView:
     forecasts: Any = None  # narrative_qa.forecasts.view.ForecastsView (issue 19)
 
 
-def _bars(counts: Counter) -> list[Bar]:
+def bars(counts: Counter) -> list[Bar]:
+    """Bars of a chart, longest first, each as a share of the longest."""
     top = max(counts.values(), default=0) or 1
     return [Bar(label, value, value / top) for label, value in sorted(
         counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _highlight(narrative: str, findings: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+def highlight(narrative: str, findings: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     """Split the narrative into runs, marking the quoted sentences with their codes."""
     marks: list[tuple[int, int, str]] = []
     for finding in findings:
@@ -98,14 +98,14 @@ def kept_findings(stored: StoredSubmission, dismissed: set[str]) -> list[dict[st
 
 
 def _verdict(findings: list[dict[str, Any]], original: str) -> str:
+    """The verdict after reviewers' dismissals: a row that could not be scored stays
+    'error'; any other is judged again on the findings kept."""
     if original == "error":
         return "error"
-    counted = {f["severity"] for f in findings if not f.get("low_confidence")}
-    return "not-acceptable" if "high" in counted else "revise" if "medium" in counted else (
-        "ready")
+    return verdict_of(f["severity"] for f in findings if not f.get("low_confidence"))
 
 
-def _label(row: StoredSubmission) -> str:
+def label(row: StoredSubmission) -> str:
     """A row stored without a kpi_id is shown by its file row."""
     return row.kpi_id or f"(no kpi_id, row {row.record.get('row') or '?'})"
 
@@ -118,31 +118,42 @@ def rag_pair(record: dict[str, Any]) -> tuple[str | None, str | None]:
     return record.get("stated_rag"), computed
 
 
-def build_report(history: History, period: str) -> ReportView:
+def _kept(keep: Keep | None, record: dict[str, Any]) -> bool:
+    return keep is None or keep(record.get("owner"), record.get("service"))
+
+
+def build_report(history: History, period: str, keep: Keep | None = None) -> ReportView:
     """Every row stored for the period is an item: scored rows and, with the verdict
-    'error', the rows that could not be scored (counted as 'could not be scored')."""
+    'error', the rows that could not be scored (counted as 'could not be scored'). With
+    `keep` ((owner, service) -> shown), only the submissions it keeps are items, and every
+    figure (verdicts, RAG agreement, bars, change since last quarter, forecasts) is
+    counted on them: the web app's view for one reviewer."""
     dismissed = history.dismissed(period)
     stored = history.current(period)
     items, removed = [], 0
-    for number, row in enumerate(stored, start=1):
+    for number, row in enumerate(stored, start=1):  # anchors number every stored row
+        if not _kept(keep, row.record):
+            continue
         findings = kept_findings(row, dismissed)
         removed += len(row.findings) - len(findings)
         findings.sort(key=lambda f: (SEVERITY_ORDER[f["severity"]], f["code"]))
         record = row.record
         items.append(Item(
-            anchor=f"kpi-{number}", kpi_id=_label(row),
-            kpi_name=str(record.get("kpi_name") or _label(row)),
+            anchor=f"kpi-{number}", kpi_id=label(row),
+            kpi_name=str(record.get("kpi_name") or label(row)),
             service=str(record.get("service") or "Not stated"),
             owner=str(record.get("owner") or "Not stated"),
             record=record, findings=findings,
             verdict=_verdict(findings, record.get("verdict", "ready")),
-            highlighted=_highlight(record.get("narrative") or "", findings)))
+            highlighted=highlight(record.get("narrative") or "", findings)))
     items.sort(key=lambda i: (i.worst, -len(i.findings), i.kpi_id))
     earlier = previous_period(period)
     before = Counter()
     if earlier:
         dismissed_then = history.dismissed(earlier)
         for row in history.current(earlier):
+            if not _kept(keep, row.record):
+                continue
             before.update(f["code"] for f in kept_findings(row, dismissed_then))
     now = Counter(f["code"] for i in items for f in i.findings)
     rules = {r.code: r for r in load_catalogue()}
@@ -157,12 +168,12 @@ def build_report(history: History, period: str) -> ReportView:
         period=period, previous=earlier, items=items,
         verdicts={v: sum(i.verdict == v for i in items) for v in VERDICTS},
         rag_agreement=dict(agreement),
-        by_service=_bars(Counter(i.service for i in items for _ in i.findings)),
-        by_code=_bars(now),
+        by_service=bars(Counter(i.service for i in items for _ in i.findings)),
+        by_code=bars(now),
         change=[{"code": c, "slug": rules[c].slug, "now": now.get(c, 0),
                  "before": before.get(c, 0) if earlier else None} for c in sorted(rules)],
         method=_method(rules), dismissed=removed, rules=rules,
-        forecasts=forecasts_view(history, period),
+        forecasts=forecasts_view(history, period, keep),
     )
 
 

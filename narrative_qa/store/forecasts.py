@@ -13,8 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from narrative_qa.language.periods import parse_period
+from narrative_qa.language.periods import parse_period, period_name
 from narrative_qa.store import schema
+from narrative_qa.store.keys import kpi_is
 
 # History (store/history.py) imports this module: it is named here, never imported.
 History = Any
@@ -72,8 +73,6 @@ def stored_forecasts(history: History, *, current_only: bool = True,
     """Every stored forecast (of the current versions only, by default), oldest first;
     with `due_period` (canonical, '2025/26 Q3'), only those falling due in it; with
     `made_in`, only those written in that period (as stored)."""
-    from narrative_qa.previous import match_key
-
     sub, fc = schema.submission, schema.forecast
     query = sa.select(fc, sub.c.kpi_id, sub.c.period, sub.c.version, sub.c.is_current,
                       sub.c.service, sub.c.owner, sub.c.actual, sub.c.source,
@@ -84,13 +83,12 @@ def stored_forecasts(history: History, *, current_only: bool = True,
         query = query.where(fc.c.due_period == due_period)
     if made_in is not None:
         query = query.where(sub.c.period == made_in)
+    if kpi_id:  # that KPI's forecasts only, by its indexed key
+        query = query.where(kpi_is(sub.c.kpi_key, kpi_id))
     with history.engine.connect() as db:
         rows = db.execute(query.order_by(sub.c.id, fc.c.id)).mappings().all()
     found = []
     for row in rows:
-        if kpi_id and (match_key(row["kpi_id"]) is None
-                       or match_key(row["kpi_id"]) != match_key(kpi_id)):
-            continue
         record = json.loads(row["record"])
         found.append(StoredForecast(
             row["id"], row["kpi_id"], row["period"], row["version"], row["is_current"],
@@ -108,7 +106,6 @@ def forecasts_due(history: History, period: str, kpi_id: str | None = None
     wanted = parse_period(period)
     if wanted is None:
         return []
-    start, quarter = wanted  # the canonical spelling, as due_period is stored
-    canonical = f"{start}/{str(start + 1)[-2:]} Q{quarter}"
+    canonical = period_name(*wanted)  # the canonical spelling, as due_period is stored
     return [f for f in stored_forecasts(history, kpi_id=kpi_id, due_period=canonical)
             if (made := parse_period(f.made_in)) is not None and made < wanted]

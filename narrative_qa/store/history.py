@@ -22,12 +22,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from narrative_qa.assessment import Assessment, Submission
+from narrative_qa.assessment import Assessment
 from narrative_qa.errors import ConfigError, Location, NarrativeQAError
-from narrative_qa.language.periods import parse_period
-from narrative_qa.previous import PreviousRow, StorePrevious, join, match_key
+from narrative_qa.language.periods import (
+    not_after,
+    period_order,
+    previous_period,
+    same_period,
+)
+from narrative_qa.previous import PreviousRow, match_key
 from narrative_qa.store import schema
 from narrative_qa.store.forecasts import store_forecasts
+from narrative_qa.store.keys import kpi_is, kpi_key, owner_key
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DECISIONS = ("confirmed", "dismissed")
@@ -74,62 +80,16 @@ def _scrub(text: str, url: str) -> str:
     return text.replace(str(password), "***") if password else text
 
 
-def _period_key(period: str | None) -> tuple[int, int] | str:
-    parsed = parse_period(period)
-    if parsed:
-        return parsed
-    return " ".join((period or "").split()).casefold()
-
-
-def same_period(first: str | None, second: str | None) -> bool:
-    """'2025/26 Q2' and '2025-26 q2' are the same period."""
-    return _period_key(first) == _period_key(second)
-
-
 def applies_to(decided_for: str, period: str) -> bool:
     """A decision holds for its own period and for later ones, never for earlier ones."""
-    decided, wanted = _period_key(decided_for), _period_key(period)
-    if isinstance(decided, tuple) and isinstance(wanted, tuple):
-        return decided <= wanted
-    return decided == wanted
-
-
-def previous_period(period: str | None) -> str | None:
-    """'2025/26 Q2' -> '2025/26 Q1'; '2025/26 Q1' -> '2024/25 Q4'."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    if quarter > 1:
-        return f"{start}/{str(start + 1)[-2:]} Q{quarter - 1}"
-    return f"{start - 1}/{str(start)[-2:]} Q4"
-
-
-def canonical_period(period: str | None) -> str | None:
-    """'2025-26 q2' -> '2025/26 Q2'; None for text that is not a quarter."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    return f"{start}/{str(start + 1)[-2:]} Q{quarter}"
-
-
-def next_period(period: str | None) -> str | None:
-    """'2025/26 Q1' -> '2025/26 Q2'; '2025/26 Q4' -> '2026/27 Q1'."""
-    parsed = parse_period(period)
-    if not parsed:
-        return None
-    start, quarter = parsed
-    if quarter < 4:
-        return f"{start}/{str(start + 1)[-2:]} Q{quarter + 1}"
-    return f"{start + 1}/{str(start + 2)[-2:]} Q1"
+    return not_after(decided_for, period)
 
 
 def fingerprint(code: str, kpi_id: str, evidence: list[str]) -> str:
     """Identifies 'this finding on this sentence' across quarters (for remembered decisions)."""
     sentence = " ".join((evidence[0] if evidence else "").lower().split())
     sentence = re.sub(r"\d[\d,.]*", "#", sentence)
-    return hashlib.sha256(f"{code}\0{kpi_id.lower()}\0{sentence}".encode()).hexdigest()
+    return hashlib.sha256(f"{code}\0{kpi_key(kpi_id)}\0{sentence}".encode()).hexdigest()
 
 
 def _now() -> str:
@@ -154,11 +114,6 @@ def as_timestamp(text: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _same_kpi(stored: str, wanted: str) -> bool:
-    key = match_key(stored)
-    return key is not None and key == match_key(wanted)
 
 
 def _fit(value: str | None, size: int) -> str | None:
@@ -300,6 +255,7 @@ class History:
             kpi_id=kpi_id, period=period, version=latest + 1,
             is_current=True, ingested_at=_now(), source=source,
             service=_fit(sub.service, 200), owner=_fit(sub.owner, 200),
+            kpi_key=key, owner_key=owner_key(sub.owner),
             actual=sub.actual if isinstance(sub.actual, float) else None,
             narrative=sub.narrative,
             record=json.dumps(record, ensure_ascii=False, default=str),
@@ -348,9 +304,9 @@ class History:
         earlier versions are kept. Returns the new version's number."""
         table = schema.submission
         with self._writing() as db:
-            rows = db.execute(sa.select(table).where(table.c.period == period).order_by(
+            rows = db.execute(sa.select(table).where(
+                table.c.period == period, _kpi_is(kpi_id)).order_by(
                 table.c.version)).mappings().all()
-            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
             live = [r for r in rows if r["is_current"] and not r["withdrawn"]]
             if not live:
                 raise ConfigError("NQE121", f"KPI '{kpi_id}' has no submission for "
@@ -366,6 +322,7 @@ class History:
                 kpi_id=last["kpi_id"], period=period, version=version, is_current=True,
                 ingested_at=_now(), source=_fit(source, 500) or "", service=last["service"],
                 owner=last["owner"], actual=None, narrative="", withdrawn=True,
+                kpi_key=last["kpi_key"], owner_key=owner_key(last["owner"]),
                 record=json.dumps(record, ensure_ascii=False)))
         return version
 
@@ -400,25 +357,49 @@ class History:
         submission was withdrawn); with `kpi_id`, of that KPI only, matched by
         narrative_qa.previous.match_key (the one KPI-identity rule)."""
         table = schema.submission
-        live = (table.c.period == period, table.c.is_current, table.c.withdrawn.is_(False))
+        live = [table.c.period == period, table.c.is_current, table.c.withdrawn.is_(False)]
+        if kpi_id:  # that KPI's records only (an indexed key): one draft, not the period
+            live.append(_kpi_is(kpi_id))
         with self.engine.connect() as db:
-            if kpi_id:  # ids first, then that KPI's records only: one draft, not the period
-                ids = [row_id for row_id, stored in db.execute(
-                    sa.select(table.c.id, table.c.kpi_id).where(*live))
-                    if _same_kpi(stored, kpi_id)]
-                query = sa.select(table).where(table.c.id.in_(ids))
-            else:
-                query = sa.select(table).where(*live)
-            rows = db.execute(query.order_by(table.c.id)).mappings().all()
-            result = []
-            for row in rows:
-                findings = db.execute(sa.select(schema.finding.c.finding).where(
-                    schema.finding.c.submission_id == row["id"]).order_by(
-                    schema.finding.c.id)).scalars().all() if with_findings else []
-                result.append(StoredSubmission(row["id"], row["kpi_id"], row["period"],
-                                               row["version"], json.loads(row["record"]),
-                                               [json.loads(f) for f in findings]))
-        return result
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
+                                        table.c.version, table.c.record).where(*live)
+                              .order_by(table.c.id)).all()
+            found = _findings_of(db, live) if with_findings else {}
+        return [StoredSubmission(row.id, row.kpi_id, row.period, row.version,
+                                 json.loads(row.record), found.get(row.id, []))
+                for row in rows]
+
+    def _current_of(self, kpi_id: str) -> list[StoredSubmission]:
+        """The KPI's current version in every period it is stored for, without findings."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
+                                        table.c.version, table.c.record).where(
+                table.c.is_current, table.c.withdrawn.is_(False), _kpi_is(kpi_id))
+                .order_by(table.c.id)).all()
+        return [StoredSubmission(r.id, r.kpi_id, r.period, r.version, json.loads(r.record), [])
+                for r in rows]
+
+    def submission(self, submission_id: int) -> tuple[dict[str, Any], StoredSubmission,
+                                                      list[str]] | None:
+        """One stored version by id (any version): its columns (owner, service,
+        is_current…), the submission with its findings, and each finding's fingerprint;
+        None when there is no such row."""
+        table = schema.submission
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(table).where(table.c.id == submission_id)
+                             ).mappings().first()
+            if row is None:
+                return None
+            findings = db.execute(sa.select(schema.finding.c.finding,
+                                            schema.finding.c.fingerprint)
+                                  .where(schema.finding.c.submission_id == submission_id)
+                                  .order_by(schema.finding.c.id)).all()
+        stored = StoredSubmission(row["id"], row["kpi_id"], row["period"], row["version"],
+                                  json.loads(row["record"]),
+                                  [json.loads(f) for f, _ in findings])
+        columns = {k: v for k, v in row.items() if k not in ("record", "narrative")}
+        return columns, stored, [key for _, key in findings]
 
     def versions(self, kpi_id: str, period: str) -> list[dict[str, Any]]:
         """Every stored version of the KPI (matched by match_key) for `period`, oldest first."""
@@ -427,9 +408,10 @@ class History:
             rows = db.execute(sa.select(
                 table.c.id, table.c.kpi_id, table.c.version, table.c.is_current,
                 table.c.withdrawn, table.c.ingested_at, table.c.source, table.c.narrative,
-                table.c.owner, table.c.service).where(table.c.period == period)
+                table.c.owner, table.c.service).where(table.c.period == period,
+                                                      _kpi_is(kpi_id))
                 .order_by(table.c.version, table.c.id)).mappings()
-            return [dict(r) for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+            return [dict(r) for r in rows]
 
     def dismissed(self, period: str | None = None) -> set[str]:
         """Fingerprints whose latest decision (by decided_at, then id) is a dismissal. With
@@ -449,26 +431,39 @@ class History:
     def latest(self, kpi_id: str) -> StoredSubmission | None:
         """The KPI's current record (matched by match_key) in the latest period it is
         stored for, without its findings; None for a KPI never stored (or withdrawn). Reads
-        ids and periods, then one record: the self-check asks this on every pause."""
+        that KPI's current rows (one indexed query): the self-check asks this on every
+        pause."""
+        found = self._current_of(kpi_id)
+        return max(found, key=_latest_first) if found else None
+
+    def latest_owned(self, owner: str | None) -> list[StoredSubmission]:
+        """The current record, in the latest period each is stored for (as `latest`), of
+        every KPI that `owner` owns or owned in some period (matched by keys.owner_key),
+        without findings: one query over those KPIs' rows, not the store. Whether the
+        owner still owns each is the caller's to judge, on the record's owner."""
+        key = owner_key(owner)
+        if not key:
+            return []
         table = schema.submission
+        live = (table.c.is_current, table.c.withdrawn.is_(False))
+        owned = sa.select(table.c.kpi_key).where(*live, table.c.owner_key == key,
+                                                 table.c.kpi_key != "")
         with self.engine.connect() as db:
-            found = [(row_id, stored, period) for row_id, stored, period in db.execute(
-                sa.select(table.c.id, table.c.kpi_id, table.c.period).where(
-                    table.c.is_current, table.c.withdrawn.is_(False)))
-                if _same_kpi(stored, kpi_id)]
-            if not found:
-                return None
-            # the latest period as periods() orders them; in it, the first row stored
-            row_id, stored, period = max(found, key=lambda r: (
-                (str(_period_key(r[2])), r[2]), -r[0]))
-            record, version = db.execute(sa.select(table.c.record, table.c.version).where(
-                table.c.id == row_id)).one()
-        return StoredSubmission(row_id, stored, period, version, json.loads(record), [])
+            rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.kpi_key,
+                                        table.c.period, table.c.version, table.c.record)
+                              .where(*live, table.c.kpi_key.in_(owned))).all()
+        latest: dict[str, Any] = {}
+        for row in rows:
+            if row.kpi_key not in latest or _latest_first(row) > _latest_first(
+                    latest[row.kpi_key]):
+                latest[row.kpi_key] = row
+        return [StoredSubmission(r.id, r.kpi_id, r.period, r.version, json.loads(r.record),
+                                 []) for r in latest.values()]
 
     def periods(self) -> list[str]:
         with self.engine.connect() as db:
             return sorted(db.execute(sa.select(schema.submission.c.period).distinct())
-                          .scalars(), key=lambda p: (str(_period_key(p)), p))
+                          .scalars(), key=period_order)
 
     def kpi_versions(self, kpi_id: str) -> list[dict[str, Any]]:
         """Every stored version of a KPI (matched by match_key) in every period, newest
@@ -479,8 +474,8 @@ class History:
             rows = db.execute(sa.select(
                 table.c.id, table.c.kpi_id, table.c.period, table.c.version,
                 table.c.is_current, table.c.withdrawn, table.c.ingested_at, table.c.source,
-                table.c.record).order_by(table.c.version)).mappings().all()
-            rows = [r for r in rows if _same_kpi(r["kpi_id"], kpi_id)]
+                table.c.record).where(_kpi_is(kpi_id)).order_by(table.c.version)
+            ).mappings().all()
             codes: dict[int, list[str]] = {}
             for row_id, code in db.execute(sa.select(
                     schema.finding.c.submission_id, schema.finding.c.code).where(
@@ -494,7 +489,7 @@ class History:
                                                  "withdrawn", "ingested_at", "source")},
                           "verdict": record.get("verdict"), "score": record.get("score"),
                           "codes": codes.get(row["id"], [])})
-        return sorted(found, key=lambda v: (str(_period_key(v["period"])), v["version"]),
+        return sorted(found, key=lambda v: (period_order(v["period"])[0], v["version"]),
                       reverse=True)
 
     def web_submissions(self, period: str) -> list[dict[str, Any]]:
@@ -530,20 +525,46 @@ class History:
     def previous_rows(self, period: str, kpi_id: str | None = None) -> list[PreviousRow]:
         """The current version of every usable KPI stored for `period` (written in any of
         its spellings: '2025/26 Q1', '2025-26 q1'), or of `kpi_id` only (matched by
-        match_key): what the previous-period join reads."""
+        match_key; one query on its key, the periods not listed): what the previous-period
+        join reads."""
+        if kpi_id:
+            found = sorted((s for s in self._current_of(kpi_id)
+                            if same_period(s.period, period)),
+                           key=lambda s: (period_order(s.period), s.id))
+        else:
+            found = [sub for stored in self.periods() if same_period(stored, period)
+                     for sub in self.current(stored, with_findings=False)]
         rows: list[PreviousRow] = []
-        for stored in (p for p in self.periods() if same_period(p, period)):
-            for sub in self.current(stored, kpi_id, with_findings=False):
-                record = sub.record
-                if not sub.kpi_id or (record.get("verdict") == "error"
-                                      and not record.get("narrative")):
-                    continue
-                rows.append(PreviousRow(sub.kpi_id, record.get("actual"),
-                                        record.get("narrative") or None,
-                                        Location(self.url, None, "kpi_id")))
+        for sub in found:
+            record = sub.record
+            if not sub.kpi_id or (record.get("verdict") == "error"
+                                  and not record.get("narrative")):
+                continue
+            rows.append(PreviousRow(sub.kpi_id, record.get("actual"),
+                                    record.get("narrative") or None,
+                                    Location(self.url, None, "kpi_id")))
         return rows
 
-    def fill_previous(self, submissions: list[Submission]) -> int:
-        """Take previous actual and narrative from the store where the input lacks them
-        (the rule is narrative_qa.previous's). Returns how many rows matched."""
-        return join(submissions, StorePrevious(self))[0]
+
+
+def _kpi_is(kpi_id: str | None) -> sa.ColumnElement[bool]:
+    """Rows of the KPI `kpi_id` names under previous.match_key (none for a blank id)."""
+    return kpi_is(schema.submission.c.kpi_key, kpi_id)
+
+
+def _latest_first(row: Any) -> tuple:
+    """Order of rows of one KPI: the latest period as periods() orders them; in it, the
+    first row stored."""
+    return period_order(row.period), -row.id
+
+
+def _findings_of(db: sa.Connection, where: list[Any]) -> dict[int, list[dict[str, Any]]]:
+    """The findings of the submissions `where` selects, by submission, in stored order:
+    one query for them all (not one per submission)."""
+    table, chosen = schema.finding, sa.select(schema.submission.c.id).where(*where)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row_id, finding in db.execute(sa.select(table.c.submission_id, table.c.finding)
+                                      .where(table.c.submission_id.in_(chosen))
+                                      .order_by(table.c.id)):
+        found.setdefault(row_id, []).append(json.loads(finding))
+    return found

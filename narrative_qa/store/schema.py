@@ -20,6 +20,9 @@ submission = sa.Table(
     sa.Column("record", sa.Text, nullable=False),
     # migration 0004: a version that withdraws the KPI's submission for the period
     sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
+    # migration 0006: the KPI and owner as compared (narrative_qa.store.keys)
+    sa.Column("kpi_key", sa.Text, nullable=False, server_default="", index=True),
+    sa.Column("owner_key", sa.Text, nullable=False, server_default="", index=True),
     sa.UniqueConstraint("kpi_id", "period", "version"),
 )
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from narrative_qa.errors import ConfigError, Location
+from narrative_qa.language.periods import canonical_period, period_key
 from narrative_qa.store import schema
-from narrative_qa.store.history import History, _now, canonical_period
+from narrative_qa.store.history import History, _now
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,7 @@ def windows(history: History) -> list[Window]:
         rows = db.execute(sa.select(table)).mappings().all()
     found = [Window(r["period"], r["opened_at"], r["opened_by"], r["closed_at"],
                     r["closed_by"]) for r in rows]
-    return sorted(found, key=lambda w: canonical_sort(w.period), reverse=True)
-
-
-def canonical_sort(period: str) -> tuple[int, int]:
-    start, quarter = period.split(" Q")
-    return int(start[:4]), int(quarter)
+    return sorted(found, key=lambda w: period_key(w.period), reverse=True)
 
 
 def open_periods(history: History) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from narrative_qa.previous import match_key
+from narrative_qa.store.accounts import User
 from narrative_qa.store.history import History
-from narrative_qa.web.accounts import User
 from narrative_qa.web.security import WebError
 from narrative_qa.web.views import KpiView, kpi_view
 

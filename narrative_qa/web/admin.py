@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.store import windows
-from narrative_qa.web.accounts import ROLES, User
+from narrative_qa.store.accounts import ROLES, User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import RowId, State, WebError, is_https, require_role
 
@@ -110,7 +110,7 @@ def unlock(request: Request, state: State,
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(request: Request, state: State, token_id: RowId) -> Response:
     if not state.accounts.revoke_token(token_id):
-        raise WebError(404, "NQE024", f"there is no live token {token_id} (it may have been "
+        raise WebError(404, "NQE111", f"there is no live token {token_id} (it may have been "
                        "revoked already); nothing was changed", "token_id")
     return _users_page(request, state)
 

@@ -14,17 +14,19 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from narrative_qa.reporting.view import VERDICTS, _label, build_report
-from narrative_qa.store import schema
+from narrative_qa.assessment import VERDICTS
+from narrative_qa.errors import InputError
+from narrative_qa.output.rewrites import checked_record
+from narrative_qa.reporting.view import build_report, label
+from narrative_qa.selfcheck import check_as
+from narrative_qa.store.accounts import User
 from narrative_qa.web import upload as uploads
 from narrative_qa.web.access import may_read, readable_kpi
-from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
 from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
@@ -43,7 +45,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text} for status, text in (
         (401, "No valid token or session (NQE100)"),
         (403, "Not allowed for this account (NQE104)"),
-        (404, "Nothing stored under that name (NQE024)"),
+        (404, "Nothing stored under that name (NQE111)"),
         (422, "The request is not valid (NQE106, NQE109, or the library's code)"))}
 
 
@@ -86,6 +88,12 @@ class DraftIn(BaseModel):
     previous_narrative: str | None = None
 
 
+class RewriteOut(BaseModel):
+    sentence: str = Field(description="The quoted sentence, as the officer wrote it.")
+    rewrite: str = Field(description="The sentence kept, with [bracketed slots] for what "
+                         "the finding says is missing (never invented figures).")
+
+
 class FindingOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     code: str
@@ -112,6 +120,18 @@ class AssessmentOut(BaseModel):
     score: int | None = None
     findings: list[FindingOut]
     errors: list[dict[str, Any]]
+
+
+class CheckedFindingOut(FindingOut):
+    suggested_rewrite: list[RewriteOut] = Field(
+        description="Each quoted sentence with its suggested rewrite, as the self-check "
+                    "shows it; none for a finding that rests on the data (NQ09).")
+
+
+class CheckedOut(AssessmentOut):
+    """A checked draft: the JSONL record, each finding with its suggested rewrite."""
+
+    findings: list[CheckedFindingOut]
 
 
 class SubmissionSummary(BaseModel):
@@ -204,28 +224,20 @@ def docs(request: Request) -> Response:
 
 # --- routes ---------------------------------------------------------------------------
 
-@router.post("/check", response_model=AssessmentOut)
+@router.post("/check", response_model=CheckedOut)
 def check(state: State, user: ApiUser, draft: DraftIn) -> dict[str, Any]:
-    """Check a draft (nothing is stored), as `narrative-qa check` and the self-check do."""
-    from narrative_qa.api import check_draft
-
+    """Check a draft (nothing is stored), as `narrative-qa check` and the self-check do;
+    each finding carries its `suggested_rewrite`, as the self-check shows it."""
     values = draft.model_dump(exclude={"narrative"})
     kpi = readable_kpi(state.history, user, values["kpi_id"])  # before the history join
-    if kpi is not None:
-        values["kpi_id"] = kpi.kpi_id
-        values["service"] = values["service"] or kpi.service
-    if user.role == "officer":
-        values["owner"] = user.owner_name
-    limit = state.settings.max_narrative_chars
-    if len(draft.narrative) > limit:
-        raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "
-                       f"over the limit of {limit:,} characters", "narrative")
-    values = {k: (None if v is None else str(v)) for k, v in values.items()}
-    use_store = bool(values["kpi_id"] and values["period"])
-    assessment = check_draft(draft.narrative, state.settings,
-                             history=state.history if use_store else None,
-                             time_budget=state.web.request_seconds, **values)
-    return assessment.to_record()
+    try:
+        assessment = check_as(user, draft.narrative, values, state.settings, state.history,
+                              kpi, state.web.request_seconds)
+    except InputError as error:
+        if error.code != "NQE021":
+            raise
+        raise WebError(422, error.code, error.detail, "narrative") from None
+    return checked_record(assessment)
 
 
 @router.get("/periods", response_model=list[str])
@@ -242,10 +254,10 @@ def list_submissions(state: State, user: ApiUser, period: str, service: str = ""
     (verdict one of: not-acceptable, revise, ready, error; rag red, amber, green, differs)."""
     filters = queue_filter(service, verdict, code, owner, rag)
     if period not in state.history.periods():
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
     view = build_report(state.history, period)
-    stored = {_label(s): s for s in state.history.current(period, with_findings=False)}
+    stored = {label(s): s for s in state.history.current(period, with_findings=False)}
     return [{"id": stored[i.kpi_id].id, "kpi_id": i.kpi_id, "period": period,
              "version": stored[i.kpi_id].version, "service": i.record.get("service"),
              "owner": i.record.get("owner"), "verdict": i.verdict,
@@ -279,7 +291,7 @@ def list_forecasts(state: State, user: ApiUser, period: str) -> list[dict[str, A
     from narrative_qa.forecasts.listing import forecast_rows
 
     if period not in state.history.periods():
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(state.history.periods()) or 'none'}", "period")
     rows, _ = forecast_rows(state.history, period)
     return [r for r in rows if may_read(user, r["owner"], r["service"])]
@@ -288,21 +300,16 @@ def list_forecasts(state: State, user: ApiUser, period: str) -> list[dict[str, A
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
 def read_submission(state: State, user: ApiUser, submission_id: RowId) -> dict[str, Any]:
     """One stored submission (any version), with its findings and the decisions on them."""
-    table = schema.submission
-    with state.history.engine.connect() as db:
-        row = db.execute(sa.select(table).where(table.c.id == submission_id)).mappings().first()
-        findings = db.execute(sa.select(schema.finding.c.finding, schema.finding.c.fingerprint)
-                              .where(schema.finding.c.submission_id == submission_id)
-                              .order_by(schema.finding.c.id)).all() if row else []
-    if row is None:
-        raise WebError(404, "NQE024", f"no submission {submission_id} is stored", "id")
+    found = state.history.submission(submission_id)
+    if found is None:
+        raise WebError(404, "NQE111", f"no submission {submission_id} is stored", "id")
+    row, stored, fingerprints = found
     if not may_read(user, row["owner"], row["service"]):
         raise WebError(403, "NQE104", f"submission {submission_id} is not one this account "
                        "may read")
-    record = json.loads(row["record"])
-    record["findings"] = [json.loads(f) for f, _ in findings]
+    record = {**stored.record, "findings": stored.findings}
     decided = finding_decisions(state.history, row["period"], row["kpi_id"])
-    latest = [decided[key] for _, key in findings if key in decided]
+    latest = [decided[key] for key in fingerprints if key in decided]
     return {"id": row["id"], "kpi_id": row["kpi_id"], "period": row["period"],
             "version": row["version"], "is_current": bool(row["is_current"]),
             "assessment": record,
@@ -318,7 +325,7 @@ def record_decision(state: State, user: ApiUser, body: DecisionIn) -> dict[str, 
         raise WebError(403, "NQE104", "decisions are recorded by reviewers and admins")
     rows = state.history.current(body.period, body.kpi_id, with_findings=False)
     if not rows:  # said without listing the period's KPIs, which may be other services'
-        raise WebError(404, "NQE024", f"no KPI '{body.kpi_id}' is stored for "
+        raise WebError(404, "NQE111", f"no KPI '{body.kpi_id}' is stored for "
                        f"'{body.period}'", "kpi_id")
     if not any(may_read(user, r.record.get("owner"), r.record.get("service"))
                         for r in rows):

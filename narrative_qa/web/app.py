@@ -23,9 +23,9 @@ from starlette.responses import Response
 from narrative_qa.config import Settings, load_settings
 from narrative_qa.deadline import OutOfTime
 from narrative_qa.errors import CODES, NarrativeQAError
+from narrative_qa.store.accounts import Accounts
 from narrative_qa.store.history import History, as_url
 from narrative_qa.web import admin, api, auth, screening, selfcheck, upload
-from narrative_qa.web.accounts import Accounts
 from narrative_qa.web.limits import BodyLimit, Scope
 from narrative_qa.web.render import make_templates, render
 from narrative_qa.web.security import AppState, NotSignedIn, WebError, csrf_protect
@@ -60,7 +60,7 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
     settings = settings or load_settings()
     web = web or WebSettings()
     history = History(as_url(db_url))
-    accounts = accounts or Accounts(history.engine)
+    accounts = accounts or Accounts.of(history)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -161,7 +161,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return _refusal(request, WebError(500, "NQE026", "something went wrong on the "
+        return _refusal(request, WebError(500, "NQE113", "something went wrong on the "
                                           "server; your draft is kept in this browser"))
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from narrative_qa.web.accounts import pair_key
+from narrative_qa.store.accounts import pair_key
 from narrative_qa.web.render import render
 from narrative_qa.web.security import (
     COOKIE,

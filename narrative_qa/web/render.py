@@ -14,8 +14,8 @@ from narrative_qa.web.security import app_state, current_session
 
 TEMPLATES = Path(__file__).with_name("templates")
 
-# The nav of the base template: (label, path, roles). Pages still to come (screening,
-# quarter upload, API docs) are added here by their routers' authors.
+# The nav of the base template: (label, path, roles), in the order shown; a user sees the
+# entries of their role.
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("Self-check", "/selfcheck", ("officer",)),
     ("My submissions", "/selfcheck/mine", ("officer",)),

@@ -9,8 +9,7 @@ own renderers fed the same restricted view.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -18,25 +17,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from narrative_qa.forecasts.view import forecasts_view
+from narrative_qa.assessment import VERDICTS
+from narrative_qa.language.periods import previous_period
+from narrative_qa.previous import match_key
 from narrative_qa.reporting import render as report_render
-from narrative_qa.reporting.view import (
-    VERDICTS,
-    Item,
-    ReportView,
-    _bars,
-    build_report,
-    rag_pair,
-)
-from narrative_qa.store.history import (
-    DECISIONS,
-    History,
-    applies_to,
-    fingerprint,
-    previous_period,
-)
+from narrative_qa.reporting.view import Item, ReportView, build_report, rag_pair
+from narrative_qa.store.accounts import User
+from narrative_qa.store.history import DECISIONS, History, applies_to, fingerprint
 from narrative_qa.web.access import may_read
-from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
 from narrative_qa.web.views import changes, data_rows, when
@@ -57,31 +45,11 @@ def visible(user: User, item: Item) -> bool:
 
 def restricted_report(history: History, period: str, user: User) -> ReportView:
     """The ELT report's view model for `period`, over the submissions `user` may read: the
-    figures (verdicts, RAG agreement, bars, change since last quarter) recounted on them."""
-    view = build_report(history, period)
+    figures (verdicts, RAG agreement, bars, change since last quarter) counted on them."""
     if user.role == "admin":
-        return view
-    items = [i for i in view.items if visible(user, i)]
-    before = Counter()
-    if view.previous:
-        before.update(f["code"] for i in build_report(history, view.previous).items
-                      if visible(user, i) for f in i.findings)
-    now = Counter(f["code"] for i in items for f in i.findings)
-    agreement = Counter()
-    for item in items:
-        stated, computed = rag_pair(item.record)
-        agreement["not comparable" if not (stated and computed) else
-                  "agrees" if stated == computed else "differs"] += 1
-    return replace(
-        view, items=items, verdicts={v: sum(i.verdict == v for i in items) for v in VERDICTS},
-        rag_agreement=dict(agreement),
-        by_service=_bars(Counter(i.service for i in items for _ in i.findings)),
-        by_code=_bars(now),
-        change=[{**row, "now": now.get(row["code"], 0),
-                 "before": before.get(row["code"], 0) if view.previous else None}
-                for row in view.change],
-        forecasts=forecasts_view(history, period, keep=lambda owner, service: may_read(
-            user, owner, service)))
+        return build_report(history, period)
+    return build_report(history, period, keep=lambda owner, service: may_read(
+        user, owner, service))
 
 
 @dataclass(frozen=True)
@@ -122,7 +90,7 @@ Filter = Annotated[QueueFilter, Depends(queue_filter)]
 
 
 def chosen_period(history: History, period: str | None) -> str | None:
-    """The period asked for (NQE024 listing the stored ones when it is not stored), or the
+    """The period asked for (NQE111 listing the stored ones when it is not stored), or the
     latest period holding a stored quarter (one officer's early submission for the next
     quarter does not move every reviewer to it); None when nothing is stored yet."""
     periods = history.periods()
@@ -130,7 +98,7 @@ def chosen_period(history: History, period: str | None) -> str | None:
         quarters = history.quarter_periods()
         return quarters[-1] if quarters else (periods[-1] if periods else None)
     if period not in periods:
-        raise WebError(404, "NQE024", f"nothing is stored for period '{period}'; periods "
+        raise WebError(404, "NQE111", f"nothing is stored for period '{period}'; periods "
                        f"stored: {', '.join(periods) or 'none'}", "period")
     return period
 
@@ -167,9 +135,9 @@ def dashboard(request: Request, state: State, user: Reviewer, filters: Filter,
 
 def _stored_item(state, user: User, period: str, kpi_id: str) -> Item:
     view = build_report(state.history, period)
-    found = [i for i in view.items if i.kpi_id == kpi_id]
+    found = [i for i in view.items if match_key(i.kpi_id) == match_key(kpi_id)]
     if not found:
-        raise WebError(404, "NQE024", f"no KPI '{kpi_id}' is stored for '{period}'", "kpi")
+        raise WebError(404, "NQE111", f"no KPI '{kpi_id}' is stored for '{period}'", "kpi")
     if not visible(user, found[0]):
         raise WebError(403, "NQE104", f"KPI '{kpi_id}' is in a service you are not assigned "
                        "to review", "kpi")
@@ -180,7 +148,7 @@ def finding_decisions(history: History, period: str, kpi_id: str) -> dict[str, d
     """The latest decision on each finding (by fingerprint) that applies to `period`."""
     latest: dict[str, dict] = {}
     for row in history.decisions():
-        if row["kpi_id"] == kpi_id and applies_to(row["period"], period):
+        if match_key(row["kpi_id"]) == match_key(kpi_id) and applies_to(row["period"], period):
             latest[row["fingerprint"]] = row
     return latest
 
@@ -263,7 +231,7 @@ def _attachment(body: bytes | str, media_type: str, name: str) -> Response:
 def _period_view(state, user: User, period: str) -> ReportView:
     chosen = chosen_period(state.history, period)
     if chosen is None:
-        raise WebError(404, "NQE009", "nothing is stored yet; upload a quarter first", "period")
+        raise WebError(404, "NQE111", "nothing is stored yet; upload a quarter first", "period")
     return restricted_report(state.history, chosen, user)
 
 
@@ -292,7 +260,7 @@ def feedback(state: State, user: Reviewer, period: str, owner: str,
     view = _period_view(state, user, period)
     items = sorted((i for i in view.items if i.owner == owner), key=lambda i: i.kpi_id)
     if not items:
-        raise WebError(404, "NQE024", f"no submission of owner '{owner}' you may read is "
+        raise WebError(404, "NQE111", f"no submission of owner '{owner}' you may read is "
                        f"stored for '{view.period}'", "owner")
     name = report_render.feedback_names([owner], view.period)[owner]
     if format == "html":

@@ -19,8 +19,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request, Response
 
 from narrative_qa.config import Settings
+from narrative_qa.store.accounts import Accounts, Session, User
 from narrative_qa.store.history import History
-from narrative_qa.web.accounts import Accounts, Session, User
 from narrative_qa.web.settings import WebSettings
 
 COOKIE = "nq_session"

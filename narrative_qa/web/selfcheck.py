@@ -12,17 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.responses import Response
 
-from narrative_qa.api import check_draft
 from narrative_qa.assessment import Assessment
 from narrative_qa.config import Settings
 from narrative_qa.errors import InputError
+from narrative_qa.language.periods import canonical_period, previous_period
 from narrative_qa.previous import match_key
 from narrative_qa.reading import word
 from narrative_qa.reading.archive import ReadLimits
+from narrative_qa.reading.records import narrative_limit
+from narrative_qa.selfcheck import check_as
 from narrative_qa.store import windows
-from narrative_qa.store.history import canonical_period, previous_period
+from narrative_qa.store.accounts import User
 from narrative_qa.web.access import officer_kpi
-from narrative_qa.web.accounts import User
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, State, WebError, require_role
 from narrative_qa.web.views import (
@@ -69,21 +70,16 @@ DraftForm = Annotated[Draft, Depends(draft_form)]
 
 def _assess(state: AppState, user: User, draft: Draft) -> Assessment:
     """Check the draft as this officer's: their KPI's history joined in, never another's."""
-    limit = state.settings.max_narrative_chars
-    if len(draft.narrative) > limit:
-        raise WebError(422, "NQE021", f"the narrative is {len(draft.narrative):,} characters, "
-                       f"over the limit of {limit:,} characters; shorten it (your draft is "
-                       "kept)", "narrative")
     values = draft.values()
     kpi = officer_kpi(state.history, user, values["kpi_id"] or "")
-    if kpi is not None:  # checked, joined and stored as the KPI it is ('hl-01' is 'HL-01')
-        values["kpi_id"] = kpi.kpi_id
-        values["service"] = values["service"] or kpi.service
-    values["owner"] = user.owner_name
-    use_store = bool(values["kpi_id"] and values["period"])
-    return check_draft(draft.narrative, state.settings,
-                       history=state.history if use_store else None,
-                       time_budget=state.web.request_seconds, **values)
+    try:
+        return check_as(user, draft.narrative, values, state.settings, state.history, kpi,
+                        state.web.request_seconds)
+    except InputError as error:
+        if error.code != "NQE021":
+            raise
+        raise WebError(422, error.code, f"{error.detail}; shorten it (your draft is kept)",
+                       "narrative") from None
 
 
 def _blocking(assessment: Assessment) -> WebError | None:
@@ -104,7 +100,7 @@ def _page(request: Request, state: AppState, user: User, fields: dict[str, str],
                "previous": last_period(state, kpi, fields.get("period", "")),
                "due": due_forecasts(state, kpi, fields.get("period", "")),
                "draft_key": fields.get("kpi_id") or "new",
-               "max_chars": state.settings.max_narrative_chars,
+               "max_chars": narrative_limit(state.settings),
                "max_upload_mb": state.web.max_upload_bytes // (1024 * 1024),
                "form_error": _error(error)}
     return render(request, "selfcheck.html", context, status=status)
@@ -208,7 +204,7 @@ def docx_text(upload: tuple[str, bytes], settings: Settings) -> str:
     if not name.lower().endswith(".docx"):
         raise WebError(422, "NQE105", f"'{name}' is not a Word document (.docx)", "document")
     try:
-        return word.docx_text(name, data, ReadLimits.of(settings), settings.max_narrative_chars)
+        return word.docx_text(name, data, ReadLimits.of(settings), narrative_limit(settings))
     except InputError as error:
         status = 413 if error.code in ("NQE057", "NQE021") else 422
         raise WebError(status, error.code, f"'{name}': {error.detail}", "document") from None

@@ -27,16 +27,15 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.errors import NarrativeQAError, RowProblem
+from narrative_qa.language.periods import canonical_period
 from narrative_qa.previous import match_key
-from narrative_qa.store import web_schema
-from narrative_qa.store.history import canonical_period
-from narrative_qa.web.accounts import User
+from narrative_qa.store.accounts import User
+from narrative_qa.store.uploads import Uploads
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, RowId, State, WebError, require_role
 from narrative_qa.web.views import is_period
@@ -50,7 +49,6 @@ SUFFIXES = (".xlsx", ".csv")
 STALE_SECONDS = 120.0
 PROGRESS_CHUNK = 20  # rows scored between two progress reports (the bar moves per chunk)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-table = web_schema.upload
 
 router = APIRouter(prefix="/upload", dependencies=[Depends(require_role(*UPLOADERS))],
                    include_in_schema=False)
@@ -70,6 +68,7 @@ class Worker:
 
     def __init__(self, state: AppState):
         self.state = state
+        self.uploads = _uploads(state)
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nq-upload")
         self.lock = threading.Lock()
 
@@ -85,23 +84,17 @@ class Worker:
         except Exception:  # never leave a job running for ever
             log.exception("upload %s failed", upload_id)
             self._update(upload_id, status="failed", error=json.dumps(
-                {"code": "NQE026", "message": "the upload could not be processed on the "
+                {"code": "NQE113", "message": "the upload could not be processed on the "
                  "server; try again, and tell the admin if it happens again"}))
 
     def _claim(self, upload_id: int, before: str, after: str) -> bool:
-        with self.state.history.engine.begin() as db:
-            return db.execute(table.update().where(
-                table.c.id == upload_id, table.c.status == before).values(
-                status=after, heartbeat_at=self.state.accounts.clock())).rowcount == 1
+        return self.uploads.claim(upload_id, before, after)
 
     def _update(self, upload_id: int, **values: Any) -> None:
-        values.setdefault("heartbeat_at", self.state.accounts.clock())
-        with self.state.history.engine.begin() as db:
-            db.execute(table.update().where(table.c.id == upload_id).values(**values))
+        self.uploads.update(upload_id, **values)
 
-    def _row(self, upload_id: int) -> sa.RowMapping:
-        with self.state.history.engine.connect() as db:
-            return db.execute(sa.select(table).where(table.c.id == upload_id)).mappings().one()
+    def _row(self, upload_id: int) -> dict[str, Any]:
+        return self.uploads.job(upload_id)
 
     def _score(self, upload_id: int) -> None:
         from narrative_qa.api import refuse_other_period, score_file
@@ -159,6 +152,10 @@ class Worker:
         self._update(upload_id, status="stored", stored=stored, error=None)
 
 
+def _uploads(state: AppState) -> Uploads:
+    return Uploads.of(state.history, lambda: state.accounts.clock())
+
+
 def worker(state: AppState) -> Worker:
     with _LOCK:
         if getattr(state, "upload_worker", None) is None:
@@ -171,23 +168,12 @@ _LOCK = threading.Lock()
 
 def resume(state: AppState) -> int:
     """At start-up: take up the jobs whose worker stopped. Returns how many."""
-    with state.history.engine.connect() as db:
-        ids = db.execute(sa.select(table.c.id).where(
-            table.c.status.in_(list(RUNNING)))).scalars().all()
+    ids = _uploads(state).with_status(list(RUNNING))
     return sum(_resume_if_stale(state, upload_id) for upload_id in ids)
 
 
 def _resume_if_stale(state: AppState, upload_id: int) -> bool:
-    now = state.accounts.clock()
-    with state.history.engine.begin() as db:
-        row = db.execute(sa.select(table.c.status, table.c.heartbeat_at).where(
-            table.c.id == upload_id)).first()
-        if row is None or row.status not in RUNNING or now - row.heartbeat_at < STALE_SECONDS:
-            return False
-        restarted = db.execute(table.update().where(
-            table.c.id == upload_id, table.c.status == row.status,
-            table.c.heartbeat_at == row.heartbeat_at).values(
-            status=RUNNING[row.status], heartbeat_at=now)).rowcount == 1
+    restarted = _uploads(state).restart_if_stale(upload_id, RUNNING, STALE_SECONDS)
     if restarted:
         log.info("upload %s taken up again after its worker stopped", upload_id)
         worker(state).submit(upload_id)
@@ -239,12 +225,7 @@ async def accept(state: AppState, user: User, file: UploadFile | None, period: s
     period = period.strip()
     if period and not is_period(period):
         raise WebError(422, "NQE024", f"period '{period}' is not like '2025/26 Q2'", "period")
-    now = state.accounts.clock()
-    with state.history.engine.begin() as db:
-        upload_id = db.execute(table.insert().values(
-            user_id=user.id, filename=name, status="queued", period=period or None,
-            total=None, done=0, problems="[]", error=None, stored=None, summary=None,
-            input=data, result=None, created_at=now, heartbeat_at=now)).inserted_primary_key[0]
+    upload_id = _uploads(state).add(user.id, name, period or None, data)
     worker(state).submit(upload_id)
     return upload_id
 
@@ -252,13 +233,10 @@ async def accept(state: AppState, user: User, file: UploadFile | None, period: s
 def get(state: AppState, user: User, upload_id: int) -> dict[str, Any]:
     """The upload as plain data (without the file bytes); a stale job is taken up again."""
     _resume_if_stale(state, upload_id)
-    columns = [c for c in table.c if c.name not in ("input", "result")]
-    with state.history.engine.connect() as db:
-        row = db.execute(sa.select(*columns, table.c.result.is_not(None).label("has_result"))
-                         .where(table.c.id == upload_id)).mappings().first()
+    row = _uploads(state).get(upload_id)
     if row is None:
-        raise WebError(404, "NQE024", f"there is no upload {upload_id}", "upload")
-    return dict(row)
+        raise WebError(404, "NQE111", f"there is no upload {upload_id}", "upload")
+    return row
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
@@ -271,20 +249,15 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def recent(state: AppState, limit: int = 20) -> list[dict[str, Any]]:
-    columns = [table.c.id, table.c.filename, table.c.status, table.c.period,
-               table.c.created_at, table.c.stored]
-    with state.history.engine.connect() as db:
-        return [dict(r) for r in db.execute(sa.select(*columns).order_by(
-            table.c.id.desc()).limit(limit)).mappings()]
+    return _uploads(state).recent(limit)
 
 
 def scored_response(state: AppState, user: User, upload_id: int) -> Response:
     row = get(state, user, upload_id)
     if not row["has_result"]:
-        raise WebError(409, "NQE024", f"upload {upload_id} is {row['status']}: there is no "
+        raise WebError(409, "NQE112", f"upload {upload_id} is {row['status']}: there is no "
                        "scored file yet", "upload")
-    with state.history.engine.connect() as db:
-        data = db.execute(sa.select(table.c.result).where(table.c.id == upload_id)).scalar_one()
+    data = _uploads(state).result(upload_id)
     name = f"{Path(row['filename']).stem}-scored.xlsx"
     return Response(data, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
@@ -307,8 +280,7 @@ def upload_kpis(state: AppState, upload_id: int) -> set[str]:
     """The KPIs of a scored upload (by match_key), read from its scored workbook."""
     from openpyxl import load_workbook
 
-    with state.history.engine.connect() as db:
-        data = db.execute(sa.select(table.c.result).where(table.c.id == upload_id)).scalar()
+    data = _uploads(state).result(upload_id)
     if not data:
         return set()
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
@@ -335,14 +307,9 @@ def request_store(state: AppState, user: User, upload_id: int, period: str,
         clashes = superseded(state, upload_id, period)
         if clashes:
             raise Supersedes(period, clashes)
-    with state.history.engine.begin() as db:
-        changed = db.execute(table.update().where(
-            table.c.id == upload_id, table.c.status == "scored").values(
-            status="store-queued", period=period, error=None,
-            heartbeat_at=state.accounts.clock())).rowcount
-    if not changed:
+    if not _uploads(state).queue_store(upload_id, period):
         row = get(state, user, upload_id)
-        raise WebError(409, "NQE024", f"upload {upload_id} is {row['status']}; only a scored "
+        raise WebError(409, "NQE112", f"upload {upload_id} is {row['status']}; only a scored "
                        "upload can be stored", "upload")
     worker(state).submit(upload_id)
 

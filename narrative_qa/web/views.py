@@ -8,11 +8,11 @@ from typing import Any
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
 from narrative_qa.errors import RowProblem
+from narrative_qa.language.periods import next_period, previous_period
 from narrative_qa.output.rewrites import rewrites_of
-from narrative_qa.previous import match_key
-from narrative_qa.reporting.view import _highlight  # the report's own highlighting
-from narrative_qa.store.history import History, StoredSubmission, next_period, previous_period
-from narrative_qa.web.accounts import User
+from narrative_qa.reporting.view import highlight  # the report's own highlighting
+from narrative_qa.store.accounts import User
+from narrative_qa.store.history import History, StoredSubmission
 
 KPI_FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual",
               "previous_actual", "unit", "polarity", "stated_rag")
@@ -91,7 +91,7 @@ def check_view(assessment: Assessment, penalties: dict[str, int]) -> CheckView:
     narrative = assessment.submission.narrative
     return CheckView(
         assessment.verdict, assessment.score, assessment.facts.rag_computed,
-        _highlight(narrative, [f.to_dict() for f in findings]),
+        highlight(narrative, [f.to_dict() for f in findings]),
         [SeverityGroup(s, items) for s, items in groups.items()],
         [notice_text(p) for p in assessment.submission.problems if not p.blocking],
         explain(assessment, penalties))
@@ -174,18 +174,6 @@ class KpiView:
     record: dict[str, Any]
 
 
-def latest_kpis(history: History) -> dict[str, KpiView]:
-    """Each stored KPI's latest current record (by period), keyed by
-    narrative_qa.previous.match_key: 'hl-01' and ' HL-01 ' are the KPI 'HL-01'."""
-    found: dict[str, KpiView] = {}
-    for period in reversed(history.periods()):
-        for row in history.current(period, with_findings=False):
-            key = match_key(row.kpi_id)
-            if key is not None and key not in found:
-                found[key] = kpi_view(row)
-    return found
-
-
 def kpi_view(row: StoredSubmission) -> KpiView:
     record = row.record
     return KpiView(row.kpi_id, str(record.get("kpi_name") or ""), record.get("service"),
@@ -193,8 +181,10 @@ def kpi_view(row: StoredSubmission) -> KpiView:
 
 
 def officer_kpis(history: History, user: User) -> list[KpiView]:
-    return sorted((k for k in latest_kpis(history).values() if user.owns(k.owner)),
-                  key=lambda k: k.kpi_id)
+    """The officer's KPIs: each KPI's latest current record whose owner is theirs, read
+    from the store by owner (History.latest_owned), not by reading the whole store."""
+    kpis = (kpi_view(row) for row in history.latest_owned(user.owner_name))
+    return sorted((k for k in kpis if user.owns(k.owner)), key=lambda k: k.kpi_id)
 
 
 def draft_fields(kpi: KpiView | None) -> dict[str, str]:

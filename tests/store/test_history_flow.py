@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from narrative_qa.api import check_draft, ingest_file
 from narrative_qa.cli import app
+from narrative_qa.language.periods import next_period, previous_period
 from narrative_qa.reporting.render import render_report_html, write_feedback, write_report
 from narrative_qa.reporting.view import build_report
-from narrative_qa.store.history import next_period, previous_period
 from tests.conftest import Q1, Q2
 
 Q1P, Q2P = "2025/26 Q1", "2025/26 Q2"

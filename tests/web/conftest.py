@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from narrative_qa.store import schema, web_schema
-from narrative_qa.web.accounts import Accounts
+from narrative_qa.store.accounts import Accounts
 from narrative_qa.web.app import create_app
 from narrative_qa.web.settings import WebSettings
 

@@ -156,3 +156,22 @@ def test_openapi_document_and_page(client):
     page = client.get("/docs")
     assert page.status_code == 200 and "POST /api/v1/check" in page.text
     assert "cdn" not in page.text.lower()
+
+
+def test_check_gives_each_finding_its_suggested_rewrite_as_the_self_check_shows_it(
+        client, app, settings):
+    """Issue 16: the API's findings carry `suggested_rewrite`, the self-check's rewrites."""
+    from narrative_qa.web.views import check_view
+
+    response = client.post("/api/v1/check", json={**FIELDS, "narrative": DRAFT},
+                           headers=_bearer(app, "olive"))
+    assert response.status_code == 200, response.text
+    shown = check_view(check_draft(DRAFT, settings, **{**FIELDS, "owner": "Olive Owen"}),
+                       settings.penalties)
+    page = {f.code: f.rewrites for group in shown.groups for f in group.findings}
+    given = {f["code"]: f["suggested_rewrite"] for f in response.json()["findings"]}
+    assert given == page and any(given.values())
+    for rewrites in given.values():
+        assert all(r["rewrite"] != r["sentence"] and "[" in r["rewrite"] for r in rewrites)
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "suggested_rewrite" in schema["CheckedFindingOut"]["properties"]

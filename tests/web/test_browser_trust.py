@@ -70,7 +70,7 @@ def test_a_cache_deleted_under_the_server_changes_nothing(served, browser):
         page.fill("textarea[name=narrative]", DRAFT + " We appointed 3 WTE in August.")
     assert answer.value.status == 200
     page.wait_for_function("document.querySelector('#findings').innerText.includes('WTE')")
-    assert "NQE026" not in page.inner_text("#findings")
+    assert "NQE113" not in page.inner_text("#findings")
 
 
 def test_enter_never_submits_and_a_submission_is_confirmed_then_withdrawn(served, browser):

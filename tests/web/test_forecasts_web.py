@@ -36,7 +36,7 @@ def test_forecasts_api_lists_what_the_account_may_read(client, app, settings):
     assert client.get("/api/v1/forecasts", params={"period": Q3}).status_code == 401
     missing = client.get("/api/v1/forecasts", params={"period": "2030/31 Q1"},
                          headers=_bearer(app, "adam"))
-    assert missing.status_code == 404 and missing.json()["code"] == "NQE024"
+    assert missing.status_code == 404 and missing.json()["code"] == "NQE111"
 
 
 def test_the_self_check_shows_the_forecasts_falling_due_beside_the_draft(officer, app,

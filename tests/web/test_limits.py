@@ -11,8 +11,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from narrative_qa.store.accounts import Accounts
 from narrative_qa.store.history import History
-from narrative_qa.web.accounts import Accounts
 from narrative_qa.web.app import create_app
 from narrative_qa.web.limits import BodyLimit
 from narrative_qa.web.settings import WebSettings

@@ -70,7 +70,7 @@ def test_a_decision_on_an_unknown_kpi_lists_no_other_kpis(client, app, settings)
     body = {"period": P2, "kpi_id": "NOPE-1", "code": "NQ04", "decision": "dismissed",
             "reason": "why"}
     response = client.post("/api/v1/decisions", json=body, headers=_bearer(app, "rita"))
-    assert response.status_code == 404 and response.json()["code"] == "NQE024"
+    assert response.status_code == 404 and response.json()["code"] == "NQE111"
     assert "HL-07" not in response.text
 
 
@@ -142,8 +142,8 @@ def test_users_unlock_on_the_command_line(tmp_path):
     from typer.testing import CliRunner
 
     from narrative_qa.cli import app as cli
+    from narrative_qa.store.accounts import Accounts
     from narrative_qa.store.history import History
-    from narrative_qa.web.accounts import Accounts
 
     db = tmp_path / "h.db"
     accounts = Accounts(History(f"sqlite:///{db}").engine)

@@ -212,7 +212,7 @@ def test_every_page_has_the_csp_and_no_inline_script(client, app, settings):
 
 
 def test_an_unexpected_failure_is_a_coded_page_with_the_headers(officer, monkeypatch):
-    from narrative_qa.web import selfcheck
+    from narrative_qa import selfcheck  # the library's check, behind the page
 
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail")
@@ -223,7 +223,7 @@ def test_an_unexpected_failure_is_a_coded_page_with_the_headers(officer, monkeyp
     quiet = TestClient(officer.app, raise_server_exceptions=False, cookies=officer.cookies)
     response = _post(quiet, "/selfcheck/check", {**FIELDS, "narrative": DRAFT},
                      headers={"HX-Request": "true"})
-    assert response.status_code == 500 and "NQE026" in response.text
+    assert response.status_code == 500 and "NQE113" in response.text
     assert "internal detail" not in response.text and "draft is kept" in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
 

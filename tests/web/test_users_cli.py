@@ -19,8 +19,8 @@ def test_users_add_list_passwd_disable(tmp_path):
     assert listed.output.split() == ["olive", "officer", "active", "Olive", "Owen", "Olive",
                                      "Owen"]
     assert "a long password" not in listed.output
+    from narrative_qa.store.accounts import Accounts
     from narrative_qa.store.history import History
-    from narrative_qa.web.accounts import Accounts
 
     accounts = Accounts(History(f"sqlite:///{tmp_path / 'h.db'}").engine)
     assert accounts.verify("olive", "a long password") is not None
@@ -70,7 +70,7 @@ def test_a_store_made_before_the_web_app_upgrades_keeping_its_rows(tmp_path, set
     assert [r["version"] for r in history.versions("K", "2025/26 Q1")] == [1]
     with history.engine.connect() as db:
         assert sa.inspect(db).has_table("web_session")
-    from narrative_qa.web.accounts import Accounts
+    from narrative_qa.store.accounts import Accounts
 
     Accounts(history.engine).add_user("o", "long enough pw", "officer")
     assert check_draft("Up to 61%.", settings) is not None

@@ -1,5 +1,7 @@
 """Accounts, server-side sessions, API tokens and sign-in limits, over the history store.
 
+The web app reaches these tables only through `Accounts`' named methods (one query each).
+
 The `narrative-qa users` commands and the web app share these functions. Passwords are
 hashed with argon2 (argon2-cffi); a session cookie or an API token is a random value of
 which only the sha256 is stored, so a copy of the database signs nobody in.
@@ -13,6 +15,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -20,6 +23,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.store import web_schema as tables
+from narrative_qa.store.keys import owner_key
+
+if TYPE_CHECKING:
+    from narrative_qa.store.history import History
 
 ROLES = ("officer", "reviewer", "admin")
 _hasher = PasswordHasher()
@@ -53,7 +60,7 @@ class Session:
 
 
 def _same(first: str, second: str | None) -> bool:
-    return " ".join(first.split()).casefold() == " ".join((second or "").split()).casefold()
+    return owner_key(first) == owner_key(second)
 
 
 def _digest(secret: str) -> str:
@@ -72,6 +79,11 @@ class Accounts:
     def __init__(self, engine: sa.Engine, clock: Callable[[], float] = time.time):
         self.engine = engine
         self.clock = clock
+
+    @classmethod
+    def of(cls, history: History, clock: Callable[[], float] = time.time) -> Accounts:
+        """The accounts kept in the history store's database."""
+        return cls(history.engine, clock)
 
     # --- users ---------------------------------------------------------------------
 
