@@ -166,6 +166,9 @@ def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
 
     from spacy.tokens import DocBin
 
+    from narrative_qa.language import preload
+
+    preload.finish()
     size = -(-len(texts) // processes)
     chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
     context = multiprocessing.get_context("fork")

@@ -22,5 +22,16 @@ def start(load: Callable[[], object]) -> threading.Thread:
             load()
 
     thread = threading.Thread(target=run, name=f"preload {load.__name__}", daemon=True)
+    _started.append(thread)
     thread.start()
     return thread
+
+
+_started: list[threading.Thread] = []
+
+
+def finish() -> None:
+    """Wait for every load started here: called before forking, so that no thread of
+    ours is half-way through a load (holding a library's lock) when the child is made."""
+    while _started:
+        _started.pop().join()
