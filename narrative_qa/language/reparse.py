@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 MARGIN = 12
 # Tokens of context the window keeps beyond each splice point (tok2vec's 4, doubled).
 CONTEXT = 8
+CUT_AFTER = frozenset(" \n")
 # Recent parses kept per process: a 300-word draft's Doc holds about 100 KB.
 RECENT = 64
 RECENT_CHARS = 400_000
@@ -154,7 +155,8 @@ def splice(old: str, old_doc: Doc, new: str, nlp: Language) -> Doc | None:
     first = next((i for i in range(tokens) if offsets[i + 1] > prefix), tokens)
     after = next((i for i in range(first, tokens) if offsets[i] >= len(old) - suffix),
                  tokens)
-    cuts = [i for i in range(tokens) if i == 0 or old[offsets[i] - 1].isspace()]
+    # a cut after a space or a line break: spaCy splits the text there before anything else
+    cuts = [i for i in range(tokens) if i == 0 or old[offsets[i] - 1] in CUT_AFTER]
     starts = [i for i in cuts if i == 0 or starts_at[i, 1] == 1]
     left = max((i for i in starts if i <= first - MARGIN), default=0)
     right = min((i for i in starts if i >= after + MARGIN), default=tokens)
