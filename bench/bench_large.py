@@ -110,7 +110,12 @@ def main() -> None:
     print(f"models' floor, new process: python {floor['python']:.0f} MB + spaCy "
           f"{floor['spacy']:.0f} MB + MiniLM (ONNX Runtime, tokenizers, weights) "
           f"{floor['minilm']:.0f} MB = {floor['both']:.0f} MB")
-    results = {p: run(args.n, p, args.warm_cache) for p in args.processes}
+    results = {}
+    for p in args.processes:  # each run printed as it ends: a long run stopped keeps its figures
+        results[p] = run(args.n, p, args.warm_cache)
+        wall, peak, _ = results[p]
+        print(f"  {p} process{'es' if p > 1 else ''}: {wall:.0f} s, peak {peak:.0f} MB "
+              f"(load average {os.getloadavg()[0]:.2f})", flush=True)
     print(f"{args.n:,} rows streamed (JSONL in, JSONL out), empty embedding cache: "
           f"{not args.warm_cache}")
     print(f"  {'':<16}" + "".join(f"{f'{p} process' + ('es' if p > 1 else ''):>16}"
