@@ -76,4 +76,5 @@ bench: install
 	$(BIN)/python bench/bench_semantic.py
 	$(BIN)/python bench/bench_large.py --n 20000 --processes 1 2
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_typing.py
 	uptime

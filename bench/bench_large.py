@@ -104,19 +104,29 @@ def main() -> None:
     parser.add_argument("--warm-cache", action="store_true",
                         help="use the usual embedding cache instead of an empty one")
     args = parser.parse_args()
+    print(f"load average at start {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+          f"{os.cpu_count()} cores")
     floor = model_floor()
     print(f"models' floor, new process: python {floor['python']:.0f} MB + spaCy "
           f"{floor['spacy']:.0f} MB + MiniLM (ONNX Runtime, tokenizers, weights) "
           f"{floor['minilm']:.0f} MB = {floor['both']:.0f} MB")
-    results = {p: run(args.n, p, args.warm_cache) for p in args.processes}
+    results = {}
+    for p in args.processes:  # each run printed as it ends: a long run stopped keeps its figures
+        results[p] = run(args.n, p, args.warm_cache)
+        wall, peak, _ = results[p]
+        print(f"  {p} process{'es' if p > 1 else ''}: {wall:.0f} s, peak {peak:.0f} MB "
+              f"(load average {os.getloadavg()[0]:.2f})", flush=True)
     print(f"{args.n:,} rows streamed (JSONL in, JSONL out), empty embedding cache: "
           f"{not args.warm_cache}")
     print(f"  {'':<16}" + "".join(f"{f'{p} process' + ('es' if p > 1 else ''):>16}"
                                  for p in results) + "   target")
     print(f"  {'wall':<16}" + "".join(f"{w:>15.1f}s" for w, _, _ in results.values()))
     print(f"  {'rows/s':<16}" + "".join(f"{args.n / w:>16.1f}" for w, _, _ in results.values()))
-    print(f"  {'peak RSS':<16}" + "".join(f"{m:>13.0f} MB" for _, m, _ in results.values())
-          + f"   at most {TARGET_MB} MB")
+    peaks = [m for _, m, _ in results.values()]
+    print(f"  {'peak RSS':<16}" + "".join(f"{m:>13.0f} MB" for m in peaks)
+          + f"   at most {TARGET_MB} MB: {'met' if max(peaks) <= TARGET_MB else 'NOT met'}")
+    print(f"load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work "
+          "on the machine lengthens the wall times; the peaks hardly move)")
 
 
 if __name__ == "__main__":

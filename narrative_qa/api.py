@@ -120,6 +120,16 @@ def _prepare(submissions: list[Submission], notices: list[RowProblem], period: s
     return submissions, notices
 
 
+def _load_nlp_alongside() -> None:
+    """Load spaCy on another thread while this one reads the files (a quarter's cold start
+    used one core for both)."""
+    from narrative_qa.language import preload
+    from narrative_qa.language.nlp import get_nlp, nlp_loaded
+
+    if not nlp_loaded():
+        preload.start(get_nlp)
+
+
 def assess_in_chunks(submissions: list[Submission], settings: Settings,
                      chunk_size: int = CHUNK_SIZE,
                      progress: Progress | None = None) -> Iterator[list[Assessment]]:
@@ -150,6 +160,7 @@ def score_file(
     `chunk_size`, rows are assessed that many at a time and `progress` hears of each chunk
     as it is done (the web upload's progress bar), with the same results."""
     settings = settings or load_settings()
+    _load_nlp_alongside()
     previous = previous_from(previous_path, history, settings, map_options)
     submissions, notices = read_rows(input_path, settings, sheet=sheet,
                                      map_options=map_options, period=period,
@@ -180,6 +191,7 @@ def score_to_file(input_path: Path, out: Path | None, previous_path: Path | None
     nothing when `out` is None) and passed to `on_chunk`, then let go. Duplicate kpi_ids
     and the summary see every row; the summary keeps only counts and problems."""
     settings = settings or load_settings()
+    _load_nlp_alongside()
     previous = previous_from(previous_path, history, settings, map_options)
     submissions, notices = read_rows(input_path, settings, sheet=sheet,
                                      map_options=map_options, previous=previous)

@@ -54,8 +54,11 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     it, see language/nlp.py); the results are the same."""
     rules = tuple(rules) if rules is not None else effective_catalogue(settings)
     check_time("the analysis")
-    analyses = _analyse_all(submissions, processes)
     semantic = settings.semantic if semantic is None else semantic
+    analyses = _analyse_all(submissions, processes,
+                            _load_encoder_alongside if semantic and _will_embed(submissions,
+                                                                               rules)
+                            else None)
     contexts = build_contexts(submissions, analyses, settings)
     if semantic:
         check_time("the embeddings")
@@ -96,9 +99,26 @@ def _apply_learning(results: list[Assessment]) -> None:
         calibrate(assessment.findings, calibration)
 
 
-def _analyse_all(submissions: list[Submission],
-                 processes: int | None = None) -> dict[str, Analysis]:
-    """Parse each distinct text once; a quarter's previous narratives often repeat."""
+def _will_embed(submissions: list[Submission], rules: tuple[Rule, ...]) -> bool:
+    """Whether the encoder will be needed: every rule that embeds compares with last
+    period's narrative."""
+    return any("embeddings" in r.module.NEEDS for r in rules if r.module is not None) and any(
+        s.previous_narrative and not s.blocked for s in submissions)
+
+
+def _load_encoder_alongside() -> None:
+    """Load the sentence encoder on another thread while the texts are parsed."""
+    from narrative_qa.language import preload
+    from narrative_qa.language.embeddings import encoder_loaded, get_encoder
+
+    if not encoder_loaded():
+        preload.start(get_encoder)
+
+
+def _analyse_all(submissions: list[Submission], processes: int | None = None,
+                 alongside: Callable[[], None] | None = None) -> dict[str, Analysis]:
+    """Parse each distinct text once; a quarter's previous narratives often repeat.
+    `alongside` is called as the parse starts (see nlp.parse)."""
     texts: dict[str, None] = {}
     for sub in submissions:
         if sub.blocked:
@@ -107,7 +127,8 @@ def _analyse_all(submissions: list[Submission],
         if sub.previous_narrative:
             texts[sub.previous_narrative] = None
     unique = list(texts)
-    return dict(zip(unique, analyse_texts(unique, processes=processes), strict=True))
+    return dict(zip(unique, analyse_texts(unique, processes=processes, alongside=alongside),
+                    strict=True))
 
 
 def _embed(texts: list[str]) -> Similarity | None:

@@ -1,7 +1,13 @@
-"""Parsing on both cores gives the same results as one (issue 8, item 10a)."""
+"""Parsing on both cores gives the same results as one (issue 8, item 10a); models
+loaded on a second thread while the input is read and parsed (issue 17) change nothing."""
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +21,8 @@ from narrative_qa.language.nlp import PARALLEL_MIN_TEXTS, PROCESSES_VARIABLE, pr
 from narrative_qa.previous import join_previous
 from narrative_qa.reading.records import read_submissions
 
-SAMPLE = Path(__file__).resolve().parents[1] / "narrative_qa" / "data" / "sample"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "narrative_qa" / "data" / "sample"
 
 
 def _quarter_above_threshold():
@@ -95,3 +102,85 @@ def test_parsing_in_chunks_keeps_the_order():
     one = [d.to_json() for d in nlp.parse(texts, processes=1)]
     three = [d.to_json() for d in nlp.parse(texts, processes=3)]
     assert three == one
+
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="parsing in child processes needs fork")
+
+
+@needs_fork
+def test_what_runs_alongside_the_parse_starts_after_the_children_are_forked():
+    """A thread started before a fork would leave its locks held in the child."""
+    seen = []
+    texts = [f"We will recruit {i} staff by March 2026." for i in range(6)]
+    docs = nlp.parse(texts, processes=2,
+                     alongside=lambda: seen.append(len(multiprocessing.active_children())))
+    assert seen and seen[0] >= 1
+    assert [d.text for d in docs] == texts
+    seen.clear()
+    nlp.parse(texts[:1], processes=1, alongside=lambda: seen.append("called"))
+    assert seen == ["called"]  # one process: called before parsing
+
+
+def test_a_model_loaded_on_another_thread_is_loaded_once_and_its_error_left_to_the_caller():
+    from narrative_qa.language import preload
+
+    calls, lock = [], threading.Lock()
+
+    def load():
+        with lock:
+            calls.append(1)
+            raise RuntimeError("no model")
+
+    preload.start(load).join()
+    assert calls == [1]  # the thread ran it and swallowed the error ...
+    with pytest.raises(RuntimeError, match="no model"):
+        load()  # ... which the caller's own call raises where it is reported
+    threads = [preload.start(nlp.get_nlp) for _ in range(3)]
+    preload.finish()  # what nlp.parse does before forking
+    assert not any(t.is_alive() for t in threads)
+    assert nlp.nlp_loaded() and nlp.get_nlp() is nlp.get_nlp()
+
+
+def test_the_encoder_is_loaded_alongside_only_when_something_will_be_embedded():
+    from narrative_qa.catalogue import effective_catalogue
+    from narrative_qa.engine import _will_embed
+
+    settings = load_settings()
+    current, _ = read_submissions(SAMPLE / "qpr-2025-26-Q2.xlsx", settings)
+    rules = tuple(effective_catalogue(settings))
+    assert not _will_embed(current, rules)  # no previous narrative: nothing compared
+    previous, _ = read_submissions(SAMPLE / "qpr-2025-26-Q1.xlsx", settings)
+    join_previous(current, previous)
+    assert _will_embed(current, rules)
+    assert not _will_embed(current, tuple(r for r in rules if r.code in {"NQ04", "NQ09"}))
+
+
+@needs_fork
+def test_a_cold_score_on_two_processes_writes_what_one_process_writes(tmp_path):
+    """New processes with an empty embedding cache (spaCy loading while the files are
+    read, the encoder while the texts are parsed): the same bytes as one process."""
+    from narrative_qa.language import minilm_onnx
+    from narrative_qa.language.embeddings import get_encoder, runtime_model_path
+
+    get_encoder()  # the export exists, as after `make install`
+    outputs = []
+    for processes in ("1", "2"):
+        cache = tmp_path / f"cache-{processes}"
+        cache.mkdir()
+        for path in (runtime_model_path(), minilm_onnx.record_path(runtime_model_path())):
+            shutil.copy(path, cache / path.name)
+        out = tmp_path / f"out-{processes}.jsonl"
+        script = ("import sys\nfrom narrative_qa.cli import app\ntry:\n    app(sys.argv[1:])\n"
+                  "except SystemExit:\n    pass\n")
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NARRATIVE_QA_CACHE": str(cache),
+               PROCESSES_VARIABLE: processes}
+        done = subprocess.run([sys.executable, "-c", script, "score",
+                               str(SAMPLE / "qpr-2025-26-Q2.xlsx"), "--previous",
+                               str(SAMPLE / "qpr-2025-26-Q1.xlsx"), "--out", str(out),
+                               "--quiet"], capture_output=True, text=True, cwd=ROOT, env=env,
+                              timeout=600)
+        assert out.exists(), done.stderr[-2000:]
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b'"NQ01"' in outputs[0]  # compared with last quarter by embedding

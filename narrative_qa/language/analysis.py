@@ -7,7 +7,7 @@ detectors only read it (data flows one way, STYLE.md §3).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,13 +87,22 @@ def analyse_docs(docs: Iterable[Doc]) -> list[Analysis]:
     return [_analyse(doc, lex) for doc in docs]
 
 
-def analyse_texts(texts: list[str], batch_size: int = 64,
-                  processes: int | None = 1) -> list[Analysis]:
+def analyse_texts(texts: list[str], batch_size: int = 64, processes: int | None = 1,
+                  alongside: Callable[[], None] | None = None) -> list[Analysis]:
     """Analyses of `texts`, in order. `processes` parse on that many cores (None: automatic,
-    see nlp.processes_for); the analyses are the same either way."""
-    from narrative_qa.language.nlp import parse, processes_for
+    see nlp.processes_for); the analyses are the same either way. A few texts (a draft
+    and last period's narrative) reuse recent parses where they can (reparse.py): the
+    same Docs as a full parse, in a fraction of the time when one sentence changed.
+    `alongside` is called as the parse starts (see nlp.parse)."""
+    from narrative_qa.language.nlp import get_nlp, parse, processes_for
+    from narrative_qa.language.reparse import FEW, parse_texts
 
-    return analyse_docs(parse(texts, processes_for(len(texts), processes), batch_size))
+    count = processes_for(len(texts), processes)
+    if count == 1 and len(texts) <= FEW:
+        if alongside:
+            alongside()
+        return analyse_docs(parse_texts(texts, get_nlp()))
+    return analyse_docs(parse(texts, count, batch_size, alongside))
 
 
 def _section_of(label: str, lex: Lexicon) -> str | None:
@@ -114,12 +123,13 @@ def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
     block: str | None = None  # section from a heading line
     line: str | None = None  # section from an inline heading
     previous_end = 0
+    whole = doc.text  # spaCy joins every token to make it: once, not once a sentence
     for span in doc.sents:
         raw = span.text
         if not raw.strip():
             continue
         content_start = span.start_char + len(raw) - len(raw.lstrip())
-        gap = doc.text[previous_end: content_start]
+        gap = whole[previous_end: content_start]
         previous_end = span.start_char + len(raw.rstrip())
         if "\n" in gap:
             line = None
@@ -149,7 +159,7 @@ def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
         if not heading_only and sentence.text:
             _read_features(sentence, lex)
         sentences.append(sentence)
-    return Analysis(doc.text, sentences)
+    return Analysis(whole, sentences)
 
 
 def _read_features(sentence: Sentence, lex: Lexicon) -> None:

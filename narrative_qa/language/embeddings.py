@@ -80,10 +80,23 @@ def verify_model(directory: Path | None = None) -> None:
                               "sha256", Location(str(path)))
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()  # a load started on another thread is waited for, not repeated
+
+
 def get_encoder():
     """The run-time encoder (ONNX Runtime), loaded once per process; torch is imported only
-    if the network has yet to be exported (see minilm_onnx.py)."""
+    if the network has yet to be exported (see minilm_onnx.py). preload.py may start the
+    load on another thread while the texts are parsed."""
+    with _LOADING:
+        return _load_encoder()
+
+
+def encoder_loaded() -> bool:
+    return _load_encoder.cache_info().currsize > 0
+
+
+@lru_cache(maxsize=1)
+def _load_encoder():
     from narrative_qa.language import minilm_onnx
 
     directory = model_dir()

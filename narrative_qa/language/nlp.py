@@ -10,6 +10,8 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,8 +78,21 @@ def import_spacy_without_torch() -> None:
             del sys.modules["torch"]
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()  # a load started on another thread is waited for, not repeated
+
+
 def get_nlp() -> Language:
+    """The pipeline, loaded once per process (preload.py may start it on another thread)."""
+    with _LOADING:
+        return _load_nlp()
+
+
+def nlp_loaded() -> bool:
+    return _load_nlp.cache_info().currsize > 0
+
+
+@lru_cache(maxsize=1)
+def _load_nlp() -> Language:
     import_spacy_without_torch()
     import spacy
     from spacy.language import Language
@@ -136,22 +151,31 @@ def _processes_from_environment() -> int | None:
                           f"'auto', not {raw!r}", Location(PROCESSES_VARIABLE)) from None
 
 
-def parse(texts: list[str], processes: int = 1, batch_size: int = 64) -> list:
+def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
+          alongside: Callable[[], None] | None = None) -> list:
     """spaCy Docs for `texts`, in order. With more than one process, this process parses
     the first chunk while forked children parse the rest and send their Docs back as a
-    DocBin: the same annotations as one process, on every core."""
+    DocBin: the same annotations as one process, on every core. `alongside` is called once
+    the children are forked (it may start a thread: no thread runs while forking)."""
     nlp = get_nlp()
     if processes <= 1 or len(texts) < 2:
+        if alongside:
+            alongside()
         return list(nlp.pipe(texts, batch_size=batch_size))
     from concurrent.futures import ProcessPoolExecutor
 
     from spacy.tokens import DocBin
 
+    from narrative_qa.language import preload
+
+    preload.finish()
     size = -(-len(texts) // processes)
     chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
         futures = [pool.submit(_parse_to_bytes, chunk, batch_size) for chunk in chunks[1:]]
+        if alongside:  # a fork-context pool forks every child at the first submit
+            alongside()
         docs = list(nlp.pipe(chunks[0], batch_size=batch_size))
         for future in futures:
             docs.extend(DocBin().from_bytes(future.result()).get_docs(nlp.vocab))
