@@ -87,9 +87,11 @@ def stored_forecasts(history: History, *, current_only: bool = True,
         query = query.where(kpi_is(sub.c.kpi_key, kpi_id))
     with history.engine.connect() as db:
         rows = db.execute(query.order_by(sub.c.id, fc.c.id)).mappings().all()
-    found = []
-    for row in rows:
-        record = json.loads(row["record"])
+    found, records = [], {}
+    for row in rows:  # a submission's record is parsed once, however many forecasts it made
+        if row["submission_id"] not in records:
+            records[row["submission_id"]] = json.loads(row["record"])
+        record = records[row["submission_id"]]
         found.append(StoredForecast(
             row["id"], row["kpi_id"], row["period"], row["version"], row["is_current"],
             row["service"], row["owner"], record.get("kpi_name"), record.get("unit"),

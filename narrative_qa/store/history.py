@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -369,8 +369,11 @@ class History:
                                  json.loads(row.record), found.get(row.id, []))
                 for row in rows]
 
-    def _current_of(self, kpi_id: str) -> list[StoredSubmission]:
-        """The KPI's current version in every period it is stored for, without findings."""
+    def _current_of(self, kpi_id: str, keep: Callable[[list[Any]], list[Any]] = list
+                    ) -> list[StoredSubmission]:
+        """The KPI's current version in every period it is stored for, without findings;
+        `keep` picks from the rows (id, kpi_id, period, version) before any record is
+        parsed, so a check parses only the records it uses."""
         table = schema.submission
         with self.engine.connect() as db:
             rows = db.execute(sa.select(table.c.id, table.c.kpi_id, table.c.period,
@@ -378,7 +381,7 @@ class History:
                 table.c.is_current, table.c.withdrawn.is_(False), _kpi_is(kpi_id))
                 .order_by(table.c.id)).all()
         return [StoredSubmission(r.id, r.kpi_id, r.period, r.version, json.loads(r.record), [])
-                for r in rows]
+                for r in keep(rows)]
 
     def submission(self, submission_id: int) -> tuple[dict[str, Any], StoredSubmission,
                                                       list[str]] | None:
@@ -433,8 +436,9 @@ class History:
         stored for, without its findings; None for a KPI never stored (or withdrawn). Reads
         that KPI's current rows (one indexed query): the self-check asks this on every
         pause."""
-        found = self._current_of(kpi_id)
-        return max(found, key=_latest_first) if found else None
+        found = self._current_of(kpi_id, lambda rows: [max(rows, key=_latest_first)]
+                                 if rows else [])
+        return found[0] if found else None
 
     def latest_owned(self, owner: str | None) -> list[StoredSubmission]:
         """The current record, in the latest period each is stored for (as `latest`), of
@@ -528,9 +532,9 @@ class History:
         match_key; one query on its key, the periods not listed): what the previous-period
         join reads."""
         if kpi_id:
-            found = sorted((s for s in self._current_of(kpi_id)
-                            if same_period(s.period, period)),
-                           key=lambda s: (period_order(s.period), s.id))
+            found = sorted(self._current_of(kpi_id, lambda rows: [
+                r for r in rows if same_period(r.period, period)]),
+                key=lambda s: (period_order(s.period), s.id))
         else:
             found = [sub for stored in self.periods() if same_period(stored, period)
                      for sub in self.current(stored, with_findings=False)]
