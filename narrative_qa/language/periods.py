@@ -228,7 +228,7 @@ def _due() -> re.Pattern[str]:
         r"(?P<hpair>\s*[/\-–]\s*(?:20)?\d\d)?\b)"
         rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
         r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
-        r"(?:(?:,?\s+|-)(?P<my>20\d\d)\b|\s+['’](?P<my2>\d\d)\b)?)"
+        r"(?:(?:,?\s+(?:of\s+)?|-)(?P<my>20\d\d)\b|\s+['’](?P<my2>\d\d)\b)?)"
         r"|(?P<oq>\b(?P<oqn>first|second|third|fourth)\s+quarter\s+of\s+(?:the\s+)?"
         r"(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
@@ -306,7 +306,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
     unless it is a deadline ('by Q1') or the sentence looks `ahead` ('we will open in
     March'): then the next one from the period on."""
     written = period_end(period)
-    found = []
+    found: list[DueDate] = []
+    yearless: set[int] = set()  # where a month or season with no year of its own starts
     for match in _due().finditer(text):
         if not match.group(0).strip():
             continue
@@ -331,9 +332,15 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
         if found and lead is None and _JOINED.fullmatch(text[found[-1].end:start]):
             lead = found[-1].lead  # 'in 2026 and 2027', 'late spring/early summer 2026'
+            if yearless and found[-1].start in yearless:
+                # 'late spring/early summer 2026': one date, the year written once
+                start = found.pop().start
         if match.group("nsw") and lead is None:
             continue  # 'the winter and early spring': a season with no lead is no date
-        found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
+        if match.group("nsw") or (match.group("month") and not match.group("my")
+                                  and not match.group("my2") and not match.group("mday")):
+            yearless.add(start)
+        found.append(DueDate(start, match.end(), text[start:match.end()].strip(),
                              month_text(due) if due else None, lead))
     return found
 

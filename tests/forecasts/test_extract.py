@@ -247,3 +247,55 @@ def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
     [survey] = extract_forecasts("The next survey will be run in 2027-28, to explain this "
                                  "year's results.", Q2)
     assert survey.due == "2028-03"
+
+
+# --- issue 19, item 5: commitment against aim, condition and description ----------------
+
+@pytest.mark.parametrize("text", [
+    "The team aims to improve the experience of every tenant.",  # an aim with no date
+    "The council remains committed to high-quality care.",
+    "Tenant safety will remain a top priority for the service.",
+    "Staff worked with partners to review the expected outcomes of the scheme.",
+    "The service is forecasting against the agreed budget for the year.",
+    "It was not possible to predict the demand until the survey closed in May 2025.",
+    "We knew that we were more likely to miss the goal this year.",
+    "The second phase will need more funding from the council.",
+    "The standard reflects a multi-year target to be reached by July 2026.",
+])
+def test_aims_requirements_and_stated_targets_are_not_forecasts(text):
+    assert extract_forecasts(text, Q2) == []
+    assert extract_forecasts(text, Q2, use_readers=False) == []  # by the rules alone
+
+
+def test_an_aim_with_a_date_is_a_forecast():
+    [aim] = extract_forecasts("The team aims to open the new hub by March 2026.", Q2)
+    assert (aim.what, aim.due) == ("event", "2026-03")
+
+
+def test_a_date_in_a_past_clause_before_the_cue_is_not_when_it_is_due():
+    [forecast] = extract_forecasts("The plan published in April 2025 says that the team "
+                                   "will recruit two more officers.", Q2)
+    assert forecast.due is None
+    [forecast] = extract_forecasts("In 2026/27 we expect the new team to be in place.", Q2)
+    assert forecast.due == "2027-03"  # a date before the cue, with no past verb, is due
+
+
+def test_a_year_naming_a_level_is_not_a_due_date():
+    [forecast] = extract_forecasts("We do not think visits will rise back to FY22 levels.",
+                                   "FY2025 (Jul 2024–Jun 2025)")
+    assert (forecast.what, forecast.due) == ("direction", None)
+
+
+def test_working_to_improve_a_thing_is_an_event_and_building_back_is_a_direction():
+    [work] = extract_forecasts("The team will work to improve the booking system.", Q2)
+    assert work.what == "event"
+    [back] = extract_forecasts("Numbers will be built back up once the post is filled.", Q2)
+    assert back.what == "direction"
+
+
+def test_looking_forward_to_a_dated_event_and_a_month_of_a_year():
+    [event] = extract_forecasts("The council looks forward to hosting the games in 2027.",
+                                Q2)
+    assert (event.what, event.due) == ("event", "2027-12")
+    [event] = extract_forecasts("The unit is scheduled to move by September of 2026.", Q2)
+    assert event.due == "2026-09"

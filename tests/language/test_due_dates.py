@@ -161,7 +161,10 @@ def test_a_second_year_joined_by_and_keeps_the_first_ones_lead():
     assert [(d.due, d.lead) for d in dates] == [("2027-12", "in"), ("2028-12", "in")]
     assert due_dates("Data for the 2027 survey and 2028 census.", Q2) == []
     dates = due_dates("It will be clear in late Spring/early Summer 2027.", Q2, ahead=True)
-    assert [(d.due, d.lead) for d in dates][-1] == ("2027-06", "in")
+    assert [(d.text, d.due, d.lead) for d in dates] == [
+        ("late Spring/early Summer 2027", "2027-06", "in")]  # one date, its year once
+    dates = due_dates("It will open in March/April 2027.", Q2, ahead=True)
+    assert [(d.due, d.lead) for d in dates] == [("2027-04", "in")]
 
 
 def test_an_as_at_date_is_a_point_of_reference_not_a_deadline():
