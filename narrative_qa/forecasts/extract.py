@@ -122,7 +122,13 @@ _DIRECTION = re.compile(
     r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
-_DEADLINES = frozenset({"by", "before", "until", "till"})
+# ('until' says how long a state lasts, 'funding is secured until December', unless it
+# follows a negation: 'will not show improvement until March')
+_DEADLINES = frozenset({"by", "before"})
+_NOT_UNTIL = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
+# A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
+_CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
+                        r"there))\b", re.I)
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
 # Tags that would make a sentence a forecast by themselves, when the rules find no cue:
 # none. Measured on the forecast labels' train and dev splits, admitting sentences the
@@ -355,8 +361,10 @@ def extract_forecasts(narrative: str, period: str | None,
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
-            due.due > month_text(written) and due.lead in _DEADLINES and \
-            not _TOLD_IN_THE_PAST.search(text)
+            due.due > month_text(written) and (
+                due.lead in _DEADLINES or due.lead in ("until", "till")
+                and bool(_NOT_UNTIL.search(text, 0, due.start))) and \
+            not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
         # "we will continue to work with partners (in FY24)": what is done now, unless it
         # runs to a date after the period
         passed = due is None or (written is not None and due.due is not None

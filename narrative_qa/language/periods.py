@@ -246,7 +246,7 @@ def _due() -> re.Pattern[str]:
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
-        r"(?:(?P<sy>20\d\d)|['’](?P<sy2>\d\d))\b)"
+        r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
         rf"|(?P<nsw>(?<=\s)(?:(?P<nmod>{parts})[\s-]+)?(?P<nsn>{bare_seasons})\b)"
         rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*(?P<by>20\d\d)\b"
         r"(?!\s*[/\-–]\s*\d|-Q))",
@@ -275,8 +275,9 @@ def fiscal_start(period: str | None) -> int:
 
 def period_end(period: str | None) -> tuple[int, int] | None:
     """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
-    '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), a year
-    written alone -> its December; None when the text names no period."""
+    '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), 'Annual
+    Report 2018' -> (2018, 3), a year written alone -> its December; None when the text
+    names no period."""
     parsed = parse_period(period)
     if parsed:
         start, quarter = parsed
@@ -285,6 +286,9 @@ def period_end(period: str | None) -> tuple[int, int] | None:
         due = _resolve(match, None, fiscal=fiscal_start(period))
         if due:
             return due
+    report = _ANNUAL_REPORT.search(period or "")
+    if report:
+        return int(report.group(1)), 3
     year = re.search(r"(?<!\d)(20\d\d)\b", period or "")
     return (int(year.group(1)), 12) if year else None
 
@@ -324,6 +328,9 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             first = match.group(0).split()[0].lower()
             if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
                 lead = "by"  # 'the end of next year'
+            elif first == "for" and match.group("bare") and \
+                    not _FOR_A_YEAR.search(text, 0, match.start()):
+                continue  # 'the threshold for 2026' names a thing; 'planned for 2026' is due
             elif first in ("and", "or"):  # 'in 2026 and 2027': only after a date
                 if not (found and not text[found[-1].end:match.start()].strip()):
                     continue
@@ -337,8 +344,9 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 start = found.pop().start
         if match.group("nsw") and lead is None:
             continue  # 'the winter and early spring': a season with no lead is no date
-        if match.group("nsw") or (match.group("month") and not match.group("my")
-                                  and not match.group("my2") and not match.group("mday")):
+        if match.group("nsw") or (match.group("q") and not match.group("qy")) or (
+                match.group("month") and not match.group("my") and not match.group("my2")
+                and not match.group("mday")):
             yearless.add(start)
         found.append(DueDate(start, match.end(), text[start:match.end()].strip(),
                              month_text(due) if due else None, lead))
@@ -346,6 +354,14 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
 
 
 _JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
+# a year after 'for' is when something is due only after words of timing
+_FOR_A_YEAR = re.compile(r"\b(?:forecast|planned|scheduled|schedule|due|expected|set|track|"
+                         r"targeted|earmarked|slated|timetabled|programmed|anticipated)\s+$",
+                         re.I)
+# A GMPP annual report of year Y gives its data as at a date in the year before or early in
+# Y: its narrative is read as written by Y's first quarter, so 'in Autumn' is Y's autumn
+# and a deadline from April Y on is still ahead.
+_ANNUAL_REPORT = re.compile(r"\bannual\s+report\s+(20\d\d)\b", re.I)
 
 
 def _consecutive(first: str, second: str) -> bool:

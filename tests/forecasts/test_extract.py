@@ -299,3 +299,16 @@ def test_looking_forward_to_a_dated_event_and_a_month_of_a_year():
     assert (event.what, event.due) == ("event", "2027-12")
     [event] = extract_forecasts("The unit is scheduled to move by September of 2026.", Q2)
     assert event.due == "2026-09"
+
+
+@pytest.mark.parametrize("text", [
+    "If the backlog is not cleared by March 2026, costs could rise.",
+    "Funding for the post is secured until December 2026.",
+])
+def test_a_deadline_in_a_condition_or_a_duration_is_not_a_commitment(text):
+    assert extract_forecasts(text, Q2) == []
+
+
+def test_a_deadline_alone_is_still_a_commitment():
+    [forecast] = extract_forecasts("Completion of the new hub by March 2026.", Q2)
+    assert forecast.due == "2026-03"

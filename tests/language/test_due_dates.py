@@ -114,7 +114,7 @@ def test_the_end_of_a_named_fiscal_year_is_that_year():
     assert (date.due, date.lead) == ("2018-03", "by")
 
 
-GMPP = "GMPP data for IPA Annual Report 2026"  # an annual report: its year's December
+GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
 
 
 @pytest.mark.parametrize(("text", "due"), [
@@ -140,6 +140,7 @@ GMPP = "GMPP data for IPA Annual Report 2026"  # an annual report: its year's De
     ("in the first part of 2027", "2027-06"),
     ("by next FY", "2027-03"),
     ("closure is forecast for 2035", "2035-12"),
+    ("now forecast for summer 27", "2027-08"),
     ("a disposal period to 2050", "2050-12"),
     ("throughout 2027", "2027-12"),
 ])
@@ -165,6 +166,8 @@ def test_a_second_year_joined_by_and_keeps_the_first_ones_lead():
         ("late Spring/early Summer 2027", "2027-06", "in")]  # one date, its year once
     dates = due_dates("It will open in March/April 2027.", Q2, ahead=True)
     assert [(d.due, d.lead) for d in dates] == [("2027-04", "in")]
+    dates = due_dates("A study is planned for Q1/Q2 2027.", Q2, ahead=True)
+    assert [(d.due, d.lead) for d in dates] == [("2027-06", "for")]
 
 
 def test_an_as_at_date_is_a_point_of_reference_not_a_deadline():
@@ -175,6 +178,15 @@ def test_an_as_at_date_is_a_point_of_reference_not_a_deadline():
 def test_a_year_naming_a_name_is_no_date():
     assert due_dates("It reflects the 2026 Spending Review.", GMPP) == []
     assert due_dates("The programme of 2027 will be smaller.", GMPP) == []
+    assert due_dates("The threshold for 2027 will be higher.", GMPP) == []
+
+
+def test_an_annual_report_is_read_as_written_early_in_its_year():
+    assert period_end(GMPP) == (2026, 3)
+    assert [d.due for d in due_dates("We will publish it in the autumn.", GMPP,
+                                     ahead=True)] == ["2026-11"]
+    assert period_end("Financial year 2025/2026 (GMPP data for Annual Report 2026)") == \
+        (2026, 3)
 
 
 def test_a_short_us_quarter_of_a_fiscal_year():
