@@ -123,9 +123,12 @@ _DIRECTION = re.compile(
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
-# follows a negation: 'will not show improvement until March')
+# follows a negation, 'will not show improvement until March', or a date being moved or
+# run to, 'the closure is delayed until June', 'the contract runs until March')
 _DEADLINES = frozenset({"by", "before"})
-_NOT_UNTIL = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
+_NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
+                        r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
+                        r"[^.;]{0,60}$", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -363,7 +366,7 @@ def extract_forecasts(narrative: str, period: str | None,
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and (
                 due.lead in _DEADLINES or due.lead in ("until", "till")
-                and bool(_NOT_UNTIL.search(text, 0, due.start))) and \
+                and bool(_NOT_UNTIL.search(text[:due.start]))) and \
             not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
         # "we will continue to work with partners (in FY24)": what is done now, unless it
         # runs to a date after the period

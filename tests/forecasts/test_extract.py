@@ -312,3 +312,5 @@ def test_a_deadline_in_a_condition_or_a_duration_is_not_a_commitment(text):
 def test_a_deadline_alone_is_still_a_commitment():
     [forecast] = extract_forecasts("Completion of the new hub by March 2026.", Q2)
     assert forecast.due == "2026-03"
+    [moved] = extract_forecasts("The pilot has been extended until June 2026.", Q2)
+    assert moved.due == "2026-06"  # a date moved to is a new deadline
