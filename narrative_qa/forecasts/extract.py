@@ -126,6 +126,15 @@ _DIRECTION = re.compile(
 # follows a negation, 'will not show improvement until March', or a date being moved or
 # run to, 'the closure is delayed until June', 'the contract runs until March')
 _DEADLINES = frozenset({"by", "before"})
+# 'Contract award in early 2027.': a date after the period written after 'in' or 'during'
+# is a plan too, unless the sentence tells something in the past ('took effect in April
+# 2027', 'In 2027 the team offered 240 visits'; a participle after 'is', 'be', 'been' or
+# 'to' is not: 'is being undertaken in April') or the date is a length ('in 50 years')
+_IN_LEADS = frozenset({"in", "during"})
+_PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
+                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|made|"
+                        r"met|won|paid|held|sold|brought|gave)\b", re.I)
+_LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
                         r"[^.;]{0,60}$", re.I)
@@ -366,7 +375,9 @@ def extract_forecasts(narrative: str, period: str | None,
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and (
                 due.lead in _DEADLINES or due.lead in ("until", "till")
-                and bool(_NOT_UNTIL.search(text[:due.start]))) and \
+                and bool(_NOT_UNTIL.search(text[:due.start]))
+                or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
+                and not _PAST_TOLD.search(text)) and \
             not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
         # "we will continue to work with partners (in FY24)": what is done now, unless it
         # runs to a date after the period

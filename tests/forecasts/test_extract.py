@@ -314,3 +314,14 @@ def test_a_deadline_alone_is_still_a_commitment():
     assert forecast.due == "2026-03"
     [moved] = extract_forecasts("The pilot has been extended until June 2026.", Q2)
     assert moved.due == "2026-06"  # a date moved to is a new deadline
+
+
+def test_a_plan_dated_after_the_period_with_in_is_an_event_unless_told_in_the_past():
+    [award] = extract_forecasts("The move of the two teams to the new depot in summer "
+                                "2026 remains on schedule.", Q2)
+    assert (award.what, award.due) == ("event", "2026-08")
+    [review] = extract_forecasts("An external review is being undertaken in April 2026.",
+                                 Q2)
+    assert review.due == "2026-04"
+    assert extract_forecasts("In 2026 the outreach team offered 240 home visits.", Q2) == []
+    assert extract_forecasts("The new rota took effect in January 2026.", Q2) == []
