@@ -343,8 +343,8 @@ def _readings(texts: list[str]) -> list[_Reading]:
             for row in probabilities]
 
 
-def extract_forecasts(narrative: str, period: str | None,
-                      use_readers: bool = True) -> list[Forecast]:
+def extract_forecasts(narrative: str, period: str | None, use_readers: bool = True,
+                      planned_floor: float = PLANNED_FLOOR) -> list[Forecast]:
     """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...).
     A sentence holds one forecast, or one per figure written just before its own date
     ('absence reduced to 6.0% by Q2 and 5.0% by Q4')."""
@@ -400,7 +400,7 @@ def extract_forecasts(narrative: str, period: str | None,
         value = (before_due or figures or [None])[-1]
         what = _what(text, value.text if value else None)
         if what == "event" and due is None and read.planned is not None and \
-                read.planned < PLANNED_FLOOR:
+                read.planned < planned_floor:
             continue  # no date, and the readers do not read a planned action
         confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                                + 0.1 * bool(read.tags), 0.95), 2)

@@ -325,3 +325,9 @@ def test_a_plan_dated_after_the_period_with_in_is_an_event_unless_told_in_the_pa
     assert review.due == "2026-04"
     assert extract_forecasts("In 2026 the outreach team offered 240 home visits.", Q2) == []
     assert extract_forecasts("The new rota took effect in January 2026.", Q2) == []
+
+
+def test_the_planned_floor_can_be_chosen_by_cross_validation():
+    text = "We will review the rota with the unions."
+    assert [f.due for f in extract_forecasts(text, Q2, planned_floor=0.0)] == [None]
+    assert extract_forecasts(text, Q2, planned_floor=1.01) == []  # above any probability
