@@ -35,6 +35,7 @@ _FUTURE = re.compile(
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting(?!\s+against)|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
     r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
@@ -62,7 +63,8 @@ _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is
                             r"were)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
                             r"achieved)\b", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
-                           r"project\w*|likely)\b", re.I)
+                           r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
+                           r"meet|reached|reach|exceeded|exceed|surpassed)\b", re.I)
 _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
     r"\bthan[\s-]+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
@@ -259,7 +261,8 @@ def _cue(text: str) -> re.Match[str] | None:
             continue
         if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
             continue
-        if word.startswith("plan") and _PLANS_A_NOUN.search(before):
+        if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
+                not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
         return match
     return None

@@ -331,3 +331,12 @@ def test_the_planned_floor_can_be_chosen_by_cross_validation():
     text = "We will review the rota with the unions."
     assert [f.due for f in extract_forecasts(text, Q2, planned_floor=0.0)] == [None]
     assert extract_forecasts(text, Q2, planned_floor=1.01) == []  # above any probability
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Plans are in place to recruit two more nurses.", "event"),
+    ("Progress so far shows the target will be met (the target was raised last year).",
+     "direction"),
+])
+def test_plans_in_place_and_a_target_expected_to_be_met_are_forecasts(text, what):
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]
