@@ -273,6 +273,14 @@ def fiscal_start(period: str | None) -> int:
     return 7 if _US_FISCAL.search(period or "") else 4
 
 
+def calendar_years(period: str | None) -> bool:
+    """Whether a period's 'this year' and 'next year' are calendar years: a GMPP annual
+    report's ('next year' after 'Annual Report 2018' is 2019, as the labelling guide reads
+    a record that uses calendar years), not its budget years ('In-year', 'Financial year
+    2013/2014'); its quarters stay financial ('Q2 19/20')."""
+    return bool(_ANNUAL_REPORT.search(period or "")) and not _BUDGET_YEAR.search(period or "")
+
+
 def period_end(period: str | None) -> tuple[int, int] | None:
     """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
     '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), 'Annual
@@ -318,7 +326,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
         if match.group("month") and not match.group("month")[0].isupper():
             continue  # "may" is a verb; a month is written with a capital
         due = _resolve(match, written, period, ahead or _looks_ahead(match),
-                       fiscal_start(period))
+                       fiscal_start(period), calendar_years(period))
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
         before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
@@ -362,6 +370,7 @@ _FOR_A_YEAR = re.compile(r"\b(?:forecast|planned|scheduled|schedule|due|expected
 # Y: its narrative is read as written by Y's first quarter, so 'in Autumn' is Y's autumn
 # and a deadline from April Y on is still ahead.
 _ANNUAL_REPORT = re.compile(r"\bannual\s+report\s+(20\d\d)\b", re.I)
+_BUDGET_YEAR = re.compile(r"\bfinancial\s+year\b|\bin-year\b", re.I)  # GMPP's budget records
 
 
 def _consecutive(first: str, second: str) -> bool:
@@ -425,8 +434,11 @@ def _month_without_year(month: int, written: tuple[int, int] | None,
 
 def _resolve(match: re.Match[str], written: tuple[int, int] | None,
              period: str | None = None, ahead: bool = True,
-             fiscal: int = 4) -> tuple[int, int] | None:
+             fiscal: int = 4, calendar: bool = False) -> tuple[int, int] | None:
     group = match.group
+    # 'this year' in a record of calendar years; 'the financial year' is one in any record
+    years_from = 1 if calendar and not re.search(r"financial|fiscal|\bFY", group(0), re.I) \
+        else fiscal
     if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
         return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
     if group("sq"):  # gmpp's '21/22-Q4'
@@ -515,12 +527,13 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         step = 0 if group("which").lower() in ("this", "current") else 1
         span = group("span").lower()
         if span in ("year", "fy"):
-            return _add_months((_fy_start(written, fiscal), fiscal), 11 + 12 * step)
+            return _add_months((_fy_start(written, years_from), years_from), 11 + 12 * step)
         if span == "month":
             return _add_months(written, step)
         return _add_months(written, 3 * step)
     if group("yearend"):
-        return _add_months((_fy_start(written, fiscal), fiscal), 11) if written else None
+        return _add_months((_fy_start(written, years_from), years_from), 11) \
+            if written else None
     if group("season"):  # 'spring 2026', 'early summer 2026', "Spring '26"
         month = _season_month(group("sw"), group("smod"))
         return _add_months((int(group("sy") or "20" + group("sy2")), 1), month - 1)

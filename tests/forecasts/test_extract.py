@@ -280,6 +280,12 @@ def test_a_date_in_a_past_clause_before_the_cue_is_not_when_it_is_due():
     assert forecast.due == "2027-03"  # a date before the cue, with no past verb, is due
 
 
+def test_a_year_naming_a_budget_or_forecast_is_not_a_due_date():
+    report = "GMPP data for IPA Annual Report 2026"
+    assert extract_forecasts("The team is checking the figures in the year end forecast.",
+                             report) == []
+
+
 def test_a_year_naming_a_level_is_not_a_due_date():
     [forecast] = extract_forecasts("We do not think visits will rise back to FY22 levels.",
                                    "FY2025 (Jul 2024–Jun 2025)")

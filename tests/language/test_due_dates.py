@@ -181,6 +181,21 @@ def test_a_year_naming_a_name_is_no_date():
     assert due_dates("The threshold for 2027 will be higher.", GMPP) == []
 
 
+def test_an_annual_report_counts_calendar_years_and_pairs_are_financial_years():
+    found = {text: [d.due for d in due_dates(f"It will be done {text}.", GMPP, ahead=True)]
+             for text in ("this year", "next year", "by the end of the year",
+                          "by the end of the financial year", "in Q3 2026/27",
+                          "by July 27", "in the second half of 2026/27", "in quarter 4")}
+    assert found == {"this year": ["2026-12"], "next year": ["2027-12"],
+                     "by the end of the year": ["2026-12"],
+                     "by the end of the financial year": ["2026-03"],
+                     "in Q3 2026/27": ["2026-12"], "by July 27": ["2027-07"],
+                     "in the second half of 2026/27": ["2027-03"],
+                     "in quarter 4": ["2026-03"]}  # a quarter alone is a financial one
+    budget = "In-year (GMPP data for Annual Report 2026)"  # a budget year: financial
+    assert [d.due for d in due_dates("It ends next year.", budget)] == ["2027-03"]
+
+
 def test_an_annual_report_is_read_as_written_early_in_its_year():
     assert period_end(GMPP) == (2026, 3)
     assert [d.due for d in due_dates("We will publish it in the autumn.", GMPP,
