@@ -242,7 +242,7 @@ def _due() -> re.Pattern[str]:
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
         rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
-        r"calendar\s+)?(?P<span>quarter|year|FY|month|reporting\s+period)\b)"
+        r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period|FY)\b)"
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
@@ -337,7 +337,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
                 lead = "by"  # 'the end of next year'
             elif first == "for" and match.group("bare") and \
-                    not _FOR_A_YEAR.search(text, 0, match.start()):
+                    not _for_a_year().search(text, 0, match.start()):
                 continue  # 'the threshold for 2026' names a thing; 'planned for 2026' is due
             elif first in ("and", "or"):  # 'in 2026 and 2027': only after a date
                 if not (found and not text[found[-1].end:match.start()].strip()):
@@ -362,10 +362,13 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
 
 
 _JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
-# a year after 'for' is when something is due only after words of timing
-_FOR_A_YEAR = re.compile(r"\b(?:forecast|planned|scheduled|schedule|due|expected|set|track|"
-                         r"targeted|earmarked|slated|timetabled|programmed|anticipated)\s+$",
-                         re.I)
+
+
+@lru_cache(maxsize=1)
+def _for_a_year() -> re.Pattern[str]:
+    """A year after 'for' is when something is due only after words of timing ('planned
+    for 2026', not 'the threshold for 2026'): rules/language.yml due_for_leads."""
+    return re.compile(r"\b(?:" + "|".join(shared("due_for_leads")) + r")\s+$", re.I)
 # A GMPP annual report of year Y gives its data as at a date in the year before or early in
 # Y: its narrative is read as written by Y's first quarter, so 'in Autumn' is Y's autumn
 # and a deadline from April Y on is still ahead.
