@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
-from narrative_qa.language.lexicon import lexicon
+from narrative_qa.language.lexicon import any_of, lexicon, shared, words
 from narrative_qa.language.periods import (
     DueDate,
     due_dates,
@@ -27,12 +28,14 @@ WHATS = ("value", "direction", "event", "other")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
-    r"savings|spend|levels?|targets?)\b)|expecting|anticipat(?:es?|ing)|"
+    r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
+    r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
-    r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting|"
+    r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting(?!\s+against)|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
-    r"indicate)|predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
@@ -50,15 +53,18 @@ _FUTURE = re.compile(
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
-_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|have)\s+to\b|"
+_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?need\b|"
+                        r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
 # text says it expects to reach it.
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
-                            r"were)\b", re.I)
+                            r"were)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
+                            r"achieved)\b", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
-                           r"project\w*|likely)\b", re.I)
+                           r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
+                           r"meet|reached|reach|exceeded|exceed|surpassed)\b", re.I)
 _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
     r"\bthan[\s-]+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
@@ -68,6 +74,7 @@ _PAST_FORECAST = re.compile(
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
     r"anticipated|forecast|projected|predicted|planned|scheduled|due)\b|"
     r"\b(?:was|were)\s+(?:\w+\s+)?on\s+(?:track|target|plan)\b|"
+    r"\b(?:was|were)\s+(?:\w+\s+)?(?:likely|set|going)\s+to\b|"
     r"\b(?:initially|originally|previously)\s+(?:scheduled|planned|expected|forecast|"
     r"projected|anticipated)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
@@ -77,21 +84,65 @@ _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\
 # were filled by Q3'), not a commitment.
 _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
+
+
+@dataclass(frozen=True)
+class _Words:
+    """rules/language.yml's forecast words, compiled once."""
+
+    aim: re.Pattern[str]  # a cue that needs a date: 'aims to', 'committed to'
+    priority: re.Pattern[str]  # 'will remain a priority': nothing to check
+    level: re.Pattern[str]  # after a date: 'FY22 levels' names a level
+    done: re.Pattern[str]  # before a date: 'published in April 2025' happened
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    done = "|".join(shared("forecast_past_done"))
+    return _Words(aim=words(shared("forecast_aims")),
+                  priority=any_of(shared("forecast_priorities")),
+                  level=re.compile(r"\s*(?:" + "|".join(shared("forecast_level_nouns"))
+                                   + r")\b", re.I),
+                  done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
+                                  r"\s+(?:the\s+)?$", re.I))
+
+
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
 # The indicator expected to move, with no figure: "will improve", "expected to fall",
 # "on track to meet our target".
 _DIRECTION = re.compile(
     r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|may|"
-    r"might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+(?:\w+\s+){0,4}?"
+    r"might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+"
+    # ('will work to improve the system', 'will take steps to improve': an action, an event)
+    r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
     r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|declin\w*|reduc\w*|"
-    r"recover\w*|stabili[sz]\w*|worsen\w*|deteriorat\w*|grow\w*|meet(?:ing)?|"
+    r"recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|bounce\s+back|rebound\w*|"
+    r"catch\s+up|worsen\w*|deteriorat\w*|grow\w*|meet(?:ing)?|"
     r"achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*|higher|lower|better|worse|"
     r"upward\w*|downward\w*|mounting|remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|"
     r"above|below|level|consistent|similar))\b|"
     r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
     re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
-_DEADLINES = frozenset({"by", "before", "until", "till"})
+# ('until' says how long a state lasts, 'funding is secured until December', unless it
+# follows a negation, 'will not show improvement until March', or a date being moved or
+# run to, 'the closure is delayed until June', 'the contract runs until March')
+_DEADLINES = frozenset({"by", "before"})
+# 'Contract award in early 2027.': a date after the period written after 'in' or 'during'
+# is a plan too, unless the sentence tells something in the past ('took effect in April
+# 2027', 'In 2027 the team offered 240 visits'; a participle after 'is', 'be', 'been' or
+# 'to' is not: 'is being undertaken in April') or the date is a length ('in 50 years')
+_IN_LEADS = frozenset({"in", "during"})
+_PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
+                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|made|"
+                        r"met|won|paid|held|sold|brought|gave)\b", re.I)
+_LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
+_NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
+                        r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
+                        r"[^.;]{0,60}$", re.I)
+# A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
+_CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
+                        r"there))\b", re.I)
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
 # Tags that would make a sentence a forecast by themselves, when the rules find no cue:
 # none. Measured on the forecast labels' train and dev splits, admitting sentences the
@@ -205,14 +256,23 @@ def _cue(text: str) -> re.Match[str] | None:
     for match in _FUTURE.finditer(text):
         word = match.group(0).lower()
         before = text[max(0, match.start() - 40):match.start()]
-        if _NOT_A_CUE.match(text, match.start()):
+        if _NOT_A_CUE.match(text, match.start()) or \
+                _words().priority.match(text, match.start()):
             continue
         if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
             continue
-        if word.startswith("plan") and _PLANS_A_NOUN.search(before):
+        if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
+                not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
         return match
     return None
+
+
+def _only_aims(text: str, cue: re.Match[str]) -> bool:
+    """Whether every forward-looking word from the cue on is an aim ('aims to improve')."""
+    aims = _words().aim
+    return all(aims.match(text, m.start()) or aims.match(m.group(0))
+               for m in _FUTURE.finditer(text, cue.start()))
 
 
 def _what(text: str, value: str | None) -> str:
@@ -286,8 +346,8 @@ def _readings(texts: list[str]) -> list[_Reading]:
             for row in probabilities]
 
 
-def extract_forecasts(narrative: str, period: str | None,
-                      use_readers: bool = True) -> list[Forecast]:
+def extract_forecasts(narrative: str, period: str | None, use_readers: bool = True,
+                      planned_floor: float = PLANNED_FLOOR) -> list[Forecast]:
     """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...).
     A sentence holds one forecast, or one per figure written just before its own date
     ('absence reduced to 6.0% by Q2 and 5.0% by Q4')."""
@@ -307,13 +367,21 @@ def extract_forecasts(narrative: str, period: str | None,
         dates = [d for d in written_dates
                  if not (_OWNED.search(text, max(0, d.start - 12), d.start)
                          and not _TARGET_NOUN.match(text, d.end))
-                 and not re.match(r"['’]s\b", text[d.end:d.end + 3])]  # "this year's"
+                 and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
+                 and not _words().level.match(text, d.end)  # 'back to FY22 levels'
+                 # 'the plan published in April 2025 says we will...': what happened
+                 and not (cue and d.end <= cue.start()
+                          and _words().done.search(text, max(0, d.start - 40), d.start))]
         due = _due(dates, written)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
-            due.due > month_text(written) and due.lead in _DEADLINES and \
-            not _TOLD_IN_THE_PAST.search(text)
+            due.due > month_text(written) and (
+                due.lead in _DEADLINES or due.lead in ("until", "till")
+                and bool(_NOT_UNTIL.search(text[:due.start]))
+                or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
+                and not _PAST_TOLD.search(text)) and \
+            not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
         # "we will continue to work with partners (in FY24)": what is done now, unless it
         # runs to a date after the period
         passed = due is None or (written is not None and due.due is not None
@@ -324,6 +392,8 @@ def extract_forecasts(narrative: str, period: str | None,
             continue
         if not cue and not ahead and not READ_AS_FORECAST & read.tags:
             continue
+        if cue and due is None and _only_aims(text, cue):
+            continue  # an aim with no date ('aims to improve'): nothing to check
         vague = bool(vague_timing.search(text))
         # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
         # before it is where things stand ("After a 60% reduction, ... expected to improve")
@@ -333,7 +403,7 @@ def extract_forecasts(narrative: str, period: str | None,
         value = (before_due or figures or [None])[-1]
         what = _what(text, value.text if value else None)
         if what == "event" and due is None and read.planned is not None and \
-                read.planned < PLANNED_FLOOR:
+                read.planned < planned_floor:
             continue  # no date, and the readers do not read a planned action
         confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                                + 0.1 * bool(read.tags), 0.95), 2)

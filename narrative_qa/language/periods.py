@@ -181,14 +181,21 @@ def _numbers() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _seasons() -> dict[str, int]:
+    """The last month of a season or part of a year; over 12 is a month of the next year."""
     return {str(k): int(v) for k, v in shared("season_months").items()}
+
+
+@lru_cache(maxsize=1)
+def _season_parts() -> dict[str, int]:
+    """'early summer' is June: the months before the season's last month."""
+    return {str(k): int(v) for k, v in shared("season_parts").items()}
 
 
 @lru_cache(maxsize=1)
 def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
     words = "|".join(shared("date_leads"))
-    return re.compile(rf"\b({words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
+    return re.compile(rf"\b(as\s+at|{words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
                       r"(?:(?:financial|fiscal)\s+year\s+)?$", re.I)
 
 
@@ -198,21 +205,30 @@ def _due() -> re.Pattern[str]:
                   + r")\b")
     counts = "|".join(sorted(_numbers(), key=len, reverse=True))
     seasons = "|".join(_seasons())
+    parts = "|".join(_season_parts())
+    # a season with no year is only one after a lead ('by the summer'); 'fall' is a verb
+    bare_seasons = "|".join(s for s in _seasons() if s not in _season_parts() and s != "fall")
     count_leads = "|".join(shared("count_leads"))
     relative_leads = "|".join(shared("relative_leads"))
     which = "|".join(shared("relative_which"))
-    year_leads = "|".join(shared("year_leads"))
+    year_leads = "|".join(shared("due_year_leads"))
     abbreviations = "|".join(["May", *shared("month_abbreviations")])
     return re.compile(
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
-        r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)\s*-\s*Q(?P<sqq>[1-4])\b)"
+        r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
+        r"|(?P<qs>\bQ(?P<qsq>[1-4])\s+(?:of\s+)?(?:FY\s*)?(?P<qs1>\d\d)[/-](?P<qs2>\d\d)\b(?![/\d]))"
+        r"|(?P<sdate>\b(?P<sd1>\d{1,2})/(?P<sd2>\d{1,2})/(?P<sdy>\d\d)\b(?![/\d]))"
+        r"|(?P<fysp>\bFY\s*(?P<fs1>\d\d)\s*[-–]\s*(?P<fs2>\d\d)\b(?![/\d]))"
         r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
         rf"|(?P<dmy>\b\d{{1,2}}-(?P<dmm>{abbreviations})-(?P<dmyy>\d\d)\b)"
         r"|(?P<date>\b\d{1,2}[/.](?P<dm>\d{1,2})[/.](?P<dy>20\d\d)\b|\b(?P<iy>20\d\d)-(?P<im>\d\d)-\d\d\b)"
-        r"|\bFY\s*(?P<uy>20\d\d)\s+Q(?P<uq>[1-4])\b|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>20\d\d)\b"
+        r"|\bFY\s*(?P<uy>(?:20)?\d\d)\s+Q(?P<uq>[1-4])\b"
+        r"|\bQ(?P<uq2>[1-4])\s+(?:of\s+)?FY\s*(?P<uy2>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d)"
+        r"|(?P<half>\b(?P<hw>first|second)\s+(?:half|part)\s+of\s+(?:the\s+)?(?P<hy>20\d\d)"
+        r"(?P<hpair>\s*[/\-–]\s*(?:20)?\d\d)?\b)"
         rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
         r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
-        r"(?:,?\s+(?P<my>20\d\d)\b)?)"
+        r"(?:(?:,?\s+(?:of\s+)?|-)(?P<my>20\d\d)\b|\s+['’](?P<my2>\d\d)\b)?)"
         r"|(?P<oq>\b(?P<oqn>first|second|third|fourth)\s+quarter\s+of\s+(?:the\s+)?"
         r"(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
@@ -226,12 +242,13 @@ def _due() -> re.Pattern[str]:
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
         rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
-        r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period)\b)"
+        r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period|FY)\b)"
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
-        rf"|(?P<season>\b(?P<sw>{seasons})[\s-]+(?:of\s+)?"
-        r"(?P<sy>20\d\d)\b)"
-        rf"|(?P<bare>\b(?:{year_leads}|end\s+of|the\s+end\s+of)\s+(?P<by>20\d\d)\b"
+        rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
+        r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
+        rf"|(?P<nsw>(?<=\s)(?:(?P<nmod>{parts})[\s-]+)?(?P<nsn>{bare_seasons})\b)"
+        rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*(?P<by>20\d\d)\b"
         r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
 
@@ -256,10 +273,19 @@ def fiscal_start(period: str | None) -> int:
     return 7 if _US_FISCAL.search(period or "") else 4
 
 
+def calendar_years(period: str | None) -> bool:
+    """Whether a period's 'this year' and 'next year' are calendar years: a GMPP annual
+    report's ('next year' after 'Annual Report 2018' is 2019, as the labelling guide reads
+    a record that uses calendar years), not its budget years ('In-year', 'Financial year
+    2013/2014'); its quarters stay financial ('Q2 19/20')."""
+    return bool(_ANNUAL_REPORT.search(period or "")) and not _BUDGET_YEAR.search(period or "")
+
+
 def period_end(period: str | None) -> tuple[int, int] | None:
     """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
-    '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), a year
-    written alone -> its December; None when the text names no period."""
+    '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), 'Annual
+    Report 2018' -> (2018, 3), a year written alone -> its December; None when the text
+    names no period."""
     parsed = parse_period(period)
     if parsed:
         start, quarter = parsed
@@ -268,6 +294,9 @@ def period_end(period: str | None) -> tuple[int, int] | None:
         due = _resolve(match, None, fiscal=fiscal_start(period))
         if due:
             return due
+    report = _ANNUAL_REPORT.search(period or "")
+    if report:
+        return int(report.group(1)), 3
     year = re.search(r"(?<!\d)(20\d\d)\b", period or "")
     return (int(year.group(1)), 12) if year else None
 
@@ -289,26 +318,62 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
     unless it is a deadline ('by Q1') or the sentence looks `ahead` ('we will open in
     March'): then the next one from the period on."""
     written = period_end(period)
-    found = []
+    found: list[DueDate] = []
+    yearless: set[int] = set()  # where a month or season with no year of its own starts
     for match in _due().finditer(text):
         if not match.group(0).strip():
             continue
         if match.group("month") and not match.group("month")[0].isupper():
             continue  # "may" is a verb; a month is written with a capital
         due = _resolve(match, written, period, ahead or _looks_ahead(match),
-                       fiscal_start(period))
+                       fiscal_start(period), calendar_years(period))
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
         before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
+        if lead == "as":
+            lead = "as at"  # 'as at Apr 26': a point of reference, not a deadline
         if match.group("count") or match.group("rel") or match.group("bare"):
             first = match.group(0).split()[0].lower()
             if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
                 lead = "by"  # 'the end of next year'
+            elif first == "for" and match.group("bare") and \
+                    not _for_a_year().search(text, 0, match.start()):
+                continue  # 'the threshold for 2026' names a thing; 'planned for 2026' is due
+            elif first in ("and", "or"):  # 'in 2026 and 2027': only after a date
+                if not (found and not text[found[-1].end:match.start()].strip()):
+                    continue
+                lead = found[-1].lead
             elif first != "the":
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
-        found.append(DueDate(match.start(), match.end(), match.group(0).strip(),
+        if found and lead is None and _JOINED.fullmatch(text[found[-1].end:start]):
+            lead = found[-1].lead  # 'in 2026 and 2027', 'late spring/early summer 2026'
+            if yearless and found[-1].start in yearless:
+                # 'late spring/early summer 2026': one date, the year written once
+                start = found.pop().start
+        if match.group("nsw") and lead is None:
+            continue  # 'the winter and early spring': a season with no lead is no date
+        if match.group("nsw") or (match.group("q") and not match.group("qy")) or (
+                match.group("month") and not match.group("my") and not match.group("my2")
+                and not match.group("mday")):
+            yearless.add(start)
+        found.append(DueDate(start, match.end(), text[start:match.end()].strip(),
                              month_text(due) if due else None, lead))
     return found
+
+
+_JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
+
+
+@lru_cache(maxsize=1)
+def _for_a_year() -> re.Pattern[str]:
+    """A year after 'for' is when something is due only after words of timing ('planned
+    for 2026', not 'the threshold for 2026'): rules/language.yml due_for_leads."""
+    return re.compile(r"\b(?:" + "|".join(shared("due_for_leads")) + r")\s+$", re.I)
+# A GMPP annual report of year Y gives its data as at a date in the year before or early in
+# Y: its narrative is read as written by Y's first quarter, so 'in Autumn' is Y's autumn
+# and a deadline from April Y on is still ahead.
+_ANNUAL_REPORT = re.compile(r"\bannual\s+report\s+(20\d\d)\b", re.I)
+_BUDGET_YEAR = re.compile(r"\bfinancial\s+year\b|\bin-year\b", re.I)  # GMPP's budget records
 
 
 def _consecutive(first: str, second: str) -> bool:
@@ -353,10 +418,30 @@ def _first_start(written: tuple[int, int] | None) -> tuple[int, int] | None:
     return _add_months(written, -2) if written else None
 
 
+def _season_month(season: str, part: str | None) -> int:
+    """'summer' -> 8, 'early summer' -> 6, 'winter' -> 14 (February of the next year)."""
+    return _seasons()[season.lower()] - (_season_parts()[part.lower()] if part else 0)
+
+
+def _month_without_year(month: int, written: tuple[int, int] | None,
+                        ahead: bool) -> tuple[int, int] | None:
+    """A month named without its year: the next one from the period's first month when
+    the sentence looks ahead, else the latest one up to the period's end."""
+    if not written:
+        return None
+    first = _first_start(written) or written
+    if ahead:
+        return (first[0], month) if month >= first[1] else (first[0] + 1, month)
+    return (written[0], month) if month <= written[1] else (written[0] - 1, month)
+
+
 def _resolve(match: re.Match[str], written: tuple[int, int] | None,
              period: str | None = None, ahead: bool = True,
-             fiscal: int = 4) -> tuple[int, int] | None:
+             fiscal: int = 4, calendar: bool = False) -> tuple[int, int] | None:
     group = match.group
+    # 'this year' in a record of calendar years; 'the financial year' is one in any record
+    years_from = 1 if calendar and not re.search(r"financial|fiscal|\bFY", group(0), re.I) \
+        else fiscal
     if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
         return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
     if group("sq"):  # gmpp's '21/22-Q4'
@@ -365,6 +450,24 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("sp"):  # '28/29', 'FY20/21': a financial year, when the two years follow
         return (2000 + int(group("sp2")), 3) if _consecutive(group("sp1"), group("sp2")) \
             else None
+    if group("qs"):  # gmpp's 'Q2 13/14', 'Q4 FY21/22': a quarter of a short financial year
+        return _quarter_end(2000 + int(group("qs1")), int(group("qsq"))) \
+            if _consecutive(group("qs1"), group("qs2")) else None
+    if group("fysp"):  # 'FY 13-14'
+        return (2000 + int(group("fs2")), 3) if _consecutive(group("fs1"), group("fs2")) \
+            else None
+    if group("sdate"):  # '30/5/14' (a US city's '6/30/24' puts the month first)
+        first, second = int(group("sd1")), int(group("sd2"))
+        month = first if (fiscal == 7 or second > 12) and first <= 12 else second
+        return (2000 + int(group("sdy")), month) if 1 <= month <= 12 else None
+    if group("half"):  # 'the first half of 2026' (calendar), '... of 2026/27' (financial)
+        year, second_half = int(group("hy")), group("hw").lower() == "second"
+        if group("hpair"):
+            return _add_months((year, fiscal), 5 + 6 * second_half)
+        return (year, 12) if second_half else (year, 6)
+    if group("nsw"):  # 'by the summer': the season's last month, of no year written
+        month = _season_month(group("nsn"), group("nmod"))
+        return _month_without_year((month - 1) % 12 + 1, written, ahead)
     if group("dmy"):  # '16-Apr-21'
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("dmm").lower()[:3]))
@@ -375,7 +478,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return _quarter_end(int(group("oqy")), quarter, fiscal)
         return int(group("oqy")), 3 * quarter
     if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
-        return _quarter_end(int(group("uy") or group("uy2")) - 1,
+        year = int(group("uy") or group("uy2"))
+        return _quarter_end((year if year > 99 else 2000 + year) - 1,
                             int(group("uq") or group("uq2")), 7)
     if group("date"):
         if not group("dy"):
@@ -387,16 +491,11 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("month"):
         month = next(k for k, name in enumerate(_months(), 1)
                      if name.startswith(group("month").lower()[:3]))
-        if group("my"):
-            return int(group("my")), month
+        if group("my") or group("my2"):  # 'March 2026', "March '26"
+            return int(group("my") or "20" + group("my2")), month
         if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
             return 2000 + int(group("mday")), month
-        if not written:
-            return None
-        first = _first_start(written) or written
-        if ahead:
-            return (first[0], month) if month >= first[1] else (first[0] + 1, month)
-        return (written[0], month) if month <= written[1] else (written[0] - 1, month)
+        return _month_without_year(month, written, ahead)
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
@@ -430,15 +529,17 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return None
         step = 0 if group("which").lower() in ("this", "current") else 1
         span = group("span").lower()
-        if span == "year":
-            return _add_months((_fy_start(written, fiscal), fiscal), 11 + 12 * step)
+        if span in ("year", "fy"):
+            return _add_months((_fy_start(written, years_from), years_from), 11 + 12 * step)
         if span == "month":
             return _add_months(written, step)
         return _add_months(written, 3 * step)
     if group("yearend"):
-        return _add_months((_fy_start(written, fiscal), fiscal), 11) if written else None
-    if group("season"):
-        return int(group("sy")), _seasons()[group("sw").lower()]
+        return _add_months((_fy_start(written, years_from), years_from), 11) \
+            if written else None
+    if group("season"):  # 'spring 2026', 'early summer 2026', "Spring '26"
+        month = _season_month(group("sw"), group("smod"))
+        return _add_months((int(group("sy") or "20" + group("sy2")), 1), month - 1)
     if group("bare"):
         return int(group("by")), 12
     return None

@@ -247,3 +247,102 @@ def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
     [survey] = extract_forecasts("The next survey will be run in 2027-28, to explain this "
                                  "year's results.", Q2)
     assert survey.due == "2028-03"
+
+
+# --- issue 19, item 5: commitment against aim, condition and description ----------------
+
+@pytest.mark.parametrize("text", [
+    "The team aims to improve the experience of every tenant.",  # an aim with no date
+    "The council remains committed to high-quality care.",
+    "Tenant safety will remain a top priority for the service.",
+    "Staff worked with partners to review the expected outcomes of the scheme.",
+    "The service is forecasting against the agreed budget for the year.",
+    "It was not possible to predict the demand until the survey closed in May 2025.",
+    "We knew that we were more likely to miss the goal this year.",
+    "The second phase will need more funding from the council.",
+    "The standard reflects a multi-year target to be reached by July 2026.",
+])
+def test_aims_requirements_and_stated_targets_are_not_forecasts(text):
+    assert extract_forecasts(text, Q2) == []
+    assert extract_forecasts(text, Q2, use_readers=False) == []  # by the rules alone
+
+
+def test_an_aim_with_a_date_is_a_forecast():
+    [aim] = extract_forecasts("The team aims to open the new hub by March 2026.", Q2)
+    assert (aim.what, aim.due) == ("event", "2026-03")
+
+
+def test_a_date_in_a_past_clause_before_the_cue_is_not_when_it_is_due():
+    [forecast] = extract_forecasts("The plan published in April 2025 says that the team "
+                                   "will recruit two more officers.", Q2)
+    assert forecast.due is None
+    [forecast] = extract_forecasts("In 2026/27 we expect the new team to be in place.", Q2)
+    assert forecast.due == "2027-03"  # a date before the cue, with no past verb, is due
+
+
+def test_a_year_naming_a_budget_or_forecast_is_not_a_due_date():
+    report = "GMPP data for IPA Annual Report 2026"
+    assert extract_forecasts("The team is checking the figures in the year end forecast.",
+                             report) == []
+
+
+def test_a_year_naming_a_level_is_not_a_due_date():
+    [forecast] = extract_forecasts("We do not think visits will rise back to FY22 levels.",
+                                   "FY2025 (Jul 2024–Jun 2025)")
+    assert (forecast.what, forecast.due) == ("direction", None)
+
+
+def test_working_to_improve_a_thing_is_an_event_and_building_back_is_a_direction():
+    [work] = extract_forecasts("The team will work to improve the booking system.", Q2)
+    assert work.what == "event"
+    [back] = extract_forecasts("Numbers will be built back up once the post is filled.", Q2)
+    assert back.what == "direction"
+
+
+def test_looking_forward_to_a_dated_event_and_a_month_of_a_year():
+    [event] = extract_forecasts("The council looks forward to hosting the games in 2027.",
+                                Q2)
+    assert (event.what, event.due) == ("event", "2027-12")
+    [event] = extract_forecasts("The unit is scheduled to move by September of 2026.", Q2)
+    assert event.due == "2026-09"
+
+
+@pytest.mark.parametrize("text", [
+    "If the backlog is not cleared by March 2026, costs could rise.",
+    "Funding for the post is secured until December 2026.",
+])
+def test_a_deadline_in_a_condition_or_a_duration_is_not_a_commitment(text):
+    assert extract_forecasts(text, Q2) == []
+
+
+def test_a_deadline_alone_is_still_a_commitment():
+    [forecast] = extract_forecasts("Completion of the new hub by March 2026.", Q2)
+    assert forecast.due == "2026-03"
+    [moved] = extract_forecasts("The pilot has been extended until June 2026.", Q2)
+    assert moved.due == "2026-06"  # a date moved to is a new deadline
+
+
+def test_a_plan_dated_after_the_period_with_in_is_an_event_unless_told_in_the_past():
+    [award] = extract_forecasts("The move of the two teams to the new depot in summer "
+                                "2026 remains on schedule.", Q2)
+    assert (award.what, award.due) == ("event", "2026-08")
+    [review] = extract_forecasts("An external review is being undertaken in April 2026.",
+                                 Q2)
+    assert review.due == "2026-04"
+    assert extract_forecasts("In 2026 the outreach team offered 240 home visits.", Q2) == []
+    assert extract_forecasts("The new rota took effect in January 2026.", Q2) == []
+
+
+def test_the_planned_floor_can_be_chosen_by_cross_validation():
+    text = "We will review the rota with the unions."
+    assert [f.due for f in extract_forecasts(text, Q2, planned_floor=0.0)] == [None]
+    assert extract_forecasts(text, Q2, planned_floor=1.01) == []  # above any probability
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Plans are in place to recruit two more nurses.", "event"),
+    ("Progress so far shows the target will be met (the target was raised last year).",
+     "direction"),
+])
+def test_plans_in_place_and_a_target_expected_to_be_met_are_forecasts(text, what):
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]

@@ -112,3 +112,98 @@ def test_the_end_of_a_named_fiscal_year_is_that_year():
     canada = "FY2016–17 (Departmental Performance Report)"
     [date] = due_dates("It will be done by the end of fiscal year 2017-18.", canada)
     assert (date.due, date.lead) == ("2018-03", "by")
+
+
+GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("by 30/5/27", "2027-05"),  # a UK date with a two-digit year
+    ("in Q3 26/27", "2026-12"),  # a quarter of a short financial year
+    ("in Q2 FY26/27", "2026-09"),
+    ("below 5% at Q4 26-27", "2027-03"),
+    ("by 26/27 Q4", "2027-03"),
+    ("in FY 26-27", "2027-03"),
+    ("in Spring '27", "2027-05"),  # a year written with an apostrophe
+    ("by March '27", "2027-03"),
+    ("in early summer 2027", "2027-06"),  # the first month of the season
+    ("in late spring 2027", "2027-05"),
+    ("in early spring 2027", "2027-03"),
+    ("in winter 2026", "2027-02"),  # winter runs into the next year (the labelling guide)
+    ("in early 2027", "2027-04"),  # the guide's 'early 2026' -> 2026-04
+    ("by end 2027", "2027-12"),
+    ("by end-2027", "2027-12"),
+    ("approved in Nov-2027", "2027-11"),
+    ("in the first half of 2027", "2027-06"),
+    ("in the second half of 2026/27", "2027-03"),
+    ("in the first half of 2026/27", "2026-09"),
+    ("in the first part of 2027", "2027-06"),
+    ("by next FY", "2027-03"),
+    ("closure is forecast for 2035", "2035-12"),
+    ("now forecast for summer 27", "2027-08"),
+    ("a disposal period to 2050", "2050-12"),
+    ("throughout 2027", "2027-12"),
+])
+def test_more_date_shapes_resolve_to_the_last_month_covered(text, due):
+    found = due_dates(f"We expect it done {text}.", Q2)
+    assert [d.due for d in found if d.due][-1] == due
+
+
+def test_a_season_or_month_without_its_year_is_the_next_one_when_looking_ahead():
+    q3 = "2025/26 Q3"  # October to December 2025
+    assert [d.due for d in due_dates("It will be finalised by the summer.", q3,
+                                     ahead=True)] == ["2026-08"]
+    assert [d.due for d in due_dates("It will close in late spring.", Q2,
+                                     ahead=True)] == ["2026-05"]
+
+
+def test_a_second_year_joined_by_and_keeps_the_first_ones_lead():
+    dates = due_dates("Changes will be delivered in 2027 and 2028.", Q2)
+    assert [(d.due, d.lead) for d in dates] == [("2027-12", "in"), ("2028-12", "in")]
+    assert due_dates("Data for the 2027 survey and 2028 census.", Q2) == []
+    dates = due_dates("It will be clear in late Spring/early Summer 2027.", Q2, ahead=True)
+    assert [(d.text, d.due, d.lead) for d in dates] == [
+        ("late Spring/early Summer 2027", "2027-06", "in")]  # one date, its year once
+    dates = due_dates("It will open in March/April 2027.", Q2, ahead=True)
+    assert [(d.due, d.lead) for d in dates] == [("2027-04", "in")]
+    dates = due_dates("A study is planned for Q1/Q2 2027.", Q2, ahead=True)
+    assert [(d.due, d.lead) for d in dates] == [("2027-06", "for")]
+
+
+def test_an_as_at_date_is_a_point_of_reference_not_a_deadline():
+    [date] = due_dates("As at Apr 26, it is too early to say what will change.", Q2)
+    assert date.lead == "as at"
+
+
+def test_a_year_naming_a_name_is_no_date():
+    assert due_dates("It reflects the 2026 Spending Review.", GMPP) == []
+    assert due_dates("The programme of 2027 will be smaller.", GMPP) == []
+    assert due_dates("The threshold for 2027 will be higher.", GMPP) == []
+
+
+def test_an_annual_report_counts_calendar_years_and_pairs_are_financial_years():
+    found = {text: [d.due for d in due_dates(f"It will be done {text}.", GMPP, ahead=True)]
+             for text in ("this year", "next year", "by the end of the year",
+                          "by the end of the financial year", "in Q3 2026/27",
+                          "by July 27", "in the second half of 2026/27", "in quarter 4")}
+    assert found == {"this year": ["2026-12"], "next year": ["2027-12"],
+                     "by the end of the year": ["2026-12"],
+                     "by the end of the financial year": ["2026-03"],
+                     "in Q3 2026/27": ["2026-12"], "by July 27": ["2027-07"],
+                     "in the second half of 2026/27": ["2027-03"],
+                     "in quarter 4": ["2026-03"]}  # a quarter alone is a financial one
+    budget = "In-year (GMPP data for Annual Report 2026)"  # a budget year: financial
+    assert [d.due for d in due_dates("It ends next year.", budget)] == ["2027-03"]
+
+
+def test_an_annual_report_is_read_as_written_early_in_its_year():
+    assert period_end(GMPP) == (2026, 3)
+    assert [d.due for d in due_dates("We will publish it in the autumn.", GMPP,
+                                     ahead=True)] == ["2026-11"]
+    assert period_end("Financial year 2025/2026 (GMPP data for Annual Report 2026)") == \
+        (2026, 3)
+
+
+def test_a_short_us_quarter_of_a_fiscal_year():
+    us = "FY2025 (Jul 2024–Jun 2025)"
+    assert [d.due for d in due_dates("It will open by Q3 FY26.", us)] == ["2026-03"]
