@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import typing
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -15,10 +14,12 @@ from typing import Any
 import yaml
 
 from narrative_qa.assessment import SEVERITIES
-from narrative_qa.config import FINDING_KEYS, SCHEMA, Settings
+from narrative_qa.config import Settings
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 from narrative_qa.rules_dir import YAML_LOADER, rules_dir
+from narrative_qa.specs.params import must_be, param_problem
+from narrative_qa.specs.settings import FindingTable, setting_names
 
 SCOPES = ("amber-or-red", "any")
 REQUIRED_KEYS = (
@@ -228,13 +229,14 @@ def _apply_table(rule: Rule, name: str, table: dict[str, Any], where: Location) 
     [findings.NQ04.params] (named as in the rule file, typed as the detector declares)."""
     given: dict[str, tuple[str, Any, tuple[str, ...]]] = {}  # -> (key path, value, other keys)
     for key, value in table.items():
-        if key in FINDING_KEYS:
+        if key == "severity":  # its value checked by the settings' spec (FindingTable)
             continue
         if key == "params":
             for param, inner in value.items():
                 _once(given, param, (f"{name}.params.{param}", inner, ()), where)
         else:  # a parameter given directly; a misspelt "severity" lands here too
-            _once(given, key, (f"{name}.{key}", value, (*FINDING_KEYS, "params")), where)
+            _once(given, key, (f"{name}.{key}", value, tuple(FindingTable.model_fields)),
+                  where)
     params = dict(rule.params)
     changed = dict(rule.changed)
     for param, (path, value, others) in given.items():
@@ -260,8 +262,6 @@ def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str,
                where: Location) -> Any:
     """The parameter's new value, checked against the detector's PARAMS as the rule files
     are; a table given for a mapping parameter changes only the keys it names."""
-    from narrative_qa.detectors.base import check_params
-
     schema = rule.module.PARAMS if rule.module is not None else {}
     if param not in schema:
         raise ConfigError("NQE010", f"{path}: unknown parameter of {rule.code}"
@@ -273,26 +273,9 @@ def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str,
                                   f"{_hint(key, list(rule.params[param]), 'keys')}", where)
     merged = ({**rule.params[param], **value}
               if isinstance(value, dict) and isinstance(rule.params[param], dict) else value)
-    if check_params({param: schema[param]}, {param: merged}):
-        raise ConfigError("NQE010", f"{path}: must be {_describe(schema[param])}, not "
-                          f"{value!r}", where)
+    if param_problem(schema, param, merged):  # the message shows the value as written
+        raise ConfigError("NQE010", f"{path}: {must_be(schema[param], value)}", where)
     return merged
-
-
-_PLURAL = {float: "numbers from 0 to 1", int: "whole numbers, 0 or more",
-           str: "words in quotes", dict: "tables"}
-
-
-def _describe(expected: Any) -> str:
-    """A parameter's type as a settings file writes it."""
-    origin, args = typing.get_origin(expected), typing.get_args(expected)
-    if origin is list:
-        return f"a list of {_PLURAL.get(typing.get_origin(args[0]) or args[0], 'values')}"
-    if origin is dict:
-        return f"a table of {_PLURAL.get(typing.get_origin(args[1]) or args[1], 'values')}"
-    return {float: "a number from 0 to 1", int: "a whole number, 0 or more",
-            str: "text in quotes",
-            dict: "a table", bool: "true or false"}.get(expected, str(expected))
 
 
 def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
@@ -301,7 +284,7 @@ def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
         return f"; did you mean {close[0]}?" if close else f"; the {noun} are {', '.join(known)}"
     # A threshold that is a setting of its own ("min_words" is limits.min_words_off_target):
     # compared by its beginning, since that is the part a person types from memory.
-    settings = {key: f"{section}.{key}" for section in SCHEMA for key in SCHEMA[section]}
+    settings = setting_names()
     heads = {key[: len(name) + 1]: key for key in settings}
     elsewhere = difflib.get_close_matches(name, list(heads), n=1, cutoff=0.75)
     if elsewhere and (not close or _likeness(name, elsewhere[0]) > _likeness(name, close[0])):
