@@ -13,19 +13,14 @@ from typing import Any
 
 import yaml
 
-from narrative_qa.assessment import SEVERITIES
 from narrative_qa.config import Settings
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 from narrative_qa.rules_dir import YAML_LOADER, rules_dir
 from narrative_qa.specs.params import must_be, param_problem
+from narrative_qa.specs.rule_file import check_rule_file
 from narrative_qa.specs.settings import FindingTable, setting_names
 
-SCOPES = ("amber-or-red", "any")
-REQUIRED_KEYS = (
-    "code", "slug", "title", "source", "severity", "scope", "applies", "docs", "detector",
-    "messages", "suggestion", "good_example", "examples",
-)
 RULE_FILE = re.compile(r"^(NQ\d\d)-([a-z0-9-]+)\.ya?ml$")
 
 
@@ -70,47 +65,42 @@ class Rule:
 
 
 def _load_rule(path: Path) -> Rule:
+    """One rule file, read through its spec (specs/rule_file.py): NQE011 names the file
+    and the key."""
     where = Location(str(path))
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError("NQE011", f"cannot read rule file ({exc})", where) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError("NQE011", "a rule file must be a mapping", where)
-    missing = [k for k in REQUIRED_KEYS if k not in raw]
-    if missing:
-        raise ConfigError("NQE011", f"missing keys: {', '.join(missing)}", where)
+    spec, problem = check_rule_file(raw)
+    if spec is None:
+        raise ConfigError("NQE011", problem, where)
     match = RULE_FILE.match(path.name)
-    if not match or match.group(1) != raw["code"] or match.group(2) != raw["slug"]:
+    if not match or match.group(1) != spec.code or match.group(2) != spec.slug:
         raise ConfigError("NQE011", "file name must be '<code>-<slug>.yml'", where)
-    if raw["severity"] not in SEVERITIES or raw["scope"] not in SCOPES:
-        raise ConfigError("NQE011", f"severity must be one of {SEVERITIES}, scope one of "
-                          f"{SCOPES}", where)
-    detector = raw["detector"]
-    if not isinstance(detector, dict) or "kind" not in detector:
-        raise ConfigError("NQE011", "detector needs a 'kind'", where)
-    params = detector.get("params", {}) or {}
+    detector = raw["detector"]  # as written: the parameters keep the file's own values
+    params = detector.get("params") or {}
     module = _detector_module(detector, params, where)
-    examples = tuple(
-        Example(e["label"], e["submission"], e.get("note", "")) for e in raw["examples"]
-    )
     try:
         baseline = compile_baseline(raw["baseline"]) if "baseline" in raw else None
     except BaselineError as exc:
         raise ConfigError("NQE011", f"baseline: {exc}", Location(str(path), None,
                                                                   "baseline")) from exc
     return Rule(
-        code=raw["code"], slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
-        severity=raw["severity"], scope=raw["scope"], applies=raw["applies"].strip(),
-        docs={k: str(v).strip() for k, v in raw["docs"].items()},
-        detector=detector["kind"], params=params, module=module,
-        messages={k: str(v).strip() for k, v in raw["messages"].items()},
-        suggestion=raw["suggestion"].strip(), good_example=raw["good_example"].strip(),
-        examples=examples, path=path, baseline=baseline,
+        code=spec.code, slug=spec.slug, title=spec.title, source=spec.source.strip(),
+        severity=spec.severity, scope=spec.scope, applies=spec.applies.strip(),
+        docs={k: v.strip() for k, v in spec.docs.items()},
+        detector=spec.detector.kind, params=params, module=module,
+        messages={k: v.strip() for k, v in spec.messages.items()},
+        suggestion=spec.suggestion.strip(), good_example=spec.good_example.strip(),
+        examples=tuple(Example(e.label, raw_e["submission"], e.note)
+                       for e, raw_e in zip(spec.examples, raw["examples"], strict=True)),
+        path=path, baseline=baseline,
     )
 
 
-def _detector_module(detector: dict[str, Any], params: Any, where: Location) -> ModuleType:
+def _detector_module(detector: dict[str, Any], params: dict[str, Any],
+                     where: Location) -> ModuleType:
     """The detector's module, checked against the protocol and the rule's parameters."""
     from narrative_qa.detectors import detector_module
     from narrative_qa.detectors.base import check_module, check_params
@@ -124,8 +114,7 @@ def _detector_module(detector: dict[str, Any], params: Any, where: Location) -> 
     if not problems and kind != module.KIND:
         problems = [f"{module.__name__} implements '{module.KIND}', not '{kind}'"]
     if not problems:
-        problems = (check_params(module.PARAMS, params) if isinstance(params, dict)
-                    else ["params must be a mapping"])
+        problems = check_params(module.PARAMS, params)
     if problems:
         raise ConfigError("NQE011", "detector " + "; ".join(problems), where)
     return module

@@ -14,14 +14,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from pydantic_core import ErrorDetails
 
 Loc = tuple[int | str, ...]
+ErrorDetails = dict[str, Any]  # one of pydantic's ValidationError.errors()
 RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than",
                           "less_than_equal"})
-# Errors a spec raises itself (PydanticCustomError): their message is the whole text
-# after the key, and ctx may name the key under the location ("key") or several ("keys").
-OWN_ERRORS = frozenset({"spec"})
+
+
+class SpecError(ValueError):
+    """A problem a spec's own validator finds: the text after the key, and the keys under
+    the validator's location it is about (none: the location itself)."""
+
+    def __init__(self, text: str, *keys: str):
+        super().__init__(text)
+        self.text, self.keys = text, keys
 
 
 def suggest(name: str, known: list[str], noun: str) -> str:
@@ -44,6 +50,9 @@ def field_at(model: type[BaseModel], loc: Loc) -> tuple[FieldInfo | None, int]:
     found: tuple[FieldInfo | None, int] = (None, 0)
     current: Any = model
     for depth, part in enumerate(loc, start=1):
+        if isinstance(part, int) and typing.get_origin(current) is list:
+            current = _bare(typing.get_args(current)[0])  # an item of a list of models
+            continue
         if not is_model(current) or not isinstance(part, str):
             break
         if part in current.model_fields:
@@ -95,12 +104,10 @@ def dotted(loc: Loc) -> str:
 
 def must_be(model: type[BaseModel], raw: Any, error: ErrorDetails) -> tuple[str, str]:
     """(the key, what is wrong with its value) for an error on a declared field."""
-    if error["type"] in OWN_ERRORS:
-        ctx = error.get("ctx") or {}
+    own = (error.get("ctx") or {}).get("error")
+    if isinstance(own, SpecError):
         base = dotted(error["loc"])
-        if "keys" in ctx:
-            return ", ".join(f"{base}.{k}" for k in ctx["keys"]), error["msg"]
-        return (f"{base}.{ctx['key']}" if "key" in ctx else base), error["msg"]
+        return ", ".join(f"{base}.{k}" for k in own.keys) if own.keys else base, own.text
     field, depth = field_at(model, error["loc"])
     name = dotted(error["loc"][:depth] if field is not None else error["loc"])
     if field is None:

@@ -11,16 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
 
 from narrative_qa.assessment import SEVERITIES
-from narrative_qa.specs.explain import (
-    dotted,
-    first,
-    model_at,
-    must_be,
-    suggest,
-)
+from narrative_qa.specs.explain import SpecError, dotted, first, model_at, must_be, suggest
 
 PARSER_MAX_CHARS = 1_000_000  # spaCy's nlp.max_length: a longer text cannot be parsed
 WORDS = 'a list of words in quotes, e.g. ["NHS", "GP"]'
@@ -46,9 +39,9 @@ class Rag(Section):
     @model_validator(mode="after")
     def bands_in_order(self) -> Rag:
         if not 0 < self.amber_from < self.red_from:
-            raise PydanticCustomError(
-                "spec", f"the bands need 0 < amber_from < red_from, not {self.amber_from:g} "
-                f"and {self.red_from:g}", {"keys": ("amber_from", "red_from")})
+            raise SpecError(f"the bands need 0 < amber_from < red_from, not "
+                            f"{self.amber_from:g} and {self.red_from:g}",
+                            "amber_from", "red_from")
         return self
 
 
@@ -90,14 +83,13 @@ class FindingTable(BaseModel):
     @classmethod
     def a_table_not_a_switch(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise PydanticCustomError(
-                "spec", "unknown setting; [findings] holds select, ignore and one "
-                "[findings.<code>] table per finding (with severity and parameters)")
+            raise SpecError("unknown setting; [findings] holds select, ignore and one "
+                            "[findings.<code>] table per finding (with severity and "
+                            "parameters)")
         for key in data:
             if key.lower() in TURNING_OFF:
-                raise PydanticCustomError(
-                    "spec", "unknown setting; to turn a finding off, list it in "
-                    "findings.ignore (or leave it out of findings.select)", {"key": key})
+                raise SpecError("unknown setting; to turn a finding off, list it in "
+                                "findings.ignore (or leave it out of findings.select)", key)
         return data
 
 
