@@ -387,3 +387,43 @@ def test_each_rule_has_one_home():
         if "migrations" not in path.parts:
             found += second_homes(_module_name(path), path.read_text(encoding="utf-8"))
     assert found == []
+
+
+# --- specs declared once (issue 18) --------------------------------------------------------
+
+READERS_OF_SPECS = ("narrative_qa/config.py", "narrative_qa/catalogue.py",
+                    "narrative_qa/detectors/base.py", "narrative_qa/web/api.py")
+SCALARS = {"bool", "int", "float", "str"}
+
+
+def hand_checks(module: str, source: str) -> list[str]:
+    """Type or range checks written by hand where settings, rule files, parameters or API
+    bodies are read: `isinstance(value, int | float)`, `math.isfinite(value)`. They belong
+    in a pydantic model of narrative_qa/specs (or web/api.py's bodies)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        if name == "isinstance" and len(node.args) == 2 and SCALARS & {
+                n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}:
+            found.append(f"{module} checks a type by hand: {ast.unparse(node)}")
+        if name in ("math.isfinite", "isfinite"):
+            found.append(f"{module} checks a range by hand: {ast.unparse(node)}")
+    return found
+
+
+def test_the_hand_check_finder_sees_a_validator():
+    source = ("def _check(value):\n"
+              "    ok = isinstance(value, int | float) and not isinstance(value, bool)\n"
+              "    return ok and math.isfinite(value) and isinstance(value, (str, list))\n")
+    assert sorted(f.split(":")[0] for f in hand_checks("m", source)) == [
+        "m checks a range by hand", *["m checks a type by hand"] * 3]
+    assert hand_checks("m", "merged = isinstance(value, dict) and x\n") == []
+
+
+def test_no_hand_written_validator_where_specs_are_read():
+    found = []
+    for relative in READERS_OF_SPECS:
+        found += hand_checks(relative, (ROOT / relative).read_text(encoding="utf-8"))
+    assert found == []
