@@ -27,12 +27,12 @@ from narrative_qa.selfcheck import check_as
 from narrative_qa.store.accounts import User
 from narrative_qa.web import upload as uploads
 from narrative_qa.web.access import may_read, readable_kpi
-from narrative_qa.web.fields import FigureText, body_text, form_text
+from narrative_qa.web.fields import body_text, form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
 from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
 
-Number = float | FigureText | None
+Number = float | str | None  # as text, read by the library (NQE022 for nonsense)
 
 
 class ErrorOut(BaseModel):

@@ -5,7 +5,7 @@ library (NQE021); the request's size is limits.py's."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import Form
 from pydantic import Field
@@ -15,7 +15,9 @@ CHARS: dict[str, int] = {
     "kpi_name": 500,
     "service": 200,
     "period": 50,
-    "figure": 50,  # a target or an actual written as text ("87%", "1,234")
+    # A target or an actual written in the form ("87%", "1,234"). The API passes them to
+    # the library as a file's cell would be: a hostile one is a row notice (NQE022).
+    "figure": 50,
     "unit": 50,
     "choice": 20,  # a polarity, a RAG or a decision
     "code": 10,
@@ -32,6 +34,3 @@ def body_text(field: str, required: bool = False, **extra: Any) -> Any:
 def form_text(field: str, required: bool = False) -> Any:
     """A form field of that text, as long as CHARS allows (Annotated[str, form_text(…)])."""
     return Form(min_length=1 if required else None, max_length=CHARS[field])
-
-
-FigureText = Annotated[str, Field(max_length=CHARS["figure"])]
