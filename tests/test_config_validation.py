@@ -122,3 +122,14 @@ def test_the_spec_declares_every_setting_of_the_defaults_and_no_other():
                                           "extend_localities")} | {"findings.select"}
     assert written <= declared and declared - written == optional
     assert list(SettingsFile.model_fields) == list(defaults)
+
+
+def test_a_setting_missing_from_the_defaults_is_named():
+    import tomllib
+
+    from narrative_qa.config import DEFAULTS
+    from narrative_qa.specs.settings import check_settings
+
+    raw = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    del raw["rag"]["decimals"]
+    assert check_settings(raw) == (None, "rag.decimals: missing")

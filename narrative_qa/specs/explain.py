@@ -112,9 +112,9 @@ def must_be(model: type[BaseModel], raw: Any, error: ErrorDetails) -> tuple[str,
     name = dotted(error["loc"][:depth] if field is not None else error["loc"])
     if field is None:
         return name, error["msg"]
-    value = value_at(raw, error["loc"][:depth])
     if error["type"] == "missing":
         return name, "missing"
+    value = value_at(raw, error["loc"][:depth])
     if is_model(_bare(field.annotation)):
         return name, f"must be a section [{name}], not a value"
     if error["type"] in RANGE_ERRORS:
