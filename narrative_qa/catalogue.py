@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import typing
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,17 +13,14 @@ from typing import Any
 
 import yaml
 
-from narrative_qa.assessment import SEVERITIES
-from narrative_qa.config import FINDING_KEYS, SCHEMA, Settings
+from narrative_qa.config import Settings
 from narrative_qa.errors import ConfigError, Location
 from narrative_qa.keyword_baseline import BaselineError, Condition, compile_baseline
 from narrative_qa.rules_dir import YAML_LOADER, rules_dir
+from narrative_qa.specs.params import must_be, param_problem
+from narrative_qa.specs.rule_file import check_rule_file
+from narrative_qa.specs.settings import FindingTable, setting_names
 
-SCOPES = ("amber-or-red", "any")
-REQUIRED_KEYS = (
-    "code", "slug", "title", "source", "severity", "scope", "applies", "docs", "detector",
-    "messages", "suggestion", "good_example", "examples",
-)
 RULE_FILE = re.compile(r"^(NQ\d\d)-([a-z0-9-]+)\.ya?ml$")
 
 
@@ -69,47 +65,42 @@ class Rule:
 
 
 def _load_rule(path: Path) -> Rule:
+    """One rule file, read through its spec (specs/rule_file.py): NQE011 names the file
+    and the key."""
     where = Location(str(path))
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError("NQE011", f"cannot read rule file ({exc})", where) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError("NQE011", "a rule file must be a mapping", where)
-    missing = [k for k in REQUIRED_KEYS if k not in raw]
-    if missing:
-        raise ConfigError("NQE011", f"missing keys: {', '.join(missing)}", where)
+    spec, problem = check_rule_file(raw)
+    if spec is None:
+        raise ConfigError("NQE011", problem, where)
     match = RULE_FILE.match(path.name)
-    if not match or match.group(1) != raw["code"] or match.group(2) != raw["slug"]:
+    if not match or match.group(1) != spec.code or match.group(2) != spec.slug:
         raise ConfigError("NQE011", "file name must be '<code>-<slug>.yml'", where)
-    if raw["severity"] not in SEVERITIES or raw["scope"] not in SCOPES:
-        raise ConfigError("NQE011", f"severity must be one of {SEVERITIES}, scope one of "
-                          f"{SCOPES}", where)
-    detector = raw["detector"]
-    if not isinstance(detector, dict) or "kind" not in detector:
-        raise ConfigError("NQE011", "detector needs a 'kind'", where)
-    params = detector.get("params", {}) or {}
+    detector = raw["detector"]  # as written: the parameters keep the file's own values
+    params = detector.get("params") or {}
     module = _detector_module(detector, params, where)
-    examples = tuple(
-        Example(e["label"], e["submission"], e.get("note", "")) for e in raw["examples"]
-    )
     try:
         baseline = compile_baseline(raw["baseline"]) if "baseline" in raw else None
     except BaselineError as exc:
         raise ConfigError("NQE011", f"baseline: {exc}", Location(str(path), None,
                                                                   "baseline")) from exc
     return Rule(
-        code=raw["code"], slug=raw["slug"], title=raw["title"], source=raw["source"].strip(),
-        severity=raw["severity"], scope=raw["scope"], applies=raw["applies"].strip(),
-        docs={k: str(v).strip() for k, v in raw["docs"].items()},
-        detector=detector["kind"], params=params, module=module,
-        messages={k: str(v).strip() for k, v in raw["messages"].items()},
-        suggestion=raw["suggestion"].strip(), good_example=raw["good_example"].strip(),
-        examples=examples, path=path, baseline=baseline,
+        code=spec.code, slug=spec.slug, title=spec.title, source=spec.source.strip(),
+        severity=spec.severity, scope=spec.scope, applies=spec.applies.strip(),
+        docs={k: v.strip() for k, v in spec.docs.items()},
+        detector=spec.detector.kind, params=params, module=module,
+        messages={k: v.strip() for k, v in spec.messages.items()},
+        suggestion=spec.suggestion.strip(), good_example=spec.good_example.strip(),
+        examples=tuple(Example(e.label, raw_e["submission"], e.note)
+                       for e, raw_e in zip(spec.examples, raw["examples"], strict=True)),
+        path=path, baseline=baseline,
     )
 
 
-def _detector_module(detector: dict[str, Any], params: Any, where: Location) -> ModuleType:
+def _detector_module(detector: dict[str, Any], params: dict[str, Any],
+                     where: Location) -> ModuleType:
     """The detector's module, checked against the protocol and the rule's parameters."""
     from narrative_qa.detectors import detector_module
     from narrative_qa.detectors.base import check_module, check_params
@@ -123,8 +114,7 @@ def _detector_module(detector: dict[str, Any], params: Any, where: Location) -> 
     if not problems and kind != module.KIND:
         problems = [f"{module.__name__} implements '{module.KIND}', not '{kind}'"]
     if not problems:
-        problems = (check_params(module.PARAMS, params) if isinstance(params, dict)
-                    else ["params must be a mapping"])
+        problems = check_params(module.PARAMS, params)
     if problems:
         raise ConfigError("NQE011", "detector " + "; ".join(problems), where)
     return module
@@ -228,13 +218,14 @@ def _apply_table(rule: Rule, name: str, table: dict[str, Any], where: Location) 
     [findings.NQ04.params] (named as in the rule file, typed as the detector declares)."""
     given: dict[str, tuple[str, Any, tuple[str, ...]]] = {}  # -> (key path, value, other keys)
     for key, value in table.items():
-        if key in FINDING_KEYS:
+        if key == "severity":  # its value checked by the settings' spec (FindingTable)
             continue
         if key == "params":
             for param, inner in value.items():
                 _once(given, param, (f"{name}.params.{param}", inner, ()), where)
         else:  # a parameter given directly; a misspelt "severity" lands here too
-            _once(given, key, (f"{name}.{key}", value, (*FINDING_KEYS, "params")), where)
+            _once(given, key, (f"{name}.{key}", value, tuple(FindingTable.model_fields)),
+                  where)
     params = dict(rule.params)
     changed = dict(rule.changed)
     for param, (path, value, others) in given.items():
@@ -260,8 +251,6 @@ def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str,
                where: Location) -> Any:
     """The parameter's new value, checked against the detector's PARAMS as the rule files
     are; a table given for a mapping parameter changes only the keys it names."""
-    from narrative_qa.detectors.base import check_params
-
     schema = rule.module.PARAMS if rule.module is not None else {}
     if param not in schema:
         raise ConfigError("NQE010", f"{path}: unknown parameter of {rule.code}"
@@ -273,26 +262,9 @@ def _parameter(rule: Rule, param: str, path: str, value: Any, others: tuple[str,
                                   f"{_hint(key, list(rule.params[param]), 'keys')}", where)
     merged = ({**rule.params[param], **value}
               if isinstance(value, dict) and isinstance(rule.params[param], dict) else value)
-    if check_params({param: schema[param]}, {param: merged}):
-        raise ConfigError("NQE010", f"{path}: must be {_describe(schema[param])}, not "
-                          f"{value!r}", where)
+    if param_problem(schema, param, merged):  # the message shows the value as written
+        raise ConfigError("NQE010", f"{path}: {must_be(schema[param], value)}", where)
     return merged
-
-
-_PLURAL = {float: "numbers from 0 to 1", int: "whole numbers, 0 or more",
-           str: "words in quotes", dict: "tables"}
-
-
-def _describe(expected: Any) -> str:
-    """A parameter's type as a settings file writes it."""
-    origin, args = typing.get_origin(expected), typing.get_args(expected)
-    if origin is list:
-        return f"a list of {_PLURAL.get(typing.get_origin(args[0]) or args[0], 'values')}"
-    if origin is dict:
-        return f"a table of {_PLURAL.get(typing.get_origin(args[1]) or args[1], 'values')}"
-    return {float: "a number from 0 to 1", int: "a whole number, 0 or more",
-            str: "text in quotes",
-            dict: "a table", bool: "true or false"}.get(expected, str(expected))
 
 
 def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
@@ -301,7 +273,7 @@ def _hint(name: str, known: list[str], noun: str = "parameters") -> str:
         return f"; did you mean {close[0]}?" if close else f"; the {noun} are {', '.join(known)}"
     # A threshold that is a setting of its own ("min_words" is limits.min_words_off_target):
     # compared by its beginning, since that is the part a person types from memory.
-    settings = {key: f"{section}.{key}" for section in SCHEMA for key in SCHEMA[section]}
+    settings = setting_names()
     heads = {key[: len(name) + 1]: key for key in settings}
     elsewhere = difflib.get_close_matches(name, list(heads), n=1, cutoff=0.75)
     if elsewhere and (not close or _likeness(name, elsewhere[0]) > _likeness(name, close[0])):

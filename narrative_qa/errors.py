@@ -226,7 +226,8 @@ CODES: dict[str, tuple[str, str]] = {
         "Send each field with the type the API's /docs page gives; the message names the "
         "field and what was wrong with it.",
     ),
-    # web app (issue 18): answers that had borrowed NQE024 (404, 409) and NQE026 (500)
+    # web app (issue 18): answers that had borrowed NQE024 (404, 409), NQE026 (500) and
+    # NQE104 (an unknown page, a method an address does not take)
     "NQE111": (
         "not found",
         "Check the id, period or name in the request; the message lists what is stored.",
@@ -240,6 +241,11 @@ CODES: dict[str, tuple[str, str]] = {
         "server error",
         "Try again in a moment; if it happens again, tell the admin (the server's log has "
         "the details).",
+    ),
+    "NQE114": (
+        "method not allowed here",
+        "Use the method the API's /docs page gives for this address (a page is read with "
+        "GET, a form is sent with POST).",
     ),
     # web app (issue 16): periods open for submission, withdrawals, caches
     "NQE120": (

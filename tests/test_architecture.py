@@ -312,12 +312,24 @@ HOMES = {  # a rule's functions and constants -> the one module that may define 
 SEVERITY_WORDS, VERDICT_WORDS = {"high", "medium", "low"}, {"not-acceptable", "revise", "ready"}
 PERIOD_SPELLING = re.compile(r"\}\s*Q\{")  # an f-string writing '2025/26 Q{quarter}'
 PERIOD_PATTERN = re.compile(r"\\d\{4\}.*Q|Q.*\\d\{4\}")  # a regular expression for periods
+CASE_FOLDS = {"lower", "upper", "casefold"}
+
+
+def _folds_a_period(node: ast.AST) -> bool:
+    """`(sub.period or "").strip().lower()`: a period's case folded outside its home, a
+    second rule for which periods are the same (the home's is period_key)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CASE_FOLDS):
+        return False
+    return any("period" in (n.attr if isinstance(n, ast.Attribute) else n.id).lower()
+               for n in ast.walk(node.func.value) if isinstance(n, ast.Attribute | ast.Name))
 
 
 def second_homes(module: str, source: str) -> list[str]:
     """Each rule of HOMES this module defines again: a module-level function or constant
     of a rule's name, a literal list of the severities or the verdicts, a period spelt
-    with an f-string, a regular expression for periods, or a verdict worked out."""
+    with an f-string, a regular expression for periods, a period's case folded, or a
+    verdict worked out."""
     own = {name for home, names in HOMES.items() if home == module for name in names}
     ruled = set().union(*HOMES.values()) - own
     tree = ast.parse(source)
@@ -344,6 +356,8 @@ def second_homes(module: str, source: str) -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
                     PERIOD_PATTERN.search(node.value):
                 found.append(f"{module} has a period pattern")
+            if _folds_a_period(node):
+                found.append(f"{module} normalises a period")
     return found
 
 
@@ -353,15 +367,18 @@ def test_the_home_check_sees_a_second_definition():
               'PERIOD = re.compile(r"^(\\d{4})/(\\d{2}) Q(\\d)$")\n'
               'def v(s):\n    return "not-acceptable" if "high" in s else "ready"\n'
               'if "high" in s:\n    verdict = "not-acceptable"\n'
-              'def match_key(k):\n    return k.casefold()\n')
+              'def match_key(k):\n    return k.casefold()\n'
+              'key = (sub.kpi_id, (sub.period or "").strip().lower())\n')
     assert sorted(second_homes("narrative_qa.web.x", source)) == [
         "narrative_qa.web.x defines SEVERITIES", "narrative_qa.web.x defines match_key",
         "narrative_qa.web.x defines previous_period", "narrative_qa.web.x has a period pattern",
         "narrative_qa.web.x lists ['high', 'low', 'medium']",
+        "narrative_qa.web.x normalises a period",
         "narrative_qa.web.x spells a period", "narrative_qa.web.x works out a verdict",
         "narrative_qa.web.x works out a verdict"]
     assert second_homes("narrative_qa.web.x", "from narrative_qa.language.periods import "
-                        "previous_period\nfor s in SEVERITIES:\n    pass\n") == []
+                        "previous_period\nfor s in SEVERITIES:\n    pass\n"
+                        "key = (sub.kpi_id.casefold(), period_key(sub.period))\n") == []
 
 
 def test_each_rule_has_one_home():
@@ -369,4 +386,44 @@ def test_each_rule_has_one_home():
     for path in sorted(PACKAGE.rglob("*.py")):
         if "migrations" not in path.parts:
             found += second_homes(_module_name(path), path.read_text(encoding="utf-8"))
+    assert found == []
+
+
+# --- specs declared once (issue 18) --------------------------------------------------------
+
+READERS_OF_SPECS = ("narrative_qa/config.py", "narrative_qa/catalogue.py",
+                    "narrative_qa/detectors/base.py", "narrative_qa/web/api.py")
+SCALARS = {"bool", "int", "float", "str"}
+
+
+def hand_checks(module: str, source: str) -> list[str]:
+    """Type or range checks written by hand where settings, rule files, parameters or API
+    bodies are read: `isinstance(value, int | float)`, `math.isfinite(value)`. They belong
+    in a pydantic model of narrative_qa/specs (or web/api.py's bodies)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        if name == "isinstance" and len(node.args) == 2 and SCALARS & {
+                n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}:
+            found.append(f"{module} checks a type by hand: {ast.unparse(node)}")
+        if name in ("math.isfinite", "isfinite"):
+            found.append(f"{module} checks a range by hand: {ast.unparse(node)}")
+    return found
+
+
+def test_the_hand_check_finder_sees_a_validator():
+    source = ("def _check(value):\n"
+              "    ok = isinstance(value, int | float) and not isinstance(value, bool)\n"
+              "    return ok and math.isfinite(value) and isinstance(value, (str, list))\n")
+    assert sorted(f.split(":")[0] for f in hand_checks("m", source)) == [
+        "m checks a range by hand", *["m checks a type by hand"] * 3]
+    assert hand_checks("m", "merged = isinstance(value, dict) and x\n") == []
+
+
+def test_no_hand_written_validator_where_specs_are_read():
+    found = []
+    for relative in READERS_OF_SPECS:
+        found += hand_checks(relative, (ROOT / relative).read_text(encoding="utf-8"))
     assert found == []

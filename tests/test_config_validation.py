@@ -92,3 +92,44 @@ def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path):
                                       "--db", str(tmp_path / "h.db"), "--config", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "did you mean amber_from?" in " ".join(result.output.split())
+
+
+# Issue 18: the settings are a pydantic model (specs/settings.py); what a value must be is
+# read from it, range included, so a value of the wrong type also learns the range.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[rag]\ndecimals = 1.5\n", "rag.decimals: must be a whole number from 0 to 6, not 1.5"),
+    ("[rag]\namber_from = \"2.5\"\n",
+     "rag.amber_from: must be a number from 0 to 1,000, not '2.5'"),
+    ("[limits]\nmax_rows = 0\n", "limits.max_rows: must be from 1 to 10,000,000, not 0"),
+    ("[verdict]\npenalty_high = 200\n[rag]\ndecimals = 9\n",
+     "verdict.penalty_high: must be from 0 to 100, not 200"),  # the file's first problem
+])
+def test_a_wrong_value_is_told_its_type_and_range(tmp_path, text, expected):
+    assert refused(tmp_path, text) == expected
+
+
+def test_the_spec_declares_every_setting_of_the_defaults_and_no_other():
+    """defaults.toml holds the values, specs/settings.py what each may be: the same keys."""
+    import tomllib
+
+    from narrative_qa.config import DEFAULTS
+    from narrative_qa.specs.settings import SettingsFile, setting_names
+
+    defaults = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    written = {f"{s}.{k}" for s, table in defaults.items() for k in table}
+    declared = set(setting_names().values())
+    optional = {f"glossary.{k}" for k in ("localities", "extend_acronyms", "extend_names",
+                                          "extend_localities")} | {"findings.select"}
+    assert written <= declared and declared - written == optional
+    assert list(SettingsFile.model_fields) == list(defaults)
+
+
+def test_a_setting_missing_from_the_defaults_is_named():
+    import tomllib
+
+    from narrative_qa.config import DEFAULTS
+    from narrative_qa.specs.settings import check_settings
+
+    raw = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
+    del raw["rag"]["decimals"]
+    assert check_settings(raw) == (None, "rag.decimals: missing")

@@ -13,18 +13,19 @@ from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Figure, Sentence
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all, stem
+from narrative_qa.specs.params import Count, Share
 
 KIND = "anecdotal_challenge"
 NEEDS = frozenset({"readers"})
 PARAMS = {
-    "confidence": float,
-    "window_words": int,
-    "cue_reach_chars": int,
+    "confidence": Share,
+    "window_words": Count,
+    "cue_reach_chars": Count,
     "blame_cues": list[str],
     "causal_between": list[str],
     "challenges": dict[str, dict],
     "reader_tag": str,
-    "reader_at_least": float,
+    "reader_at_least": Share,
 }
 
 

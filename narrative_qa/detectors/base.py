@@ -3,9 +3,13 @@
 A detector module declares
 
 - ``KIND``: the name a rule file gives in ``detector.kind``;
-- ``PARAMS``: its parameters and their types (``float``, ``int``, ``list[str]``,
-  ``dict[str, float]``, ``list[dict]``, ``dict[str, dict]``), checked when the catalogue
-  loads, so a misspelt or missing parameter is an NQE011 naming the rule file and the key;
+- ``PARAMS``: its parameters and their types, declared once with the types of
+  narrative_qa/specs/params.py (``Share``, a number from 0 to 1; ``Count``, a whole number,
+  0 or more; or a type of its own with pydantic's ``Field(ge=…, le=…)``), ``str``,
+  ``list[str]``, ``dict[str, Share]``, ``list[dict]``, ``dict[str, dict]``. A pydantic model
+  made from them checks every rule file when the catalogue loads, so a misspelt, missing or
+  out-of-range parameter is an NQE011 naming the rule file and the key (NQE010 in a
+  settings file). A bare ``float`` or ``int`` reads as a Share or a Count;
 - ``NEEDS``: what it reads beyond the narrative: ``"previous"`` (last period's analysis),
   ``"embeddings"`` (sentence similarity) and ``"readers"`` (the reading layer,
   ``Context.readings``, which the engine loads before any record is scored);
@@ -19,8 +23,6 @@ Detectors do not import each other; shared text helpers live in narrative_qa.lan
 
 from __future__ import annotations
 
-import math
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,6 +34,7 @@ from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
 from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import content_words
+from narrative_qa.specs.params import param_problems
 
 NEEDS_KNOWN = frozenset({"previous", "embeddings", "readers"})
 
@@ -99,42 +102,9 @@ class Context:
 
 
 def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:
-    """What is wrong with a rule's parameters, one line per key (empty when nothing is)."""
-    problems = [f"params.{key}: not a parameter of this detector (one of "
-                f"{', '.join(schema)})" for key in params if key not in schema]
-    for key, expected in schema.items():
-        if key not in params:
-            problems.append(f"params.{key}: missing")
-        elif not _is(params[key], expected):
-            problems.append(f"params.{key}: must be {_name(expected)}")
-    return problems
-
-
-def _is(value: Any, expected: Any) -> bool:
-    """Of the declared type, and in range: every float parameter of a detector is a share
-    (a confidence or a similarity, 0 to 1) and every int a count (0 or more), so
-    `min_similarity = 7.5` or `nan` is refused rather than turning a finding off."""
-    origin, args = typing.get_origin(expected), typing.get_args(expected)
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and \
-            math.isfinite(value) and 0 <= value <= 1
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if origin is list:
-        return isinstance(value, list) and all(_is(v, args[0]) for v in value)
-    if origin is dict:
-        return isinstance(value, dict) and all(
-            _is(k, args[0]) and _is(v, args[1]) for k, v in value.items())
-    return isinstance(value, expected)
-
-
-def _name(expected: Any) -> str:
-    if expected is float:
-        return "a number from 0 to 1"
-    if expected is int:
-        return "a whole number, 0 or more"
-    return getattr(expected, "__name__", None) if typing.get_origin(expected) is None else (
-        str(expected))
+    """What is wrong with a rule's parameters, one line per key (empty when nothing is),
+    against the pydantic model of the detector's PARAMS (specs/params.py)."""
+    return param_problems(schema, params)
 
 
 def check_module(module: ModuleType) -> list[str]:

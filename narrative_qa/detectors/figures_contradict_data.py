@@ -24,13 +24,14 @@ from narrative_qa.language.periods import (
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all, stem
+from narrative_qa.specs.params import Share
 
 KIND = "figures_contradict_data"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
-    "confidence_value": float,
-    "confidence_direction": float,
-    "confidence_rating": float,
+    "confidence_value": Share,
+    "confidence_direction": Share,
+    "confidence_rating": Share,
     "indicator_nouns": list[str],
     "other_measures": list[str],
     "part_words": list[str],

@@ -10,11 +10,12 @@ from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all
+from narrative_qa.specs.params import Share
 
 KIND = "needs_detail"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
-    "confidence": dict[str, float],
+    "confidence": dict[str, Share],
     "vague_phrases": list[str],
     "description_cues": list[str],
     "not_acronyms": list[str],

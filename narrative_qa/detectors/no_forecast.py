@@ -13,12 +13,13 @@ from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.words import compile_all
+from narrative_qa.specs.params import Share
 
 KIND = "no_forecast"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
-    "confidence": float,
-    "confidence_nominal": float,
+    "confidence": Share,
+    "confidence_nominal": Share,
     "collective_cues": list[str],
 }
 

@@ -14,14 +14,15 @@ from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
+from narrative_qa.specs.params import Count, Share
 
 KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings"})
 PARAMS = {
-    "confidence_none": float,
-    "confidence_some": float,
-    "min_shared_words": int,
-    "min_similarity": float,
+    "confidence_none": Share,
+    "confidence_some": Share,
+    "min_shared_words": Count,
+    "min_similarity": Share,
     "outcome_cues": list[str],
     "looking_back": list[str],
     "ongoing_only": list[str],

@@ -8,14 +8,15 @@ from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.periods import is_earlier, quarter_mentions
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
+from narrative_qa.specs.params import Count, Share
 
 KIND = "no_link_to_previous"
 NEEDS = frozenset({"previous", "embeddings", "readers"})
 PARAMS = {
-    "confidence": float,
-    "confidence_with_text": float,
-    "min_shared_words": int,
-    "min_similarity": float,
+    "confidence": Share,
+    "confidence_with_text": Share,
+    "min_shared_words": Count,
+    "min_similarity": Share,
     "earlier_action_cues": list[str],
     "back_references": list[str],
     "future_quarter_cues": list[str],
@@ -24,7 +25,7 @@ PARAMS = {
     "forecast_before": list[str],
     "indicator_subject": list[str],
     "reader_tag": str,
-    "reader_at_least": float,
+    "reader_at_least": Share,
 }
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
+from narrative_qa.specs.params import Share
 
 KIND = "rag_mismatch"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
-    "confidence": float,
-    "confidence_polarity_guessed": float,
-    "confidence_qualitative": float,
+    "confidence": Share,
+    "confidence_polarity_guessed": Share,
+    "confidence_qualitative": Share,
     "justification": list[str],
     "rating_named": list[str],
     "rating_reason": list[str],

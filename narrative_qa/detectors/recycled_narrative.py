@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.wording import near_copy, similarity
+from narrative_qa.specs.params import Share
 
 KIND = "recycled_narrative"
 NEEDS = frozenset({"previous", "embeddings"})
 PARAMS = {
-    "min_similarity": float,
-    "high_similarity": float,
-    "sentence_similarity": float,
-    "min_semantic_similarity": float,
-    "sentence_semantic_similarity": float,
-    "confidence": float,
-    "confidence_high": float,
-    "embed_when_wording_at_least": float,
+    "min_similarity": Share,
+    "high_similarity": Share,
+    "sentence_similarity": Share,
+    "min_semantic_similarity": Share,
+    "sentence_semantic_similarity": Share,
+    "confidence": Share,
+    "confidence_high": Share,
+    "embed_when_wording_at_least": Share,
 }
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:

@@ -11,12 +11,13 @@ from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.words import compile_all, content_words
+from narrative_qa.specs.params import Count, Share
 
 KIND = "unanalysed_failed_actions"
 NEEDS: frozenset[str] = frozenset()
 PARAMS = {
-    "confidence": float,
-    "min_shared_words": int,
+    "confidence": Share,
+    "min_shared_words": Count,
     "no_effect_claims": list[str],
     "shortfall_cues": list[str],
     "not_remedial": list[str],

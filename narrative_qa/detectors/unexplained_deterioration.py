@@ -20,12 +20,13 @@ from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
 from narrative_qa.language.words import compile_all
+from narrative_qa.specs.params import Share
 
 KIND = "unexplained_deterioration"
 NEEDS = frozenset({"previous"})
 PARAMS = {
-    "confidence": float,
-    "confidence_generic": float,
+    "confidence": Share,
+    "confidence_generic": Share,
     "change_cues": list[str],
     "period_cues": list[str],
     "indicator_statement": list[str],

@@ -12,7 +12,7 @@ from narrative_qa.assessment import Submission
 from narrative_qa.config import PARSER_MAX_CHARS, Settings
 from narrative_qa.errors import Location, RowProblem
 from narrative_qa.language.english import other_language
-from narrative_qa.language.periods import period_problem
+from narrative_qa.language.periods import period_key, period_problem
 from narrative_qa.previous import match_key
 from narrative_qa.reading.archive import ReadLimits
 from narrative_qa.reading.headers import assign_columns, parse_map_options
@@ -289,10 +289,10 @@ def _is_number(raw: Any, mark: str = ".") -> bool:
 
 def flag_duplicates(submissions: Iterable[Submission]) -> None:
     """Rows sharing a kpi_id and period are all scored, and each says which rows clash."""
-    groups: dict[tuple[str, str], list[Submission]] = {}
+    groups: dict[tuple[str, tuple[int, int] | str], list[Submission]] = {}
     for sub in submissions:
         if sub.kpi_id and not sub.blocked:
-            key = (match_key(sub.kpi_id), (sub.period or "").strip().lower())
+            key = (match_key(sub.kpi_id), period_key(sub.period))
             groups.setdefault(key, []).append(sub)
     for group in groups.values():
         if len(group) < 2:

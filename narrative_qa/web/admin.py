@@ -12,6 +12,7 @@ from starlette.responses import Response
 from narrative_qa.errors import NarrativeQAError
 from narrative_qa.store import windows
 from narrative_qa.store.accounts import ROLES, User
+from narrative_qa.web.fields import form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.security import RowId, State, WebError, is_https, require_role
 
@@ -124,7 +125,7 @@ def periods(request: Request, state: State) -> Response:
 
 @router.post("/periods")
 def change_period(state: State, admin: Admin,
-                  period: Annotated[str, Form(min_length=1, max_length=50)],
+                  period: Annotated[str, form_text("period", required=True)],
                   action: Annotated[str, Form(pattern="^(open|close)$")]) -> Response:
     by = admin.display_name or admin.username
     if action == "open":

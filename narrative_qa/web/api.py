@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
@@ -27,11 +27,12 @@ from narrative_qa.selfcheck import check_as
 from narrative_qa.store.accounts import User
 from narrative_qa.web import upload as uploads
 from narrative_qa.web.access import may_read, readable_kpi
+from narrative_qa.web.fields import body_text, form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.screening import finding_decisions, queue_filter
 from narrative_qa.web.security import NotSignedIn, RowId, State, WebError, current_session
 
-Number = float | str | None
+Number = float | str | None  # as text, read by the library (NQE022 for nonsense)
 
 
 class ErrorOut(BaseModel):
@@ -75,14 +76,14 @@ class DraftIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     narrative: str = Field(min_length=1, description="The narrative text.")
-    kpi_id: str | None = Field(None, max_length=100)
-    kpi_name: str | None = Field(None, max_length=500)
-    service: str | None = Field(None, max_length=200)
-    period: str | None = Field(None, max_length=50, examples=["2025/26 Q2"])
+    kpi_id: str | None = body_text("kpi_id")
+    kpi_name: str | None = body_text("kpi_name")
+    service: str | None = body_text("service")
+    period: str | None = body_text("period", examples=["2025/26 Q2"])
     target: Number = None
     actual: Number = None
     previous_actual: Number = None
-    unit: str | None = Field(None, max_length=50)
+    unit: str | None = body_text("unit")
     polarity: Literal["up", "down"] | None = None
     stated_rag: Literal["red", "amber", "green"] | None = None
     previous_narrative: str | None = None
@@ -168,11 +169,11 @@ class SubmissionOut(BaseModel):
 
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    period: str = Field(min_length=1, max_length=50)
-    kpi_id: str = Field(min_length=1, max_length=100)
-    code: str = Field(min_length=1, max_length=10, examples=["NQ04"])
+    period: str = body_text("period", required=True)
+    kpi_id: str = body_text("kpi_id", required=True)
+    code: str = body_text("code", required=True, examples=["NQ04"])
     decision: Literal["confirmed", "dismissed"]
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = body_text("reason", required=True)
 
 
 class DecisionResult(BaseModel):
@@ -196,7 +197,7 @@ class UploadOut(BaseModel):
 
 class StoreIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    period: str = Field(min_length=1, max_length=50, examples=["2025/26 Q2"])
+    period: str = body_text("period", required=True, examples=["2025/26 Q2"])
     supersede: bool = Field(False, description="Store even though officers' web "
                             "submissions for the period would be superseded (without it, "
                             "a 409 with NQE122 lists them).")
@@ -346,7 +347,7 @@ def _upload_out(row: dict[str, Any]) -> dict[str, Any]:
 @router.post("/uploads", response_model=UploadOut, status_code=202)
 async def upload_quarter(state: State, user: ApiUser,
                          file: Annotated[UploadFile, File(description=".xlsx or .csv")],
-                         period: Annotated[str, Form(max_length=50)] = "") -> dict[str, Any]:
+                         period: Annotated[str, form_text("period")] = "") -> dict[str, Any]:
     """Upload a quarter's export to be scored in the background; poll its status."""
     uploads.require_uploader(user)
     upload_id = await uploads.accept(state, user, file, period)

@@ -127,6 +127,14 @@ def _refusal(request: Request, error: WebError) -> Response:
     return response
 
 
+# What the framework's own refusals answer with: no route for the address, or a method the
+# address does not take; any other (a body it cannot parse) is a request not valid.
+FRAMEWORK_REFUSALS: dict[int, tuple[str, str]] = {
+    404: ("NQE111", "there is no such page"),
+    405: ("NQE114", "that method is not allowed here"),
+}
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WebError)
     async def on_web_error(request: Request, error: WebError) -> Response:
@@ -153,9 +161,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> Response:
-        code = "NQE104" if error.status_code in (403, 404, 405) else "NQE106"
-        detail = {404: "there is no such page", 405: "that method is not allowed here"}.get(
-            error.status_code, str(error.detail))
+        code, detail = FRAMEWORK_REFUSALS.get(error.status_code,
+                                              ("NQE109", str(error.detail)))
         return _refusal(request, WebError(error.status_code, code, detail))
 
     @app.exception_handler(Exception)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -25,6 +25,7 @@ from narrative_qa.reporting.view import Item, ReportView, build_report, rag_pair
 from narrative_qa.store.accounts import User
 from narrative_qa.store.history import DECISIONS, History, applies_to, fingerprint
 from narrative_qa.web.access import may_read
+from narrative_qa.web.fields import form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.security import State, WebError, require_role
 from narrative_qa.web.views import changes, data_rows, when
@@ -206,11 +207,11 @@ def _submission_page(request: Request, state, user: User, period: str, kpi: str,
 
 @router.post("/decide")
 def decide(request: Request, state: State, user: Reviewer,
-           period: Annotated[str, Form(max_length=50)],
-           kpi_id: Annotated[str, Form(max_length=100)],
-           code: Annotated[str, Form(max_length=10)],
-           decision: Annotated[str, Form(max_length=20)],
-           reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+           period: Annotated[str, form_text("period")],
+           kpi_id: Annotated[str, form_text("kpi_id")],
+           code: Annotated[str, form_text("code")],
+           decision: Annotated[str, form_text("choice")],
+           reason: Annotated[str, form_text("reason")] = "") -> Response:
     """Confirm or dismiss a finding with a reason (the decision `narrative-qa review` makes)."""
     _stored_item(state, user, period, kpi_id)
     if not reason.strip():

@@ -24,6 +24,7 @@ from narrative_qa.selfcheck import check_as
 from narrative_qa.store import windows
 from narrative_qa.store.accounts import User
 from narrative_qa.web.access import officer_kpi
+from narrative_qa.web.fields import form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, State, WebError, require_role
 from narrative_qa.web.views import (
@@ -41,7 +42,6 @@ from narrative_qa.web.views import (
 router = APIRouter(prefix="/selfcheck", dependencies=[Depends(require_role("officer"))],
                    include_in_schema=False)
 Officer = Annotated[User, Depends(require_role("officer"))]
-Text = Annotated[str, Form(max_length=500)]
 DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
               "application/octet-stream", "")
 
@@ -57,10 +57,17 @@ class Draft:
         return {name: (value.strip() or None) for name, value in self.fields.items()}
 
 
-def draft_form(narrative: Annotated[str, Form()] = "", kpi_id: Text = "", kpi_name: Text = "",
-               service: Text = "", period: Text = "", target: Text = "", actual: Text = "",
-               previous_actual: Text = "", unit: Text = "", polarity: Text = "",
-               stated_rag: Text = "") -> Draft:
+def draft_form(narrative: Annotated[str, Form()] = "",
+               kpi_id: Annotated[str, form_text("kpi_id")] = "",
+               kpi_name: Annotated[str, form_text("kpi_name")] = "",
+               service: Annotated[str, form_text("service")] = "",
+               period: Annotated[str, form_text("period")] = "",
+               target: Annotated[str, form_text("figure")] = "",
+               actual: Annotated[str, form_text("figure")] = "",
+               previous_actual: Annotated[str, form_text("figure")] = "",
+               unit: Annotated[str, form_text("unit")] = "",
+               polarity: Annotated[str, form_text("choice")] = "",
+               stated_rag: Annotated[str, form_text("choice")] = "") -> Draft:
     given = locals()
     return Draft(narrative, {name: given[name] for name in KPI_FIELDS})
 
@@ -285,8 +292,8 @@ def edit(request: Request, state: State, user: Officer, draft: DraftForm) -> Res
 
 @router.post("/withdraw")
 def withdraw(request: Request, state: State, user: Officer,
-             kpi_id: Annotated[str, Form(min_length=1, max_length=100)],
-             period: Annotated[str, Form(min_length=1, max_length=50)]) -> Response:
+             kpi_id: Annotated[str, form_text("kpi_id", required=True)],
+             period: Annotated[str, form_text("period", required=True)]) -> Response:
     """Withdraw this officer's submission for an open period (stored as a new version)."""
     kpi = officer_kpi(state.history, user, kpi_id)
     window = windows.open_window(state.history, period)

@@ -36,6 +36,7 @@ from narrative_qa.language.periods import canonical_period
 from narrative_qa.previous import match_key
 from narrative_qa.store.accounts import User
 from narrative_qa.store.uploads import Uploads
+from narrative_qa.web.fields import form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.security import AppState, RowId, State, WebError, require_role
 from narrative_qa.web.views import is_period
@@ -332,7 +333,7 @@ def page(request: Request, state: State) -> Response:
 @router.post("")
 async def upload(request: Request, state: State, user: Uploader,
                  file: Annotated[UploadFile | None, File()] = None,
-                 period: Annotated[str, Form(max_length=50)] = "") -> Response:
+                 period: Annotated[str, form_text("period")] = "") -> Response:
     try:
         upload_id = await accept(state, user, file, period)
     except WebError as error:
@@ -366,7 +367,7 @@ def scored(state: State, user: Uploader, upload_id: RowId) -> Response:
 
 @router.post("/{upload_id}/store")
 def store(request: Request, state: State, user: Uploader, upload_id: RowId,
-          period: Annotated[str, Form(max_length=50)] = "",
+          period: Annotated[str, form_text("period")] = "",
           supersede: Annotated[str, Form(max_length=10)] = "") -> Response:
     try:
         request_store(state, user, upload_id, period, supersede == "yes")

@@ -43,3 +43,29 @@ def test_detectors_do_not_import_each_other():
             if isinstance(node, ast.ImportFrom) and node.module:
                 name = node.module.removeprefix("narrative_qa.detectors").lstrip(".")
                 assert name not in own, f"{path.name} imports {node.module}"
+
+
+# Issue 18: parameters are declared once with their ranges (specs/params.py) and checked by
+# the pydantic model made from the declaration.
+def test_every_number_parameter_declares_its_range():
+    import typing
+
+    from narrative_qa.specs.explain import bounds
+
+    for kind, path in sorted(builtin_kinds().items()):
+        for name, expected in importlib.import_module(path).PARAMS.items():
+            assert expected not in (int, float), f"{kind}.{name}: a bare {expected.__name__}"
+            if typing.get_origin(expected) is typing.Annotated:
+                assert bounds(list(typing.get_args(expected)[1:]))[0] is not None, name
+
+
+def test_a_range_of_its_own_and_the_value_written_are_in_the_message():
+    from typing import Annotated
+
+    from pydantic import Field
+
+    schema = {"limit": Annotated[int, Field(ge=1, le=5)], "confidence": float}
+    assert check_params(schema, {"limit": 3, "confidence": 0.5}) == []
+    assert check_params(schema, {"limit": 9, "confidence": 7.5}) == [
+        "params.limit: must be a whole number from 1 to 5, not 9",
+        "params.confidence: must be a number from 0 to 1, not 7.5"]

@@ -148,3 +148,14 @@ def test_bad_rows_are_reported_with_row_and_column_and_the_rest_kept(tmp_path, s
     duplicates = [p for s in (by_id[2], by_id[6]) for p in s.problems]
     assert [p.code for p in duplicates] == ["NQE023", "NQE023"]
     assert "row 6" in duplicates[0].message and "row 2" in duplicates[1].message
+
+
+def test_a_period_written_two_ways_is_one_period_for_duplicates(tmp_path, settings):
+    """'2025/26 Q2' and '2025-26 q2' are the same quarter (language/periods.py), so two
+    rows of one KPI under them clash (NQE023); a different quarter does not."""
+    text = ("KPI Ref,Indicator,Period,Target,Actual,Commentary\n"
+            f"A,One,2025/26 Q2,60,51,{NARRATIVE}\n"
+            f"A,One,2025-26  q2,60,52,{NARRATIVE}\n"
+            f"A,One,2025/26 Q3,60,53,{NARRATIVE}\n")
+    subs, _ = read_submissions(write_csv(tmp_path / "periods.csv", text), settings)
+    assert [[p.code for p in s.problems] for s in subs] == [["NQE023"], ["NQE023"], []]

@@ -54,6 +54,18 @@ def test_bad_bodies_are_422_with_a_code(client, app, body, code, field):
     assert error["code"] == code and error["field"] == field and error["todo"]
 
 
+def test_an_unknown_address_or_method_has_its_own_code(client, app):
+    """Not 'not allowed for this account' (NQE104): an unknown page is not found (NQE111),
+    and a method an address does not take is NQE114, as JSON and as a page."""
+    headers = _bearer(app, "olive")
+    missing = client.get("/api/v1/no-such-thing", headers=headers)
+    assert missing.status_code == 404 and missing.json()["code"] == "NQE111"
+    method = client.delete("/api/v1/check", headers=headers)
+    assert method.status_code == 405 and method.json()["code"] == "NQE114"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "NQE111" in page.text and "NQE104" not in page.text
+
+
 def test_not_json_and_oversized_narrative(client, app, settings):
     headers = {**_bearer(app, "olive"), "Content-Type": "application/json"}
     garbled = client.post("/api/v1/check", content=b"{not json", headers=headers)
