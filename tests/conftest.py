@@ -33,6 +33,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
+# What narrative_qa.store.accounts hashes passwords with; tests/web/test_password_hashing.py
+# holds it to RFC 9106's parameters while every other test hashes with the cheap profile.
+from narrative_qa.store import accounts as _accounts  # noqa: E402
+
+PRODUCTION_HASHER = _accounts._hasher
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Passwords hashed with argon2-cffi's CHEAPEST profile (argon2id, made for tests) in
+    this process: the production profile costs about 0.2 s of CPU a hash or a check, and the
+    web tests add four users and sign in per test (half the fast lane's CPU time). The hash
+    format, salts and verification are argon2's own either way; commands run in a subprocess
+    keep the production profile."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_accounts, "_hasher", cheap)
+        patch.setattr(_accounts, "_DUMMY_HASH", cheap.hash("not a password anyone has"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return load_settings()
