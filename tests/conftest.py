@@ -114,3 +114,12 @@ def postgres_url():
         subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory, settings):
+    """Migrated SQLite stores, empty or holding the sample's Q1 and Q2, made once per
+    session and copied per test (tests/stores.py)."""
+    from tests.stores import StoreTemplates
+
+    return StoreTemplates(tmp_path_factory.mktemp("store-templates"), settings)
