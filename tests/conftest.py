@@ -22,6 +22,33 @@ Q1 = SAMPLE / "qpr-2025-26-Q1.xlsx"
 Q2 = SAMPLE / "qpr-2025-26-Q2.xlsx"
 
 
+def _seed_runtime_model() -> None:
+    """Copy into the tests' new cache folder the MiniLM export that `make install` made in
+    the default one, when its record and sha256 hold: otherwise the first test to embed
+    exports it again (torch, about 10 s of CPU), once per test process. Read-only; nothing
+    else of the user's cache is read. tests/language/test_minilm_onnx.py exports one anew."""
+    from narrative_qa.language import minilm_onnx
+    from narrative_qa.language.embeddings import model_id, runtime_model_path
+
+    target = None
+    try:
+        target = runtime_model_path()
+        installed = Path.home() / ".cache" / "narrative_qa" / target.name
+        if not minilm_onnx.recorded(installed, model_id()):
+            return
+        shutil.copyfile(installed, target)
+        shutil.copyfile(minilm_onnx.record_path(installed), minilm_onnx.record_path(target))
+    except Exception:  # no model package, a folder we may not read: export as before
+        if target is not None:
+            target.unlink(missing_ok=True)
+
+
+_CACHE = Path(os.environ["NARRATIVE_QA_CACHE"])
+if _CACHE.parent == Path(tempfile.gettempdir()) and _CACHE.name.startswith("nq-test-cache-"):
+    _seed_runtime_model()  # only into the folder made above, never a cache the user named
+
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that asks for Chromium or the PostgreSQL server by fixture is marked so, for
     `make test-fast` to deselect (the store fixtures mark their postgresql parameter)."""
