@@ -44,8 +44,17 @@ def _seed_runtime_model() -> None:
 
 
 _CACHE = Path(os.environ["NARRATIVE_QA_CACHE"])
+_MADE = [Path(os.environ["NARRATIVE_QA_HOME"])]  # removed when the session ends
 if _CACHE.parent == Path(tempfile.gettempdir()) and _CACHE.name.startswith("nq-test-cache-"):
+    _MADE.append(_CACHE)
     _seed_runtime_model()  # only into the folder made above, never a cache the user named
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The folders made above go when the session ends (each pytest-xdist worker has its
+    own): the cache holds a 90 MB copy of the MiniLM export."""
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 
