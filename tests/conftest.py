@@ -8,10 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# Tests never read or write the user's embedding cache or history store.
-os.environ.setdefault("NARRATIVE_QA_CACHE", tempfile.mkdtemp(prefix="nq-test-cache-"))
-os.environ["NARRATIVE_QA_HOME"] = tempfile.mkdtemp(prefix="nq-test-home-")
-
 import pytest
 
 from narrative_qa.config import Settings, load_settings
@@ -43,11 +39,25 @@ def _seed_runtime_model() -> None:
             target.unlink(missing_ok=True)
 
 
-_CACHE = Path(os.environ["NARRATIVE_QA_CACHE"])
-_MADE = [Path(os.environ["NARRATIVE_QA_HOME"])]  # removed when the session ends
-if _CACHE.parent == Path(tempfile.gettempdir()) and _CACHE.name.startswith("nq-test-cache-"):
-    _MADE.append(_CACHE)
-    _seed_runtime_model()  # only into the folder made above, never a cache the user named
+_OURS = "NARRATIVE_QA_TEST_CACHE"  # the cache folder a test process made, for its children
+
+
+def _own_folders() -> list[Path]:
+    """Tests never read or write the user's embedding cache or history store: each test
+    process (each pytest-xdist worker too) makes its own data folder, and its own cache
+    folder unless NARRATIVE_QA_CACHE names one the user chose. Returns the folders made."""
+    home = Path(tempfile.mkdtemp(prefix="nq-test-home-"))
+    os.environ["NARRATIVE_QA_HOME"] = str(home)
+    named = os.environ.get("NARRATIVE_QA_CACHE")
+    if named and named != os.environ.get(_OURS):
+        return [home]
+    cache = tempfile.mkdtemp(prefix="nq-test-cache-")  # not a worker's parent's: each its own
+    os.environ["NARRATIVE_QA_CACHE"] = os.environ[_OURS] = cache
+    _seed_runtime_model()
+    return [home, Path(cache)]
+
+
+_MADE = _own_folders()  # before any test reads the variables; removed when the session ends
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -55,7 +65,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     own): the cache holds a 90 MB copy of the MiniLM export."""
     for folder in _MADE:
         shutil.rmtree(folder, ignore_errors=True)
-
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
