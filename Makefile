@@ -61,11 +61,13 @@ test: install
 	$(BIN)/ruff check narrative_qa tests bench tools
 	$(BIN)/pytest
 
-# For work in progress; `make test` (and CI) still runs every test. Markers: pyproject.toml.
+# For work in progress; `make test` (and CI) still runs every test, in one process.
+# Markers: pyproject.toml. pytest-xdist runs the fast lane on up to 4 cores, a test file to
+# a worker (module fixtures are made once; the torch tests share one worker).
 FAST := not slow and not browser and not postgres and not training
 test-fast: install
 	$(BIN)/ruff check narrative_qa tests bench tools
-	$(BIN)/pytest -m "$(FAST)"
+	$(BIN)/pytest -m "$(FAST)" -n auto --maxprocesses 4 --dist loadfile
 
 # Figures, not tests: each prints its targets beside them (the last takes many minutes).
 bench: install

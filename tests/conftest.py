@@ -8,10 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-# Tests never read or write the user's embedding cache or history store.
-os.environ.setdefault("NARRATIVE_QA_CACHE", tempfile.mkdtemp(prefix="nq-test-cache-"))
-os.environ["NARRATIVE_QA_HOME"] = tempfile.mkdtemp(prefix="nq-test-home-")
-
 import pytest
 
 from narrative_qa.config import Settings, load_settings
@@ -20,6 +16,55 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "narrative_qa" / "data" / "sample"
 Q1 = SAMPLE / "qpr-2025-26-Q1.xlsx"
 Q2 = SAMPLE / "qpr-2025-26-Q2.xlsx"
+
+
+def _seed_runtime_model() -> None:
+    """Copy into the tests' new cache folder the MiniLM export that `make install` made in
+    the default one, when its record and sha256 hold: otherwise the first test to embed
+    exports it again (torch, about 10 s of CPU), once per test process. Read-only; nothing
+    else of the user's cache is read. tests/language/test_minilm_onnx.py exports one anew."""
+    from narrative_qa.language import minilm_onnx
+    from narrative_qa.language.embeddings import model_id, runtime_model_path
+
+    target = None
+    try:
+        target = runtime_model_path()
+        installed = Path.home() / ".cache" / "narrative_qa" / target.name
+        if not minilm_onnx.recorded(installed, model_id()):
+            return
+        shutil.copyfile(installed, target)
+        shutil.copyfile(minilm_onnx.record_path(installed), minilm_onnx.record_path(target))
+    except Exception:  # no model package, a folder we may not read: export as before
+        if target is not None:
+            target.unlink(missing_ok=True)
+
+
+_OURS = "NARRATIVE_QA_TEST_CACHE"  # the cache folder a test process made, for its children
+
+
+def _own_folders() -> list[Path]:
+    """Tests never read or write the user's embedding cache or history store: each test
+    process (each pytest-xdist worker too) makes its own data folder, and its own cache
+    folder unless NARRATIVE_QA_CACHE names one the user chose. Returns the folders made."""
+    home = Path(tempfile.mkdtemp(prefix="nq-test-home-"))
+    os.environ["NARRATIVE_QA_HOME"] = str(home)
+    named = os.environ.get("NARRATIVE_QA_CACHE")
+    if named and named != os.environ.get(_OURS):
+        return [home]
+    cache = tempfile.mkdtemp(prefix="nq-test-cache-")  # not a worker's parent's: each its own
+    os.environ["NARRATIVE_QA_CACHE"] = os.environ[_OURS] = cache
+    _seed_runtime_model()
+    return [home, Path(cache)]
+
+
+_MADE = _own_folders()  # before any test reads the variables; removed when the session ends
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The folders made above go when the session ends (each pytest-xdist worker has its
+    own): the cache holds a 90 MB copy of the MiniLM export."""
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -31,6 +76,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if "postgres_url" in fixtures:
             item.add_marker(pytest.mark.postgres)
+
+
+# What narrative_qa.store.accounts hashes passwords with; tests/web/test_password_hashing.py
+# holds it to RFC 9106's parameters while every other test hashes with the cheap profile.
+from narrative_qa.store import accounts as _accounts  # noqa: E402
+
+PRODUCTION_HASHER = _accounts._hasher
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Passwords hashed with argon2-cffi's CHEAPEST profile (argon2id, made for tests) in
+    this process: the production profile costs about 0.2 s of CPU a hash or a check, and the
+    web tests add four users and sign in per test (half the fast lane's CPU time). The hash
+    format, salts and verification are argon2's own either way; commands run in a subprocess
+    keep the production profile."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    cheap = PasswordHasher.from_parameters(CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_accounts, "_hasher", cheap)
+        patch.setattr(_accounts, "_DUMMY_HASH", cheap.hash("not a password anyone has"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +159,12 @@ def postgres_url():
         subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory, settings):
+    """Migrated SQLite stores, empty or holding the sample's Q1 and Q2, made once per
+    session and copied per test (tests/stores.py)."""
+    from tests.stores import StoreTemplates
+
+    return StoreTemplates(tmp_path_factory.mktemp("store-templates"), settings)

@@ -22,8 +22,8 @@ GREEN = {"kpi_id": "CS-06", "kpi_name": "Aftercare EET", "target": 75, "actual":
 
 
 @pytest.fixture
-def history(tmp_path):
-    return History(f"sqlite:///{tmp_path / 'history.db'}")
+def history(tmp_path, store_templates):
+    return History(store_templates.fresh(tmp_path / "history.db"))
 
 
 def test_a_dataframe_gives_a_dataframe_with_the_catalogues_codes_as_columns(settings):
@@ -130,11 +130,8 @@ def test_a_kpi_stored_twice_is_ambiguous_in_the_store_as_in_a_file(history, sett
     assert "history store for 2025/26 Q1" in store_notices[0].message
 
 
-def _ingested(history, settings):
-    from narrative_qa.api import ingest_file
-
-    ingest_file(Q1, "2025/26 Q1", history, settings=settings)
-    ingest_file(Q2, "2025/26 Q2", history, settings=settings)
+def _ingested(history, store_templates):
+    store_templates.add_quarters(history)  # Q1 as 2025/26 Q1, Q2 as 2025/26 Q2
     return history
 
 
@@ -147,13 +144,13 @@ def _docx_parts(data: bytes) -> dict[str, bytes]:
         return {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
 
 
-def test_report_string_equals_the_file_the_cli_writes(history, settings, tmp_path):
+def test_report_string_equals_the_file_the_cli_writes(history, store_templates, tmp_path):
     from typer.testing import CliRunner
 
     from narrative_qa.cli import app
     from narrative_qa.reporting.render import report_html, report_xlsx
 
-    _ingested(history, settings)
+    _ingested(history, store_templates)
     html = report_html(history, "2025/26 Q2")
     out = tmp_path / "report.html"
     done = CliRunner().invoke(app, ["report", "--period", "2025/26 Q2", "--db", history.url,
@@ -168,10 +165,10 @@ def test_report_string_equals_the_file_the_cli_writes(history, settings, tmp_pat
     assert sheet.max_row == 41 and sheet["A1"].value == "KPI"
 
 
-def test_feedback_bytes_equal_the_files(history, settings, tmp_path):
+def test_feedback_bytes_equal_the_files(history, store_templates, tmp_path):
     from narrative_qa.reporting.render import feedback_documents, write_feedback
 
-    _ingested(history, settings)
+    _ingested(history, store_templates)
     documents = feedback_documents(history, "2025/26 Q2")
     written = write_feedback(history, "2025/26 Q2", tmp_path / "fb")
     assert sorted(p.name for p in written) == sorted(documents)
@@ -183,10 +180,10 @@ def test_feedback_bytes_equal_the_files(history, settings, tmp_path):
             assert path.read_bytes() == documents[path.name]
 
 
-def test_decisions_round_trip_through_rows(history, settings, tmp_path):
+def test_decisions_round_trip_through_rows(history, store_templates, tmp_path):
     from narrative_qa.decisions import export_decisions, import_decisions
 
-    _ingested(history, settings)
+    _ingested(history, store_templates)
     stored = next(s for s in history.current("2025/26 Q2") if s.findings)
     code = stored.findings[0]["code"]
     history.decide(stored.kpi_id, "2025/26 Q2", code, "dismissed", "=not a formula",
@@ -195,7 +192,8 @@ def test_decisions_round_trip_through_rows(history, settings, tmp_path):
                    decided_at="2025-10-02T09:00:00+00:00")
     rows = export_decisions(history)
     assert [r["decision"] for r in rows] == ["dismissed", "confirmed"]
-    other = _ingested(History(f"sqlite:///{tmp_path / 'other.db'}"), settings)
+    other = _ingested(History(store_templates.fresh(tmp_path / "other.db")),
+                      store_templates)
     bad = {**rows[0], "decision": "maybe"}
     result = import_decisions(other, [*rows, bad], "upload.csv", first_row=2)
     assert (result.recorded, result.already) == (2, 0)

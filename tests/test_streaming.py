@@ -23,9 +23,9 @@ def _xlsx(path):
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".json", ".csv", ".xlsx"])
-def test_streamed_sample_equals_the_whole_file_path(tmp_path, settings, suffix):
+def test_streamed_sample_equals_the_whole_file_path(tmp_path, settings, sample_result, suffix):
     whole, streamed = tmp_path / f"whole{suffix}", tmp_path / f"streamed{suffix}"
-    write_assessments(score_file(Q2, Q1, settings=settings).assessments, whole)
+    write_assessments(sample_result.assessments, whole)  # score_file(Q2, Q1), once a session
     summary = score_to_file(Q2, streamed, Q1, settings=settings, chunk_size=7)
     assert summary.rows == 40
     if suffix == ".xlsx":

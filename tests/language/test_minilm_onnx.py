@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from narrative_qa.language import embeddings, minilm_onnx
 from narrative_qa.language.embeddings import (
@@ -35,6 +36,20 @@ def test_the_run_time_encoder_gives_sentence_transformers_vectors():
     torch = get_torch_encoder().encode(TEXTS, normalize_embeddings=True,
                                        convert_to_numpy=True, show_progress_bar=False)
     assert onnx.shape == (3, embeddings.DIMENSIONS) and onnx.dtype == np.float32
+    assert float(np.abs(onnx - torch).max()) < 1e-5
+
+
+# Exporting imports torch and traces the network: seconds. The fast lane's session uses the
+# export `make install` made (tests/conftest.py), checked against torch's vectors above.
+@pytest.mark.slow
+def test_an_export_made_anew_is_recorded_and_gives_sentence_transformers_vectors(tmp_path):
+    path = minilm_onnx.onnx_path(tmp_path, model_id())
+    assert not minilm_onnx.recorded(path, model_id())
+    minilm_onnx.export(path, embeddings.model_dir(), model_id(), embeddings._torch_vectors)
+    assert minilm_onnx.recorded(path, model_id())
+    onnx = minilm_onnx.OnnxEncoder(path, embeddings.model_dir()).encode(TEXTS)
+    torch = get_torch_encoder().encode(TEXTS, normalize_embeddings=True,
+                                       convert_to_numpy=True, show_progress_bar=False)
     assert float(np.abs(onnx - torch).max()) < 1e-5
 
 

@@ -83,6 +83,10 @@ def _check(narrative: str, settings, history=None) -> str:
     return json.dumps(assessment.to_record(), sort_keys=True, default=str)
 
 
+# About 100 checks of long drafts: seconds. In the fast lane,
+# test_a_spliced_parse_equals_the_full_parse holds each edit's spliced parse to the full
+# parse token by token, and the findings are made from the parse alone.
+@pytest.mark.slow
 def test_findings_are_byte_identical_with_and_without_the_cache(drafts, settings,
                                                                 monkeypatch):
     for draft in drafts:

@@ -9,9 +9,9 @@ from narrative_qa.store.history import History
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def history(request, tmp_path):
+def history(request, tmp_path, store_templates):
     if request.param == "sqlite":
-        return History(f"sqlite:///{tmp_path / 'history.db'}")
+        return History(store_templates.fresh(tmp_path / "history.db"))
     url = request.getfixturevalue("postgres_url")
     store = History(url)
     with store.engine.begin() as db:  # each test starts from an empty store

@@ -26,6 +26,13 @@ def ingest_both(history, settings):
     return result
 
 
+def stored_both(history, store_templates):
+    """The same two quarters in the store, copied from the session's template on SQLite
+    (tests/stores.py), for tests of what is done with them rather than of ingesting."""
+    store_templates.add_quarters(history)
+    assert len(history.current(Q2P)) == 40
+
+
 def test_periods_count_back_across_financial_years():
     assert previous_period("2025/26 Q2") == "2025/26 Q1"
     assert previous_period("2025/26 Q1") == "2024/25 Q4"
@@ -51,8 +58,8 @@ def test_reingesting_keeps_the_earlier_version(history, settings):
     assert len(history.current(Q2P)) == 40
 
 
-def test_check_and_score_take_previous_values_from_the_store(history, settings):
-    ingest_both(history, settings)
+def test_check_and_score_take_previous_values_from_the_store(history, settings, store_templates):
+    stored_both(history, store_templates)
     stored = next(s for s in history.current(Q2P) if s.kpi_id == "CS-05")
     draft = check_draft(stored.record["narrative"], settings, history=history,
                         kpi_id="CS-05", period="2025/26 Q3", target="60", actual="55")
@@ -61,8 +68,8 @@ def test_check_and_score_take_previous_values_from_the_store(history, settings):
     assert "NQ11" in {f.code for f in draft.findings}
 
 
-def test_report_counts_and_dismissal(history, settings, tmp_path):
-    ingest_both(history, settings)
+def test_report_counts_and_dismissal(history, store_templates, tmp_path):
+    stored_both(history, store_templates)
     view = build_report(history, Q2P)
     assert sum(view.verdicts.values()) == 40
     before = sum(len(i.findings) for i in view.items)
@@ -92,8 +99,8 @@ def test_report_counts_and_dismissal(history, settings, tmp_path):
     assert decision["reviewer"] == "ELT reviewer" and decision["decided_at"]
 
 
-def test_dismissal_is_remembered_when_the_sentence_recurs(history, settings):
-    ingest_both(history, settings)
+def test_dismissal_is_remembered_when_the_sentence_recurs(history, settings, store_templates):
+    stored_both(history, store_templates)
     recycled = next(s for s in history.current(Q2P)
                     if any(f["code"] == "NQ04" for f in s.findings))
     history.decide(recycled.kpi_id, Q2P, "NQ04", "dismissed", "not a challenge", "reviewer")
@@ -106,8 +113,8 @@ def test_dismissal_is_remembered_when_the_sentence_recurs(history, settings):
     assert "NQ04" not in {f["code"] for i in view.items for f in i.findings}
 
 
-def test_xlsx_screening_table(history, settings, tmp_path):
-    ingest_both(history, settings)
+def test_xlsx_screening_table(history, store_templates, tmp_path):
+    stored_both(history, store_templates)
     path = write_report(history, Q2P, tmp_path / "report.xlsx")
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("KPI", "KPI name", "Service", "Owner")
@@ -193,10 +200,11 @@ def test_a_store_that_cannot_be_opened_is_an_nqe_error(tmp_path):
         History(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
 
 
-def test_the_screening_workbook_is_formatted_as_a_council_would(history, settings, tmp_path):
+def test_the_screening_workbook_is_formatted_as_a_council_would(history, store_templates,
+                                                                tmp_path):
     """Issue 16, defect 19: no widths, header style, frozen header or filter; snake_case
     headers."""
-    ingest_both(history, settings)
+    stored_both(history, store_templates)
     sheet = openpyxl.load_workbook(write_report(history, Q2P, tmp_path / "r.xlsx")).active
     headers = [c.value for c in sheet[1]]
     assert headers == ["KPI", "KPI name", "Service", "Owner", "RAG stated",

@@ -39,9 +39,9 @@ def _empty(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
+def db_url(request, tmp_path, store_templates):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'history.db'}"
+        return store_templates.fresh(tmp_path / "history.db")
     url = request.getfixturevalue("postgres_url")
     _empty(url)
     return url

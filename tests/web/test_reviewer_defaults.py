@@ -9,17 +9,15 @@ import re
 
 from fastapi.testclient import TestClient
 
-from narrative_qa.api import check_draft, ingest_file
-from tests.conftest import Q1, Q2
+from narrative_qa.api import check_draft
 from tests.web.conftest import sign_in
 
 P1, P2, P3 = "2025/26 Q1", "2025/26 Q2", "2025/26 Q3"
 
 
-def _stored(app, settings):
+def _stored(app, settings, store_templates):
     history = app.state.nq.history
-    ingest_file(Q1, P1, history, settings=settings)
-    ingest_file(Q2, P2, history, settings=settings)
+    store_templates.add_quarters(history)  # Q1 as P1 and Q2 as P2
     early = check_draft("Early draft for Q3 with 3 cases.", settings, kpi_id="CS-05",
                         period=P3, owner="Head of Children's Services North East",
                         service="Children's Services")
@@ -27,8 +25,9 @@ def _stored(app, settings):
     return history
 
 
-def test_the_default_period_is_the_latest_stored_quarter_and_is_named(client, app, settings):
-    history = _stored(app, settings)
+def test_the_default_period_is_the_latest_stored_quarter_and_is_named(client, app, settings,
+        store_templates):
+    history = _stored(app, settings, store_templates)
     assert history.periods()[-1] == P3 and history.quarter_periods() == [P1, P2]
     sign_in(client, "rita")
     page = client.get("/screening")
@@ -40,8 +39,9 @@ def test_the_default_period_is_the_latest_stored_quarter_and_is_named(client, ap
     assert "<h1>Screening 2025/26 Q3</h1>" in chosen.text and "default-period" not in chosen.text
 
 
-def test_word_feedback_is_offered_in_the_queue_and_on_the_submission(client, app, settings):
-    _stored(app, settings)
+def test_word_feedback_is_offered_in_the_queue_and_on_the_submission(client, app, settings,
+        store_templates):
+    _stored(app, settings, store_templates)
     sign_in(client, "rita")
     queue = client.get("/screening", params={"period": P2}).text
     links = re.findall(r'href="([^"]*format=docx[^"]*)"', queue)
@@ -79,10 +79,11 @@ def test_only_the_proxys_own_hop_is_trusted(make_app, app, clock):
     assert client_address(Request(), limited.state.nq.web) == "10.0.0.2"
 
 
-def test_the_submission_page_speaks_in_words_and_marks_dismissals(client, app, settings):
+def test_the_submission_page_speaks_in_words_and_marks_dismissals(client, app, settings,
+        store_templates):
     """Defect 20: raw field names, ISO times, dismissed findings unmarked, no previous
     narrative."""
-    history = _stored(app, settings)
+    history = _stored(app, settings, store_templates)
     chosen = next(s for s in history.current(P2) if s.findings and s.record.get("unit") ==
                   "%" and s.record.get("service") == "Children's Services"
                   and s.record.get("polarity") == "up")
@@ -106,7 +107,8 @@ def test_the_submission_page_speaks_in_words_and_marks_dismissals(client, app, s
                          .group(1)) == q1.record["narrative"]
 
 
-def test_what_changed_since_last_period_is_marked_side_by_side(client, app, settings):
+def test_what_changed_since_last_period_is_marked_side_by_side(client, app, settings,
+        store_templates):
     """Issue 16, 'What to add': the reviewer's page with both narratives, changes marked."""
     from narrative_qa.web.views import changes
 
@@ -115,7 +117,7 @@ def test_what_changed_since_last_period_is_marked_side_by_side(client, app, sett
     assert [t for t, c in old if c] == ["12 "] and [t for t, c in new if c] == ["10 "]
     assert "".join(t for t, _ in new) == "Waiting times fell to 10 weeks. Recruitment " \
         "continues."
-    history = _stored(app, settings)
+    history = _stored(app, settings, store_templates)
     sign_in(client, "rita")
     page = client.get("/screening/submission", params={"period": P2, "kpi": "CS-05"}).text
     section = page[page.index('id="changes"'):]
@@ -126,11 +128,12 @@ def test_what_changed_since_last_period_is_marked_side_by_side(client, app, sett
     assert first_words in section
 
 
-def test_a_qualitative_kpi_is_not_shown_as_agreeing_beside_its_nq09(client, app, settings):
+def test_a_qualitative_kpi_is_not_shown_as_agreeing_beside_its_nq09(client, app, settings,
+        store_templates):
     """Defect 29: CS-10 (a target in words) showed 'green / green, agrees' and NQ09."""
     from narrative_qa.reporting.view import build_report
 
-    history = _stored(app, settings)
+    history = _stored(app, settings, store_templates)
     view = build_report(history, P2)
     (cs10,) = [i for i in view.items if i.kpi_id == "CS-10"]
     assert "NQ09" in {f["code"] for f in cs10.findings}

@@ -9,9 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from narrative_qa.api import ingest_file
 from narrative_qa.reporting.view import build_report
-from tests.conftest import Q1, Q2
 from tests.web.conftest import csrf_of, sign_in
 
 P1, P2 = "2025/26 Q1", "2025/26 Q2"
@@ -19,10 +17,9 @@ CHILDREN = "Children's Services"
 
 
 @pytest.fixture
-def stored(app, settings):
+def stored(app, store_templates):
     history = app.state.nq.history
-    ingest_file(Q1, P1, history, settings=settings)
-    ingest_file(Q2, P2, history, settings=settings)
+    store_templates.add_quarters(history)  # Q1 as P1 and Q2 as P2
     return history
 
 

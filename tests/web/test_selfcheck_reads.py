@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 
-from narrative_qa.api import ingest_file
 from narrative_qa.store import history as history_module
-from tests.conftest import Q1, Q2
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
 OWNER = "Head of Children's Services North East"  # owns CS-03 and CS-05 in the sample
 
 
-def test_a_check_reads_its_kpis_records_only(app, client, settings, monkeypatch):
+def test_a_check_reads_its_kpis_records_only(app, client, store_templates, monkeypatch):
     history = app.state.nq.history
-    ingest_file(Q1, "2025/26 Q1", history, settings=settings)
-    ingest_file(Q2, "2025/26 Q2", history, settings=settings)  # 80 records, 40 a period
+    store_templates.add_quarters(history)  # the sample's Q1 and Q2: 80 records, 40 a period
     app.state.nq.accounts.add_user("nora", PASSWORD, "officer", owner_name=OWNER)
     sign_in(client, "nora")
     token = csrf_of(client.get("/selfcheck").text)
