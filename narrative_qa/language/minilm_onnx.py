@@ -129,10 +129,6 @@ class OnnxEncoder:
         self.tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
-        # One thread inside each run: the cores run whole batches side by side instead
-        # (encode), which keeps both busy where splitting each small batch's operations
-        # did not (measured: a tenth less CPU for the same vectors, bit for bit).
-        options.intra_op_num_threads = 1
         # ONNX Runtime's threads otherwise spin for a while after each run, waiting for the
         # next: on 2 cores shared by two web workers (or the parser of `score`) that burns
         # a core the other needs. Measured: a third less CPU for the same wall time and the
@@ -144,49 +140,23 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 16, **_: object) -> np.ndarray:
         """Normalised float32 vectors, one row per text. Texts are batched by length (as
-        sentence-transformers does) so little of a batch is padding; the batches run on
-        every core at once (a session may run on several threads), each batch the same
-        as run alone, so the vectors do not depend on how many cores there are."""
+        sentence-transformers does) so little of a batch is padding."""
         import numpy as np
 
         width = self.session.get_outputs()[0].shape[-1]
         vectors = np.zeros((len(texts), width), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        batches = [order[start: start + batch_size]
-                   for start in range(0, len(order), batch_size)]
-
-        def run(batch: list[int]) -> None:
-            vectors[batch] = self._encode_batch([texts[i] for i in batch])
-
-        threads = min(cores(), len(batches))
-        if threads <= 1:
-            for batch in batches:
-                run(batch)
-            return vectors
-        from concurrent.futures import ThreadPoolExecutor
-
-        # the threads end with the call: none is left running when `score` forks its parser
-        with ThreadPoolExecutor(threads, thread_name_prefix="nq-encode") as pool:
-            list(pool.map(run, batches))
+        for start in range(0, len(order), batch_size):
+            batch = order[start: start + batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in batch])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            vectors[batch] = pooled / norms
         return vectors
 
-    def _encode_batch(self, batch: list[str]) -> np.ndarray:
-        import numpy as np
 
-        encoded = self.tokenizer.encode_batch(batch)
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return pooled / norms
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1

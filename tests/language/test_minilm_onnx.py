@@ -117,28 +117,3 @@ def test_the_encoders_threads_do_not_spin_between_runs():
     options = get_encoder().session.get_session_options()
     for pool in ("intra_op", "inter_op"):
         assert options.get_session_config_entry(f"session.{pool}.allow_spinning") == "0"
-
-
-def test_the_batches_of_one_encode_run_side_by_side_with_the_same_vectors(monkeypatch):
-    """Both cores encode (issue 17: the second core idled while one thread embedded), and
-    each batch comes out as it does run alone."""
-    import threading
-
-    import pytest
-
-    if minilm_onnx.cores() < 2:
-        pytest.skip("one core: the batches run one after another")
-    encoder = get_encoder()
-    texts = [f"{text} (copy {n})" for n in range(12) for text in TEXTS]  # 3 batches of 16
-    threads: set[int] = set()
-    run_batch = encoder._encode_batch
-
-    def watched(batch):
-        threads.add(threading.get_ident())
-        return run_batch(batch)
-
-    monkeypatch.setattr(encoder, "_encode_batch", watched)
-    together = encoder.encode(texts)
-    assert len(threads) > 1
-    monkeypatch.setattr(minilm_onnx, "cores", lambda: 1)
-    assert np.array_equal(encoder.encode(texts), together)
