@@ -188,3 +188,40 @@ def test_a_cold_score_on_two_processes_writes_what_one_process_writes(tmp_path):
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert b'"NQ01"' in outputs[0]  # compared with last quarter by embedding
+
+
+def _record_in_child(record: Path):
+    """nlp._parse_to_bytes, writing how many texts each call parsed to `record`."""
+    parse_to_bytes = nlp._parse_to_bytes
+
+    def recording(texts, batch_size):
+        with record.open("a") as out:
+            out.write(f"{len(texts)}\n")
+        return parse_to_bytes(texts, batch_size)
+
+    recording.__module__ = parse_to_bytes.__module__  # pickled by name to the child
+    recording.__qualname__ = parse_to_bytes.__qualname__
+    return recording
+
+
+@needs_fork
+def test_a_slowed_parent_leaves_the_child_more_to_parse(tmp_path, monkeypatch):
+    """Issue 17 (cpu / wall): with a fixed half each, the child idled while the parent,
+    which also loads the encoder and reads the child's Docs, finished its half."""
+    import time
+
+    record = tmp_path / "child.txt"
+    monkeypatch.setattr(nlp, "_parse_to_bytes", _record_in_child(record))
+    texts = [f"Waiting times fell to {i} days in Q2. We will hire {i} staff." for i in range(64)]
+
+    def parsed_by_child() -> int:
+        return sum(int(n) for n in record.read_text().split()) if record.exists() else 0
+
+    def slow_parent() -> None:  # runs in the parent once the child is forked
+        deadline = time.monotonic() + 60
+        while parsed_by_child() < len(texts) * 3 // 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    docs = nlp.parse(texts, processes=2, alongside=slow_parent)
+    assert parsed_by_child() >= len(texts) * 3 // 4
+    assert [d.to_json() for d in docs] == [d.to_json() for d in nlp.parse(texts)]

@@ -122,6 +122,8 @@ PROCESSES_VARIABLE = "NARRATIVE_QA_PROCESSES"
 # Below this many distinct texts a second process does not repay forking it and copying
 # the parsed documents back (measured on 2 cores: bench/bench_parallel.py).
 PARALLEL_MIN_TEXTS = 600
+# Chunks a process when parsing on several: small enough that the processes end together.
+CHUNKS_PER_PROCESS = 8
 
 
 def processes_for(count: int, processes: int | None = None) -> int:
@@ -153,10 +155,14 @@ def _processes_from_environment() -> int | None:
 
 def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
           alongside: Callable[[], None] | None = None) -> list:
-    """spaCy Docs for `texts`, in order. With more than one process, this process parses
-    the first chunk while forked children parse the rest and send their Docs back as a
-    DocBin: the same annotations as one process, on every core. `alongside` is called once
-    the children are forked (it may start a thread: no thread runs while forking)."""
+    """spaCy Docs for `texts`, in order. With more than one process, the texts are cut into
+    CHUNKS_PER_PROCESS chunks a process: forked children parse chunks from the end while
+    this process parses from the start, taking each chunk no child has started; the
+    children send their Docs back as a DocBin. So a process that is slowed (this one also
+    reads the children's Docs and runs `alongside`) parses less, and no core idles while
+    another still has half its share to go. The same annotations as one process, on every
+    core. `alongside` is called once the children are forked (it may start a thread: no
+    thread runs while forking)."""
     nlp = get_nlp()
     if processes <= 1 or len(texts) < 2:
         if alongside:
@@ -169,16 +175,24 @@ def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
     from narrative_qa.language import preload
 
     preload.finish()
-    size = -(-len(texts) // processes)
+    size = -(-len(texts) // (processes * CHUNKS_PER_PROCESS))
     chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(len(chunks) - 1, mp_context=context) as pool:
-        futures = [pool.submit(_parse_to_bytes, chunk, batch_size) for chunk in chunks[1:]]
+    parsed: dict[int, list] = {}
+    with ProcessPoolExecutor(processes - 1, mp_context=context) as pool:
+        futures = {i: pool.submit(_parse_to_bytes, chunks[i], batch_size)
+                   for i in reversed(range(1, len(chunks)))}
         if alongside:  # a fork-context pool forks every child at the first submit
             alongside()
-        docs = list(nlp.pipe(chunks[0], batch_size=batch_size))
-        for future in futures:
-            docs.extend(DocBin().from_bytes(future.result()).get_docs(nlp.vocab))
+        parsed[0] = list(nlp.pipe(chunks[0], batch_size=batch_size))
+        for i in range(1, len(chunks)):
+            if not futures[i].cancel():  # a child has it, and every chunk after it
+                break
+            parsed[i] = list(nlp.pipe(chunks[i], batch_size=batch_size))
+        docs = []
+        for i in range(len(chunks)):
+            docs.extend(parsed[i] if i in parsed else
+                        DocBin().from_bytes(futures[i].result()).get_docs(nlp.vocab))
     return docs
 
 

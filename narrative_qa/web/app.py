@@ -2,7 +2,8 @@
 
 Routers per area (auth, selfcheck, admin; screening, upload and the /api/v1 JSON API join
 the same way). The history store is opened once; the language models load once, in the
-lifespan, so the first officer does not wait for them.
+lifespan, and the worker is warmed there (web/warmup.py), so the first officer does not
+wait for either.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from narrative_qa.web.limits import BodyLimit, Scope
 from narrative_qa.web.render import make_templates, render
 from narrative_qa.web.security import AppState, NotSignedIn, WebError, csrf_protect
 from narrative_qa.web.settings import WebSettings
+from narrative_qa.web.warmup import warm_worker
 
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("narrative_qa.web")
@@ -45,15 +47,6 @@ SECURITY_HEADERS = {
 }
 
 
-def warm_models() -> None:
-    """Load spaCy and the sentence embedder now rather than on the first request."""
-    from narrative_qa.language.embeddings import get_encoder
-    from narrative_qa.language.nlp import get_nlp
-
-    get_nlp()
-    get_encoder()
-
-
 def create_app(db_url: str | None = None, settings: Settings | None = None,
                web: WebSettings | None = None, accounts: Accounts | None = None) -> FastAPI:
     """The web app over the history store at `db_url` (a path or SQLAlchemy URL)."""
@@ -64,8 +57,8 @@ def create_app(db_url: str | None = None, settings: Settings | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if web.warm_models:
-            warm_models()
+        if web.warm_models:  # before this worker accepts a connection
+            warm_worker(settings, app.state.nq.templates.env)
         accounts.purge_sessions(web.session_idle_seconds)
         upload.resume(app.state.nq)  # quarters a stopped worker was scoring
         yield

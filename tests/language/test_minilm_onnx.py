@@ -125,3 +125,10 @@ def test_training_embeds_with_sentence_transformers_under_its_own_cache_key(tmp_
     expected = get_torch_encoder().encode(TEXTS, normalize_embeddings=True,
                                           convert_to_numpy=True, show_progress_bar=False)
     assert np.array_equal(vectors, expected.astype(np.float32))
+
+
+def test_the_encoders_threads_do_not_spin_between_runs():
+    """Spinning threads would hold a core the other web worker or the parser needs."""
+    options = get_encoder().session.get_session_options()
+    for pool in ("intra_op", "inter_op"):
+        assert options.get_session_config_entry(f"session.{pool}.allow_spinning") == "0"
