@@ -15,12 +15,14 @@ from narrative_qa.specs.settings import Findings, check_settings
 DEFAULTS = Path(__file__).with_name("defaults.toml")
 
 
+# The values have one home, defaults.toml, and one spec, specs/settings.py: these classes
+# carry what load_settings read, so they declare no default values of their own.
 @dataclass(frozen=True)
 class RagBands:
-    amber_from: float = 2.5
-    red_from: float = 5.0
-    decimals: int = 2
-    percent_variance: str = "relative"  # or "points"
+    amber_from: float
+    red_from: float
+    decimals: int
+    percent_variance: str  # "relative" or "points"
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,15 @@ class FindingSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    rag: RagBands = field(default_factory=RagBands)
-    max_narrative_chars: int = 50000
-    max_unzipped_mb: int = 200  # what an .xlsx or .docx may unpack to
-    max_rows: int = 100_000  # rows a file may hold
-    min_words_off_target: int = 40
-    acronyms: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()
-    semantic: bool = True
-    penalties: dict[str, int] = field(
-        default_factory=lambda: {"high": 25, "medium": 10, "low": 3}
-    )
+    rag: RagBands
+    max_narrative_chars: int
+    max_unzipped_mb: int  # what an .xlsx or .docx may unpack to
+    max_rows: int  # rows a file may hold
+    min_words_off_target: int
+    acronyms: frozenset[str]
+    names: frozenset[str]
+    semantic: bool
+    penalties: dict[str, int]  # by severity
     findings: FindingSettings = field(default_factory=FindingSettings)
     # The council's localities: None keeps the catalogue's list; `extend_localities` adds.
     localities: tuple[str, ...] | None = None

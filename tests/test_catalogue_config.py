@@ -162,7 +162,7 @@ def test_the_engine_refuses_bad_findings_settings_before_scoring(tmp_path):
 
 def test_without_settings_the_catalogue_is_the_rule_files(settings):
     assert effective_catalogue(settings) is load_catalogue()
-    assert effective_catalogue(Settings()) is load_catalogue()
+    assert effective_catalogue(load_settings()) is load_catalogue()
     assert all(r.enabled and not r.changed for r in load_catalogue())
 
 

@@ -133,3 +133,19 @@ def test_a_setting_missing_from_the_defaults_is_named():
     raw = tomllib.loads(DEFAULTS.read_text(encoding="utf-8"))
     del raw["rag"]["decimals"]
     assert check_settings(raw) == (None, "rag.decimals: missing")
+
+
+def test_default_values_have_one_home_the_bundled_defaults_toml():
+    """Settings and RagBands carry what load_settings read; a default value written on them
+    as well would be a second home that can drift from defaults.toml."""
+    import dataclasses
+
+    from narrative_qa.config import RagBands, Settings
+
+    # Not settings a user writes: what the [findings] tables and --config made, or nothing.
+    derived = {"findings", "localities", "extend_localities", "source"}
+    for cls in (Settings, RagBands):
+        with_default = {f.name for f in dataclasses.fields(cls)
+                        if f.default is not dataclasses.MISSING
+                        or f.default_factory is not dataclasses.MISSING}
+        assert with_default <= derived, f"{cls.__name__}: {sorted(with_default - derived)}"

@@ -5,10 +5,10 @@ from dataclasses import replace
 import pytest
 
 from narrative_qa.assessment import Submission
-from narrative_qa.config import RagBands
+from narrative_qa.config import load_settings
 from narrative_qa.data_checks import compute_rag, data_facts, variance_pct
 
-BANDS = RagBands()
+BANDS = load_settings().rag
 
 
 @pytest.mark.parametrize("target,actual,polarity,expected", [
@@ -43,7 +43,7 @@ def test_percentage_points_variant_is_a_setting():
 
 
 def test_bands_are_configuration():
-    strict = RagBands(amber_from=1.0, red_from=2.0)
+    strict = replace(BANDS, amber_from=1.0, red_from=2.0)
     assert compute_rag(100, 98.5, "up", None, strict) == "amber"
 
 
