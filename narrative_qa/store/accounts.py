@@ -303,7 +303,11 @@ def pair_key(username: str, client: str) -> str:
     return f"{client[:100]}\t{username.strip().casefold()[:99]}"
 
 
+MIN_PASSWORD_CHARS = 10
+
+
 def _check_password(password: str) -> None:
-    if len(password) < 10:
-        raise ConfigError("NQE107", "the password is shorter than 10 characters",
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ConfigError("NQE107", f"the password is shorter than {MIN_PASSWORD_CHARS} "
+                          "characters",
                           Location(column="password"))

@@ -43,13 +43,16 @@ def users(request: Request, state: State) -> Response:
     return response
 
 
-Field = Annotated[str, Form(max_length=200)]
+Username = Annotated[str, form_text("username")]
+Password = Annotated[str, form_text("password")]
+Name = Annotated[str, form_text("name")]
+Services = Annotated[str, form_text("services")]
 
 
 @router.post("/users/add")
-def add_user(request: Request, state: State, username: Field = "", password: Field = "",
-             role: Field = "", display_name: Field = "", owner_name: Field = "",
-             services: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def add_user(request: Request, state: State, username: Username = "", password: Password = "",
+             role: Annotated[str, form_text("choice")] = "", display_name: Name = "",
+             owner_name: Name = "", services: Services = "") -> Response:
     """Add an account (as `narrative-qa users add`)."""
     try:
         added = state.accounts.add_user(username, password, role, display_name=display_name,
@@ -61,10 +64,10 @@ def add_user(request: Request, state: State, username: Field = "", password: Fie
 
 
 @router.post("/users/change")
-def change_user(request: Request, state: State, username: Field,
+def change_user(request: Request, state: State, username: Username,
                 action: Annotated[str, Form(pattern="^(disable|enable|password|profile)$")],
-                password: Field = "", owner_name: Field = "",
-                services: Annotated[str, Form(max_length=2000)] = "") -> Response:
+                password: Password = "", owner_name: Name = "",
+                services: Services = "") -> Response:
     """Disable or enable an account, reset its password (its sessions end), or change the
     KPIs an officer owns or the services a reviewer reviews."""
     accounts = state.accounts
@@ -87,8 +90,8 @@ def change_user(request: Request, state: State, username: Field,
 
 @router.post("/tokens")
 def issue_token(request: Request, state: State, admin: Admin,
-                username: Annotated[str, Form(min_length=1, max_length=100)],
-                label: Annotated[str, Form(max_length=200)] = "") -> Response:
+                username: Annotated[str, form_text("username", required=True)],
+                label: Name = "") -> Response:
     """Issue a token, then redirect (post/redirect/get): reloading the page that shows it
     cannot issue another. The value rides to that page once in a short-lived cookie
     (HttpOnly, SameSite=Strict, this path only), which the page removes as it shows it."""
@@ -101,7 +104,7 @@ def issue_token(request: Request, state: State, admin: Admin,
 
 @router.post("/users/unlock")
 def unlock(request: Request, state: State,
-           username: Annotated[str, Form(min_length=1, max_length=100)]) -> Response:
+           username: Annotated[str, form_text("username", required=True)]) -> Response:
     """Lift a sign-in pause after failed attempts (the officer phoned the service desk)."""
     found = state.accounts.require_user(username)
     state.accounts.unlock(found.username)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from narrative_qa.store.accounts import pair_key
+from narrative_qa.web.fields import form_text
 from narrative_qa.web.render import render
 from narrative_qa.web.security import (
     COOKIE,
@@ -72,9 +73,9 @@ def login_form(request: Request, state: State, next: str = "/",
 
 
 @router.post("/login", include_in_schema=False)
-def login(request: Request, state: State, username: Annotated[str, Form(max_length=100)] = "",
-          password: Annotated[str, Form(max_length=1000)] = "",
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+def login(request: Request, state: State, username: Annotated[str, form_text("username")] = "",
+          password: Annotated[str, form_text("password")] = "",
+          next: Annotated[str, form_text("next")] = "/") -> Response:
     web, accounts = state.web, state.accounts
     client = client_address(request, web)
     if not username.strip() or not password:

@@ -1,5 +1,6 @@
-"""How many characters each field of a draft, a decision or a period may hold, declared
-once: the API's bodies (api.py), the forms' parameters and the pages' `maxlength` read it.
+"""How many characters each field of a draft, a decision, a period or an account may hold,
+declared once: the API's bodies (api.py), the forms' parameters and the pages' `maxlength`
+read it.
 The narrative's own limit is the settings' limits.max_narrative_chars, checked by the
 library (NQE021); the request's size is limits.py's."""
 
@@ -22,6 +23,12 @@ CHARS: dict[str, int] = {
     "choice": 20,  # a polarity, a RAG or a decision
     "code": 10,
     "reason": 2000,
+    # Accounts: the sign-in form, the admin's forms and their pages.
+    "username": 100,
+    "password": 1000,
+    "name": 200,  # a display name, an owner's name, a token's label
+    "services": 2000,  # a comma-separated list
+    "next": 2000,  # the page to return to after signing in
 }
 
 

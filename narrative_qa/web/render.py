@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from narrative_qa.store.accounts import MIN_PASSWORD_CHARS
 from narrative_qa.web.fields import CHARS
 from narrative_qa.web.security import app_state, current_session
 
@@ -43,7 +44,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
             "nav": [(label, path) for label, path, roles in NAV
                     if user is not None and user.role in roles],
             "path": request.url.path, "current": _current(request.url.path), "error": None,
-            "chars": CHARS}  # each field's maxlength, as the forms and the API allow
+            "chars": CHARS,  # each field's maxlength, as the forms and the API allow
+            "min_password": MIN_PASSWORD_CHARS}
     return app_state(request).templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status)
 

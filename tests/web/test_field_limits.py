@@ -4,10 +4,12 @@ the JSON API and the page's maxlength hold a KPI's fields to the same limit (iss
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+import narrative_qa.web
 from narrative_qa.web.fields import CHARS
 from tests.web.test_api_v1 import _bearer
 from tests.web.test_selfcheck import DRAFT, FIELDS, _post
@@ -38,3 +40,28 @@ def test_the_page_asks_for_what_the_form_accepts(officer):
     for field, size in (("kpi_id", "kpi_id"), ("period", "period"), ("target", "figure")):
         tag = re.search(rf'<input name="{field}"[^>]*>', page)
         assert tag and f'maxlength="{CHARS[size]}"' in tag.group(0), field
+
+
+def test_accounts_fields_have_one_limit_in_forms_and_pages(client, app):
+    """A user name the admin's form accepted (200 characters) could not sign in (100): the
+    account forms read fields.py too, and their pages ask for what the forms accept."""
+    from narrative_qa.store.accounts import MIN_PASSWORD_CHARS
+    from tests.web.conftest import csrf_of, sign_in
+
+    login = client.get("/login").text
+    for field, size in (("username", "username"), ("password", "password")):
+        tag = re.search(rf'<input name="{field}"[^>]*>', login)
+        assert tag and f'maxlength="{CHARS[size]}"' in tag.group(0), field
+    sign_in(client, "adam")
+    page = client.get("/admin/users").text
+    assert f'minlength="{MIN_PASSWORD_CHARS}" maxlength="{CHARS["password"]}"' in page
+    templates = Path(narrative_qa.web.__file__).with_name("templates")
+    for template in ("login.html", "admin_users.html"):  # every limit from its one home
+        source = (templates / template).read_text(encoding="utf-8")
+        assert not re.search(r'(?:max|min)length="\d', source), template
+    too_long = "u" * (CHARS["username"] + 1)
+    refused = client.post("/admin/users/add", data={
+        "csrf_token": csrf_of(page), "username": too_long, "password": "a long password",
+        "role": "officer"})
+    assert refused.status_code == 422
+    assert app.state.nq.accounts.get_user(too_long) is None
