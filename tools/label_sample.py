@@ -2,6 +2,8 @@
 
     python tools/label_sample.py ids            # corpus/real_sample.txt: the chosen ids
     python tools/label_sample.py views OUTDIR   # OUTDIR/part-N.txt for the labellers
+    python tools/label_sample.py more OUTDIR    # round 2: corpus/real_sample_2.txt and
+                                                # OUTDIR/part-5.txt
 
 The choice is stratified and reproducible (seed below): every organisation at least once,
 then each family's quota filled by (has a previous narrative, length third), with records
@@ -20,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.real_corpus import PROJECT, read_corpus, sentence_spans
 
 SEED = 2026
@@ -28,6 +31,11 @@ QUOTA = {"baltimore": 340, "canada-drr": 260, "gmpp": 360}
 PREVIOUS_SHARE = {"baltimore": 0.55, "canada-drr": 0.0, "gmpp": 0.66}
 PARTS = 4
 SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
+# Round 2 adds dev records, so that thresholds chosen on dev rest on more positives: per
+# family, records of the dev split not yet labelled (none repeating a labelled narrative).
+ROUND2 = {"split": "dev", "seed": 2028, "part": 5,
+          "quota": {"baltimore": 45, "canada-drr": 17, "gmpp": 58}}
+SAMPLE_FILE_2 = PROJECT / "corpus" / "real_sample_2.txt"
 
 
 def _third(length: int, cuts: tuple[int, int]) -> int:
@@ -134,8 +142,53 @@ def write_views(chosen: list[dict[str, Any]], folder: Path) -> None:
         print(f"part-{k}: {len(part)} records, {len(body):,} characters")
 
 
+def _key(record: dict[str, Any]) -> str:
+    return " ".join(record["narrative"].split()).casefold()
+
+
+def choose_more(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Round 2: unlabelled records of ROUND2's split, in family quotas, in id order."""
+    labelled = {line.split("\t")[0] for line in SAMPLE_FILE.read_text().splitlines()}
+    seen = {_key(r) for r in records if r["id"] in labelled}
+    rng = random.Random(ROUND2["seed"])
+    chosen: list[dict[str, Any]] = []
+    for family, quota in ROUND2["quota"].items():
+        pool = sorted((r for r in records if r["family"] == family
+                       and r["id"] not in labelled
+                       and organisation_split(r["organisation"]) == ROUND2["split"]),
+                      key=lambda r: r["id"])
+        rng.shuffle(pool)
+        taken = 0
+        for r in pool:
+            if taken < quota and _key(r) not in seen:
+                seen.add(_key(r))
+                chosen.append(r)
+                taken += 1
+    return sorted(chosen, key=lambda r: r["id"])
+
+
+def write_more(records: list[dict[str, Any]], folder: Path) -> None:
+    chosen = choose_more(records)
+    SAMPLE_FILE_2.write_text("".join(f"{r['id']}\t{r['narrative_sha256']}\n" for r in chosen),
+                             encoding="utf-8")
+    print(f"{len(chosen)} ids -> {SAMPLE_FILE_2}")
+    folder = folder.resolve()
+    if folder == PROJECT or PROJECT in folder.parents:
+        sys.exit("the reading copies hold verbatim corpus text: write them outside the project")
+    (folder / "views").mkdir(parents=True, exist_ok=True)
+    order = chosen[:]
+    random.Random(ROUND2["seed"]).shuffle(order)
+    body = "".join(view(r, n, len(order)) for n, r in enumerate(order, start=1))
+    out = folder / "views" / f"part-{ROUND2['part']}.txt"
+    out.write_text(body, encoding="utf-8")
+    print(f"{out}: {len(order)} records, {len(body):,} characters")
+
+
 def main() -> None:
     records = list(read_corpus())
+    if sys.argv[1:2] == ["more"] and len(sys.argv) == 3:
+        write_more(records, Path(sys.argv[2]))
+        return
     chosen = choose(records)
     if sys.argv[1:2] == ["ids"]:
         write_ids(chosen)
