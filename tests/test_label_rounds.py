@@ -63,3 +63,24 @@ def test_a_forecast_round_keeps_the_forecasts_of_earlier_rounds(tmp_path: Path,
     rows = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert rows["R1"] == {"id": "R1", "forecasts": []}
     assert rows["R2"]["forecasts"] == found and rows["R2"]["adjudicated"] is None
+
+
+def test_the_recheck_raises_a_label_only_where_both_checkers_agree() -> None:
+    from tools.apply_recheck import apply
+
+    def row() -> dict:
+        return {"labels": {"NQ08": 0, "NQ10": 0}, "adjudication": {},
+                "sentences": [{"evidence_for": []}, {"evidence_for": []}]}
+
+    agreed, split, places = row(), row(), row()
+    assert apply(agreed, {"acronyms": {"HMRC": 2}, "direction": [1]},
+                 {"acronyms": {"HMRC": 2, "VAT": 1}, "direction": [1]}) == ["NQ08", "NQ10"]
+    assert agreed["labels"] == {"NQ08": 1, "NQ10": 1}
+    assert agreed["sentences"][1]["evidence_for"] == ["NQ08"]
+    assert agreed["sentences"][0]["evidence_for"] == ["NQ10"]
+    assert "HMRC" in agreed["adjudication"]["NQ08"]["reason"]
+    assert apply(split, {"acronyms": {"HMRC": 2}, "direction": [1]},
+                 {"acronyms": {}, "direction": [2]}) == []
+    assert apply(places, {"acronyms": {"UK": 1}, "direction": []},
+                 {"acronyms": {"UK": 1}, "direction": []}) == []
+    assert split["labels"] == places["labels"] == {"NQ08": 0, "NQ10": 0}
