@@ -157,6 +157,7 @@ def save_pair_model(model: PairModel, folder: Path, card: dict) -> None:
     (folder / PAIRS_FILE).write_bytes(data)
     card = {**card, "sha256": hashlib.sha256(data).hexdigest()}
     (folder / PAIRS_CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    load_pair_model.cache_clear()  # the confidence, trained next, reads with this model
 
 
 @lru_cache(maxsize=2)

@@ -140,6 +140,9 @@ def save_readers(readers: Readers, folder: Path, card: dict) -> None:
     (folder / READERS_FILE).write_bytes(data)
     card = {**card, "sha256": hashlib.sha256(data).hexdigest()}
     (folder / READERS_CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    # What is trained after the readers (the pair model, the confidence) must read with
+    # these, not with those a model loaded earlier in the process.
+    load_readers.cache_clear()
 
 
 _IN_USE: ContextVar[Readers | None] = ContextVar("readers_in_use", default=None)
