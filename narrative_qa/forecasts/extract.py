@@ -108,21 +108,32 @@ def _words() -> _Words:
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
-# The indicator expected to move, with no figure: "will improve", "expected to fall",
-# "on track to meet our target".
-_DIRECTION = re.compile(
-    r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|may|"
-    r"might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+"
-    # ('will work to improve the system', 'will take steps to improve': an action, an event)
-    r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
-    r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|declin\w*|reduc\w*|"
-    r"recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|bounce\s+back|rebound\w*|"
-    r"catch\s+up|worsen\w*|deteriorat\w*|grow\w*|meet(?:ing)?|"
-    r"achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*|higher|lower|better|worse|"
-    r"upward\w*|downward\w*|mounting|remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|"
-    r"above|below|level|consistent|similar))\b|"
-    r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
-    re.I)
+
+
+@lru_cache(maxsize=1)
+def _direction() -> re.Pattern[str]:
+    """The indicator expected to move, with no figure: "will improve", "expected to fall",
+    "on track to meet our target". Reaching, meeting or achieving is the indicator's only
+    when what is reached is a target or a level (rules/language.yml forecast_goal_objects):
+    'expected to achieve Full Operating Capability' is a milestone, an event."""
+    goals = "|".join(shared("forecast_goal_objects"))
+    return re.compile(
+        r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+"
+        # ('will work to improve the system', 'will take steps to improve': an action)
+        r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
+        r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"
+        r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
+        r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
+        r"lower|better|worse|upward\w*|downward\w*|mounting|"
+        r"remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|consistent|"
+        r"similar)|"
+        r"(?:meet(?:ing)?|achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*)"
+        r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
+        r"[\w'’-]+\s+){0,4}?(?:" + goals + r")))\b|"
+        r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+(?:met|achieved|reached|exceeded|"
+        r"surpassed)\b",
+        re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
 # follows a negation, 'will not show improvement until March', or a date being moved or
@@ -280,7 +291,7 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _DIRECTION.search(text):
+    if _direction().search(text):
         return "direction"
     return "event"
 
@@ -386,7 +397,7 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         # runs to a date after the period
         passed = due is None or (written is not None and due.due is not None
                                  and due.due <= month_text(written))
-        if cue and _ONGOING_ONLY.search(text) and passed and not _DIRECTION.search(text):
+        if cue and _ONGOING_ONLY.search(text) and passed and not _direction().search(text):
             cue = None
         if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
             continue

@@ -346,3 +346,16 @@ def test_the_planned_floor_can_be_chosen_by_cross_validation():
 ])
 def test_plans_in_place_and_a_target_expected_to_be_met_are_forecasts(text, what):
     assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]
+
+
+# --- issue 19, item 5 (third session): general shapes read in unlabelled train text ------
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("The new depot is expected to achieve full operating capability in late 2026.", "event"),
+    ("The scheme remains on track to reach its next gateway by June 2026.", "event"),
+    ("The service is on track to meet its 2026 target.", "direction"),
+    ("Early returns suggest the target will be surpassed by March 2026.", "direction"),
+    ("Attendance should return to pre-pandemic levels next year.", "direction"),
+])
+def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text, what):
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]
