@@ -218,10 +218,16 @@ _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\
 _DURATION = re.compile(r"\s*(?:working\s+)?(?:days?|weeks?|months?|years?|yrs?|quarters?|"
                        r"hours?|hrs?|minutes?|mins?)\b", re.I)
 _TAKES = re.compile(r"\b(?:last\w*|tak(?:e|es|ing)|for|over|within|another|after|in)\s+"
-                    r"(?:about\s+|around\s+|a\s+further\s+)?$", re.I)
-_LATE = re.compile(r"\s+(?:late|early|behind|ahead|delay\w*|slip\w*)\b", re.I)
-_LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boat|lot|release|level|tier|"
-                    r"type|band|step|part|section|option|version|no\.?|number)\s*$", re.I)
+                    r"(?:about\s+|around\s+|a\s+further\s+|(?:the\s+)?(?:first|next|"
+                    r"last|final|further|remaining)\s+)?$", re.I)
+# ('5 months later than planned', '6 months after delivery': how late, not a level)
+_LATE = re.compile(r"\s+(?:late|later|early|earlier|behind|ahead|delay\w*|slip\w*|after|"
+                   r"before|longer|sooner)\b", re.I)
+_LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boats?|ships?|vessels?|lot|release|"
+                    r"level|tier|type|band|step|part|section|option|version|gate|batch|block|"
+                    r"increment|year|no\.?|number)\s*$", re.I)
+# a number after a name in capitals is part of the name ('SKYNET 6', 'ECHO 2')
+_NAMED = re.compile(r"\b[A-Z]{2,}\s$")
 
 
 def _figures(text: str) -> list[_Figure]:
@@ -237,11 +243,11 @@ def _figures(text: str) -> list[_Figure]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d", digits):
             continue
-        if _LABEL.search(text, 0, match.start()) or (
+        if _LABEL.search(text, 0, match.start()) or _NAMED.search(text, 0, match.start()) or (
                 _DURATION.match(text, match.end()) and (
                     _TAKES.search(text, 0, match.start())
                     or _LATE.match(text, _DURATION.match(text, match.end()).end()))):
-            continue  # 'Phase 2', 'Boat 4'; 'to take 12 months', '2 yrs late'
+            continue  # 'Phase 2', 'SKYNET 6'; 'to take 12 months', '5 months later'
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
