@@ -17,6 +17,7 @@ from narrative_qa.language.lexicon import any_of, lexicon, shared, words
 from narrative_qa.language.periods import (
     DueDate,
     due_dates,
+    earliest_written,
     month_text,
     period_end,
     period_of_month,
@@ -37,7 +38,7 @@ _FUTURE = re.compile(
     r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
-    r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
+    r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
@@ -170,6 +171,8 @@ PLANNED_FLOOR = 0.4
 MILESTONE_LEADS = frozenset({"by", "before", "until", "in", "during", "at", "for", "from",
                              "to", "through", "end"})
 _DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
+_YEAR_WRITTEN = re.compile(r"20\d\d|\d/\d\d$")
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)  # where a change is counted from
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
 _TARGET_NOUN = re.compile(r"\s+(?:targets?|goals?|trajector(?:y|ies)|deadlines?)\b", re.I)
 # due-dates written after these words are when the forecast falls due
@@ -302,23 +305,31 @@ def _what(text: str, value: str | None) -> str:
     return "event"
 
 
-def _due(dates: list[DueDate], written: tuple[int, int] | None) -> DueDate | None:
+def _due(dates: list[DueDate], written: tuple[int, int] | None,
+         cue: int | None = None) -> DueDate | None:
     """The date the forecast falls due: the last one written after 'by', 'within', 'in'...
-    that is not before the period it was written in; else the last one resolved."""
+    that is not before the period it was written in; else one with its year written after
+    the forecast's cue ('on target to complete 31/12/2027, as reported in Q2 2025/26');
+    else the last one resolved."""
     resolved = [d for d in dates if d.due]
     led = [d for d in resolved if d.lead in _DUE_LEADS]
     if written:
-        ahead = [d for d in led if d.due >= month_text(written)]
+        ahead = [d for d in led if d.due >= month_text(written)] or \
+            [d for d in resolved if d.due >= month_text(written) and cue is not None
+             and d.start > cue and _YEAR_WRITTEN.search(d.text)]
         if ahead:
             return ahead[-1]
     return (led or resolved or [None])[-1]
 
 
-def _milestones(text: str, dates: list[DueDate]) -> list[DueDate]:
+def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list[DueDate]:
     """'Closure in May 2026, with the final report by June 2027': one event per date,
     in the order written; a range ('from 2026 to 2028') is one date, its end; a date naming
     a thing ('at the March 2026 board') or a point of reference ('the forecast at Q2 was
-    Amber') is none."""
+    Amber') is none. Beside a date from `now` on, a date before it is what happened
+    ('re-baselined in April 2019, the service starts in 2023')."""
+    if now and any(d.due and d.due >= now for d in dates):
+        dates = [d for d in dates if not d.due or d.due >= now]
     kept: list[DueDate] = []
     for date in dates:
         if not date.due or date.lead not in MILESTONE_LEADS or \
@@ -372,6 +383,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     texts = [s.of(narrative) for s in spans]
     readings = _readings(texts) if use_readers else [_Reading() for _ in texts]
     written = period_end(period)
+    earliest = earliest_written(period)
+    now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
     vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, readings, strict=True):
@@ -386,10 +399,11 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
                          and not _TARGET_NOUN.match(text, d.end))
                  and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
                  and not _words().level.match(text, d.end)  # 'back to FY22 levels'
+                 and not _SINCE.search(text, max(0, d.start - 12), d.start)
                  # 'the plan published in April 2025 says we will...': what happened
                  and not (cue and d.end <= cue.start()
                           and _words().done.search(text, max(0, d.start - 40), d.start))]
-        due = _due(dates, written)
+        due = _due(dates, written, cue.start() if cue else None)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
@@ -426,7 +440,7 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
                                + 0.1 * bool(read.tags), 0.95), 2)
         pairs = _pairs(figures, dates) if what == "value" else []
         if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
-            pairs = [(None, date) for date in _milestones(text, dates)
+            pairs = [(None, date) for date in _milestones(text, dates, now)
                      if not cue or date.start >= cue.start()]
         if len(pairs) < 2:
             pairs = [(value, due)]

@@ -371,3 +371,29 @@ def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text
 def test_a_number_in_a_name_or_saying_how_late_is_not_the_value_forecast(text):
     assert [(f.what, f.value) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("event", None)]
+
+
+REPORT_2027 = "GMPP data for IPA Annual Report 2027"
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    # a date before the period beside one after it is what happened, not a second event
+    ("Trials ended in November 2026 and the ship remains on target for its first season "
+     "during 2027.", ["2027-12"]),
+    ("The scheme remains on track to open in 2029 following approval of a review note in "
+     "April 2025.", ["2029-12"]),
+    # an annual report's narrative may be as at the September before: both still ahead
+    ("Charges for large firms will commence in October 2026 and for small firms from "
+     "March 2027.", ["2026-10", "2027-03"]),
+    # a date with its year after the cue, when the led one is behind
+    ("The reform is on target to complete 31/12/2028, as reported in Q2 2026/27.",
+     ["2028-12"]),
+])
+def test_past_dates_beside_a_commitment_are_not_when_it_is_due(text, dues):
+    assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
+
+
+def test_a_date_a_change_is_counted_since_is_not_a_due_date():
+    [forecast] = extract_forecasts("Since April 2025 we have recruited six staff, and this "
+                                   "will reduce waiting times.", Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", None)
