@@ -171,6 +171,17 @@ PLANNED_FLOOR = 0.4
 MILESTONE_LEADS = frozenset({"by", "before", "until", "in", "during", "at", "for", "from",
                              "to", "through", "end"})
 _DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
+# A date named as when something is expected, in a noun phrase: 'the forecast end date
+# is June 2027', 'the target date for go-live is May 2027', 'with the end date estimated
+# as 2027-Q4'. A date merely scheduled ('the project end-date is ...') is not: the
+# labelled GMPP templates that state it are not forecasts; nor is a point of reference
+# ('the forecast at Q2 was Amber').
+_NAMED_DUE = re.compile(
+    r"(?:\b(?:forecast|expected|estimated|anticipated|projected|target)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:date|completion)\b(?:\s+for\s+[^.;,]{1,40}?)?\s*(?:(?:is|remains|will\s+be)\s+"
+    r"(?:now\s+)?|now\s+|of\s+|:\s*)"
+    r"|\b(?:estimated|forecast|expected|projected|anticipated)\s+(?:as|to\s+be)\s+)"
+    r"(?:the\s+)?(?:end\s+of\s+)?$", re.I)
 _YEAR_WRITTEN = re.compile(r"20\d\d|\d/\d\d$")
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)  # where a change is counted from
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
@@ -332,10 +343,11 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
         dates = [d for d in dates if not d.due or d.due >= now]
     kept: list[DueDate] = []
     for date in dates:
-        if not date.due or date.lead not in MILESTONE_LEADS or \
+        named = bool(_NAMED_DUE.search(text, max(0, date.start - 90), date.start))
+        if not date.due or (date.lead not in MILESTONE_LEADS and not named) or \
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
-        if date.lead == "at" and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
+        if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
                                                text[max(0, date.start - 20):date.start]):
             continue
         if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
@@ -408,7 +420,9 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and (
-                due.lead in _DEADLINES or due.lead in ("until", "till")
+                due.lead in _DEADLINES
+                or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
+                or due.lead in ("until", "till")
                 and bool(_NOT_UNTIL.search(text[:due.start]))
                 or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
                 and not _PAST_TOLD.search(text)) and \

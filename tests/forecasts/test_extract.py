@@ -397,3 +397,17 @@ def test_a_date_a_change_is_counted_since_is_not_a_due_date():
     [forecast] = extract_forecasts("Since April 2025 we have recruited six staff, and this "
                                    "will reduce waiting times.", Q2, use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", None)
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("The target date for go-live is June 2027.", ["2027-06"]),
+    ("The forecast end date is now March 2028.", ["2028-03"]),
+    ("The board continues to forecast an end date of 30 June 28.", ["2028-06"]),
+    ("Most sites will be done by 2027-Q4, with the final end date estimated as 2028-Q4.",
+     ["2027-03", "2028-03"]),
+    # a date merely stated, or an old target, is none
+    ("The project end-date is 27 February 2028.", []),
+    ("Deviation from the original target date of March 2026 was caused by the strike.", []),
+])
+def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
+    assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
