@@ -54,7 +54,7 @@ _FUTURE = re.compile(
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
-_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?need\b|"
+_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
@@ -146,7 +146,7 @@ _DEADLINES = frozenset({"by", "before"})
 # 'to' is not: 'is being undertaken in April') or the date is a length ('in 50 years')
 _IN_LEADS = frozenset({"in", "during"})
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
-                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|made|"
+                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
                         r"met|won|paid|held|sold|brought|gave)\b", re.I)
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"

@@ -411,3 +411,11 @@ def test_a_date_a_change_is_counted_since_is_not_a_due_date():
 ])
 def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
     assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
+
+
+@pytest.mark.parametrize("text", [
+    "This will require some changes to the programme's plans.",
+    "The new payroll service has gone live on schedule in April 2027.",
+])
+def test_a_requirement_and_a_dated_plan_already_done_are_not_commitments(text):
+    assert extract_forecasts(text, REPORT_2027, use_readers=False) == []
