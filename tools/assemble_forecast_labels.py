@@ -1,6 +1,9 @@
 """Merge the two blind forecast labellings and the adjudication into corpus/forecast_labels.jsonl.
 
-    python -m tools.assemble_forecast_labels LABELLING_DIR
+    python -m tools.assemble_forecast_labels LABELLING_DIR [SAMPLE_FILE]
+
+SAMPLE_FILE is the round's ids (corpus/forecast_sample.txt by default; round 2 is
+corpus/forecast_sample_2.txt). Rows of other rounds already in the labels are kept.
 
 LABELLING_DIR (outside the project) holds out_A.jsonl, out_B.jsonl and adjudicated.jsonl
 (docs/LABELLING.md, "Forecasts"). Where the two labellers agree (same sentences, kinds,
@@ -16,6 +19,7 @@ import sys
 from pathlib import Path
 
 from narrative_qa.measure.corpus_format import organisation_split
+from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import PROJECT, corpus_by_id, json_objects, sha256_text
 
 OUT = PROJECT / "corpus" / "forecast_labels.jsonl"
@@ -44,25 +48,29 @@ def main(argv: list[str]) -> int:
     settled = {row["id"]: row for _, row in json_objects(folder / "adjudicated.jsonl",
                                                          "the adjudication")}
     records = corpus_by_id()
-    ids = SAMPLE.read_text(encoding="utf-8").split()
-    with OUT.open("w", encoding="utf-8") as out:
-        for record_id in ids:
-            agree = _canon(a[record_id]) == _canon(b[record_id])
-            if not agree and record_id not in settled:
-                print(f"{record_id}: the labellers disagree and it is not adjudicated",
-                      file=sys.stderr)
-                return 1
-            final = a[record_id] if agree else settled[record_id]["forecasts"]
-            record = records[record_id]
-            row = {"id": record_id, "narrative_sha256": sha256_text(record["narrative"]),
-                   "family": record["family"],
-                   "split": organisation_split(record["organisation"]),
-                   "forecasts": [{k: f[k] for k in ("start", "end", "what", "value", "due")}
-                                 for f in final],
-                   "labellers": {"A": a[record_id], "B": b[record_id]},
-                   "adjudicated": None if agree else _side(final, a[record_id], b[record_id])}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(ids)} records -> {OUT}")
+    ids = Path(argv[1] if len(argv) > 1 else SAMPLE).read_text(encoding="utf-8").split()
+    kept = [row for _, row in json_objects(OUT, "the forecast labels")
+            if row["id"] not in set(ids)] if OUT.is_file() else []
+    rows = []
+    for record_id in ids:
+        agree = _canon(a[record_id]) == _canon(b[record_id])
+        if not agree and record_id not in settled:
+            print(f"{record_id}: the labellers disagree and it is not adjudicated",
+                  file=sys.stderr)
+            return 1
+        final = a[record_id] if agree else settled[record_id]["forecasts"]
+        record = records[record_id]
+        row = {"id": record_id, "narrative_sha256": sha256_text(record["narrative"]),
+               "family": record["family"],
+               "split": organisation_split(record["organisation"]),
+               "forecasts": [{k: f[k] for k in ("start", "end", "what", "value", "due")}
+                             for f in final],
+               "labellers": {"A": a[record_id], "B": b[record_id]},
+               "adjudicated": None if agree else _side(final, a[record_id], b[record_id])}
+        rows.append(row)
+    rows = sorted(kept + rows, key=lambda r: r["id"])
+    write_text(OUT, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    print(f"{len(ids)} records -> {OUT} ({len(kept)} kept from earlier rounds)")
     return 0
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.output.safe_write import write_text
-from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, sentence_spans
+from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, json_objects, sentence_spans
 from tools.label_sample import view
 
 SHORT = {
@@ -129,9 +129,10 @@ def assemble(record: dict[str, Any], a: dict[str, Any], b: dict[str, Any],
 
 def build(work: Path) -> None:
     corpus, codes = corpus_by_id(), catalogue_codes()
-    rows, missing = [], []
+    rows, missing, here = [], [], set()
     for part in _parts(work):
         a, b = _rows(work / "A" / f"{part}.jsonl"), _rows(work / "B" / f"{part}.jsonl")
+        here |= set(a) | set(b)
         adj = _rows(work / "adj" / f"{part}.jsonl")
         for record_id in a:
             if record_id not in b:
@@ -142,10 +143,14 @@ def build(work: Path) -> None:
                                      adj.get(record_id), codes))
             except (KeyError, TypeError, ValueError) as error:
                 missing.append(f"{record_id} (adjudication incomplete: {error!r})")
+    # Labels of earlier rounds (other working folders) are kept as they are.
+    kept = [row for _, row in json_objects(LABELS_FILE, "the real labels")
+            if row["id"] not in here] if LABELS_FILE.is_file() else []
+    rows += kept
     rows.sort(key=lambda r: r["id"])
     # Whole or not at all: a failed run leaves the previous labels in place.
     write_text(LABELS_FILE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    print(f"{len(rows)} records -> {LABELS_FILE}")
+    print(f"{len(rows)} records -> {LABELS_FILE} ({len(kept)} kept from earlier rounds)")
     if missing:
         print(f"left out, not labelled by both or not adjudicated: {len(missing)}: "
               + ", ".join(missing[:20]))

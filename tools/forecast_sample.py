@@ -2,6 +2,8 @@
 
     python -m tools.forecast_sample ids            # corpus/forecast_sample.txt
     python -m tools.forecast_sample views OUTDIR   # OUTDIR/records.jsonl for the labellers
+    python -m tools.forecast_sample more OUTDIR    # round 2: corpus/forecast_sample_2.txt
+                                                   # and OUTDIR/records.jsonl
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -28,6 +30,10 @@ SEED = 2027
 CELLS = {"test": 36, "dev": 16, "train": 28}
 FAMILIES = ("baltimore", "canada-drr", "gmpp")
 SAMPLE_FILE = PROJECT / "corpus" / "forecast_sample.txt"
+# Round 2, for choosing on more than 48 dev and 84 train records: every dev record labelled
+# for the findings and not yet for forecasts, and per family this many train records.
+ROUND2 = {"seed": 2029, "train": 25}
+SAMPLE_FILE_2 = PROJECT / "corpus" / "forecast_sample_2.txt"
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -51,6 +57,24 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
     return sorted(chosen, key=lambda r: r["id"])
 
 
+def choose_more(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, Any]]:
+    rng = random.Random(ROUND2["seed"])
+    done = set(SAMPLE_FILE.read_text(encoding="utf-8").split())
+    pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
+                  key=lambda r: r["id"])
+    chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
+    for family in FAMILIES:
+        train = [r for r in pool if r["family"] == family
+                 and organisation_split(r["organisation"]) == "train"]
+        cued = [r for r in train if FUTURE.search(r["narrative"])]
+        rng.shuffle(cued)
+        picked = cued[: ROUND2["train"] // 2]
+        rest = [r for r in train if r not in picked]
+        rng.shuffle(rest)
+        chosen += picked + rest[: ROUND2["train"] - len(picked)]
+    return sorted(chosen, key=lambda r: r["id"])
+
+
 def _view(record: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "family", "organisation", "kpi_name", "unit", "period", "target", "actual",
             "previous_actual", "source_date", "narrative")
@@ -63,7 +87,12 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     records = list(read_corpus())
     labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
-    chosen = choose(records, labelled)
+    more = argv[:1] == ["more"]
+    chosen = choose_more(records, labelled) if more else choose(records, labelled)
+    if more and len(argv) == 2:
+        SAMPLE_FILE_2.write_text("".join(r["id"] + "\n" for r in chosen), encoding="utf-8")
+        print(f"{len(chosen)} ids -> {SAMPLE_FILE_2}")
+        argv = ["views", argv[1]]
     if argv[:1] == ["ids"]:
         SAMPLE_FILE.write_text("".join(r["id"] + "\n" for r in chosen), encoding="utf-8")
         print(f"{len(chosen)} ids -> {SAMPLE_FILE}")

@@ -2,6 +2,8 @@
 
     python tools/label_sample.py ids            # corpus/real_sample.txt: the chosen ids
     python tools/label_sample.py views OUTDIR   # OUTDIR/part-N.txt for the labellers
+    python tools/label_sample.py more N OUTDIR  # round N: corpus/real_sample_N.txt and
+                                                # OUTDIR/views/part-K.txt
 
 The choice is stratified and reproducible (seed below): every organisation at least once,
 then each family's quota filled by (has a previous narrative, length third), with records
@@ -20,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.real_corpus import PROJECT, read_corpus, sentence_spans
 
 SEED = 2026
@@ -28,6 +31,19 @@ QUOTA = {"baltimore": 340, "canada-drr": 260, "gmpp": 360}
 PREVIOUS_SHARE = {"baltimore": 0.55, "canada-drr": 0.0, "gmpp": 0.66}
 PARTS = 4
 SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
+# Later rounds label records not yet labelled, per family, none repeating a labelled
+# narrative. Round 2 (part 5) adds dev records, so that thresholds chosen on dev rest on more
+# positives; round 3 (parts 6 and 7) adds train records for the readers to learn from.
+ROUNDS = {
+    2: {"split": "dev", "seed": 2028, "parts": (5,),
+        "quota": {"baltimore": 45, "canada-drr": 17, "gmpp": 58}},
+    3: {"split": "train", "seed": 2030, "parts": (6, 7),
+        "quota": {"baltimore": 160, "canada-drr": 90, "gmpp": 230}},
+}
+
+
+def round_file(n: int) -> Path:
+    return PROJECT / "corpus" / f"real_sample_{n}.txt"
 
 
 def _third(length: int, cuts: tuple[int, int]) -> int:
@@ -134,8 +150,57 @@ def write_views(chosen: list[dict[str, Any]], folder: Path) -> None:
         print(f"part-{k}: {len(part)} records, {len(body):,} characters")
 
 
+def _key(record: dict[str, Any]) -> str:
+    return " ".join(record["narrative"].split()).casefold()
+
+
+def choose_more(records: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """Round n: unlabelled records of its split, in family quotas, in id order."""
+    spec = ROUNDS[n]
+    files = [SAMPLE_FILE] + [round_file(k) for k in ROUNDS if k < n]
+    labelled = {line.split("\t")[0] for f in files for line in f.read_text().splitlines()}
+    seen = {_key(r) for r in records if r["id"] in labelled}
+    rng = random.Random(spec["seed"])
+    chosen: list[dict[str, Any]] = []
+    for family, quota in spec["quota"].items():
+        pool = sorted((r for r in records if r["family"] == family
+                       and r["id"] not in labelled
+                       and organisation_split(r["organisation"]) == spec["split"]),
+                      key=lambda r: r["id"])
+        rng.shuffle(pool)
+        taken = 0
+        for r in pool:
+            if taken < quota and _key(r) not in seen:
+                seen.add(_key(r))
+                chosen.append(r)
+                taken += 1
+    return sorted(chosen, key=lambda r: r["id"])
+
+
+def write_more(records: list[dict[str, Any]], n: int, folder: Path) -> None:
+    spec, chosen = ROUNDS[n], choose_more(records, n)
+    round_file(n).write_text("".join(f"{r['id']}\t{r['narrative_sha256']}\n" for r in chosen),
+                             encoding="utf-8")
+    print(f"{len(chosen)} ids -> {round_file(n)}")
+    folder = folder.resolve()
+    if folder == PROJECT or PROJECT in folder.parents:
+        sys.exit("the reading copies hold verbatim corpus text: write them outside the project")
+    (folder / "views").mkdir(parents=True, exist_ok=True)
+    order = chosen[:]
+    random.Random(spec["seed"]).shuffle(order)
+    parts = [order[k::len(spec["parts"])] for k in range(len(spec["parts"]))]
+    for part, members in zip(spec["parts"], parts, strict=True):
+        body = "".join(view(r, i, len(members)) for i, r in enumerate(members, start=1))
+        out = folder / "views" / f"part-{part}.txt"
+        out.write_text(body, encoding="utf-8")
+        print(f"{out}: {len(members)} records, {len(body):,} characters")
+
+
 def main() -> None:
     records = list(read_corpus())
+    if sys.argv[1:2] == ["more"] and len(sys.argv) == 4 and int(sys.argv[2]) in ROUNDS:
+        write_more(records, int(sys.argv[2]), Path(sys.argv[3]))
+        return
     chosen = choose(records)
     if sys.argv[1:2] == ["ids"]:
         write_ids(chosen)
