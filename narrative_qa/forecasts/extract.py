@@ -38,7 +38,7 @@ _FUTURE = re.compile(
     r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
-    r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
+    r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
@@ -120,7 +120,7 @@ def _direction() -> re.Pattern[str]:
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
         r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
-        r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+"
+        r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
         # ('will work to improve the system', 'will take steps to improve': an action)
         r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
         r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"

@@ -393,11 +393,12 @@ def _consecutive(first: str, second: str) -> bool:
 
 def _short_year(match: re.Match[str], written: tuple[int, int] | None, fiscal: int) -> bool:
     """'July 22' is July 2022 where the day comes first (the UK's '22 July'), when it is
-    within five years of the period; after a day ('16 July 22') always."""
+    within five years of the period; after a day ('16 July 22'), or past any day ('December
+    48'), always."""
     day = match.group("mday")
     if not day or match.group("mord") or len(day) != 2:
         return False
-    if match.group("mlead"):
+    if match.group("mlead") or int(day) > 31:  # 'December 48' has no day 48
         return True
     return fiscal == 4 and written is not None and abs(2000 + int(day) - written[0]) <= 5
 

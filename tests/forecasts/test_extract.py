@@ -419,3 +419,15 @@ def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
 ])
 def test_a_requirement_and_a_dated_plan_already_done_are_not_commitments(text):
     assert extract_forecasts(text, REPORT_2027, use_readers=False) == []
+
+
+def test_a_month_with_a_two_digit_number_past_any_day_is_a_year():
+    [forecast] = extract_forecasts("Closure is currently forecast to be December 48.",
+                                   REPORT_2027, use_readers=False)
+    assert forecast.due == "2048-12"
+
+
+def test_on_track_towards_a_target_is_a_direction():
+    [forecast] = extract_forecasts("The program is on track towards meeting its target for "
+                                   "March 31, 2027.", "2025-26", use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", "2027-03")
