@@ -28,6 +28,7 @@ WHATS = ("value", "direction", "event", "other")
 # A sentence looking forward: a modal, an expectation or a plan. Past forms ("was expected")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
+    r"(?<=\w)['’]ll\b|"  # 'we'll', 'I'll'
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
     r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
     r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
@@ -80,7 +81,9 @@ _PAST_FORECAST = re.compile(
     r"projected|anticipated)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
 _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
-                          r"scheduled|due|planned|forecast)\s+to)\b", re.I)
+                          r"scheduled|due|planned|forecast)\s+to|(?:is|are|remains?)\s+"
+                          r"(?:\w+\s+)?on\s+(?:track|schedule|course|target)\s+(?:to|for))\b|"
+                          r"(?<=\w)['’]ll\b", re.I)
 # A deadline in a sentence told in the past is a date that was met or missed ('All posts
 # were filled by Q3'), not a commitment.
 _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)

@@ -431,3 +431,14 @@ def test_on_track_towards_a_target_is_a_direction():
     [forecast] = extract_forecasts("The program is on track towards meeting its target for "
                                    "March 31, 2027.", "2025-26", use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", "2027-03")
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("We'll review the rota with the unions.", None),
+    ("The team’ll publish the review soon.", None),
+    # an old plan reported back beside a commitment still on track
+    ("Closure is later than planned, but the service remains on schedule for its exit "
+     "review by June 2026.", "2026-06"),
+])
+def test_a_contracted_will_and_a_plan_still_on_track_are_commitments(text, due):
+    assert [f.due for f in extract_forecasts(text, Q2, use_readers=False)] == [due]
