@@ -105,8 +105,9 @@ def _words() -> _Words:
     done = "|".join(shared("forecast_past_done"))
     return _Words(aim=words(shared("forecast_aims")),
                   priority=any_of(shared("forecast_priorities")),
-                  level=re.compile(r"\s*(?:" + "|".join(shared("forecast_level_nouns"))
-                                   + r")\b", re.I),
+                  # ('FY22 or FY21 levels': each year names the level written after both)
+                  level=re.compile(r"(?:\s*(?:or|and|/|to)\s*(?:FY\s*)?'?\d[\d/-]*)?\s*(?:"
+                                   + "|".join(shared("forecast_level_nouns")) + r")\b", re.I),
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I))
 

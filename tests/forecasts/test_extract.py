@@ -442,3 +442,10 @@ def test_on_track_towards_a_target_is_a_direction():
 ])
 def test_a_contracted_will_and_a_plan_still_on_track_are_commitments(text, due):
     assert [f.due for f in extract_forecasts(text, Q2, use_readers=False)] == [due]
+
+
+def test_years_joined_before_a_level_noun_name_the_level():
+    [forecast] = extract_forecasts("We do not think demand will rise back to FY22 or FY21 "
+                                   "level of service.", "FY2025 (Jul 2024–Jun 2025)",
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", None)
