@@ -17,6 +17,7 @@ from narrative_qa.language.lexicon import any_of, lexicon, shared, words
 from narrative_qa.language.periods import (
     DueDate,
     due_dates,
+    earliest_written,
     month_text,
     period_end,
     period_of_month,
@@ -27,6 +28,7 @@ WHATS = ("value", "direction", "event", "other")
 # A sentence looking forward: a modal, an expectation or a plan. Past forms ("was expected")
 # report an old forecast and are not a new one.
 _FUTURE = re.compile(
+    r"(?<=\w)['’]ll\b|"  # 'we'll', 'I'll'
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
     r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
     r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
@@ -37,7 +39,7 @@ _FUTURE = re.compile(
     r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
-    r"intends?\s+to|on\s+(?:track|schedule|plan)\s+(?:to|for)|due\s+to\s+(?:start|begin|complete|go|open|be|"
+    r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
@@ -53,7 +55,7 @@ _FUTURE = re.compile(
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
-_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?need\b|"
+_NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
@@ -79,7 +81,9 @@ _PAST_FORECAST = re.compile(
     r"projected|anticipated)\b", re.I)
 # ... unless the sentence also looks ahead itself ("is expected to sign in April, as planned")
 _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\s+)?(?:expected|"
-                          r"scheduled|due|planned|forecast)\s+to)\b", re.I)
+                          r"scheduled|due|planned|forecast)\s+to|(?:is|are|remains?)\s+"
+                          r"(?:\w+\s+)?on\s+(?:track|schedule|course|target)\s+(?:to|for))\b|"
+                          r"(?<=\w)['’]ll\b", re.I)
 # A deadline in a sentence told in the past is a date that was met or missed ('All posts
 # were filled by Q3'), not a commitment.
 _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
@@ -101,28 +105,40 @@ def _words() -> _Words:
     done = "|".join(shared("forecast_past_done"))
     return _Words(aim=words(shared("forecast_aims")),
                   priority=any_of(shared("forecast_priorities")),
-                  level=re.compile(r"\s*(?:" + "|".join(shared("forecast_level_nouns"))
-                                   + r")\b", re.I),
+                  # ('FY22 or FY21 levels': each year names the level written after both)
+                  level=re.compile(r"(?:\s*(?:or|and|/|to)\s*(?:FY\s*)?'?\d[\d/-]*)?\s*(?:"
+                                   + "|".join(shared("forecast_level_nouns")) + r")\b", re.I),
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
-# The indicator expected to move, with no figure: "will improve", "expected to fall",
-# "on track to meet our target".
-_DIRECTION = re.compile(
-    r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|may|"
-    r"might|could|set\s+to|forecast\s+to|on\s+track\s+to|going\s+to)\s+"
-    # ('will work to improve the system', 'will take steps to improve': an action, an event)
-    r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
-    r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|declin\w*|reduc\w*|"
-    r"recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|bounce\s+back|rebound\w*|"
-    r"catch\s+up|worsen\w*|deteriorat\w*|grow\w*|meet(?:ing)?|"
-    r"achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*|higher|lower|better|worse|"
-    r"upward\w*|downward\w*|mounting|remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|"
-    r"above|below|level|consistent|similar))\b|"
-    r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+met\b",
-    re.I)
+
+
+@lru_cache(maxsize=1)
+def _direction() -> re.Pattern[str]:
+    """The indicator expected to move, with no figure: "will improve", "expected to fall",
+    "on track to meet our target". Reaching, meeting or achieving is the indicator's only
+    when what is reached is a target or a level (rules/language.yml forecast_goal_objects):
+    'expected to achieve Full Operating Capability' is a milestone, an event."""
+    goals = "|".join(shared("forecast_goal_objects"))
+    return re.compile(
+        r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
+        # ('will work to improve the system', 'will take steps to improve': an action)
+        r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
+        r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"
+        r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
+        r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
+        r"lower|better|worse|upward\w*|downward\w*|mounting|"
+        r"remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|consistent|"
+        r"similar)|"
+        r"(?:meet(?:ing)?|achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*)"
+        r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
+        r"[\w'’-]+\s+){0,4}?(?:" + goals + r")))\b|"
+        r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+(?:met|achieved|reached|exceeded|"
+        r"surpassed)\b",
+        re.I)
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
 # follows a negation, 'will not show improvement until March', or a date being moved or
@@ -134,7 +150,7 @@ _DEADLINES = frozenset({"by", "before"})
 # 'to' is not: 'is being undertaken in April') or the date is a length ('in 50 years')
 _IN_LEADS = frozenset({"in", "during"})
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
-                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|made|"
+                        r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
                         r"met|won|paid|held|sold|brought|gave)\b", re.I)
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
@@ -159,6 +175,19 @@ PLANNED_FLOOR = 0.4
 MILESTONE_LEADS = frozenset({"by", "before", "until", "in", "during", "at", "for", "from",
                              "to", "through", "end"})
 _DATE_AS_NAME = re.compile(r"(?<!end of )\bthe\s+$", re.I)
+# A date named as when something is expected, in a noun phrase: 'the forecast end date
+# is June 2027', 'the target date for go-live is May 2027', 'with the end date estimated
+# as 2027-Q4'. A date merely scheduled ('the project end-date is ...') is not: the
+# labelled GMPP templates that state it are not forecasts; nor is a point of reference
+# ('the forecast at Q2 was Amber').
+_NAMED_DUE = re.compile(
+    r"(?:\b(?:forecast|expected|estimated|anticipated|projected|target)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:date|completion)\b(?:\s+for\s+[^.;,]{1,40}?)?\s*(?:(?:is|remains|will\s+be)\s+"
+    r"(?:now\s+)?|now\s+|of\s+|:\s*)"
+    r"|\b(?:estimated|forecast|expected|projected|anticipated)\s+(?:as|to\s+be)\s+)"
+    r"(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+_YEAR_WRITTEN = re.compile(r"20\d\d|\d/\d\d$")
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)  # where a change is counted from
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
 _TARGET_NOUN = re.compile(r"\s+(?:targets?|goals?|trajector(?:y|ies)|deadlines?)\b", re.I)
 # due-dates written after these words are when the forecast falls due
@@ -207,10 +236,16 @@ _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\
 _DURATION = re.compile(r"\s*(?:working\s+)?(?:days?|weeks?|months?|years?|yrs?|quarters?|"
                        r"hours?|hrs?|minutes?|mins?)\b", re.I)
 _TAKES = re.compile(r"\b(?:last\w*|tak(?:e|es|ing)|for|over|within|another|after|in)\s+"
-                    r"(?:about\s+|around\s+|a\s+further\s+)?$", re.I)
-_LATE = re.compile(r"\s+(?:late|early|behind|ahead|delay\w*|slip\w*)\b", re.I)
-_LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boat|lot|release|level|tier|"
-                    r"type|band|step|part|section|option|version|no\.?|number)\s*$", re.I)
+                    r"(?:about\s+|around\s+|a\s+further\s+|(?:the\s+)?(?:first|next|"
+                    r"last|final|further|remaining)\s+)?$", re.I)
+# ('5 months later than planned', '6 months after delivery': how late, not a level)
+_LATE = re.compile(r"\s+(?:late|later|early|earlier|behind|ahead|delay\w*|slip\w*|after|"
+                   r"before|longer|sooner)\b", re.I)
+_LABEL = re.compile(r"\b(?:phase|stage|tranche|wave|round|boats?|ships?|vessels?|lot|release|"
+                    r"level|tier|type|band|step|part|section|option|version|gate|batch|block|"
+                    r"increment|year|no\.?|number)\s*$", re.I)
+# a number after a name in capitals is part of the name ('SKYNET 6', 'ECHO 2')
+_NAMED = re.compile(r"\b[A-Z]{2,}\s$")
 
 
 def _figures(text: str) -> list[_Figure]:
@@ -226,11 +261,11 @@ def _figures(text: str) -> list[_Figure]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d", digits):
             continue
-        if _LABEL.search(text, 0, match.start()) or (
+        if _LABEL.search(text, 0, match.start()) or _NAMED.search(text, 0, match.start()) or (
                 _DURATION.match(text, match.end()) and (
                     _TAKES.search(text, 0, match.start())
                     or _LATE.match(text, _DURATION.match(text, match.end()).end()))):
-            continue  # 'Phase 2', 'Boat 4'; 'to take 12 months', '2 yrs late'
+            continue  # 'Phase 2', 'SKYNET 6'; 'to take 12 months', '5 months later'
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
@@ -280,34 +315,43 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _DIRECTION.search(text):
+    if _direction().search(text):
         return "direction"
     return "event"
 
 
-def _due(dates: list[DueDate], written: tuple[int, int] | None) -> DueDate | None:
+def _due(dates: list[DueDate], written: tuple[int, int] | None,
+         cue: int | None = None) -> DueDate | None:
     """The date the forecast falls due: the last one written after 'by', 'within', 'in'...
-    that is not before the period it was written in; else the last one resolved."""
+    that is not before the period it was written in; else one with its year written after
+    the forecast's cue ('on target to complete 31/12/2027, as reported in Q2 2025/26');
+    else the last one resolved."""
     resolved = [d for d in dates if d.due]
     led = [d for d in resolved if d.lead in _DUE_LEADS]
     if written:
-        ahead = [d for d in led if d.due >= month_text(written)]
+        ahead = [d for d in led if d.due >= month_text(written)] or \
+            [d for d in resolved if d.due >= month_text(written) and cue is not None
+             and d.start > cue and _YEAR_WRITTEN.search(d.text)]
         if ahead:
             return ahead[-1]
     return (led or resolved or [None])[-1]
 
 
-def _milestones(text: str, dates: list[DueDate]) -> list[DueDate]:
+def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list[DueDate]:
     """'Closure in May 2026, with the final report by June 2027': one event per date,
     in the order written; a range ('from 2026 to 2028') is one date, its end; a date naming
     a thing ('at the March 2026 board') or a point of reference ('the forecast at Q2 was
-    Amber') is none."""
+    Amber') is none. Beside a date from `now` on, a date before it is what happened
+    ('re-baselined in April 2019, the service starts in 2023')."""
+    if now and any(d.due and d.due >= now for d in dates):
+        dates = [d for d in dates if not d.due or d.due >= now]
     kept: list[DueDate] = []
     for date in dates:
-        if not date.due or date.lead not in MILESTONE_LEADS or \
+        named = bool(_NAMED_DUE.search(text, max(0, date.start - 90), date.start))
+        if not date.due or (date.lead not in MILESTONE_LEADS and not named) or \
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
-        if date.lead == "at" and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
+        if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
                                                text[max(0, date.start - 20):date.start]):
             continue
         if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
@@ -355,6 +399,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     texts = [s.of(narrative) for s in spans]
     readings = _readings(texts) if use_readers else [_Reading() for _ in texts]
     written = period_end(period)
+    earliest = earliest_written(period)
+    now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
     vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, readings, strict=True):
@@ -369,15 +415,18 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
                          and not _TARGET_NOUN.match(text, d.end))
                  and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
                  and not _words().level.match(text, d.end)  # 'back to FY22 levels'
+                 and not _SINCE.search(text, max(0, d.start - 12), d.start)
                  # 'the plan published in April 2025 says we will...': what happened
                  and not (cue and d.end <= cue.start()
                           and _words().done.search(text, max(0, d.start - 40), d.start))]
-        due = _due(dates, written)
+        due = _due(dates, written, cue.start() if cue else None)
         # a deadline after the period is a commitment even without a modal ("Completion
         # by March 2026."); "within 3 weeks" alone is how a measure is defined
         ahead = due is not None and written is not None and due.due is not None and \
             due.due > month_text(written) and (
-                due.lead in _DEADLINES or due.lead in ("until", "till")
+                due.lead in _DEADLINES
+                or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
+                or due.lead in ("until", "till")
                 and bool(_NOT_UNTIL.search(text[:due.start]))
                 or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
                 and not _PAST_TOLD.search(text)) and \
@@ -386,7 +435,7 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         # runs to a date after the period
         passed = due is None or (written is not None and due.due is not None
                                  and due.due <= month_text(written))
-        if cue and _ONGOING_ONLY.search(text) and passed and not _DIRECTION.search(text):
+        if cue and _ONGOING_ONLY.search(text) and passed and not _direction().search(text):
             cue = None
         if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
             continue
@@ -409,7 +458,7 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
                                + 0.1 * bool(read.tags), 0.95), 2)
         pairs = _pairs(figures, dates) if what == "value" else []
         if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
-            pairs = [(None, date) for date in _milestones(text, dates)
+            pairs = [(None, date) for date in _milestones(text, dates, now)
                      if not cue or date.start >= cue.start()]
         if len(pairs) < 2:
             pairs = [(value, due)]

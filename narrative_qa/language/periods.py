@@ -301,6 +301,17 @@ def period_end(period: str | None) -> tuple[int, int] | None:
     return (int(year.group(1)), 12) if year else None
 
 
+def earliest_written(period: str | None) -> tuple[int, int] | None:
+    """The earliest month a period's narrative may tell as now: its end, except a GMPP
+    annual report of year Y, whose data (and text) may be as at September of Y-1 (its
+    2014-2021 narratives cite 'Q2 2013', '30th September 2019'), though it is read as
+    written by March of Y (period_end)."""
+    report = _ANNUAL_REPORT.search(period or "")
+    if report and not _BUDGET_YEAR.search(period or ""):
+        return int(report.group(1)) - 1, 9
+    return period_end(period)
+
+
 def period_of_month(year: int, month: int) -> str:
     """The UK reporting period holding a month: (2025, 11) -> '2025/26 Q3'."""
     start = year if month >= 4 else year - 1
@@ -382,11 +393,12 @@ def _consecutive(first: str, second: str) -> bool:
 
 def _short_year(match: re.Match[str], written: tuple[int, int] | None, fiscal: int) -> bool:
     """'July 22' is July 2022 where the day comes first (the UK's '22 July'), when it is
-    within five years of the period; after a day ('16 July 22') always."""
+    within five years of the period; after a day ('16 July 22'), or past any day ('December
+    48'), always."""
     day = match.group("mday")
     if not day or match.group("mord") or len(day) != 2:
         return False
-    if match.group("mlead"):
+    if match.group("mlead") or int(day) > 31:  # 'December 48' has no day 48
         return True
     return fiscal == 4 and written is not None and abs(2000 + int(day) - written[0]) <= 5
 

@@ -346,3 +346,106 @@ def test_the_planned_floor_can_be_chosen_by_cross_validation():
 ])
 def test_plans_in_place_and_a_target_expected_to_be_met_are_forecasts(text, what):
     assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]
+
+
+# --- issue 19, item 5 (third session): general shapes read in unlabelled train text ------
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("The new depot is expected to achieve full operating capability in late 2026.", "event"),
+    ("The scheme remains on track to reach its next gateway by June 2026.", "event"),
+    ("The service is on track to meet its 2026 target.", "direction"),
+    ("Early returns suggest the target will be surpassed by March 2026.", "direction"),
+    ("Attendance should return to pre-pandemic levels next year.", "direction"),
+])
+def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text, what):
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [what]
+
+
+@pytest.mark.parametrize("text", [
+    "We expect the ORION 3 system to go live in late 2026.",
+    "Sign-off is expected at the Gate 4 review in June 2026.",
+    "Handover is expected a minimum of 6 months after delivery.",
+    "The end date is forecast to be June 2027, 5 months later than planned.",
+    "Costs are expected to be spread over the first 4 years of the scheme.",
+])
+def test_a_number_in_a_name_or_saying_how_late_is_not_the_value_forecast(text):
+    assert [(f.what, f.value) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("event", None)]
+
+
+REPORT_2027 = "GMPP data for IPA Annual Report 2027"
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    # a date before the period beside one after it is what happened, not a second event
+    ("Trials ended in November 2026 and the ship remains on target for its first season "
+     "during 2027.", ["2027-12"]),
+    ("The scheme remains on track to open in 2029 following approval of a review note in "
+     "April 2025.", ["2029-12"]),
+    # an annual report's narrative may be as at the September before: both still ahead
+    ("Charges for large firms will commence in October 2026 and for small firms from "
+     "March 2027.", ["2026-10", "2027-03"]),
+    # a date with its year after the cue, when the led one is behind
+    ("The reform is on target to complete 31/12/2028, as reported in Q2 2026/27.",
+     ["2028-12"]),
+])
+def test_past_dates_beside_a_commitment_are_not_when_it_is_due(text, dues):
+    assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
+
+
+def test_a_date_a_change_is_counted_since_is_not_a_due_date():
+    [forecast] = extract_forecasts("Since April 2025 we have recruited six staff, and this "
+                                   "will reduce waiting times.", Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", None)
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("The target date for go-live is June 2027.", ["2027-06"]),
+    ("The forecast end date is now March 2028.", ["2028-03"]),
+    ("The board continues to forecast an end date of 30 June 28.", ["2028-06"]),
+    ("Most sites will be done by 2027-Q4, with the final end date estimated as 2028-Q4.",
+     ["2027-03", "2028-03"]),
+    # a date merely stated, or an old target, is none
+    ("The project end-date is 27 February 2028.", []),
+    ("Deviation from the original target date of March 2026 was caused by the strike.", []),
+])
+def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
+    assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
+
+
+@pytest.mark.parametrize("text", [
+    "This will require some changes to the programme's plans.",
+    "The new payroll service has gone live on schedule in April 2027.",
+])
+def test_a_requirement_and_a_dated_plan_already_done_are_not_commitments(text):
+    assert extract_forecasts(text, REPORT_2027, use_readers=False) == []
+
+
+def test_a_month_with_a_two_digit_number_past_any_day_is_a_year():
+    [forecast] = extract_forecasts("Closure is currently forecast to be December 48.",
+                                   REPORT_2027, use_readers=False)
+    assert forecast.due == "2048-12"
+
+
+def test_on_track_towards_a_target_is_a_direction():
+    [forecast] = extract_forecasts("The program is on track towards meeting its target for "
+                                   "March 31, 2027.", "2025-26", use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", "2027-03")
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("We'll review the rota with the unions.", None),
+    ("The team’ll publish the review soon.", None),
+    # an old plan reported back beside a commitment still on track
+    ("Closure is later than planned, but the service remains on schedule for its exit "
+     "review by June 2026.", "2026-06"),
+])
+def test_a_contracted_will_and_a_plan_still_on_track_are_commitments(text, due):
+    assert [f.due for f in extract_forecasts(text, Q2, use_readers=False)] == [due]
+
+
+def test_years_joined_before_a_level_noun_name_the_level():
+    [forecast] = extract_forecasts("We do not think demand will rise back to FY22 or FY21 "
+                                   "level of service.", "FY2025 (Jul 2024–Jun 2025)",
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", None)
