@@ -10,8 +10,10 @@ rose" are about something else and are never compared with the data.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
+from narrative_qa.data_checks import on_one_scale, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import localities as council_localities
@@ -80,6 +82,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     sub = ctx.submission
     if isinstance(sub.actual, str):
         return _rating_claims(ctx, params)
+    target, actual, previous = on_one_scale(sub)  # 0.94 beside 90 and 75 is 94%
+    if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):
+        sub = replace(sub, target=target, actual=actual, previous_actual=previous)
+        ctx = replace(ctx, submission=sub)
     if not isinstance(sub.actual, float):
         return []
     for sentence in ctx.sentences:
@@ -223,16 +229,16 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         if not subject_ok or _about_a_place(verb):
             continue
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
-                and _close(figure, sub.previous_actual) \
+                and _matches(figure, sub.previous_actual, sub.unit) \
                 and compile_all(params["earlier_period"]).search(sentence.text):
             continue  # "it had fallen to 83% in our Q3 update": last period's value, correctly
         if previous_claim:
             reference, what = sub.previous_actual, "previous"
         else:
             reference, what = sub.actual, "actual"
-        if not isinstance(reference, float) or _close(figure, reference):
+        if not isinstance(reference, float) or _matches(figure, reference, sub.unit):
             continue
-        if isinstance(sub.target, float) and _close(figure, sub.target) and (
+        if isinstance(sub.target, float) and _matches(figure, sub.target, sub.unit) and (
                 not previous_claim or re.match(r"^\s*(?:target|standard)\b", after)):
             continue  # the target ("against a 90% target")
         unit = "%" if sub.unit == "%" else ""
@@ -315,6 +321,11 @@ def _unit_matches(kind: str, unit: str | None) -> bool:
     return kind in {"count", "rate"}
 
 
+def _matches(figure, value: float, unit: str | None) -> bool:
+    """The figure is the value in one of the ways its cell may be written (63% for 0.63)."""
+    return any(_close(figure, reading) for reading in readings(value, unit))
+
+
 def _close(figure, value: float) -> bool:
     """Equal to the precision written: '90%' matches 90.24, '78.4%' does not match 78.9."""
     digits = re.search(r"\d[\d,]*(?:\.(\d+))?", figure.text)
@@ -350,7 +361,7 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
                 params["other_period"]).search(sentence.text):
             continue  # last period's counts, a sub-group's, a year ago
         share = part / whole * 100
-        if abs(share - sub.actual) <= 0.5 + 1e-9:
+        if any(abs(share - r) <= 0.5 + 1e-9 for r in readings(sub.actual, sub.unit)):
             return None
         return Hit(
             evidence=[sentence],
@@ -391,14 +402,19 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             return None
     else:  # "performance is 64%, up 8 points": the clause states the indicator's value
         match = compile_all(params["change_up_down"]).search(sentence.text)
-        if not match or not any(_close(f, sub.actual) for f in sentence.figures
+        if not match or not any(_matches(f, sub.actual, sub.unit) for f in sentence.figures
                                 if f.value is not None and _unit_matches(f.kind, sub.unit)):
             return None
     raw = match["n"].lower()
     claimed = float(_number_values().get(raw, raw))
     unit = (match["unit"] or "").lower()
     if unit.startswith(("percentage", "point", "pp")) or (unit == "" and sub.unit != "%"):
-        actual_change = abs(sub.actual - sub.previous_actual)
+        # 0.87 to 0.89 may be written as 2 points: fractions are read as percentages too
+        changes = [abs(a - p) for a, p in zip(readings(sub.actual, sub.unit),
+                                              readings(sub.previous_actual, sub.unit))]
+        if any(abs(claimed - c) <= 0.5 + 1e-9 for c in changes):
+            return None
+        actual_change = changes[-1]
         what = "points" if unit else ""
     elif unit in {"%", "per cent"} and sub.unit != "%" and sub.previous_actual:
         actual_change = abs(sub.actual - sub.previous_actual) / sub.previous_actual * 100
