@@ -411,7 +411,8 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     if unit.startswith(("percentage", "point", "pp")) or (unit == "" and sub.unit != "%"):
         # 0.87 to 0.89 may be written as 2 points: fractions are read as percentages too
         changes = [abs(a - p) for a, p in zip(readings(sub.actual, sub.unit),
-                                              readings(sub.previous_actual, sub.unit))]
+                                              readings(sub.previous_actual, sub.unit),
+                                              strict=False)]  # 0 has one reading
         if any(abs(claimed - c) <= 0.5 + 1e-9 for c in changes):
             return None
         actual_change = changes[-1]
