@@ -13,8 +13,9 @@ data's position and need no figure. The words are the rule file's
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from narrative_qa.data_checks import readings
+from narrative_qa.data_checks import end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.words import compile_all, stem
@@ -198,9 +199,43 @@ def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
 
 
+_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?"
+                   r"\s+[A-Z][a-z]{2,8}\.?\s+\d{4})\b")
+
+
+def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'moved the end date to 31 Mar 2038' when the submitted end date is 31.03.35: the
+    first full date after the end date is named, not in brackets (a report's date) nor
+    after 'from' (last period's). A sentence that gives the submitted date agrees."""
+    actual = end_date(ctx.submission.actual)
+    named = compile_all(params["end_date_named"]).search(sentence.text)
+    if actual is None or not named:
+        return None
+    dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
+    if any(day == actual for _, day in dates):
+        return None
+    for match, day in dates:
+        before = sentence.text[: match.start()]
+        if match.start() < named.end() or day is None or before.count("(") > before.count(")"):
+            continue
+        if re.search(r"\bfrom\s+$", before):
+            continue
+        if match.start() - named.end() > 80:
+            return None
+        return _hit(sentence, f"the text gives the end date as {match.group(0)}, but the "
+                    f"submitted end date is {ctx.submission.actual}", params,
+                    quoted=match.group(0))
+    return None
+
+
+def _read_date(text: str) -> date | None:
+    return end_date(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\.(?=\s)", "", text))
+
+
 def end_date_claims(ctx: Context, params: dict) -> list[Hit]:
     for sentence in ctx.sentences:
-        hit = schedule_claim(sentence, ctx, params)
+        hit = schedule_claim(sentence, ctx, params) or end_date_value_claim(sentence, ctx,
+                                                                             params)
         if hit:
             return [hit]
     return []

@@ -38,6 +38,7 @@ PARAMS = {
     "rating_words": list[str],
     "rating_now": list[str],
     "indicator_nouns": list[str],
+    "value_verbs": list[str],
     "other_measures": list[str],
     "part_words": list[str],
     "quantity_heads": list[str],
@@ -78,6 +79,7 @@ PARAMS = {
     "stay_tolerance": Share,
     "on_schedule": list[str],
     "part_of_schedule": list[str],
+    "end_date_named": list[str],
 }
 
 
@@ -225,6 +227,27 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
     return False
 
 
+def _states_the_value(number, ctx: Context, params: dict) -> bool:
+    """The figure is the indicator's value though its subject is the service: it modifies
+    an indicator noun ("maintained a 90% satisfaction rate"), or it is itself what a verb
+    of attainment reached ("we achieved 100%"; not "recorded 12 ABIs", nor "will have
+    achieved 100%")."""
+    token = number
+    for _ in range(3):
+        if token.dep_ not in {"nummod", "compound", "amod", "quantmod"} or token.head is token:
+            break
+        token = token.head
+    if token.pos_ == "NOUN" and token.lower_ in params["indicator_nouns"] and all(
+            c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
+            or c.like_num or c.text == "%" for c in token.children
+            if c.dep_ in {"compound", "amod", "nmod"}):
+        return True
+    verb = token.head
+    return (token.like_num or token.text == "%") and token.dep_ in {"dobj", "npadvmod"} \
+        and verb.lemma_ in params["value_verbs"] \
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
 def _governing_verb(token):
     current = token
     for _ in range(4):
@@ -280,7 +303,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
         elif previous_claim and opening_ok:
             subject_ok = True  # "…, up from 52 in Q2" in a sentence about the indicator
         else:
-            subject_ok = _subject_is_indicator(verb, ctx, params)
+            subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
+                number, ctx, params)
             opening_ok = opening_ok or subject_ok
         if not subject_ok or _about_a_place(verb):
             continue
