@@ -5,7 +5,7 @@ from __future__ import annotations
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
-from narrative_qa.specs.params import Count, Share
+from narrative_qa.specs.params import Share
 
 KIND = "rag_mismatch"
 NEEDS: frozenset[str] = frozenset()
@@ -17,8 +17,6 @@ PARAMS = {
     "rating_named": list[str],
     "rating_reason": list[str],
     "rating_risks": list[str],
-    "rating_progress": list[str],
-    "progress_justifies_from": Count,
 }
 
 
@@ -84,13 +82,6 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     if any((named.search(s.text) and reason.search(s.text)) or risks.search(s.text)
            or (progress.search(s.text) and (s.figures or s.timescales))
            for s in ctx.sentences):
-        return []
-    # Progress says why there is that much confidence, not why there is that little: it
-    # justifies a rating from Amber up, never Amber/Red or Red (LABELLING.md §3, NQ09).
-    rank = rating_rank(rating)
-    stated = compile_all(params["rating_progress"])
-    if rank is not None and rank >= params["progress_justifies_from"] and any(
-            stated.search(s.text) or progress.search(s.text) for s in ctx.sentences):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
