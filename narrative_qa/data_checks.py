@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -53,7 +54,37 @@ def is_qualitative(sub: Submission) -> bool:
     return isinstance(sub.target, str)
 
 
+# LABELLING.md §1, mixed formats: a fraction beside a percentage is read on one scale when
+# that is plain, i.e. some value is at least this and the fraction x 100 is too.
+_PLAINLY_PERCENT = 10.0
+
+
+def on_one_scale(sub: Submission) -> tuple[object, object, object]:
+    """Target, actual and previous actual of a % KPI on one scale: a fraction written
+    beside percentages (0.9398 beside 90 and 75) is read as 93.98. Values of one kind
+    stay as written (0.9 against 0.75 is the same RAG on either scale)."""
+    values = (sub.target, sub.actual, sub.previous_actual)
+    if sub.unit != "%":
+        return values
+    numbers = [v for v in values if isinstance(v, float)]
+    if not any(v >= _PLAINLY_PERCENT for v in numbers):
+        return values
+    return tuple(v * 100 if isinstance(v, float) and _PLAINLY_PERCENT / 100 <= v <= 1 else v
+                 for v in values)
+
+
+def readings(value: float, unit: str | None) -> tuple[float, ...]:
+    """The ways a % KPI's cell may be written: 0.63 is 0.63% or 63%. A figure in the text
+    contradicts the cell only if it matches none of them (NQ10)."""
+    if unit == "%" and 0 < value <= 1:
+        return (value, value * 100)
+    return (value,)
+
+
 def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
+    target, actual, previous = on_one_scale(sub)
+    if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):
+        sub = replace(sub, target=target, actual=actual, previous_actual=previous)
     polarity = sub.polarity or "up"
     numeric = isinstance(sub.target, float) and isinstance(sub.actual, float)
     if is_qualitative(sub):

@@ -57,6 +57,20 @@ def test_off_target_and_deterioration_respect_polarity():
     assert better.improved and not better.deteriorated
 
 
+def test_a_fraction_beside_percentages_is_read_on_their_scale():
+    """LABELLING.md §1: 0.94 last period beside 90 and 75 now is 94% falling to 75%."""
+    mixed = data_facts(Submission(target=90.0, actual=75.0, previous_actual=0.94,
+                                  unit="%", polarity="up"), BANDS)
+    assert mixed.deteriorated and not mixed.improved and mixed.previously_off_target is False
+    met = data_facts(Submission(target=0.7, actual=73.0, unit="%", polarity="up"), BANDS)
+    assert met.rag_computed == "green" and not met.off_target
+    short = data_facts(Submission(target=80.0, actual=0.76, unit="%", polarity="up"), BANDS)
+    assert short.rag_computed == "red" and short.variance_pct == 5.0
+    # one kind of value stays as written; a small % beside a small % is not rescaled
+    assert data_facts(Submission(target=2.0, actual=0.5, unit="%", polarity="down"),
+                      BANDS).rag_computed == "green"
+
+
 def test_qualitative_kpi_uses_the_stated_rag_and_no_data_is_held_to_every_finding():
     qualitative = data_facts(Submission(target="Strategy approved", stated_rag="amber"), BANDS)
     assert qualitative.qualitative and qualitative.held_to_all

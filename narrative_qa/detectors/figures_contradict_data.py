@@ -10,8 +10,11 @@ rose" are about something else and are never compared with the data.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
+from narrative_qa.data_checks import end_date, on_one_scale, readings
+from narrative_qa.data_claims import end_date_claims, position_claim
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import localities as council_localities
@@ -32,7 +35,10 @@ PARAMS = {
     "confidence_value": Share,
     "confidence_direction": Share,
     "confidence_rating": Share,
+    "rating_words": list[str],
+    "rating_now": list[str],
     "indicator_nouns": list[str],
+    "value_verbs": list[str],
     "other_measures": list[str],
     "part_words": list[str],
     "quantity_heads": list[str],
@@ -54,6 +60,26 @@ PARAMS = {
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
+    # claims about the data's position (narrative_qa/data_claims.py)
+    "confidence_claim": Share,
+    "future_before": list[str],
+    "part_before": list[str],
+    "target_met": list[str],
+    "target_missed": list[str],
+    "target_below": list[str],
+    "target_figure": list[str],
+    "other_target": list[str],
+    "target_named": list[str],
+    "target_gap": list[str],
+    "other_budget": list[str],
+    "under_budget": list[str],
+    "over_budget": list[str],
+    "on_budget": list[str],
+    "stay_words": list[str],
+    "stay_tolerance": Share,
+    "on_schedule": list[str],
+    "part_of_schedule": list[str],
+    "end_date_named": list[str],
 }
 
 
@@ -79,13 +105,27 @@ def _number_values() -> dict[str, int]:
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sub = ctx.submission
     if isinstance(sub.actual, str):
+        if end_date(sub.actual) is not None:
+            return end_date_claims(ctx, params)  # "on schedule" when the end date slipped
         return _rating_claims(ctx, params)
+    target, actual, previous = on_one_scale(sub)  # 0.94 beside 90 and 75 is 94%
+    if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):
+        sub = replace(sub, target=target, actual=actual, previous_actual=previous)
+        ctx = replace(ctx, submission=sub)
     if not isinstance(sub.actual, float):
         return []
+    name_numbers = {float(n.replace(",", "")) for n in
+                    re.findall(r"\d[\d,]*(?:\.\d+)?", sub.kpi_name or "")}
     for sentence in ctx.sentences:
-        if sentence.impact or sentence.section in {"impact", "timescale"} or sentence.action:
-            continue  # forecasts and plans are not statements of the data
-        hit = (_value_claim(sentence, ctx, params) or _ratio_claim(sentence, ctx, params)
+        if sentence.section in {"impact", "timescale"}:
+            continue  # forecasts are not statements of the data
+        hit = position_claim(sentence, ctx, params)  # 'met its target', 'an underspend'
+        if hit:
+            return [hit]
+        if sentence.impact or sentence.action:
+            continue  # nor are plans
+        hit = (_value_claim(sentence, ctx, params, name_numbers)
+               or _ratio_claim(sentence, ctx, params)
                or _change_claim(sentence, ctx, params)
                or _direction_claim(sentence, ctx, params))
         if hit:
@@ -113,7 +153,28 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
                 continue
             return [Hit(evidence=[sentence], values={"problem": problem},
                         confidence=params["confidence_rating"])]
+        stated = _rating_now(sentence, params)
+        if stated and rating_rank(stated) != actual:
+            return [Hit(evidence=[sentence], values={
+                "problem": f"the text gives the rating as {stated} but the submitted rating "
+                f"is {ctx.submission.actual}"}, confidence=params["confidence_rating"])]
     return []
+
+
+_RATING = re.compile(r"\b(?:amber[\s/-]+(?:red|green)|red|amber|green)\b", re.I)
+
+
+def _rating_now(sentence: Sentence, params: dict) -> str | None:
+    """The rating a sentence gives as the current one ("currently holds an Amber/Green
+    rating"), not a move, a past review's ("rated the programme as Amber") or a part's."""
+    if rating_moves(sentence.text) or not compile_all(params["rating_words"]).search(
+            sentence.text):
+        return None
+    now = compile_all(params["rating_now"])
+    for match in _RATING.finditer(sentence.text):
+        if now.search(sentence.text[max(0, match.start() - 60): match.start()]):
+            return match.group(0)
+    return None
 
 
 # --- is this clause about the whole indicator? ----------------------------------------
@@ -166,6 +227,27 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
     return False
 
 
+def _states_the_value(number, ctx: Context, params: dict) -> bool:
+    """The figure is the indicator's value though its subject is the service: it modifies
+    an indicator noun ("maintained a 90% satisfaction rate"), or it is itself what a verb
+    of attainment reached ("we achieved 100%"; not "recorded 12 ABIs", nor "will have
+    achieved 100%")."""
+    token = number
+    for _ in range(3):
+        if token.dep_ not in {"nummod", "compound", "amod", "quantmod"} or token.head is token:
+            break
+        token = token.head
+    if token.pos_ == "NOUN" and token.lower_ in params["indicator_nouns"] and all(
+            c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
+            or c.like_num or c.text == "%" for c in token.children
+            if c.dep_ in {"compound", "amod", "nmod"}):
+        return True
+    verb = token.head
+    return (token.like_num or token.text == "%") and token.dep_ in {"dobj", "npadvmod"} \
+        and verb.lemma_ in params["value_verbs"] \
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
 def _governing_verb(token):
     current = token
     for _ in range(4):
@@ -179,7 +261,8 @@ def _governing_verb(token):
 
 # --- a figure given as this period's (or last period's) value -------------------------
 
-def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+def _value_claim(sentence: Sentence, ctx: Context, params: dict,
+                 name_numbers: set[float]) -> Hit | None:
     sub = ctx.submission
     span = sentence.span
     offset = sentence.text_start
@@ -187,6 +270,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     for figure in sentence.figures:
         if figure.value is None or not _unit_matches(figure.kind, sub.unit):
             continue
+        if figure.value in name_numbers:
+            continue  # "within 10%" of a KPI named "... within 10% of the bid": its definition
         token = span.doc.char_span(offset + figure.start, offset + figure.end,
                                    alignment_mode="expand")
         if token is None:
@@ -218,28 +303,31 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         elif previous_claim and opening_ok:
             subject_ok = True  # "…, up from 52 in Q2" in a sentence about the indicator
         else:
-            subject_ok = _subject_is_indicator(verb, ctx, params)
+            subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
+                number, ctx, params)
             opening_ok = opening_ok or subject_ok
         if not subject_ok or _about_a_place(verb):
             continue
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
-                and _close(figure, sub.previous_actual) \
+                and _matches(figure, sub.previous_actual, sub.unit) \
                 and compile_all(params["earlier_period"]).search(sentence.text):
             continue  # "it had fallen to 83% in our Q3 update": last period's value, correctly
         if previous_claim:
             reference, what = sub.previous_actual, "previous"
         else:
             reference, what = sub.actual, "actual"
-        if not isinstance(reference, float) or _close(figure, reference):
+        if not isinstance(reference, float) or _matches(figure, reference, sub.unit):
             continue
-        if isinstance(sub.target, float) and _close(figure, sub.target) and (
-                not previous_claim or re.match(r"^\s*(?:target|standard)\b", after)):
-            continue  # the target ("against a 90% target")
+        if isinstance(sub.target, float) and _matches(figure, sub.target, sub.unit) and (
+                not previous_claim or re.match(r"^\s*(?:target|standard)\b", after)) and (
+                compile_all(params["target_named"]).search(sentence.text)):
+            continue  # the target ("against a 90% target"); not '75% in FY24' unnamed
         unit = "%" if sub.unit == "%" else ""
+        shown = readings(reference, sub.unit)[-1]  # a cell of 0.7314 is shown as 73.14%
         return Hit(
             evidence=[sentence],
             values={"problem": f"the text gives {figure.text.strip()} but the submitted "
-                    f"{what} is {reference:g}{unit}"},
+                    f"{what} is {shown:g}{unit}"},
             confidence=params["confidence_value"],
             details={"quoted": figure.text.strip(), what: reference},
         )
@@ -297,7 +385,8 @@ def _about_a_place(verb) -> bool:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in {"in", "at"} and any(
                     t.pos_ == "PROPN" and not _month().match(t.text)
-                    and not re.match(r"Q[1-4]$", t.text) for t in child.subtree):
+                    and not re.match(r"(?:Q[1-4]|FY\s?\d{2,4}\S*)$", t.text, re.I)
+                    for t in child.subtree):  # "in FY23" is a period, not a place
                 return True
     return False
 
@@ -313,6 +402,11 @@ def _unit_matches(kind: str, unit: str | None) -> bool:
     if unit in {"days", "weeks", "hours", "months"}:
         return kind == "duration"
     return kind in {"count", "rate"}
+
+
+def _matches(figure, value: float, unit: str | None) -> bool:
+    """The figure is the value in one of the ways its cell may be written (63% for 0.63)."""
+    return any(_close(figure, reading) for reading in readings(value, unit))
 
 
 def _close(figure, value: float) -> bool:
@@ -350,7 +444,7 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
                 params["other_period"]).search(sentence.text):
             continue  # last period's counts, a sub-group's, a year ago
         share = part / whole * 100
-        if abs(share - sub.actual) <= 0.5 + 1e-9:
+        if any(abs(share - r) <= 0.5 + 1e-9 for r in readings(sub.actual, sub.unit)):
             return None
         return Hit(
             evidence=[sentence],
@@ -391,14 +485,20 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             return None
     else:  # "performance is 64%, up 8 points": the clause states the indicator's value
         match = compile_all(params["change_up_down"]).search(sentence.text)
-        if not match or not any(_close(f, sub.actual) for f in sentence.figures
+        if not match or not any(_matches(f, sub.actual, sub.unit) for f in sentence.figures
                                 if f.value is not None and _unit_matches(f.kind, sub.unit)):
             return None
     raw = match["n"].lower()
     claimed = float(_number_values().get(raw, raw))
     unit = (match["unit"] or "").lower()
     if unit.startswith(("percentage", "point", "pp")) or (unit == "" and sub.unit != "%"):
-        actual_change = abs(sub.actual - sub.previous_actual)
+        # 0.87 to 0.89 may be written as 2 points: fractions are read as percentages too
+        changes = [abs(a - p) for a, p in zip(readings(sub.actual, sub.unit),
+                                              readings(sub.previous_actual, sub.unit),
+                                              strict=False)]  # 0 has one reading
+        if any(abs(claimed - c) <= 0.5 + 1e-9 for c in changes):
+            return None
+        actual_change = changes[-1]
         what = "points" if unit else ""
     elif unit in {"%", "per cent"} and sub.unit != "%" and sub.previous_actual:
         actual_change = abs(sub.actual - sub.previous_actual) / sub.previous_actual * 100
@@ -437,10 +537,16 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             continue
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children):
             continue  # "it had fallen": about an earlier period
+        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children) or compile_all(
+                params["future_before"]).search(left):
+            continue  # "next year this measure may decrease": a forecast, not the data
         if token.pos_ == "NOUN":  # "an improvement in uptake"
             nouns = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
                      for t in c.children if t.dep_ == "pobj"]
             about = any(_is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
+            if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
+                    "the", "this", "our"}:
+                about = True  # "The decrease is due to ...": the sentence opens on the change
         else:
             about = _subject_is_indicator(token, ctx, params)
         if not about:

@@ -49,12 +49,13 @@ RATE_UNIT = re.compile(r"^\s*per\s+(?:1,?000|10,?000|100,?000|100)\b", re.I)
 
 def _figure(number_words: list[str]) -> re.Pattern[str]:
     # VERBOSE drops the spaces of "a third": kept as it was when the words were in code.
+    # The second year of a fiscal year ("2015-16", "2016–17") is part of a date, not a count.
     spelt = "|".join(number_words)
     return re.compile(
         rf"""(?P<money>£\s?(?:{_NUM})\s?(?:k\b|m\b|bn\b|million\b|billion\b)?)
         |(?P<percent>(?<![\w.])(?:{_NUM})\s?(?:%|per\s?cent\b|percentage\s+points?\b|pp\b))
         |(?P<wte>(?<![\w.])(?:{_NUM})\s?(?:wte|fte)\b)
-        |(?P<number>(?<![\w.£/])(?<![A-Za-z]-)(?:{_NUM})(?![\w/]|\.\d|:\d))
+        |(?P<number>(?<![\w.£/])(?<![A-Za-z]-)(?<!(?:19|20)\d\d[-–—])(?:{_NUM})(?![\w/]|\.\d|:\d))
         |(?P<word>\b(?:{spelt})\b)""",
         re.IGNORECASE | re.VERBOSE,
     )

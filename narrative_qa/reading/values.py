@@ -168,7 +168,9 @@ _DOWNWARD_NAME = re.compile(
     r"\b(waiting|waits?\b|delay(?:ed|s)?|backlog|absence|sickness|re-?admissions?|"
     r"re-?referrals?|repeat homelessness|out of authority placements|complaints received|"
     r"lost bed days|average (?:length|time|number of days)|days to|time to|"
-    r"number of (?:people|patients|children|adults) waiting|overdue|breach(?:es)?)",
+    r"number of (?:people|patients|children|adults) waiting|overdue|breach(?:es)?|"
+    # LABELLING.md §1: a number of incidents, an error rate: any reader would say lower
+    r"error rates?|errors\b|incidents\b)",
     re.IGNORECASE,
 )
 

@@ -28,6 +28,14 @@ def test_figures_are_quantities_not_dates_or_ordinals():
                      ("1,234", "count"), ("12", "duration"), ("six", "count")]
 
 
+@pytest.mark.parametrize("year", ["2018-19", "2018–19", "2019—20"])
+def test_the_second_year_of_a_fiscal_year_is_not_a_count(year):
+    """'the 2018–19 report' names a year: its '19' is no figure NQ10 could compare."""
+    figures = [(f.text, f.kind) for f in find_figures(
+        f"This matches the {year} annual report, where 12-15 teams took part.")]
+    assert figures == [("12", "count"), ("15", "count")]
+
+
 def test_sentences_sections_and_actions():
     analysis = analyse_texts(["Reasons: three posts were vacant.\nActions:\n"
                               "- We will recruit two social workers by March 2026.\n"

@@ -44,6 +44,12 @@ def test_polarity_is_guessed_only_for_clear_cases():
     assert infer_polarity("MMR uptake at 24 months") is None
 
 
+def test_errors_and_incidents_are_read_as_lower_is_better():
+    assert infer_polarity("Error rate on invoices paid") == "down"
+    assert infer_polarity("Total number of serious incidents") == "down"
+    assert infer_polarity("% of incidents resolved within 5 days") is None
+
+
 # Issue 17, probe 3: a failing match must not backtrack quadratically. These inputs took
 # from a minute to hours with the old pattern; each now fails at once. The thread only keeps
 # a regression from hanging the suite: nothing here measures speed.

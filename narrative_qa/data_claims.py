@@ -1,0 +1,248 @@
+"""NQ10's claims about where the measure stands, checked against the data (issue 15,
+item 4): against its target ("met its target", "missed by 257", "11% lower than
+planned"), against its budget ("an underspend", "in line with budget"), against last
+period ("remained steady", "little to no movement") and against its schedule ("on
+track" when the end date moved out).
+
+Called by detectors/figures_contradict_data.py (detectors do not import each other), which
+reads a figure or a direction and asks whose value it is; these read a claim about the
+data's position and need no figure. The words are the rule file's
+(rules/NQ10-figures-contradict-data.yml).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from narrative_qa.data_checks import end_date, readings
+from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.words import compile_all, stem
+from narrative_qa.reading.values import infer_polarity, is_two_sided
+
+
+def _claimed(pattern: re.Pattern[str], sentence: Sentence, params: dict) -> re.Match | None:
+    """The first match that is stated, not negated ("has not met" is the 'missed' list's)
+    nor forecast ("may", "on track to", "expected to"), about the whole measure, not a
+    part of it ("50% of the initiatives met the target")."""
+    negated, future = compile_all(params["negated_before"]), compile_all(params["future_before"])
+    part = compile_all(params["part_before"])
+    for match in pattern.finditer(sentence.text):
+        before = sentence.text[: match.start()]
+        if not (negated.search(before) or future.search(before) or part.search(before)):
+            return match
+    return None
+
+
+def _each_claimed(patterns: list[str], sentence: Sentence,
+                  params: dict) -> re.Match | None:
+    """As _claimed, for a list whose patterns name the same groups (compiled one by one)."""
+    for pattern in patterns:
+        match = _claimed(compile_all([pattern]), sentence, params)
+        if match:
+            return match
+    return None
+
+
+def _hit(sentence: Sentence, problem: str, params: dict, **details: object) -> Hit:
+    return Hit(evidence=[sentence], values={"problem": problem},
+               confidence=params["confidence_claim"], details=details)
+
+
+# --- against the target --------------------------------------------------------------
+
+def target_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'met its target' when the data are amber or red; 'did not meet the target' when
+    the data meet it; a stated gap ('missed by 257', '11% lower than planned') that is
+    not the data's."""
+    sub, facts = ctx.submission, ctx.facts
+    if not (isinstance(sub.target, float) and isinstance(sub.actual, float)):
+        return None
+    if facts.rag_computed in {"amber", "red"} and _claimed(
+            compile_all(params["target_met"]), sentence, params):
+        return _hit(sentence, f"the text says the target was met, but the actual "
+                    f"{sub.actual:g} against a target of {sub.target:g} is "
+                    f"{facts.rag_computed}", params, claimed="met",
+                    computed=facts.rag_computed)
+    missed = params["target_missed"] + (params["target_below"] if sub.polarity == "up"
+                                        else [])
+    # With no polarity given and none in the name, 2.1 against 2 meets the target only
+    # one way round: only the target hit exactly settles that it was met.
+    settled = not sub.polarity_inferred or infer_polarity(sub.kpi_name) is not None \
+        or sub.actual == sub.target
+    if facts.off_target is False and settled and _claimed(compile_all(missed), sentence,
+                                                          params):
+        return _hit(sentence, f"the text says the target was missed, but the actual "
+                    f"{sub.actual:g} meets the target of {sub.target:g}", params,
+                    claimed="missed")
+    return _target_figure(sentence, ctx, params) or _gap_claim(sentence, ctx, params)
+
+
+def _target_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'below the 90% target' when the data's target is 100%."""
+    sub = ctx.submission
+    match = _each_claimed(params["target_figure"], sentence, params)
+    if not match:
+        return None
+    if (sub.unit == "%") != bool(match["pct"]) or compile_all(params["other_target"]).search(
+            sentence.text[max(0, match.start("n") - 40): match.start("n")]):
+        return None  # "a target of 60 days" for a % KPI; "the annual target of 11.6"
+    number = match["n"]
+    value = float(number.replace(",", ""))
+    tolerance = 0.5 * 10 ** -len(number.partition(".")[2]) + 1e-9
+    if any(abs(value - reading) <= tolerance for reading in readings(sub.target, sub.unit)):
+        return None
+    return _hit(sentence, f"the text gives the target as {match.group(0).strip()}, but the "
+                f"submitted target is {sub.target:g}", params, quoted=number, target=sub.target)
+
+
+def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    sub = ctx.submission
+    match = _each_claimed(params["target_gap"], sentence, params)
+    if not match:
+        return None
+    number = match["n"]
+    claimed = float(number.replace(",", ""))
+    decimals = len(number.partition(".")[2])
+    tolerance = 0.5 * 10 ** -decimals + 1e-9
+    if match["pct"]:  # '11% lower': of the target, or points for a % KPI
+        gaps = [abs(t - a) / abs(t) * 100 for t, a in zip(
+            readings(sub.target, sub.unit), readings(sub.actual, sub.unit), strict=False) if t]
+        if sub.unit == "%":
+            gaps += [abs(t - a) for t, a in zip(readings(sub.target, sub.unit),
+                                                 readings(sub.actual, sub.unit), strict=False)]
+        what = "%"
+    else:
+        gaps = [abs(sub.target - sub.actual)]
+        what = ""
+    if not gaps or any(abs(claimed - gap) <= tolerance for gap in gaps):
+        return None
+    return _hit(sentence, f"the text gives a gap to the target of {match.group(0).strip()}, "
+                f"but the data show {sub.actual:g} against {sub.target:g} (a gap of "
+                f"{gaps[0]:.{max(decimals, 1)}f}{what})", params, claimed_gap=claimed,
+                gap=round(gaps[0], 2))
+
+
+# --- against the budget --------------------------------------------------------------
+
+def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """A budget against its forecast (target = budget, actual = forecast): 'an
+    underspend' when the forecast is not below the budget, 'an overspend' when it is not
+    above it, 'in line with budget' when the variance is amber or red. A revised budget
+    is not the baseline the data hold."""
+    sub, facts = ctx.submission, ctx.facts
+    if not (is_two_sided(sub.kpi_name) and isinstance(sub.target, float)
+            and isinstance(sub.actual, float)):
+        return None
+    if compile_all(params["other_budget"]).search(sentence.text):
+        return None
+    data = f"the data give a forecast of {sub.actual:g} against a budget of {sub.target:g}"
+    if sub.actual >= sub.target and _claimed(compile_all(params["under_budget"]), sentence,
+                                             params):
+        return _hit(sentence, f"the text gives an underspend, but {data}", params,
+                    claimed="underspend")
+    if sub.actual <= sub.target and _claimed(compile_all(params["over_budget"]), sentence,
+                                             params):
+        return _hit(sentence, f"the text gives an overspend, but {data}", params,
+                    claimed="overspend")
+    if facts.rag_computed in {"amber", "red"} and _claimed(
+            compile_all(params["on_budget"]), sentence, params):
+        return _hit(sentence, f"the text says spend is in line with budget, but {data} "
+                    f"({facts.variance_pct:g}% apart)", params, claimed="on budget")
+    return None
+
+
+# --- against last period: "remained steady" ------------------------------------------
+
+def stay_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """The measure said to have stayed the same when the data moved by more than
+    `stay_tolerance` of last period's value."""
+    sub = ctx.submission
+    if not (isinstance(sub.actual, float) and isinstance(sub.previous_actual, float)) \
+            or not sub.previous_actual:
+        return None
+    moved = abs(sub.actual - sub.previous_actual) / abs(sub.previous_actual)
+    if moved <= params["stay_tolerance"]:
+        return None
+    match = _claimed(compile_all(params["stay_words"]), sentence, params)
+    if not match or not _about_the_measure(sentence.text[: match.start()], ctx, params):
+        return None
+    return _hit(sentence, f"the text says the measure stayed the same, but the data show "
+                f"{sub.previous_actual:g} to {sub.actual:g}", params, claimed="unchanged",
+                previous_actual=sub.previous_actual, actual=sub.actual)
+
+
+def _about_the_measure(subject: str, ctx: Context, params: dict) -> bool:
+    """The words before the claim name the measure: an indicator noun ('the percentage',
+    'this metric') or two of the KPI's own words, and no part of it ('some teams')."""
+    words = re.findall(r"[a-z]+", subject.lower())[-12:]
+    if any(w in params["part_words"] for w in words):
+        return False
+    if any(w in params["indicator_nouns"] for w in words):
+        return True
+    return len({stem(w) for w in words} & ctx.kpi_terms) >= 2
+
+
+# --- against the schedule ------------------------------------------------------------
+
+def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'on track' or 'on schedule' when the end date moved out since last period
+    (LABELLING.md §3, NQ10); a part's milestones on track are not the whole's."""
+    if not ctx.facts.deteriorated:
+        return None
+    match = _claimed(compile_all(params["on_schedule"]), sentence, params)
+    if not match or compile_all(params["part_of_schedule"]).match(sentence.text[match.end():]):
+        return None
+    sub = ctx.submission
+    return _hit(sentence, f"the text says the work is on schedule, but the end date moved "
+                f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
+
+
+_DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?"
+                   r"\s+[A-Z][a-z]{2,8}\.?\s+\d{4})\b")
+
+
+def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'moved the end date to 31 Mar 2038' when the submitted end date is 31.03.35: the
+    first full date after the end date is named, not in brackets (a report's date) nor
+    after 'from' (last period's). A sentence that gives the submitted date agrees."""
+    actual = end_date(ctx.submission.actual)
+    named = compile_all(params["end_date_named"]).search(sentence.text)
+    if actual is None or not named:
+        return None
+    dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
+    if any(day == actual for _, day in dates):
+        return None
+    for match, day in dates:
+        before = sentence.text[: match.start()]
+        if match.start() < named.end() or day is None or before.count("(") > before.count(")"):
+            continue
+        if re.search(r"\bfrom\s+$", before):
+            continue
+        if match.start() - named.end() > 80:
+            return None
+        return _hit(sentence, f"the text gives the end date as {match.group(0)}, but the "
+                    f"submitted end date is {ctx.submission.actual}", params,
+                    quoted=match.group(0))
+    return None
+
+
+def _read_date(text: str) -> date | None:
+    return end_date(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\.(?=\s)", "", text))
+
+
+def end_date_claims(ctx: Context, params: dict) -> list[Hit]:
+    for sentence in ctx.sentences:
+        hit = schedule_claim(sentence, ctx, params) or end_date_value_claim(sentence, ctx,
+                                                                             params)
+        if hit:
+            return [hit]
+    return []
+
+
+def position_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    return (target_claim(sentence, ctx, params) or budget_claim(sentence, ctx, params)
+            or stay_claim(sentence, ctx, params))
+
+
