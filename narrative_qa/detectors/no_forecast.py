@@ -117,8 +117,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if follower and follower.index not in acting:
             more_time, more_impact = _covers(follower)
             has_time, has_impact = has_time or more_time, has_impact or more_impact
-        has_time |= shared_time
+        # A milestone is the action dated in its own words, not by a date for them all.
         has_impact |= shared_impact or (has_time and milestones)
+        has_time |= shared_time
         if has_time and has_impact:
             continue
         missing = [m for m, ok in (("timescale", has_time), ("expected impact", has_impact))

@@ -92,3 +92,14 @@ def test_a_projects_dated_milestone_needs_no_separate_impact(reads):
     reads(review="action_planned")
     finding = nq02(undated, **PROJECT)
     assert finding is not None and "no timescale" in finding.message
+
+
+def test_a_date_for_the_whole_plan_does_not_make_an_undated_project_action_a_milestone(reads):
+    # The date is for the plan as a whole, two sentences on: the action itself is not a
+    # dated milestone, so it still needs what it will change.
+    narrative = ("The programme will hold a gateway review. Two suppliers were late with "
+                 "their designs. Phase one is forecast to be complete by March 2026.")
+    reads(gateway="action_planned", forecast="timescale")
+    finding = nq02(narrative, **PROJECT)
+    assert finding is not None and "no expected impact" in finding.message
+    assert finding.evidence == ["The programme will hold a gateway review."]
