@@ -11,7 +11,8 @@ where no action verb is listed (a passive "work is in hand to ...", a programme 
 subject), and an action the verb lists found is not offered as a remedy when both readers
 put it below `reader_action_veto` (a verb inside an explanation of the rating). A date
 counts as a timescale only in a sentence read as one at `reader_timescale_confirm`: a
-date that says when something was is not when an action will be done. For a project's
+date that says when something was is not when an action will be done; and a sentence
+read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
 delivery (the actual is a rating or an end date) a dated action is a milestone, and
 delivering it is the change to the measure (LABELLING.md §3 NQ02). The thresholds are
 chosen on the real corpus's out-of-fold train split and dev, never on test.
@@ -37,6 +38,7 @@ PARAMS = {
     "reader_action_at_least": Share,
     "reader_action_veto": Share,
     "reader_timescale_confirm": Share,
+    "reader_timescale_at_least": Share,
     "milestone_is_impact": bool,
 }
 OFFERED = {"planned", "continuing"}
@@ -86,9 +88,11 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 
     def _covers(sentence: Sentence) -> tuple[bool, bool]:
         # A date the readers do not read as a timescale is when something was, not when
-        # it will be ("the rating at Q2 (30 September)").
-        return (bool(sentence.timescales)
-                and timed[sentence.index] >= params["reader_timescale_confirm"],
+        # it will be ("the rating at Q2 (30 September)"); a sentence they read as one
+        # surely is, dated or not.
+        return ((bool(sentence.timescales)
+                 and timed[sentence.index] >= params["reader_timescale_confirm"])
+                or timed[sentence.index] >= params["reader_timescale_at_least"],
                 sentence.impact == "quantified")
 
     if ctx.facts.qualitative and any(s.timescales for s in sentences):

@@ -103,3 +103,13 @@ def test_a_date_for_the_whole_plan_does_not_make_an_undated_project_action_a_mil
     finding = nq02(narrative, **PROJECT)
     assert finding is not None and "no expected impact" in finding.message
     assert finding.evidence == ["The programme will hold a gateway review."]
+
+
+def test_a_sentence_read_as_a_timescale_times_the_action_without_a_date(reads):
+    narrative = ("We will recruit two social workers once the zorble panel has sat, which "
+                 "should return compliance to 60%.")
+    reads(recruit="action_planned")
+    finding = nq02(narrative)
+    assert finding is not None and "no timescale" in finding.message
+    reads(recruit="action_planned", zorble="timescale")
+    assert nq02(narrative) is None
