@@ -52,8 +52,9 @@ def _read(ctx: Context, tag: str) -> dict[int, float]:
 def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     """The actions offered as the remedy, each with the sentence stating it: those the
     patterns find, unless the readers read neither kind in them, and those the readers
-    read as planned or continuing."""
+    read as planned or continuing (and not more as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
+    impact = _read(ctx, "expected_impact")
     out = []
     for s in ctx.sentences:
         if s.section in {"impact", "timescale", "progress"} or not s.text:
@@ -62,7 +63,9 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
                 out.append((s, s.action))
-        elif read >= params["reader_action_at_least"]:
+        elif read >= params["reader_action_at_least"] and impact[s.index] <= read:
+            # A sentence read more as an expected impact than as an action says what
+            # will change ("this will lift ..."), not a new action.
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
     return out

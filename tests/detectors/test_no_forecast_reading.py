@@ -21,13 +21,14 @@ PROJECT = {"kpi_id": "P-1", "kpi_name": "Delivery confidence of the records prog
 
 
 def toy_readers(words: dict[str, str]) -> Readers:
-    """Readers that read each word's tag (probability ~1) in a sentence holding the word,
-    and nothing else (~0)."""
+    """Readers that read each word's tag (probability ~1 for a sentence of that word alone)
+    in a sentence holding the word, and nothing else (~0)."""
     coef = np.zeros((len(TAGS), len(words)))
     intercept = np.full(len(TAGS), -30.0)
-    for column, tag in enumerate(words.values()):
+    for column, spec in enumerate(words.values()):
+        tag, _, times = spec.partition("*")  # "expected_impact*2": read twice as strongly
         k = TAGS.index(tag)
-        coef[k, column], intercept[k] = 12.0, -6.0
+        coef[k, column], intercept[k] = 12.0 * float(times or 1), -6.0
     return Readers(tags=TAGS, vocabulary={w: c for c, w in enumerate(words)},
                    idf=np.ones(len(words)), coef=coef, intercept=intercept,
                    thresholds=np.full(len(TAGS), 0.5))
@@ -113,3 +114,13 @@ def test_a_sentence_read_as_a_timescale_times_the_action_without_a_date(reads):
     assert finding is not None and "no timescale" in finding.message
     reads(recruit="action_planned", zorble="timescale")
     assert nq02(narrative) is None
+
+
+def test_a_sentence_read_more_as_an_impact_than_an_action_is_no_new_action(reads):
+    narrative = ("We will recruit two social workers by December 2025. This zorble change "
+                 "will lift compliance.")
+    reads(recruit="action_planned", zorble="action_planned", lift="expected_impact*2",
+          **{"<month>": "timescale"})
+    finding = nq02(narrative)
+    assert finding is not None and "no expected impact" in finding.message
+    assert finding.evidence == ["We will recruit two social workers by December 2025."]
