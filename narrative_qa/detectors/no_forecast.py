@@ -4,49 +4,109 @@ An action's own sentence counts, and so does a sentence that follows it without 
 an action of its own ("This should clear the backlog by March"). A timescale or impact
 stated for the actions as a whole ("Expected impact: ...", "Together these measures ...")
 covers every action before it.
+
+The reading layer (language/readers.py) widens and narrows what counts as an action: a
+sentence read as a planned or continuing action at `reader_action_at_least` is one even
+where no action verb is listed (a passive "work is in hand to ...", a programme as the
+subject), and an action the verb lists found is not offered as a remedy when both readers
+put it below `reader_action_veto` (a verb inside an explanation of the rating). A date
+counts as a timescale only in a sentence read as one at `reader_timescale_confirm`: a
+date that says when something was is not when an action will be done; and a sentence
+read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
+delivery (the actual is a rating or an end date) a dated action is a milestone, and
+delivering it is the change to the measure (LABELLING.md §3 NQ02). The thresholds are
+chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
 from __future__ import annotations
 
+from narrative_qa.data_checks import end_date
 from narrative_qa.detectors.base import Context, Hit
-from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.analysis import Action, Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
 KIND = "no_forecast"
-NEEDS: frozenset[str] = frozenset()
+NEEDS: frozenset[str] = frozenset({"readers"})
 PARAMS = {
     "confidence": Share,
     "confidence_nominal": Share,
     "collective_cues": list[str],
+    "reader_action_at_least": Share,
+    "reader_action_veto": Share,
+    "reader_timescale_confirm": Share,
+    "reader_timescale_at_least": Share,
+    "milestone_is_impact": bool,
 }
+OFFERED = {"planned", "continuing"}
 
 
-def _covers(sentence: Sentence) -> tuple[bool, bool]:
-    return bool(sentence.timescales), sentence.impact == "quantified"
+def _read(ctx: Context, tag: str) -> dict[int, float]:
+    """Each content sentence's probability of `tag`, by sentence index."""
+    return {s.index: p for s, p in zip(ctx.sentences, ctx.readings[tag], strict=True)}
+
+
+def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
+    """The actions offered as the remedy, each with the sentence stating it: those the
+    patterns find, unless the readers read neither kind in them, and those the readers
+    read as planned or continuing (and not more as an expected impact)."""
+    planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
+    impact = _read(ctx, "expected_impact")
+    out = []
+    for s in ctx.sentences:
+        if s.section in {"impact", "timescale", "progress"} or not s.text:
+            continue
+        read = max(planned[s.index], continuing[s.index])
+        if s.action and s.action.kind in OFFERED:
+            if read >= params["reader_action_veto"]:
+                out.append((s, s.action))
+        elif read >= params["reader_action_at_least"] and impact[s.index] <= read:
+            # A sentence read more as an expected impact than as an action says what
+            # will change ("this will lift ..."), not a new action.
+            kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
+            out.append((s, Action(s.index, kind, "", short(s.text, 12))))
+    return out
+
+
+def _project(ctx: Context) -> bool:
+    """The measure is a project's delivery: its actual is a rating or an end date."""
+    actual = ctx.submission.actual
+    return isinstance(actual, str) and (rating_rank(actual) is not None
+                                        or end_date(actual) is not None)
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
     not_remedies = set(shared("watching_verbs"))
-    offered = [s for s in sentences
-               if s.action and s.action.kind in {"planned", "continuing"}
-               and s.section not in {"impact", "timescale", "progress"}]
+    offered = _offered(ctx, params)
     # Watching is a remedy only when it is the only next step offered.
-    actions = [s for s in offered if s.action.verb not in not_remedies] or offered
+    actions = [(s, a) for s, a in offered if a.verb not in not_remedies] or offered
     if not actions:
         return []
+    timed = _read(ctx, "timescale")
+
+    def _covers(sentence: Sentence) -> tuple[bool, bool]:
+        # A date the readers do not read as a timescale is when something was, not when
+        # it will be ("the rating at Q2 (30 September)"); a sentence they read as one
+        # surely is, dated or not.
+        return ((bool(sentence.timescales)
+                 and timed[sentence.index] >= params["reader_timescale_confirm"])
+                or timed[sentence.index] >= params["reader_timescale_at_least"],
+                sentence.impact == "quantified")
+
     if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []  # a milestone KPI's target is itself the impact; a date covers the plan
-    only_one = len([s for s in sentences if s.action]) == 1
+    acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}
+    only_one = len(acting) == 1
     # Statements that cover the actions before them as a whole.
     shared_time, shared_impact = False, False
-    last_action_index = max(s.index for s in actions)
+    last_action_index = max(s.index for s, _ in actions)
     for sentence in sentences:
-        general = (not sentence.action or sentence.section in {"impact", "timescale"}
+        general = (sentence.index not in acting or sentence.section in {"impact", "timescale"}
                    or collective.search(sentence.text))
         if general and (sentence.index > last_action_index or only_one
                         or sentence.section in {"impact", "timescale"}
@@ -55,15 +115,18 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             shared_time |= has_time
             shared_impact |= has_impact
     by_index = {s.index: s for s in sentences}
+    # A project's dated action is a milestone: delivering it is the change to the measure.
+    milestones = params["milestone_is_impact"] and _project(ctx)
     gaps = []
-    for number, sentence in enumerate(actions, start=1):
+    for number, (sentence, action) in enumerate(actions, start=1):
         has_time, has_impact = _covers(sentence)
         follower = by_index.get(sentence.index + 1)
-        if follower and not follower.action:
+        if follower and follower.index not in acting:
             more_time, more_impact = _covers(follower)
             has_time, has_impact = has_time or more_time, has_impact or more_impact
+        # A milestone is the action dated in its own words, not by a date for them all.
+        has_impact |= shared_impact or (has_time and milestones)
         has_time |= shared_time
-        has_impact |= shared_impact
         if has_time and has_impact:
             continue
         missing = [m for m, ok in (("timescale", has_time), ("expected impact", has_impact))
@@ -71,19 +134,19 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         present = "a timescale" if has_time else ("an expected impact" if has_impact else "")
         vague = f" ('{sentence.vague_timing[0]}' is not a timescale)" if (
             sentence.vague_timing and not has_time) else ""
-        description = (f"action {number} ('{short(sentence.action.summary, 10)}') has "
+        description = (f"action {number} ('{short(action.summary, 10)}') has "
                        f"{present + ' but ' if present else ''}no {joined(missing)}{vague}")
-        gaps.append((sentence, description, missing))
+        gaps.append((sentence, action, description, missing))
     if not gaps:
         return []
-    missing_all = sorted({m for _, _, ms in gaps for m in ms})
+    missing_all = sorted({m for *_, ms in gaps for m in ms})
     confidence = params["confidence"]
-    if all(s.action.verb == "" for s, _, _ in gaps):
+    if all(a.verb == "" for _, a, _, _ in gaps):
         confidence = params["confidence_nominal"]
     return [Hit(
-        evidence=[s for s, _, _ in gaps],
-        values={"gaps": "; ".join(d for _, d, _ in gaps), "missing": joined(missing_all)},
+        evidence=[s for s, *_ in gaps],
+        values={"gaps": "; ".join(d for _, _, d, _ in gaps), "missing": joined(missing_all)},
         confidence=confidence,
-        details={"actions": [{"action": s.action.summary, "kind": s.action.kind,
-                              "missing": ms} for s, _, ms in gaps]},
+        details={"actions": [{"action": a.summary, "kind": a.kind, "missing": ms}
+                             for _, a, _, ms in gaps]},
     )]

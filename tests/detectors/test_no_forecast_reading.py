@@ -1,0 +1,126 @@
+"""NQ02 over the reading layer (issue 15): actions the readers read, actions they do not,
+dates that are no timescale, and a project's dated milestones.
+
+Each test gives the detector a tiny hand-made reader (a word read as a tag), so it checks
+the combination whatever the trained weights. Narratives are invented.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narrative_qa.api import check_draft
+from narrative_qa.language.readers import Readers
+from narrative_qa.measure.corpus_format import TAGS
+
+SCRA = {"kpi_id": "CS-07", "kpi_name": "% of new SCRA reports submitted within due date",
+        "target": 60, "actual": 51, "unit": "%", "polarity": "up", "period": "2025/26 Q2"}
+PROJECT = {"kpi_id": "P-1", "kpi_name": "Delivery confidence of the records programme",
+           "actual": "Amber", "period": "2025/26 Q2"}
+
+
+def toy_readers(words: dict[str, str]) -> Readers:
+    """Readers that read each word's tag (probability ~1 for a sentence of that word alone)
+    in a sentence holding the word, and nothing else (~0)."""
+    coef = np.zeros((len(TAGS), len(words)))
+    intercept = np.full(len(TAGS), -30.0)
+    for column, spec in enumerate(words.values()):
+        tag, _, times = spec.partition("*")  # "expected_impact*2": read twice as strongly
+        k = TAGS.index(tag)
+        coef[k, column], intercept[k] = 12.0 * float(times or 1), -6.0
+    return Readers(tags=TAGS, vocabulary={w: c for c, w in enumerate(words)},
+                   idf=np.ones(len(words)), coef=coef, intercept=intercept,
+                   thresholds=np.full(len(TAGS), 0.5))
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    def use(**words: str) -> None:
+        monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
+                            lambda: toy_readers(words))
+    return use
+
+
+def nq02(narrative: str, **data):
+    found = [f for f in check_draft(narrative, **(data or SCRA)).findings if f.code == "NQ02"]
+    return found[0] if found else None
+
+
+def test_a_sentence_read_as_a_planned_action_is_held_to_nq02_without_an_action_verb(reads):
+    # No action verb the patterns list: only the reader finds the remedy.
+    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. "
+                 "A wider rota for report writers is in hand.")
+    reads(rota="action_planned")
+    finding = nq02(narrative)
+    assert finding is not None
+    assert finding.evidence == ["A wider rota for report writers is in hand."]
+    assert "no expected impact" in finding.message or "no timescale" in finding.message
+    reads(nothingsaysthis="action_planned")
+    assert nq02(narrative) is None
+
+
+def test_a_pattern_action_neither_reader_reads_as_an_action_is_not_offered(reads):
+    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. "
+                 "We will recruit two social workers.")
+    reads(recruit="action_planned")
+    assert nq02(narrative) is not None
+    reads(nothingsaysthis="action_planned")  # the readers read no action in it
+    assert nq02(narrative) is None
+
+
+def test_a_date_the_readers_do_not_read_as_a_timescale_does_not_time_the_action(reads):
+    # The only date says when the rating was set, not when the action will be done.
+    narrative = ("The rating was confirmed on 30 September 2025. We will recruit two social "
+                 "workers, which should return compliance to 60%.")
+    reads(recruit="action_planned")
+    finding = nq02(narrative)
+    assert finding is not None and "no timescale" in finding.message
+    reads(recruit="action_planned", confirmed="timescale")
+    assert nq02(narrative) is None
+
+
+def test_a_projects_dated_milestone_needs_no_separate_impact(reads):
+    narrative = ("The supplier delivered the data migration late. The programme will hold "
+                 "its final gateway review in March 2026.")
+    reads(gateway="action_planned", final="timescale")
+    assert nq02(narrative, **PROJECT) is None
+    # A measure with figures still needs the change the action will make.
+    finding = nq02(narrative)
+    assert finding is not None and "no expected impact" in finding.message
+    # And an undated project action still needs its timescale.
+    undated = "The supplier delivered the data migration late. The programme will hold a review."
+    reads(review="action_planned")
+    finding = nq02(undated, **PROJECT)
+    assert finding is not None and "no timescale" in finding.message
+
+
+def test_a_date_for_the_whole_plan_does_not_make_an_undated_project_action_a_milestone(reads):
+    # The date is for the plan as a whole, two sentences on: the action itself is not a
+    # dated milestone, so it still needs what it will change.
+    narrative = ("The programme will hold a gateway review. Two suppliers were late with "
+                 "their designs. Phase one is forecast to be complete by March 2026.")
+    reads(gateway="action_planned", forecast="timescale")
+    finding = nq02(narrative, **PROJECT)
+    assert finding is not None and "no expected impact" in finding.message
+    assert finding.evidence == ["The programme will hold a gateway review."]
+
+
+def test_a_sentence_read_as_a_timescale_times_the_action_without_a_date(reads):
+    narrative = ("We will recruit two social workers once the zorble panel has sat, which "
+                 "should return compliance to 60%.")
+    reads(recruit="action_planned")
+    finding = nq02(narrative)
+    assert finding is not None and "no timescale" in finding.message
+    reads(recruit="action_planned", zorble="timescale")
+    assert nq02(narrative) is None
+
+
+def test_a_sentence_read_more_as_an_impact_than_an_action_is_no_new_action(reads):
+    narrative = ("We will recruit two social workers by December 2025. This zorble change "
+                 "will lift compliance.")
+    reads(recruit="action_planned", zorble="action_planned", lift="expected_impact*2",
+          **{"<month>": "timescale"})
+    finding = nq02(narrative)
+    assert finding is not None and "no expected impact" in finding.message
+    assert finding.evidence == ["We will recruit two social workers by December 2025."]
