@@ -82,14 +82,19 @@ def test_a_threshold_set_directly_or_under_params_is_applied(tmp_path, plain, ta
 
 
 def test_one_key_of_a_mapping_parameter_changes_only_that_key(tmp_path, plain):
+    def nq08(assessment):
+        return [f for f in assessment.findings if f.code == "NQ08"]
+
     before = check_example("NQ08", plain)  # too short: confidence 0.95 from the rule file
-    assert [f.low_confidence for f in before.findings] == [False] and before.score == 97
-    settings = settings_with(tmp_path, "[findings.NQ08.params.confidence]\nshort = 0.3\n")
+    assert [f.low_confidence for f in nq08(before)] == [False]
+    # The detector's confidence is one input of the calibrated one: at 0.01 the finding
+    # falls below its claim threshold, so it is shown but no longer counted.
+    settings = settings_with(tmp_path, "[findings.NQ08.params.confidence]\nshort = 0.01\n")
     after = check_example("NQ08", settings)
-    assert [f.low_confidence for f in after.findings] == [True]  # shown, not counted
-    assert after.score == 100
-    nq08 = next(r for r in effective_catalogue(settings) if r.code == "NQ08")
-    assert nq08.params["confidence"] == {**get_rule("NQ08").params["confidence"], "short": 0.3}
+    assert [f.low_confidence for f in nq08(after)] == [True]  # shown, not counted
+    assert after.score == before.score + 3
+    rule = next(r for r in effective_catalogue(settings) if r.code == "NQ08")
+    assert rule.params["confidence"] == {**get_rule("NQ08").params["confidence"], "short": 0.01}
 
 
 def test_the_councils_localities_extend_or_replace_the_catalogues(tmp_path, plain):
