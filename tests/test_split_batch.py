@@ -93,3 +93,26 @@ def test_a_detector_failing_in_the_child_is_reported_on_its_row(quarter, monkeyp
     flagged = {a.submission.kpi_id for a in two
                if any(p.code == "NQE026" for p in a.submission.problems)}
     assert flagged == failing
+
+
+def test_a_slowed_parent_leaves_the_child_more_chunks(quarter, tmp_path, monkeypatch):
+    """Chunks go to whichever process is free: a parent slowed (by loading the encoder, say)
+    reads fewer of them, and the results do not change."""
+    import time
+
+    submissions, settings = quarter
+    one = assess_batch(_copies(submissions), settings, processes=1)
+    record, contexts_for, parent = tmp_path / "chunks.txt", detection.contexts_for, os.getpid()
+
+    def recording(subs, *args, **kwargs):
+        if os.getpid() == parent:
+            time.sleep(0.5)
+        with record.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return contexts_for(subs, *args, **kwargs)
+
+    monkeypatch.setattr(detection, "contexts_for", recording)
+    two = assess_batch(_copies(submissions), settings, processes=2)
+    assert [a.to_record() for a in two] == [a.to_record() for a in one]
+    taken = record.read_text().split()
+    assert taken.count(str(parent)) < len(taken) // 2
