@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_score import replicate  # noqa: E402
 
 
-def texts_to_embed(submissions, analyses, settings, gated_codes, ungated) -> list[str]:
+def texts_to_embed(submissions, settings, gated_codes, ungated) -> list[str]:
     """The texts the engine embeds: its comparison set, then the gates' inputs."""
     from narrative_qa.catalogue import load_catalogue
-    from narrative_qa.engine import build_contexts, wanted_embedded
+    from narrative_qa.detection import contexts_for, wanted_embedded
 
-    contexts = build_contexts(submissions, analyses, settings)
+    contexts = contexts_for(submissions, settings)
     texts = dict.fromkeys(wanted_embedded(contexts, load_catalogue()))
     for assessment in ungated:
         if any(f.code in gated_codes for f in assessment.findings):
@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import narrative_qa.language.embeddings as embeddings
-    from narrative_qa.engine import _analyse_all, assess_batch
+    from narrative_qa.engine import assess_batch
     from narrative_qa.gates import load_gates
     from narrative_qa.language.embeddings import Embedder, get_encoder
     from narrative_qa.language.nlp import get_nlp
@@ -72,9 +72,8 @@ def main() -> None:
     for _ in nlp.pipe(parsed, batch_size=64):
         pass
     spacy_seconds = time.perf_counter() - start
-    analyses = _analyse_all(submissions)
     ungated = assess_batch(submissions, settings, gates=False)
-    embedded = texts_to_embed(submissions, analyses, settings, set(load_gates()), ungated)
+    embedded = texts_to_embed(submissions, settings, set(load_gates()), ungated)
     start = time.perf_counter()
     encoder.encode(embedded, batch_size=embeddings.ENCODE_BATCH, normalize_embeddings=True,
                    show_progress_bar=False)

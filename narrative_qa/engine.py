@@ -2,14 +2,12 @@
 
 `assess_batch` parses every narrative (and previous narrative) once with spaCy's
 `nlp.pipe`, embeds in one batch what will be compared with last period, runs each rule's
-detector, lets the learned gates confirm or withdraw the findings they were chosen for, and
-only then decides each verdict. A detector that fails on one record is reported on that
-record (NQE026) and the batch goes on.
+detector (detection.py; on several processes, split_batch.py), lets the learned gates
+confirm or withdraw the findings they were chosen for, and only then decides each verdict.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 
 from narrative_qa.assessment import (
@@ -20,19 +18,15 @@ from narrative_qa.assessment import (
     verdict_of,
 )
 from narrative_qa.catalogue import Rule, effective_catalogue
-from narrative_qa.confidence import calibrate, finding_features, load_calibration
+from narrative_qa.confidence import calibrate, load_calibration
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.deadline import check_time
-from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
-from narrative_qa.errors import RowProblem
+from narrative_qa.detection import contexts_for, distinct_texts, embed, find
 from narrative_qa.gates import apply_gates, gated_codes, load_gates
-from narrative_qa.language.analysis import Analysis, analyse_texts
-from narrative_qa.language.quoting import quote
-from narrative_qa.language.readers import load_readers
+from narrative_qa.language.nlp import processes_for
 
 Progress = Callable[[int], None]
-log = logging.getLogger("narrative_qa")
 
 
 def assess(submission: Submission, settings: Settings,
@@ -55,24 +49,19 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     rules = tuple(rules) if rules is not None else effective_catalogue(settings)
     check_time("the analysis")
     semantic = settings.semantic if semantic is None else semantic
-    analyses = _analyse_all(submissions, processes,
-                            _load_encoder_alongside if semantic and _will_embed(submissions,
-                                                                               rules)
-                            else None)
-    contexts = build_contexts(submissions, analyses, settings)
-    if semantic:
-        check_time("the embeddings")
-        similarity = _embed(wanted_embedded(contexts, rules))
-        for ctx in contexts:
-            if ctx is not None:
-                ctx.similarity = similarity
-    if any("readers" in r.module.NEEDS for r in rules if r.module is not None):
-        load_readers()  # a missing or altered model is NQE070 for the batch, not per row
-    findings: list[list[Finding]] = [[] for _ in submissions]
-    _run_rules(contexts, findings, list(rules))
-    results = [Assessment(sub, ctx.facts if ctx else data_facts(sub, settings.rag), found,
+    alongside = (_load_encoder_alongside if semantic and _will_embed(submissions, rules)
+                 else None)
+    count = processes_for(len(distinct_texts(submissions)), processes)
+    if count > 1:
+        from narrative_qa.split_batch import find_on_processes
+
+        findings = find_on_processes(submissions, settings, rules, semantic, count, alongside)
+    else:
+        contexts = contexts_for(submissions, settings, alongside)
+        findings = find(contexts, rules, embed(contexts, rules) if semantic else None)
+    results = [Assessment(sub, data_facts(sub, settings.rag), found,
                           "error" if sub.blocked else "", None)
-               for sub, ctx, found in zip(submissions, contexts, findings, strict=True)]
+               for sub, found in zip(submissions, findings, strict=True)]
     if gates:
         _apply_learning(results)
     for assessment in results:
@@ -113,93 +102,6 @@ def _load_encoder_alongside() -> None:
 
     if not encoder_loaded():
         preload.start(get_encoder)
-
-
-def _analyse_all(submissions: list[Submission], processes: int | None = None,
-                 alongside: Callable[[], None] | None = None) -> dict[str, Analysis]:
-    """Parse each distinct text once; a quarter's previous narratives often repeat.
-    `alongside` is called as the parse starts (see nlp.parse)."""
-    texts: dict[str, None] = {}
-    for sub in submissions:
-        if sub.blocked:
-            continue
-        texts[sub.narrative] = None
-        if sub.previous_narrative:
-            texts[sub.previous_narrative] = None
-    unique = list(texts)
-    return dict(zip(unique, analyse_texts(unique, processes=processes, alongside=alongside),
-                    strict=True))
-
-
-def _embed(texts: list[str]) -> Similarity | None:
-    """Embed, in one batch, the texts that will be compared."""
-    if not texts:
-        return None
-    from narrative_qa.language.embeddings import default_embedder
-
-    return Similarity(dict(zip(texts, default_embedder().embed(texts), strict=True)))
-
-
-def applies(rule: Rule, ctx: Context) -> bool:
-    return rule.scope != "amber-or-red" or ctx.facts.held_to_all
-
-
-def wanted_embedded(contexts: list[Context | None], rules: tuple[Rule, ...]) -> list[str]:
-    """The texts each rule that applies will compare, once each, in the order asked."""
-    texts: dict[str, None] = {}
-    for ctx in contexts:
-        if ctx is None:
-            continue
-        for rule in rules:
-            if rule.module is not None and applies(rule, ctx):
-                texts.update(dict.fromkeys(texts_to_embed(rule.module, ctx, rule.params)))
-    return list(texts)
-
-
-def build_contexts(submissions: list[Submission], analyses: dict[str, Analysis],
-                   settings: Settings) -> list[Context | None]:
-    """What every detector reads, one per submission (None for a row that cannot be
-    scored)."""
-    return [None if sub.blocked else Context(
-        submission=sub, facts=data_facts(sub, settings.rag), analysis=analyses[sub.narrative],
-        previous=analyses.get(sub.previous_narrative) if sub.previous_narrative else None,
-        settings=settings,
-    ) for sub in submissions]
-
-
-def _run_rules(contexts: list[Context | None], findings: list[list[Finding]],
-               rules: list[Rule]) -> None:
-    for ctx, found in zip(contexts, findings, strict=True):
-        if ctx is None:
-            continue
-        for rule in rules:
-            if not applies(rule, ctx):
-                continue
-            check_time(rule.code)  # outside the try: running out stops the request
-            try:
-                hits = rule.module.detect(ctx, rule.params)
-            except Exception as exc:  # one record's failure must not stop the quarter
-                log.exception("%s failed on %s", rule.code, ctx.submission.location)
-                ctx.submission.problems.append(RowProblem(
-                    "NQE026", f"{rule.code} could not be checked ({type(exc).__name__}: "
-                    f"{exc})", ctx.submission.location))
-                continue
-            for hit in hits:
-                finding = to_finding(rule, hit)
-                if not hit.exact:  # arithmetic on the data is not recalibrated by the text
-                    finding.features = finding_features(ctx, hit.evidence, hit.confidence)
-                found.append(finding)
-
-
-def to_finding(rule: Rule, hit: Hit) -> Finding:
-    values = dict(hit.values)
-    return Finding(
-        code=rule.code, slug=rule.slug, severity=rule.severity,
-        message=rule.render(rule.messages["officer"], values),
-        elt_message=rule.render(rule.messages["elt"], values),
-        suggestion=rule.render(rule.suggestion, values),
-        evidence=quote(hit.evidence), confidence=hit.confidence, details=hit.details,
-    )
 
 
 def verdict_and_score(findings: list[Finding], settings: Settings) -> tuple[str, int]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
+import threading
+
 import typer
 
 from narrative_qa.cli import (
@@ -43,4 +48,27 @@ app.add_typer(periods.app, name="periods")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if isinstance(done.code, int | None):
+            _end(done.code or 0)
+        raise
+
+
+def _end(status: int) -> None:
+    """End the process without tearing the interpreter down. By now every output is written
+    and closed; the teardown only frees objects one at a time (a scored quarter's, spaCy's,
+    ONNX Runtime's): about 0.25 s on one core at the end of a cold `score`, nearly a fifth
+    of a cold `check`. The exit handlers still run (temporary folders, logging, child
+    processes) and the standard streams are flushed, as at a normal exit. While another
+    thread of ours is running (the web server's workers), the normal exit waits for it."""
+    if threading.active_count() > 1:
+        raise SystemExit(status)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: Python's own exit gives 120
+            status = status or 120
+    os._exit(status)

@@ -81,6 +81,6 @@ def history_if_any(db: str | None):
     """The store named by --db, else the default store if one has been made, else None."""
     if db:
         return open_history(db)
-    from narrative_qa.store.history import default_path
+    from narrative_qa.store.location import default_path  # no SQLAlchemy unless a store exists
 
     return open_history(str(default_path())) if default_path().is_file() else None

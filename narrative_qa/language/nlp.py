@@ -119,10 +119,11 @@ def english_words() -> frozenset[str]:
 # --- parsing on more than one core ----------------------------------------------------
 
 PROCESSES_VARIABLE = "NARRATIVE_QA_PROCESSES"
-# Below this many distinct texts a second process does not repay forking it and copying
-# the parsed documents back (measured on 2 cores: bench/bench_parallel.py).
+# Below this many distinct texts a second process does not repay forking it (measured on
+# 2 cores when the child still sent its Docs back: bench/bench_parallel.py; a batch is now
+# scored by both, split_batch.py, and findings come back).
 PARALLEL_MIN_TEXTS = 600
-# Chunks a process when parsing on several: small enough that the processes end together.
+# Chunks a process when parsing or scoring on several: small enough that they end together.
 CHUNKS_PER_PROCESS = 8
 
 

@@ -92,8 +92,8 @@ def real_pairs(items: list[Labelled]) -> Pairs:
 
 def written_pairs(items: list[Labelled], settings: Settings) -> Pairs:
     """Pairs read from the written records' NQ07 labels and rationales (module doc)."""
+    from narrative_qa.detection import build_contexts
     from narrative_qa.detectors.irrelevant_activity import offered_actions
-    from narrative_qa.engine import build_contexts
     from narrative_qa.language.analysis import analyse_texts
 
     items = [i for i in items if "NQ07" in i.labels and not i.submission.blocked]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +33,7 @@ from narrative_qa.previous import PreviousRow, match_key
 from narrative_qa.store import schema
 from narrative_qa.store.forecasts import store_forecasts
 from narrative_qa.store.keys import kpi_is, kpi_key, owner_key
+from narrative_qa.store.location import default_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DECISIONS = ("confirmed", "dismissed")
@@ -41,11 +41,6 @@ BUSY_SECONDS = 30.0  # how long a writer waits for another one to finish (SQLite
 _LOCK_KEY = 0x6E71_7374  # PostgreSQL advisory lock shared by every narrative_qa writer
 _POSTGRES_EXTRA = "pip install 'narrative-qa[postgres]'"
 _TIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")  # as Excel re-saves them
-
-
-def default_path() -> Path:
-    root = os.environ.get("NARRATIVE_QA_HOME") or Path.home() / ".local" / "share" / "narrative_qa"
-    return Path(root) / "history.db"
 
 
 def default_url() -> str:
