@@ -35,9 +35,11 @@ def train_command(
     settings = settings_from(config)
     console = Console(highlight=False)
     try:
-        card = train(corpus, settings, out)
+        # The readers learn from labels alone; the pair model reads with them, and the
+        # gates with both: trained in that order, one run reproduces every model.
         readers = train_real_readers(out, settings) if corpus_available() else None
         pairs = train_real_pairs(out, settings) if corpus_available() else None
+        card = train(corpus, settings, out)
         write_pair_section(out)  # train() rewrote CARD.md; its NQ07 section comes back
         # Last: the calibration reads the findings every other model helps raise.
         confidence = train_confidence(out, settings, corpus) if readers else None
