@@ -81,6 +81,12 @@ def readings(value: float, unit: str | None) -> tuple[float, ...]:
     return (value,)
 
 
+def agrees_as_written(claimed: float, value: float, decimals: int) -> bool:
+    """A figure written with `decimals` decimals states `value` when it is `value` rounded
+    that far: '90%' states 90.24, '78.4%' does not state 78.9 (NQ10)."""
+    return abs(claimed - value) <= 0.5 * 10 ** -decimals + 1e-9
+
+
 def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
     target, actual, previous = on_one_scale(sub)
     if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from narrative_qa.data_checks import end_date, readings
+from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.words import compile_all, stem
@@ -89,9 +89,9 @@ def _target_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
             sentence.text[max(0, match.start("n") - 40): match.start("n")]):
         return None  # "a target of 60 days" for a % KPI; "the annual target of 11.6"
     number = match["n"]
-    value = float(number.replace(",", ""))
-    tolerance = 0.5 * 10 ** -len(number.partition(".")[2]) + 1e-9
-    if any(abs(value - reading) <= tolerance for reading in readings(sub.target, sub.unit)):
+    value, decimals = float(number.replace(",", "")), len(number.partition(".")[2])
+    if any(agrees_as_written(value, reading, decimals)
+           for reading in readings(sub.target, sub.unit)):
         return None
     return _hit(sentence, f"the text gives the target as {match.group(0).strip()}, but the "
                 f"submitted target is {sub.target:g}", params, quoted=number, target=sub.target)
@@ -105,7 +105,6 @@ def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     number = match["n"]
     claimed = float(number.replace(",", ""))
     decimals = len(number.partition(".")[2])
-    tolerance = 0.5 * 10 ** -decimals + 1e-9
     if match["pct"]:  # '11% lower': of the target, or points for a % KPI
         gaps = [abs(t - a) / abs(t) * 100 for t, a in zip(
             readings(sub.target, sub.unit), readings(sub.actual, sub.unit), strict=False) if t]
@@ -116,7 +115,7 @@ def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     else:
         gaps = [abs(sub.target - sub.actual)]
         what = ""
-    if not gaps or any(abs(claimed - gap) <= tolerance for gap in gaps):
+    if not gaps or any(agrees_as_written(claimed, gap, decimals) for gap in gaps):
         return None
     return _hit(sentence, f"the text gives a gap to the target of {match.group(0).strip()}, "
                 f"but the data show {sub.actual:g} against {sub.target:g} (a gap of "

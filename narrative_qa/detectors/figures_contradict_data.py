@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from narrative_qa.data_checks import end_date, on_one_scale, readings
+from narrative_qa.data_checks import agrees_as_written, end_date, on_one_scale, readings
 from narrative_qa.data_claims import end_date_claims, position_claim
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
@@ -413,7 +413,7 @@ def _close(figure, value: float) -> bool:
     """Equal to the precision written: '90%' matches 90.24, '78.4%' does not match 78.9."""
     digits = re.search(r"\d[\d,]*(?:\.(\d+))?", figure.text)
     decimals = len(digits.group(1) or "") if digits else 0
-    return abs(figure.value - value) <= 0.5 * 10 ** -decimals + 1e-9
+    return agrees_as_written(figure.value, value, decimals)
 
 
 # --- "353 of 426 patients were seen" when the actual is not 82.9% ----------------------
