@@ -69,14 +69,21 @@ def test_a_pattern_action_neither_reader_reads_as_an_action_is_not_offered(reads
     assert nq02(narrative) is None
 
 
-def test_a_date_the_readers_do_not_read_as_a_timescale_does_not_time_the_action(reads):
-    # The only date says when the rating was set, not when the action will be done.
-    narrative = ("The rating was confirmed on 30 September 2025. We will recruit two social "
-                 "workers, which should return compliance to 60%.")
+@pytest.mark.parametrize("narrative, timescale_word", [
+    # The only date says when the rating was set, not when the action will be done: it
+    # times the action only once the readers read its sentence as a timescale.
+    ("The rating was confirmed on 30 September 2025. We will recruit two social workers, "
+     "which should return compliance to 60%.", "confirmed"),
+    # No date at all: a sentence read as a timescale times the action all the same.
+    ("We will recruit two social workers once the zorble panel has sat, which should "
+     "return compliance to 60%.", "zorble"),
+], ids=["a date not read as a timescale", "a timescale read without a date"])
+def test_the_timescale_reading_decides_whether_a_sentence_times_the_action(
+        reads, narrative, timescale_word):
     reads(recruit="action_planned")
     finding = nq02(narrative)
     assert finding is not None and "no timescale" in finding.message
-    reads(recruit="action_planned", confirmed="timescale")
+    reads(recruit="action_planned", **{timescale_word: "timescale"})
     assert nq02(narrative) is None
 
 
@@ -104,16 +111,6 @@ def test_a_date_for_the_whole_plan_does_not_make_an_undated_project_action_a_mil
     finding = nq02(narrative, **PROJECT)
     assert finding is not None and "no expected impact" in finding.message
     assert finding.evidence == ["The programme will hold a gateway review."]
-
-
-def test_a_sentence_read_as_a_timescale_times_the_action_without_a_date(reads):
-    narrative = ("We will recruit two social workers once the zorble panel has sat, which "
-                 "should return compliance to 60%.")
-    reads(recruit="action_planned")
-    finding = nq02(narrative)
-    assert finding is not None and "no timescale" in finding.message
-    reads(recruit="action_planned", zorble="timescale")
-    assert nq02(narrative) is None
 
 
 def test_a_sentence_read_more_as_an_impact_than_an_action_is_no_new_action(reads):
