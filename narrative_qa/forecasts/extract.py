@@ -401,71 +401,83 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     written = period_end(period)
     earliest = earliest_written(period)
     now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
-    vague_timing = lexicon().vague_timing
     found = []
     for span, text, read in zip(spans, texts, readings, strict=True):
-        if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
-            continue  # an earlier forecast reported back, not a new one
-        cue = _cue(text)
-        written_dates = due_dates(text, period, ahead=bool(cue))
-        # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
-        # when anything is due ('our FY26 target' is: a target is due in its year)
-        dates = [d for d in written_dates
-                 if not (_OWNED.search(text, max(0, d.start - 12), d.start)
-                         and not _TARGET_NOUN.match(text, d.end))
-                 and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
-                 and not _words().level.match(text, d.end)  # 'back to FY22 levels'
-                 and not _SINCE.search(text, max(0, d.start - 12), d.start)
-                 # 'the plan published in April 2025 says we will...': what happened
-                 and not (cue and d.end <= cue.start()
-                          and _words().done.search(text, max(0, d.start - 40), d.start))]
-        due = _due(dates, written, cue.start() if cue else None)
-        # a deadline after the period is a commitment even without a modal ("Completion
-        # by March 2026."); "within 3 weeks" alone is how a measure is defined
-        ahead = due is not None and written is not None and due.due is not None and \
-            due.due > month_text(written) and (
-                due.lead in _DEADLINES
-                or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
-                or due.lead in ("until", "till")
-                and bool(_NOT_UNTIL.search(text[:due.start]))
-                or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-                and not _PAST_TOLD.search(text)) and \
-            not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
-        # "we will continue to work with partners (in FY24)": what is done now, unless it
-        # runs to a date after the period
-        passed = due is None or (written is not None and due.due is not None
-                                 and due.due <= month_text(written))
-        if cue and _ONGOING_ONLY.search(text) and passed and not _direction().search(text):
-            cue = None
-        if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
-            continue
-        if not cue and not ahead and not READ_AS_FORECAST & read.tags:
-            continue
-        if cue and due is None and _only_aims(text, cue):
-            continue  # an aim with no date ('aims to improve'): nothing to check
-        vague = bool(vague_timing.search(text))
-        # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
-        # before it is where things stand ("After a 60% reduction, ... expected to improve")
-        after = cue.start() if cue else 0
-        figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
-        before_due = [f for f in figures if due is None or f.end <= due.start]
-        value = (before_due or figures or [None])[-1]
-        what = _what(text, value.text if value else None)
-        if what == "event" and due is None and read.planned is not None and \
-                read.planned < planned_floor:
-            continue  # no date, and the readers do not read a planned action
-        confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
-                               + 0.1 * bool(read.tags), 0.95), 2)
-        pairs = _pairs(figures, dates) if what == "value" else []
-        if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
-            pairs = [(None, date) for date in _milestones(text, dates, now)
-                     if not cue or date.start >= cue.start()]
-        if len(pairs) < 2:
-            pairs = [(value, due)]
-        for figure, date in pairs:
+        for what, figure, date, vague, confidence in _sentence(text, read, period, written,
+                                                               now, planned_floor):
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
-                                   written, vague and due is None, confidence))
+                                   written, vague, confidence))
     return found
+
+
+_Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.
+
+
+def _sentence(text: str, read: _Reading, period: str | None,
+              written: tuple[int, int] | None, now: str | None,
+              planned_floor: float) -> list[_Read]:
+    """A sentence's forecasts (offsets into `text`)."""
+    if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
+        return []  # an earlier forecast reported back, not a new one
+    cue = _cue(text)
+    written_dates = due_dates(text, period, ahead=bool(cue))
+    # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
+    # when anything is due ('our FY26 target' is: a target is due in its year)
+    dates = [d for d in written_dates
+             if not (_OWNED.search(text, max(0, d.start - 12), d.start)
+                     and not _TARGET_NOUN.match(text, d.end))
+             and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
+             and not _words().level.match(text, d.end)  # 'back to FY22 levels'
+             and not _SINCE.search(text, max(0, d.start - 12), d.start)
+             # 'the plan published in April 2025 says we will...': what happened
+             and not (cue and d.end <= cue.start()
+                      and _words().done.search(text, max(0, d.start - 40), d.start))]
+    due = _due(dates, written, cue.start() if cue else None)
+    # a deadline after the period is a commitment even without a modal ("Completion
+    # by March 2026."); "within 3 weeks" alone is how a measure is defined
+    ahead = due is not None and written is not None and due.due is not None and \
+        due.due > month_text(written) and (
+            due.lead in _DEADLINES
+            or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
+            or due.lead in ("until", "till")
+            and bool(_NOT_UNTIL.search(text[:due.start]))
+            or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
+            and not _PAST_TOLD.search(text)) and \
+        not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
+    # "we will continue to work with partners (in FY24)": what is done now, unless it
+    # runs to a date after the period
+    passed = due is None or (written is not None and due.due is not None
+                             and due.due <= month_text(written))
+    if cue and _ONGOING_ONLY.search(text) and passed and not _direction().search(text):
+        cue = None
+    if _TARGET_STATED.search(text) and not _EXPECTING_IT.search(text):
+        return []
+    if not cue and not ahead and not READ_AS_FORECAST & read.tags:
+        return []
+    if cue and due is None and _only_aims(text, cue):
+        return []  # an aim with no date ('aims to improve'): nothing to check
+    vague = bool(lexicon().vague_timing.search(text))
+    # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
+    # before it is where things stand ("After a 60% reduction, ... expected to improve")
+    after = cue.start() if cue else 0
+    figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
+    before_due = [f for f in figures if due is None or f.end <= due.start]
+    value = (before_due or figures or [None])[-1]
+    what = _what(text, value.text if value else None)
+    if what == "event" and due is None and read.planned is not None and \
+            read.planned < planned_floor:
+        return []  # no date, and the readers do not read a planned action
+    confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
+                           + 0.1 * bool(read.tags), 0.95), 2)
+    pairs: list[tuple[_Figure | None, DueDate | None]] = []
+    if what == "value":
+        pairs = list(_pairs(figures, dates))
+    if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
+        pairs = [(None, date) for date in _milestones(text, dates, now)
+                 if not cue or date.start >= cue.start()]
+    if len(pairs) < 2:
+        pairs = [(value, due)]
+    return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
 
 
 def _forecast(start: int, end: int, text: str, what: str, figure: _Figure | None,
