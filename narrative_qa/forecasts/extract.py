@@ -9,6 +9,7 @@ forecast's confidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -98,6 +99,7 @@ class _Words:
     priority: re.Pattern[str]  # 'will remain a priority': nothing to check
     level: re.Pattern[str]  # after a date: 'FY22 levels' names a level
     done: re.Pattern[str]  # before a date: 'published in April 2025' happened
+    breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +111,8 @@ def _words() -> _Words:
                   level=re.compile(r"(?:\s*(?:or|and|/|to)\s*(?:FY\s*)?'?\d[\d/-]*)?\s*(?:"
                                    + "|".join(shared("forecast_level_nouns")) + r")\b", re.I),
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
-                                  r"\s+(?:the\s+)?$", re.I))
+                                  r"\s+(?:the\s+)?$", re.I),
+                  breaks=any_of(shared("forecast_clause_breaks")))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
@@ -123,7 +126,7 @@ def _direction() -> re.Pattern[str]:
     'expected to achieve Full Operating Capability' is a milestone, an event."""
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
-        r"\b(?:will|shall|expected\s+to|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|likely\s+to|projected\s+to|"
         r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
         # ('will work to improve the system', 'will take steps to improve': an action)
         r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
@@ -288,6 +291,11 @@ def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, 
 
 def _cue(text: str) -> re.Match[str] | None:
     """The first words of the sentence that look forward, as a forecast does."""
+    return next(_cues(text), None)
+
+
+def _cues(text: str) -> Iterator[re.Match[str]]:
+    """Every group of words in the sentence that looks forward, as a forecast does."""
     for match in _FUTURE.finditer(text):
         word = match.group(0).lower()
         before = text[max(0, match.start() - 40):match.start()]
@@ -299,8 +307,7 @@ def _cue(text: str) -> re.Match[str] | None:
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
-        return match
-    return None
+        yield match
 
 
 def _only_aims(text: str, cue: re.Match[str]) -> bool:
@@ -403,8 +410,10 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
     found = []
     for span, text, read in zip(spans, texts, readings, strict=True):
-        for what, figure, date, vague, confidence in _sentence(text, read, period, written,
-                                                               now, planned_floor):
+        reading = _sentence(text, read, period, written, now, planned_floor)
+        if reading:
+            reading = _by_clause(text, read, period, written, now, planned_floor) or reading
+        for what, figure, date, vague, confidence in reading:
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
@@ -413,10 +422,62 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
 _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.
 
 
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The sentence cut where a clause break (rules/language.yml forecast_clause_breaks)
+    stands between two forward-looking cues; [] when there is no such break."""
+    cues = list(_cues(text))
+    cuts, start = [], 0
+    for before, after in zip(cues, cues[1:], strict=False):
+        breaks = list(_words().breaks.finditer(text, before.end(), after.start()))
+        if breaks:
+            cuts.append((start, breaks[-1].start()))
+            start = breaks[-1].end()
+    return [*cuts, (start, len(text))] if cuts else []
+
+
+def _by_clause(text: str, read: _Reading, period: str | None,
+               written: tuple[int, int] | None, now: str | None,
+               planned_floor: float) -> list[_Read]:
+    """The forecasts of each clause, when the clauses forecast different kinds of thing
+    ('will fill two posts and expects waits to fall by June': an event and a direction);
+    else [] and the sentence is read whole."""
+    found: list[_Read] = []
+    subject = ""
+    for start, end in _clauses(text):
+        clause = text[start:end]
+        cue = _cue(clause)
+        # 'this target is not expected to be met ..., and will not be met ...': a clause
+        # opening on its cue shares the subject of the clause before
+        if cue is not None and cue.start() > 0:
+            subject = clause[:cue.start()]
+        for item in _sentence(clause, read, period, written, now, planned_floor,
+                              subject if cue is not None and cue.start() == 0 else ""):
+            if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in found):
+                found.append(item)
+    return found if len({f[0] for f in found}) > 1 else []
+
+
+def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
+          now: str | None) -> bool:
+    """Whether a date written before the forecast's cue says when something already stood:
+    before the period was written ('the 2013/14 underspend will be rolled forward'), or in
+    the period with that part told in the past ('For FY25 the goal was met, but hiring
+    will ...')."""
+    if not date.due:
+        return False
+    return bool(now and date.due < now) or bool(
+        written and date.due <= month_text(written) and _PAST_TOLD.search(before_cue))
+
+
+def _month(date: DueDate | None) -> str | None:
+    return date.due if date else None
+
+
 def _sentence(text: str, read: _Reading, period: str | None,
               written: tuple[int, int] | None, now: str | None,
-              planned_floor: float) -> list[_Read]:
-    """A sentence's forecasts (offsets into `text`)."""
+              planned_floor: float, subject: str = "") -> list[_Read]:
+    """A sentence's (or a clause's) forecasts, offsets into `text`; `subject` is what a
+    clause with none of its own is about."""
     if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
         return []  # an earlier forecast reported back, not a new one
     cue = _cue(text)
@@ -431,7 +492,9 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not _SINCE.search(text, max(0, d.start - 12), d.start)
              # 'the plan published in April 2025 says we will...': what happened
              and not (cue and d.end <= cue.start()
-                      and _words().done.search(text, max(0, d.start - 40), d.start))]
+                      and _words().done.search(text, max(0, d.start - 40), d.start))
+             and not (cue and d.end <= cue.start() and _gone(text[:cue.start()], d, written,
+                                                             now))]
     due = _due(dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined
@@ -463,7 +526,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
     figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
-    what = _what(text, value.text if value else None)
+    what = _what(subject + text, value.text if value else None)
     if what == "event" and due is None and read.planned is not None and \
             read.planned < planned_floor:
         return []  # no date, and the readers do not read a planned action

@@ -449,3 +449,32 @@ def test_years_joined_before_a_level_noun_name_the_level():
                                    "level of service.", "FY2025 (Jul 2024–Jun 2025)",
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", None)
+
+
+def test_clauses_forecasting_different_things_are_two_forecasts():
+    text = ("The council will hire three more inspectors by December 2025, and expects "
+            "complaints to fall.")
+    found = sorted((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False))
+    assert found == [("direction", None), ("event", "2025-12")]
+
+
+def test_a_clause_with_no_subject_of_its_own_shares_the_one_before():
+    text = ("This target is not expected to be met in 2026/27, and will not be met for the "
+            "rural depots.")
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == ["direction"]
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("In 2024/25 the backlog doubled, and the new triage team will clear it.", Q2),
+    ("For FY25 the standard was met, but staffing gaps will make the team review it.",
+     "FY2025"),
+])
+def test_a_date_before_the_cue_that_has_passed_is_not_when_it_is_due(text, period):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert forecast.due is None and forecast.problem is None
+
+
+def test_expecting_the_measure_to_move_is_a_direction():
+    [forecast] = extract_forecasts("We expect missed collections to fall next year.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", "2027-03")
