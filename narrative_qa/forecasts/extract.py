@@ -469,6 +469,27 @@ def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
         written and date.due <= month_text(written) and _PAST_TOLD.search(before_cue))
 
 
+# 'prepared to launch a new programme in FY27', 'approvals that enable the procurement to
+# start in 2027': what is to be done, dated after the period, is planned, whatever tense
+# the rest of the sentence is told in
+_TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!the\b|a\b|an\b|date\b)[a-z]{3,}\b[^.;,()]{0,80}$")
+
+
+def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
+              ) -> int | None:
+    """Where 'to <verb>' starts when what is to be done is dated after the period (nothing
+    told in the past between them); else None."""
+    if due is None or due.due is None or written is None or \
+            due.due <= month_text(written) or due.lead not in ("in", "during", "by", "before") \
+            or _LENGTH.search(due.text) or _CONDITION.search(text, 0, due.start):
+        return None
+    start = max(0, due.start - 100)
+    match = _TO_DO.search(text, start, due.start)
+    if match is None or _PAST_TOLD.search(text, match.start(), due.start):
+        return None
+    return match.start()
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -507,6 +528,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
+    to_do = None if cue else _to_do_at(text, due, written)
+    ahead = ahead or to_do is not None
     # "we will continue to work with partners (in FY24)": what is done now, unless it
     # runs to a date after the period
     passed = due is None or (written is not None and due.due is not None
@@ -522,7 +545,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
     vague = bool(lexicon().vague_timing.search(text))
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
     # before it is where things stand ("After a 60% reduction, ... expected to improve")
-    after = cue.start() if cue else 0
+    after = cue.start() if cue else to_do or 0
     figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
@@ -537,7 +560,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
         pairs = list(_pairs(figures, dates))
     if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
         pairs = [(None, date) for date in _milestones(text, dates, now)
-                 if not cue or date.start >= cue.start()]
+                 if date.start >= after]
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]

@@ -478,3 +478,18 @@ def test_expecting_the_measure_to_move_is_a_direction():
     [forecast] = extract_forecasts("We expect missed collections to fall next year.", Q2,
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", "2027-03")
+
+
+def test_what_is_to_be_done_after_the_period_is_planned_in_a_sentence_told_in_the_past():
+    text = ("Last year was a pilot year, and the service prepared to launch a new outreach "
+            "scheme in 2026/27.")
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2027-03")
+
+
+@pytest.mark.parametrize("text", [
+    "The contract to supply meals ended in June 2026.",  # told in the past after 'to'
+    "Funding was approved to open the hub in 2024.",  # dated before the period
+])
+def test_what_was_to_be_done_is_no_plan(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
