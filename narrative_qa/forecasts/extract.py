@@ -100,6 +100,7 @@ class _Words:
     level: re.Pattern[str]  # after a date: 'FY22 levels' names a level
     done: re.Pattern[str]  # before a date: 'published in April 2025' happened
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
+    state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +113,10 @@ def _words() -> _Words:
                                    + "|".join(shared("forecast_level_nouns")) + r")\b", re.I),
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
-                  breaks=any_of(shared("forecast_clause_breaks")))
+                  breaks=any_of(shared("forecast_clause_breaks")),
+                  state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
+                                   r"therefore|\w+ly)\s+){0,2}(?:"
+                                   + "|".join(shared("forecast_states")) + r")\b", re.I))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
@@ -553,6 +557,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if what == "event" and due is None and read.planned is not None and \
             read.planned < planned_floor:
         return []  # no date, and the readers do not read a planned action
+    if what == "event" and due is None and cue and \
+            all(_words().state.match(text, c.start())
+                and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
+                for c in _cues(text)):
+        return []  # no date, and what 'will' happen is a state ('will become simpler')
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []

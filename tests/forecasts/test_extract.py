@@ -493,3 +493,22 @@ def test_what_is_to_be_done_after_the_period_is_planned_in_a_sentence_told_in_th
 ])
 def test_what_was_to_be_done_is_no_plan(text):
     assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The new portal will become the main route for applications.",
+    "This change will enable faster payments to suppliers.",
+    "The spring event will now be a much smaller occasion.",
+])
+def test_an_undated_state_or_consequence_is_nothing_to_check(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("There will be a pause in recruitment.", None),
+    ("The rota will be reviewed.", None),
+    ("The new portal will become the main route for applications by March 2026.", "2026-03"),
+])
+def test_things_done_or_dated_are_still_forecasts(text, due):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", due)
