@@ -72,7 +72,8 @@ _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
     r"\bthan[\s-]+(?:\w+\s+)?(?:expected|anticipated|forecast|projected|planned|predicted)\b|"
     r"\b(?:no|not|based\s+on\s+an?)\s+(?:\w+\s+)?(?:expected|anticipated)\b|"
-    r"\bremained\s+(?:scheduled|planned|forecast|due)\b|"
+    r"\bremained\s+(?:scheduled|planned|forecast|due|on\s+(?:track|course|schedule|target|"
+    r"plan))\b|"
     r"\b(?:we|they|it|had)\s+(?:expected|anticipated|forecast|projected|planned)\b|"
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:expected|"
     r"anticipated|forecast|projected|predicted|planned|scheduled|due)\b|"
@@ -87,7 +88,8 @@ _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\
                           r"(?<=\w)['’]ll\b", re.I)
 # A deadline in a sentence told in the past is a date that was met or missed ('All posts
 # were filled by Q3'), not a commitment.
-_TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did)\b", re.I)
+# ('would' too: 'confidence that the crews would be trained by 2027' reports an old view)
+_TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 
 

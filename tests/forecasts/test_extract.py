@@ -512,3 +512,13 @@ def test_an_undated_state_or_consequence_is_nothing_to_check(text):
 def test_things_done_or_dated_are_still_forecasts(text, due):
     [forecast] = extract_forecasts(text, Q2, use_readers=False)
     assert (forecast.what, forecast.due) == ("event", due)
+
+
+@pytest.mark.parametrize("text", [
+    "It will take time before the new staff are fully trained.",  # a state
+    "The lessons of the pilot will inform the next phase.",  # a consequence
+    "The depot upgrade remained on track for delivery in 2027.",  # an old forecast
+    "The audit gave confidence that the crews would be trained by March 2027.",  # an old view
+])
+def test_states_and_old_views_are_no_forecasts(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
