@@ -50,11 +50,12 @@ _FUTURE = re.compile(
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
     re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
-# a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty);
+# a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
+# or "how" and "why" (a question: 'sets out how we will improve control');
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
-                              r"\bwhether\s+(?:\w+\s+){0,3})$", re.I)
+                              r"\b(?:whether|how|why)\s+(?:\w+\s+){0,3})$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"

@@ -522,3 +522,11 @@ def test_things_done_or_dated_are_still_forecasts(text, due):
 ])
 def test_states_and_old_views_are_no_forecasts(text):
     assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The plan sets out how the service will reduce waiting times.",
+    "The board asked why the new contract will cost more.",
+])
+def test_a_modal_in_a_question_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
