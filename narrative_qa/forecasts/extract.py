@@ -104,6 +104,7 @@ class _Words:
     done: re.Pattern[str]  # before a date: 'published in April 2025' happened
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
     state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
+    money: re.Pattern[str]  # before the cue: 'the costs (of X) will ...'
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +118,12 @@ def _words() -> _Words:
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
                   breaks=any_of(shared("forecast_clause_breaks")),
+                  # (the subject written just before the cue: 'the costs of the move will',
+                  # 'costs in 2026/27, which were not forecast and will')
+                  money=re.compile(r"\b(?:" + "|".join(shared("forecast_money_nouns"))
+                                   + r")\b(?:\s+(?:of|for|from|in|during)\s+[^,;.]{1,40}?)?"
+                                   r"(?:,?\s+(?:which|that)\s+[^;.]{0,60}?)?\s+(?:\w+ly\s+)?$",
+                                   re.I),
                   state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
                                    r"therefore|\w+ly)\s+){0,2}(?:"
                                    + "|".join(shared("forecast_states")) + r")\b", re.I))
@@ -565,6 +572,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
+    if what != "value" and cue and _words().money.search(subject + text[:cue.start()]):
+        what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []

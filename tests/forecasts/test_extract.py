@@ -530,3 +530,15 @@ def test_states_and_old_views_are_no_forecasts(text):
 ])
 def test_a_modal_in_a_question_is_no_forecast(text):
     assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("The costs of the move will be absorbed by the service.", [("other", None)]),
+    ("Savings will be delivered by March 2026.", [("other", "2026-03")]),
+    ("The depot will close in 2026/27, but the costs will be met from reserves.",
+     [("event", "2027-03"), ("other", None)]),
+    ("The spend profile will be revised.", [("event", None)]),  # a profile, not money
+])
+def test_money_forecast_is_another_measure_than_the_kpi(text, found):
+    assert sorted((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)) \
+        == found
