@@ -7,6 +7,7 @@ import pytest
 
 from narrative_qa.forecasts.extract import extract_forecasts
 from narrative_qa.language.readers import Readers, readers_in_use
+from narrative_qa.real_corpus import corpus_available
 
 Q2 = "2025/26 Q2"
 TEXT = ("Compliance fell to 52% this quarter. The two new social workers start in October "
@@ -542,3 +543,15 @@ def test_a_modal_in_a_question_is_no_forecast(text):
 def test_money_forecast_is_another_measure_than_the_kpi(text, found):
     assert sorted((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)) \
         == found
+
+
+@pytest.mark.skipif(not corpus_available(),
+                    reason="needs the shared real corpus (../shared/corpus/real.jsonl)")
+def test_the_planned_floor_in_use_is_the_one_organisation_folds_choose():
+    from collections import Counter
+
+    from narrative_qa.forecasts.extract import PLANNED_FLOOR
+    from tools.forecast_cv import cross_validate
+
+    chosen = Counter(floor for _, floor in cross_validate("organisation").chosen)
+    assert chosen.most_common(1)[0][0] == PLANNED_FLOOR
