@@ -14,9 +14,10 @@ floors each fold chose. The test split is never read. Figures only: no corpus te
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from functools import partial
 
-from narrative_qa.forecasts.evaluate import LABELS, Counts, count, load_labels
+from narrative_qa.forecasts.evaluate import LABELS, Counts, Labelled, count, load_labels
 from narrative_qa.forecasts.extract import PLANNED_FLOOR, extract_forecasts
 from narrative_qa.real_corpus import read_corpus
 
@@ -36,13 +37,19 @@ def _scores(c: Counts) -> tuple[float, float, float, float]:
     return precision, recall, due, f1
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--groups", choices=("family", "organisation"), default="family")
-    args = parser.parse_args()
+@dataclass
+class CrossValidation:
+    records: list[Labelled]
+    counts: dict[float, dict[str, Counts]]  # floor -> record id -> counts
+    held_out: Counts  # each group scored with the floor chosen on the others
+    chosen: list[tuple[str, float]]  # group -> the floor chosen without it
+
+
+def cross_validate(groups: str = "organisation") -> CrossValidation:
+    """The floor chosen on all groups but one, for each group of train+dev held out."""
     corpus = {str(r["id"]): r for r in read_corpus(None)}
     records = [r for split in ("train", "dev") for r in load_labels(LABELS, corpus, split)[0]]
-    group = {r.id: (r.family if args.groups == "family" else
+    group = {r.id: (r.family if groups == "family" else
                     str(corpus[r.id].get("organisation"))) for r in records}
     counts = {floor: {r.id: count(r.gold, partial(extract_forecasts, planned_floor=floor)(
         r.narrative, r.period)) for r in records} for floor in FLOORS}
@@ -53,11 +60,20 @@ def main() -> int:
                                                 [3], 6), f == PLANNED_FLOOR))
         chosen.append((name, best))
         held_out += [counts[best][r.id] for r in records if group[r.id] == name]
+    return CrossValidation(records, counts, _add(held_out), chosen)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--groups", choices=("family", "organisation"), default="family")
+    args = parser.parse_args()
+    cv = cross_validate(args.groups)
+    records, counts = cv.records, cv.counts
     line = "{:<22} {:>5} {:>5} {:>9.2f} {:>6.2f} {:>9.2f}"
     print(f"train+dev, {len(records)} records; folds by {args.groups}")
     print(f"{'':<22} {'found':>5} {'gold':>5} precision recall due_right")
-    cv = _add(held_out)
-    print(line.format("cross-validated", cv.predicted, cv.labelled, *_scores(cv)[:3]))
+    print(line.format("cross-validated", cv.held_out.predicted, cv.held_out.labelled,
+                      *_scores(cv.held_out)[:3]))
     for family in sorted({r.family for r in records}):
         mine = _add([counts[PLANNED_FLOOR][r.id] for r in records if r.family == family])
         print(line.format(f"{family} (floor {PLANNED_FLOOR})", mine.predicted,
@@ -68,7 +84,7 @@ def main() -> int:
     for floor in FLOORS:
         c = _add(list(counts[floor].values()))
         print(line.format(f"  floor {floor}", c.predicted, c.labelled, *_scores(c)[:3]))
-    print("floors chosen: " + ", ".join(f"{n[:24]}={f}" for n, f in chosen))
+    print("floors chosen: " + ", ".join(f"{n[:24]}={f}" for n, f in cv.chosen))
     return 0
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from narrative_qa.forecasts.extract import extract_forecasts
 from narrative_qa.language.readers import Readers, readers_in_use
+from narrative_qa.real_corpus import corpus_available
 
 Q2 = "2025/26 Q2"
 TEXT = ("Compliance fell to 52% this quarter. The two new social workers start in October "
@@ -449,3 +450,108 @@ def test_years_joined_before_a_level_noun_name_the_level():
                                    "level of service.", "FY2025 (Jul 2024–Jun 2025)",
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", None)
+
+
+def test_clauses_forecasting_different_things_are_two_forecasts():
+    text = ("The council will hire three more inspectors by December 2025, and expects "
+            "complaints to fall.")
+    found = sorted((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False))
+    assert found == [("direction", None), ("event", "2025-12")]
+
+
+def test_a_clause_with_no_subject_of_its_own_shares_the_one_before():
+    text = ("This target is not expected to be met in 2026/27, and will not be met for the "
+            "rural depots.")
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == ["direction"]
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("In 2024/25 the backlog doubled, and the new triage team will clear it.", Q2),
+    ("For FY25 the standard was met, but staffing gaps will make the team review it.",
+     "FY2025"),
+])
+def test_a_date_before_the_cue_that_has_passed_is_not_when_it_is_due(text, period):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert forecast.due is None and forecast.problem is None
+
+
+def test_expecting_the_measure_to_move_is_a_direction():
+    [forecast] = extract_forecasts("We expect missed collections to fall next year.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", "2027-03")
+
+
+def test_what_is_to_be_done_after_the_period_is_planned_in_a_sentence_told_in_the_past():
+    text = ("Last year was a pilot year, and the service prepared to launch a new outreach "
+            "scheme in 2026/27.")
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2027-03")
+
+
+@pytest.mark.parametrize("text", [
+    "The contract to supply meals ended in June 2026.",  # told in the past after 'to'
+    "Funding was approved to open the hub in 2024.",  # dated before the period
+])
+def test_what_was_to_be_done_is_no_plan(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The new portal will become the main route for applications.",
+    "This change will enable faster payments to suppliers.",
+    "The spring event will now be a much smaller occasion.",
+])
+def test_an_undated_state_or_consequence_is_nothing_to_check(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("There will be a pause in recruitment.", None),
+    ("The rota will be reviewed.", None),
+    ("The new portal will become the main route for applications by March 2026.", "2026-03"),
+])
+def test_things_done_or_dated_are_still_forecasts(text, due):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", due)
+
+
+@pytest.mark.parametrize("text", [
+    "It will take time before the new staff are fully trained.",  # a state
+    "The lessons of the pilot will inform the next phase.",  # a consequence
+    "The depot upgrade remained on track for delivery in 2027.",  # an old forecast
+    "The audit gave confidence that the crews would be trained by March 2027.",  # an old view
+])
+def test_states_and_old_views_are_no_forecasts(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The plan sets out how the service will reduce waiting times.",
+    "The board asked why the new contract will cost more.",
+])
+def test_a_modal_in_a_question_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("The costs of the move will be absorbed by the service.", [("other", None)]),
+    ("Savings will be delivered by March 2026.", [("other", "2026-03")]),
+    ("The depot will close in 2026/27, but the costs will be met from reserves.",
+     [("event", "2027-03"), ("other", None)]),
+    ("The spend profile will be revised.", [("event", None)]),  # a profile, not money
+])
+def test_money_forecast_is_another_measure_than_the_kpi(text, found):
+    assert sorted((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)) \
+        == found
+
+
+@pytest.mark.skipif(not corpus_available(),
+                    reason="needs the shared real corpus (../shared/corpus/real.jsonl)")
+def test_the_planned_floor_in_use_is_the_one_organisation_folds_choose():
+    from collections import Counter
+
+    from narrative_qa.forecasts.extract import PLANNED_FLOOR
+    from tools.forecast_cv import cross_validate
+
+    chosen = Counter(floor for _, floor in cross_validate("organisation").chosen)
+    assert chosen.most_common(1)[0][0] == PLANNED_FLOOR
