@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from narrative_qa import engine
+from narrative_qa import detection, engine
 from narrative_qa.config import FindingSettings, load_settings
 from narrative_qa.language.readers import readers_in_use
 from narrative_qa.measure.confidence_training import FOLDS, _organisation, fold_of
@@ -30,14 +30,14 @@ def _memoise_parse() -> None:
     """Each threshold re-reads the same narratives: parse each text once (the readings
     are made per context, so the parse can be shared)."""
     parsed: dict[str, object] = {}
-    analyse = engine.analyse_texts
+    analyse = detection.analyse_texts
 
     def once(texts, **kwargs):
         new = [t for t in dict.fromkeys(texts) if t not in parsed]
         parsed.update(zip(new, analyse(new, **kwargs), strict=True))
         return [parsed[t] for t in texts]
 
-    engine.analyse_texts = once
+    detection.analyse_texts = once
 
 
 def _found(items: list[Labelled], readers, threshold: float) -> list[set[str]]:
