@@ -25,6 +25,7 @@ from narrative_qa.specs.params import Count, Share
 KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings", "readers"})
 ACTION_TAGS = ("action_planned", "action_continuing", "action_taken")
+CHALLENGE_TAGS = ("challenge_without_figure", "challenge_with_figure")
 PARAMS = {
     "confidence_none": Share,
     "confidence_some": Share,
@@ -51,16 +52,21 @@ def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
 
 def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
     """The measures last period's narrative took or promised: the sentences the reading
-    layer reads as an action of any kind, and the plans the parse finds (a bulleted
-    "weekend lists from September" the readers, trained on prose, read weakly); less
-    watching briefs ("continue to monitor") and mentions that name no action."""
+    layer reads as an action of any kind (more than as a challenge), and the plans the
+    parse finds (a bulleted "weekend lists from September" the readers, trained on prose,
+    read weakly); less watching briefs ("continue to monitor") and mentions that name no
+    action."""
     if ctx.previous is None:
         return []
     # "Actions are in place to address this" names no action whose outcome could be told.
     unnamed = compile_all(params["unnamed_actions"])
     reading = [ctx.previous_readings[tag] for tag in ACTION_TAGS]
-    return [s for s, *p in zip(ctx.previous.content(), *reading, strict=True)
-            if (max(p) >= params["reader_action_at_least"]
+    # "Recruitment continues to be difficult" reads a little as continuing work, more as a
+    # challenge: it is the latter.
+    challenge = [max(p) for p in zip(*(ctx.previous_readings[tag] for tag in CHALLENGE_TAGS),
+                                     strict=True)]
+    return [s for s, c, *p in zip(ctx.previous.content(), challenge, *reading, strict=True)
+            if ((params["reader_action_at_least"] <= max(p) and c < max(p))
                 or (s.action and s.action.kind == "planned"))
             and not (s.action and s.action.verb in shared("watching_verbs"))
             and not unnamed.search(s.text)]

@@ -70,3 +70,11 @@ def test_a_mention_of_actions_that_names_none_is_no_earlier_action(reads):
     reads(place="action_continuing")
     assert nq03(NOW, "Compliance was 55%. Actions are in place to address this.") is None
     assert nq03(NOW, "Compliance was 55%. A duty rota is in place to address this.") is not None
+
+
+def test_a_sentence_read_more_as_a_challenge_than_an_action_is_no_earlier_action(reads):
+    previous = "Compliance was 55%. Zorble cover for the duty team remains difficult."
+    reads(zorble="action_continuing")
+    assert nq03(NOW, previous) is not None
+    reads(zorble="action_continuing", difficult="challenge_without_figure*2")
+    assert nq03(NOW, previous) is None
