@@ -94,6 +94,15 @@ class Context:
         table = readers.read([s.text for s in self.sentences])
         return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
 
+    @cached_property
+    def previous_readings(self) -> dict[str, list[float]]:
+        """The reading layer on last period's narrative, as `readings` (empty lists when
+        there is none)."""
+        content = self.previous.content() if self.previous is not None else []
+        readers = current_readers()
+        table = readers.read([s.text for s in content])
+        return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+
     def read_as(self, tag: str, at_least: float) -> list[Sentence]:
         """The content sentences the reading layer reads as `tag` with at least that
         probability."""

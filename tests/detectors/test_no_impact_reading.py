@@ -1,0 +1,80 @@
+"""NQ03 over the reading layer (issue 15): last period's actions are the sentences the
+readers read as actions, and a sentence read as an earlier action's outcome answers them.
+
+Each test gives the detector a tiny hand-made reader (a word read as a tag, the helper of
+test_no_forecast_reading.py), so it checks the combination whatever the trained weights.
+Narratives are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.api import check_draft
+from tests.detectors.test_no_forecast_reading import toy_readers
+
+SCRA = {"kpi_id": "CS-07", "kpi_name": "% of new SCRA reports submitted within due date",
+        "target": 60, "actual": 51, "previous_actual": 55, "unit": "%", "polarity": "up",
+        "period": "2025/26 Q2"}
+NOW = "Compliance fell to 51% from 55% last quarter as two of the fifteen posts were vacant."
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    def use(**words: str) -> None:
+        monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
+                            lambda: toy_readers(words))
+        monkeypatch.setattr(
+            "narrative_qa.detectors.no_impact_of_previous_actions.current_readers",
+            lambda: toy_readers(words), raising=False)
+    return use
+
+
+def nq03(narrative: str, previous: str):
+    found = [f for f in check_draft(narrative, previous_narrative=previous, **SCRA).findings
+             if f.code == "NQ03"]
+    return found[0] if found else None
+
+
+def test_an_earlier_action_stated_without_an_action_verb_is_read_as_one(reads):
+    # No verb at all: only the reader finds last period's action.
+    previous = "Compliance was 55%. A zorble rota for the duty team from the spring."
+    reads(zorble="action_planned")
+    finding = nq03(NOW, previous)
+    assert finding is not None
+    assert finding.details["actions_without_outcome"] == [
+        "A zorble rota for the duty team from the spring"]
+    reads(nothingsaysthis="action_planned")
+    assert nq03(NOW, previous) is None
+
+
+def test_a_description_the_readers_do_not_read_as_an_action_is_none(reads):
+    # The parse takes "vacancies reduced the visits" for an action taken; it is a cause.
+    previous = "Compliance was 55%. Staff vacancies reduced the number of home visits."
+    reads(nothingsaysthis="action_taken")
+    assert nq03(NOW, previous) is None
+    reads(visits="action_taken")
+    assert nq03(NOW, previous) is not None
+
+
+def test_a_sentence_read_as_an_earlier_actions_outcome_answers_for_them(reads):
+    previous = "Compliance was 55%. We will recruit two social workers."
+    narrative = f"{NOW} Caseloads have been eased for the duty team."
+    reads(recruit="action_planned")
+    assert nq03(narrative, previous) is not None
+    reads(recruit="action_planned", eased="outcome_of_earlier_action")
+    assert nq03(narrative, previous) is None
+
+
+def test_a_mention_of_actions_that_names_none_is_no_earlier_action(reads):
+    reads(place="action_continuing")
+    assert nq03(NOW, "Compliance was 55%. Actions are in place to address this.") is None
+    assert nq03(NOW, "Compliance was 55%. A duty rota is in place to address this.") is not None
+
+
+def test_a_sentence_read_more_as_a_challenge_than_an_action_is_no_earlier_action(reads):
+    previous = "Compliance was 55%. Zorble cover for the duty team remains difficult."
+    reads(zorble="action_continuing")
+    assert nq03(NOW, previous) is not None
+    reads(zorble="action_continuing", difficult="challenge_without_figure*2")
+    assert nq03(NOW, previous) is None
