@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
@@ -16,6 +17,7 @@ PARAMS = {
     "justification": list[str],
     "rating_named": list[str],
     "rating_reason": list[str],
+    "rating_back_reference": list[str],
     "rating_risks": list[str],
 }
 
@@ -77,11 +79,10 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
-    named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
     risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
-    if any((named.search(s.text) and reason.search(s.text)) or risks.search(s.text)
-           or (progress.search(s.text) and (s.figures or s.timescales))
-           for s in ctx.sentences):
+    if _rating_with_reason(ctx.sentences, params) or any(
+            risks.search(s.text) or (progress.search(s.text) and (s.figures or s.timescales))
+            for s in ctx.sentences):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -91,6 +92,20 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
         confidence=params["confidence_qualitative"],
         details={"stated": rating, "qualitative": True},
     )]
+
+
+def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
+    """A sentence names the rating and gives a reason for it, or the next sentence gives
+    the reason and refers back to it ("The rating is Amber. This is due to ...")."""
+    named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
+    back = compile_all(params["rating_back_reference"])
+    for here, after in zip(sentences, [*sentences[1:], None], strict=True):
+        if not named.search(here.text):
+            continue
+        if reason.search(here.text) or (after is not None and back.search(after.text)
+                                        and reason.search(after.text)):
+            return True
+    return False
 
 
 def _num(value: object) -> str:

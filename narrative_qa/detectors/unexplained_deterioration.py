@@ -6,7 +6,10 @@ a change in something else with its figure ("requests rose to 612 from 498"), or
 placed in the period ("sickness absence has been high this quarter", "the usual seasonal
 pattern"). General pressures that "continue" with no figure and no date, sentences
 copied from last period's narrative, and changes measured against a different period ("up
-12% on the same month last year" for a fall since last quarter) are not reasons.
+12% on the same month last year" for a fall since last quarter) are not reasons. A sentence
+the reading layer reads as a cause of change is a causal sentence too, in whatever words it
+gives the cause ("vacancies impacted the year's figures", "as a result ... has been
+declining"), and the same exclusions apply to it.
 
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter"), or for a rating a move to a worse one
@@ -23,7 +26,7 @@ from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
 KIND = "unexplained_deterioration"
-NEEDS = frozenset({"previous"})
+NEEDS = frozenset({"previous", "readers"})
 PARAMS = {
     "confidence": Share,
     "confidence_generic": Share,
@@ -35,6 +38,8 @@ PARAMS = {
     "negated_before": list[str],
     "other_period": list[str],
     "annual_period": list[str],
+    "cause_reader_tag": str,
+    "cause_reader_at_least": Share,
 }
 
 
@@ -84,6 +89,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     in_period = compile_all(params["period_cues"])
     indicator = compile_all(params["indicator_statement"])
     old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
+    read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
+                                                params["cause_reader_at_least"])}
     reasons, generic_only = [], []
     for sentence in ctx.sentences:
         if sentence.action and sentence.action.kind in {"planned", "continuing"}:
@@ -97,7 +104,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         descriptive = not sentence.action and not about_indicator
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
-        if not (sentence.causal or dated or other_change):
+        causal = sentence.causal or id(sentence) in read_as_cause
+        if not (causal or dated or other_change):
             continue
         if generic.search(sentence.text) and not sentence.figures and not dated:
             generic_only.append(sentence)

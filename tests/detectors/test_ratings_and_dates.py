@@ -55,3 +55,26 @@ def test_a_rag_computed_from_the_figures_is_claimed_at_the_detectors_confidence(
     mismatch = found["NQ09"]
     assert not mismatch.low_confidence
     assert mismatch.confidence == 0.95  # rules/NQ09-rag-mismatch.yml params.confidence
+
+
+def test_a_reason_in_the_sentence_after_the_rating_justifies_it(settings):
+    # "The rating is Amber. This is due to ...": the reason refers back to the rating in
+    # the next sentence; it justifies the rating as if written in one (LABELLING.md, NQ09).
+    found = _codes(settings, actual="Amber",
+                   narrative="The assessment of the records system is Amber. This is "
+                   "mainly due to the supplier's late delivery of the test environment.")
+    assert "NQ09" not in found
+
+
+def test_a_reason_two_sentences_on_or_about_something_else_does_not_justify_it(settings):
+    # Only the next sentence, and only when it refers back ("This ..."), is read with the
+    # rating: a later "due to" about another matter is no reason for the rating.
+    far = _codes(settings, actual="Amber",
+                 narrative="The assessment of the records system is Amber. The project "
+                 "board met in May. This is the board's third meeting, due to the "
+                 "summer recess.")
+    assert "NQ09" in far
+    unrelated = _codes(settings, actual="Amber",
+                       narrative="The assessment of the records system is Amber. Staff "
+                       "moved offices due to the refurbishment.")
+    assert "NQ09" in unrelated
