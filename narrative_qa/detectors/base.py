@@ -90,24 +90,26 @@ class Context:
     def readings(self) -> dict[str, list[float]]:
         """The reading layer on this narrative: for each tag, each content sentence's
         probability (language/readers.py), read once however many rules ask."""
-        readers = current_readers()
-        table = readers.read([s.text for s in self.sentences])
-        return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+        return _read(self.sentences)
 
     @cached_property
     def previous_readings(self) -> dict[str, list[float]]:
         """The reading layer on last period's narrative, as `readings` (empty lists when
         there is none)."""
-        content = self.previous.content() if self.previous is not None else []
-        readers = current_readers()
-        table = readers.read([s.text for s in content])
-        return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+        return _read(self.previous.content() if self.previous is not None else [])
 
     def read_as(self, tag: str, at_least: float) -> list[Sentence]:
         """The content sentences the reading layer reads as `tag` with at least that
         probability."""
         return [s for s, p in zip(self.sentences, self.readings[tag], strict=True)
                 if p >= at_least]
+
+
+def _read(sentences: list[Sentence]) -> dict[str, list[float]]:
+    """For each tag of the reading layer, each sentence's probability."""
+    readers = current_readers()
+    table = readers.read([s.text for s in sentences])
+    return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
 
 
 def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:
