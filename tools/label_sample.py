@@ -34,7 +34,9 @@ SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
 # Later rounds label records not yet labelled, per family, none repeating a labelled
 # narrative. Round 2 (part 5) adds dev records, so that thresholds chosen on dev rest on more
 # positives; round 3 (parts 6 and 7) adds train records for the readers to learn from;
-# round 4 (part 8) adds test records, so that test stays at least a quarter of the labels.
+# round 4 (part 8) adds test records, so that test stays at least a quarter of the labels;
+# round 5 (parts 9 and 10) the last unlabelled Baltimore and Canadian train records and
+# more gmpp ones, round 6 (part 11) test records beside them (test stays above a quarter).
 ROUNDS = {
     2: {"split": "dev", "seed": 2028, "parts": (5,),
         "quota": {"baltimore": 45, "canada-drr": 17, "gmpp": 58}},
@@ -42,6 +44,10 @@ ROUNDS = {
         "quota": {"baltimore": 160, "canada-drr": 90, "gmpp": 230}},
     4: {"split": "test", "seed": 2031, "parts": (8,),
         "quota": {"baltimore": 60, "canada-drr": 30, "gmpp": 90}},
+    5: {"split": "train", "seed": 2032, "parts": (9, 10),
+        "quota": {"baltimore": 78, "canada-drr": 4, "gmpp": 158}},
+    6: {"split": "test", "seed": 2033, "parts": (11,),
+        "quota": {"baltimore": 40, "canada-drr": 4, "gmpp": 36}},
 }
 
 
