@@ -93,6 +93,15 @@ def test_a_sentence_read_as_referring_back_is_a_link_for_nq01(reads):
     assert "NQ01" not in codes(check_draft(narrative, **data))
 
 
+def test_a_change_only_forecast_read_as_referring_back_is_not_a_link(reads):
+    narrative = ("Compliance is 51% because two social workers left in July. We aim to have "
+                 "improved to 60% by the end of Q4.")
+    reads("aim", "reference_back")
+    assert "NQ01" in codes(check_draft(narrative, **SCRA))
+    reads("because", "reference_back")  # the same reader on a sentence that is no forecast
+    assert "NQ01" not in codes(check_draft(narrative, **SCRA))
+
+
 def test_a_year_ago_comparison_read_as_referring_back_is_not_a_link_to_last_narrative(reads):
     narrative = ("Compliance is 51%. Referrals rose to 412, blorp 6% above the same quarter "
                  "last year.")

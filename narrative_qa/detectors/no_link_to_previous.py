@@ -77,11 +77,20 @@ def find_back_references(ctx: Context, params: dict) -> list:
     return found
 
 
+def _only_forecasts_a_change(text: str, params: dict) -> bool:
+    """Its only comparisons follow a forecast or target ("we aim to have improved to 25
+    days by Q4"): a forecast for a future date is not a link (LABELLING.md §3 NQ01)."""
+    return (compile_all(params["comparisons"]).search(text) is not None
+            and not _compares(text, params["comparisons"], params))
+
+
 def read_back(ctx: Context, params: dict) -> list[Sentence]:
     """Sentences the reading layer reads as referring back: links in words no pattern
-    lists. With last period's narrative given, not a sentence copied from it, nor a
-    year-ago comparison, which do not connect to what was reported then."""
-    read = ctx.read_as(params["reader_tag"], params["reader_at_least"])
+    lists, less a change it only forecasts. With last period's narrative given, not a
+    sentence copied from it, nor a year-ago comparison, which do not connect to what was
+    reported then."""
+    read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
+            if not _only_forecasts_a_change(s.text, params)]
     if not ctx.submission.previous_narrative:
         return read
     old = [s.text for s in ctx.previous.content()] if ctx.previous is not None else []
