@@ -172,6 +172,14 @@ def test_an_undated_event_needs_the_readers_to_read_a_planned_action():
     assert [f.what for f in extract_forecasts(undated, Q2, use_readers=False)] == ["event"]
 
 
+def test_an_event_with_vague_timing_is_kept_whatever_the_readers_read():
+    """Vague timing is kept as a forecast with no due period (NQ02's concern, issue 19)."""
+    with readers_in_use(_readers(0.2)):
+        [soon] = extract_forecasts("The team will look at the rota soon.", Q2)
+        assert (soon.what, soon.due, soon.vague) == ("event", None, True)
+        assert extract_forecasts("The team will look at the rota.", Q2) == []
+
+
 def test_lengths_of_time_and_names_are_not_the_value_forecast():
     [design] = extract_forecasts("The design is expected to take 12 months by March 2026.",
                                  Q2)
