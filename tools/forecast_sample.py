@@ -4,6 +4,7 @@
     python -m tools.forecast_sample views OUTDIR   # OUTDIR/records.jsonl for the labellers
     python -m tools.forecast_sample more OUTDIR    # round 2: corpus/forecast_sample_2.txt
                                                    # and OUTDIR/records.jsonl
+    python -m tools.forecast_sample more3 OUTDIR   # round 3: corpus/forecast_sample_3.txt
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -34,6 +35,11 @@ SAMPLE_FILE = PROJECT / "corpus" / "forecast_sample.txt"
 # for the findings and not yet for forecasts, and per family this many train records.
 ROUND2 = {"seed": 2029, "train": 25}
 SAMPLE_FILE_2 = PROJECT / "corpus" / "forecast_sample_2.txt"
+# Round 3, records the rules were never developed on, to measure them afresh before they
+# change again and then to learn from: every dev record labelled for the findings since
+# round 2 (rounds of the findings labels added later) and per family this many train ones.
+ROUND3 = {"seed": 2034, "train": {"baltimore": 30, "canada-drr": 30, "gmpp": 45}}
+SAMPLE_FILE_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -57,21 +63,25 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
     return sorted(chosen, key=lambda r: r["id"])
 
 
-def choose_more(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, Any]]:
-    rng = random.Random(ROUND2["seed"])
-    done = set(SAMPLE_FILE.read_text(encoding="utf-8").split())
+def choose_more(records: list[dict[str, Any]], labelled: set[str],
+                round_: int = 2) -> list[dict[str, Any]]:
+    settings = ROUND2 if round_ == 2 else ROUND3
+    rng = random.Random(settings["seed"])
+    earlier = [SAMPLE_FILE] if round_ == 2 else [SAMPLE_FILE, SAMPLE_FILE_2]
+    done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
     pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
                   key=lambda r: r["id"])
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
     for family in FAMILIES:
         train = [r for r in pool if r["family"] == family
                  and organisation_split(r["organisation"]) == "train"]
+        quota = settings["train"] if round_ == 2 else settings["train"][family]
         cued = [r for r in train if FUTURE.search(r["narrative"])]
         rng.shuffle(cued)
-        picked = cued[: ROUND2["train"] // 2]
+        picked = cued[: quota // 2]
         rest = [r for r in train if r not in picked]
         rng.shuffle(rest)
-        chosen += picked + rest[: ROUND2["train"] - len(picked)]
+        chosen += picked + rest[: quota - len(picked)]
     return sorted(chosen, key=lambda r: r["id"])
 
 
@@ -87,11 +97,19 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     records = list(read_corpus())
     labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
-    more = argv[:1] == ["more"]
-    chosen = choose_more(records, labelled) if more else choose(records, labelled)
-    if more and len(argv) == 2:
-        SAMPLE_FILE_2.write_text("".join(r["id"] + "\n" for r in chosen), encoding="utf-8")
-        print(f"{len(chosen)} ids -> {SAMPLE_FILE_2}")
+    round_ = {"more": 2, "more3": 3}.get(argv[0] if argv else "")
+    chosen = choose_more(records, labelled, round_) if round_ else choose(records, labelled)
+    if round_ and len(argv) == 2:
+        sample = SAMPLE_FILE_2 if round_ == 2 else SAMPLE_FILE_3
+        ids = "".join(r["id"] + "\n" for r in chosen)
+        if sample.exists() and sample.read_text(encoding="utf-8") != ids:
+            # The pool grows with every round of the findings labels, so a round drawn
+            # again is not the round that was labelled: its ids file is the record.
+            print(f"{sample} holds a different draw (the round already labelled); "
+                  "it is kept", file=sys.stderr)
+            return 2
+        sample.write_text(ids, encoding="utf-8")
+        print(f"{len(chosen)} ids -> {sample}")
         argv = ["views", argv[1]]
     if argv[:1] == ["ids"]:
         SAMPLE_FILE.write_text("".join(r["id"] + "\n" for r in chosen), encoding="utf-8")
