@@ -62,8 +62,11 @@ def _end(status: int) -> None:
     ONNX Runtime's): about 0.25 s on one core at the end of a cold `score`, nearly a fifth
     of a cold `check`. The exit handlers still run (temporary folders, logging, child
     processes) and the standard streams are flushed, as at a normal exit. While another
-    thread of ours is running (the web server's workers), the normal exit waits for it."""
-    if threading.active_count() > 1:
+    thread of ours is running (the web server's workers), the normal exit waits for it; a
+    model still loading on a thread (preload.py) is waited for by the exit handlers."""
+    from narrative_qa.language import preload
+
+    if threading.active_count() - preload.running() > 1:
         raise SystemExit(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

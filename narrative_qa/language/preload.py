@@ -6,10 +6,16 @@ reads, so a second thread runs them beside the work that does not need them yet.
 loaders take a lock (nlp.get_nlp, embeddings.get_encoder): the first caller loads, a
 later one waits for that load instead of starting another. A load that fails on the
 thread is left for the caller's own call, which raises the coded error as before.
+
+A load still running when the process ends is waited for (an exit handler): a daemon
+thread stopped half-way through creating ONNX Runtime's session crashes the interpreter
+at exit (an abort or a segmentation fault, after every output was written), as when a
+quarter's embeddings all came from the cache and the encoder loaded for nothing.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import threading
 from collections.abc import Callable
@@ -21,17 +27,28 @@ def start(load: Callable[[], object]) -> threading.Thread:
         with contextlib.suppress(Exception):  # the caller's own call raises it, reported
             load()
 
-    thread = threading.Thread(target=run, name=f"preload {load.__name__}", daemon=True)
+    thread = threading.Thread(target=run, name=f"{NAME} {load.__name__}", daemon=True)
+    if not _started and not _registered:
+        atexit.register(finish)
+        _registered.append(True)
     _started.append(thread)
     thread.start()
     return thread
 
 
+NAME = "preload"
 _started: list[threading.Thread] = []
+_registered: list[bool] = []
 
 
 def finish() -> None:
     """Wait for every load started here: called before forking, so that no thread of
-    ours is half-way through a load (holding a library's lock) when the child is made."""
+    ours is half-way through a load (holding a library's lock) when the child is made,
+    and at exit."""
     while _started:
         _started.pop().join()
+
+
+def running() -> int:
+    """How many loads started here are still running."""
+    return sum(thread.is_alive() for thread in _started)
