@@ -62,6 +62,7 @@ def test_two_processes_score_a_batch_exactly_as_one():
 
 def test_automatic_uses_both_cores_only_above_the_threshold(monkeypatch):
     monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    monkeypatch.setattr(nlp, "_other_threads", lambda: False)  # whatever else runs here
     monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
     assert processes_for(PARALLEL_MIN_TEXTS - 1) == 1
@@ -70,6 +71,33 @@ def test_automatic_uses_both_cores_only_above_the_threshold(monkeypatch):
     assert processes_for(10 * PARALLEL_MIN_TEXTS) == 1
     monkeypatch.setattr(nlp.os, "cpu_count", lambda: 8)
     assert processes_for(10 * PARALLEL_MIN_TEXTS) == 2
+
+
+def test_automatic_stays_on_one_process_beside_other_threads(monkeypatch):
+    """A web server scores an upload on a thread: forking there could copy a lock another
+    thread holds. The model loads of preload.py do not count (they are joined first)."""
+    import threading
+
+    from narrative_qa.language import preload
+
+    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
+    monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
+    loading, serving = threading.Event(), threading.Event()
+    preload.start(loading.wait)
+    try:
+        assert processes_for(PARALLEL_MIN_TEXTS) == 2
+        server = threading.Thread(target=serving.wait)
+        server.start()
+        try:
+            assert processes_for(PARALLEL_MIN_TEXTS) == 1
+            assert processes_for(PARALLEL_MIN_TEXTS, processes=2) == 2  # asked for: given
+        finally:
+            serving.set()
+            server.join()
+    finally:
+        loading.set()
+        preload.finish()
 
 
 def test_the_number_of_processes_is_a_parameter_or_the_environment(monkeypatch):

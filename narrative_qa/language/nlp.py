@@ -119,10 +119,12 @@ def english_words() -> frozenset[str]:
 # --- parsing on more than one core ----------------------------------------------------
 
 PROCESSES_VARIABLE = "NARRATIVE_QA_PROCESSES"
-# Below this many distinct texts a second process does not repay forking it (measured on
-# 2 cores when the child still sent its Docs back: bench/bench_parallel.py; a batch is now
-# scored by both, split_batch.py, and findings come back).
-PARALLEL_MIN_TEXTS = 600
+# Below this many distinct texts a second process does not repay forking it. Measured on
+# 2 cores with the batch scored by both (split_batch.py), `score` of N submissions with
+# previous narratives (2N texts), warm cache, three runs each: N=50 one process 2.2-2.3 s,
+# two 1.8-2.6 s; N=65 2.3-2.5 s against 2.1-2.2 s; N=100 2.9-3.1 s against 2.2-2.3 s;
+# N=200 4.4-4.6 s against 3.2-3.9 s. (600 was measured when the child sent Docs back.)
+PARALLEL_MIN_TEXTS = 200
 # Chunks a process when parsing or scoring on several: small enough that they end together.
 CHUNKS_PER_PROCESS = 8
 
@@ -139,8 +141,18 @@ def processes_for(count: int, processes: int | None = None) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if processes is None:
-        processes = min(2, os.cpu_count() or 1) if count >= PARALLEL_MIN_TEXTS else 1
+        processes = (min(2, os.cpu_count() or 1)
+                     if count >= PARALLEL_MIN_TEXTS and not _other_threads() else 1)
     return max(1, min(processes, count))
+
+
+def _other_threads() -> bool:
+    """Whether this process runs threads besides its own model loads (a web server scoring
+    an upload): a child forked from it could inherit a lock another thread held, so the
+    automatic choice stays on one process there."""
+    from narrative_qa.language import preload
+
+    return threading.active_count() - preload.running() > 1
 
 
 def _processes_from_environment() -> int | None:
