@@ -23,3 +23,26 @@ def test_pipeline_is_loaded_once_without_ner():
     assert nlp is get_nlp()
     assert not set(EXCLUDE) & set(nlp.pipe_names)
     assert "nq_newline_boundaries" in nlp.pipe_names
+
+
+def test_spacy_is_imported_without_its_cli_which_stays_usable():
+    """spaCy's CLI (about 0.14 s of a cold start's one busy core) is not imported with
+    spaCy; `spacy.info` and `import spacy.cli` still give the real thing afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from narrative_qa.language.nlp import get_nlp\n"
+        "doc = get_nlp()('Staff started in May. Waits fell.')\n"
+        "assert len(list(doc.sents)) == 2\n"
+        "assert 'spacy.cli' not in sys.modules and 'spacy.cli.info' not in sys.modules\n"
+        "import spacy\n"
+        "assert spacy.info()['spacy_version'] == spacy.__version__\n"
+        "import spacy.cli\n"
+        "assert callable(spacy.cli.download) and 'torch' not in sys.modules\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("ok")
