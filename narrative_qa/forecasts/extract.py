@@ -49,6 +49,13 @@ _FUTURE = re.compile(
     r"suggests?|indicates?)|aiming|committed\s+to|"
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
     re.I)
+
+
+@lru_cache(maxsize=1)
+def _future() -> re.Pattern[str]:
+    """_FUTURE with rules/language.yml's further forward-looking words (forecast_cues)."""
+    return re.compile(rf"{_FUTURE.pattern}|\b(?:{'|'.join(shared('forecast_cues'))})\b",
+                      re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
 # a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
 # or "how" and "why" (a question: 'sets out how we will improve control');
@@ -311,7 +318,7 @@ def _cue(text: str) -> re.Match[str] | None:
 
 def _cues(text: str) -> Iterator[re.Match[str]]:
     """Every group of words in the sentence that looks forward, as a forecast does."""
-    for match in _FUTURE.finditer(text):
+    for match in _future().finditer(text):
         word = match.group(0).lower()
         before = text[max(0, match.start() - 40):match.start()]
         if _NOT_A_CUE.match(text, match.start()) or \
@@ -329,7 +336,7 @@ def _only_aims(text: str, cue: re.Match[str]) -> bool:
     """Whether every forward-looking word from the cue on is an aim ('aims to improve')."""
     aims = _words().aim
     return all(aims.match(text, m.start()) or aims.match(m.group(0))
-               for m in _FUTURE.finditer(text, cue.start()))
+               for m in _future().finditer(text, cue.start()))
 
 
 def _what(text: str, value: str | None) -> str:

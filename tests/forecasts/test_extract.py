@@ -563,3 +563,12 @@ def test_the_planned_floor_in_use_is_the_one_organisation_folds_choose():
 
     chosen = Counter(floor for _, floor in cross_validate("organisation").chosen)
     assert chosen.most_common(1)[0][0] == PLANNED_FLOOR
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("The council hopes to open the new depot once the roof repairs are finished.",
+     [("event", None)]),
+    ("We hope to reopen the library after the refit.", [("event", None)]),
+])
+def test_a_hope_as_a_verb_is_a_forecast(text, found):
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == found
