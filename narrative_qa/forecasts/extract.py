@@ -71,7 +71,7 @@ _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
 # text says it expects to reach it.
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
-                            r"were)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
+                            r"were|of)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
                             r"achieved)\b", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
                            r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"

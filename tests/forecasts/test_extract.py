@@ -572,3 +572,10 @@ def test_the_planned_floor_in_use_is_the_one_organisation_folds_choose():
 ])
 def test_a_hope_as_a_verb_is_a_forecast(text, found):
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == found
+
+
+def test_a_target_of_a_figure_by_a_date_is_a_target_unless_expected():
+    stated = "The service continues to work towards its target of 500 new homes by March 2027."
+    assert extract_forecasts(stated, Q2, use_readers=False) == []
+    expected = "We expect to meet the target of 500 new homes by March 2027."
+    assert [f.due for f in extract_forecasts(expected, Q2, use_readers=False)] == ["2027-03"]
