@@ -326,6 +326,9 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             continue
         if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
             continue
+        if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
+                                                                          match.start()):
+            continue  # 'If the backlog is not cleared, costs could rise': a risk
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue

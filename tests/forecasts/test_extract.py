@@ -579,3 +579,9 @@ def test_a_target_of_a_figure_by_a_date_is_a_target_unless_expected():
     assert extract_forecasts(stated, Q2, use_readers=False) == []
     expected = "We expect to meet the target of 500 new homes by March 2027."
     assert [f.due for f in extract_forecasts(expected, Q2, use_readers=False)] == ["2027-03"]
+
+
+def test_a_measure_that_may_fall_is_a_direction_forecast():
+    text = "Next year the number of visits may decrease as the clinic moves to a smaller site."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("direction", "2027-03")]
