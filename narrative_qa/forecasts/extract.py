@@ -112,6 +112,7 @@ class _Words:
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
     state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
     money: re.Pattern[str]  # before the cue: 'the costs (of X) will ...'
+    open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +126,9 @@ def _words() -> _Words:
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
                   breaks=any_of(shared("forecast_clause_breaks")),
+                  open_ended=re.compile(r"\s*(?:and\s+)?(?:"
+                                        + "|".join(shared("forecast_open_ended")) + r")\b",
+                                        re.I),
                   # (the subject written just before the cue: 'the costs of the move will',
                   # 'costs in 2026/27, which were not forecast and will')
                   money=re.compile(r"\b(?:" + "|".join(shared("forecast_money_nouns"))
@@ -536,6 +540,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
              and not _words().level.match(text, d.end)  # 'back to FY22 levels'
              and not _SINCE.search(text, max(0, d.start - 12), d.start)
+             and not _words().open_ended.match(text, d.end)  # 'FY26 onwards': no deadline
              # 'the plan published in April 2025 says we will...': what happened
              and not (cue and d.end <= cue.start()
                       and _words().done.search(text, max(0, d.start - 40), d.start))

@@ -585,3 +585,12 @@ def test_a_measure_that_may_fall_is_a_direction_forecast():
     text = "Next year the number of visits may decrease as the clinic moves to a smaller site."
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("direction", "2027-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "From 2027/28 onwards the new rota will be used in every ward.",
+    "For FY27 and beyond, the team will report visits by ward.",
+])
+def test_a_date_with_no_end_is_no_deadline(text):
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("event", None)]
