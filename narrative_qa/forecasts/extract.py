@@ -112,6 +112,7 @@ class _Words:
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
     state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
     money: re.Pattern[str]  # before the cue: 'the costs (of X) will ...'
+    able: re.Pattern[str]  # before 'to': 'ability to treat water in April' is no plan
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
 
 
@@ -126,6 +127,8 @@ def _words() -> _Words:
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
                   breaks=any_of(shared("forecast_clause_breaks")),
+                  able=re.compile(r"\b(?:" + "|".join(shared("forecast_abilities"))
+                                  + r")\s+$", re.I),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
                                         + "|".join(shared("forecast_open_ended")) + r")\b",
                                         re.I),
@@ -514,7 +517,8 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
         return None
     start = max(0, due.start - 100)
     match = _TO_DO.search(text, start, due.start)
-    if match is None or _PAST_TOLD.search(text, match.start(), due.start):
+    if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
+            _words().able.search(text, 0, match.start()):
         return None
     return match.start()
 

@@ -594,3 +594,11 @@ def test_a_measure_that_may_fall_is_a_direction_forecast():
 def test_a_date_with_no_end_is_no_deadline(text):
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("event", None)]
+
+
+def test_an_ability_dated_in_a_past_sentence_is_no_plan():
+    text = ("Two pumps were repaired during the quarter, restoring the station's ability to "
+            "treat water in April 2026.")
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+    planned = "Two pumps were repaired, and the station is to treat water again in April 2026."
+    assert [f.due for f in extract_forecasts(planned, Q2, use_readers=False)] == ["2026-04"]
