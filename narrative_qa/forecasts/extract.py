@@ -112,6 +112,7 @@ class _Words:
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
     state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
     money: re.Pattern[str]  # before the cue: 'the costs (of X) will ...'
+    risk: re.Pattern[str]  # before a date: 'delays may impact ... the date of March'
     able: re.Pattern[str]  # before 'to': 'ability to treat water in April' is no plan
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
 
@@ -127,6 +128,7 @@ def _words() -> _Words:
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
                   breaks=any_of(shared("forecast_clause_breaks")),
+                  risk=words(shared("forecast_risks")),
                   able=re.compile(r"\b(?:" + "|".join(shared("forecast_abilities"))
                                   + r")\s+$", re.I),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
@@ -561,7 +563,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
-        not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
+        not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
+        and not _words().risk.search(text, 0, due.start)
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None
     # "we will continue to work with partners (in FY24)": what is done now, unless it

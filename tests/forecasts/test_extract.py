@@ -602,3 +602,11 @@ def test_an_ability_dated_in_a_past_sentence_is_no_plan():
     assert extract_forecasts(text, Q2, use_readers=False) == []
     planned = "Two pumps were repaired, and the station is to treat water again in April 2026."
     assert [f.due for f in extract_forecasts(planned, Q2, use_readers=False)] == ["2026-04"]
+
+
+def test_a_risk_to_a_date_is_no_commitment_to_it():
+    risk = ("Delays to data migration may impact the programme's ability to achieve the "
+            "projected closure date of March 2027.")
+    assert extract_forecasts(risk, Q2, use_readers=False) == []
+    named = "The programme's projected closure date is March 2027."
+    assert [f.due for f in extract_forecasts(named, Q2, use_readers=False)] == ["2027-03"]
