@@ -610,3 +610,9 @@ def test_a_risk_to_a_date_is_no_commitment_to_it():
     assert extract_forecasts(risk, Q2, use_readers=False) == []
     named = "The programme's projected closure date is March 2027."
     assert [f.due for f in extract_forecasts(named, Q2, use_readers=False)] == ["2027-03"]
+
+
+def test_meeting_commitments_is_the_indicators_direction():
+    text = "The service is on track to meet its commitments for the year."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("direction", None)]
