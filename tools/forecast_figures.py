@@ -4,16 +4,19 @@
 
 Runs `narrative-qa evaluate-forecasts` (narrative_qa.forecasts.evaluate) on the real
 corpus joined with the forecast labels and replaces the block between the two markers
-below, so the published figures are always the command's. Figures only: no corpus text.
+below, so the published figures are always the command's; the splits not given keep
+their tables as last written (so `--split train dev` never touches test's). Figures only:
+no corpus text.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 from pathlib import Path
 
-from narrative_qa.forecasts.evaluate import LABELS, ForecastReport, run
+from narrative_qa.forecasts.evaluate import LABELS, SPLITS, ForecastReport, run
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- forecasts:start -->", "<!-- forecasts:end -->"
@@ -55,22 +58,48 @@ def _cell(value: float | None, interval: tuple[float, float] | None) -> str:
     return f"{value:.2f}" + (f" ({interval[0]:.2f}–{interval[1]:.2f})" if interval else "")
 
 
-def block(reports: list[ForecastReport], labels: Path) -> list[str]:
+def block(reports: list[ForecastReport], labels: Path, old: str = "") -> list[str]:
+    """The card's block: `reports` rendered, and each split of the `old` block that was
+    not re-run kept as it was written, with the labels' sha256 it was read with."""
     digest = hashlib.sha256(labels.read_bytes()).hexdigest()[:16]
-    lines = [START, "", "## Forecast extraction (real text)", "", ABOUT, "",
-             f"Labels `{labels.name}` (sha256 {digest}…); 95% bootstrap intervals "
-             "over records (1,000 resamples, seed 0).", ""]
+    tables: dict[str, list[str]] = {}
     for report in reports:
-        lines += [f"Split **{report.split or 'all'}**:", "",
-                  "| family | records | labelled | found | precision | recall | due right |",
-                  "|---|---|---|---|---|---|---|"]
+        lines = [f"Split **{report.split or 'all'}**:", "",
+                 "| family | records | labelled | found | precision | recall | due right |",
+                 "|---|---|---|---|---|---|---|"]
         for s in report.sections:
             lines.append(f"| {s.name} | {s.records} | {s.counts.labelled} | "
                          f"{s.counts.predicted} | "
                          + " | ".join(_cell(s.scores[m], s.intervals[m])
                                       for m in ("precision", "recall", "due_accuracy")) + " |")
-        lines.append("")
-    return [*lines, END]
+        tables[report.split or "all"] = [*lines, ""]
+    kept = {name: lines for name, lines in _old_tables(old).items() if name not in tables}
+    label = f"Labels `{labels.name}` (sha256 {digest}…)"
+    old_digest = re.search(r"sha256 ([0-9a-f]{16})…", old)
+    if kept and old_digest and old_digest.group(1) != digest:
+        label += (f" for {', '.join(tables)}; {', '.join(kept)} as last written, read with "
+                  f"labels sha256 {old_digest.group(1)}…")
+    order = [*SPLITS, "all"]
+    merged = {**kept, **tables}
+    body = [line for name in sorted(merged, key=lambda n: order.index(n) if n in order
+                                    else len(order)) for line in merged[name]]
+    return [START, "", "## Forecast extraction (real text)", "", ABOUT, "",
+            f"{label}; 95% bootstrap intervals over records (1,000 resamples, seed 0).", "",
+            *body, END]
+
+
+def _old_tables(old: str) -> dict[str, list[str]]:
+    """Each split's lines in a block written before ('Split **test**:' to the next)."""
+    tables: dict[str, list[str]] = {}
+    name = None
+    for line in old.splitlines():
+        found = re.match(r"Split \*\*(\w+)\*\*:$", line)
+        if found:
+            name = found.group(1)
+            tables[name] = []
+        if name is not None and line != END:
+            tables[name].append(line)
+    return tables
 
 
 def main() -> int:
@@ -80,7 +109,8 @@ def main() -> int:
     args = parser.parse_args()
     reports = [run(args.labels, split) for split in args.split]
     text = CARD.read_text(encoding="utf-8")
-    new = "\n".join(block(reports, args.labels))
+    old = text.split(START, 1)[1].split(END, 1)[0] if START in text else ""
+    new = "\n".join(block(reports, args.labels, old))
     if START in text:
         before, rest = text.split(START, 1)
         text = before + new + rest.split(END, 1)[1]
