@@ -393,8 +393,9 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
         if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
-                                               text[max(0, date.start - 20):date.start]):
-            continue
+                                               text[max(0, date.start - 20):date.start]) \
+                and not re.match(r"(?:the\s+)?end\s+of\b", date.text, re.I):
+            continue  # ('at the March board' names a thing; 'at the end of the year' is due)
         if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
                                                                            "until", "through"):
             kept.pop()

@@ -616,3 +616,10 @@ def test_meeting_commitments_is_the_indicators_direction():
     text = "The service is on track to meet its commitments for the year."
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("direction", None)]
+
+
+def test_a_second_milestone_at_the_end_of_the_year_is_its_own_event():
+    text = ("The first training course is planned to finish in November, which will lead to "
+            "the graduation of the remaining crews at the end of the year.")
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("event", "2025-11"), ("event", "2026-03")]
