@@ -49,6 +49,13 @@ _FUTURE = re.compile(
     r"suggests?|indicates?)|aiming|committed\s+to|"
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
     re.I)
+
+
+@lru_cache(maxsize=1)
+def _future() -> re.Pattern[str]:
+    """_FUTURE with rules/language.yml's further forward-looking words (forecast_cues)."""
+    return re.compile(rf"{_FUTURE.pattern}|\b(?:{'|'.join(shared('forecast_cues'))})\b",
+                      re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
 # a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
 # or "how" and "why" (a question: 'sets out how we will improve control');
@@ -64,7 +71,7 @@ _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
 # text says it expects to reach it.
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
-                            r"were)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
+                            r"were|of)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
                             r"achieved)\b", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
                            r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
@@ -105,6 +112,9 @@ class _Words:
     breaks: re.Pattern[str]  # between two clauses: '; ', ' and ', ' but '
     state: re.Pattern[str]  # 'will become', 'will enable': a state, nothing done
     money: re.Pattern[str]  # before the cue: 'the costs (of X) will ...'
+    risk: re.Pattern[str]  # before a date: 'delays may impact ... the date of March'
+    able: re.Pattern[str]  # before 'to': 'ability to treat water in April' is no plan
+    open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +128,12 @@ def _words() -> _Words:
                   done=re.compile(rf"\b(?:{done})\s+(?:\w+\s+)?(?:in|on|at|during|from)"
                                   r"\s+(?:the\s+)?$", re.I),
                   breaks=any_of(shared("forecast_clause_breaks")),
+                  risk=words(shared("forecast_risks")),
+                  able=re.compile(r"\b(?:" + "|".join(shared("forecast_abilities"))
+                                  + r")\s+$", re.I),
+                  open_ended=re.compile(r"\s*(?:and\s+)?(?:"
+                                        + "|".join(shared("forecast_open_ended")) + r")\b",
+                                        re.I),
                   # (the subject written just before the cue: 'the costs of the move will',
                   # 'costs in 2026/27, which were not forecast and will')
                   money=re.compile(r"\b(?:" + "|".join(shared("forecast_money_nouns"))
@@ -311,7 +327,7 @@ def _cue(text: str) -> re.Match[str] | None:
 
 def _cues(text: str) -> Iterator[re.Match[str]]:
     """Every group of words in the sentence that looks forward, as a forecast does."""
-    for match in _FUTURE.finditer(text):
+    for match in _future().finditer(text):
         word = match.group(0).lower()
         before = text[max(0, match.start() - 40):match.start()]
         if _NOT_A_CUE.match(text, match.start()) or \
@@ -319,6 +335,9 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             continue
         if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
             continue
+        if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
+                                                                          match.start()):
+            continue  # 'If the backlog is not cleared, costs could rise': a risk
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
@@ -329,7 +348,7 @@ def _only_aims(text: str, cue: re.Match[str]) -> bool:
     """Whether every forward-looking word from the cue on is an aim ('aims to improve')."""
     aims = _words().aim
     return all(aims.match(text, m.start()) or aims.match(m.group(0))
-               for m in _FUTURE.finditer(text, cue.start()))
+               for m in _future().finditer(text, cue.start()))
 
 
 def _what(text: str, value: str | None) -> str:
@@ -374,8 +393,9 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
         if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
-                                               text[max(0, date.start - 20):date.start]):
-            continue
+                                               text[max(0, date.start - 20):date.start]) \
+                and not re.match(r"(?:the\s+)?end\s+of\b", date.text, re.I):
+            continue  # ('at the March board' names a thing; 'at the end of the year' is due)
         if kept and kept[-1].lead in ("from", "between") and date.lead in ("to", "and",
                                                                            "until", "through"):
             kept.pop()
@@ -500,7 +520,8 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
         return None
     start = max(0, due.start - 100)
     match = _TO_DO.search(text, start, due.start)
-    if match is None or _PAST_TOLD.search(text, match.start(), due.start):
+    if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
+            _words().able.search(text, 0, match.start()):
         return None
     return match.start()
 
@@ -526,6 +547,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
              and not _words().level.match(text, d.end)  # 'back to FY22 levels'
              and not _SINCE.search(text, max(0, d.start - 12), d.start)
+             and not _words().open_ended.match(text, d.end)  # 'FY26 onwards': no deadline
              # 'the plan published in April 2025 says we will...': what happened
              and not (cue and d.end <= cue.start()
                       and _words().done.search(text, max(0, d.start - 40), d.start))
@@ -542,7 +564,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
-        not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start)
+        not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
+        and not _words().risk.search(text, 0, due.start)
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None
     # "we will continue to work with partners (in FY24)": what is done now, unless it

@@ -563,3 +563,63 @@ def test_the_planned_floor_in_use_is_the_one_organisation_folds_choose():
 
     chosen = Counter(floor for _, floor in cross_validate("organisation").chosen)
     assert chosen.most_common(1)[0][0] == PLANNED_FLOOR
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("The council hopes to open the new depot once the roof repairs are finished.",
+     [("event", None)]),
+    ("We hope to reopen the library after the refit.", [("event", None)]),
+])
+def test_a_hope_as_a_verb_is_a_forecast(text, found):
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == found
+
+
+def test_a_target_of_a_figure_by_a_date_is_a_target_unless_expected():
+    stated = "The service continues to work towards its target of 500 new homes by March 2027."
+    assert extract_forecasts(stated, Q2, use_readers=False) == []
+    expected = "We expect to meet the target of 500 new homes by March 2027."
+    assert [f.due for f in extract_forecasts(expected, Q2, use_readers=False)] == ["2027-03"]
+
+
+def test_a_measure_that_may_fall_is_a_direction_forecast():
+    text = "Next year the number of visits may decrease as the clinic moves to a smaller site."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("direction", "2027-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "From 2027/28 onwards the new rota will be used in every ward.",
+    "For FY27 and beyond, the team will report visits by ward.",
+])
+def test_a_date_with_no_end_is_no_deadline(text):
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("event", None)]
+
+
+def test_an_ability_dated_in_a_past_sentence_is_no_plan():
+    text = ("Two pumps were repaired during the quarter, restoring the station's ability to "
+            "treat water in April 2026.")
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+    planned = "Two pumps were repaired, and the station is to treat water again in April 2026."
+    assert [f.due for f in extract_forecasts(planned, Q2, use_readers=False)] == ["2026-04"]
+
+
+def test_a_risk_to_a_date_is_no_commitment_to_it():
+    risk = ("Delays to data migration may impact the programme's ability to achieve the "
+            "projected closure date of March 2027.")
+    assert extract_forecasts(risk, Q2, use_readers=False) == []
+    named = "The programme's projected closure date is March 2027."
+    assert [f.due for f in extract_forecasts(named, Q2, use_readers=False)] == ["2027-03"]
+
+
+def test_meeting_commitments_is_the_indicators_direction():
+    text = "The service is on track to meet its commitments for the year."
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("direction", None)]
+
+
+def test_a_second_milestone_at_the_end_of_the_year_is_its_own_event():
+    text = ("The first training course is planned to finish in November, which will lead to "
+            "the graduation of the remaining crews at the end of the year.")
+    assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        ("event", "2025-11"), ("event", "2026-03")]
