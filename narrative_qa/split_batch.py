@@ -2,10 +2,10 @@
 
 Before, a forked child only parsed and sent its Docs back (a DocBin); this process then
 read them, analysed every text and ran every detector on one core. Now the submissions are
-cut into CHUNKS_PER_PROCESS chunks a process; forked children take chunks from the end and
-this process from the start, each taking the next chunk no other has started (a shared
-cursor), so a slowed process does less. Each process parses and analyses its own chunks
-and builds their contexts; then
+cut into chunks that shrink towards the middle (nlp.chunk_ranges); forked children take
+chunks from the end and this process from the start, each taking the next chunk no other
+has started (a shared cursor), so a slowed process does less. Each process parses and
+analyses its own chunks and builds their contexts; then
 1. each child sends, for each of its submissions, the texts its rules will compare; this
    process makes the batch's one embedding call from them, in submission order: the same
    texts in the same order (so the same batches and the same vectors) as one process;
@@ -31,7 +31,7 @@ from narrative_qa.assessment import Finding, Submission
 from narrative_qa.catalogue import Rule
 from narrative_qa.config import Settings
 from narrative_qa.detectors.base import Context, Similarity
-from narrative_qa.language.nlp import CHUNKS_PER_PROCESS
+from narrative_qa.language.nlp import chunk_ranges
 
 Found = list[tuple[list[Finding], list[Any]]]  # per submission: findings, problems added
 
@@ -49,9 +49,7 @@ def find_on_processes(submissions: list[Submission], settings: Settings,
     preload.finish()  # no thread of ours half-way through a load (holding a lock) at fork
     sys.stdout.flush()  # a child must not write what this process has buffered
     sys.stderr.flush()
-    size = -(-len(submissions) // (processes * CHUNKS_PER_PROCESS))
-    chunks = [range(i, min(i + size, len(submissions))) for i in range(0, len(submissions),
-                                                                       size)]
+    chunks = chunk_ranges(len(submissions), processes)
     share = _Share(submissions, settings, rules, chunks)
     fork = multiprocessing.get_context("fork")
     cursor = fork.Array("i", [0, len(chunks)])  # next chunk from the start; end of the rest

@@ -153,8 +153,26 @@ PROCESSES_VARIABLE = "NARRATIVE_QA_PROCESSES"
 # two 1.8-2.6 s; N=65 2.3-2.5 s against 2.1-2.2 s; N=100 2.9-3.1 s against 2.2-2.3 s;
 # N=200 4.4-4.6 s against 3.2-3.9 s. (600 was measured when the child sent Docs back.)
 PARALLEL_MIN_TEXTS = 200
-# Chunks a process when parsing or scoring on several: small enough that they end together.
-CHUNKS_PER_PROCESS = 8
+# Chunks shrink as the batch is used up (guided scheduling): each is this share of what
+# is left between the processes, never fewer than MIN_CHUNK items, so the processes end
+# within a small chunk of each other. With 16 equal chunks (13 submissions of a quarter of
+# 200) the first process to finish waited about 0.2 s for the other's last chunk.
+GUIDED_SHARE = 2
+MIN_CHUNK = 2
+
+
+def chunk_ranges(count: int, processes: int) -> list[range]:
+    """`range(count)` cut into chunks for `processes`, the largest at both ends: this
+    process takes chunks from the start and children from the end (a shared cursor), so
+    each takes large chunks first and small ones last."""
+    sizes, left = [], count
+    while left > 0:
+        size = min(left, max(MIN_CHUNK, -(-left // (GUIDED_SHARE * processes))))
+        sizes.append(size)
+        left -= size
+    ordered = sizes[0::2] + sizes[1::2][::-1]
+    starts = [sum(ordered[:k]) for k in range(len(ordered))]
+    return [range(start, start + size) for start, size in zip(starts, ordered, strict=True)]
 
 
 def processes_for(count: int, processes: int | None = None) -> int:
@@ -197,7 +215,7 @@ def _processes_from_environment() -> int | None:
 def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
           alongside: Callable[[], None] | None = None) -> list:
     """spaCy Docs for `texts`, in order. With more than one process, the texts are cut into
-    CHUNKS_PER_PROCESS chunks a process: forked children parse chunks from the end while
+    chunks (chunk_ranges): forked children parse chunks from the end while
     this process parses from the start, taking each chunk no child has started; the
     children send their Docs back as a DocBin. So a process that is slowed (this one also
     reads the children's Docs and runs `alongside`) parses less, and no core idles while
@@ -216,8 +234,7 @@ def parse(texts: list[str], processes: int = 1, batch_size: int = 64,
     from narrative_qa.language import preload
 
     preload.finish()
-    size = -(-len(texts) // (processes * CHUNKS_PER_PROCESS))
-    chunks = [texts[i: i + size] for i in range(0, len(texts), size)]
+    chunks = [texts[r.start: r.stop] for r in chunk_ranges(len(texts), processes)]
     context = multiprocessing.get_context("fork")
     parsed: dict[int, list] = {}
     with ProcessPoolExecutor(processes - 1, mp_context=context) as pool:
