@@ -46,3 +46,24 @@ def test_spacy_is_imported_without_its_cli_which_stays_usable():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("ok")
+
+
+def test_the_tokenizer_is_the_models_saved_one_in_full():
+    """The pipeline starts from an empty tokenizer that the model's saved tokenizer fills
+    (0.05 s less of a cold start): its rules and special cases are the model's, and text
+    splits exactly as with spaCy's own loading."""
+    import spacy
+
+    from narrative_qa.language import nlp as nlp_module
+
+    ours = nlp_module.get_nlp()
+    theirs = spacy.load(nlp_module.model_dir(), exclude=list(nlp_module.EXCLUDE))
+    assert ours.config["nlp"]["tokenizer"]["@tokenizers"] == nlp_module.BARE_TOKENIZER
+    assert ours.tokenizer.rules == theirs.tokenizer.rules and len(ours.tokenizer.rules) > 1000
+    for attribute in ("prefix_search", "suffix_search", "infix_finditer", "token_match",
+                      "url_match"):
+        assert getattr(ours.tokenizer, attribute) == getattr(theirs.tokenizer, attribute)
+    text = ("Q3 2025/26: 85% (n=1,204) vs. 78.5% in Q2; DTOC down 12 w.e.f. 1st Oct. "
+            "Can't recruit 3.5 WTE - see https://example.org/kpi?id=7 & e-mail a.b@c.uk. "
+            "It's £1.2m (c.£300k) over budget, e.g. locums; don't/won't 24/7 U.K. Mr. O'Neil.")
+    assert [t.text for t in ours.tokenizer(text)] == [t.text for t in theirs.tokenizer(text)]
