@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import shared
 from narrative_qa.language.words import compile_all, stem
 from narrative_qa.reading.values import infer_polarity, is_two_sided
 
@@ -204,27 +206,57 @@ _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2
 
 def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'moved the end date to 31 Mar 2038' when the submitted end date is 31.03.35: the
-    first full date after the end date is named, not in brackets (a report's date) nor
-    after 'from' (last period's). A sentence that gives the submitted date agrees."""
+    first date (or month, or year) after the end date is named, not in brackets (a
+    report's date), after 'from' (last period's) or forecast ('the forecast end date is
+    2026': the data hold the approved one), nor a part's end date ('the construction
+    contract completion date'). A sentence that gives the submitted date agrees."""
     actual = end_date(ctx.submission.actual)
     named = compile_all(params["end_date_named"]).search(sentence.text)
-    if actual is None or not named:
-        return None
+    if actual is None or not named or compile_all(params["part_of_end_date"]).search(
+            sentence.text[: named.start()]):
+        return None  # 'the construction contract completion date': a part's
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
     if any(day == actual for _, day in dates):
         return None
+    partial = [(m, _month_number(m["month"]), int(m["year"]))
+               for m in _month_year().finditer(sentence.text)
+               if not any(f.start() <= m.start() < f.end() for f, _ in dates)]
+    if any(year == actual.year and month in {None, actual.month}
+           for _, month, year in partial):
+        return None  # 'end date of March 2035' states 31.03.35
+    dates += [(m, (month, year)) for m, month, year in partial]
+    dates.sort(key=lambda pair: pair[0].start())
     for match, day in dates:
         before = sentence.text[: match.start()]
         if match.start() < named.end() or day is None or before.count("(") > before.count(")"):
             continue
         if re.search(r"\bfrom\s+$", before):
             continue
+        if compile_all(params["forecast_end_date"]).search(
+                sentence.text[max(0, named.start() - 25): match.start()]):
+            return None  # 'the current forecast end date is December 2026': not the approved one
         if match.start() - named.end() > 80:
             return None
         return _hit(sentence, f"the text gives the end date as {match.group(0)}, but the "
                     f"submitted end date is {ctx.submission.actual}", params,
                     quoted=match.group(0))
     return None
+
+
+@lru_cache(maxsize=1)
+def _month_year() -> re.Pattern[str]:
+    """'April 2017', 'Feb 2029' or a bare '2025': a date given to the month or the year,
+    not a financial year ('2022/23', 'FY2023') nor a report's quarter ('Q2 2019')."""
+    months = "|".join(shared("months") + shared("month_abbreviations"))
+    return re.compile(rf"(?<![\w/.-])(?<!Q[1-4] )(?<!FY)(?<!FY )(?:(?P<month>{months})\.?\s+)?"
+                      r"(?P<year>20\d\d)\b(?!\s*[/–-]\s*\d)")
+
+
+def _month_number(name: str | None) -> int | None:
+    if name is None:
+        return None
+    return next(n for n, full in enumerate(shared("months"), start=1)
+                if full.lower().startswith(name.lower()[:3]))
 
 
 def _read_date(text: str) -> date | None:

@@ -80,6 +80,8 @@ PARAMS = {
     "on_schedule": list[str],
     "part_of_schedule": list[str],
     "end_date_named": list[str],
+    "part_of_end_date": list[str],
+    "forecast_end_date": list[str],
 }
 
 
