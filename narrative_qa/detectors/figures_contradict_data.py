@@ -50,6 +50,8 @@ PARAMS = {
     "earlier_period": list[str],
     "not_a_value_after": list[str],
     "not_a_value": list[str],
+    "hypothetical_before": list[str],
+    "period_nouns": list[str],
     "change_lemmas": list[str],
     "better_words": list[str],
     "worse_words": list[str],
@@ -124,8 +126,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         hit = position_claim(sentence, ctx, params)  # 'met its target', 'an underspend'
         if hit:
             return [hit]
-        if sentence.impact or sentence.action:
-            continue  # nor are plans
+        if sentence.impact or (sentence.action and sentence.action.kind == "planned"):
+            continue  # nor are plans; an action taken may state the value ("we achieved 100%")
         hit = (_value_claim(sentence, ctx, params, name_numbers)
                or _ratio_claim(sentence, ctx, params)
                or _change_claim(sentence, ctx, params)
@@ -201,7 +203,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
     if stem(word) not in ctx.kpi_terms:
         return False
     for child in noun.children:  # "North West performance", "urology compliance"
-        if child.dep_ in {"compound", "amod", "nmod"}:
+        if child.dep_ in {"compound", "amod", "nmod", "poss"}:
             modifier = child.lower_
             if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
@@ -222,7 +224,8 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
                             not own or place.lower() not in own):
                         return False  # "performance in North West" for a city-wide KPI
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
-                mods = [c for c in noun.children if c.dep_ in {"compound", "amod", "nmod"}]
+                mods = [c for c in noun.children
+                        if c.dep_ in {"compound", "amod", "nmod", "poss"}]  # "Fischer's"
                 return all(m.lower_ in params["whole_modifiers"] or stem(m.lower_) in ctx.kpi_terms
                            for m in mods)
             return _is_indicator(noun, ctx, params)
@@ -239,12 +242,14 @@ def _states_the_value(number, ctx: Context, params: dict) -> bool:
         if token.dep_ not in {"nummod", "compound", "amod", "quantmod"} or token.head is token:
             break
         token = token.head
+    verb = token.head
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False  # "to support 100% compliance": an aim
     if token.pos_ == "NOUN" and token.lower_ in params["indicator_nouns"] and all(
             c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
             or c.like_num or c.text == "%" for c in token.children
             if c.dep_ in {"compound", "amod", "nmod"}):
         return True
-    verb = token.head
     return (token.like_num or token.text == "%") and token.dep_ in {"dobj", "npadvmod"} \
         and verb.lemma_ in params["value_verbs"] \
         and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
@@ -285,6 +290,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
                 params["not_a_value_after"]).match(after) or _locality_ahead(
                     council_localities(ctx.settings)).match(after):
             continue  # a target, a forecast, a change ("by 5%", "12% more than")
+        if compile_all(params["hypothetical_before"]).search(before):
+            continue  # "if we look only at that division, this metric is at 15%"
         role = _role(before, after, ctx, params)
         if role == "other":
             continue  # a sub-group's, another period's or another measure's figure
@@ -521,6 +528,25 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
 
 # --- "improved" when the data show a decline ------------------------------------------
 
+def _changed_in(token) -> list:
+    """'an improvement in uptake', 'increase in our performance': what changed."""
+    return [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
+            for t in c.children if t.dep_ == "pobj"]
+
+
+def _for_a_part(token, nouns: list, params: dict) -> bool:
+    """'a decrease in satisfaction for cohorts trained in February': a part's change; 'for
+    the year' or 'for Q3' is a period, not a part."""
+    for head in [token, *nouns]:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "for":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.ent_type_ not in {"DATE", "TIME"} \
+                            and pobj.lemma_.lower() not in params["period_nouns"]:
+                        return True
+    return False
+
+
 def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     sub, facts = ctx.submission, ctx.facts
     if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual:
@@ -542,16 +568,16 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children) or compile_all(
                 params["future_before"]).search(left):
             continue  # "next year this measure may decrease": a forecast, not the data
+        nouns = _changed_in(token)
         if token.pos_ == "NOUN":  # "an improvement in uptake"
-            nouns = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
-                     for t in c.children if t.dep_ == "pobj"]
             about = any(_is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
             if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
                     "the", "this", "our"}:
                 about = True  # "The decrease is due to ...": the sentence opens on the change
-        else:
-            about = _subject_is_indicator(token, ctx, params)
-        if not about:
+        else:  # "uptake rose"; "we continue to increase in our performance"
+            about = _subject_is_indicator(token, ctx, params) or any(
+                _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
+        if not about or _for_a_part(token, nouns, params):
             continue
         text = token.text
         claim = None
