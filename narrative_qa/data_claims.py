@@ -189,12 +189,17 @@ def _about_the_measure(subject: str, ctx: Context, params: dict) -> bool:
 
 def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'on track' or 'on schedule' when the end date moved out since last period
-    (LABELLING.md §3, NQ10); a part's milestones on track are not the whole's."""
-    if not ctx.facts.deteriorated:
-        return None
+    (LABELLING.md §3, NQ10); a part's milestones on track are not the whole's, nor is a
+    claim against the new plan ('on schedule since the reset', 'within this extension
+    period')."""
+    if not ctx.facts.deteriorated or compile_all(params["new_schedule"]).search(sentence.text):
+        return None  # 'on schedule since the reset': against the plan that moved the date
     match = _claimed(compile_all(params["on_schedule"]), sentence, params)
     if not match or compile_all(params["part_of_schedule"]).match(sentence.text[match.end():]):
         return None
+    clause = re.split(r"[;,]|\band\b", sentence.text[: match.start()])[-1]
+    if compile_all(params["part_subject"]).search(clause):
+        return None  # 'the remainder are on track': a part of the work
     sub = ctx.submission
     return _hit(sentence, f"the text says the work is on schedule, but the end date moved "
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")

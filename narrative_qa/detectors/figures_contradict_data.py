@@ -81,6 +81,8 @@ PARAMS = {
     "stay_tolerance": Share,
     "on_schedule": list[str],
     "part_of_schedule": list[str],
+    "new_schedule": list[str],
+    "part_subject": list[str],
     "end_date_named": list[str],
     "part_of_end_date": list[str],
     "forecast_end_date": list[str],
