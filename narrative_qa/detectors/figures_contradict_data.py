@@ -325,6 +325,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             continue  # "it had fallen to 83% in our Q3 update": last period's value, correctly
         if previous_claim:
             reference, what = sub.previous_actual, "previous"
+        elif _gives_the_actual(sentence, sub):
+            continue  # "158 (101 COVID and 57 others)": beside the actual, a part or another basis
         else:
             reference, what = sub.actual, "actual"
         if not isinstance(reference, float) or _matches(figure, reference, sub.unit):
@@ -343,6 +345,14 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             details={"quoted": figure.text.strip(), what: reference},
         )
     return None
+
+
+def _gives_the_actual(sentence: Sentence, sub) -> bool:
+    """Some figure of the sentence is the submitted actual, not as last period's ('from
+    73%')."""
+    return any(_matches(f, sub.actual, sub.unit) and not re.search(
+        r"\bfrom\s+(?:the\s+)?$", sentence.text[: f.start]) for f in sentence.figures
+        if f.value is not None and _unit_matches(f.kind, sub.unit))
 
 
 def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
