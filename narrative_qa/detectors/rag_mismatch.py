@@ -19,6 +19,8 @@ PARAMS = {
     "rating_reason": list[str],
     "rating_back_reference": list[str],
     "rating_risks": list[str],
+    "progress_made": list[str],
+    "progress_justifies_from": str,
 }
 
 
@@ -80,7 +82,8 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     if not rating:
         return []
     risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
-    if _rating_with_reason(ctx.sentences, params) or any(
+    if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
+            ctx.sentences, params) or any(
             risks.search(s.text) or (progress.search(s.text) and (s.figures or s.timescales))
             for s in ctx.sentences):
         return []
@@ -92,6 +95,17 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
         confidence=params["confidence_qualitative"],
         details={"stated": rating, "qualitative": True},
     )]
+
+
+def _progress_justifies(rating: str, sentences: list[Sentence], params: dict) -> bool:
+    """Progress stated plainly ('significant progress has been made', 'successfully
+    delivered') says why a body has that much confidence, so it justifies a rating from
+    `progress_justifies_from` up; a lower rating needs the risks or issues behind it."""
+    rank, floor = rating_rank(rating), rating_rank(params["progress_justifies_from"])
+    if rank is None or floor is None or rank < floor:
+        return False
+    made = compile_all(params["progress_made"])
+    return any(made.search(s.text) for s in sentences)
 
 
 def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
