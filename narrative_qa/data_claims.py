@@ -151,7 +151,27 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             compile_all(params["on_budget"]), sentence, params):
         return _hit(sentence, f"the text says spend is in line with budget, but {data} "
                     f"({facts.variance_pct:g}% apart)", params, claimed="on budget")
-    return None
+    return _variance_claim(sentence, ctx, params, data)
+
+
+def _variance_claim(sentence: Sentence, ctx: Context, params: dict, data: str) -> Hit | None:
+    """'a variance of 12%' when the forecast is 17.5% off the budget (the data's variance is
+    computed from rounded cells, so 1% of it is allowed). The template names
+    the forecast ('baseline / forecast variance'), so a forecast word is no hedge here."""
+    sub = ctx.submission
+    match = compile_all(params["budget_variance"]).search(sentence.text)
+    if not match or not sub.target or compile_all(params["negated_before"]).search(
+            sentence.text[: match.start()]):
+        return None
+    number = match["n"]
+    apart = abs(sub.actual - sub.target) / abs(sub.target) * 100
+    claimed = float(number)
+    if agrees_as_written(claimed, apart, len(number.partition(".")[2])) or abs(
+            claimed - apart) <= apart / 100:
+        return None  # within 1% of itself: the cells are rounded (13.6 against 4.08)
+    return _hit(sentence, f"the text gives a variance of {number}%, but {data} "
+                f"({apart:.1f}% apart)", params, claimed_variance=float(number),
+                variance=round(apart, 2))
 
 
 # --- against last period: "remained steady" ------------------------------------------

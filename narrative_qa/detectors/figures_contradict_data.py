@@ -77,6 +77,7 @@ PARAMS = {
     "under_budget": list[str],
     "over_budget": list[str],
     "on_budget": list[str],
+    "budget_variance": list[str],
     "stay_words": list[str],
     "stay_tolerance": Share,
     "on_schedule": list[str],
