@@ -57,6 +57,8 @@ PARAMS = {
     "worse_words": list[str],
     "up_words": list[str],
     "down_words": list[str],
+    "up_comparatives": list[str],
+    "down_comparatives": list[str],
     "year_ago_after": list[str],
     "subgroup": list[str],
     "other_measure_before": list[str],
@@ -134,7 +136,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         hit = (_value_claim(sentence, ctx, params, name_numbers)
                or _ratio_claim(sentence, ctx, params)
                or _change_claim(sentence, ctx, params)
-               or _direction_claim(sentence, ctx, params))
+               or _direction_claim(sentence, ctx, params)
+               or _comparative_claim(sentence, ctx, params))
         if hit:
             return [hit]
     return []
@@ -612,3 +615,50 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                          "actual": sub.actual},
             )
     return None
+
+
+def _comparative_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'led to a shorter turnaround time' when the hours rose: a comparative that modifies
+    the indicator states its change ('shorter than the target' compares with another
+    figure, not with last period)."""
+    sub = ctx.submission
+    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual \
+            or compile_all(params["other_period"]).search(sentence.text):
+        return None
+    went_up = sub.actual > sub.previous_actual
+    for token in sentence.span:
+        word = token.lower_
+        said_up = (True if word in params["up_comparatives"]
+                   else False if word in params["down_comparatives"] else None)
+        if said_up is None or said_up == went_up or token.dep_ != "amod" \
+                or token.head.pos_ != "NOUN":
+            continue
+        noun = token.head
+        while noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
+            noun = noun.head  # "a shorter turnaround time": the time
+        if any(t.lower_ == "than" for t in noun.subtree) or not _names_the_indicator(
+                noun, token, ctx, params):
+            continue
+        claimed = "a rise" if said_up else "a fall"
+        quoted = sentence.span.doc[token.i: noun.i + 1].text
+        return Hit(
+            evidence=[sentence],
+            values={"problem": f"the text gives {claimed} ('{quoted}'), but the "
+                    f"data show {sub.previous_actual:g} to {sub.actual:g}"},
+            confidence=params["confidence_direction"],
+            details={"claimed": claimed, "previous_actual": sub.previous_actual,
+                     "actual": sub.actual},
+        )
+    return None
+
+
+def _names_the_indicator(noun, comparative, ctx: Context, params: dict) -> bool:
+    """The noun and its compounds name the indicator ('turnaround time' for a turnaround
+    KPI) and no other modifier makes it a part ('urgent turnaround time')."""
+    words = [noun, *(c for c in noun.children if c.dep_ == "compound")]
+    if not any(w.lower_ in params["indicator_nouns"] or stem(w.lower_) in ctx.kpi_terms
+               for w in words):
+        return False
+    return all(c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
+               for c in noun.children
+               if c.dep_ in {"amod", "nmod", "poss"} and c is not comparative)
