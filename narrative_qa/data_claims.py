@@ -20,6 +20,7 @@ from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import shared
+from narrative_qa.language.periods import quarter_mentions
 from narrative_qa.language.words import compile_all, stem
 from narrative_qa.reading.values import infer_polarity, is_two_sided
 
@@ -87,15 +88,17 @@ def _target_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     match = _each_claimed(params["target_figure"], sentence, params)
     if not match:
         return None
+    lead = sentence.text[max(0, match.start("n") - 40): match.start("n")]
     if (sub.unit == "%") != bool(match["pct"]) or compile_all(params["other_target"]).search(
-            sentence.text[max(0, match.start("n") - 40): match.start("n")]):
-        return None  # "a target of 60 days" for a % KPI; "the annual target of 11.6"
+            lead) or (quarter_mentions(sub.period or "") and compile_all(
+                params["annual_target"]).search(lead)):
+        return None  # "a target of 60 days" for a % KPI; a quarter's "annual target of 11.6"
     number = match["n"]
     value, decimals = float(number.replace(",", "")), len(number.partition(".")[2])
     if any(agrees_as_written(value, reading, decimals)
            for reading in readings(sub.target, sub.unit)):
         return None
-    return _hit(sentence, f"the text gives the target as {match.group(0).strip()}, but the "
+    return _hit(sentence, f"the text gives the target as {match.group(0).strip(' ,')}, but the "
                 f"submitted target is {sub.target:g}", params, quoted=number, target=sub.target)
 
 

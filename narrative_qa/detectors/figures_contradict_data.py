@@ -73,6 +73,7 @@ PARAMS = {
     "target_below": list[str],
     "target_figure": list[str],
     "other_target": list[str],
+    "annual_target": list[str],
     "target_named": list[str],
     "target_gap": list[str],
     "other_budget": list[str],
