@@ -202,6 +202,8 @@ def _head_noun(token, params: dict):
 
 
 def _is_indicator(noun, ctx: Context, params: dict) -> bool:
+    if any(c.dep_ == "appos" and _is_indicator(c, ctx, params) for c in noun.children):
+        return True  # "the number of positive outcomes (the live release rate)"
     word = noun.lower_
     if word in params["indicator_nouns"] or word in {"it", "this"}:
         return True
@@ -566,8 +568,9 @@ def _for_a_part(token, nouns: list, params: dict) -> bool:
 
 def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     sub, facts = ctx.submission, ctx.facts
-    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual:
+    if not isinstance(sub.previous_actual, float):
         return None
+    unchanged = sub.actual == sub.previous_actual  # any change claimed contradicts it
     went_up, better = sub.actual > sub.previous_actual, facts.improved
     words = {name: compile_all(params[name]) for name in
              ("better_words", "worse_words", "up_words", "down_words")}
@@ -598,7 +601,14 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             continue
         text = token.text
         claim = None
-        if words["better_words"].search(text) and not better:
+        if unchanged:
+            said = next((name for name, key in (("improved", "better_words"),
+                                                ("declined", "worse_words"),
+                                                ("increased", "up_words"),
+                                                ("fell", "down_words"))
+                         if words[key].search(text)), None)
+            claim = (said, "unchanged") if said else None
+        elif words["better_words"].search(text) and not better:
             claim = ("improved", "declined")
         elif words["worse_words"].search(text) and better:
             claim = ("declined", "improved")
@@ -610,7 +620,8 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             return Hit(
                 evidence=[sentence],
                 values={"problem": f"the text says performance {claim[0]}, but the data "
-                        f"show it {claim[1]} from {sub.previous_actual:g} to {sub.actual:g}"},
+                        + (f"show it unchanged at {sub.actual:g}" if unchanged else
+                           f"show it {claim[1]} from {sub.previous_actual:g} to {sub.actual:g}")},
                 confidence=params["confidence_direction"],
                 details={"claimed": claim[0], "previous_actual": sub.previous_actual,
                          "actual": sub.actual},
