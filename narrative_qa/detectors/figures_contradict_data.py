@@ -50,6 +50,7 @@ PARAMS = {
     "earlier_period": list[str],
     "not_a_value_after": list[str],
     "not_a_value": list[str],
+    "linking_verb": list[str],
     "hypothetical_before": list[str],
     "period_nouns": list[str],
     "change_lemmas": list[str],
@@ -466,7 +467,8 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         if len(named & ctx.kpi_terms) < 2 or re.search(r"\b(?:who|which|that|whose)\b",
                                                         " ".join(words[:5])):
             continue  # "8 of the 22 delays", "37 of the 52 young people who waited"
-        if len(re.split(r"[;:,]", before)[-1].split()) > 2:
+        clause = re.split(r"[;:,]", before)[-1]
+        if len(clause.split()) > 2 and not _subject_states(clause, ctx, params):
             continue  # "agreements were signed on only 6 of the 14": not the subject
         if _role(before, after, ctx, params) is not None or compile_all(
                 params["other_period"]).search(sentence.text):
@@ -477,11 +479,19 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         return Hit(
             evidence=[sentence],
             values={"problem": f"the text gives {match.group(0)} ({share:.1f}%) but the "
-                    f"submitted actual is {sub.actual:g}%"},
+                    f"submitted actual is {readings(sub.actual, sub.unit)[-1]:g}%"},
             confidence=params["confidence_value"],
             details={"quoted": match.group(0), "share": round(share, 2), "actual": sub.actual},
         )
     return None
+
+
+def _subject_states(clause: str, ctx: Context, params: dict) -> bool:
+    """'Studio occupancy reflects 20 out of 24': a short clause that names the indicator
+    and links it to the count that follows."""
+    words = clause.split()
+    return len(words) <= 5 and bool(compile_all(params["linking_verb"]).search(clause)) and \
+        _names_kpi(clause, ctx)
 
 
 # --- "improved by 8 percentage points" when it rose by 6 ------------------------------

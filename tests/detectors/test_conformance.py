@@ -210,6 +210,14 @@ def test_nq10_a_real_contradiction_is_still_found(narrative, quoted, settings):
     assert quoted in finding.message and finding.evidence == [narrative]
 
 
+def test_nq10_a_counts_share_is_set_beside_a_fraction_cell_as_a_percentage(settings):
+    data = {"kpi_name": "% of allotment plots let", "target": 0.9, "actual": 0.71,
+            "previous_actual": 0.8, "unit": "%", "polarity": "up", "period": "2025/26",
+            "narrative": "Plot uptake stood at 20 out of 24 allotment plots let by March."}
+    [finding] = findings(data, settings, "NQ10")
+    assert "(83.3%) but the submitted actual is 71%" in finding.message
+
+
 @pytest.mark.parametrize("text,period,previous", [
     ("at Q3", "2025/26 Q4", True),
     ("in Q2", "2025/26 Q4", False),
