@@ -98,8 +98,9 @@ def _target_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     if any(agrees_as_written(value, reading, decimals)
            for reading in readings(sub.target, sub.unit)):
         return None
+    shown = f"{readings(sub.target, sub.unit)[-1]:g}{'%' if sub.unit == '%' else ''}"  # 0.7: 70%
     return _hit(sentence, f"the text gives the target as {match.group(0).strip(' ,')}, but the "
-                f"submitted target is {sub.target:g}", params, quoted=number, target=sub.target)
+                f"submitted target is {shown}", params, quoted=number, target=sub.target)
 
 
 def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
