@@ -385,8 +385,8 @@ def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
             continue  # "from 71% in Q2 to 68%", "the same as Q2, against a 90% target"
         if is_previous(mention, period):
             return "earlier"
-        if is_earlier(mention, period):
-            return "other"
+        if is_earlier(mention, period) or len(quarter_mentions(period or "")) != 1:
+            return "other"  # a quarter of a year's figure ('FY2025'): a part of it
     return None
 
 
