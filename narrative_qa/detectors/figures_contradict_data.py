@@ -51,6 +51,7 @@ PARAMS = {
     "not_a_value_after": list[str],
     "not_a_value": list[str],
     "linking_verb": list[str],
+    "kept_from_verbs": list[str],
     "hypothetical_before": list[str],
     "period_nouns": list[str],
     "change_lemmas": list[str],
@@ -325,8 +326,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
                 number, ctx, params)
             opening_ok = opening_ok or subject_ok
-        if not subject_ok or _about_a_place(verb):
-            continue
+        if not subject_ok or _about_a_place(verb) or verb.lemma_ in params["kept_from_verbs"]:
+            continue  # "96 households were prevented from needing it": those it did not count
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
                 and _matches(figure, sub.previous_actual, sub.unit) \
                 and compile_all(params["earlier_period"]).search(sentence.text):
