@@ -221,8 +221,8 @@ def test_nq10_a_counts_share_is_set_beside_a_fraction_cell_as_a_percentage(setti
 def test_nq10_a_target_raised_from_one_figure_to_another_is_read_at_its_new_figure(settings):
     data = {"kpi_name": "% of gritting routes completed on time", "target": 0.7,
             "actual": 0.62, "previous_actual": 0.65, "unit": "%", "polarity": "up",
-            "period": "2025/26", "narrative": "Completion fell to 62%, in spite of a rise "
-            "in the target for this measure from 70% to 75%."}
+            "period": "2025/26", "narrative": "Completion fell to 62%, although the "
+            "target was raised from 70% to 75%."}
     [finding] = findings(data, settings, "NQ10")
     assert finding.message.endswith("but the submitted target is 70%.")
 
