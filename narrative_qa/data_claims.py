@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import shared
+from narrative_qa.language.periods import quarter_mentions
 from narrative_qa.language.words import compile_all, stem
 from narrative_qa.reading.values import infer_polarity, is_two_sided
 
@@ -85,16 +88,19 @@ def _target_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     match = _each_claimed(params["target_figure"], sentence, params)
     if not match:
         return None
+    lead = sentence.text[max(0, match.start("n") - 40): match.start("n")]
     if (sub.unit == "%") != bool(match["pct"]) or compile_all(params["other_target"]).search(
-            sentence.text[max(0, match.start("n") - 40): match.start("n")]):
-        return None  # "a target of 60 days" for a % KPI; "the annual target of 11.6"
+            lead) or (quarter_mentions(sub.period or "") and compile_all(
+                params["annual_target"]).search(lead)):
+        return None  # "a target of 60 days" for a % KPI; a quarter's "annual target of 11.6"
     number = match["n"]
     value, decimals = float(number.replace(",", "")), len(number.partition(".")[2])
     if any(agrees_as_written(value, reading, decimals)
            for reading in readings(sub.target, sub.unit)):
         return None
-    return _hit(sentence, f"the text gives the target as {match.group(0).strip()}, but the "
-                f"submitted target is {sub.target:g}", params, quoted=number, target=sub.target)
+    shown = f"{readings(sub.target, sub.unit)[-1]:g}{'%' if sub.unit == '%' else ''}"  # 0.7: 70%
+    return _hit(sentence, f"the text gives the target as {match.group(0).strip(' ,')}, but the "
+                f"submitted target is {shown}", params, quoted=number, target=sub.target)
 
 
 def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
@@ -149,7 +155,27 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             compile_all(params["on_budget"]), sentence, params):
         return _hit(sentence, f"the text says spend is in line with budget, but {data} "
                     f"({facts.variance_pct:g}% apart)", params, claimed="on budget")
-    return None
+    return _variance_claim(sentence, ctx, params, data)
+
+
+def _variance_claim(sentence: Sentence, ctx: Context, params: dict, data: str) -> Hit | None:
+    """'a variance of 12%' when the forecast is 17.5% off the budget (the data's variance is
+    computed from rounded cells, so 1% of it is allowed). The template names
+    the forecast ('baseline / forecast variance'), so a forecast word is no hedge here."""
+    sub = ctx.submission
+    match = compile_all(params["budget_variance"]).search(sentence.text)
+    if not match or not sub.target or compile_all(params["negated_before"]).search(
+            sentence.text[: match.start()]):
+        return None
+    number = match["n"]
+    apart = abs(sub.actual - sub.target) / abs(sub.target) * 100
+    claimed = float(number)
+    if agrees_as_written(claimed, apart, len(number.partition(".")[2])) or abs(
+            claimed - apart) <= apart / 100:
+        return None  # within 1% of itself: the cells are rounded (13.6 against 4.08)
+    return _hit(sentence, f"the text gives a variance of {number}%, but {data} "
+                f"({apart:.1f}% apart)", params, claimed_variance=float(number),
+                variance=round(apart, 2))
 
 
 # --- against last period: "remained steady" ------------------------------------------
@@ -187,12 +213,17 @@ def _about_the_measure(subject: str, ctx: Context, params: dict) -> bool:
 
 def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'on track' or 'on schedule' when the end date moved out since last period
-    (LABELLING.md §3, NQ10); a part's milestones on track are not the whole's."""
-    if not ctx.facts.deteriorated:
-        return None
+    (LABELLING.md §3, NQ10); a part's milestones on track are not the whole's, nor is a
+    claim against the new plan ('on schedule since the reset', 'within this extension
+    period')."""
+    if not ctx.facts.deteriorated or compile_all(params["new_schedule"]).search(sentence.text):
+        return None  # 'on schedule since the reset': against the plan that moved the date
     match = _claimed(compile_all(params["on_schedule"]), sentence, params)
     if not match or compile_all(params["part_of_schedule"]).match(sentence.text[match.end():]):
         return None
+    clause = re.split(r"[;,]|\band\b", sentence.text[: match.start()])[-1]
+    if compile_all(params["part_subject"]).search(clause):
+        return None  # 'the remainder are on track': a part of the work
     sub = ctx.submission
     return _hit(sentence, f"the text says the work is on schedule, but the end date moved "
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
@@ -204,27 +235,57 @@ _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2
 
 def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'moved the end date to 31 Mar 2038' when the submitted end date is 31.03.35: the
-    first full date after the end date is named, not in brackets (a report's date) nor
-    after 'from' (last period's). A sentence that gives the submitted date agrees."""
+    first date (or month, or year) after the end date is named, not in brackets (a
+    report's date), after 'from' (last period's) or forecast ('the forecast end date is
+    2026': the data hold the approved one), nor a part's end date ('the construction
+    contract completion date'). A sentence that gives the submitted date agrees."""
     actual = end_date(ctx.submission.actual)
     named = compile_all(params["end_date_named"]).search(sentence.text)
-    if actual is None or not named:
-        return None
+    if actual is None or not named or compile_all(params["part_of_end_date"]).search(
+            sentence.text[: named.start()]):
+        return None  # 'the construction contract completion date': a part's
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
     if any(day == actual for _, day in dates):
         return None
+    partial = [(m, _month_number(m["month"]), int(m["year"]))
+               for m in _month_year().finditer(sentence.text)
+               if not any(f.start() <= m.start() < f.end() for f, _ in dates)]
+    if any(year == actual.year and month in {None, actual.month}
+           for _, month, year in partial):
+        return None  # 'end date of March 2035' states 31.03.35
+    dates += [(m, (month, year)) for m, month, year in partial]
+    dates.sort(key=lambda pair: pair[0].start())
     for match, day in dates:
         before = sentence.text[: match.start()]
         if match.start() < named.end() or day is None or before.count("(") > before.count(")"):
             continue
         if re.search(r"\bfrom\s+$", before):
             continue
+        if compile_all(params["forecast_end_date"]).search(
+                sentence.text[max(0, named.start() - 25): match.start()]):
+            return None  # 'the current forecast end date is December 2026': not the approved one
         if match.start() - named.end() > 80:
             return None
         return _hit(sentence, f"the text gives the end date as {match.group(0)}, but the "
                     f"submitted end date is {ctx.submission.actual}", params,
                     quoted=match.group(0))
     return None
+
+
+@lru_cache(maxsize=1)
+def _month_year() -> re.Pattern[str]:
+    """'April 2017', 'Feb 2029' or a bare '2025': a date given to the month or the year,
+    not a financial year ('2022/23', 'FY2023') nor a report's quarter ('Q2 2019')."""
+    months = "|".join(shared("months") + shared("month_abbreviations"))
+    return re.compile(rf"(?<![\w/.-])(?<!Q[1-4] )(?<!FY)(?<!FY )(?:(?P<month>{months})\.?\s+)?"
+                      r"(?P<year>20\d\d)\b(?!\s*[/–-]\s*\d)")
+
+
+def _month_number(name: str | None) -> int | None:
+    if name is None:
+        return None
+    return next(n for n, full in enumerate(shared("months"), start=1)
+                if full.lower().startswith(name.lower()[:3]))
 
 
 def _read_date(text: str) -> date | None:

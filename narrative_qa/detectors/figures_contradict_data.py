@@ -50,11 +50,17 @@ PARAMS = {
     "earlier_period": list[str],
     "not_a_value_after": list[str],
     "not_a_value": list[str],
+    "linking_verb": list[str],
+    "kept_from_verbs": list[str],
+    "hypothetical_before": list[str],
+    "period_nouns": list[str],
     "change_lemmas": list[str],
     "better_words": list[str],
     "worse_words": list[str],
     "up_words": list[str],
     "down_words": list[str],
+    "up_comparatives": list[str],
+    "down_comparatives": list[str],
     "year_ago_after": list[str],
     "subgroup": list[str],
     "other_measure_before": list[str],
@@ -69,17 +75,23 @@ PARAMS = {
     "target_below": list[str],
     "target_figure": list[str],
     "other_target": list[str],
+    "annual_target": list[str],
     "target_named": list[str],
     "target_gap": list[str],
     "other_budget": list[str],
     "under_budget": list[str],
     "over_budget": list[str],
     "on_budget": list[str],
+    "budget_variance": list[str],
     "stay_words": list[str],
     "stay_tolerance": Share,
     "on_schedule": list[str],
     "part_of_schedule": list[str],
+    "new_schedule": list[str],
+    "part_subject": list[str],
     "end_date_named": list[str],
+    "part_of_end_date": list[str],
+    "forecast_end_date": list[str],
 }
 
 
@@ -122,12 +134,13 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         hit = position_claim(sentence, ctx, params)  # 'met its target', 'an underspend'
         if hit:
             return [hit]
-        if sentence.impact or sentence.action:
-            continue  # nor are plans
+        if sentence.impact or (sentence.action and sentence.action.kind == "planned"):
+            continue  # nor are plans; an action taken may state the value ("we achieved 100%")
         hit = (_value_claim(sentence, ctx, params, name_numbers)
                or _ratio_claim(sentence, ctx, params)
                or _change_claim(sentence, ctx, params)
-               or _direction_claim(sentence, ctx, params))
+               or _direction_claim(sentence, ctx, params)
+               or _comparative_claim(sentence, ctx, params))
         if hit:
             return [hit]
     return []
@@ -191,6 +204,8 @@ def _head_noun(token, params: dict):
 
 
 def _is_indicator(noun, ctx: Context, params: dict) -> bool:
+    if any(c.dep_ == "appos" and _is_indicator(c, ctx, params) for c in noun.children):
+        return True  # "the number of positive outcomes (the live release rate)"
     word = noun.lower_
     if word in params["indicator_nouns"] or word in {"it", "this"}:
         return True
@@ -199,7 +214,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
     if stem(word) not in ctx.kpi_terms:
         return False
     for child in noun.children:  # "North West performance", "urology compliance"
-        if child.dep_ in {"compound", "amod", "nmod"}:
+        if child.dep_ in {"compound", "amod", "nmod", "poss"}:
             modifier = child.lower_
             if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
@@ -220,7 +235,8 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
                             not own or place.lower() not in own):
                         return False  # "performance in North West" for a city-wide KPI
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
-                mods = [c for c in noun.children if c.dep_ in {"compound", "amod", "nmod"}]
+                mods = [c for c in noun.children
+                        if c.dep_ in {"compound", "amod", "nmod", "poss"}]  # "Fischer's"
                 return all(m.lower_ in params["whole_modifiers"] or stem(m.lower_) in ctx.kpi_terms
                            for m in mods)
             return _is_indicator(noun, ctx, params)
@@ -237,12 +253,14 @@ def _states_the_value(number, ctx: Context, params: dict) -> bool:
         if token.dep_ not in {"nummod", "compound", "amod", "quantmod"} or token.head is token:
             break
         token = token.head
+    verb = token.head
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False  # "to support 100% compliance": an aim
     if token.pos_ == "NOUN" and token.lower_ in params["indicator_nouns"] and all(
             c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
             or c.like_num or c.text == "%" for c in token.children
             if c.dep_ in {"compound", "amod", "nmod"}):
         return True
-    verb = token.head
     return (token.like_num or token.text == "%") and token.dep_ in {"dobj", "npadvmod"} \
         and verb.lemma_ in params["value_verbs"] \
         and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
@@ -283,6 +301,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
                 params["not_a_value_after"]).match(after) or _locality_ahead(
                     council_localities(ctx.settings)).match(after):
             continue  # a target, a forecast, a change ("by 5%", "12% more than")
+        if compile_all(params["hypothetical_before"]).search(before):
+            continue  # "if we look only at that division, this metric is at 15%"
         role = _role(before, after, ctx, params)
         if role == "other":
             continue  # a sub-group's, another period's or another measure's figure
@@ -306,14 +326,16 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
                 number, ctx, params)
             opening_ok = opening_ok or subject_ok
-        if not subject_ok or _about_a_place(verb):
-            continue
+        if not subject_ok or _about_a_place(verb) or verb.lemma_ in params["kept_from_verbs"]:
+            continue  # "96 households were prevented from needing it": those it did not count
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
                 and _matches(figure, sub.previous_actual, sub.unit) \
                 and compile_all(params["earlier_period"]).search(sentence.text):
             continue  # "it had fallen to 83% in our Q3 update": last period's value, correctly
         if previous_claim:
             reference, what = sub.previous_actual, "previous"
+        elif _gives_the_actual(sentence, sub):
+            continue  # "158 (101 COVID and 57 others)": beside the actual, a part or another basis
         else:
             reference, what = sub.actual, "actual"
         if not isinstance(reference, float) or _matches(figure, reference, sub.unit):
@@ -332,6 +354,14 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             details={"quoted": figure.text.strip(), what: reference},
         )
     return None
+
+
+def _gives_the_actual(sentence: Sentence, sub) -> bool:
+    """Some figure of the sentence is the submitted actual, not as last period's ('from
+    73%')."""
+    return any(_matches(f, sub.actual, sub.unit) and not re.search(
+        r"\bfrom\s+(?:the\s+)?$", sentence.text[: f.start]) for f in sentence.figures
+        if f.value is not None and _unit_matches(f.kind, sub.unit))
 
 
 def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
@@ -356,8 +386,8 @@ def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
             continue  # "from 71% in Q2 to 68%", "the same as Q2, against a 90% target"
         if is_previous(mention, period):
             return "earlier"
-        if is_earlier(mention, period):
-            return "other"
+        if is_earlier(mention, period) or len(quarter_mentions(period or "")) != 1:
+            return "other"  # a quarter of a year's figure ('FY2025'): a part of it
     return None
 
 
@@ -438,7 +468,8 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         if len(named & ctx.kpi_terms) < 2 or re.search(r"\b(?:who|which|that|whose)\b",
                                                         " ".join(words[:5])):
             continue  # "8 of the 22 delays", "37 of the 52 young people who waited"
-        if len(re.split(r"[;:,]", before)[-1].split()) > 2:
+        clause = re.split(r"[;:,]", before)[-1]
+        if len(clause.split()) > 2 and not _subject_states(clause, ctx, params):
             continue  # "agreements were signed on only 6 of the 14": not the subject
         if _role(before, after, ctx, params) is not None or compile_all(
                 params["other_period"]).search(sentence.text):
@@ -449,11 +480,19 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         return Hit(
             evidence=[sentence],
             values={"problem": f"the text gives {match.group(0)} ({share:.1f}%) but the "
-                    f"submitted actual is {sub.actual:g}%"},
+                    f"submitted actual is {readings(sub.actual, sub.unit)[-1]:g}%"},
             confidence=params["confidence_value"],
             details={"quoted": match.group(0), "share": round(share, 2), "actual": sub.actual},
         )
     return None
+
+
+def _subject_states(clause: str, ctx: Context, params: dict) -> bool:
+    """'Studio occupancy reflects 20 out of 24': a short clause that names the indicator
+    and links it to the count that follows."""
+    words = clause.split()
+    return len(words) <= 5 and bool(compile_all(params["linking_verb"]).search(clause)) and \
+        _names_kpi(clause, ctx)
 
 
 # --- "improved by 8 percentage points" when it rose by 6 ------------------------------
@@ -519,10 +558,30 @@ def _change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
 
 # --- "improved" when the data show a decline ------------------------------------------
 
+def _changed_in(token) -> list:
+    """'an improvement in uptake', 'increase in our performance': what changed."""
+    return [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
+            for t in c.children if t.dep_ == "pobj"]
+
+
+def _for_a_part(token, nouns: list, params: dict) -> bool:
+    """'a decrease in satisfaction for cohorts trained in February': a part's change; 'for
+    the year' or 'for Q3' is a period, not a part."""
+    for head in [token, *nouns]:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "for":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.ent_type_ not in {"DATE", "TIME"} \
+                            and pobj.lemma_.lower() not in params["period_nouns"]:
+                        return True
+    return False
+
+
 def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     sub, facts = ctx.submission, ctx.facts
-    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual:
+    if not isinstance(sub.previous_actual, float):
         return None
+    unchanged = sub.actual == sub.previous_actual  # any change claimed contradicts it
     went_up, better = sub.actual > sub.previous_actual, facts.improved
     words = {name: compile_all(params[name]) for name in
              ("better_words", "worse_words", "up_words", "down_words")}
@@ -540,20 +599,27 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children) or compile_all(
                 params["future_before"]).search(left):
             continue  # "next year this measure may decrease": a forecast, not the data
+        nouns = _changed_in(token)
         if token.pos_ == "NOUN":  # "an improvement in uptake"
-            nouns = [t for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
-                     for t in c.children if t.dep_ == "pobj"]
             about = any(_is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
             if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
                     "the", "this", "our"}:
                 about = True  # "The decrease is due to ...": the sentence opens on the change
-        else:
-            about = _subject_is_indicator(token, ctx, params)
-        if not about:
+        else:  # "uptake rose"; "we continue to increase in our performance"
+            about = _subject_is_indicator(token, ctx, params) or any(
+                _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
+        if not about or _for_a_part(token, nouns, params):
             continue
         text = token.text
         claim = None
-        if words["better_words"].search(text) and not better:
+        if unchanged:
+            said = next((name for name, key in (("improved", "better_words"),
+                                                ("declined", "worse_words"),
+                                                ("increased", "up_words"),
+                                                ("fell", "down_words"))
+                         if words[key].search(text)), None)
+            claim = (said, "unchanged") if said else None
+        elif words["better_words"].search(text) and not better:
             claim = ("improved", "declined")
         elif words["worse_words"].search(text) and better:
             claim = ("declined", "improved")
@@ -565,9 +631,57 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             return Hit(
                 evidence=[sentence],
                 values={"problem": f"the text says performance {claim[0]}, but the data "
-                        f"show it {claim[1]} from {sub.previous_actual:g} to {sub.actual:g}"},
+                        + (f"show it unchanged at {sub.actual:g}" if unchanged else
+                           f"show it {claim[1]} from {sub.previous_actual:g} to {sub.actual:g}")},
                 confidence=params["confidence_direction"],
                 details={"claimed": claim[0], "previous_actual": sub.previous_actual,
                          "actual": sub.actual},
             )
     return None
+
+
+def _comparative_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'led to a shorter turnaround time' when the hours rose: a comparative that modifies
+    the indicator states its change ('shorter than the target' compares with another
+    figure, not with last period)."""
+    sub = ctx.submission
+    if not isinstance(sub.previous_actual, float) or sub.actual == sub.previous_actual \
+            or compile_all(params["other_period"]).search(sentence.text):
+        return None
+    went_up = sub.actual > sub.previous_actual
+    for token in sentence.span:
+        word = token.lower_
+        said_up = (True if word in params["up_comparatives"]
+                   else False if word in params["down_comparatives"] else None)
+        if said_up is None or said_up == went_up or token.dep_ != "amod" \
+                or token.head.pos_ != "NOUN":
+            continue
+        noun = token.head
+        while noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
+            noun = noun.head  # "a shorter turnaround time": the time
+        if any(t.lower_ == "than" for t in noun.subtree) or not _names_the_indicator(
+                noun, token, ctx, params):
+            continue
+        claimed = "a rise" if said_up else "a fall"
+        quoted = sentence.span.doc[token.i: noun.i + 1].text
+        return Hit(
+            evidence=[sentence],
+            values={"problem": f"the text gives {claimed} ('{quoted}'), but the "
+                    f"data show {sub.previous_actual:g} to {sub.actual:g}"},
+            confidence=params["confidence_direction"],
+            details={"claimed": claimed, "previous_actual": sub.previous_actual,
+                     "actual": sub.actual},
+        )
+    return None
+
+
+def _names_the_indicator(noun, comparative, ctx: Context, params: dict) -> bool:
+    """The noun and its compounds name the indicator ('turnaround time' for a turnaround
+    KPI) and no other modifier makes it a part ('urgent turnaround time')."""
+    words = [noun, *(c for c in noun.children if c.dep_ == "compound")]
+    if not any(w.lower_ in params["indicator_nouns"] or stem(w.lower_) in ctx.kpi_terms
+               for w in words):
+        return False
+    return all(c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
+               for c in noun.children
+               if c.dep_ in {"amod", "nmod", "poss"} and c is not comparative)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
-from narrative_qa.language.ratings import rating_rank
+from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
@@ -19,6 +19,8 @@ PARAMS = {
     "rating_reason": list[str],
     "rating_back_reference": list[str],
     "rating_risks": list[str],
+    "progress_made": list[str],
+    "progress_justifies_from": str,
 }
 
 
@@ -79,8 +81,19 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
+    other = _another_rating(rating, ctx.sentences)
+    if other:
+        return [Hit(
+            evidence=[other[0]],
+            values={"problem": f"the rating is given as {rating} but the narrative gives it as "
+                    f"{other[1]}, so its reasons are for another rating",
+                    "stated": rating, "computed": "a judgement"},
+            confidence=params["confidence_qualitative"],
+            details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
+        )]
     risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
-    if _rating_with_reason(ctx.sentences, params) or any(
+    if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
+            ctx.sentences, params) or any(
             risks.search(s.text) or (progress.search(s.text) and (s.figures or s.timescales))
             for s in ctx.sentences):
         return []
@@ -92,6 +105,30 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
         confidence=params["confidence_qualitative"],
         details={"stated": rating, "qualitative": True},
     )]
+
+
+def _another_rating(rating: str, sentences: list[Sentence]) -> tuple[Sentence, str] | None:
+    """A move the narrative states to a rating other than the submitted one ('increased
+    from Red to Amber' when the rating is Red): its reasons justify that rating, not this."""
+    rank = rating_rank(rating)
+    if rank is None:
+        return None
+    for sentence in sentences:
+        for move in rating_moves(sentence.text):
+            if move.after_rank != rank:
+                return sentence, move.after
+    return None
+
+
+def _progress_justifies(rating: str, sentences: list[Sentence], params: dict) -> bool:
+    """Progress stated plainly ('significant progress has been made', 'successfully
+    delivered') says why a body has that much confidence, so it justifies a rating from
+    `progress_justifies_from` up; a lower rating needs the risks or issues behind it."""
+    rank, floor = rating_rank(rating), rating_rank(params["progress_justifies_from"])
+    if rank is None or floor is None or rank < floor:
+        return False
+    made = compile_all(params["progress_made"])
+    return any(made.search(s.text) for s in sentences)
 
 
 def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:

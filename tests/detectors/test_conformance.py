@@ -210,6 +210,23 @@ def test_nq10_a_real_contradiction_is_still_found(narrative, quoted, settings):
     assert quoted in finding.message and finding.evidence == [narrative]
 
 
+def test_nq10_a_counts_share_is_set_beside_a_fraction_cell_as_a_percentage(settings):
+    data = {"kpi_name": "% of allotment plots let", "target": 0.9, "actual": 0.71,
+            "previous_actual": 0.8, "unit": "%", "polarity": "up", "period": "2025/26",
+            "narrative": "Plot uptake stood at 20 out of 24 allotment plots let by March."}
+    [finding] = findings(data, settings, "NQ10")
+    assert "(83.3%) but the submitted actual is 71%" in finding.message
+
+
+def test_nq10_a_target_raised_from_one_figure_to_another_is_read_at_its_new_figure(settings):
+    data = {"kpi_name": "% of gritting routes completed on time", "target": 0.7,
+            "actual": 0.62, "previous_actual": 0.65, "unit": "%", "polarity": "up",
+            "period": "2025/26", "narrative": "Completion fell to 62%, although the "
+            "target was raised from 70% to 75%."}
+    [finding] = findings(data, settings, "NQ10")
+    assert finding.message.endswith("but the submitted target is 70%.")
+
+
 @pytest.mark.parametrize("text,period,previous", [
     ("at Q3", "2025/26 Q4", True),
     ("in Q2", "2025/26 Q4", False),
