@@ -128,7 +128,7 @@ def main() -> None:
                                              str(root / "big-out.jsonl"), "--quiet"], None),
                                    1, root / "l")
             (cw, _, cp), (ww, _, wp) = large["cold"], large["warm"]
-            print(f"{args.large:,} rows streamed (`score`, 2 processes)")
+            print(f"{args.large:,} rows streamed (`score`, processes by default)")
             row("wall", f"{cw:.0f} s", f"{ww:.0f} s", "", None)
             row("peak, largest process", f"{cp:.0f} MB", f"{wp:.0f} MB", "at most 600 MB",
                 max(cp, wp) <= 600)
