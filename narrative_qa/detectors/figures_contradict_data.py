@@ -565,7 +565,7 @@ def _changed_in(token) -> list:
 
 
 def _for_a_part(token, nouns: list, params: dict) -> bool:
-    """'a decrease in satisfaction for cohorts trained in February': a part's change; 'for
+    """'a fall in attendance for the groups that began in March': a part's change; 'for
     the year' or 'for Q3' is a period, not a part."""
     for head in [token, *nouns]:
         for prep in head.children:
@@ -605,7 +605,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
                     "the", "this", "our"}:
                 about = True  # "The decrease is due to ...": the sentence opens on the change
-        else:  # "uptake rose"; "we continue to increase in our performance"
+        else:  # "uptake rose"; "our results keep rising"
             about = _subject_is_indicator(token, ctx, params) or any(
                 _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
         if not about or _for_a_part(token, nouns, params):

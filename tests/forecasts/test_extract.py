@@ -605,8 +605,8 @@ def test_an_ability_dated_in_a_past_sentence_is_no_plan():
 
 
 def test_a_risk_to_a_date_is_no_commitment_to_it():
-    risk = ("Delays to data migration may impact the programme's ability to achieve the "
-            "projected closure date of March 2027.")
+    risk = ("Late deliveries from the supplier could affect our handover, planned for "
+            "March 2027.")
     assert extract_forecasts(risk, Q2, use_readers=False) == []
     named = "The programme's projected closure date is March 2027."
     assert [f.due for f in extract_forecasts(named, Q2, use_readers=False)] == ["2027-03"]
