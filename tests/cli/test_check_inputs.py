@@ -71,6 +71,19 @@ def test_check_says_a_period_names_no_real_quarter(tmp_path):
     assert result.exit_code == 2 and "NQE024" in result.output and "quarter 5" in result.output
 
 
+def test_score_names_a_row_whose_period_names_no_real_quarter(tmp_path):
+    """Issue 17 item 14 through `score` itself: the row is scored and its period named."""
+    source = tmp_path / "q.csv"
+    source.write_text(f"kpi_id,Period,Narrative\nA-1,2025/26 Q5,{DRAFT}\n"
+                      f"A-2,2025/26 Q2,{DRAFT}\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["score", str(source), "--out", str(out)])
+    assert result.exit_code == 2, result.output  # a row has a problem (README: exit codes)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["kpi_id"] for r in rows] == ["A-1", "A-2"]
+    assert "NQE024" in result.output and "2025/26 Q5" in result.output
+
+
 def test_ingest_refuses_a_period_that_names_no_real_quarter(tmp_path):
     source = tmp_path / "q.csv"
     source.write_text(f"kpi_id,Narrative\nA-1,{DRAFT}\n")
