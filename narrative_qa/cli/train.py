@@ -19,6 +19,7 @@ from narrative_qa.measure.evaluation import BUNDLED_CORPUS
 from narrative_qa.measure.learning import train
 from narrative_qa.measure.pair_training import train_real_pairs, write_pair_section
 from narrative_qa.measure.reader_training import train_real_readers
+from narrative_qa.output.safe_write import check_folder_target
 from narrative_qa.real_corpus import corpus_available, shared_corpus_path
 
 
@@ -35,6 +36,9 @@ def train_command(
     settings = settings_from(config)
     console = Console(highlight=False)
     try:
+        # Refused or made before minutes of training, not at the first file written.
+        check_folder_target(out)
+        out.mkdir(parents=True, exist_ok=True)
         # The readers learn from labels alone; the pair model reads with them, and the
         # gates with both: trained in that order, one run reproduces every model.
         readers = train_real_readers(out, settings) if corpus_available() else None
