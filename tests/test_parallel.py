@@ -62,7 +62,6 @@ def test_two_processes_score_a_batch_exactly_as_one():
 
 def test_automatic_uses_both_cores_only_above_the_threshold(monkeypatch):
     monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
-    monkeypatch.setattr(nlp, "_other_threads", lambda: False)  # whatever else runs here
     monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
     assert processes_for(PARALLEL_MIN_TEXTS - 1) == 1
@@ -73,34 +72,23 @@ def test_automatic_uses_both_cores_only_above_the_threshold(monkeypatch):
     assert processes_for(10 * PARALLEL_MIN_TEXTS) == 2
 
 
-def test_automatic_stays_on_one_process_beside_other_threads(monkeypatch):
-    """A web server scores an upload on a thread: forking there could copy a lock another
-    thread holds. The model loads of preload.py do not count (they are joined first)."""
-    import threading
+def test_the_served_app_scores_on_one_process_unless_told(monkeypatch):
+    """The web app's workers score uploads on one process: a child forked from a server
+    could copy a lock another of its threads holds. A command-line run is unaffected, and
+    an explicit NARRATIVE_QA_PROCESSES wins."""
+    from narrative_qa.web import app as web_app
 
-    from narrative_qa.language import preload
-
-    monkeypatch.delenv(PROCESSES_VARIABLE, raising=False)
     monkeypatch.setattr(nlp.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(nlp.multiprocessing, "get_all_start_methods", lambda: ["fork"])
-    # Threads earlier tests left running (a test server's) are not this test's: counted out.
-    ambient, count = threading.active_count() - 1, threading.active_count
-    monkeypatch.setattr(threading, "active_count", lambda: count() - ambient)
-    loading, serving = threading.Event(), threading.Event()
-    preload.start(loading.wait)
-    try:
-        assert processes_for(PARALLEL_MIN_TEXTS) == 2
-        server = threading.Thread(target=serving.wait)
-        server.start()
-        try:
-            assert processes_for(PARALLEL_MIN_TEXTS) == 1
-            assert processes_for(PARALLEL_MIN_TEXTS, processes=2) == 2  # asked for: given
-        finally:
-            serving.set()
-            server.join()
-    finally:
-        loading.set()
-        preload.finish()
+    monkeypatch.setattr(web_app, "create_app", lambda *args: None)
+    monkeypatch.setenv(PROCESSES_VARIABLE, "")  # so that the environment is restored after
+    monkeypatch.delenv(PROCESSES_VARIABLE)
+    assert processes_for(PARALLEL_MIN_TEXTS) == 2
+    web_app.app_from_environment()
+    assert processes_for(PARALLEL_MIN_TEXTS) == 1
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    web_app.app_from_environment()
+    assert processes_for(PARALLEL_MIN_TEXTS) == 2
 
 
 def test_the_number_of_processes_is_a_parameter_or_the_environment(monkeypatch):

@@ -203,18 +203,8 @@ def processes_for(count: int, processes: int | None = None) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if processes is None:
-        processes = (min(2, os.cpu_count() or 1)
-                     if count >= PARALLEL_MIN_TEXTS and not _other_threads() else 1)
+        processes = min(2, os.cpu_count() or 1) if count >= PARALLEL_MIN_TEXTS else 1
     return max(1, min(processes, count))
-
-
-def _other_threads() -> bool:
-    """Whether this process runs threads besides its own model loads (a web server scoring
-    an upload): a child forked from it could inherit a lock another thread held, so the
-    automatic choice stays on one process there."""
-    from narrative_qa.language import preload
-
-    return threading.active_count() - preload.running() > 1
 
 
 def _processes_from_environment() -> int | None:

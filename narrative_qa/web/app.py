@@ -166,9 +166,14 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def app_from_environment() -> FastAPI:
-    """The app as `narrative-qa serve` starts it in each worker (settings via environment)."""
+    """The app as `narrative-qa serve` starts it in each worker (settings via environment).
+    An upload is scored on one process unless NARRATIVE_QA_PROCESSES says otherwise: a
+    child forked from a server could copy a lock one of its other threads holds."""
     import os
 
+    from narrative_qa.language.nlp import PROCESSES_VARIABLE
+
+    os.environ.setdefault(PROCESSES_VARIABLE, "1")
     config = os.environ.get("NARRATIVE_QA_WEB_CONFIG")
     settings = load_settings(Path(config) if config else None)
     proxy = os.environ.get("NARRATIVE_QA_WEB_PROXY", "")  # the trusted proxies' count
