@@ -33,7 +33,7 @@ FAMILIES = ("baltimore", "canada-drr", "gmpp")
 SAMPLE_FILE = PROJECT / "corpus" / "forecast_sample.txt"
 # Round 2, for choosing on more than 48 dev and 84 train records: every dev record labelled
 # for the findings and not yet for forecasts, and per family this many train records.
-ROUND2 = {"seed": 2029, "train": 25}
+ROUND2 = {"seed": 2029, "train": dict.fromkeys(FAMILIES, 25)}
 SAMPLE_FILE_2 = PROJECT / "corpus" / "forecast_sample_2.txt"
 # Round 3, records the rules were never developed on, to measure them afresh before they
 # change again and then to learn from: every dev record labelled for the findings since
@@ -75,7 +75,7 @@ def choose_more(records: list[dict[str, Any]], labelled: set[str],
     for family in FAMILIES:
         train = [r for r in pool if r["family"] == family
                  and organisation_split(r["organisation"]) == "train"]
-        quota = settings["train"] if round_ == 2 else settings["train"][family]
+        quota = settings["train"][family]
         cued = [r for r in train if FUTURE.search(r["narrative"])]
         rng.shuffle(cued)
         picked = cued[: quota // 2]

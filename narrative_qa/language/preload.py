@@ -28,9 +28,6 @@ def start(load: Callable[[], object]) -> threading.Thread:
             load()
 
     thread = threading.Thread(target=run, name=f"{NAME} {load.__name__}", daemon=True)
-    if not _started and not _registered:
-        atexit.register(finish)
-        _registered.append(True)
     _started.append(thread)
     thread.start()
     return thread
@@ -38,7 +35,6 @@ def start(load: Callable[[], object]) -> threading.Thread:
 
 NAME = "preload"
 _started: list[threading.Thread] = []
-_registered: list[bool] = []
 
 
 def finish() -> None:
@@ -47,6 +43,9 @@ def finish() -> None:
     and at exit."""
     while _started:
         _started.pop().join()
+
+
+atexit.register(finish)  # nothing to wait for unless a load was started
 
 
 def running() -> int:
