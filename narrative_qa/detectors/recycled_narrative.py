@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
-from narrative_qa.language.wording import near_copy, similarity
-from narrative_qa.specs.params import Share
+from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.wording import figures, near_copy, similarity
+from narrative_qa.specs.params import Count, Share
 
 KIND = "recycled_narrative"
 NEEDS = frozenset({"previous", "embeddings"})
@@ -17,7 +18,39 @@ PARAMS = {
     "confidence": Share,
     "confidence_high": Share,
     "embed_when_wording_at_least": Share,
+    "figure_tags": list[str],
+    "explanation_tags": list[str],
+    "read_at_least": Share,
+    "explanation_min_words": Count,
 }
+
+
+def explanation(sentences: list[Sentence], readings: dict[str, list[float]],
+                params: dict) -> str:
+    """The narrative without the sentences that only state the measure's figures: those
+    read as giving a figure and as none of the explanation's tags. A report's own preamble
+    ("Compared to Q4, the end-date remained ...") changes with every period while the
+    officer's words stay the same."""
+    def read(tags: list[str], k: int) -> bool:
+        return any(readings[t][k] >= params["read_at_least"] for t in tags)
+
+    return " ".join(s.text for k, s in enumerate(sentences)
+                    if read(params["explanation_tags"], k)
+                    or not read(params["figure_tags"], k))
+
+
+def _explained_alike(ctx: Context, params: dict) -> float:
+    """How alike this period's explanation is to last period's: 0 when it is too short to
+    say, or when it gives a figure or date last period's did not (a new date for
+    completion, one vacancy fewer: the explanation was updated)."""
+    assert ctx.previous is not None
+    now = explanation(ctx.sentences, ctx.readings, params)
+    before = explanation(ctx.previous.content(), ctx.previous_readings, params)
+    if (len(now.split()) < params["explanation_min_words"]
+            or not set(figures(now)) <= set(figures(before))):
+        return 0.0
+    return similarity(now, before)
+
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:
     """Where the wording is close enough to be a rewording: both whole texts and all their
@@ -34,7 +67,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     previous = ctx.previous
     if previous is None:
         return []
-    ratio = similarity(ctx.analysis.text, previous.text)
+    ratio = max(similarity(ctx.analysis.text, previous.text), _explained_alike(ctx, params))
     old_sentences = [s.text for s in previous.content()]
     meaning = ctx.similarity
     if ratio < params["min_similarity"]:
