@@ -121,8 +121,9 @@ def _gap_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     else:
         gaps = [abs(sub.target - sub.actual)]
         what = ""
-    if not gaps or any(agrees_as_written(claimed, gap, decimals) for gap in gaps):
-        return None
+    if not gaps or any(agrees_as_written(claimed, gap, decimals)
+                       or 0 <= gap - claimed < 10 ** -decimals for gap in gaps):
+        return None  # rounded, or cut short: '16% higher' for a gap of 16.6%
     return _hit(sentence, f"the text gives a gap to the target of {match.group(0).strip()}, "
                 f"but the data show {sub.actual:g} against {sub.target:g} (a gap of "
                 f"{gaps[0]:.{max(decimals, 1)}f}{what})", params, claimed_gap=claimed,
