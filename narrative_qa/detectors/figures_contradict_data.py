@@ -285,6 +285,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
     span = sentence.span
     offset = sentence.text_start
     opening_ok = False
+    if _breakdown(sentence, sub):
+        return None
     for figure in sentence.figures:
         if figure.value is None or not _unit_matches(figure.kind, sub.unit):
             continue
@@ -354,6 +356,16 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             details={"quoted": figure.text.strip(), what: reference},
         )
     return None
+
+
+def _breakdown(sentence: Sentence, sub) -> bool:
+    """Two or more counts in one sentence that together do not pass the actual count:
+    parts of it ("87 joined online and 4,813 visited" of 14,131 served), not its value."""
+    if sub.unit == "%" or not isinstance(sub.actual, float):
+        return False
+    counts = [f.value for f in sentence.figures if f.value is not None
+              and _unit_matches(f.kind, sub.unit) and 0 < f.value < sub.actual]
+    return len(counts) >= 2 and sum(counts) <= sub.actual
 
 
 def _gives_the_actual(sentence: Sentence, sub) -> bool:
