@@ -612,11 +612,12 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                 params["future_before"]).search(left):
             continue  # "next year this measure may decrease": a forecast, not the data
         nouns = _changed_in(token)
+        bare = False  # "The decrease is due to ...": the sentence opens on the change
         if token.pos_ == "NOUN":  # "an improvement in uptake"
             about = any(_is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
             if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
                     "the", "this", "our"}:
-                about = True  # "The decrease is due to ...": the sentence opens on the change
+                about = bare = True
         else:  # "uptake rose"; "our results keep rising"
             about = _subject_is_indicator(token, ctx, params) or any(
                 _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
@@ -639,6 +640,8 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             claim = ("increased", "fell")
         elif words["down_words"].search(text) and went_up:
             claim = ("fell", "rose")
+        if claim and bare and _against_target(claim[0], sub):
+            continue  # "The reduction is due to ...": it may be the gap to the target or budget
         if claim:
             return Hit(
                 evidence=[sentence],
@@ -650,6 +653,15 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                          "actual": sub.actual},
             )
     return None
+
+
+def _against_target(claimed: str, sub) -> bool:
+    """The actual stands against the target the way the claimed change goes ('fell': below
+    it), so a bare "the reduction" may be read as that gap."""
+    if not isinstance(sub.target, float) or sub.actual == sub.target:
+        return False
+    return {"increased": sub.actual > sub.target, "fell": sub.actual < sub.target}.get(
+        claimed, False)
 
 
 def _comparative_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
