@@ -37,6 +37,7 @@ PARAMS = {
     "confidence_rating": Share,
     "rating_words": list[str],
     "rating_now": list[str],
+    "rating_stayed": list[str],
     "indicator_nouns": list[str],
     "value_verbs": list[str],
     "other_measures": list[str],
@@ -154,6 +155,8 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
     actual = rating_rank(ctx.submission.actual or "")
     if actual is None:
         return []
+    previous = ctx.submission.previous_actual
+    before = rating_rank(previous) if isinstance(previous, str) else None
     for sentence in ctx.sentences:
         for move in rating_moves(sentence.text):
             if move.wrong_way:
@@ -171,7 +174,22 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
             return [Hit(evidence=[sentence], values={
                 "problem": f"the text gives the rating as {stated} but the submitted rating "
                 f"is {ctx.submission.actual}"}, confidence=params["confidence_rating"])]
+        stayed = _rating_stayed(sentence, params)
+        if stayed and before is not None and before != actual:
+            return [Hit(evidence=[sentence], values={
+                "problem": f"the text says the rating remains {stayed}, but the data show it "
+                f"moved from {ctx.submission.previous_actual} to {ctx.submission.actual}"},
+                confidence=params["confidence_rating"])]
     return []
+
+
+def _rating_stayed(sentence: Sentence, params: dict) -> str | None:
+    """The rating a sentence says stayed as it was ("the RAG status remains Amber")."""
+    stay = compile_all(params["rating_stayed"])
+    for match in _RATING.finditer(sentence.text):
+        if stay.search(sentence.text[max(0, match.start() - 30): match.start()]):
+            return match.group(0)
+    return None
 
 
 _RATING = re.compile(r"\b(?:amber[\s/-]+(?:red|green)|red|amber|green)\b", re.I)
