@@ -27,7 +27,7 @@ from narrative_qa.language.periods import (
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all, stem
-from narrative_qa.specs.params import Share
+from narrative_qa.specs.params import Count, Share
 
 KIND = "figures_contradict_data"
 NEEDS: frozenset[str] = frozenset()
@@ -38,6 +38,7 @@ PARAMS = {
     "rating_words": list[str],
     "rating_now": list[str],
     "rating_stayed": list[str],
+    "fragment_words": Count,
     "indicator_nouns": list[str],
     "value_verbs": list[str],
     "other_measures": list[str],
@@ -639,6 +640,10 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
         else:  # "uptake rose"; "our results keep rising"
             about = _subject_is_indicator(token, ctx, params) or any(
                 _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
+        if token.i == sentence.span.start and len(sentence.span) <= params[
+                "fragment_words"] and not any(t.dep_ in {"nsubj", "nsubjpass", "expl"}
+                                              for t in sentence.span):
+            about = True  # "Increase from FY24.": a line of its own states the change
         if not about or _for_a_part(token, nouns, params):
             continue
         text = token.text
