@@ -5,7 +5,7 @@ from __future__ import annotations
 from narrative_qa.data_checks import has_no_rag
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
-from narrative_qa.language.periods import is_earlier, quarter_mentions
+from narrative_qa.language.periods import is_annual, is_earlier, quarter_mentions
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Count, Share
@@ -54,7 +54,9 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
     about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
         f.value is not None and isinstance(ctx.submission.actual, float)
         and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
-    return about_indicator and _compares(text, params["comparisons"], params)
+    return about_indicator and (_compares(text, params["comparisons"], params) or (
+        is_annual(ctx.submission.period)
+        and _compares(text, params["year_ago_comparisons"], params)))
 
 
 def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
@@ -94,8 +96,9 @@ def read_back(ctx: Context, params: dict) -> list[Sentence]:
     if not ctx.submission.previous_narrative:
         return read
     old = [s.text for s in ctx.previous.content()] if ctx.previous is not None else []
+    annual = is_annual(ctx.submission.period)  # last period is a year ago
     return [s for s in read if not near_copy(s.text, old, 0.8)
-            and not _compares(s.text, params["year_ago_comparisons"], params)]
+            and (annual or not _compares(s.text, params["year_ago_comparisons"], params))]
 
 
 def _states_previous_value(sentence: Sentence, ctx: Context) -> bool:

@@ -281,6 +281,15 @@ def calendar_years(period: str | None) -> bool:
     return bool(_ANNUAL_REPORT.search(period or "")) and not _BUDGET_YEAR.search(period or "")
 
 
+def is_annual(period: str | None) -> bool:
+    """Whether a period is a whole year ('FY2024 (Jul 2023-Jun 2024)', 'GMPP data for IPA
+    Annual Report 2020', 'FY2016-17'): it names a year and no quarter. Then the previous
+    period is last year, and 'since last year' compares with it."""
+    text = period or ""
+    return bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)) and not _QUARTER_NUMBER.search(
+        text) and not re.search(r"\bquarter", text, re.I)
+
+
 def period_end(period: str | None) -> tuple[int, int] | None:
     """The last month (year, month) a reporting period covers: '2025/26 Q2' -> (2025, 9),
     '2025/26 Q4' -> (2026, 3), 'FY2024' -> (2024, 6), '2016-17' -> (2017, 3), 'Annual
