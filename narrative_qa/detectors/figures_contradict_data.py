@@ -21,6 +21,7 @@ from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.periods import (
     earlier_quarters,
+    is_annual,
     is_earlier,
     is_previous,
     quarter_mentions,
@@ -617,7 +618,8 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
     words = {name: compile_all(params[name]) for name in
              ("better_words", "worse_words", "up_words", "down_words")}
     negated = compile_all(params["negated_before"])
-    if compile_all(params["other_period"]).search(sentence.text):
+    if compile_all(params["other_period"]).search(sentence.text) and not is_annual(
+            sub.period):
         return None  # "improved on the same quarter last year": not the change since last period
     for token in sentence.span:
         if token.lemma_.lower() not in params["change_lemmas"]:

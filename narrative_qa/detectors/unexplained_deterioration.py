@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.periods import is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
 from narrative_qa.language.words import compile_all
@@ -37,7 +38,6 @@ PARAMS = {
     "stated_decline": dict[str, list[str]],
     "negated_before": list[str],
     "other_period": list[str],
-    "annual_period": list[str],
     "cause_reader_tag": str,
     "cause_reader_at_least": Share,
 }
@@ -72,8 +72,8 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
 
 def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> bool:
     """'up 12% on the same month last year': not the change since last period."""
-    if compile_all(params["annual_period"]).match(ctx.submission.period or ""):
-        return False
+    if is_annual(ctx.submission.period):
+        return False  # last period was a year ago: "on last year" is the change since then
     return bool(compile_all(params["other_period"]).search(sentence.text))
 
 

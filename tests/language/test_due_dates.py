@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrative_qa.language.periods import due_dates, period_end, period_of_month
+from narrative_qa.language.periods import due_dates, is_annual, period_end, period_of_month
 
 Q2 = "2025/26 Q2"  # July to September 2025
 
@@ -207,3 +207,18 @@ def test_an_annual_report_is_read_as_written_early_in_its_year():
 def test_a_short_us_quarter_of_a_fiscal_year():
     us = "FY2025 (Jul 2024–Jun 2025)"
     assert [d.due for d in due_dates("It will open by Q3 FY26.", us)] == ["2026-03"]
+
+
+@pytest.mark.parametrize(("period", "annual"), [
+    ("FY2024 (Jul 2023–Jun 2024)", True),
+    ("GMPP data for IPA Annual Report 2020", True),
+    ("FY2016–17 (Departmental Performance Report)", True),
+    ("2024/25", True),
+    ("2025/26 Q2", False),
+    ("FY2025 Q2 (quarterly context)", False),
+    ("FY2025 (quarterly context, Q1–Q3)", False),
+    ("Quarter to June", False),
+    (None, False),
+])
+def test_a_period_is_a_whole_year_when_it_names_a_year_and_no_quarter(period, annual):
+    assert is_annual(period) is annual
