@@ -22,6 +22,7 @@ PARAMS = {
     "future_quarter_cues": list[str],
     "comparisons": list[str],
     "year_ago_comparisons": list[str],
+    "bare_changes": list[str],
     "forecast_before": list[str],
     "indicator_subject": list[str],
     "reader_tag": str,
@@ -47,7 +48,8 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
     text = sentence.text
     if not ctx.submission.previous_narrative:
         return (_compares(text, params["comparisons"], params)
-                or _compares(text, params["year_ago_comparisons"], params))
+                or _compares(text, params["year_ago_comparisons"], params)
+                or _compares(text, params["bare_changes"], params))
     if ctx.previous is not None and near_copy(text, [s.text for s in ctx.previous.content()],
                                               0.8):
         return False
