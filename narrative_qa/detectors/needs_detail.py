@@ -7,6 +7,7 @@ import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import any_of, shared
 from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all
@@ -100,6 +101,7 @@ def _unexplained_acronyms(ctx: Context, params: dict):
     localities = frozenset(council_localities(settings))  # "NE" is a place, not an acronym
     not_acronyms = compile_all(params["not_acronyms"])
     small_words = frozenset(params["small_words"])
+    months = any_of(shared("months") + shared("month_abbreviations"))
     found: dict[str, Sentence] = {}
     for sentence in ctx.sentences:
         for match in _ACRONYM.finditer(sentence.text):
@@ -110,8 +112,8 @@ def _unexplained_acronyms(ctx: Context, params: dict):
             before = sentence.text[: match.start()].split()
             named = f"{before[-1]} {acronym}".upper() if before else ""
             if acronym in known or named in known or acronym in localities or (
-                    not_acronyms.fullmatch(acronym)):
-                continue
+                    not_acronyms.fullmatch(acronym)) or months.fullmatch(acronym):
+                continue  # the glossary's: a month in capitals ("31 MAR 2026") is a date
             if len(acronym) >= 4 and acronym.lower() in words:
                 continue  # a word written in capitals: a heading or a product name
             if any(_expanded(acronym, t, small_words) for t in (text, kpi_name)):
