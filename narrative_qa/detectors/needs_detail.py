@@ -96,6 +96,7 @@ def _unexplained_acronyms(ctx: Context, params: dict):
     settings = ctx.settings
     text = ctx.analysis.text
     kpi_name = ctx.submission.kpi_name or ""
+    service = ctx.submission.service or ""
     known = settings.acronyms | settings.names
     words = english_words()
     localities = frozenset(council_localities(settings))  # "NE" is a place, not an acronym
@@ -116,8 +117,8 @@ def _unexplained_acronyms(ctx: Context, params: dict):
                 continue  # the glossary's: a month in capitals ("31 MAR 2026") is a date
             if len(acronym) >= 4 and acronym.lower() in words:
                 continue  # a word written in capitals: a heading or a product name
-            if any(_expanded(acronym, t, small_words) for t in (text, kpi_name)):
-                continue
+            if any(_expanded(acronym, t, small_words) for t in (text, kpi_name, service)):
+                continue  # the service reporting is named in the data ("Office of ... (MO..)")
             found[acronym] = sentence
     if not found:
         return None
