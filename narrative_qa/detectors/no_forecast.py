@@ -40,6 +40,7 @@ PARAMS = {
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
     "milestone_is_impact": bool,
+    "about_the_measure": list[str],
 }
 OFFERED = {"planned", "continuing"}
 
@@ -55,10 +56,13 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     read as planned or continuing (and not more as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
+    measure = compile_all(params["about_the_measure"])
     out = []
     for s in ctx.sentences:
         if s.section in {"impact", "timescale", "progress"} or not s.text:
             continue
+        if measure.search(s.text):
+            continue  # a change to the measure or its target, not a remedy for performance
         read = max(planned[s.index], continuing[s.index])
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
