@@ -40,7 +40,6 @@ PARAMS = {
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
     "milestone_is_impact": bool,
-    "about_the_measure": list[str],
 }
 OFFERED = {"planned", "continuing"}
 
@@ -56,7 +55,7 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     read as planned or continuing (and not more as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
-    measure = compile_all(params["about_the_measure"])
+    measure = compile_all(shared("measure_changes"))
     out = []
     for s in ctx.sentences:
         if s.section in {"impact", "timescale", "progress"} or not s.text:

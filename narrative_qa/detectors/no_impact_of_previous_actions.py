@@ -60,6 +60,7 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
         return []
     # "Actions are in place to address this" names no action whose outcome could be told.
     unnamed = compile_all(params["unnamed_actions"])
+    measure = compile_all(shared("measure_changes"))  # "the target will be revised"
     reading = [ctx.previous_readings[tag] for tag in ACTION_TAGS]
     # "Recruitment continues to be difficult" reads a little as continuing work, more as a
     # challenge: it is the latter.
@@ -69,7 +70,7 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
             if ((params["reader_action_at_least"] <= max(p) and c < max(p))
                 or (s.action and s.action.kind == "planned"))
             and not (s.action and s.action.verb in shared("watching_verbs"))
-            and not unnamed.search(s.text)]
+            and not unnamed.search(s.text) and not measure.search(s.text)]
 
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:
