@@ -5,12 +5,17 @@ their distinctive words, or says "these actions", "the clinics") and gives a sho
 or its cause ("only 14 of the 60 families attended", "has not yet had an effect because").
 
 An action that did not fall short is not one: a sentence reporting its own success ("was
-delivered on schedule") or one the reading layer reads more as a cause of the change than
-as an action ("staff vacancies reduced the number of visits"). An end date held from last
-period is a schedule kept, not a failure to improve, unless the text says it is slipping.
+delivered on schedule"), one the reading layer reads more as a cause of the change than
+as an action ("staff vacancies reduced the number of visits"), or one stating last
+period's figure ("increased from Amber to Red"). An end date held from last period is a
+schedule kept, not a failure to improve, unless the text says it is slipping.
 """
 
 from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
 
 from narrative_qa.data_checks import end_date
 from narrative_qa.detectors.base import Context, Hit
@@ -20,6 +25,9 @@ from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Count, Share
+
+# How many times its reader's threshold an action reading must reach to count alone.
+Ratio = Annotated[float, Field(ge=0.5, le=2, allow_inf_nan=False)]
 
 KIND = "unanalysed_failed_actions"
 NEEDS: frozenset[str] = frozenset({"readers"})
@@ -33,10 +41,12 @@ PARAMS = {
     "delivered_cues": list[str],
     "success_cues": list[str],
     "cause_reading_share": Share,
+    "action_reading": Ratio,
     "action_references": list[str],
 }
 ACTION_TAGS = ("action_taken", "action_continuing")
 CAUSE_TAG = "cause_of_change"
+PREVIOUS_TAG = "figure_previous"
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
@@ -84,35 +94,45 @@ def _not_improved(ctx: Context) -> bool:
 
 
 def _operating(ctx: Context, params: dict) -> list[Sentence]:
-    """The actions in operation during the period that may have fallen short."""
-    not_remedial = compile_all(params["not_remedial"])
-    delivered = compile_all(params["delivered_cues"])
-    succeeded = compile_all(params["success_cues"])
-    explains = _explains(ctx, params["cause_reading_share"])
-    return [
-        s for n, s in enumerate(ctx.sentences)
-        if s.action and s.action.kind in {"taken", "continuing", "current"}
-        and s.action.verb not in shared("watching_verbs")
-        and not s.impact  # "approved to cover the gaps from January; we expect…": a plan
-        and not not_remedial.search(s.text)  # newsletters and dashboards are NQ07's business
-        and not (s.figures and delivered.search(s.text))  # it worked: "has kept NW at 96%"
-        and not succeeded.search(s.text)  # "opened on schedule": it did not fall short
-        and not explains[n]
-    ]
+    """The actions in operation during the period that may have fallen short: found by the
+    analysis, or read as an action taken or continuing by the reading layer at
+    `action_reading` times its threshold (passive and verbless ones the analysis misses)."""
+    action, cause, previous = _readings(ctx)
+    out = []
+    for n, s in enumerate(ctx.sentences):
+        found = s.action is not None and s.action.kind in {"taken", "continuing", "current"}
+        read = (action[n] >= params["action_reading"] and not s.causal
+                and (s.action is None or s.action.kind != "planned"))
+        if (found or read) and not _not_an_action(s, params) and not (
+                action[n] < params["cause_reading_share"] * cause[n]  # it says why
+                or previous[n]):  # "increased from Amber to Red": the trend, not an action
+            out.append(s)
+    return out
 
 
-def _explains(ctx: Context, share: float) -> list[bool]:
-    """Per sentence: the reading layer reads it as an action taken or continuing at less
-    than `share` of its reading as a cause of the change (each probability over its
-    reader's threshold): "staff vacancies reduced the number of visits" says why; it is
-    not an action taken."""
+def _not_an_action(s: Sentence, params: dict) -> bool:
+    """Words that say the sentence is no action that may have fallen short."""
+    return bool(
+        (s.action and s.action.verb in shared("watching_verbs"))
+        or s.impact  # "approved to cover the gaps from January; we expect…": a plan
+        or compile_all(params["not_remedial"]).search(s.text)  # newsletters: NQ07's business
+        or (s.figures and compile_all(params["delivered_cues"]).search(s.text))  # it worked
+        or compile_all(params["success_cues"]).search(s.text))  # "opened on schedule"
+
+
+def _readings(ctx: Context) -> tuple[list[float], list[float], list[bool]]:
+    """Per sentence, from the reading layer (each probability over its reader's
+    threshold): how strongly it reads as an action taken or continuing, how strongly as a
+    cause of the change ("staff vacancies reduced the number of visits" says why; it is
+    not an action taken), and whether it states last period's figure."""
     readers = current_readers()
     at = {t: float(readers.thresholds[readers.tags.index(t)])
-          for t in (*ACTION_TAGS, CAUSE_TAG)}
+          for t in (*ACTION_TAGS, CAUSE_TAG, PREVIOUS_TAG)}
     action = [max(ps) for ps in zip(*(
         [p / at[t] for p in ctx.readings[t]] for t in ACTION_TAGS), strict=True)]
     cause = [p / at[CAUSE_TAG] for p in ctx.readings[CAUSE_TAG]]
-    return [a < share * c for a, c in zip(action, cause, strict=True)]
+    previous = [p >= at[PREVIOUS_TAG] for p in ctx.readings[PREVIOUS_TAG]]
+    return action, cause, previous
 
 
 def _analysed(ctx: Context, params: dict, operating: list[Sentence]) -> bool:
