@@ -3,27 +3,50 @@
 Analysis must be about the named actions: a sentence that refers back to them (shares
 their distinctive words, or says "these actions", "the clinics") and gives a shortfall
 or its cause ("only 14 of the 60 families attended", "has not yet had an effect because").
+
+An action that did not fall short is not one: a sentence reporting its own success ("was
+delivered on schedule"), one the reading layer reads more as a cause of the change than
+as an action ("staff vacancies reduced the number of visits"), or one stating last
+period's figure ("increased from Amber to Red"). An end date held from last period is a
+schedule kept, not a failure to improve, unless the text says it is slipping.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
+from narrative_qa.data_checks import end_date
 from narrative_qa.detectors.base import Context, Hit
+from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
+from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Count, Share
 
+# How many times its reader's threshold an action reading must reach to count alone.
+Ratio = Annotated[float, Field(ge=0.5, le=2, allow_inf_nan=False)]
+
 KIND = "unanalysed_failed_actions"
-NEEDS: frozenset[str] = frozenset()
+NEEDS: frozenset[str] = frozenset({"readers"})
 PARAMS = {
     "confidence": Share,
     "min_shared_words": Count,
     "no_effect_claims": list[str],
+    "no_change_claims": list[str],
     "shortfall_cues": list[str],
     "not_remedial": list[str],
     "delivered_cues": list[str],
+    "success_cues": list[str],
+    "cause_reading_share": Share,
+    "action_reading": Ratio,
     "action_references": list[str],
 }
+ACTION_TAGS = ("action_taken", "action_continuing")
+CAUSE_TAG = "cause_of_change"
+PREVIOUS_TAG = "figure_previous"
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
@@ -34,25 +57,86 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 
 
 def _detect(ctx: Context, params: dict) -> list[Hit]:
+    claims = _claims(ctx, compile_all(params["no_effect_claims"]))
+    unchanged = _claims(ctx, compile_all(params["no_change_claims"]))
+    # the data first; where they show no change or nothing, the text may say it stayed
+    by_data = _not_improved(ctx)
+    not_improved = by_data or (not ctx.facts.improved and bool(unchanged))
+    if not not_improved and not claims:
+        return []  # improved, or no previous value and no claim about the trend (§4)
+    operating = _operating(ctx, params)
+    if not operating or _analysed(ctx, params, operating):
+        return []
+    names = [f"'{short(s.action.summary, 10)}'" if s.action else f"'{short(s.text, 10)}'"
+             for s in operating]
+    trend = ("the indicator did not improve on last period" if by_data
+             else "the text says they have had little effect" if claims
+             else "the text says it has not improved")
+    return [Hit(
+        evidence=operating + (claims or unchanged)[:1],
+        values={"actions": joined(names), "trend": trend},
+        confidence=params["confidence"],
+        details={"actions": [s.action.summary if s.action else s.text for s in operating]},
+    )]
+
+
+def _claims(ctx: Context, pattern) -> list[Sentence]:
+    return [s for s in ctx.sentences if pattern.search(s.text)]
+
+
+def _not_improved(ctx: Context) -> bool:
+    """The data say the measure did not improve. An end date as the actual that has not
+    moved is the schedule kept (LABELLING.md §1: only a later date is a deterioration)."""
     facts = ctx.facts
-    no_effect = compile_all(params["no_effect_claims"])
-    claims = [s for s in ctx.sentences if no_effect.search(s.text)]
-    if facts.improved is None and not claims:
-        return []  # no previous value and no claim about the trend
-    if facts.improved and not claims:
-        return []
-    not_remedial = compile_all(params["not_remedial"])
-    delivered = compile_all(params["delivered_cues"])
-    operating = [
-        s for s in ctx.sentences
-        if s.action and s.action.kind in {"taken", "continuing", "current"}
-        and s.action.verb not in shared("watching_verbs")
-        and not s.impact  # "approved to cover the gaps from January; we expect…": a plan
-        and not not_remedial.search(s.text)  # newsletters and dashboards are NQ07's business
-        and not (s.figures and delivered.search(s.text))  # it worked: "has kept NW at 96%"
-    ]
-    if not operating:
-        return []
+    if facts.improved is not False:
+        return False
+    return bool(facts.deteriorated) or end_date(ctx.submission.actual) is None
+
+
+def _operating(ctx: Context, params: dict) -> list[Sentence]:
+    """The actions in operation during the period that may have fallen short: found by the
+    analysis, or read as an action taken or continuing by the reading layer at
+    `action_reading` times its threshold (passive and verbless ones the analysis misses)."""
+    action, cause, previous = _readings(ctx)
+    out = []
+    for n, s in enumerate(ctx.sentences):
+        found = s.action is not None and s.action.kind in {"taken", "continuing", "current"}
+        read = (action[n] >= params["action_reading"] and not s.causal
+                and (s.action is None or s.action.kind != "planned"))
+        if (found or read) and not _not_an_action(s, params) and not (
+                action[n] < params["cause_reading_share"] * cause[n]  # it says why
+                or previous[n]):  # "increased from Amber to Red": the trend, not an action
+            out.append(s)
+    return out
+
+
+def _not_an_action(s: Sentence, params: dict) -> bool:
+    """Words that say the sentence is no action that may have fallen short."""
+    return bool(
+        (s.action and s.action.verb in shared("watching_verbs"))
+        or s.impact  # "approved to cover the gaps from January; we expect…": a plan
+        or compile_all(params["not_remedial"]).search(s.text)  # newsletters: NQ07's business
+        or (s.figures and compile_all(params["delivered_cues"]).search(s.text))  # it worked
+        or compile_all(params["success_cues"]).search(s.text))  # "opened on schedule"
+
+
+def _readings(ctx: Context) -> tuple[list[float], list[float], list[bool]]:
+    """Per sentence, from the reading layer (each probability over its reader's
+    threshold): how strongly it reads as an action taken or continuing, how strongly as a
+    cause of the change ("staff vacancies reduced the number of visits" says why; it is
+    not an action taken), and whether it states last period's figure."""
+    readers = current_readers()
+    at = {t: float(readers.thresholds[readers.tags.index(t)])
+          for t in (*ACTION_TAGS, CAUSE_TAG, PREVIOUS_TAG)}
+    action = [max(ps) for ps in zip(*(
+        [p / at[t] for p in ctx.readings[t]] for t in ACTION_TAGS), strict=True)]
+    cause = [p / at[CAUSE_TAG] for p in ctx.readings[CAUSE_TAG]]
+    previous = [p >= at[PREVIOUS_TAG] for p in ctx.readings[PREVIOUS_TAG]]
+    return action, cause, previous
+
+
+def _analysed(ctx: Context, params: dict, operating: list[Sentence]) -> bool:
+    """A sentence gives a shortfall or cause and refers to the actions."""
     shortfall = compile_all(params["shortfall_cues"])
     anaphora = compile_all(params["action_references"])
     kpi = ctx.kpi_terms
@@ -60,17 +144,8 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
         if not shortfall.search(sentence.text):
             continue
         words = content_words(sentence.text)
-        about_actions = anaphora.search(sentence.text) or any(
-            len((content_words(a.text) - kpi) & words) >= params["min_shared_words"]
-            for a in operating)
-        if about_actions:
-            return []
-    names = [f"'{short(s.action.summary, 10)}'" for s in operating]
-    trend = ("the indicator did not improve on last period" if facts.improved is False
-             else "the text says they have had little effect")
-    return [Hit(
-        evidence=operating + claims[:1],
-        values={"actions": joined(names), "trend": trend},
-        confidence=params["confidence"],
-        details={"actions": [s.action.summary for s in operating]},
-    )]
+        if anaphora.search(sentence.text) or any(
+                len((content_words(a.text) - kpi) & words) >= params["min_shared_words"]
+                for a in operating):
+            return True
+    return False
