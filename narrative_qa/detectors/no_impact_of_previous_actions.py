@@ -8,9 +8,7 @@ current sentences that share its distinctive words or say the same thing in othe
 (sentence embeddings); it has an outcome when such a sentence reports a result with
 evidence, not merely that the action is "ongoing". A sentence that reports on "the actions
 reported last quarter" as a whole, or that the reading layer reads as the outcome of an
-earlier action, answers for all of them; so does one it reads as an action taken since,
-with its evidence (a date or a figure): labellers of real narrative count such progress
-as what last period's plans achieved, in whatever words it is told.
+earlier action, answers for all of them.
 """
 
 from __future__ import annotations
@@ -113,10 +111,6 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
     outcome_read = {s.index for s in ctx.read_as(tag, at_least)}
     if any(s.index in outcome_read for s in current):
         return []  # read as what an earlier action achieved, in words no cue lists
-    taken = float(readers.thresholds[readers.tags.index("action_taken")])
-    done = {s.index for s in ctx.read_as("action_taken", taken)}
-    if any(s.index in done and _reports_outcome(s, outcome, ongoing_only) for s in current):
-        return []  # something done since, with its evidence ("the case was approved in May")
     similar = ctx.similarity
     following = {s.index: n for s, n in zip(current, current[1:], strict=False)}
     missing = []
