@@ -115,6 +115,8 @@ class _Words:
     risk: re.Pattern[str]  # before a date: 'delays may impact ... the date of March'
     able: re.Pattern[str]  # before 'to': 'ability to treat water in April' is no plan
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
+    moved: re.Pattern[str]  # before 'to <date>': 'postponed delivery to July 2027'
+    approaching: re.Pattern[str]  # beside a date: 'as go-live in May approaches'
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +133,9 @@ def _words() -> _Words:
                   risk=words(shared("forecast_risks")),
                   able=re.compile(r"\b(?:" + "|".join(shared("forecast_abilities"))
                                   + r")\s+$", re.I),
+                  moved=re.compile(r"\b(?:" + "|".join(shared("forecast_moves"))
+                                   + r")\b[^.;,]{0,50}$", re.I),
+                  approaching=words(shared("forecast_approaching")),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
                                         + "|".join(shared("forecast_open_ended")) + r")\b",
                                         re.I),
@@ -189,6 +194,9 @@ _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
                         r"[^.;]{0,60}$", re.I)
+# a date of a named event after 'before' or 'by': 'before the programme closure on 30 June'
+_BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+"
+                         r"(?:[\w-]+\s+){1,3}(?:on|in|at|of)\s+(?:the\s+)?$", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -538,7 +546,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
         return []  # an earlier forecast reported back, not a new one
     cue = _cue(text)
-    written_dates = due_dates(text, period, ahead=bool(cue))
+    # (a month alone is read as the next one when the sentence looks ahead: a cue, or a
+    # date said to be approaching)
+    written_dates = due_dates(text, period,
+                              ahead=bool(cue) or bool(_words().approaching.search(text)))
     # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
     # when anything is due ('our FY26 target' is: a target is due in its year)
     dates = [d for d in written_dates
@@ -562,6 +573,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
             or due.lead in ("until", "till")
             and bool(_NOT_UNTIL.search(text[:due.start]))
+            or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
+                                                                  due.start))
+            or bool(_BEFORE_THE.search(text, max(0, due.start - 60), due.start))
+            or bool(_words().approaching.search(text, max(0, due.start - 40),
+                                                min(len(text), due.end + 15)))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
@@ -578,8 +594,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
-    if cue and due is None and _only_aims(text, cue):
-        return []  # an aim with no date ('aims to improve'): nothing to check
+    if cue and _only_aims(text, cue) and (due is None or _words().risk.search(text, 0,
+                                                                              due.start)):
+        # an aim with no date ('aims to improve'): nothing to check; a dated plan put at
+        # risk ('could affect our handover, planned for March') is no commitment either
+        return []
     vague = bool(lexicon().vague_timing.search(text))
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
     # before it is where things stand ("After a 60% reduction, ... expected to improve")

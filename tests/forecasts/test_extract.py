@@ -623,3 +623,35 @@ def test_a_second_milestone_at_the_end_of_the_year_is_its_own_event():
             "the graduation of the remaining crews at the end of the year.")
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("event", "2025-11"), ("event", "2026-03")]
+
+
+def events(text, period=Q2):
+    return [(f.what, f.due) for f in extract_forecasts(text, period, use_readers=False)]
+
+
+def test_the_date_a_thing_was_moved_to_is_when_it_is_due():
+    assert events("The contractor's delays have postponed the opening of the new depot to "
+                  "July 2026.") == [("event", "2026-07")]
+    assert events("Last year the opening was postponed to July 2025.") == []
+
+
+def test_a_plan_named_with_its_date_is_a_commitment():
+    assert events("Winter open day: Planned for January 2026, the service is inviting "
+                  "families to visit the new centre.") == [("event", "2026-01")]
+    assert events("All of the repairs planned for Q2 have now been completed.") == []
+
+
+def test_something_awaited_with_its_date_is_an_event():
+    assert events("We are awaiting the results of the staff survey (February 2026) to set "
+                  "next year's priorities.") == [("event", "2026-02")]
+    assert events("We are awaiting the results of the staff survey.") == []
+
+
+def test_a_deadline_before_a_named_event_on_a_date():
+    assert events("Work is in hand to ensure, before the contract ends on 31 January 2026, "
+                  "that every record has been moved.") == [("event", "2026-01")]
+
+
+def test_a_date_said_to_be_approaching_is_a_milestone_coming():
+    assert events("Preparation has intensified as the move to the new building in February "
+                  "approaches.") == [("event", "2026-02")]
