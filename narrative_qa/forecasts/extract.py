@@ -311,7 +311,15 @@ def _figures(text: str) -> list[_Figure]:
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
-    return found
+    found += [_Figure(m.start(1), m.end(1), m.group(1)) for m in _RATING.finditer(text)]
+    return sorted(found, key=lambda f: f.start)
+
+
+# A rating is a value too: 'we expect the status to move to Green' (capitalised, as a
+# RAG rating is written; 'a back to green plan' names a plan)
+_RATING = re.compile(r"(?i:\bto\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
+                     r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
+                     r"(?!\s+plan)")
 
 
 def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, DueDate]]:
@@ -364,9 +372,15 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _direction().search(text):
+    if _direction().search(text) and not _MILESTONE_MET.search(text):
         return "direction"
     return "event"
+
+
+# what is met at the end of the sentence is a date or milestone named before it ('the end
+# date, which the project remains on track to meet'): an event, not the indicator's move
+_MILESTONE_MET = re.compile(r"\b(?:dates?|deadlines?|milestones?|timescales?|timetables?)"
+                            r",?\s+(?:which|that)\b[^.;]*\b(?:meet|achieve|reach)\W*$", re.I)
 
 
 def _due(dates: list[DueDate], written: tuple[int, int] | None,

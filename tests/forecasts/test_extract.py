@@ -655,3 +655,18 @@ def test_a_deadline_before_a_named_event_on_a_date():
 def test_a_date_said_to_be_approaching_is_a_milestone_coming():
     assert events("Preparation has intensified as the move to the new building in February "
                   "approaches.") == [("event", "2026-02")]
+
+
+def test_a_date_met_at_the_end_of_the_sentence_is_a_milestone():
+    assert events("The new rota is reflected in the go-live date, which the team remains on "
+                  "track to meet.") == [("event", None)]
+    assert events("The team remains on track to meet.") == [("direction", None)]
+
+
+def test_a_rating_forecast_is_a_value():
+    found = extract_forecasts("Once the new contracts are signed we expect the service's "
+                              "rating to move to Amber/Green for March 2026.", Q2,
+                              use_readers=False)
+    assert [(f.what, f.value, f.due) for f in found] == [("value", "Amber/Green", "2026-03")]
+    assert events("The team is working to a back to Green plan agreed by the board, to be "
+                  "delivered by March 2026.") == [("event", "2026-03")]
