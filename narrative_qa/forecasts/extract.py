@@ -197,6 +197,11 @@ _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postp
 # a date of a named event after 'before' or 'by': 'before the programme closure on 30 June'
 _BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+"
                          r"(?:[\w-]+\s+){1,3}(?:on|in|at|of)\s+(?:the\s+)?$", re.I)
+# an undated deadline that is a named event: 'due to finish the reports prior to programme
+# closure' is timing written, as a date is (what falls due is then known when it happens)
+_BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\s+|their\s+|"
+                           r"our\s+)?(?:[\w-]+\s+){0,2}(?:closure|expiry|end|close|completion|"
+                           r"go-?live|launch|opening|exit|handover|deadline)\b", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -624,7 +629,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
-            read.planned < planned_floor:
+            read.planned < planned_floor and not _BEFORE_EVENT.search(text):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
             all(_words().state.match(text, c.start())

@@ -670,3 +670,12 @@ def test_a_rating_forecast_is_a_value():
     assert [(f.what, f.value, f.due) for f in found] == [("value", "Amber/Green", "2026-03")]
     assert events("The team is working to a back to Green plan agreed by the board, to be "
                   "delivered by March 2026.") == [("event", "2026-03")]
+
+
+def test_an_event_due_before_a_named_event_is_kept_whatever_the_readers_read():
+    with readers_in_use(_readers(0.2)):
+        [event] = extract_forecasts("The team is due to complete the last two reports "
+                                    "prior to contract expiry.", Q2)
+        assert (event.what, event.due) == ("event", None)
+        assert extract_forecasts("The team is due to complete the last two reports.",
+                                 Q2) == []
