@@ -63,6 +63,10 @@ def _future() -> re.Pattern[str]:
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\b(?:whether|how|why)\s+(?:\w+\s+){0,3})$", re.I)
+# 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
+# not a claim that things are on track
+_BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|putting)\s+"
+                      r"(?:[\w-]+\s+){0,3}?back\s+$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
@@ -359,6 +363,8 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):
             continue  # 'If the backlog is not cleared, costs could rise': a risk
+        if word.startswith("on") and _BACK_ON.search(before):
+            continue  # 'to get back on track for a green rating, ...': what is aimed at
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue

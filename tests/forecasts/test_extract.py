@@ -679,3 +679,10 @@ def test_an_event_due_before_a_named_event_is_kept_whatever_the_readers_read():
         assert (event.what, event.due) == ("event", None)
         assert extract_forecasts("The team is due to complete the last two reports.",
                                  Q2) == []
+
+
+def test_getting_back_on_track_is_an_aim_not_a_claim():
+    assert events("To get the rota back on track for a green rating, the team has asked "
+                  "for more staff.") == []
+    assert events("The new rota is back on track for completion by March 2026.") == [
+        ("event", "2026-03")]
