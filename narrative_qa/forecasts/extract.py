@@ -325,8 +325,11 @@ def _figures(text: str) -> list[_Figure]:
 
 
 # A rating is a value too: 'we expect the status to move to Green' (capitalised, as a
-# RAG rating is written; 'a back to green plan' names a plan)
-_RATING = re.compile(r"(?i:\bto\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
+# RAG rating is written, after a verb of moving or being; 'a change to Amber was not
+# viable' and 'a back to green plan' are none)
+_RATING = re.compile(r"(?i:\b(?:move|moving|return|returning|improve|improving|go|going|get|"
+                     r"getting|revert|reverting|rise|rising|fall|falling|be|remain)\s+"
+                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
                      r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
                      r"(?!\s+plan)")
 
@@ -619,10 +622,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
-    if cue and _only_aims(text, cue) and (due is None or _words().risk.search(text, 0,
-                                                                              due.start)):
-        # an aim with no date ('aims to improve'): nothing to check; a dated plan put at
-        # risk ('could affect our handover, planned for March') is no commitment either
+    if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()
+                                          or _words().risk.search(text, 0, due.start)):
+        # an aim with no date after it ('aims to improve'; 'the end date at Q4 is awaiting
+        # review'): nothing to check; a dated plan put at risk ('could affect our handover,
+        # planned for March') is no commitment either
         return []
     vague = bool(lexicon().vague_timing.search(text))
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
@@ -638,7 +642,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             read.planned < planned_floor and not _BEFORE_EVENT.search(text):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
-            all(_words().state.match(text, c.start())
+            all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')

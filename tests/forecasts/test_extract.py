@@ -639,12 +639,20 @@ def test_a_plan_named_with_its_date_is_a_commitment():
     assert events("Winter open day: Planned for January 2026, the service is inviting "
                   "families to visit the new centre.") == [("event", "2026-01")]
     assert events("All of the repairs planned for Q2 have now been completed.") == []
+    assert events("All of the repairs planned for Q2 have now occurred.") == []
+    # what a plan names is no commitment without a date ('which will provide' is a state)
+    assert events("Objectives planned for each team, which will provide the basis for "
+                  "reviews.") == []
 
 
 def test_something_awaited_with_its_date_is_an_event():
     assert events("We are awaiting the results of the staff survey (February 2026) to set "
                   "next year's priorities.") == [("event", "2026-02")]
     assert events("We are awaiting the results of the staff survey.") == []
+    # awaited in the past, or a date before what is awaited, is no commitment
+    assert events("The agreement was still awaiting sign-off, with the new rate applying "
+                  "from July.") == []
+    assert events("The project's end date at 2025/26 Q2 is awaiting review.") == []
 
 
 def test_a_deadline_before_a_named_event_on_a_date():
@@ -668,6 +676,9 @@ def test_a_rating_forecast_is_a_value():
                               "rating to move to Amber/Green for March 2026.", Q2,
                               use_readers=False)
     assert [(f.what, f.value, f.due) for f in found] == [("value", "Amber/Green", "2026-03")]
+    # a rating after a noun ('a change to Amber') is not what is forecast
+    assert events("The contract will be extended to June 2026, so a change to Amber is not "
+                  "yet possible.") == [("event", "2026-06")]
     assert events("The team is working to a back to Green plan agreed by the board, to be "
                   "delivered by March 2026.") == [("event", "2026-03")]
 
