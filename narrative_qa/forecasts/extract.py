@@ -514,7 +514,6 @@ def _by_clause(text: str, read: _Reading, period: str | None,
     else [] and the sentence is read whole."""
     found: list[_Read] = []
     subject = ""
-    apart = True  # every undated clause has its own subject, every date follows its cue
     for start, end in _clauses(text):
         clause = text[start:end]
         cue = _cue(clause)
@@ -526,13 +525,7 @@ def _by_clause(text: str, read: _Reading, period: str | None,
                               subject if cue is not None and cue.start() == 0 else ""):
             if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in found):
                 found.append(item)
-                apart = apart and (item[2].start > cue.start() if item[2] and cue else
-                                   item[2] is not None or cue is None or cue.start() > 0)
-    # (or, with their own subjects, one clause dated and another not: 'we plan to offer it
-    # free and are planning an exhibition in May' holds two events, one with no due period;
-    # 'In 2027 it is expected that A and B will move' is one)
-    dated = {f[2] is not None for f in found}
-    return found if len({f[0] for f in found}) > 1 or len(dated) > 1 and apart else []
+    return found if len({f[0] for f in found}) > 1 else []
 
 
 def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,

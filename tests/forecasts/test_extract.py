@@ -697,13 +697,3 @@ def test_getting_back_on_track_is_an_aim_not_a_claim():
                   "for more staff.") == []
     assert events("The new rota is back on track for completion by March 2026.") == [
         ("event", "2026-03")]
-
-
-def test_a_dated_and_an_undated_clause_with_their_own_subjects_are_two_events():
-    assert events("The audit will be followed by a peer review and we will open the new wing "
-                  "by March 2026.") == [("event", None), ("event", "2026-03")]
-    # a date before the cue covers the sentence; a clause opening on its cue shares one
-    assert events("In 2026/27 it is expected that the north team and the south team will "
-                  "move to the new site.") == [("event", "2027-03")]
-    assert events("The wards will share one rota from June 2026 and will keep their own "
-                  "managers.") == [("event", "2026-06")]
