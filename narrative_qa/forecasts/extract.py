@@ -63,6 +63,10 @@ def _future() -> re.Pattern[str]:
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\b(?:whether|how|why)\s+(?:\w+\s+){0,3})$", re.I)
+# 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
+# not a claim that things are on track
+_BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|putting)\s+"
+                      r"(?:[\w-]+\s+){0,3}?back\s+$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
@@ -115,6 +119,8 @@ class _Words:
     risk: re.Pattern[str]  # before a date: 'delays may impact ... the date of March'
     able: re.Pattern[str]  # before 'to': 'ability to treat water in April' is no plan
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
+    moved: re.Pattern[str]  # before 'to <date>': 'postponed delivery to July 2027'
+    approaching: re.Pattern[str]  # beside a date: 'as go-live in May approaches'
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +137,9 @@ def _words() -> _Words:
                   risk=words(shared("forecast_risks")),
                   able=re.compile(r"\b(?:" + "|".join(shared("forecast_abilities"))
                                   + r")\s+$", re.I),
+                  moved=re.compile(r"\b(?:" + "|".join(shared("forecast_moves"))
+                                   + r")\b[^.;,]{0,50}$", re.I),
+                  approaching=words(shared("forecast_approaching")),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
                                         + "|".join(shared("forecast_open_ended")) + r")\b",
                                         re.I),
@@ -189,6 +198,14 @@ _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
                         r"[^.;]{0,60}$", re.I)
+# a date of a named event after 'before' or 'by': 'before the programme closure on 30 June'
+_BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+"
+                         r"(?:[\w-]+\s+){1,3}(?:on|in|at|of)\s+(?:the\s+)?$", re.I)
+# an undated deadline that is a named event: 'due to finish the reports prior to programme
+# closure' is timing written, as a date is (what falls due is then known when it happens)
+_BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\s+|their\s+|"
+                           r"our\s+)?(?:[\w-]+\s+){0,2}(?:closure|expiry|end|close|completion|"
+                           r"go-?live|launch|opening|exit|handover|deadline)\b", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -303,7 +320,18 @@ def _figures(text: str) -> list[_Figure]:
         before = text[max(0, match.start() - 16):match.start()].lower()
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
             found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
-    return found
+    found += [_Figure(m.start(1), m.end(1), m.group(1)) for m in _RATING.finditer(text)]
+    return sorted(found, key=lambda f: f.start)
+
+
+# A rating is a value too: 'we expect the status to move to Green' (capitalised, as a
+# RAG rating is written, after a verb of moving or being; 'a change to Amber was not
+# viable' and 'a back to green plan' are none)
+_RATING = re.compile(r"(?i:\b(?:move|moving|return|returning|improve|improving|go|going|get|"
+                     r"getting|revert|reverting|rise|rising|fall|falling|be|remain)\s+"
+                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
+                     r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
+                     r"(?!\s+plan)")
 
 
 def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, DueDate]]:
@@ -338,6 +366,8 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):
             continue  # 'If the backlog is not cleared, costs could rise': a risk
+        if word.startswith("on") and _BACK_ON.search(before):
+            continue  # 'to get back on track for a green rating, ...': what is aimed at
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
@@ -356,9 +386,15 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _direction().search(text):
+    if _direction().search(text) and not _MILESTONE_MET.search(text):
         return "direction"
     return "event"
+
+
+# what is met at the end of the sentence is a date or milestone named before it ('the end
+# date, which the project remains on track to meet'): an event, not the indicator's move
+_MILESTONE_MET = re.compile(r"\b(?:dates?|deadlines?|milestones?|timescales?|timetables?)"
+                            r",?\s+(?:which|that)\b[^.;]*\b(?:meet|achieve|reach)\W*$", re.I)
 
 
 def _due(dates: list[DueDate], written: tuple[int, int] | None,
@@ -538,7 +574,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if _PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text):
         return []  # an earlier forecast reported back, not a new one
     cue = _cue(text)
-    written_dates = due_dates(text, period, ahead=bool(cue))
+    # (a month alone is read as the next one when the sentence looks ahead: a cue, or a
+    # date said to be approaching)
+    written_dates = due_dates(text, period,
+                              ahead=bool(cue) or bool(_words().approaching.search(text)))
     # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
     # when anything is due ('our FY26 target' is: a target is due in its year)
     dates = [d for d in written_dates
@@ -562,6 +601,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
             or due.lead in ("until", "till")
             and bool(_NOT_UNTIL.search(text[:due.start]))
+            or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
+                                                                  due.start))
+            or bool(_BEFORE_THE.search(text, max(0, due.start - 60), due.start))
+            or bool(_words().approaching.search(text, max(0, due.start - 40),
+                                                min(len(text), due.end + 15)))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
@@ -578,8 +622,12 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
-    if cue and due is None and _only_aims(text, cue):
-        return []  # an aim with no date ('aims to improve'): nothing to check
+    if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()
+                                          or _words().risk.search(text, 0, due.start)):
+        # an aim with no date after it ('aims to improve'; 'the end date at Q4 is awaiting
+        # review'): nothing to check; a dated plan put at risk ('could affect our handover,
+        # planned for March') is no commitment either
+        return []
     vague = bool(lexicon().vague_timing.search(text))
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
     # before it is where things stand ("After a 60% reduction, ... expected to improve")
@@ -591,10 +639,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
-            read.planned < planned_floor:
+            read.planned < planned_floor and not _BEFORE_EVENT.search(text):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
-            all(_words().state.match(text, c.start())
+            all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')

@@ -623,3 +623,77 @@ def test_a_second_milestone_at_the_end_of_the_year_is_its_own_event():
             "the graduation of the remaining crews at the end of the year.")
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("event", "2025-11"), ("event", "2026-03")]
+
+
+def events(text, period=Q2):
+    return [(f.what, f.due) for f in extract_forecasts(text, period, use_readers=False)]
+
+
+def test_the_date_a_thing_was_moved_to_is_when_it_is_due():
+    assert events("The contractor's delays have postponed the opening of the new depot to "
+                  "July 2026.") == [("event", "2026-07")]
+    assert events("Last year the opening was postponed to July 2025.") == []
+
+
+def test_a_plan_named_with_its_date_is_a_commitment():
+    assert events("Winter open day: Planned for January 2026, the service is inviting "
+                  "families to visit the new centre.") == [("event", "2026-01")]
+    assert events("All of the repairs planned for Q2 have now been completed.") == []
+    assert events("All of the repairs planned for Q2 have now occurred.") == []
+    # what a plan names is no commitment without a date ('which will provide' is a state)
+    assert events("Objectives planned for each team, which will provide the basis for "
+                  "reviews.") == []
+
+
+def test_something_awaited_with_its_date_is_an_event():
+    assert events("We are awaiting the results of the staff survey (February 2026) to set "
+                  "next year's priorities.") == [("event", "2026-02")]
+    assert events("We are awaiting the results of the staff survey.") == []
+    # awaited in the past, or a date before what is awaited, is no commitment
+    assert events("The agreement was still awaiting sign-off, with the new rate applying "
+                  "from July.") == []
+    assert events("The project's end date at 2025/26 Q2 is awaiting review.") == []
+
+
+def test_a_deadline_before_a_named_event_on_a_date():
+    assert events("Work is in hand to ensure, before the contract ends on 31 January 2026, "
+                  "that every record has been moved.") == [("event", "2026-01")]
+
+
+def test_a_date_said_to_be_approaching_is_a_milestone_coming():
+    assert events("Preparation has intensified as the move to the new building in February "
+                  "approaches.") == [("event", "2026-02")]
+
+
+def test_a_date_met_at_the_end_of_the_sentence_is_a_milestone():
+    assert events("The new rota is reflected in the go-live date, which the team remains on "
+                  "track to meet.") == [("event", None)]
+    assert events("The team remains on track to meet.") == [("direction", None)]
+
+
+def test_a_rating_forecast_is_a_value():
+    found = extract_forecasts("Once the new contracts are signed we expect the service's "
+                              "rating to move to Amber/Green for March 2026.", Q2,
+                              use_readers=False)
+    assert [(f.what, f.value, f.due) for f in found] == [("value", "Amber/Green", "2026-03")]
+    # a rating after a noun ('a change to Amber') is not what is forecast
+    assert events("The contract will be extended to June 2026, so a change to Amber is not "
+                  "yet possible.") == [("event", "2026-06")]
+    assert events("The team is working to a back to Green plan agreed by the board, to be "
+                  "delivered by March 2026.") == [("event", "2026-03")]
+
+
+def test_an_event_due_before_a_named_event_is_kept_whatever_the_readers_read():
+    with readers_in_use(_readers(0.2)):
+        [event] = extract_forecasts("The team is due to complete the last two reports "
+                                    "prior to contract expiry.", Q2)
+        assert (event.what, event.due) == ("event", None)
+        assert extract_forecasts("The team is due to complete the last two reports.",
+                                 Q2) == []
+
+
+def test_getting_back_on_track_is_an_aim_not_a_claim():
+    assert events("To get the rota back on track for a green rating, the team has asked "
+                  "for more staff.") == []
+    assert events("The new rota is back on track for completion by March 2026.") == [
+        ("event", "2026-03")]
