@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from narrative_qa.language.lexicon import shared
+from narrative_qa.language.lexicon import shared, words
 
 _PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
 _YEAR = r"(20\d\d)(?:\s*[/-]\s*(?:20)?\d\d)?"
@@ -283,11 +283,22 @@ def calendar_years(period: str | None) -> bool:
 
 def is_annual(period: str | None) -> bool:
     """Whether a period is a whole year ('FY2024 (Jul 2023-Jun 2024)', 'GMPP data for IPA
-    Annual Report 2020', 'FY2016-17'): it names a year and no quarter. Then the previous
-    period is last year, and 'since last year' compares with it."""
+    Annual Report 2020', 'FY2016-17'): it names a year, no quarter or half, and no month
+    but in brackets (a year's span). Then the previous period is last year, and 'since
+    last year' compares with it."""
     text = period or ""
-    return bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)) and not _QUARTER_NUMBER.search(
-        text) and not re.search(r"\bquarter", text, re.I)
+    outside = re.sub(r"\([^)]*\)", " ", text)
+    return (bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
+            and not _QUARTER_NUMBER.search(text) and not _PART_OF_YEAR.search(text)
+            and not _month_named().search(outside))
+
+
+_PART_OF_YEAR = re.compile(r"\bquarter|\bhalf\b|\bH[12]\b|\bmonth", re.I)
+
+
+@lru_cache(maxsize=1)
+def _month_named() -> re.Pattern[str]:
+    return words(shared("months") + shared("month_abbreviations"))
 
 
 def period_end(period: str | None) -> tuple[int, int] | None:

@@ -15,12 +15,12 @@ def normalise(text: str) -> tuple[str, ...]:
     return tuple(_NUMBER.sub("#", text.lower()).split())
 
 
-@lru_cache(maxsize=4096)
 def figures(text: str) -> list[str]:
     """The numbers of a text in order ("31st" gives 31)."""
     return _NUMBER.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def similarity(a: str, b: str) -> float:
     """Word-sequence similarity of two texts, numbers masked (0-1)."""
     return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()

@@ -218,6 +218,9 @@ def test_a_short_us_quarter_of_a_fiscal_year():
     ("FY2025 Q2 (quarterly context)", False),
     ("FY2025 (quarterly context, Q1–Q3)", False),
     ("Quarter to June", False),
+    ("2024/25 H2", False),
+    ("March 2025", False),
+    ("Financial year 2013/2014 (GMPP data for Annual Report 2014)", True),
     (None, False),
 ])
 def test_a_period_is_a_whole_year_when_it_names_a_year_and_no_quarter(period, annual):
