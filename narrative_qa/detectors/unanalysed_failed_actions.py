@@ -13,10 +13,6 @@ schedule kept, not a failure to improve, unless the text says it is slipping.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Field
-
 from narrative_qa.data_checks import end_date
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
@@ -24,10 +20,7 @@ from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import compile_all, content_words
-from narrative_qa.specs.params import Count, Share
-
-# How many times its reader's threshold an action reading must reach to count alone.
-Ratio = Annotated[float, Field(ge=0.5, le=2, allow_inf_nan=False)]
+from narrative_qa.specs.params import Count, Ratio, Share
 
 KIND = "unanalysed_failed_actions"
 NEEDS: frozenset[str] = frozenset({"readers"})

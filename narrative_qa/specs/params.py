@@ -14,6 +14,8 @@ from narrative_qa.specs.explain import describe
 # A confidence or a similarity: `min_similarity: 7.5` or `nan` would turn a finding off.
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0)]  # words, characters or sentences
+# A multiple of a reader's threshold ("read at 1.1 times its threshold").
+Ratio = Annotated[float, Field(ge=0.5, le=2, allow_inf_nan=False)]
 # A module outside the package may write a bare float or int, as before these types: they
 # mean a share and a count.
 _BARE: dict[Any, Any] = {float: Share, int: Count}
