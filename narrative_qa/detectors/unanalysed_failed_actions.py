@@ -6,7 +6,7 @@ or its cause ("only 14 of the 60 families attended", "has not yet had an effect 
 
 An action that did not fall short is not one: a sentence reporting its own success ("was
 delivered on schedule"), one the reading layer reads more as a cause of the change than
-as an action ("staff vacancies reduced the number of visits"), or one stating last
+as an action ("two vacant posts cut the home visits made"), or one stating last
 period's figure ("increased from Amber to Red"). An end date held from last period is a
 schedule kept, not a failure to improve, unless the text says it is slipping.
 """
@@ -116,7 +116,7 @@ def _not_an_action(s: Sentence, params: dict) -> bool:
 def _readings(ctx: Context) -> tuple[list[float], list[float], list[bool]]:
     """Per sentence, from the reading layer (each probability over its reader's
     threshold): how strongly it reads as an action taken or continuing, how strongly as a
-    cause of the change ("staff vacancies reduced the number of visits" says why; it is
+    cause of the change ("two vacant posts cut the home visits made" says why; it is
     not an action taken), and whether it states last period's figure."""
     readers = current_readers()
     at = {t: float(readers.thresholds[readers.tags.index(t)])

@@ -198,7 +198,7 @@ _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
                         r"[^.;]{0,60}$", re.I)
-# a date of a named event after 'before' or 'by': 'before the programme closure on 30 June'
+# a date of a named event after 'before' or 'by': 'before the scheme's close on 30 June'
 _BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+"
                          r"(?:[\w-]+\s+){1,3}(?:on|in|at|of)\s+(?:the\s+)?$", re.I)
 # an undated deadline that is a named event: 'due to finish the reports prior to programme
@@ -367,7 +367,7 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
                                                                           match.start()):
             continue  # 'If the backlog is not cleared, costs could rise': a risk
         if word.startswith("on") and _BACK_ON.search(before):
-            continue  # 'to get back on track for a green rating, ...': what is aimed at
+            continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
@@ -392,7 +392,7 @@ def _what(text: str, value: str | None) -> str:
 
 
 # what is met at the end of the sentence is a date or milestone named before it ('the end
-# date, which the project remains on track to meet'): an event, not the indicator's move
+# date, which we are on course to meet'): an event, not the indicator's move
 _MILESTONE_MET = re.compile(r"\b(?:dates?|deadlines?|milestones?|timescales?|timetables?)"
                             r",?\s+(?:which|that)\b[^.;]*\b(?:meet|achieve|reach)\W*$", re.I)
 
