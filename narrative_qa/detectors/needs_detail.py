@@ -7,7 +7,7 @@ import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
-from narrative_qa.language.lexicon import any_of, shared
+from narrative_qa.language.lexicon import any_month
 from narrative_qa.language.lexicon import localities as council_localities
 from narrative_qa.language.quoting import joined
 from narrative_qa.language.words import compile_all
@@ -102,7 +102,7 @@ def _unexplained_acronyms(ctx: Context, params: dict):
     localities = frozenset(council_localities(settings))  # "NE" is a place, not an acronym
     not_acronyms = compile_all(params["not_acronyms"])
     small_words = frozenset(params["small_words"])
-    months = any_of(shared("months") + shared("month_abbreviations"))
+    months = any_month()
     found: dict[str, Sentence] = {}
     for sentence in ctx.sentences:
         for match in _ACRONYM.finditer(sentence.text):

@@ -113,6 +113,12 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
+def any_month() -> re.Pattern[str]:
+    """A month's name, in full or short, whatever the case ('March', 'Mar', 'MAR', 'Sept')."""
+    return any_of(shared("months") + shared("month_abbreviations"))
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     raw = _raw()
     try:

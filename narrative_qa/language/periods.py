@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from narrative_qa.language.lexicon import shared, words
+from narrative_qa.language.lexicon import lexicon, shared
 
 _PERIOD_QUARTER = re.compile(r"\bQ([1-4])\b|\bquarter\s*([1-4])\b", re.I)
 _YEAR = r"(20\d\d)(?:\s*[/-]\s*(?:20)?\d\d)?"
@@ -290,15 +290,10 @@ def is_annual(period: str | None) -> bool:
     outside = re.sub(r"\([^)]*\)", " ", text)
     return (bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
             and not _QUARTER_NUMBER.search(text) and not _PART_OF_YEAR.search(text)
-            and not _month_named().search(outside))
+            and not lexicon().months.search(outside))
 
 
 _PART_OF_YEAR = re.compile(r"\bquarter|\bhalf\b|\bH[12]\b|\bmonth", re.I)
-
-
-@lru_cache(maxsize=1)
-def _month_named() -> re.Pattern[str]:
-    return words(shared("months") + shared("month_abbreviations"))
 
 
 def period_end(period: str | None) -> tuple[int, int] | None:

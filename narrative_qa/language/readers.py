@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from narrative_qa.errors import ConfigError, Location
-from narrative_qa.language.lexicon import any_of, shared
+from narrative_qa.language.lexicon import any_month
 from narrative_qa.resources import MODELS_DIR
 
 READERS_FILE = "readers.npz"
@@ -45,14 +45,9 @@ _TOKEN = re.compile(
 _CLASSES = frozenset(_TOKEN.groupindex) - {"word"}  # figure classes, by group name
 
 
-@lru_cache(maxsize=1)
-def _month() -> re.Pattern[str]:
-    return any_of(shared("months") + shared("month_abbreviations"))
-
-
 def tokens(text: str) -> list[str]:
     """Lower-case words, with figures replaced by their class and months marked."""
-    month = _month()
+    month = any_month()
     out = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
