@@ -645,7 +645,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
         if token.i == sentence.span.start and len(sentence.span) <= params[
                 "fragment_words"] and not any(t.dep_ in {"nsubj", "nsubjpass", "expl"}
                                               for t in sentence.span):
-            about = True  # "Increase from FY24.": a line of its own states the change
+            about = True  # "Up from last year.": a line of its own states the change
         if not about or _for_a_part(token, nouns, params):
             continue
         text = token.text
@@ -666,7 +666,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
         elif words["down_words"].search(text) and went_up:
             claim = ("fell", "rose")
         if claim and bare and _against_target(claim[0], sub):
-            continue  # "The reduction is due to ...": it may be the gap to the target or budget
+            continue  # "The drop is owed to ...": it may be the gap to the target or budget
         if claim:
             return Hit(
                 evidence=[sentence],
