@@ -32,6 +32,17 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Makes:
+    """What makes a finding (specs/rule_file.py MakesSpec), as the rule file says it."""
+
+    kind: str
+    says: str
+    tags: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    bespoke: str = ""
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     slug: str
@@ -49,6 +60,7 @@ class Rule:
     examples: tuple[Example, ...]
     path: Path = field(default=Path())
     baseline: Condition | None = None  # the keyword baseline of `evaluate`, if written
+    makes: Makes | None = None  # the finding in plain words over the reading layer
     module: ModuleType | None = field(default=None, compare=False, repr=False)
     enabled: bool = True  # False: turned off by the settings (findings.select / ignore)
     # What the settings changed: "severity" or "params.<name>" -> the rule file's value.
@@ -96,6 +108,9 @@ def _load_rule(path: Path) -> Rule:
         examples=tuple(Example(e.label, raw_e["submission"], e.note)
                        for e, raw_e in zip(spec.examples, raw["examples"], strict=True)),
         path=path, baseline=baseline,
+        makes=None if spec.makes is None else Makes(
+            spec.makes.kind, " ".join(spec.makes.says.split()), tuple(spec.makes.tags),
+            tuple(spec.makes.facts), " ".join(spec.makes.bespoke.split())),
     )
 
 

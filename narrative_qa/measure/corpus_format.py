@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from narrative_qa.errors import InputError, Location, NarrativeQAError
+from narrative_qa.language.tags import TAGS  # noqa: F401  (re-exported: the labels' tags)
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 ORIGINS: tuple[str, ...] = ("real", "written")
@@ -20,16 +21,6 @@ LABELLERS: tuple[str, ...] = ("A", "B")
 # What a real record must say about where its text was published.
 PROVENANCE: tuple[str, ...] = ("organisation", "source_url", "source_title", "source_date",
                                "licence")
-# What the detectors need to recognise in a sentence (issue 9, item 3), then the role of
-# a figure the sentence holds (issue 14, item 3); docs/LABELLING.md §4 defines each.
-TAGS: tuple[str, ...] = (
-    "challenge_with_figure", "challenge_without_figure",
-    "action_planned", "action_continuing", "action_taken",
-    "timescale", "expected_impact", "cause_of_change",
-    "reference_back", "outcome_of_earlier_action",
-    "figure_current", "figure_previous", "figure_target", "figure_forecast",
-    "figure_subgroup", "figure_other_measure", "figure_benchmark",
-)
 
 
 def hash_split(key: str, train: int = 6, dev: int = 2) -> str:

@@ -145,6 +145,16 @@ def print_rule(rule: Rule, console: Console) -> None:
     console.print(f"[bold]{rule.code} {rule.slug}[/bold] — {escape(rule.title)}")
     console.print(f"Severity: {escape(severity_label(rule))}. Source: {escape(rule.source)}\n")
     console.print(f"[bold]Applies[/bold]\n{escape(rule.applies)}\n")
+    if rule.makes is not None:
+        made = rule.makes
+        console.print(f"[bold]What makes it[/bold] ({escape(made.kind)})\n{escape(made.says)}")
+        if made.tags:
+            console.print(f"Reading-layer tags: {escape(', '.join(made.tags))}")
+        if made.facts:
+            console.print(f"Data: {escape(', '.join(made.facts))}")
+        if made.bespoke:
+            console.print(f"Its own module: {escape(made.bespoke)}")
+        console.print()
     for key, heading in (("what", "What it checks"), ("why", "Why it matters"),
                          ("not", "What does not trigger it")):
         if key in rule.docs:

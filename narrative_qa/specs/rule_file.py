@@ -4,14 +4,24 @@ spec (params.py), checked once the detector is known."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from narrative_qa.assessment import SEVERITIES
+from narrative_qa.assessment import SEVERITIES, DataFacts, Submission
+from narrative_qa.language.tags import TAGS
 from narrative_qa.specs.explain import dotted, first, model_at, must_be, suggest
 
 SCOPES = ("amber-or-red", "any")
+# The generic shapes a finding takes over the reading layer and the data (issue 15).
+KINDS = ("tag without support nearby", "requirement within a scope", "data comparison",
+         "similarity to the previous narrative", "learned pair judgement")
+# What a finding may rest on besides the text: the submitted fields and the data facts.
+FACTS = tuple(dict.fromkeys(
+    [f.name for f in fields(Submission) if f.name not in {"extra", "present", "location",
+                                                         "problems", "narrative"}]
+    + [f.name for f in fields(DataFacts)]))
 
 
 class Strict(BaseModel):
@@ -30,6 +40,18 @@ class DetectorSpec(Strict):
     params: dict[str, Any] | None = None
 
 
+class MakesSpec(Strict):
+    """What makes the finding, in words a reviewer can read: its shape, the sentence
+    tags of the reading layer and the data facts it rests on. The tags are the detector's
+    own: tests/test_rule_makes.py checks that it reads exactly these."""
+
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    says: str = Field(min_length=1)
+    tags: list[Literal[TAGS]] = []  # type: ignore[valid-type]
+    facts: list[Literal[FACTS]] = []  # type: ignore[valid-type]
+    bespoke: str = ""  # why the finding has a module of its own, when no shared kind serves
+
+
 class RuleFile(Strict):
     code: str
     slug: str
@@ -44,6 +66,7 @@ class RuleFile(Strict):
     suggestion: str
     good_example: str
     examples: list[ExampleSpec]
+    makes: MakesSpec | None = None
     baseline: Any = None  # the keyword baseline's condition (keyword_baseline.py)
 
 
