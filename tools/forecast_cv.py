@@ -52,7 +52,7 @@ def cross_validate(groups: str = "organisation") -> CrossValidation:
     group = {r.id: (r.family if groups == "family" else
                     str(corpus[r.id].get("organisation"))) for r in records}
     counts = {floor: {r.id: count(r.gold, partial(extract_forecasts, planned_floor=floor)(
-        r.narrative, r.period)) for r in records} for floor in FLOORS}
+        r.narrative, r.period, actual=r.actual)) for r in records} for floor in FLOORS}
     held_out, chosen = [], []
     for name in sorted(set(group.values())):
         inside = [r.id for r in records if group[r.id] != name]

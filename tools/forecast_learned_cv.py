@@ -58,8 +58,9 @@ def sentences(records: list[Labelled]) -> list[Sentence]:
     readers = current_readers()
     out = []
     for k, record in enumerate(records):
-        loose = rules.extract_forecasts(record.narrative, record.period, planned_floor=0.0)
-        kept = rules.extract_forecasts(record.narrative, record.period)
+        loose = rules.extract_forecasts(record.narrative, record.period, planned_floor=0.0,
+                                        actual=record.actual)
+        kept = rules.extract_forecasts(record.narrative, record.period, actual=record.actual)
         spans = sentence_spans(record.narrative)
         texts = [s.of(record.narrative) for s in spans]
         written = period_end(record.period)

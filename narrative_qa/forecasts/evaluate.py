@@ -37,6 +37,7 @@ class Labelled:
     narrative: str
     period: str | None
     gold: list[dict[str, Any]]
+    actual: Any = None  # the KPI's value: a rating or end date makes a figure another's
 
 
 @dataclass
@@ -117,7 +118,8 @@ def load_labels(path: Path, corpus: dict[str, dict[str, Any]], split: str | None
                                       Location(str(path), row, "id")))
             continue
         records.append(Labelled(value["id"], value["family"], value["split"],
-                                record["narrative"], record.get("period"), gold))
+                                record["narrative"], record.get("period"), gold,
+                                record.get("actual")))
     return records, notices
 
 
@@ -136,7 +138,7 @@ def count(gold: list[dict[str, Any]], predicted: list[Forecast]) -> Counts:
     return counts
 
 
-Predict = Callable[[str, str | None], list[Forecast]]
+Predict = Callable[..., list[Forecast]]  # (narrative, period, actual=...)
 
 
 def evaluate_forecasts(records: list[Labelled], predict: Predict = extract_forecasts,
@@ -144,7 +146,8 @@ def evaluate_forecasts(records: list[Labelled], predict: Predict = extract_forec
                        split: str | None = None) -> ForecastReport:
     """Precision, recall and due-period accuracy, overall and per family, with 95%
     bootstrap intervals over the records."""
-    per_record = [count(r.gold, predict(r.narrative, r.period)) for r in records]
+    per_record = [count(r.gold, predict(r.narrative, r.period, actual=r.actual))
+                  for r in records]
     sections = [_section("all", records, per_record, resamples, seed)]
     for family in sorted({r.family for r in records}):
         chosen = [k for k, r in enumerate(records) if r.family == family]

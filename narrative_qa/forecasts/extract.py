@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from narrative_qa.data_checks import end_date
 from narrative_qa.language.lexicon import any_of, lexicon, shared, words
 from narrative_qa.language.periods import (
     DueDate,
@@ -23,6 +24,7 @@ from narrative_qa.language.periods import (
     period_end,
     period_of_month,
 )
+from narrative_qa.language.ratings import rating_rank
 from narrative_qa.real_corpus import sentence_spans
 
 WHATS = ("value", "direction", "event", "other")
@@ -469,10 +471,13 @@ def _readings(texts: list[str]) -> list[_Reading]:
 
 
 def extract_forecasts(narrative: str, period: str | None, use_readers: bool = True,
-                      planned_floor: float = PLANNED_FLOOR) -> list[Forecast]:
+                      planned_floor: float = PLANNED_FLOOR, actual: Any = None
+                      ) -> list[Forecast]:
     """Every forecast in `narrative`, written in `period` ('2025/26 Q2', 'FY2024', ...).
     A sentence holds one forecast, or one per figure written just before its own date
-    ('absence reduced to 6.0% by Q2 and 5.0% by Q4')."""
+    ('absence reduced to 6.0% by Q2 and 5.0% by Q4'). `actual`, the KPI's value when it
+    is known, says what a figure can be: where it is a rating or an end date, a figure
+    the text expects (a cost, a count) is another measure's, not the KPI's value."""
     spans = sentence_spans(narrative or "")
     texts = [s.of(narrative) for s in spans]
     readings = _readings(texts) if use_readers else [_Reading() for _ in texts]
@@ -485,9 +490,18 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         for what, figure, date, vague, confidence in reading:
+            if what == "value" and figure and _not_a_figure(actual) and \
+                    rating_rank(figure.text) is None:
+                what = "other"
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+def _not_a_figure(actual: Any) -> bool:
+    """The KPI's value is a rating ('Amber/Red') or an end date, not a figure."""
+    return isinstance(actual, str) and (rating_rank(actual) is not None
+                                        or end_date(actual) is not None)
 
 
 _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.

@@ -22,11 +22,11 @@ History = Any
 
 
 def store_forecasts(db: sa.Connection, submission_id: int, narrative: str | None,
-                    period: str) -> int:
+                    period: str, actual: Any = None) -> int:
     """Extract and store the forecasts of one submission version; returns how many."""
     from narrative_qa.forecasts.extract import extract_forecasts
 
-    found = extract_forecasts(narrative or "", period) if narrative else []
+    found = extract_forecasts(narrative or "", period, actual=actual) if narrative else []
     for item in found:
         db.execute(schema.forecast.insert().values(
             submission_id=submission_id, start_char=item.start, end_char=item.end,

@@ -255,7 +255,7 @@ class History:
             narrative=sub.narrative,
             record=json.dumps(record, ensure_ascii=False, default=str),
         )).inserted_primary_key[0]
-        store_forecasts(db, row_id, sub.narrative, period)
+        store_forecasts(db, row_id, sub.narrative, period, sub.actual)
         for item in findings:
             db.execute(schema.finding.insert().values(
                 submission_id=row_id, code=item["code"],

@@ -697,3 +697,19 @@ def test_getting_back_on_track_is_an_aim_not_a_claim():
                   "for more staff.") == []
     assert events("The new rota is back on track for completion by March 2026.") == [
         ("event", "2026-03")]
+
+
+@pytest.mark.parametrize(("actual", "what"), [
+    (None, "value"), (55.0, "value"), ("Amber/Red", "other"), ("31.03.2027", "other")])
+def test_a_figure_is_the_kpis_value_only_when_the_kpi_is_a_figure(actual, what):
+    # FORECAST_LABELLING.md: 'value' is a figure the KPI is expected to reach; a project
+    # rated Amber/Red or measured by its end date expects 40 masts as another measure.
+    [forecast] = extract_forecasts("The project is expected to deliver 40 new masts by "
+                                   "March 2027.", Q2, actual=actual)
+    assert (forecast.what, forecast.value) == (what, "40")
+
+
+def test_a_rating_is_a_rating_kpis_value():
+    [forecast] = extract_forecasts("We expect the rating to move to Green by March 2027.", Q2,
+                                   actual="Amber")
+    assert (forecast.what, forecast.value) == ("value", "Green")

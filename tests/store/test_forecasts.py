@@ -52,6 +52,19 @@ def test_forecasts_are_stored_with_their_version_and_kept_on_resubmission(
     assert [(f.version, f.value) for f in every] == [(1, "60%"), (2, "58%")]
 
 
+def test_a_rating_kpis_forecast_figure_is_stored_as_another_measure(
+        history, settings, tmp_path):
+    # The KPI's actual is a rating: '40 new masts' is not the value it will reach, so it is
+    # not checked against the rating when due.
+    path = tmp_path / "q2.csv"
+    path.write_text("kpi_id,kpi_name,unit,actual,narrative\n"
+                    "GM-01,Delivery confidence: mobile masts,rating,Amber/Red,The project is "
+                    "expected to deliver 40 new masts by December 2025.\n", encoding="utf-8")
+    ingest_file(path, Q2, history, settings=settings)
+    [stored] = stored_forecasts(history)
+    assert (stored.what, stored.value) == ("other", "40")
+
+
 def test_a_missed_forecast_nobody_mentions_is_evidence_for_nq03_and_nq05(
         history, settings, tmp_path):
     ingest_file(quarter(tmp_path, "q2", [("CS-07", "55", PROMISE)]), Q2, history,
