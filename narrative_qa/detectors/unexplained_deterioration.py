@@ -11,6 +11,12 @@ the reading layer reads as a cause of change is a causal sentence too, in whatev
 gives the cause ("vacancies impacted the year's figures", "as a result ... has been
 declining"), and the same exclusions apply to it.
 
+A lead-in to a list of causes ("this is mainly due to the following factors:") is not a
+cause: the factors after it are, when they name one (a delay, a decision, an extension, a
+change of scope, a risk or issue) rather than describe the project's scope or progress. A
+sentence restating the indicator's own move ("the end date moved from ... to ...") reports
+the decline; it does not explain it.
+
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter"), or for a rating a move to a worse one
 ("from Amber/Green to Amber"), is deterioration to be explained.
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import lexicon
 from narrative_qa.language.periods import is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
@@ -40,6 +47,9 @@ PARAMS = {
     "other_period": list[str],
     "cause_reader_tag": str,
     "cause_reader_at_least": Share,
+    "lead_in": list[str],
+    "named_cause": list[str],
+    "own_change": list[str],
 }
 
 
@@ -77,21 +87,46 @@ def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> boo
     return bool(compile_all(params["other_period"]).search(sentence.text))
 
 
-def detect(ctx: Context, params: dict) -> list[Hit]:
-    sub, facts = ctx.submission, ctx.facts
-    stated = None
-    if facts.deteriorated is None and sub.previous_actual is None:
-        stated = stated_decline(ctx, params)
-    if not (facts.deteriorated or stated):
-        return []
+def _listed_factors(ctx: Context, params: dict) -> tuple[set[int], list[Sentence]]:
+    """A lead-in to a list of causes ("this is mainly due to the following factors:") is
+    not a cause itself: what follows it is. The lead-in sentences, and the listed factors
+    that name a cause (a delay, a decision, an extension, a change of scope, a causal
+    phrase) rather than describe the project's scope or progress."""
+    lead_in = compile_all(params["lead_in"])
+    named = compile_all(params["named_cause"])
+    causal = lexicon().causal
+    leads: set[int] = set()
+    factors: list[Sentence] = []
+    for sentence in ctx.sentences:
+        found = lead_in.search(sentence.text)
+        if found:
+            leads.add(id(sentence))
+            rest = sentence.text[found.end():]
+        elif leads:
+            rest = sentence.text
+        else:
+            continue
+        if named.search(rest) or causal.search(rest):
+            factors.append(sentence)
+    return leads, factors
+
+
+def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
+    """The sentences that give a reason for the change, and those that give only a
+    general pressure ("demand continues to be high")."""
+    leads, factors = _listed_factors(ctx, params)
+    if leads:
+        return factors, []
     change = compile_all(params["change_cues"])
     generic = compile_all(params["generic_cues"])
     in_period = compile_all(params["period_cues"])
     indicator = compile_all(params["indicator_statement"])
+    own = compile_all(params["own_change"])
     old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
-    reasons, generic_only = [], []
+    reasons: list[Sentence] = []
+    generic_only: list[Sentence] = []
     for sentence in ctx.sentences:
         if sentence.action and sentence.action.kind in {"planned", "continuing"}:
             continue
@@ -99,8 +134,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             continue  # last period's explanation, copied
         if _against_other_period(sentence, ctx, params):
             continue
-        about_indicator = bool(indicator.search(sentence.text)) or _states_indicator(
-            sentence, ctx)
+        about_indicator = bool(indicator.search(sentence.text) or own.search(sentence.text)
+                               ) or _states_indicator(sentence, ctx)
         descriptive = not sentence.action and not about_indicator
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
@@ -111,6 +146,17 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             generic_only.append(sentence)
             continue
         reasons.append(sentence)
+    return reasons, generic_only
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    sub, facts = ctx.submission, ctx.facts
+    stated = None
+    if facts.deteriorated is None and sub.previous_actual is None:
+        stated = stated_decline(ctx, params)
+    if not (facts.deteriorated or stated):
+        return []
+    reasons, generic_only = reasons_given(ctx, params)
     if reasons:
         return []
     if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
