@@ -18,8 +18,9 @@ sentence restating the indicator's own move ("the end date moved from ... to ...
 the decline; it does not explain it.
 
 Where the data give no previous value, a decline the narrative itself states about the
-indicator ("performance has declined this quarter"), or for a rating a move to a worse one
-("from Amber/Green to Amber"), is deterioration to be explained.
+indicator ("performance has declined this quarter", "the number of <what the KPI counts>
+fell"), or for a rating a move to a worse one ("from Amber/Green to Amber"), is
+deterioration to be explained; "lower than the target" is a miss, not a decline.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from narrative_qa.language.lexicon import lexicon
 from narrative_qa.language.periods import is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
-from narrative_qa.language.words import compile_all
+from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Share
 
 KIND = "unexplained_deterioration"
@@ -50,6 +51,7 @@ PARAMS = {
     "lead_in": list[str],
     "named_cause": list[str],
     "own_change": list[str],
+    "measure_named": list[str],
 }
 
 
@@ -58,6 +60,16 @@ def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
               if isinstance(v, float)]
     return any(f.value is not None and any(abs(f.value - v) < 0.051 for v in values)
                for f in sentence.figures)
+
+
+def _measure_named_at(sentence: Sentence, ctx: Context, params: dict) -> int | None:
+    """Where the sentence names the indicator in the KPI's own words ("the number of
+    <something the KPI name counts>") ends; None if it does not (§4: a decline the text
+    states is one said of the measure, "the number of ... fell")."""
+    for found in compile_all(params["measure_named"]).finditer(sentence.text):
+        if content_words(found.group("what")) & ctx.kpi_terms:
+            return found.end()
+    return None
 
 
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:
@@ -71,10 +83,15 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     negated = compile_all(params["negated_before"])
     indicator = compile_all(params["indicator_statement"])
     for sentence in ctx.sentences:
-        if sentence.action or sentence.impact or not (
-                indicator.search(sentence.text) or _states_indicator(sentence, ctx)):
+        if sentence.action or sentence.impact:
             continue
-        if any(not negated.search(sentence.text[: m.start()])
+        named = (0 if indicator.search(sentence.text) or _states_indicator(sentence, ctx)
+                 else _measure_named_at(sentence, ctx, params))
+        if named is None:
+            continue
+        # the decline said of the measure, after it ("the number of ... fell"), not a
+        # cause's effect on it ("... combined to reduce the number of ...")
+        if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
                for m in words.finditer(sentence.text)):
             return sentence
     return None
@@ -157,6 +174,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if not (facts.deteriorated or stated):
         return []
     reasons, generic_only = reasons_given(ctx, params)
+    # The sentence stating the decline explains it only if it gives a cause ("fell
+    # because ..."), not because it is dated ("fell this quarter").
+    reasons = [s for s in reasons if s is not stated or s.causal]
     if reasons:
         return []
     if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
