@@ -15,7 +15,8 @@ A lead-in to a list of causes ("this is mainly due to the following factors:") i
 cause: the factors after it are, when they name one (a delay, a decision, an extension, a
 change of scope, a risk or issue) rather than describe the project's scope or progress. A
 sentence restating the indicator's own move ("the end date moved from ... to ...") reports
-the decline; it does not explain it.
+the decline; it does not explain it. A sentence saying what the one before it did to the
+measure ("this pushed the end date back") ties that cause to the change.
 
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter", "the number of <what the KPI counts>
@@ -52,6 +53,7 @@ PARAMS = {
     "named_cause": list[str],
     "own_change": list[str],
     "measure_named": list[str],
+    "effect_of_the_above": list[str],
 }
 
 
@@ -139,6 +141,7 @@ def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sent
     in_period = compile_all(params["period_cues"])
     indicator = compile_all(params["indicator_statement"])
     own = compile_all(params["own_change"])
+    linked = compile_all(params["effect_of_the_above"])
     old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
@@ -156,7 +159,8 @@ def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sent
         descriptive = not sentence.action and not about_indicator
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
-        causal = sentence.causal or id(sentence) in read_as_cause
+        causal = (sentence.causal or id(sentence) in read_as_cause
+                  or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
         if generic.search(sentence.text) and not sentence.figures and not dated:
