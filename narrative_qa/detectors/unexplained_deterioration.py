@@ -15,8 +15,11 @@ A lead-in to a list of causes ("this is mainly due to the following factors:") i
 cause: the factors after it are, when they name one (a delay, a decision, an extension, a
 change of scope, a risk or issue) rather than describe the project's scope or progress. A
 sentence restating the indicator's own move ("the end date moved from ... to ...") reports
-the decline; it does not explain it. A sentence saying what the one before it did to the
-measure ("this pushed the end date back") ties that cause to the change.
+the decline; it does not explain it, nor does one naming this period's rating ("the
+review gave Amber/Red"). A sentence that is dated or gives a figure, but reports progress
+or a plan ("approval was given in March", "the next milestone is in April"), is no
+cause. A sentence saying what the one before it did to the measure ("this pushed the end
+date back") ties that cause to the change.
 
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter", "the number of <what the KPI counts>
@@ -25,6 +28,8 @@ deterioration to be explained; "lower than the target" is a miss, not a decline.
 """
 
 from __future__ import annotations
+
+import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
@@ -54,10 +59,23 @@ PARAMS = {
     "own_change": list[str],
     "measure_named": list[str],
     "effect_of_the_above": list[str],
+    "progress_or_plan": list[str],
 }
 
 
+def _names_rating(sentence: Sentence, rating: object) -> bool:
+    """The sentence names this period's rating ("the review gave AMBER/RED"): it reports
+    the indicator, as a figure does."""
+    if not isinstance(rating, str) or rating_rank(rating) is None:
+        return False
+    words = [re.escape(w) for w in re.split(r"[\s/-]+", rating.strip()) if w]
+    pattern = r"(?<![/-])\b" + r"\s*[/-]\s*".join(words) + r"\b(?!\s*[/-]\s*\w)"
+    return bool(re.search(pattern, sentence.text, re.I))
+
+
 def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
+    if _names_rating(sentence, ctx.submission.actual):
+        return True
     values = [v for v in (ctx.submission.actual, ctx.submission.previous_actual)
               if isinstance(v, float)]
     return any(f.value is not None and any(abs(f.value - v) < 0.051 for v in values)
@@ -142,6 +160,7 @@ def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sent
     indicator = compile_all(params["indicator_statement"])
     own = compile_all(params["own_change"])
     linked = compile_all(params["effect_of_the_above"])
+    progress = compile_all(params["progress_or_plan"])
     old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
@@ -163,6 +182,8 @@ def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sent
                   or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
+        if not causal and progress.search(sentence.text):
+            continue  # dated or with a figure, but progress or a plan, not a cause
         if generic.search(sentence.text) and not sentence.figures and not dated:
             generic_only.append(sentence)
             continue
