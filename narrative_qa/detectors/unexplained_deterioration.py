@@ -124,24 +124,35 @@ def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> boo
     return bool(compile_all(params["other_period"]).search(sentence.text))
 
 
-def _listed_factors(ctx: Context, params: dict) -> tuple[set[int], list[Sentence]]:
+def _copied(ctx: Context) -> set[str]:
+    """Last period's sentences, normalised: an explanation copied from them is no reason."""
+    if ctx.previous is None:
+        return set()
+    return {" ".join(normalise(s.text)) for s in ctx.previous.content()}
+
+
+def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
     """A lead-in to a list of causes ("this is mainly due to the following factors:") is
     not a cause itself: what follows it is. The lead-in sentences, and the listed factors
     that name a cause (a delay, a decision, an extension, a change of scope, a causal
-    phrase) rather than describe the project's scope or progress."""
+    phrase) rather than describe the project's scope or progress, and are not copied
+    from last period's narrative."""
     lead_in = compile_all(params["lead_in"])
     named = compile_all(params["named_cause"])
     causal = lexicon().causal
-    leads: set[int] = set()
+    old = _copied(ctx)
+    leads: list[Sentence] = []
     factors: list[Sentence] = []
     for sentence in ctx.sentences:
         found = lead_in.search(sentence.text)
         if found:
-            leads.add(id(sentence))
+            leads.append(sentence)
             rest = sentence.text[found.end():]
         elif leads:
             rest = sentence.text
         else:
+            continue
+        if " ".join(normalise(sentence.text)) in old:
             continue
         if named.search(rest) or causal.search(rest):
             factors.append(sentence)
@@ -151,7 +162,7 @@ def _listed_factors(ctx: Context, params: dict) -> tuple[set[int], list[Sentence
 def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
     general pressure ("demand continues to be high")."""
-    leads, factors = _listed_factors(ctx, params)
+    leads, factors = listed_factors(ctx, params)
     if leads:
         return factors, []
     change = compile_all(params["change_cues"])
@@ -161,7 +172,7 @@ def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sent
     own = compile_all(params["own_change"])
     linked = compile_all(params["effect_of_the_above"])
     progress = compile_all(params["progress_or_plan"])
-    old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
+    old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
     reasons: list[Sentence] = []
@@ -211,7 +222,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     else:
         change_text = "(as the text says; the data give no previous value)"
     return [Hit(
-        evidence=generic_only[:2] or ([stated] if stated else ctx.sentences[:1]),
+        evidence=generic_only[:2] or ([stated] if stated else
+                                      listed_factors(ctx, params)[0][:1] or ctx.sentences[:1]),
         values={"change": change_text},
         confidence=params["confidence_generic"] if generic_only else params["confidence"],
         details={"previous_actual": sub.previous_actual, "actual": sub.actual,
