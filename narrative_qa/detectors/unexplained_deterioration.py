@@ -11,9 +11,9 @@ the reading layer reads as a cause of change is a causal sentence too, in whatev
 gives the cause ("vacancies impacted the year's figures", "as a result ... has been
 declining"), and the same exclusions apply to it.
 
-A lead-in to a list of causes ("this is mainly due to the following factors:") is not a
-cause: the factors after it are, when they name one (a delay, a decision, an extension, a
-change of scope, a risk or issue) rather than describe the project's scope or progress. A
+A lead-in to a list of causes ("the slip is owing to the following:") is not a cause:
+the factors after it are, when they name one (a delay, a decision, an extension, a change
+of scope, a risk or issue) rather than describe the project's scope or progress. A
 sentence restating the indicator's own move ("the end date moved from ... to ...") reports
 the decline; it does not explain it, nor does one naming this period's rating ("the
 review gave Amber/Red"). A sentence that is dated or gives a figure, but reports progress
@@ -132,8 +132,8 @@ def _copied(ctx: Context) -> set[str]:
 
 
 def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
-    """A lead-in to a list of causes ("this is mainly due to the following factors:") is
-    not a cause itself: what follows it is. The lead-in sentences, and the listed factors
+    """A lead-in to a list of causes ("the slip is owing to the following:") is not a
+    cause itself: what follows it is. The lead-in sentences, and the listed factors
     that name a cause (a delay, a decision, an extension, a change of scope, a causal
     phrase) rather than describe the project's scope or progress, and are not copied
     from last period's narrative."""

@@ -1,4 +1,4 @@
-"""NQ06 and a lead-in to a list of causes ("due to the following factors:"): the lead-in
+"""NQ06 and a lead-in to a list of causes ("owing to the following:"): the lead-in
 is no cause, the factors after it are, and a factor copied from last period's narrative
 is no more a reason than any other copied sentence (rules/NQ06, lead_in, named_cause)."""
 
@@ -10,7 +10,7 @@ from narrative_qa.reading.records import submission_from_mapping
 ROW = {"kpi_id": "P-1",
        "kpi_name": "Schedule: latest approved project end date - Depot rebuild",
        "actual": "2027-03-31", "previous_actual": "2026-06-30", "unit": "date"}
-LEAD_IN = "This is mainly due to the following factors."
+LEAD_IN = "The change is owing to the following points."
 FACTOR = "The contractor's steel delivery was delayed by five months."
 
 
