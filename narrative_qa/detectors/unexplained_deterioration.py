@@ -11,19 +11,33 @@ the reading layer reads as a cause of change is a causal sentence too, in whatev
 gives the cause ("vacancies impacted the year's figures", "as a result ... has been
 declining"), and the same exclusions apply to it.
 
+A lead-in to a list of causes ("the slip is owing to the following:") is not a cause:
+the factors after it are, when they name one (a delay, a decision, an extension, a change
+of scope, a risk or issue) rather than describe the project's scope or progress. A
+sentence restating the indicator's own move ("the end date moved from ... to ...") reports
+the decline; it does not explain it, nor does one naming this period's rating ("the
+review gave Amber/Red"). A sentence that is dated or gives a figure, but reports progress
+or a plan ("approval was given in March", "the next milestone is in April"), is no
+cause. A sentence saying what the one before it did to the measure ("this pushed the end
+date back") ties that cause to the change.
+
 Where the data give no previous value, a decline the narrative itself states about the
-indicator ("performance has declined this quarter"), or for a rating a move to a worse one
-("from Amber/Green to Amber"), is deterioration to be explained.
+indicator ("performance has declined this quarter", "the number of <what the KPI counts>
+fell"), or for a rating a move to a worse one ("from Amber/Green to Amber"), is
+deterioration to be explained; "lower than the target" is a miss, not a decline.
 """
 
 from __future__ import annotations
 
+import re
+
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.lexicon import lexicon
 from narrative_qa.language.periods import is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
-from narrative_qa.language.words import compile_all
+from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Share
 
 KIND = "unexplained_deterioration"
@@ -40,14 +54,42 @@ PARAMS = {
     "other_period": list[str],
     "cause_reader_tag": str,
     "cause_reader_at_least": Share,
+    "lead_in": list[str],
+    "named_cause": list[str],
+    "own_change": list[str],
+    "measure_named": list[str],
+    "effect_of_the_above": list[str],
+    "progress_or_plan": list[str],
 }
 
 
+def _names_rating(sentence: Sentence, rating: object) -> bool:
+    """The sentence names this period's rating ("the review gave AMBER/RED"): it reports
+    the indicator, as a figure does."""
+    if not isinstance(rating, str) or rating_rank(rating) is None:
+        return False
+    words = [re.escape(w) for w in re.split(r"[\s/-]+", rating.strip()) if w]
+    pattern = r"(?<![/-])\b" + r"\s*[/-]\s*".join(words) + r"\b(?!\s*[/-]\s*\w)"
+    return bool(re.search(pattern, sentence.text, re.I))
+
+
 def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
+    if _names_rating(sentence, ctx.submission.actual):
+        return True
     values = [v for v in (ctx.submission.actual, ctx.submission.previous_actual)
               if isinstance(v, float)]
     return any(f.value is not None and any(abs(f.value - v) < 0.051 for v in values)
                for f in sentence.figures)
+
+
+def _measure_named_at(sentence: Sentence, ctx: Context, params: dict) -> int | None:
+    """Where the sentence names the indicator in the KPI's own words ("the number of
+    <something the KPI name counts>") ends; None if it does not (§4: a decline the text
+    states is one said of the measure, "the number of ... fell")."""
+    for found in compile_all(params["measure_named"]).finditer(sentence.text):
+        if content_words(found.group("what")) & ctx.kpi_terms:
+            return found.end()
+    return None
 
 
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:
@@ -61,10 +103,15 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     negated = compile_all(params["negated_before"])
     indicator = compile_all(params["indicator_statement"])
     for sentence in ctx.sentences:
-        if sentence.action or sentence.impact or not (
-                indicator.search(sentence.text) or _states_indicator(sentence, ctx)):
+        if sentence.action or sentence.impact:
             continue
-        if any(not negated.search(sentence.text[: m.start()])
+        named = (0 if indicator.search(sentence.text) or _states_indicator(sentence, ctx)
+                 else _measure_named_at(sentence, ctx, params))
+        if named is None:
+            continue
+        # the decline said of the measure, after it ("the number of ... fell"), not a
+        # cause's effect on it ("... combined to reduce the number of ...")
+        if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
                for m in words.finditer(sentence.text)):
             return sentence
     return None
@@ -77,21 +124,59 @@ def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> boo
     return bool(compile_all(params["other_period"]).search(sentence.text))
 
 
-def detect(ctx: Context, params: dict) -> list[Hit]:
-    sub, facts = ctx.submission, ctx.facts
-    stated = None
-    if facts.deteriorated is None and sub.previous_actual is None:
-        stated = stated_decline(ctx, params)
-    if not (facts.deteriorated or stated):
-        return []
+def _copied(ctx: Context) -> set[str]:
+    """Last period's sentences, normalised: an explanation copied from them is no reason."""
+    if ctx.previous is None:
+        return set()
+    return {" ".join(normalise(s.text)) for s in ctx.previous.content()}
+
+
+def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
+    """A lead-in to a list of causes ("the slip is owing to the following:") is not a
+    cause itself: what follows it is. The lead-in sentences, and the listed factors
+    that name a cause (a delay, a decision, an extension, a change of scope, a causal
+    phrase) rather than describe the project's scope or progress, and are not copied
+    from last period's narrative."""
+    lead_in = compile_all(params["lead_in"])
+    named = compile_all(params["named_cause"])
+    causal = lexicon().causal
+    old = _copied(ctx)
+    leads: list[Sentence] = []
+    factors: list[Sentence] = []
+    for sentence in ctx.sentences:
+        found = lead_in.search(sentence.text)
+        if found:
+            leads.append(sentence)
+            rest = sentence.text[found.end():]
+        elif leads:
+            rest = sentence.text
+        else:
+            continue
+        if " ".join(normalise(sentence.text)) in old:
+            continue
+        if named.search(rest) or causal.search(rest):
+            factors.append(sentence)
+    return leads, factors
+
+
+def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
+    """The sentences that give a reason for the change, and those that give only a
+    general pressure ("demand continues to be high")."""
+    leads, factors = listed_factors(ctx, params)
+    if leads:
+        return factors, []
     change = compile_all(params["change_cues"])
     generic = compile_all(params["generic_cues"])
     in_period = compile_all(params["period_cues"])
     indicator = compile_all(params["indicator_statement"])
-    old = {" ".join(normalise(s.text)) for s in ctx.previous.content()} if ctx.previous else set()
+    own = compile_all(params["own_change"])
+    linked = compile_all(params["effect_of_the_above"])
+    progress = compile_all(params["progress_or_plan"])
+    old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
-    reasons, generic_only = [], []
+    reasons: list[Sentence] = []
+    generic_only: list[Sentence] = []
     for sentence in ctx.sentences:
         if sentence.action and sentence.action.kind in {"planned", "continuing"}:
             continue
@@ -99,18 +184,35 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             continue  # last period's explanation, copied
         if _against_other_period(sentence, ctx, params):
             continue
-        about_indicator = bool(indicator.search(sentence.text)) or _states_indicator(
-            sentence, ctx)
+        about_indicator = bool(indicator.search(sentence.text) or own.search(sentence.text)
+                               ) or _states_indicator(sentence, ctx)
         descriptive = not sentence.action and not about_indicator
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
-        causal = sentence.causal or id(sentence) in read_as_cause
+        causal = (sentence.causal or id(sentence) in read_as_cause
+                  or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
+        if not causal and progress.search(sentence.text):
+            continue  # dated or with a figure, but progress or a plan, not a cause
         if generic.search(sentence.text) and not sentence.figures and not dated:
             generic_only.append(sentence)
             continue
         reasons.append(sentence)
+    return reasons, generic_only
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    sub, facts = ctx.submission, ctx.facts
+    stated = None
+    if facts.deteriorated is None and sub.previous_actual is None:
+        stated = stated_decline(ctx, params)
+    if not (facts.deteriorated or stated):
+        return []
+    reasons, generic_only = reasons_given(ctx, params)
+    # The sentence stating the decline explains it only if it gives a cause ("fell
+    # because ..."), not because it is dated ("fell this quarter").
+    reasons = [s for s in reasons if s is not stated or s.causal]
     if reasons:
         return []
     if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
@@ -120,7 +222,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     else:
         change_text = "(as the text says; the data give no previous value)"
     return [Hit(
-        evidence=generic_only[:2] or ([stated] if stated else ctx.sentences[:1]),
+        evidence=generic_only[:2] or ([stated] if stated else
+                                      listed_factors(ctx, params)[0][:1] or ctx.sentences[:1]),
         values={"change": change_text},
         confidence=params["confidence_generic"] if generic_only else params["confidence"],
         details={"previous_actual": sub.previous_actual, "actual": sub.actual,
