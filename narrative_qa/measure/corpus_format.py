@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from narrative_qa.errors import InputError, Location, NarrativeQAError
-from narrative_qa.language.tags import TAGS  # noqa: F401  (re-exported: the labels' tags)
+from narrative_qa.specs.tags import TAGS  # noqa: F401  (re-exported: the labels' tags)
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 ORIGINS: tuple[str, ...] = ("real", "written")

@@ -10,8 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from narrative_qa.assessment import SEVERITIES, DataFacts, Submission
-from narrative_qa.language.tags import TAGS
 from narrative_qa.specs.explain import dotted, first, model_at, must_be, suggest
+from narrative_qa.specs.tags import TAGS
 
 SCOPES = ("amber-or-red", "any")
 # The generic shapes a finding takes over the reading layer and the data (issue 15).
