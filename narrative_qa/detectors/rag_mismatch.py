@@ -19,6 +19,9 @@ PARAMS = {
     "rating_reason": list[str],
     "rating_back_reference": list[str],
     "rating_risks": list[str],
+    "not_risks": list[str],
+    "current_rating": list[str],
+    "reason_only_source": list[str],
     "progress_made": list[str],
     "progress_justifies_from": str,
 }
@@ -81,7 +84,8 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
-    other = _another_rating(rating, ctx.sentences)
+    other = _another_rating(rating, ctx.sentences) or _current_rating_differs(
+        rating, ctx.sentences, params)
     if other:
         return [Hit(
             evidence=[other[0]],
@@ -91,10 +95,10 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
+    progress = compile_all(params["justification"])
     if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
             ctx.sentences, params) or any(
-            risks.search(s.text) or (progress.search(s.text) and (s.figures or s.timescales))
+            _names_risk(s.text, params) or (progress.search(s.text) and (s.figures or s.timescales))
             for s in ctx.sentences):
         return []
     return [Hit(
@@ -120,6 +124,29 @@ def _another_rating(rating: str, sentences: list[Sentence]) -> tuple[Sentence, s
     return None
 
 
+def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
+                            ) -> tuple[Sentence, str] | None:
+    """The narrative states the current rating ('the rating is Green') and it is not the
+    submitted one: the text and the data disagree on the rating itself."""
+    rank = rating_rank(rating)
+    if rank is None:
+        return None
+    stated = compile_all(params["current_rating"])
+    for sentence in sentences:
+        for m in stated.finditer(sentence.text):
+            said = next((g for g in m.groups() if g), None)
+            if said is not None and rating_rank(said) not in (None, rank):
+                return sentence, said
+    return None
+
+
+def _names_risk(text: str, params: dict) -> bool:
+    """A risk or issue named, once wording that only looks like one is set aside (the
+    issue of a document; a risk said not to arise)."""
+    return bool(compile_all(params["rating_risks"]).search(
+        compile_all(params["not_risks"]).sub(" ", text)))
+
+
 def _progress_justifies(rating: str, sentences: list[Sentence], params: dict) -> bool:
     """Progress stated plainly ('significant progress has been made', 'successfully
     delivered') says why a body has that much confidence, so it justifies a rating from
@@ -136,11 +163,15 @@ def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
     the reason and refers back to it ("The rating is Amber. This is due to ...")."""
     named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
     back = compile_all(params["rating_back_reference"])
+    # A reason that only names the review which gave the rating is its source, not a reason.
+    source = compile_all(params["reason_only_source"])
     for here, after in zip(sentences, [*sentences[1:], None], strict=True):
         if not named.search(here.text):
             continue
-        if reason.search(here.text) or (after is not None and back.search(after.text)
-                                        and reason.search(after.text)):
+        reasons = [here.text] if reason.search(here.text) else []
+        if after is not None and back.search(after.text) and reason.search(after.text):
+            reasons.append(after.text)
+        if any(not source.search(text) for text in reasons):
             return True
     return False
 
