@@ -24,6 +24,7 @@ PARAMS = {
     "reason_only_source": list[str],
     "progress_made": list[str],
     "progress_justifies_from": str,
+    "evidence_justifies_from": str,
 }
 
 
@@ -95,11 +96,9 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    progress = compile_all(params["justification"])
     if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
-            ctx.sentences, params) or any(
-            _names_risk(s.text, params) or (progress.search(s.text) and (s.figures or s.timescales))
-            for s in ctx.sentences):
+            ctx.sentences, params) or _evidenced_progress(rating, ctx.sentences, params) or any(
+            _names_risk(s.text, params) for s in ctx.sentences):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -138,6 +137,16 @@ def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
             if said is not None and rating_rank(said) not in (None, rank):
                 return sentence, said
     return None
+
+
+def _evidenced_progress(rating: str, sentences: list[Sentence], params: dict) -> bool:
+    """Progress with its evidence (a figure or a date) says why confidence is this high: it
+    justifies a rating from `evidence_justifies_from` up, not why a lower one is so low."""
+    rank, floor = rating_rank(rating), rating_rank(params["evidence_justifies_from"])
+    if rank is not None and floor is not None and rank < floor:
+        return False
+    progress = compile_all(params["justification"])
+    return any(progress.search(s.text) and (s.figures or s.timescales) for s in sentences)
 
 
 def _names_risk(text: str, params: dict) -> bool:
