@@ -25,6 +25,8 @@ PARAMS = {
     "progress_made": list[str],
     "progress_justifies_from": str,
     "evidence_justifies_from": str,
+    "rating_gap": list[str],
+    "gap_justifies_from": str,
 }
 
 
@@ -96,9 +98,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
-            ctx.sentences, params) or _evidenced_progress(rating, ctx.sentences, params) or any(
-            _names_risk(s.text, params) for s in ctx.sentences):
+    if _justified(rating, ctx.sentences, params):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -139,14 +139,27 @@ def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
     return None
 
 
-def _evidenced_progress(rating: str, sentences: list[Sentence], params: dict) -> bool:
-    """Progress with its evidence (a figure or a date) says why confidence is this high: it
-    justifies a rating from `evidence_justifies_from` up, not why a lower one is so low."""
-    rank, floor = rating_rank(rating), rating_rank(params["evidence_justifies_from"])
-    if rank is not None and floor is not None and rank < floor:
-        return False
+def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
+    """Some sentence says why the body has that much or that little confidence: the risks
+    or issues behind it, the rating named with its reason; and, for a rating high enough,
+    progress (plain, or with its figure or date) or what is being done to raise it."""
+    def said(name: str) -> bool:
+        pattern = compile_all(params[name])
+        return any(pattern.search(s.text) for s in sentences)
+
     progress = compile_all(params["justification"])
-    return any(progress.search(s.text) and (s.figures or s.timescales) for s in sentences)
+    return (any(_names_risk(s.text, params) for s in sentences)
+            or _rating_with_reason(sentences, params)
+            or (_at_least(rating, params["progress_justifies_from"]) and said("progress_made"))
+            or (_at_least(rating, params["evidence_justifies_from"]) and any(
+                progress.search(s.text) and (s.figures or s.timescales) for s in sentences))
+            or (_at_least(rating, params["gap_justifies_from"]) and said("rating_gap")))
+
+
+def _at_least(rating: str, floor: str) -> bool:
+    """The rating is `floor` or better on the Red-to-Green scale."""
+    rank, least = rating_rank(rating), rating_rank(floor)
+    return rank is not None and least is not None and rank >= least
 
 
 def _names_risk(text: str, params: dict) -> bool:
@@ -154,17 +167,6 @@ def _names_risk(text: str, params: dict) -> bool:
     issue of a document; a risk said not to arise)."""
     return bool(compile_all(params["rating_risks"]).search(
         compile_all(params["not_risks"]).sub(" ", text)))
-
-
-def _progress_justifies(rating: str, sentences: list[Sentence], params: dict) -> bool:
-    """Progress stated plainly ('significant progress has been made', 'successfully
-    delivered') says why a body has that much confidence, so it justifies a rating from
-    `progress_justifies_from` up; a lower rating needs the risks or issues behind it."""
-    rank, floor = rating_rank(rating), rating_rank(params["progress_justifies_from"])
-    if rank is None or floor is None or rank < floor:
-        return False
-    made = compile_all(params["progress_made"])
-    return any(made.search(s.text) for s in sentences)
 
 
 def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
