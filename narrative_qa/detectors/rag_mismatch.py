@@ -19,8 +19,14 @@ PARAMS = {
     "rating_reason": list[str],
     "rating_back_reference": list[str],
     "rating_risks": list[str],
+    "not_risks": list[str],
+    "current_rating": list[str],
+    "reason_only_source": list[str],
     "progress_made": list[str],
     "progress_justifies_from": str,
+    "evidence_justifies_from": str,
+    "rating_gap": list[str],
+    "gap_justifies_from": str,
 }
 
 
@@ -81,7 +87,8 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
-    other = _another_rating(rating, ctx.sentences)
+    other = _another_rating(rating, ctx.sentences) or _current_rating_differs(
+        rating, ctx.sentences, params)
     if other:
         return [Hit(
             evidence=[other[0]],
@@ -91,11 +98,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    risks, progress = compile_all(params["rating_risks"]), compile_all(params["justification"])
-    if _progress_justifies(rating, ctx.sentences, params) or _rating_with_reason(
-            ctx.sentences, params) or any(
-            risks.search(s.text) or (progress.search(s.text) and (s.figures or s.timescales))
-            for s in ctx.sentences):
+    if _justified(rating, ctx.sentences, params):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -120,15 +123,50 @@ def _another_rating(rating: str, sentences: list[Sentence]) -> tuple[Sentence, s
     return None
 
 
-def _progress_justifies(rating: str, sentences: list[Sentence], params: dict) -> bool:
-    """Progress stated plainly ('significant progress has been made', 'successfully
-    delivered') says why a body has that much confidence, so it justifies a rating from
-    `progress_justifies_from` up; a lower rating needs the risks or issues behind it."""
-    rank, floor = rating_rank(rating), rating_rank(params["progress_justifies_from"])
-    if rank is None or floor is None or rank < floor:
-        return False
-    made = compile_all(params["progress_made"])
-    return any(made.search(s.text) for s in sentences)
+def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
+                            ) -> tuple[Sentence, str] | None:
+    """The narrative states the current rating ('the rating is Green') and it is not the
+    submitted one: the text and the data disagree on the rating itself."""
+    rank = rating_rank(rating)
+    if rank is None:
+        return None
+    stated = compile_all(params["current_rating"])
+    for sentence in sentences:
+        for m in stated.finditer(sentence.text):
+            said = next((g for g in m.groups() if g), None)
+            if said is not None and rating_rank(said) not in (None, rank):
+                return sentence, said
+    return None
+
+
+def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
+    """Some sentence says why the body has that much or that little confidence: the risks
+    or issues behind it, the rating named with its reason; and, for a rating high enough,
+    progress (plain, or with its figure or date) or what is being done to raise it."""
+    def said(name: str) -> bool:
+        pattern = compile_all(params[name])
+        return any(pattern.search(s.text) for s in sentences)
+
+    progress = compile_all(params["justification"])
+    return (any(_names_risk(s.text, params) for s in sentences)
+            or _rating_with_reason(sentences, params)
+            or (_at_least(rating, params["progress_justifies_from"]) and said("progress_made"))
+            or (_at_least(rating, params["evidence_justifies_from"]) and any(
+                progress.search(s.text) and (s.figures or s.timescales) for s in sentences))
+            or (_at_least(rating, params["gap_justifies_from"]) and said("rating_gap")))
+
+
+def _at_least(rating: str, floor: str) -> bool:
+    """The rating is `floor` or better on the Red-to-Green scale."""
+    rank, least = rating_rank(rating), rating_rank(floor)
+    return rank is not None and least is not None and rank >= least
+
+
+def _names_risk(text: str, params: dict) -> bool:
+    """A risk or issue named, once wording that only looks like one is set aside (the
+    issue of a document; a risk said not to arise)."""
+    return bool(compile_all(params["rating_risks"]).search(
+        compile_all(params["not_risks"]).sub(" ", text)))
 
 
 def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
@@ -136,11 +174,15 @@ def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
     the reason and refers back to it ("The rating is Amber. This is due to ...")."""
     named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
     back = compile_all(params["rating_back_reference"])
+    # A reason that only names the review which gave the rating is its source, not a reason.
+    source = compile_all(params["reason_only_source"])
     for here, after in zip(sentences, [*sentences[1:], None], strict=True):
         if not named.search(here.text):
             continue
-        if reason.search(here.text) or (after is not None and back.search(after.text)
-                                        and reason.search(after.text)):
+        reasons = [here.text] if reason.search(here.text) else []
+        if after is not None and back.search(after.text) and reason.search(after.text):
+            reasons.append(after.text)
+        if any(not source.search(text) for text in reasons):
             return True
     return False
 
