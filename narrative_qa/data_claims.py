@@ -243,8 +243,10 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
     actual = end_date(ctx.submission.actual)
     named = compile_all(params["end_date_named"]).search(sentence.text)
     if actual is None or not named or compile_all(params["part_of_end_date"]).search(
-            sentence.text[: named.start()]):
-        return None  # 'the construction contract completion date': a part's
+            sentence.text[: named.start()]) or compile_all(params["part_after_end_date"]).match(
+            sentence.text[named.end():]):
+        return None  # 'the construction contract completion date', 'the end date for the
+        # supplier contracts': a part's
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
     if any(day == actual for _, day in dates):
         return None
@@ -265,6 +267,9 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
         if compile_all(params["forecast_end_date"]).search(
                 sentence.text[max(0, named.start() - 25): match.start()]):
             return None  # 'the current forecast end date is December 2026': not the approved one
+        if compile_all(params["earlier_end_date"]).search(
+                sentence.text[max(0, named.start() - 25): match.start()]):
+            return None  # an initial end date, or last year's return's: not this period's
         if match.start() - named.end() > 80:
             return None
         return _hit(sentence, f"the text gives the end date as {match.group(0)}, but the "

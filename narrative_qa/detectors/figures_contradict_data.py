@@ -66,6 +66,7 @@ PARAMS = {
     "down_comparatives": list[str],
     "year_ago_after": list[str],
     "subgroup": list[str],
+    "part_of_rating": list[str],
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
@@ -95,6 +96,8 @@ PARAMS = {
     "end_date_named": list[str],
     "part_of_end_date": list[str],
     "forecast_end_date": list[str],
+    "earlier_end_date": list[str],
+    "part_after_end_date": list[str],
 }
 
 
@@ -194,6 +197,8 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
     before = rating_rank(previous) if isinstance(previous, str) else None
     for sentence in ctx.sentences:
         for move in rating_moves(sentence.text):
+            if not _the_rating_now(sentence, move.start, params):
+                continue
             if move.wrong_way:
                 problem = (f"the text says the rating {move.verb} from {move.before} to "
                            f"{move.after}, but on the rating scale that is the other way")
@@ -205,32 +210,45 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
             return [Hit(evidence=[sentence], values={"problem": problem},
                         confidence=params["confidence_rating"])]
         stated = _rating_now(sentence, params)
-        if stated and rating_rank(stated) != actual:
+        if stated and rating_rank(stated.group(0)) != actual and _the_rating_now(
+                sentence, stated.start(), params):
             return [Hit(evidence=[sentence], values={
-                "problem": f"the text gives the rating as {stated} but the submitted rating "
-                f"is {ctx.submission.actual}"}, confidence=params["confidence_rating"])]
+                "problem": f"the text gives the rating as {stated.group(0)} but the submitted "
+                f"rating is {ctx.submission.actual}"}, confidence=params["confidence_rating"])]
         stayed = _rating_stayed(sentence, params)
-        if stayed and before is not None and before != actual:
+        if stayed and before is not None and before != actual and _the_rating_now(
+                sentence, stayed.start(), params):
             return [Hit(evidence=[sentence], values={
-                "problem": f"the text says the rating remains {stayed}, but the data show it "
-                f"moved from {ctx.submission.previous_actual} to {ctx.submission.actual}"},
-                confidence=params["confidence_rating"])]
+                "problem": f"the text says the rating remains {stayed.group(0)}, but the data "
+                f"show it moved from {ctx.submission.previous_actual} to "
+                f"{ctx.submission.actual}"}, confidence=params["confidence_rating"])]
     return []
 
 
-def _rating_stayed(sentence: Sentence, params: dict) -> str | None:
+def _the_rating_now(sentence: Sentence, start: int, params: dict) -> bool:
+    """A rating stated at `start` is the whole project's rating now: not a forecast or a
+    hope before it ("this should move the rating from Amber/Red to Amber"), nor a part's
+    ("the other workstreams stayed Amber", "for some parts the rating is Red")."""
+    before = sentence.text[:start]
+    clause = re.split(r"[;:]", before)[-1]
+    return not (compile_all(params["future_before"]).search(before)
+                or compile_all(params["part_subject"]).search(clause)
+                or compile_all(params["part_of_rating"]).search(clause))
+
+
+def _rating_stayed(sentence: Sentence, params: dict) -> re.Match[str] | None:
     """The rating a sentence says stayed as it was ("the RAG status remains Amber")."""
     stay = compile_all(params["rating_stayed"])
     for match in _RATING.finditer(sentence.text):
         if stay.search(sentence.text[max(0, match.start() - 30): match.start()]):
-            return match.group(0)
+            return match
     return None
 
 
 _RATING = re.compile(r"\b(?:amber[\s/-]+(?:red|green)|red|amber|green)\b", re.I)
 
 
-def _rating_now(sentence: Sentence, params: dict) -> str | None:
+def _rating_now(sentence: Sentence, params: dict) -> re.Match[str] | None:
     """The rating a sentence gives as the current one ("currently holds an Amber/Green
     rating"), not a move, a past review's ("rated the programme as Amber") or a part's."""
     if rating_moves(sentence.text) or not compile_all(params["rating_words"]).search(
@@ -239,7 +257,7 @@ def _rating_now(sentence: Sentence, params: dict) -> str | None:
     now = compile_all(params["rating_now"])
     for match in _RATING.finditer(sentence.text):
         if now.search(sentence.text[max(0, match.start() - 60): match.start()]):
-            return match.group(0)
+            return match
     return None
 
 

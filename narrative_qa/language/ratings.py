@@ -32,6 +32,7 @@ class RatingMove:
     before_rank: int
     after_rank: int
     said_up: bool | None  # the verb's direction; None when it says neither
+    start: int = 0  # where the move is stated in the text
 
     @property
     def worse(self) -> bool:
@@ -53,5 +54,5 @@ def rating_moves(text: str) -> list[RatingMove]:
             continue
         said_up, said_down = bool(up.search(m.group("verb"))), bool(down.search(m.group("verb")))
         moves.append(RatingMove(m.group("verb"), m.group("before"), m.group("after"), before,
-                                after, said_up if said_up != said_down else None))
+                                after, said_up if said_up != said_down else None, m.start()))
     return moves
