@@ -2,13 +2,16 @@
 
 A figure counts only if it measures the same challenge: it must sit within a few words of
 one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"), with no
-causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap).
+causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap),
+and it must not be one of the KPI's own values (this period's or the previous actual):
+"the actual of 1,819 participants was shaped by capacity" measures the KPI, not capacity.
 """
 
 from __future__ import annotations
 
 import re
 
+from narrative_qa.data_checks import on_one_scale, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Figure, Sentence
 from narrative_qa.language.quoting import joined
@@ -30,10 +33,10 @@ PARAMS = {
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str]) -> bool:
+              causal: re.Pattern[str], own: frozenset[float]) -> bool:
     text = sentence.text
     for figure in sentence.figures:
-        if not _scale_figure(figure):
+        if not _scale_figure(figure) or _own_value(figure, own):
             continue
         for match in measure.finditer(text):
             if match.start() >= figure.end:
@@ -45,6 +48,18 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
             if len(between.split()) <= window and not causal.search(between):
                 return True
     return False
+
+
+def _own_values(ctx: Context) -> frozenset[float]:
+    """The KPI's actual and previous actual, each as a % cell may be written. (A target is
+    left out: "below the target of 80% due to fewer requests" is read as the labels read it.)"""
+    _, actual, previous = on_one_scale(ctx.submission)
+    return frozenset(r for v in (actual, previous) if isinstance(v, float)
+                     for r in readings(v, ctx.submission.unit))
+
+
+def _own_value(figure: Figure, own: frozenset[float]) -> bool:
+    return figure.value is not None and any(abs(figure.value - v) < 1e-9 for v in own)
 
 
 def _scale_figure(figure: Figure) -> bool:
@@ -62,6 +77,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         for name, spec in params["challenges"].items()
     }
     reach = params["cue_reach_chars"]
+    own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     for position, sentence in enumerate(sentences):
@@ -78,10 +94,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                                  or a <= t.start() < b for a, b in cues)), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
-            if _measured(sentence, measure, window, causal):
+            if _measured(sentence, measure, window, causal, own):
                 continue
             if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
-                    _measured(nxt, measure, window, causal)):
+                    _measured(nxt, measure, window, causal, own)):
                 continue
             unmeasured.append((sentence, name, term.group(0)))
     # The reading layer finds challenges in the world's words that no list names; its

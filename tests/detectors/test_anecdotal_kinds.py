@@ -1,0 +1,71 @@
+"""NQ04 on challenge kinds the lists lacked and wordings the blame cues missed (issue 15).
+
+Grouped from the real train and dev misses: a legal or policy change, a supplier's or
+contractor's delay, ageing assets, data and testing problems, people as "resource",
+take-up and scope changes, the economy; blame said as "due, in part, to" or "explained
+by"; and the KPI's own value taken as measuring the challenge. The reading layer is
+replaced by a reader that hears nothing, so these tests check the rule file's words and
+the detector alone. The sentences are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.api import check_draft
+from tests.test_reading_layer import SCRA, codes, reads  # noqa: F401  (a fixture)
+
+PROGRAMME = {**SCRA, "kpi_id": "PR-01", "kpi_name": "% of programme milestones met on time"}
+VISITS = {**SCRA, "kpi_id": "HV-03", "kpi_name": "Number of home visits completed",
+          "target": 1500, "actual": 1240, "previous_actual": 1390, "unit": None}
+
+
+@pytest.fixture(autouse=True)
+def hears_nothing(reads):  # noqa: F811
+    reads("nothingsaysthis", "challenge_without_figure")
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("Spend is below plan due to a legal challenge to the award of the contract.", "policy"),
+    ("Fewer cases closed because of changes to national guidance in May.", "policy"),
+    ("Go-live slipped following delays from our main contractor.", "partners"),
+    ("Supplier delays on the new release have impacted the plan.", "partners"),
+    ("This is due to ongoing complexities in moving the data to the new platform.",
+     "complexity"),
+    ("Additional complexity was introduced by the new reporting rules.", "complexity"),
+    ("Days were lost due to the age of the fleet and frequent breakdowns.", "assets"),
+    ("Delivery remains an issue because there are not enough trained personnel.",
+     "staffing"),
+    ("The fall is due to a team manager on leave for most of the quarter.", "staffing"),
+    ("The plan was impacted by data issues in two feeder systems.", "systems"),
+    ("Take-up of the new portal remains low among smaller firms.", "other"),
+    ("The forecast moved as a result of scope changes agreed at the board.", "other"),
+    ("Exports shifted due to the recovery of a neighbouring economy.", "external"),
+    ("Milestones slipped due, in part, to lower commodity prices.", "external"),
+    ("The shortfall is explained by litigation brought by two suppliers.", "policy"),
+    ("Opening was put back following delays in recruitment.", "staffing"),
+])
+def test_a_challenge_of_a_kind_the_lists_lacked_with_no_figure_is_nq04(sentence, kind):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert "NQ04" in found
+    assert kind in found["NQ04"].details["challenges"]
+
+
+@pytest.mark.parametrize("narrative", [
+    "Milestones are behind plan. A legal challenge paused the work for 14 weeks.",
+    "Milestones are behind plan after supplier delays. The supplier delivered 3 of the 9 "
+    "releases on time.",
+    "Milestones are behind plan. Recruitment of the new team was delayed by 2 months.",
+    "Milestones are behind plan. A consultation followed the judgment in a legal challenge.",
+])
+def test_a_measured_or_unblamed_challenge_is_not_nq04(narrative):
+    assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
+
+
+def test_the_kpis_own_value_does_not_measure_the_challenge():
+    narrative = ("Visits are below target. The actual of 1,240 visits was limited by the "
+                 "capacity of the team.")
+    assert "NQ04" in codes(check_draft(narrative, **VISITS))
+    measured = ("Visits are below target. Capacity was limited: 40 of the 120 weekly slots "
+                "were unstaffed.")
+    assert "NQ04" not in codes(check_draft(measured, **VISITS))
