@@ -26,6 +26,7 @@ PARAMS = {
     "cue_reach_chars": Count,
     "blame_cues": list[str],
     "causal_between": list[str],
+    "blame_after": list[str],
     "challenges": dict[str, dict],
     "reader_tag": str,
     "reader_at_least": Share,
@@ -77,12 +78,15 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         for name, spec in params["challenges"].items()
     }
     reach = params["cue_reach_chars"]
+    after = compile_all(params["blame_after"])
     own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     for position, sentence in enumerate(sentences):
         cues = [m.span() for m in blame.finditer(sentence.text)]
-        if not cues:
+        # "due to A, B and C" blames every cause it lists, however long the list.
+        since = min((m.end() for m in after.finditer(sentence.text)), default=None)
+        if not cues and since is None:
             continue
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
@@ -91,7 +95,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
                          and any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
-                                 or a <= t.start() < b for a, b in cues)), None)
+                                 or a <= t.start() < b for a, b in cues)
+                         or (since is not None and t.start() >= since)), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
             if _measured(sentence, measure, window, causal, own):

@@ -69,3 +69,31 @@ def test_the_kpis_own_value_does_not_measure_the_challenge():
     measured = ("Visits are below target. Capacity was limited: 40 of the 120 weekly slots "
                 "were unstaffed.")
     assert "NQ04" not in codes(check_draft(measured, **VISITS))
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    # a cause far down a list that "due to" opens is still blamed
+    ("The variance was due to extra design work on the east wing, a late planning "
+     "consent and further change requests from the client.", "other"),
+    ("The fall is due to several projects closing in the spring and, later in the "
+     "year, a manager on leave.", "staffing"),
+    ("Reduced levels of take-up among smaller firms continued through the year.", "other"),
+])
+def test_a_challenge_blamed_in_other_words_is_nq04(sentence, kind):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert "NQ04" in found
+    assert kind in found["NQ04"].details["challenges"]
+
+
+@pytest.mark.parametrize("narrative", [
+    # "due to the following factors" only announces a list
+    "Milestones are behind plan. This is due to the following factors: delivery of the "
+    "east wing remains on budget.",
+    # "the absence of a contract" is no staff absence
+    "Milestones are behind plan due to the absence of a signed contract for most of the year.",
+    # a grant's dollar amount measures the funding
+    "Milestones are behind plan due to funding limits: each grant was capped at an amount "
+    "of $50,000.",
+])
+def test_wordings_that_blame_nothing_or_give_the_scale_are_not_nq04(narrative):
+    assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
