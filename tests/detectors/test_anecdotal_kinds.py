@@ -97,3 +97,12 @@ def test_a_challenge_blamed_in_other_words_is_nq04(sentence, kind):
 ])
 def test_wordings_that_blame_nothing_or_give_the_scale_are_not_nq04(narrative):
     assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
+
+
+@pytest.mark.parametrize("narrative", [
+    "Milestones are behind plan. Limited staffing (only 2 dedicated trainers) held back "
+    "the training sessions.",
+    "Milestones are behind plan. Staffing was stretched as two team members were away.",
+])
+def test_staff_counted_by_their_roles_give_the_scale(narrative):
+    assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
