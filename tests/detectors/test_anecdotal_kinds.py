@@ -106,3 +106,15 @@ def test_wordings_that_blame_nothing_or_give_the_scale_are_not_nq04(narrative):
 ])
 def test_staff_counted_by_their_roles_give_the_scale(narrative):
     assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("Coronavirus restrictions have impacted our contractors' work on site.", "pandemic"),
+    ("The virus has caused the building works to slip into next year, as with covid "
+     "elsewhere.", "pandemic"),
+    ("Some cases carry legal impediments that stop the team closing them.", "other"),
+])
+def test_more_wordings_of_a_named_challenge_are_nq04(sentence, kind):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert "NQ04" in found
+    assert kind in found["NQ04"].details["challenges"]
