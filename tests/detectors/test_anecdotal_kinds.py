@@ -118,3 +118,22 @@ def test_more_wordings_of_a_named_challenge_are_nq04(sentence, kind):
     found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
     assert "NQ04" in found
     assert kind in found["NQ04"].details["challenges"]
+
+
+BUDGET = {**SCRA, "kpi_id": "FN-02", "kpi_name": "In-year spend against budget, £m",
+          "target": 40.0, "actual": 44.0, "previous_actual": 42.0, "unit": "£m",
+          "polarity": "down"}
+
+
+@pytest.mark.parametrize("narrative", [
+    "The variance is partly offset as a result of savings from the new cleaning contract.",
+    "The variance is smaller than feared due to lower staffing costs after the restructure.",
+])
+def test_money_that_explains_a_variance_is_no_challenge(narrative):
+    assert "NQ04" not in codes(check_draft(narrative, **BUDGET))
+
+
+def test_savings_still_to_be_found_are_a_challenge():
+    found = codes(check_draft("Spend is off plan due to savings targets set by the "
+                              "council for next year.", **BUDGET))
+    assert "budget" in found["NQ04"].details["challenges"]
