@@ -137,3 +137,9 @@ def test_savings_still_to_be_found_are_a_challenge():
     found = codes(check_draft("Spend is off plan due to savings targets set by the "
                               "council for next year.", **BUDGET))
     assert "budget" in found["NQ04"].details["challenges"]
+
+
+def test_a_proportion_in_words_gives_the_scale():
+    narrative = ("Milestones are behind plan. The slip is due to reviews held late in August, "
+                 "when three of the five reviewers were on leave at once.")
+    assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
