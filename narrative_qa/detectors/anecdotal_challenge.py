@@ -73,8 +73,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     window = params["window_words"]
     # "19 of 140 completions", "11 of the 26", "two of the four chairs": a proportion
     # measures whatever it follows.
-    proportion = [r"\bof (?:the )?(?:[\d,]+|two|three|four|five|six|seven|eight|nine|ten"
-                  r"|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b"]
+    proportion = [r"\bof (?:the )?(?:[\d,]+|{@number_words}|{@more_number_words})\b"]
     challenges = {
         name: (compile_all(spec["terms"]), compile_all(spec["measures"] + proportion))
         for name, spec in params["challenges"].items()
