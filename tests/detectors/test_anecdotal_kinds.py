@@ -143,3 +143,10 @@ def test_a_proportion_in_words_gives_the_scale():
     narrative = ("Milestones are behind plan. The slip is due to reviews held late in August, "
                  "when three of the five reviewers were on leave at once.")
     assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
+
+
+def test_resources_moved_elsewhere_are_a_staffing_challenge():
+    narrative = ("Milestones are behind plan because programme resources were moved onto "
+                 "other priority work.")
+    found = codes(check_draft(narrative, **PROGRAMME))
+    assert "staffing" in found["NQ04"].details["challenges"]
