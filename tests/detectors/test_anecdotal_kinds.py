@@ -150,3 +150,10 @@ def test_resources_moved_elsewhere_are_a_staffing_challenge():
                  "other priority work.")
     found = codes(check_draft(narrative, **PROGRAMME))
     assert "staffing" in found["NQ04"].details["challenges"]
+
+
+def test_a_partner_that_withdrew_is_a_partners_challenge():
+    narrative = ("Milestones are behind plan. A delivery commitment from a partner agency fell "
+                 "through in the spring.")
+    found = codes(check_draft(narrative, **PROGRAMME))
+    assert "partners" in found["NQ04"].details["challenges"]
