@@ -157,3 +157,19 @@ def test_a_partner_that_withdrew_is_a_partners_challenge():
                  "through in the spring.")
     found = codes(check_draft(narrative, **PROGRAMME))
     assert "partners" in found["NQ04"].details["challenges"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There remain challenges in moving the remaining services onto the new platform.",
+    "The main driver for the rating is a challenging delivery timeline.",
+    "Planning has slowed given the difficulty in defining the end state.",
+])
+def test_the_work_itself_named_as_the_challenge_is_nq04(sentence):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert "other" in found["NQ04"].details["challenges"]
+
+
+def test_the_work_named_as_the_challenge_with_its_scale_is_not_nq04():
+    narrative = ("Milestones are behind plan. There remain challenges in moving the last 14 "
+                 "of 60 services onto the new platform.")
+    assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
