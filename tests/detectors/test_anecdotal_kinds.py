@@ -173,3 +173,9 @@ def test_the_work_named_as_the_challenge_with_its_scale_is_not_nq04():
     narrative = ("Milestones are behind plan. There remain challenges in moving the last 14 "
                  "of 60 services onto the new platform.")
     assert "NQ04" not in codes(check_draft(narrative, **PROGRAMME))
+
+
+def test_uncertainty_blamed_is_a_challenge():
+    narrative = ("Milestones are behind plan due to uncertainty around the benefits still to "
+                 "be quantified.")
+    assert "other" in codes(check_draft(narrative, **PROGRAMME))["NQ04"].details["challenges"]
