@@ -179,3 +179,12 @@ def test_uncertainty_blamed_is_a_challenge():
     narrative = ("Milestones are behind plan due to uncertainty around the benefits still to "
                  "be quantified.")
     assert "other" in codes(check_draft(narrative, **PROGRAMME))["NQ04"].details["challenges"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Delivering the last phase within the window is challenging.",
+    "Keeping sessions at last year's level has proven more difficult than planned.",
+])
+def test_work_said_to_be_challenging_or_difficult_is_nq04(sentence):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert "other" in found["NQ04"].details["challenges"]
