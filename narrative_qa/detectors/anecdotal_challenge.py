@@ -27,6 +27,7 @@ PARAMS = {
     "blame_cues": list[str],
     "causal_between": list[str],
     "blame_after": list[str],
+    "figure_labels": list[str],
     "challenges": dict[str, dict],
     "reader_tag": str,
     "reader_at_least": Share,
@@ -34,11 +35,13 @@ PARAMS = {
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], own: frozenset[float]) -> bool:
+              causal: re.Pattern[str], own: frozenset[float], label: re.Pattern[str]) -> bool:
     text = sentence.text
     for figure in sentence.figures:
         if not _scale_figure(figure) or _own_value(figure, own):
             continue
+        if label.search(text[:figure.start]):
+            continue  # "Release 3", "Phase 2": a name, not a scale
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
@@ -80,6 +83,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     }
     reach = params["cue_reach_chars"]
     after = compile_all(params["blame_after"])
+    # the labels end where the figure starts: "... Release " before "3"
+    label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
     own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
@@ -100,10 +105,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                          or (since is not None and t.start() >= since)), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
-            if _measured(sentence, measure, window, causal, own):
+            if _measured(sentence, measure, window, causal, own, label):
                 continue
             if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
-                    _measured(nxt, measure, window, causal, own)):
+                    _measured(nxt, measure, window, causal, own, label)):
                 continue
             unmeasured.append((sentence, name, term.group(0)))
     # The reading layer finds challenges in the world's words that no list names; its

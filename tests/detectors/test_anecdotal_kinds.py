@@ -188,3 +188,16 @@ def test_uncertainty_blamed_is_a_challenge():
 def test_work_said_to_be_challenging_or_difficult_is_nq04(sentence):
     found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
     assert "other" in found["NQ04"].details["challenges"]
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("Fewer firms were helped due to the end of some of the grant agreements.", "budget"),
+    ("The rating is red because there is no certainty that the next phase will be funded.",
+     "other"),
+    # "Release 3" and "Phase 2" name a stage: they do not measure the challenge
+    ("The rating reflects that testing for Release 3 took longer than expected.", "other"),
+    ("Phase 2 has been delayed by outstanding decisions on the site.", "other"),
+])
+def test_more_challenges_and_stage_names_that_measure_nothing(sentence, kind):
+    found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
+    assert kind in found["NQ04"].details["challenges"]
