@@ -201,3 +201,9 @@ def test_work_said_to_be_challenging_or_difficult_is_nq04(sentence):
 def test_more_challenges_and_stage_names_that_measure_nothing(sentence, kind):
     found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
     assert kind in found["NQ04"].details["challenges"]
+
+
+def test_changes_to_data_feeds_are_a_systems_challenge():
+    narrative = ("Milestones are behind plan. The main risk is ongoing changes to supplier "
+                 "data feeds, impacting our matching process.")
+    assert "systems" in codes(check_draft(narrative, **PROGRAMME))["NQ04"].details["challenges"]
