@@ -2,13 +2,16 @@
 
 A figure counts only if it measures the same challenge: it must sit within a few words of
 one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"), with no
-causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap).
+causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap),
+and it must not be one of the KPI's own values (this period's or the previous actual):
+"the actual of 1,819 participants was shaped by capacity" measures the KPI, not capacity.
 """
 
 from __future__ import annotations
 
 import re
 
+from narrative_qa.data_checks import on_one_scale, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Figure, Sentence
 from narrative_qa.language.quoting import joined
@@ -23,6 +26,8 @@ PARAMS = {
     "cue_reach_chars": Count,
     "blame_cues": list[str],
     "causal_between": list[str],
+    "blame_after": list[str],
+    "figure_labels": list[str],
     "challenges": dict[str, dict],
     "reader_tag": str,
     "reader_at_least": Share,
@@ -30,11 +35,13 @@ PARAMS = {
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str]) -> bool:
+              causal: re.Pattern[str], own: frozenset[float], label: re.Pattern[str]) -> bool:
     text = sentence.text
     for figure in sentence.figures:
-        if not _scale_figure(figure):
+        if not _scale_figure(figure) or _own_value(figure, own):
             continue
+        if label.search(text[:figure.start]):
+            continue  # "Release 3", "Phase 2": a name, not a scale
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
@@ -47,6 +54,18 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
     return False
 
 
+def _own_values(ctx: Context) -> frozenset[float]:
+    """The KPI's actual and previous actual, each as a % cell may be written. (A target is
+    left out: "below the target of 80% due to fewer requests" is read as the labels read it.)"""
+    _, actual, previous = on_one_scale(ctx.submission)
+    return frozenset(r for v in (actual, previous) if isinstance(v, float)
+                     for r in readings(v, ctx.submission.unit))
+
+
+def _own_value(figure: Figure, own: frozenset[float]) -> bool:
+    return figure.value is not None and any(abs(figure.value - v) < 1e-9 for v in own)
+
+
 def _scale_figure(figure: Figure) -> bool:
     return figure.kind in {"percent", "money", "wte", "count", "rate", "duration"}
 
@@ -55,18 +74,25 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     blame = compile_all(params["blame_cues"])
     causal = compile_all(params["causal_between"])
     window = params["window_words"]
-    # "19 of 140 completions", "11 of the 26": a proportion measures whatever it follows.
-    proportion = [r"\bof (?:the )?[\d,]+\b"]
+    # "19 of 140 completions", "11 of the 26", "two of the four chairs": a proportion
+    # measures whatever it follows.
+    proportion = [r"\bof (?:the )?(?:[\d,]+|{@number_words}|{@more_number_words})\b"]
     challenges = {
         name: (compile_all(spec["terms"]), compile_all(spec["measures"] + proportion))
         for name, spec in params["challenges"].items()
     }
     reach = params["cue_reach_chars"]
+    after = compile_all(params["blame_after"])
+    # the labels end where the figure starts: "... Release " before "3"
+    label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
+    own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     for position, sentence in enumerate(sentences):
         cues = [m.span() for m in blame.finditer(sentence.text)]
-        if not cues:
+        # "due to A, B and C" blames every cause it lists, however long the list.
+        since = min((m.end() for m in after.finditer(sentence.text)), default=None)
+        if not cues and since is None:
             continue
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
@@ -75,13 +101,14 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
                          and any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
-                                 or a <= t.start() < b for a, b in cues)), None)
+                                 or a <= t.start() < b for a, b in cues)
+                         or (since is not None and t.start() >= since)), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
-            if _measured(sentence, measure, window, causal):
+            if _measured(sentence, measure, window, causal, own, label):
                 continue
             if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
-                    _measured(nxt, measure, window, causal)):
+                    _measured(nxt, measure, window, causal, own, label)):
                 continue
             unmeasured.append((sentence, name, term.group(0)))
     # The reading layer finds challenges in the world's words that no list names; its
