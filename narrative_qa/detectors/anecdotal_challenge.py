@@ -100,9 +100,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
-                         and any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
-                                 or a <= t.start() < b for a, b in cues)
-                         or (since is not None and t.start() >= since)), None)
+                         and (any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
+                                  or a <= t.start() < b for a, b in cues)
+                              or (since is not None and t.start() >= since))), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
             if _measured(sentence, measure, window, causal, own, label):

@@ -207,3 +207,10 @@ def test_changes_to_data_feeds_are_a_systems_challenge():
     narrative = ("Milestones are behind plan. The main risk is ongoing changes to supplier "
                  "data feeds, impacting our matching process.")
     assert "systems" in codes(check_draft(narrative, **PROGRAMME))["NQ04"].details["challenges"]
+
+
+def test_a_cause_after_due_to_that_is_the_kpis_own_word_is_no_challenge():
+    # The budget KPI's own word after 'due to' names the measure, not a challenge (as it
+    # does anywhere else in the sentence).
+    narrative = "Spend is well under the budget line this year due to a budget set too high."
+    assert "NQ04" not in codes(check_draft(narrative, **BUDGET))
