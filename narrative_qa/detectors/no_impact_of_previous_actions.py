@@ -26,6 +26,7 @@ KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings", "readers"})
 ACTION_TAGS = ("action_planned", "action_continuing", "action_taken")
 CHALLENGE_TAGS = ("challenge_without_figure", "challenge_with_figure")
+CAUSE_TAG = "cause_of_change"
 PARAMS = {
     "confidence_none": Share,
     "confidence_some": Share,
@@ -36,6 +37,7 @@ PARAMS = {
     "ongoing_only": list[str],
     "collective_cues": list[str],
     "reader_action_at_least": Share,
+    "cause_over_action": Share,
     "reader_outcome_tag": str,
     "unnamed_actions": list[str],
 }
@@ -66,9 +68,16 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
     # challenge: it is the latter.
     challenge = [max(p) for p in zip(*(ctx.previous_readings[tag] for tag in CHALLENGE_TAGS),
                                      strict=True)]
-    return [s for s, c, *p in zip(ctx.previous.content(), challenge, *reading, strict=True)
+    # "The variance is due to work moved into next year" reads a little as an action, more
+    # as the cause of a change: it explains a figure and offers nothing whose outcome could
+    # be told, whether the readers or the parse found the action (issue 15). A sentence
+    # that says what its action is expected to achieve still offers one.
+    cause = ctx.previous_readings[CAUSE_TAG]
+    return [s for s, c, why, *p in zip(ctx.previous.content(), challenge, cause, *reading,
+                                      strict=True)
             if ((params["reader_action_at_least"] <= max(p) and c < max(p))
                 or (s.action and s.action.kind == "planned"))
+            and (why < max(p) + params["cause_over_action"] or s.impact is not None)
             and not (s.action and s.action.verb in shared("watching_verbs"))
             and not unnamed.search(s.text) and not measure.search(s.text)]
 

@@ -89,3 +89,19 @@ def test_a_sentence_read_only_weakly_as_an_action_is_no_earlier_action(reads):
     assert nq03(NOW, previous) is None
     reads(zorble="action_taken*0.57")
     assert nq03(NOW, previous) is not None
+
+
+def test_a_sentence_read_more_as_a_cause_of_change_than_an_action_is_no_earlier_action(reads):
+    # Last period explained a figure ("due to ..."): read a little as an action taken, and
+    # clearly more as the cause of a change, it offers nothing whose outcome could be told.
+    previous = "Compliance was 55%. The zorble dip was due to the rota change in June."
+    reads(zorble="action_taken*0.8", due="cause_of_change")
+    assert nq03(NOW, previous) is None
+    reads(zorble="action_taken*0.8")
+    assert nq03(NOW, previous) is not None
+
+
+def test_an_action_with_its_expected_impact_stays_one_however_it_reads_as_a_cause(reads):
+    previous = "Compliance was 55%. A zorble rota from July, expected to cut 10 days."
+    reads(zorble="action_taken*0.8", expected="cause_of_change")
+    assert nq03(NOW, previous) is not None
