@@ -36,6 +36,7 @@ PARAMS = {
     "looking_back": list[str],
     "ongoing_only": list[str],
     "collective_cues": list[str],
+    "progress_since_cues": list[str],
     "reader_action_at_least": Share,
     "cause_over_action": Share,
     "reader_outcome_tag": str,
@@ -112,8 +113,12 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
     current = [s for s in ctx.sentences
                if not (s.action and s.action.kind == "planned" and not looking_back.search(s.text))
                and not near_copy(s.text, old, 0.8)]
-    if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
-           for s in current):
+    # The actions as a whole ("the actions reported last quarter have ..."), or what was
+    # delivered since the last report ("over the past six months we have opened ..."),
+    # reported with evidence, answers for each of them.
+    progress = compile_all(params["progress_since_cues"])
+    if any((collective.search(s.text) or progress.search(s.text))
+           and _reports_outcome(s, outcome, ongoing_only) for s in current):
         return []
     readers, tag = current_readers(), params["reader_outcome_tag"]
     at_least = float(readers.thresholds[readers.tags.index(tag)])

@@ -105,3 +105,15 @@ def test_an_action_with_its_expected_impact_stays_one_however_it_reads_as_a_caus
     previous = "Compliance was 55%. A zorble rota from July, expected to cut 10 days."
     reads(zorble="action_taken*0.8", expected="cause_of_change")
     assert nq03(NOW, previous) is not None
+
+
+def test_what_was_done_since_the_last_report_with_evidence_answers_for_the_actions(reads):
+    # The progress is told as a whole, in other words than last period's plan (issue 15).
+    previous = "Compliance was 55%. We will recruit two social workers."
+    reads(recruit="action_planned")
+    assert nq03(f"{NOW} Since the last report we have cleared 40 overdue cases.",
+                previous) is None
+    # The same report with no reference to the period since is not aligned with the plan.
+    assert nq03(f"{NOW} We have cleared 40 overdue cases.", previous) is not None
+    # Nor is progress since the last report with no evidence.
+    assert nq03(f"{NOW} Since the last report work has moved on.", previous) is not None
