@@ -26,6 +26,7 @@ KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings", "readers"})
 ACTION_TAGS = ("action_planned", "action_continuing", "action_taken")
 CHALLENGE_TAGS = ("challenge_without_figure", "challenge_with_figure")
+CAUSE_TAG = "cause_of_change"
 PARAMS = {
     "confidence_none": Share,
     "confidence_some": Share,
@@ -35,7 +36,9 @@ PARAMS = {
     "looking_back": list[str],
     "ongoing_only": list[str],
     "collective_cues": list[str],
+    "progress_since_cues": list[str],
     "reader_action_at_least": Share,
+    "cause_over_action": Share,
     "reader_outcome_tag": str,
     "unnamed_actions": list[str],
 }
@@ -66,9 +69,16 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
     # challenge: it is the latter.
     challenge = [max(p) for p in zip(*(ctx.previous_readings[tag] for tag in CHALLENGE_TAGS),
                                      strict=True)]
-    return [s for s, c, *p in zip(ctx.previous.content(), challenge, *reading, strict=True)
+    # "The variance is due to work moved into next year" reads a little as an action, more
+    # as the cause of a change: it explains a figure and offers nothing whose outcome could
+    # be told, whether the readers or the parse found the action (issue 15). A sentence
+    # that says what its action is expected to achieve still offers one.
+    cause = ctx.previous_readings[CAUSE_TAG]
+    return [s for s, c, why, *p in zip(ctx.previous.content(), challenge, cause, *reading,
+                                      strict=True)
             if ((params["reader_action_at_least"] <= max(p) and c < max(p))
                 or (s.action and s.action.kind == "planned"))
+            and (why < max(p) + params["cause_over_action"] or s.impact is not None)
             and not (s.action and s.action.verb in shared("watching_verbs"))
             and not unnamed.search(s.text) and not measure.search(s.text)]
 
@@ -103,8 +113,12 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
     current = [s for s in ctx.sentences
                if not (s.action and s.action.kind == "planned" and not looking_back.search(s.text))
                and not near_copy(s.text, old, 0.8)]
-    if any(collective.search(s.text) and _reports_outcome(s, outcome, ongoing_only)
-           for s in current):
+    # The actions as a whole ("the actions reported last quarter have ..."), or what was
+    # delivered since the last report ("over the past six months we have opened ..."),
+    # reported with evidence, answers for each of them.
+    progress = compile_all(params["progress_since_cues"])
+    if any((collective.search(s.text) or progress.search(s.text))
+           and _reports_outcome(s, outcome, ongoing_only) for s in current):
         return []
     readers, tag = current_readers(), params["reader_outcome_tag"]
     at_least = float(readers.thresholds[readers.tags.index(tag)])
