@@ -14,7 +14,10 @@ counts as a timescale only in a sentence read as one at `reader_timescale_confir
 date that says when something was is not when an action will be done; and a sentence
 read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
 delivery (the actual is a rating or an end date) a dated action is a milestone, and
-delivering it is the change to the measure (LABELLING.md §3 NQ02). The thresholds are
+delivering it is the change to the measure (LABELLING.md §3 NQ02). A sentence matching
+`not_offered` states no remedy, whatever its verbs: work going as planned, a change to
+the target or to how the measure is reported, a project's own aims, watching closely
+(routine business, LABELLING.md §3 NQ02). The thresholds are
 chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
@@ -40,6 +43,7 @@ PARAMS = {
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
     "milestone_is_impact": bool,
+    "not_offered": list[str],
 }
 OFFERED = {"planned", "continuing"}
 
@@ -56,12 +60,15 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
     measure = compile_all(shared("measure_changes"))
+    not_offered = compile_all(params["not_offered"])
     out = []
     for s in ctx.sentences:
         if s.section in {"impact", "timescale", "progress"} or not s.text:
             continue
         if measure.search(s.text):
             continue  # a change to the measure or its target, not a remedy for performance
+        if not_offered.search(s.text):
+            continue  # progress to plan, a change to how the measure is reported, or aims
         read = max(planned[s.index], continuing[s.index])
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
