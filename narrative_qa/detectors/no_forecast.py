@@ -42,6 +42,7 @@ PARAMS = {
     "reader_action_veto": Share,
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
+    "reader_impact_margin": Share,
     "milestone_is_impact": bool,
     "not_offered": list[str],
 }
@@ -73,9 +74,11 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
                 out.append((s, s.action))
-        elif read >= params["reader_action_at_least"] and impact[s.index] <= read:
-            # A sentence read more as an expected impact than as an action says what
-            # will change ("this will lift ..."), not a new action.
+        elif (read >= params["reader_action_at_least"]
+              and impact[s.index] <= read + params["reader_impact_margin"]):
+            # A sentence read clearly more as an expected impact than as an action says
+            # what will change ("this will lift ..."), not a new action; one read about
+            # as much as both offers the remedy with its hoped-for effect.
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
     return out
