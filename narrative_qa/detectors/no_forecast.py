@@ -57,7 +57,8 @@ def _read(ctx: Context, tag: str) -> dict[int, float]:
 def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     """The actions offered as the remedy, each with the sentence stating it: those the
     patterns find, unless the readers read neither kind in them, and those the readers
-    read as planned or continuing (and not more as an expected impact)."""
+    read as planned or continuing (and not clearly more, by
+    `reader_impact_margin`, as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
     measure = compile_all(shared("measure_changes"))
