@@ -14,7 +14,10 @@ counts as a timescale only in a sentence read as one at `reader_timescale_confir
 date that says when something was is not when an action will be done; and a sentence
 read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
 delivery (the actual is a rating or an end date) a dated action is a milestone, and
-delivering it is the change to the measure (LABELLING.md §3 NQ02). The thresholds are
+delivering it is the change to the measure (LABELLING.md §3 NQ02). A sentence matching
+`not_offered` states no remedy, whatever its verbs: work going as planned, a change to
+the target or to how the measure is reported, a project's own aims, watching closely
+(routine business, LABELLING.md §3 NQ02). The thresholds are
 chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
@@ -39,7 +42,9 @@ PARAMS = {
     "reader_action_veto": Share,
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
+    "reader_impact_margin": Share,
     "milestone_is_impact": bool,
+    "not_offered": list[str],
 }
 OFFERED = {"planned", "continuing"}
 
@@ -52,23 +57,29 @@ def _read(ctx: Context, tag: str) -> dict[int, float]:
 def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     """The actions offered as the remedy, each with the sentence stating it: those the
     patterns find, unless the readers read neither kind in them, and those the readers
-    read as planned or continuing (and not more as an expected impact)."""
+    read as planned or continuing (and not clearly more, by
+    `reader_impact_margin`, as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
     measure = compile_all(shared("measure_changes"))
+    not_offered = compile_all(params["not_offered"])
     out = []
     for s in ctx.sentences:
         if s.section in {"impact", "timescale", "progress"} or not s.text:
             continue
         if measure.search(s.text):
             continue  # a change to the measure or its target, not a remedy for performance
+        if not_offered.search(s.text):
+            continue  # progress to plan, a change to how the measure is reported, or aims
         read = max(planned[s.index], continuing[s.index])
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
                 out.append((s, s.action))
-        elif read >= params["reader_action_at_least"] and impact[s.index] <= read:
-            # A sentence read more as an expected impact than as an action says what
-            # will change ("this will lift ..."), not a new action.
+        elif (read >= params["reader_action_at_least"]
+              and impact[s.index] <= read + params["reader_impact_margin"]):
+            # A sentence read clearly more as an expected impact than as an action says
+            # what will change ("this will lift ..."), not a new action; one read about
+            # as much as both offers the remedy with its hoped-for effect.
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
     return out

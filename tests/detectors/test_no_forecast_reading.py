@@ -121,3 +121,29 @@ def test_a_sentence_read_more_as_an_impact_than_an_action_is_no_new_action(reads
     finding = nq02(narrative)
     assert finding is not None and "no expected impact" in finding.message
     assert finding.evidence == ["We will recruit two social workers by December 2025."]
+
+
+def test_a_sentence_read_about_as_much_as_an_impact_as_an_action_is_still_an_action(reads):
+    # The remedy offered with its hoped-for effect: read a little more as an impact than
+    # as an action, it is still an action, held to a timescale and a measurable impact.
+    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. "
+                 "A wider rota for report writers is in hand as a zorble step.")
+    reads(rota="action_planned", zorble="expected_impact*1.05")
+    finding = nq02(narrative)
+    assert finding is not None
+    assert finding.evidence == ["A wider rota for report writers is in hand as a zorble step."]
+    # Read far more as an impact than as an action, it says what will change instead.
+    reads(rota="action_planned", zorble="expected_impact*2")
+    assert nq02(narrative) is None
+
+
+def test_a_date_in_a_sentence_read_only_weakly_as_a_timescale_does_not_time_the_action(reads):
+    # Read as a timescale at about 0.35: the date says when the rating was set, not when
+    # the action will be done (reader_timescale_confirm 0.4, chosen on real train and dev).
+    narrative = ("The rating was confirmed on 30 September 2025. We will recruit two social "
+                 "workers, which should return compliance to 60%.")
+    reads(recruit="action_planned", confirmed="timescale*0.45")
+    finding = nq02(narrative)
+    assert finding is not None and "no timescale" in finding.message
+    reads(recruit="action_planned", confirmed="timescale*0.6")  # read at about 0.77
+    assert nq02(narrative) is None
