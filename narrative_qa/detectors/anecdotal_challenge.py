@@ -4,7 +4,7 @@ A figure counts only if it measures the same challenge: it must sit within a few
 one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"), with no
 causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap),
 and it must not be one of the KPI's own values (this period's or the previous actual):
-"the actual of 1,819 participants was shaped by capacity" measures the KPI, not capacity.
+"the 740 visits we made this year reflect our capacity" gives the KPI, not the capacity.
 """
 
 from __future__ import annotations
