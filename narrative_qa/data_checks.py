@@ -161,6 +161,13 @@ def end_date(value: object) -> date | None:
     return None
 
 
+def is_delivery(actual: object) -> bool:
+    """The measure is a project's delivery, not a figure: its actual is a rating
+    ('Amber/Red') or an end date."""
+    return isinstance(actual, str) and (rating_rank(actual) is not None
+                                        or end_date(actual) is not None)
+
+
 def has_no_rag(sub: Submission, facts: DataFacts) -> bool:
     """No RAG computed (no numeric target or actual) and none stated (FINDINGS.md §4)."""
     return facts.rag_computed is None and not facts.qualitative and sub.stated_rag is None

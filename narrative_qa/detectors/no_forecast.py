@@ -23,12 +23,11 @@ chosen on the real corpus's out-of-fold train split and dev, never on test.
 
 from __future__ import annotations
 
-from narrative_qa.data_checks import end_date
+from narrative_qa.data_checks import is_delivery
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Action, Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
-from narrative_qa.language.ratings import rating_rank
 from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
@@ -85,13 +84,6 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     return out
 
 
-def _project(ctx: Context) -> bool:
-    """The measure is a project's delivery: its actual is a rating or an end date."""
-    actual = ctx.submission.actual
-    return isinstance(actual, str) and (rating_rank(actual) is not None
-                                        or end_date(actual) is not None)
-
-
 def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
@@ -130,7 +122,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             shared_impact |= has_impact
     by_index = {s.index: s for s in sentences}
     # A project's dated action is a milestone: delivering it is the change to the measure.
-    milestones = params["milestone_is_impact"] and _project(ctx)
+    milestones = params["milestone_is_impact"] and is_delivery(ctx.submission.actual)
     gaps = []
     for number, (sentence, action) in enumerate(actions, start=1):
         has_time, has_impact = _covers(sentence)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from narrative_qa.data_checks import end_date
+from narrative_qa.data_checks import is_delivery
 from narrative_qa.language.lexicon import any_of, lexicon, shared, words
 from narrative_qa.language.periods import (
     DueDate,
@@ -490,18 +490,12 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         for what, figure, date, vague, confidence in reading:
-            if what == "value" and figure and _not_a_figure(actual) and \
+            if what == "value" and figure and is_delivery(actual) and \
                     rating_rank(figure.text) is None:
                 what = "other"
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
-
-
-def _not_a_figure(actual: Any) -> bool:
-    """The KPI's value is a rating ('Amber/Red') or an end date, not a figure."""
-    return isinstance(actual, str) and (rating_rank(actual) is not None
-                                        or end_date(actual) is not None)
 
 
 _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.
