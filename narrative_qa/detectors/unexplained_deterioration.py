@@ -159,10 +159,11 @@ def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sen
     return leads, factors
 
 
-def reasons_given(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sentence]]:
+def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
+                  factors: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
-    general pressure ("demand continues to be high")."""
-    leads, factors = listed_factors(ctx, params)
+    general pressure ("demand continues to be high"); with a lead-in to a list of causes
+    (`listed_factors`), the factors it lists that name one."""
     if leads:
         return factors, []
     change = compile_all(params["change_cues"])
@@ -209,7 +210,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         stated = stated_decline(ctx, params)
     if not (facts.deteriorated or stated):
         return []
-    reasons, generic_only = reasons_given(ctx, params)
+    leads, factors = listed_factors(ctx, params)
+    reasons, generic_only = reasons_given(ctx, params, leads, factors)
     # The sentence stating the decline explains it only if it gives a cause ("fell
     # because ..."), not because it is dated ("fell this quarter").
     reasons = [s for s in reasons if s is not stated or s.causal]
@@ -222,8 +224,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     else:
         change_text = "(as the text says; the data give no previous value)"
     return [Hit(
-        evidence=generic_only[:2] or ([stated] if stated else
-                                      listed_factors(ctx, params)[0][:1] or ctx.sentences[:1]),
+        evidence=generic_only[:2] or ([stated] if stated else leads[:1] or ctx.sentences[:1]),
         values={"change": change_text},
         confidence=params["confidence_generic"] if generic_only else params["confidence"],
         details={"previous_actual": sub.previous_actual, "actual": sub.actual,
