@@ -2,7 +2,8 @@
 item 4): against its target ("met its target", "missed by 257", "11% lower than
 planned"), against its budget ("an underspend", "in line with budget"), against last
 period ("remained steady", "little to no movement") and against its schedule ("on
-track" when the end date moved out).
+track" when the end date moved out, an end date other than the submitted one, a
+forecast end date in a later year).
 
 Called by detectors/figures_contradict_data.py (detectors do not import each other), which
 reads a figure or a direction and asks whose value it is; these read a claim about the
@@ -304,6 +305,38 @@ def end_date_claims(ctx: Context, params: dict) -> list[Hit]:
                                                                              params)
         if hit:
             return [hit]
+    return later_forecast_end(ctx, params)
+
+
+# --- a forecast end date beyond the approved one --------------------------------------
+
+# A year after the end date is named, alone, after a month, or as a financial year
+# ("2028/29"): the forecast only has to fall in a later year than the submitted date.
+_LATER_YEAR = re.compile(r"(?<![\w/.-])(?:[A-Za-z]{3,9}\.?\s+)?(?P<year>20\d\d)(?:\s*/\s*\d\d)?\b")
+
+
+def later_forecast_end(ctx: Context, params: dict) -> list[Hit]:
+    """'we estimate the project end in 2031' when the approved end date is in 2029: the
+    data's date will not hold, and the narrative does not say the date is being revised
+    (new_schedule, anywhere in it). An earlier forecast is finishing early, not a
+    contradiction; a part's end date is not the whole's."""
+    actual = end_date(ctx.submission.actual)
+    if actual is None or any(compile_all(params["new_schedule"]).search(s.text)
+                             for s in ctx.sentences):
+        return []
+    named_words, forecast = compile_all(params["end_date_named"]), compile_all(
+        params["forecast_end_date"])
+    for sentence in ctx.sentences:
+        named = named_words.search(sentence.text)
+        if not named or not forecast.search(sentence.text) or compile_all(
+                params["part_of_end_date"]).search(sentence.text[: named.start()]):
+            continue
+        for match in _LATER_YEAR.finditer(sentence.text[named.end(): named.end() + 80]):
+            if int(match["year"]) > actual.year:
+                return [Hit(evidence=[sentence], values={
+                    "problem": f"the text forecasts the end in {match.group(0).strip()}, later "
+                    f"than the submitted end date of {ctx.submission.actual}"},
+                    confidence=params["confidence_claim"], details={"quoted": match.group(0)})]
     return []
 
 

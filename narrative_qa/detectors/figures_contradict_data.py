@@ -125,7 +125,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     if isinstance(sub.actual, str):
         if end_date(sub.actual) is not None:
             # "on schedule" when the end date slipped; a forecast end date beyond it
-            return end_date_claims(ctx, params) or _later_forecast_end(ctx, params)
+            return end_date_claims(ctx, params)
         return _rating_claims(ctx, params)
     target, actual, previous = on_one_scale(sub)  # 0.94 beside 90 and 75 is 94%
     if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):
@@ -150,38 +150,6 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                or _comparative_claim(sentence, ctx, params))
         if hit:
             return [hit]
-    return []
-
-
-# --- a forecast end date beyond the approved one --------------------------------------
-
-# A year after the end date is named, alone, after a month, or as a financial year
-# ("2028/29"): the forecast only has to fall in a later year than the submitted date.
-_LATER_YEAR = re.compile(r"(?<![\w/.-])(?:[A-Za-z]{3,9}\.?\s+)?(?P<year>20\d\d)(?:\s*/\s*\d\d)?\b")
-
-
-def _later_forecast_end(ctx: Context, params: dict) -> list[Hit]:
-    """'we estimate the project end in 2031' when the approved end date is in 2029: the
-    data's date will not hold, and the narrative does not say the date is being revised
-    (new_schedule, anywhere in it). An earlier forecast is
-    finishing early, not a contradiction; a part's end date is not the whole's."""
-    actual = end_date(ctx.submission.actual)
-    if actual is None or any(compile_all(params["new_schedule"]).search(s.text)
-                             for s in ctx.sentences):
-        return []
-    named_words, forecast = compile_all(params["end_date_named"]), compile_all(
-        params["forecast_end_date"])
-    for sentence in ctx.sentences:
-        named = named_words.search(sentence.text)
-        if not named or not forecast.search(sentence.text) or compile_all(
-                params["part_of_end_date"]).search(sentence.text[: named.start()]):
-            continue
-        for match in _LATER_YEAR.finditer(sentence.text[named.end(): named.end() + 80]):
-            if int(match["year"]) > actual.year:
-                return [Hit(evidence=[sentence], values={
-                    "problem": f"the text forecasts the end in {match.group(0).strip()}, later "
-                    f"than the submitted end date of {ctx.submission.actual}"},
-                    confidence=params["confidence_claim"], details={"quoted": match.group(0)})]
     return []
 
 
