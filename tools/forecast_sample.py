@@ -5,6 +5,7 @@
     python -m tools.forecast_sample more OUTDIR    # round 2: corpus/forecast_sample_2.txt
                                                    # and OUTDIR/records.jsonl
     python -m tools.forecast_sample more3 OUTDIR   # round 3: corpus/forecast_sample_3.txt
+    python -m tools.forecast_sample more4 OUTDIR   # round 4: corpus/forecast_sample_4.txt
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -40,6 +41,12 @@ SAMPLE_FILE_2 = PROJECT / "corpus" / "forecast_sample_2.txt"
 # round 2 (rounds of the findings labels added later) and per family this many train ones.
 ROUND3 = {"seed": 2034, "train": {"baltimore": 30, "canada-drr": 30, "gmpp": 45}}
 SAMPLE_FILE_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
+# Round 4, the selection set: records of train and dev organisations that the extraction was
+# never developed on, per family this many; nothing is fitted to them, and the threshold for
+# claiming a forecast is chosen on them (the earlier rounds had all been read for errors).
+ROUND4 = {"seed": 2038, "select": dict.fromkeys(FAMILIES, 40)}
+SAMPLE_FILE_4 = PROJECT / "corpus" / "forecast_sample_4.txt"
+SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4}
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -65,12 +72,15 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
 
 def choose_more(records: list[dict[str, Any]], labelled: set[str],
                 round_: int = 2) -> list[dict[str, Any]]:
-    settings = ROUND2 if round_ == 2 else ROUND3
+    settings = {2: ROUND2, 3: ROUND3, 4: ROUND4}[round_]
     rng = random.Random(settings["seed"])
-    earlier = [SAMPLE_FILE] if round_ == 2 else [SAMPLE_FILE, SAMPLE_FILE_2]
+    earlier = [SAMPLE_FILE] + [SAMPLE_FILES[k] for k in SAMPLE_FILES if k < round_]
     done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
     pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
                   key=lambda r: r["id"])
+    if round_ == 4:
+        pool = [r for r in pool if organisation_split(r["organisation"]) in ("train", "dev")]
+        return _cued_half(pool, settings["select"], rng)
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
     for family in FAMILIES:
         train = [r for r in pool if r["family"] == family
@@ -82,6 +92,21 @@ def choose_more(records: list[dict[str, Any]], labelled: set[str],
         rest = [r for r in train if r not in picked]
         rng.shuffle(rest)
         chosen += picked + rest[: quota - len(picked)]
+    return sorted(chosen, key=lambda r: r["id"])
+
+
+def _cued_half(pool: list[dict[str, Any]], quota: dict[str, int],
+               rng: random.Random) -> list[dict[str, Any]]:
+    """Per family, half the quota from records with a word about the future, half at random."""
+    chosen: list[dict[str, Any]] = []
+    for family in FAMILIES:
+        members = [r for r in pool if r["family"] == family]
+        cued = [r for r in members if FUTURE.search(r["narrative"])]
+        rng.shuffle(cued)
+        picked = cued[: quota[family] // 2]
+        rest = [r for r in members if r not in picked]
+        rng.shuffle(rest)
+        chosen += picked + rest[: quota[family] - len(picked)]
     return sorted(chosen, key=lambda r: r["id"])
 
 
@@ -97,10 +122,10 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     records = list(read_corpus())
     labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
-    round_ = {"more": 2, "more3": 3}.get(argv[0] if argv else "")
+    round_ = {"more": 2, "more3": 3, "more4": 4}.get(argv[0] if argv else "")
     chosen = choose_more(records, labelled, round_) if round_ else choose(records, labelled)
     if round_ and len(argv) == 2:
-        sample = SAMPLE_FILE_2 if round_ == 2 else SAMPLE_FILE_3
+        sample = SAMPLE_FILES[round_]
         ids = "".join(r["id"] + "\n" for r in chosen)
         if sample.exists() and sample.read_text(encoding="utf-8") != ids:
             # The pool grows with every round of the findings labels, so a round drawn
