@@ -161,14 +161,15 @@ CODES: dict[str, tuple[str, str]] = {
     ),
     "NQE082": ("duplicate record id", "Give each record its own id, and pass each file once."),
     "NQE083": (
-        "errors are not listed on the test split",
+        "errors are not listed on the test split or the selection set",
         "Pass --split train or --split dev with --errors: the test split is never used to "
-        "choose anything.",
+        "choose anything, and the selection set is read only for its figures.",
     ),
     "NQE084": (
         "split contradicts the organisation split",
         "Remove the record's 'split': a record with an organisation takes its "
-        "organisation's split (corpus/README.md).",
+        "organisation's split (corpus/README.md); only a train or dev organisation's record "
+        "may say 'select'.",
     ),
     # the real corpus (issue 14): labels kept here, text kept in ../shared/corpus
     "NQE085": (

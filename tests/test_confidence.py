@@ -116,3 +116,26 @@ def test_a_code_without_calibration_keeps_its_detectors_confidence_and_the_defau
         assert finding.low_confidence == (finding.confidence < LOW_CONFIDENCE), code
         assert "precision_below_target" not in finding.details, code
     assert not shown["NQ02"].low_confidence  # its detector is sure; nothing caps it
+
+
+def test_the_claim_threshold_is_chosen_on_the_selection_set_where_it_has_enough_rows():
+    from narrative_qa.measure.confidence_training import MIN_SELECT_ROWS, Rows, threshold_for
+
+    def rows(code: str, p: list[float], y: list[int]) -> tuple[Rows, np.ndarray]:
+        return Rows([code] * len(p), [np.zeros(1)] * len(p), y), np.array(p)
+
+    # On the fallback rows everything above 0.5 is right; on the selection set only the
+    # findings above 0.8 are, so the threshold chosen there claims less.
+    fitted = rows("NQ04", [0.55, 0.6, 0.65, 0.7, 0.75, 0.85, 0.9, 0.95], [1] * 8)
+    selected = rows("NQ04", [0.55, 0.6, 0.65, 0.7, 0.75, 0.81, 0.85, 0.9, 0.95, 0.97, 0.99],
+                    [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    assert len(selected[1]) >= MIN_SELECT_ROWS
+    threshold, figures, chosen_on = threshold_for("NQ04", selected, fitted)
+    assert (threshold, chosen_on, figures["precision"]) == (0.81, "selection set", 1.0)
+    # Raised too rarely on the selection set: the fallback chooses, and says so.
+    sparse = rows("NQ04", [0.9, 0.95], [0, 0])
+    threshold, _, chosen_on = threshold_for("NQ04", sparse, fitted)
+    assert (threshold, chosen_on) == (0.55, "out-of-fold train, dev, written dev")
+    # No threshold reaches the precision on the selection set: never claimed.
+    wrong = rows("NQ04", [0.5 + k / 40 for k in range(12)], [0] * 12)
+    assert threshold_for("NQ04", wrong, fitted)[0] == 1.0

@@ -115,6 +115,19 @@ def test_a_stated_split_that_contradicts_the_organisation_is_refused(tmp_path, s
     assert (caught.value.location.row, caught.value.location.column) == (1, "split")
 
 
+def test_a_train_or_dev_record_may_be_set_aside_for_the_selection_set_but_not_a_test_one(
+        tmp_path, settings):
+    kept = [real_record(organisations(split, 1)[0], 1, split="select")
+            for split in ("train", "dev")]
+    path = write(tmp_path / "select.jsonl", kept)
+    assert [i.split for i in load_labelled_files([path], settings)] == ["select", "select"]
+    moved = write(tmp_path / "moved.jsonl",
+                  [real_record(organisations("test", 1)[0], 1, split="select")])
+    with pytest.raises(InputError) as caught:
+        load_labelled_files([moved], settings)
+    assert caught.value.code == "NQE084" and "test split" in caught.value.detail
+
+
 def test_the_tfidf_baseline_trains_on_real_train_records_and_the_bundled_train_once(
         tmp_path, settings):
     bundled = load_labelled(BUNDLED_CORPUS, settings)
@@ -242,8 +255,8 @@ def test_the_written_corpus_alone_keeps_its_point_figures(settings):
 
 # --- --errors ---------------------------------------------------------------------------
 
-def test_errors_are_refused_on_the_test_split_and_on_every_split(tmp_path):
-    for options in (["--split", "test"], []):
+def test_errors_are_refused_on_the_test_split_the_selection_set_and_every_split(tmp_path):
+    for options in (["--split", "test"], ["--split", "select"], []):
         result = runner.invoke(app, ["evaluate", str(CORPUS), "--errors", *options])
         assert result.exit_code == 2 and "NQE083" in result.output
         assert "macro" not in result.output  # nothing was scored or printed

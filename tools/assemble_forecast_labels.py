@@ -3,7 +3,8 @@
     python -m tools.assemble_forecast_labels LABELLING_DIR [SAMPLE_FILE]
 
 SAMPLE_FILE is the round's ids (corpus/forecast_sample.txt by default; round 2 is
-corpus/forecast_sample_2.txt). Rows of other rounds already in the labels are kept.
+corpus/forecast_sample_2.txt; round 4, corpus/forecast_sample_4.txt, is the selection set
+and its rows say split "select"). Rows of other rounds already in the labels are kept.
 
 LABELLING_DIR (outside the project) holds out_A.jsonl, out_B.jsonl and adjudicated.jsonl
 (docs/LABELLING.md, "Forecasts"). Where the two labellers agree (same sentences, kinds,
@@ -23,6 +24,8 @@ from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import PROJECT, corpus_by_id, json_objects, sha256_text
 
 OUT = PROJECT / "corpus" / "forecast_labels.jsonl"
+# Rounds drawn as the selection set: their rows say split "select" (forecasts/evaluate.py).
+SELECTION_SAMPLES = (PROJECT / "corpus" / "forecast_sample_4.txt",)
 SAMPLE = PROJECT / "corpus" / "forecast_sample.txt"
 
 
@@ -62,7 +65,8 @@ def main(argv: list[str]) -> int:
         record = records[record_id]
         row = {"id": record_id, "narrative_sha256": sha256_text(record["narrative"]),
                "family": record["family"],
-               "split": organisation_split(record["organisation"]),
+               "split": "select" if Path(argv[1] if len(argv) > 1 else SAMPLE).resolve()
+               in SELECTION_SAMPLES else organisation_split(record["organisation"]),
                "forecasts": [{k: f[k] for k in ("start", "end", "what", "value", "due")}
                              for f in final],
                "labellers": {"A": a[record_id], "B": b[record_id]},

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from narrative_qa.catalogue import catalogue_codes
+from narrative_qa.measure.corpus_format import SELECT
 from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import LABELS_FILE, corpus_by_id, json_objects, sentence_spans
-from tools.label_sample import view
+from tools.label_sample import SELECTION_ROUNDS, round_file, view
 
 SHORT = {
     "CHF": "challenge_with_figure", "CHN": "challenge_without_figure",
@@ -127,8 +128,14 @@ def assemble(record: dict[str, Any], a: dict[str, Any], b: dict[str, Any],
             "adjudication": adjudication, "sentences": sentences, "actions": actions}
 
 
+def selection_ids() -> set[str]:
+    """Ids of the rounds drawn as the selection set (tools/label_sample.py)."""
+    return {line.split("\t")[0] for n in SELECTION_ROUNDS
+            for line in round_file(n).read_text(encoding="utf-8").splitlines()}
+
+
 def build(work: Path) -> None:
-    corpus, codes = corpus_by_id(), catalogue_codes()
+    corpus, codes, select = corpus_by_id(), catalogue_codes(), selection_ids()
     rows, missing, here = [], [], set()
     for part in _parts(work):
         a, b = _rows(work / "A" / f"{part}.jsonl"), _rows(work / "B" / f"{part}.jsonl")
@@ -139,8 +146,9 @@ def build(work: Path) -> None:
                 missing.append(record_id)
                 continue
             try:
-                rows.append(assemble(corpus[record_id], a[record_id], b[record_id],
-                                     adj.get(record_id), codes))
+                row = assemble(corpus[record_id], a[record_id], b[record_id],
+                               adj.get(record_id), codes)
+                rows.append({**row, "split": SELECT} if record_id in select else row)
             except (KeyError, TypeError, ValueError) as error:
                 missing.append(f"{record_id} (adjudication incomplete: {error!r})")
     # Labels of earlier rounds (other working folders) are kept as they are.

@@ -60,6 +60,8 @@ ROUNDS = {
     9: {"split": "train", "seed": 2037, "parts": (15, 16),
         "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 160}},
 }
+# Rounds whose records are the selection set: their rows say split "select" (corpus_format).
+SELECTION_ROUNDS = (9,)
 
 
 def round_file(n: int) -> Path:

@@ -1,11 +1,12 @@
 """Write the real-text figures into README.md and models/CARD.md, from one evaluate run.
 
-    .venv/bin/python tools/real_figures.py [--split test]
+    .venv/bin/python tools/real_figures.py [--split test|select]
 
 Runs `evaluate` on the real corpus joined with corpus/real_labels.jsonl (the split given,
-test by default) and replaces the block between the two markers below in each file, so
-the published figures are always the command's, never typed by hand. Figures only: no
-text of the corpus.
+test by default) and replaces the block between the split's two markers below in each
+file (test: README and the model card; the selection set: the model card), so the
+published figures are always the command's, never typed by hand. Figures only: no text of
+the corpus.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from narrative_qa.real_corpus import corpus_by_id
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- real-text:start -->", "<!-- real-text:end -->"
 TARGETS = (ROOT / "README.md", ROOT / "models" / "CARD.md")
+# The selection set's figures go to the model card only, in their own block.
+SELECT_MARKERS = ("<!-- selection-text:start -->", "<!-- selection-text:end -->")
+ABOUT = {
+    "test": "(organisations never used to choose anything)",
+    "select": "(records of train organisations set aside: no rule was developed on them and "
+              "nothing is fitted to them, but the claim thresholds are chosen on them, so "
+              "the claimed figures here are not independent; the test split's are)",
+}
 
 
 def _ci(pair: tuple[float, float]) -> str:
@@ -71,14 +80,14 @@ def attribution() -> list[str]:
     return [f"- {line}" for line in lines]
 
 
-def block(report: Report, split: str) -> str:
+def block(report: Report, split: str, markers: tuple[str, str] = (START, END)) -> str:
     real = report.sections["real"]
     families = [(name.removeprefix("real: "), s) for name, s in report.sections.items()
                 if name.startswith("real: ")]
     written = report.sections.get("written")
-    lines = [START, "",
+    lines = [markers[0], "",
              f"**Real text first.** {real.n} published narratives of the real corpus's "
-             f"**{split} split** (organisations never used to choose anything), labelled "
+             f"**{split} split** {ABOUT.get(split, '')}, labelled "
              "blind by two labellers and adjudicated (`corpus/README.md`), from "
              f"`narrative-qa evaluate --split {split}` (all findings shown, then the claimed "
              "ones):", ""]
@@ -96,29 +105,33 @@ def block(report: Report, split: str) -> str:
     lines += ["", "The ceiling: the two labellers' agreement on the same records (Cohen's "
               "kappa) and each one's F1 against the adjudicated labels:", ""]
     lines += ceiling(real)
-    lines += ["", "The real corpus is credited as its sources ask:", ""] + attribution()
-    lines += ["", END]
+    if split != "select":
+        lines += ["", "The real corpus is credited as its sources ask:", ""] + attribution()
+    lines += ["", markers[1]]
     return "\n".join(lines)
 
 
-def replace_block(path: Path, text: str) -> None:
+def replace_block(path: Path, text: str, markers: tuple[str, str] = (START, END)) -> None:
     current = path.read_text(encoding="utf-8")
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    start, end = markers
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1]
         path.write_text(head + text + tail, encoding="utf-8")
     else:
-        raise SystemExit(f"{path}: no {START} ... {END} block to replace")
+        raise SystemExit(f"{path}: no {start} ... {end} block to replace")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    parser.add_argument("--split", default="test", choices=("train", "dev", "test", "select"))
     args = parser.parse_args()
     report = evaluate([BUNDLED_CORPUS], args.split, real=True)
-    text = block(report, args.split)
-    for path in TARGETS:
-        replace_block(path, text)
+    markers = SELECT_MARKERS if args.split == "select" else (START, END)
+    targets = TARGETS[1:] if args.split == "select" else TARGETS
+    text = block(report, args.split, markers)
+    for path in targets:
+        replace_block(path, text, markers)
         print(f"written: {path}")
 
 

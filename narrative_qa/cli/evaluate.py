@@ -40,7 +40,8 @@ def evaluate_command(
         "files: the real corpus, then the bundled written corpus.", show_default=False)
     ] = None,
     split: Annotated[str | None, typer.Option(help="Only records of this split "
-                                              "(train, dev or test).")] = None,
+                                              "(train, dev, test, or select: the selection set)."
+                                              )] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")
                              ] = Format.text,
     baselines: Annotated[bool, typer.Option(help="Also score the keyword and TF-IDF "

@@ -22,8 +22,9 @@ def _shown(value: float | None, interval: tuple[float, float] | None) -> str:
 def evaluate_forecasts_command(
     labels: Annotated[Path | None, typer.Option(help="The forecast labels (JSONL); default "
                                                 "corpus/forecast_labels.jsonl.")] = None,
-    split: Annotated[str, typer.Option(help="train, dev, test or all. Choose and tune on "
-                                       "train and dev only.")] = "dev",
+    split: Annotated[str, typer.Option(help="train, dev, test, select (the selection set) "
+                                       "or all. Choose and tune on train and dev only."
+                                       )] = "dev",
     corpus: Annotated[Path | None, typer.Option(help="The real corpus (default "
                                                 "../shared/corpus/real.jsonl).")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")
@@ -38,7 +39,7 @@ def evaluate_forecasts_command(
 
     try:
         if split not in (*SPLITS, "all"):
-            raise InputError("NQE024", f"--split '{split}' is not one of: train, dev, test, all",
+            raise InputError("NQE024", f"--split '{split}' is not one of: {', '.join(SPLITS)}, all",
                              Location(column="--split"))
         report = run(labels or LABELS, None if split == "all" else split, corpus,
                      resamples, seed)

@@ -15,7 +15,10 @@ from typing import Any
 from narrative_qa.errors import InputError, Location, NarrativeQAError
 from narrative_qa.specs.tags import TAGS  # noqa: F401  (re-exported: the labels' tags)
 
-SPLITS: tuple[str, ...] = ("train", "dev", "test")
+SPLITS: tuple[str, ...] = ("train", "dev", "test", "select")
+# The selection set: records of train and dev organisations set aside, stated row by row,
+# that nothing is fitted to and no rule was developed on; thresholds are chosen on them.
+SELECT = "select"
 ORIGINS: tuple[str, ...] = ("real", "written")
 LABELLERS: tuple[str, ...] = ("A", "B")
 # What a real record must say about where its text was published.
@@ -142,6 +145,11 @@ def _split(raw: Any, organisation: str | None, where: Location) -> str | None:
     if organisation is None:
         return stated
     by_organisation = organisation_split(organisation)
+    if stated == SELECT and by_organisation != "test":
+        return SELECT
+    if stated == SELECT:
+        raise InputError("NQE084", f"organisation '{organisation}' is in the test split, and "
+                         "a test record is never in the selection set", _where(where, "split"))
     if stated is not None and stated != by_organisation:
         raise InputError("NQE084", f"split '{stated}' contradicts the split of organisation "
                          f"'{organisation}', which is '{by_organisation}'",

@@ -84,3 +84,16 @@ def test_the_command_prints_the_table_and_json(tmp_path):
     assert "precision" in text.stdout and "uk" in text.stdout
     as_json = json.loads(CliRunner().invoke(app, [*common, "--format", "json"]).stdout)
     assert as_json["sections"][0]["scores"]["recall"] == 1.0
+
+
+def test_the_selection_set_is_scored_on_its_own_and_an_unknown_split_is_named(tmp_path):
+    corpus, path = write(tmp_path, [
+        label("R1", ONE, "uk", [forecast(ONE, 1, "value", "2026-03", "60%")], split="select"),
+        label("R2", TWO, "us", [forecast(TWO, 1, "event", "2026-06")]),
+    ])
+    select = {s.name: s for s in run(path, "select", corpus, resamples=20).sections}
+    assert select["all"].records == 1 and set(select) == {"all", "uk"}
+    result = CliRunner().invoke(app, ["evaluate-forecasts", "--labels", str(path),
+                                      "--corpus", str(corpus), "--split", "holdout"])
+    assert result.exit_code == 2 and "NQE024" in result.output
+    assert "select" in result.output
