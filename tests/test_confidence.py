@@ -124,18 +124,27 @@ def test_the_claim_threshold_is_chosen_on_the_selection_set_where_it_has_enough_
     def rows(code: str, p: list[float], y: list[int]) -> tuple[Rows, np.ndarray]:
         return Rows([code] * len(p), [np.zeros(1)] * len(p), y), np.array(p)
 
-    # On the fallback rows everything above 0.5 is right; on the selection set only the
-    # findings above 0.8 are, so the threshold chosen there claims less.
+    # On the fitted rows everything from 0.55 is right; on the selection set only the
+    # findings from 0.81 are, so its threshold is stricter: the lowest that keeps
+    # precision at 0.85 there (0.62: twelve right, two wrong) is kept.
     fitted = rows("NQ04", [0.55, 0.6, 0.65, 0.7, 0.75, 0.85, 0.9, 0.95], [1] * 8)
-    selected = rows("NQ04", [0.55, 0.6, 0.65, 0.7, 0.75, 0.81, 0.85, 0.9, 0.95, 0.97, 0.99],
-                    [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    selected = rows("NQ04", [0.5 + k / 100 for k in range(14)]
+                    + [0.81 + k / 100 for k in range(12)], [0] * 14 + [1] * 12)
     assert len(selected[1]) >= MIN_SELECT_ROWS
     threshold, figures, chosen_on = threshold_for("NQ04", selected, fitted)
-    assert (threshold, chosen_on, figures["precision"]) == (0.81, "selection set", 1.0)
-    # Raised too rarely on the selection set: the fallback chooses, and says so.
+    assert (threshold, chosen_on, figures["claimed"]) == (0.62, "selection set", 14)
+    assert figures["precision"] == round(12 / 14, 3)
+    # Raised too rarely on the selection set: the fitted rows alone choose, and say so.
     sparse = rows("NQ04", [0.9, 0.95], [0, 0])
     threshold, _, chosen_on = threshold_for("NQ04", sparse, fitted)
     assert (threshold, chosen_on) == (0.55, "out-of-fold train, dev, written dev")
+    # The fitted rows stricter than the selection set: theirs is kept (both must hold).
+    strict = rows("NQ04", [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.95],
+                  [0] * 5 + [1] * 5)
+    loose = rows("NQ04", [0.5 + k / 48 for k in range(24)], [1] * 24)
+    threshold, figures, chosen_on = threshold_for("NQ04", loose, strict)
+    assert threshold == 0.8 and chosen_on.endswith("(stricter)")
+    assert figures["rows"] == 24 and figures["precision"] == 1.0
     # No threshold reaches the precision on the selection set: never claimed.
-    wrong = rows("NQ04", [0.5 + k / 40 for k in range(12)], [0] * 12)
+    wrong = rows("NQ04", [0.5 + k / 48 for k in range(24)], [0] * 24)
     assert threshold_for("NQ04", wrong, fitted)[0] == 1.0

@@ -249,8 +249,12 @@ def test_the_labels_file_meets_the_issue(settings):
     assert sum(len(i.real.actions) for i in items) >= 600
     split = Counter(i.split for i in items)
     assert split["test"] >= len(items) / 4
-    assert {(i.family, i.split) for i in items} == {
+    assert {(i.family, i.split) for i in items if i.split != "select"} == {
         (f, s) for f in ("baltimore", "canada-drr", "gmpp") for s in ("train", "dev", "test")}
+    # the selection set: records of train and dev organisations only, stated row by row
+    selected = [i for i in items if i.split == "select"]
+    assert len(selected) >= 150
+    assert {organisation_split(i.corpus.organisation) for i in selected} <= {"train", "dev"}
     assert all(i.real.spans for i in items)
 
 

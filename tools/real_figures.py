@@ -87,14 +87,17 @@ def block(report: Report, split: str, markers: tuple[str, str] = (START, END)) -
     written = report.sections.get("written")
     lines = [markers[0], "",
              f"**Real text first.** {real.n} published narratives of the real corpus's "
-             f"**{split} split** {ABOUT.get(split, '')}, labelled "
+             f"**{'selection set' if split == 'select' else f'{split} split'}** "
+             f"{ABOUT.get(split, '')}, labelled "
              "blind by two labellers and adjudicated (`corpus/README.md`), from "
              f"`narrative-qa evaluate --split {split}` (all findings shown, then the claimed "
              "ones):", ""]
     lines += finding_table(real)
-    lines += ["", "By family (macro-F1, 95% interval; keyword and tfidf_lr beside):", "",
-              "| family | records | narrative_qa | keyword | tfidf_lr |", "|---|---|---|---|---|"]
-    for name, s in families:
+    if len(families) > 1:
+        lines += ["", "By family (macro-F1, 95% interval; keyword and tfidf_lr beside):", "",
+                  "| family | records | narrative_qa | keyword | tfidf_lr |",
+                  "|---|---|---|---|---|"]
+    for name, s in families if len(families) > 1 else []:
         lines.append(f"| {name} | {s.n} | {s.macro_f1('narrative_qa'):.2f} "
                      f"({_ci(s.intervals['narrative_qa'].macro_f1)}) | "
                      f"{s.macro_f1('keyword'):.2f} | {s.macro_f1('tfidf_lr'):.2f} |")
