@@ -95,9 +95,9 @@ def test_training_reproduces_the_shipped_calibration_bit_for_bit(tmp_path, setti
     card = train_confidence(tmp_path, settings, BUNDLED_CORPUS)
     assert (tmp_path / CONFIDENCE_FILE).read_bytes() == \
         (MODELS_DIR / CONFIDENCE_FILE).read_bytes()
-    # Thresholds were chosen on train (out of fold) and dev rows only.
-    assert set(card["rows"]) == {"real_train_out_of_fold", "real_dev", "written_train",
-                                 "written_dev"}
+    # Thresholds were chosen on train (out of fold), dev and the selection set: never test.
+    assert set(card["rows"]) == {"real_train_out_of_fold", "real_dev", "real_selection_set",
+                                 "written_train", "written_dev"}
 
 
 def test_a_code_without_calibration_keeps_its_detectors_confidence_and_the_default_claim(
