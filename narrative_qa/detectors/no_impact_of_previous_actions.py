@@ -41,6 +41,7 @@ PARAMS = {
     "cause_over_action": Share,
     "reader_outcome_tag": str,
     "unnamed_actions": list[str],
+    "status_only": list[str],
 }
 
 
@@ -57,12 +58,14 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
     """The measures last period's narrative took or promised: the sentences the reading
     layer reads as an action of any kind (more than as a challenge), and the plans the
     parse finds (a bulleted "weekend lists from September" the readers, trained on prose,
-    read weakly); less watching briefs ("continue to monitor") and mentions that name no
-    action."""
+    read weakly); less watching briefs ("continue to monitor"), mentions that name no
+    action, and statements of where the work stands (its aim, scope or phase, a forecast, a
+    moved date), which the labelling does not count as listing actions (issue 15)."""
     if ctx.previous is None:
         return []
     # "Actions are in place to address this" names no action whose outcome could be told.
     unnamed = compile_all(params["unnamed_actions"])
+    status = compile_all(params["status_only"])
     measure = compile_all(shared("measure_changes"))  # "the target will be revised"
     reading = [ctx.previous_readings[tag] for tag in ACTION_TAGS]
     # "Recruitment continues to be difficult" reads a little as continuing work, more as a
@@ -80,7 +83,8 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
                 or (s.action and s.action.kind == "planned"))
             and (why < max(p) + params["cause_over_action"] or s.impact is not None)
             and not (s.action and s.action.verb in shared("watching_verbs"))
-            and not unnamed.search(s.text) and not measure.search(s.text)]
+            and not unnamed.search(s.text) and not measure.search(s.text)
+            and not status.search(s.text)]
 
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:

@@ -117,3 +117,31 @@ def test_what_was_done_since_the_last_report_with_evidence_answers_for_the_actio
     assert nq03(f"{NOW} We have cleared 40 overdue cases.", previous) is not None
     # Nor is progress since the last report with no evidence.
     assert nq03(f"{NOW} Since the last report work has moved on.", previous) is not None
+
+
+@pytest.mark.parametrize("status", [
+    "The zorble service aims to give every family a named worker.",  # its aim
+    "The zorble project will consist of three releases for the duty team.",  # its scope
+    "The zorble project is currently completing its design phase.",  # its phase
+    "The zorble rota will now start in the spring rather than the winter.",  # a moved date
+    "The zorble rota is expected to reach every team by the spring.",  # a forecast
+    "The review found the zorble project well run and properly staffed.",  # a verdict
+    "The zorble risks are being actively managed by the board.",  # no measure named
+])
+def test_where_the_work_stands_is_no_earlier_action(reads, status):
+    # Read as an action by the readers, but it states the work's aim, scope, phase, a
+    # forecast, a moved date, a review's verdict or managed risks: the labelling held that
+    # a previous narrative giving only these listed no actions (issue 15).
+    reads(zorble="action_continuing")
+    assert nq03(NOW, f"Compliance was 55%. {status}") is None
+
+
+def test_a_measure_beside_a_statement_of_where_the_work_stands_is_still_one(reads):
+    previous = ("Compliance was 55%. The zorble project is currently completing its design "
+                "phase. A zorble rota for report writers will be set up by the spring.")
+    reads(zorble="action_continuing")
+    finding = nq03(NOW, previous)
+    assert finding is not None
+    # Only the rota: the phase is no earlier action.
+    assert len(finding.details["previous_sentences"]) == 1
+    assert "rota" in finding.details["previous_sentences"][0]
