@@ -713,3 +713,23 @@ def test_a_rating_is_a_rating_kpis_value():
     [forecast] = extract_forecasts("We expect the rating to move to Green by March 2027.", Q2,
                                    actual="Amber")
     assert (forecast.what, forecast.value) == ("value", "Green")
+
+
+def test_a_rescheduled_or_scheduled_thing_told_in_the_past_is_no_forecast():
+    # (issue 19: false forecasts on records the extraction was not developed on)
+    assert events("Two pilot sessions had to be dropped and re-scheduled to later dates.") \
+        == []
+    assert events("Every upgrade scheduled for the autumn of 2025 has been installed.") == []
+    assert events("The upgrade is scheduled for March 2026.") == [("event", "2026-03")]
+    assert events("Upgrades scheduled for March 2026 will need two engineers.") == [
+        ("event", "2026-03")]
+
+
+def test_a_future_told_as_a_risk_is_no_forecast():
+    assert events("There is a risk that the new depot may not open by June 2026.") == []
+    assert events("There is a danger that the contractor will not finish the roof by "
+                  "May 2026.") == []
+    assert events("The board noted a risk that the supplier will not finish the pilot "
+                  "in time.") == []
+    assert events("Despite that risk, the new depot will open by June 2026.") == [
+        ("event", "2026-06")]
