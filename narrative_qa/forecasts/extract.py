@@ -109,6 +109,13 @@ _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\
 # were filled by Q3'), not a commitment.
 # ('would' too: 'confidence that the crews would be trained by 2027' reports an old view)
 _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
+# ... and so is one in a sentence saying a thing has been done by now ('the aim of opening
+# by 2026 has been achieved'; with a cue it may still look ahead: 'phase 1 has been
+# completed, with phase 2 expected in May')
+_DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been\s+"
+                       r"(?:\w+ly\s+)?(?:achieved|met|delivered|completed|done|finished|"
+                       r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
+                       re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 
 
@@ -158,7 +165,8 @@ def _words() -> _Words:
                                    re.I),
                   state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
                                    r"therefore|\w+ly)\s+){0,2}(?:"
-                                   + "|".join(shared("forecast_states")) + r")\b", re.I))
+                                   + "|".join([*shared("forecast_states"),
+                                               *shared("forecast_roles")]) + r")\b", re.I))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
@@ -630,7 +638,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
-        and not _RISK_THAT.search(text, 0, due.start) \
+        and not _RISK_THAT.search(text, 0, due.start) and not _DONE_NOW.search(text) \
         and not _words().risk.search(text, 0, due.start)
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None

@@ -733,3 +733,26 @@ def test_a_future_told_as_a_risk_is_no_forecast():
                   "in time.") == []
     assert events("Despite that risk, the new depot will open by June 2026.") == [
         ("event", "2026-06")]
+
+
+def test_a_deadline_in_a_sentence_saying_it_has_been_done_is_no_forecast():
+    assert events("The aim of a new depot in every town by 2027 has been achieved.") == []
+    assert events("The aim is a new depot in every town by 2027.") == [("event", "2027-12")]
+    # with a cue of its own the sentence may still look ahead
+    assert events("Phase 1 has been completed, with phase 2 expected in May 2026.") == [
+        ("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "This will be helpful for the teams that follow.",
+    "The new provider will be responsible for running the service.",
+    "Future decisions will be based on what the review finds.",
+    "The lessons will be used to inform the next roll-out.",
+])
+def test_a_role_a_use_or_a_basis_with_no_date_is_nothing_to_check(text):
+    assert events(text) == []
+
+
+def test_a_role_with_a_date_is_still_a_forecast():
+    assert events("The new provider will be responsible for the service from April 2026.") \
+        == [("event", "2026-04")]
