@@ -676,7 +676,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
-    if what != "value" and cue and _words().money.search(subject + text[:cue.start()]):
+    if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
+                            or not cue and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
@@ -689,6 +690,14 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+def _money_subject(text: str) -> bool:
+    """Whether a sentence with no cue is about money: its subject, the first noun group,
+    is a cost or a saving ('Costs baselined in 2025/26 have moved to 2026/27')."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return bool(re.match(rf"\W*(?:\d+[.)]\s*)?(?:(?:the|some|all|any|these|our|its)\s+)?"
+                         rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", text, re.I))
 
 
 def _forecast(start: int, end: int, text: str, what: str, figure: _Figure | None,

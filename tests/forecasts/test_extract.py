@@ -756,3 +756,12 @@ def test_a_role_a_use_or_a_basis_with_no_date_is_nothing_to_check(text):
 def test_a_role_with_a_date_is_still_a_forecast():
     assert events("The new provider will be responsible for the service from April 2026.") \
         == [("event", "2026-04")]
+
+
+def test_money_moved_to_a_later_year_is_another_measure_not_an_event():
+    # FORECAST_LABELLING.md: a cost is 'other'; the year it was budgeted in is no due date
+    assert events("Costs first budgeted in 2025/26 have moved to 2026/27.") == [
+        ("other", "2027-03")]
+    assert events("2) Some training spend has been deferred to 2026/27.") == [
+        ("other", "2027-03")]
+    assert events("The pilot has been deferred to 2026/27.") == [("event", "2027-03")]
