@@ -571,8 +571,11 @@ def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
 
 # 'prepared to launch a new programme in FY27', 'approvals that enable the procurement to
 # start in 2027': what is to be done, dated after the period, is planned, whatever tense
-# the rest of the sentence is told in
-_TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!the\b|a\b|an\b|date\b)[a-z]{3,}\b[^.;,()]{0,80}$")
+# the rest of the sentence is told in; 'to' before a noun group is no verb ('risks to
+# funding in 2026/27', 'moves to new sites by 2027', 'to all partners in May')
+_TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!(?:the|a|an|date|new|all|our|their|its|his|her|"
+                    r"this|these|those|each|every|some|other|more|further|key|many|most|"
+                    r"several|both|any)\b)(?!(?!bring\b)[a-z]+ing\b)[a-z]{3,}\b[^.;,()]{0,80}$")
 
 
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
@@ -677,7 +680,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
     if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
-                            or not cue and _money_subject(subject + text)):
+                            or not cue and to_do is None and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
@@ -694,7 +697,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
 
 def _money_subject(text: str) -> bool:
     """Whether a sentence with no cue is about money: its subject, the first noun group,
-    is a cost or a saving ('Costs baselined in 2025/26 have moved to 2026/27')."""
+    is a cost or a saving ('Costs baselined in 2025/26 have moved to 2026/27'; not what
+    is to be done with it: 'Funding was agreed to open the depot in May')."""
     words = "|".join(shared("forecast_money_nouns"))
     return bool(re.match(rf"\W*(?:\d+[.)]\s*)?(?:(?:the|some|all|any|these|our|its)\s+)?"
                          rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", text, re.I))

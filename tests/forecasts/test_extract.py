@@ -765,3 +765,19 @@ def test_money_moved_to_a_later_year_is_another_measure_not_an_event():
     assert events("2) Some training spend has been deferred to 2026/27.") == [
         ("other", "2027-03")]
     assert events("The pilot has been deferred to 2026/27.") == [("event", "2027-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "The plans were shared with staff, including moves to new premises by March 2026.",
+    "The survey was sent to all partners in May 2026.",
+    "The report was about risks to funding in 2026/27.",
+])
+def test_to_before_a_noun_group_is_nothing_to_be_done(text):
+    assert events(text) == []
+
+
+def test_to_before_a_verb_dated_after_the_period_is_still_planned():
+    assert events("The approvals were given for the team to recruit two officers in "
+                  "2026/27.") == [("event", "2027-03")]
+    assert events("Funding was agreed to bring the new depot into use in May 2026.") == [
+        ("event", "2026-05")]
