@@ -228,6 +228,16 @@ _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:t
 # by June', 'the danger of the contract not being signed by May'
 _RISK_THAT = re.compile(r"\b(?:risks?|danger|threat|possibility)\s+(?:\w+\s+){0,2}?(?:that|of)\b"
                         r"[^.;]{0,120}$", re.I)
+# A contingency ('should the delays continue, this will affect go-live', 'will be shared
+# if it is appropriate', 'plans to act should the need arise'): with no date the future
+# it tells is a possibility, nothing to check. (A plan on a plain condition, 'if approved,
+# the scheme will be extended', is kept: a conditional expectation, FORECAST_LABELLING.md.)
+_CONTINGENCY = re.compile(r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
+                          r"(?!\s+(?:be|have|not)\b)|"
+                          r"\b(?:if|when|where|(?<!\bsoon\s)as)\s+"
+                          r"(?:(?:it\s+is|deemed|considered)\s+)?"
+                          r"(?:appropriate|necessary|needed|required|possible|practicable|"
+                          r"applicable)\b", re.I)
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
 # Tags that would make a sentence a forecast by themselves, when the rules find no cue:
 # none. Measured on the forecast labels' train and dev splits, admitting sentences the
@@ -655,6 +665,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
+    if cue and due is None and _CONTINGENCY.search(text):
+        return []  # a possibility, undated: nothing to check
     if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()
                                           or _words().risk.search(text, 0, due.start)):
         # an aim with no date after it ('aims to improve'; 'the end date at Q4 is awaiting

@@ -781,3 +781,22 @@ def test_to_before_a_verb_dated_after_the_period_is_still_planned():
                   "2026/27.") == [("event", "2027-03")]
     assert events("Funding was agreed to bring the new depot into use in May 2026.") == [
         ("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "Should the supplier's delays continue, this will affect the go-live date.",
+    "The findings will be shared with partners if it is appropriate to do so.",
+    "The team will take further action as needed.",
+    "Plans are in place to add staff should the need arise.",
+])
+def test_a_contingency_with_no_date_is_nothing_to_check(text):
+    assert events(text) == []
+
+
+def test_a_plan_on_a_condition_or_as_soon_as_possible_is_kept():
+    assert events("If approved, the scheme will be extended to two more towns.") == [
+        ("event", None)]
+    assert events("The team will open the second clinic as soon as possible.") == [
+        ("event", None)]
+    assert events("Should the delays continue, go-live will move to June 2026.") == [
+        ("event", "2026-06")]
