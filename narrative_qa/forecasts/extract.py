@@ -521,12 +521,32 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         for what, figure, date, vague, confidence in reading:
+            if _the_year_reported(date, period, written):
+                continue
             if what == "value" and figure and is_delivery(actual) and \
                     rating_rank(figure.text) is None:
                 what = "other"
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# a whole year, fiscal or calendar: 'FY25', 'fiscal 2025', '2025-26', 'the end of 2025'
+_A_YEAR = re.compile(r"(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?(?:FY\s*'?\d{2,4}|"
+                     r"fiscal\s+(?:year\s+)?\d{2,4}|(?:19|20)\d\d(?:\s*[/–-]\s*\d{2,4})?)",
+                     re.I)
+# a fiscal year's report, written after the year ('FY2025 (Jul 2024–Jun 2025)', 'FY2016–17
+# (Departmental Performance Report)'); not GMPP's in-year returns, written during the year
+_YEAR_REPORTED_AFTER = re.compile(r"^\s*FY\s*\d{4}")
+
+
+def _the_year_reported(date: DueDate | None, period: str | None,
+                       written: tuple[int, int] | None) -> bool:
+    """Whether a forecast's due date is the very year a year's report is about ('on track
+    to meet the FY25 target' in the FY2025 report): that year is over when it is reported,
+    and FORECAST_LABELLING.md counts only what happens after the period."""
+    return bool(date and date.due and written and _YEAR_REPORTED_AFTER.match(period or "")
+                and date.due == month_text(written) and _A_YEAR.fullmatch(date.text.strip()))
 
 
 _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.

@@ -800,3 +800,16 @@ def test_a_plan_on_a_condition_or_as_soon_as_possible_is_kept():
         ("event", None)]
     assert events("Should the delays continue, go-live will move to June 2026.") == [
         ("event", "2026-06")]
+
+
+def test_the_year_a_years_report_is_about_is_over_not_ahead():
+    # FORECAST_LABELLING.md: a forecast is of what happens after the reporting period
+    year = "FY2025 (Jul 2024–Jun 2025)"
+    assert events("The unit is on track to meet its FY25 target.", year) == []
+    assert events("The unit is on track to meet its FY26 target.", year) == [
+        ("direction", "2026-06")]
+    assert events("The unit is on track to meet its FY25 target.",
+                  "FY2025 Q2 (quarterly context)") == [("direction", "2025-06")]
+    # an in-year return is written during its year: its outturn is still to come
+    assert events("The new system will go live in 2025/26.", "2025/26") == [
+        ("event", "2026-03")]
