@@ -714,6 +714,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
                             or not cue and to_do is None and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
+    if what == "direction" and _money_moving(text):
+        what = "other"  # 'expected to reduce cost growth': money moving, not the indicator
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []
@@ -734,6 +736,17 @@ def _money_subject(text: str) -> bool:
     words = "|".join(shared("forecast_money_nouns"))
     return bool(re.match(rf"\W*(?:\d+[.)]\s*)?(?:(?:the|some|all|any|these|our|its)\s+)?"
                          rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", text, re.I))
+
+
+def _money_moving(text: str) -> bool:
+    """Whether what the sentence expects to move is money: a cost, spend or funding written
+    just after the move ('will reduce the cost impact', 'reductions in service costs')."""
+    move = _direction().search(text)
+    words = "|".join(shared("forecast_money_nouns"))
+    return bool(move) and bool(re.match(
+        rf"\s+(?:(?:in|of)\s+)?(?:(?:the|our|its|their|overall|total)\s+)?"
+        rf"(?:(?!(?:to|by|from|with|closer|further|once|when|if|as|until|after|before|and|but|while)\b|\w+ly\b)[\w-]+\s+){{0,4}}?(?:{words})\b",
+        text[move.end():], re.I))
 
 
 def _forecast(start: int, end: int, text: str, what: str, figure: _Figure | None,

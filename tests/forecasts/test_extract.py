@@ -813,3 +813,12 @@ def test_the_year_a_years_report_is_about_is_over_not_ahead():
     # an in-year return is written during its year: its outturn is still to come
     assert events("The new system will go live in 2025/26.", "2025/26") == [
         ("event", "2026-03")]
+
+
+def test_money_expected_to_move_is_another_measure():
+    # FORECAST_LABELLING.md: 'other' is another measure's figure or direction, a cost
+    assert events("The new rota is expected to reduce overtime costs.") == [("other", None)]
+    assert events("We expect there will be reductions in like for like agency spend.") == [
+        ("other", None)]
+    assert events("Waiting times will improve further once funding is agreed.") == [
+        ("direction", None)]
