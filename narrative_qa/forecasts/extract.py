@@ -397,8 +397,10 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             continue  # 'If the backlog is not cleared, costs could rise': a risk
         if _RISK_THAT.search(text, 0, match.start()):
             continue
-        if word.startswith("scheduled") and _SCHEDULED_THEN_TOLD.match(text, match.end()):
-            continue  # (a bare participle: 'is scheduled for' is read as a plan)
+        if word.startswith(("scheduled", "forecast for")) and \
+                _SCHEDULED_THEN_TOLD.match(text, match.end()):
+            continue  # (a bare participle or noun: 'is scheduled for' is read as a plan;
+            # 'the forecast for 2025/26 was 45m' reports an old forecast)
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \

@@ -822,3 +822,10 @@ def test_money_expected_to_move_is_another_measure():
         ("other", None)]
     assert events("Waiting times will improve further once funding is agreed.") == [
         ("direction", None)]
+
+
+def test_a_forecast_for_a_year_told_as_it_was_is_an_old_forecast():
+    assert events("The baseline forecast for 2025/26 was 4.5m and the outturn was 3.9m.",
+                  "2025/26 Q4") == []
+    assert events("Spend is forecast for 2026/27 at 4.5m.", "2025/26 Q4") == [
+        ("value", "2027-03")]
