@@ -733,6 +733,9 @@ def test_a_future_told_as_a_risk_is_no_forecast():
                   "in time.") == []
     assert events("Despite that risk, the new depot will open by June 2026.") == [
         ("event", "2026-06")]
+    # a method named with 'risk' is no risk told
+    assert events("Following Risk Analysis modelling of the plan, go-live is forecast to be "
+                  "May 2026.") == [("event", "2026-05")]
 
 
 def test_a_deadline_in_a_sentence_saying_it_has_been_done_is_no_forecast():
@@ -740,6 +743,9 @@ def test_a_deadline_in_a_sentence_saying_it_has_been_done_is_no_forecast():
     assert events("The aim is a new depot in every town by 2027.") == [("event", "2027-12")]
     # with a cue of its own the sentence may still look ahead
     assert events("Phase 1 has been completed, with phase 2 expected in May 2026.") == [
+        ("event", "2026-05")]
+    # what has been done is written before the deadline that is still ahead
+    assert events("Phases 1 and 2 have been completed, with phase 3 due in May 2026.") == [
         ("event", "2026-05")]
 
 
