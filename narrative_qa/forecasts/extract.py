@@ -43,7 +43,7 @@ _FUTURE = re.compile(
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
-    r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|scheduled\s+(?:for|to)|"
+    r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|(?<!-)scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
@@ -69,6 +69,11 @@ _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
 # not a claim that things are on track
 _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|putting)\s+"
                       r"(?:[\w-]+\s+){0,3}?back\s+$", re.I)
+# 'the reforms scheduled for 2014 have been delivered': a participle naming what was
+# scheduled, the sentence's own verb told in the past after it (as rules/language.yml's
+# 'planned for' cue is read)
+_SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
+                                  r"(?:been|\w+(?:ed|en)))\b", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
@@ -104,6 +109,13 @@ _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\
 # were filled by Q3'), not a commitment.
 # ('would' too: 'confidence that the crews would be trained by 2027' reports an old view)
 _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
+# ... and so is one said, after it, to have been done by now ('the aim of opening by 2026
+# has been achieved'; not 'contracts A and B have been signed, with C due in May'; with a
+# cue it may still look ahead: 'phase 1 has been completed, with phase 2 expected in May')
+_DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been\s+"
+                       r"(?:\w+ly\s+)?(?:achieved|met|delivered|completed|done|finished|"
+                       r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
+                       re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 
 
@@ -153,7 +165,8 @@ def _words() -> _Words:
                                    re.I),
                   state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
                                    r"therefore|\w+ly)\s+){0,2}(?:"
-                                   + "|".join(shared("forecast_states")) + r")\b", re.I))
+                                   + "|".join([*shared("forecast_states"),
+                                               *shared("forecast_roles")]) + r")\b", re.I))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
@@ -211,6 +224,22 @@ _BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
+# A future told as a risk is not expected: 'there is a risk that the pilot will not finish
+# by June', 'the danger of the contract not being signed by May'
+# ('Risk Analysis modelling of the schedule' names a method: the risk is written just
+# before 'that' or 'of')
+_RISK_THAT = re.compile(r"\b(?:risks?|danger|threat|possibility)\s+(?:(?:is|remains)\s+)?"
+                        r"(?:that|of)\b[^.;]{0,120}$", re.I)
+# A contingency ('should the delays continue, this will affect go-live', 'will be shared
+# if it is appropriate', 'plans to act should the need arise'): with no date the future
+# it tells is a possibility, nothing to check. (A plan on a plain condition, 'if approved,
+# the scheme will be extended', is kept: a conditional expectation, FORECAST_LABELLING.md.)
+_CONTINGENCY = re.compile(r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
+                          r"(?!\s+(?:be|have|not)\b)|"
+                          r"\b(?:if|when|where|(?<!\bsoon\s)as)\s+"
+                          r"(?:(?:it\s+is|deemed|considered)\s+)?"
+                          r"(?:appropriate|necessary|needed|required|possible|practicable|"
+                          r"applicable)\b", re.I)
 READER_TAGS = ("figure_forecast", "expected_impact", "timescale", "action_planned")
 # Tags that would make a sentence a forecast by themselves, when the rules find no cue:
 # none. Measured on the forecast labels' train and dev splits, admitting sentences the
@@ -368,6 +397,12 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):
             continue  # 'If the backlog is not cleared, costs could rise': a risk
+        if _RISK_THAT.search(text, 0, match.start()):
+            continue
+        if word.startswith(("scheduled", "forecast for")) and \
+                _SCHEDULED_THEN_TOLD.match(text, match.end()):
+            continue  # (a bare participle or noun: 'is scheduled for' is read as a plan;
+            # 'the forecast for 2025/26 was 45m' reports an old forecast)
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
@@ -490,12 +525,32 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         for what, figure, date, vague, confidence in reading:
+            if _the_year_reported(date, period, written):
+                continue
             if what == "value" and figure and is_delivery(actual) and \
                     rating_rank(figure.text) is None:
                 what = "other"
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# a whole year, fiscal or calendar: 'FY25', 'fiscal 2025', '2025-26', 'the end of 2025'
+_A_YEAR = re.compile(r"(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?(?:FY\s*'?\d{2,4}|"
+                     r"fiscal\s+(?:year\s+)?\d{2,4}|(?:19|20)\d\d(?:\s*[/–-]\s*\d{2,4})?)",
+                     re.I)
+# a fiscal year's report, written after the year ('FY2025 (Jul 2024–Jun 2025)', 'FY2016–17
+# (Departmental Performance Report)'); not GMPP's in-year returns, written during the year
+_YEAR_REPORTED_AFTER = re.compile(r"^\s*FY\s*\d{4}")
+
+
+def _the_year_reported(date: DueDate | None, period: str | None,
+                       written: tuple[int, int] | None) -> bool:
+    """Whether a forecast's due date is the very year a year's report is about ('on track
+    to meet the FY25 target' in the FY2025 report): that year is over when it is reported,
+    and FORECAST_LABELLING.md counts only what happens after the period."""
+    return bool(date and date.due and written and _YEAR_REPORTED_AFTER.match(period or "")
+                and date.due == month_text(written) and _A_YEAR.fullmatch(date.text.strip()))
 
 
 _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, due, vague, conf.
@@ -550,8 +605,11 @@ def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
 
 # 'prepared to launch a new programme in FY27', 'approvals that enable the procurement to
 # start in 2027': what is to be done, dated after the period, is planned, whatever tense
-# the rest of the sentence is told in
-_TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!the\b|a\b|an\b|date\b)[a-z]{3,}\b[^.;,()]{0,80}$")
+# the rest of the sentence is told in; 'to' before a noun group is no verb ('risks to
+# funding in 2026/27', 'moves to new sites by 2027', 'to all partners in May')
+_TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!(?:the|a|an|date|new|all|our|their|its|his|her|"
+                    r"this|these|those|each|every|some|other|more|further|key|many|most|"
+                    r"several|both|any)\b)(?!(?!bring\b)[a-z]+ing\b)[a-z]{3,}\b[^.;,()]{0,80}$")
 
 
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
@@ -617,6 +675,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
             and not _PAST_TOLD.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
+        and not _RISK_THAT.search(text, 0, due.start) \
+        and not _DONE_NOW.search(text, due.end) \
         and not _words().risk.search(text, 0, due.start)
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None
@@ -630,6 +690,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
+    if cue and due is None and _CONTINGENCY.search(text):
+        return []  # a possibility, undated: nothing to check
     if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()
                                           or _words().risk.search(text, 0, due.start)):
         # an aim with no date after it ('aims to improve'; 'the end date at Q4 is awaiting
@@ -654,8 +716,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
-    if what != "value" and cue and _words().money.search(subject + text[:cue.start()]):
+    if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
+                            or not cue and to_do is None and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
+    if what == "direction" and _money_moving(text):
+        what = "other"  # 'expected to reduce cost growth': money moving, not the indicator
     confidence = round(min(0.55 + 0.2 * bool(cue) + 0.15 * (due is not None)
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []
@@ -667,6 +732,26 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+def _money_subject(text: str) -> bool:
+    """Whether a sentence with no cue is about money: its subject, the first noun group,
+    is a cost or a saving ('Costs baselined in 2025/26 have moved to 2026/27'; not what
+    is to be done with it: 'Funding was agreed to open the depot in May')."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return bool(re.match(rf"\W*(?:\d+[.)]\s*)?(?:(?:the|some|all|any|these|our|its)\s+)?"
+                         rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", text, re.I))
+
+
+def _money_moving(text: str) -> bool:
+    """Whether what the sentence expects to move is money: a cost, spend or funding written
+    just after the move ('will reduce the cost impact', 'reductions in service costs')."""
+    move = _direction().search(text)
+    words = "|".join(shared("forecast_money_nouns"))
+    return bool(move) and bool(re.match(
+        rf"\s+(?:(?:in|of)\s+)?(?:(?:the|our|its|their|overall|total)\s+)?"
+        rf"(?:(?!(?:to|by|from|with|closer|further|once|when|if|as|until|after|before|and|but|while)\b|\w+ly\b)[\w-]+\s+){{0,4}}?(?:{words})\b",
+        text[move.end():], re.I))
 
 
 def _forecast(start: int, end: int, text: str, what: str, figure: _Figure | None,

@@ -713,3 +713,125 @@ def test_a_rating_is_a_rating_kpis_value():
     [forecast] = extract_forecasts("We expect the rating to move to Green by March 2027.", Q2,
                                    actual="Amber")
     assert (forecast.what, forecast.value) == ("value", "Green")
+
+
+def test_a_rescheduled_or_scheduled_thing_told_in_the_past_is_no_forecast():
+    # (issue 19: false forecasts on records the extraction was not developed on)
+    assert events("Two pilot sessions had to be dropped and re-scheduled to later dates.") \
+        == []
+    assert events("Every upgrade scheduled for the autumn of 2025 has been installed.") == []
+    assert events("The upgrade is scheduled for March 2026.") == [("event", "2026-03")]
+    assert events("Upgrades scheduled for March 2026 will need two engineers.") == [
+        ("event", "2026-03")]
+
+
+def test_a_future_told_as_a_risk_is_no_forecast():
+    assert events("There is a risk that the new depot may not open by June 2026.") == []
+    assert events("There is a danger that the contractor will not finish the roof by "
+                  "May 2026.") == []
+    assert events("The board noted a risk that the supplier will not finish the pilot "
+                  "in time.") == []
+    assert events("Despite that risk, the new depot will open by June 2026.") == [
+        ("event", "2026-06")]
+    # a method named with 'risk' is no risk told
+    assert events("Following Risk Analysis modelling of the plan, go-live is forecast to be "
+                  "May 2026.") == [("event", "2026-05")]
+
+
+def test_a_deadline_in_a_sentence_saying_it_has_been_done_is_no_forecast():
+    assert events("The aim of a new depot in every town by 2027 has been achieved.") == []
+    assert events("The aim is a new depot in every town by 2027.") == [("event", "2027-12")]
+    # with a cue of its own the sentence may still look ahead
+    assert events("Phase 1 has been completed, with phase 2 expected in May 2026.") == [
+        ("event", "2026-05")]
+    # what has been done is written before the deadline that is still ahead
+    assert events("Phases 1 and 2 have been completed, with phase 3 due in May 2026.") == [
+        ("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "This will be helpful for the teams that follow.",
+    "The new provider will be responsible for running the service.",
+    "Future decisions will be based on what the review finds.",
+    "The lessons will be used to inform the next roll-out.",
+])
+def test_a_role_a_use_or_a_basis_with_no_date_is_nothing_to_check(text):
+    assert events(text) == []
+
+
+def test_a_role_with_a_date_is_still_a_forecast():
+    assert events("The new provider will be responsible for the service from April 2026.") \
+        == [("event", "2026-04")]
+
+
+def test_money_moved_to_a_later_year_is_another_measure_not_an_event():
+    # FORECAST_LABELLING.md: a cost is 'other'; the year it was budgeted in is no due date
+    assert events("Costs first budgeted in 2025/26 have moved to 2026/27.") == [
+        ("other", "2027-03")]
+    assert events("2) Some training spend has been deferred to 2026/27.") == [
+        ("other", "2027-03")]
+    assert events("The pilot has been deferred to 2026/27.") == [("event", "2027-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "The plans were shared with staff, including moves to new premises by March 2026.",
+    "The survey was sent to all partners in May 2026.",
+    "The report was about risks to funding in 2026/27.",
+])
+def test_to_before_a_noun_group_is_nothing_to_be_done(text):
+    assert events(text) == []
+
+
+def test_to_before_a_verb_dated_after_the_period_is_still_planned():
+    assert events("The approvals were given for the team to recruit two officers in "
+                  "2026/27.") == [("event", "2027-03")]
+    assert events("Funding was agreed to bring the new depot into use in May 2026.") == [
+        ("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "Should the supplier's delays continue, this will affect the go-live date.",
+    "The findings will be shared with partners if it is appropriate to do so.",
+    "The team will take further action as needed.",
+    "Plans are in place to add staff should the need arise.",
+])
+def test_a_contingency_with_no_date_is_nothing_to_check(text):
+    assert events(text) == []
+
+
+def test_a_plan_on_a_condition_or_as_soon_as_possible_is_kept():
+    assert events("If approved, the scheme will be extended to two more towns.") == [
+        ("event", None)]
+    assert events("The team will open the second clinic as soon as possible.") == [
+        ("event", None)]
+    assert events("Should the delays continue, go-live will move to June 2026.") == [
+        ("event", "2026-06")]
+
+
+def test_the_year_a_years_report_is_about_is_over_not_ahead():
+    # FORECAST_LABELLING.md: a forecast is of what happens after the reporting period
+    year = "FY2025 (Jul 2024–Jun 2025)"
+    assert events("The unit is on track to meet its FY25 target.", year) == []
+    assert events("The unit is on track to meet its FY26 target.", year) == [
+        ("direction", "2026-06")]
+    assert events("The unit is on track to meet its FY25 target.",
+                  "FY2025 Q2 (quarterly context)") == [("direction", "2025-06")]
+    # an in-year return is written during its year: its outturn is still to come
+    assert events("The new system will go live in 2025/26.", "2025/26") == [
+        ("event", "2026-03")]
+
+
+def test_money_expected_to_move_is_another_measure():
+    # FORECAST_LABELLING.md: 'other' is another measure's figure or direction, a cost
+    assert events("The new rota is expected to reduce overtime costs.") == [("other", None)]
+    assert events("We expect there will be reductions in like for like agency spend.") == [
+        ("other", None)]
+    assert events("Waiting times will improve further once funding is agreed.") == [
+        ("direction", None)]
+
+
+def test_a_forecast_for_a_year_told_as_it_was_is_an_old_forecast():
+    assert events("The baseline forecast for 2025/26 was 4.5m and the outturn was 3.9m.",
+                  "2025/26 Q4") == []
+    assert events("Spend is forecast for 2026/27 at 4.5m.", "2025/26 Q4") == [
+        ("value", "2027-03")]
