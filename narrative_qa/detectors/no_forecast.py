@@ -42,6 +42,7 @@ PARAMS = {
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
     "reader_impact_margin": Share,
+    "reader_impact_at_least": Share,
     "milestone_is_impact": bool,
     "not_offered": list[str],
 }
@@ -93,7 +94,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     actions = [(s, a) for s, a in offered if a.verb not in not_remedies] or offered
     if not actions:
         return []
-    timed = _read(ctx, "timescale")
+    timed, impact = _read(ctx, "timescale"), _read(ctx, "expected_impact")
 
     def _covers(sentence: Sentence) -> tuple[bool, bool]:
         # A date the readers do not read as a timescale is when something was, not when
@@ -102,7 +103,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         return ((bool(sentence.timescales)
                  and timed[sentence.index] >= params["reader_timescale_confirm"])
                 or timed[sentence.index] >= params["reader_timescale_at_least"],
-                sentence.impact == "quantified")
+                sentence.impact == "quantified"
+                or (sentence.impact == "unquantified"
+                    and impact[sentence.index] >= params["reader_impact_at_least"]))
 
     if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []  # a milestone KPI's target is itself the impact; a date covers the plan
