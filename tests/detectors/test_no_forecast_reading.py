@@ -161,3 +161,21 @@ def test_a_date_in_a_sentence_read_only_weakly_as_a_timescale_does_not_time_the_
     assert finding is not None and "no timescale" in finding.message
     reads(recruit="action_planned", confirmed="timescale*0.6")  # read at about 0.77
     assert nq02(narrative) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "The extra cost this year will be off-set by income from the zorble marina.",
+    "It was agreed that the zorble cost will continue to be met by the capital reserve.",
+    "All twelve zorble schemes are now in delivery and are reporting on a 6-monthly basis.",
+    "All zorble towns are now in Stage 2 of the delivery process.",
+    "The zorble scheme is delivering within its three year funding envelope.",
+], ids=["cost off-set", "cost met", "in delivery, 6-monthly", "in stage 2", "cost envelope"])
+def test_how_a_cost_is_met_or_a_projects_status_is_no_remedy(reads, sentence):
+    # LABELLING.md §3 NQ02: routine business not offered as a remedy is no action, however
+    # strongly the readers read it as one (here: a toy reader reads every sentence above as
+    # a continuing action).
+    reads(zorble="action_continuing")
+    narrative = "The rating stays Amber as take-up in rural wards is slower than planned. "
+    assert nq02(narrative + sentence, **PROJECT) is None
+    control = nq02(narrative + "The zorble team is visiting rural wards.", **PROJECT)
+    assert control is not None
