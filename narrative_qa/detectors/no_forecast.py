@@ -17,7 +17,9 @@ delivery (the actual is a rating or an end date) a dated action is a milestone, 
 delivering it is the change to the measure (LABELLING.md §3 NQ02). A sentence matching
 `not_offered` states no remedy, whatever its verbs: work going as planned, a change to
 the target or to how the measure is reported, a project's own aims, watching closely
-(routine business, LABELLING.md §3 NQ02). The thresholds are
+(routine business, LABELLING.md §3 NQ02). An impact need not be a figure: a sentence with
+an impact cue read as `expected_impact` at `reader_impact_at_least` has one (the impact
+says by how much only "where it can"). The thresholds are
 chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
