@@ -17,7 +17,9 @@ delivery (the actual is a rating or an end date) a dated action is a milestone, 
 delivering it is the change to the measure (LABELLING.md §3 NQ02). A sentence matching
 `not_offered` states no remedy, whatever its verbs: work going as planned, a change to
 the target or to how the measure is reported, a project's own aims, watching closely
-(routine business, LABELLING.md §3 NQ02). The thresholds are
+(routine business, LABELLING.md §3 NQ02). An impact need not be a figure: a sentence with
+an impact cue read as `expected_impact` at `reader_impact_at_least` has one (the impact
+says by how much only "where it can"). The thresholds are
 chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
@@ -42,6 +44,7 @@ PARAMS = {
     "reader_timescale_confirm": Share,
     "reader_timescale_at_least": Share,
     "reader_impact_margin": Share,
+    "reader_impact_at_least": Share,
     "milestone_is_impact": bool,
     "not_offered": list[str],
 }
@@ -93,7 +96,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     actions = [(s, a) for s, a in offered if a.verb not in not_remedies] or offered
     if not actions:
         return []
-    timed = _read(ctx, "timescale")
+    timed, impact = _read(ctx, "timescale"), _read(ctx, "expected_impact")
 
     def _covers(sentence: Sentence) -> tuple[bool, bool]:
         # A date the readers do not read as a timescale is when something was, not when
@@ -102,7 +105,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         return ((bool(sentence.timescales)
                  and timed[sentence.index] >= params["reader_timescale_confirm"])
                 or timed[sentence.index] >= params["reader_timescale_at_least"],
-                sentence.impact == "quantified")
+                sentence.impact == "quantified"
+                or (sentence.impact == "unquantified"
+                    and impact[sentence.index] >= params["reader_impact_at_least"]))
 
     if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []  # a milestone KPI's target is itself the impact; a date covers the plan

@@ -114,13 +114,27 @@ def test_a_date_for_the_whole_plan_does_not_make_an_undated_project_action_a_mil
 
 
 def test_a_sentence_read_more_as_an_impact_than_an_action_is_no_new_action(reads):
-    narrative = ("We will recruit two social workers by December 2025. This zorble change "
-                 "will lift compliance.")
-    reads(recruit="action_planned", zorble="action_planned", lift="expected_impact*2",
-          **{"<month>": "timescale"})
+    # Not a new action: it gives the action before it its (unquantified) impact, and the
+    # finding is about that action's missing timescale alone.
+    narrative = "We will recruit two social workers. This zorble change will lift compliance."
+    reads(recruit="action_planned", zorble="action_planned", lift="expected_impact*2")
+    finding = nq02(narrative)
+    assert finding is not None and "no timescale" in finding.message
+    assert "no expected impact" not in finding.message
+    assert finding.evidence == ["We will recruit two social workers."]
+
+
+def test_an_unquantified_impact_counts_only_when_read_clearly_as_one(reads):
+    # LABELLING.md §3 NQ02: the impact says what will change and, where it can, by how
+    # much. An impact cue in a sentence read as an expected impact is one; the same cue in
+    # a sentence the readers do not read so is not.
+    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. We will "
+                 "fill the vacant posts by December, which we expect to improve timeliness.")
+    reads(fill="action_planned", expect="expected_impact", **{"<month>": "timescale"})
+    assert nq02(narrative) is None
+    reads(fill="action_planned", **{"<month>": "timescale"})
     finding = nq02(narrative)
     assert finding is not None and "no expected impact" in finding.message
-    assert finding.evidence == ["We will recruit two social workers by December 2025."]
 
 
 def test_a_sentence_read_about_as_much_as_an_impact_as_an_action_is_still_an_action(reads):
@@ -147,3 +161,21 @@ def test_a_date_in_a_sentence_read_only_weakly_as_a_timescale_does_not_time_the_
     assert finding is not None and "no timescale" in finding.message
     reads(recruit="action_planned", confirmed="timescale*0.6")  # read at about 0.77
     assert nq02(narrative) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "The extra cost this year will be off-set by income from the zorble marina.",
+    "It was agreed that the zorble cost will continue to be met by the capital reserve.",
+    "All twelve zorble schemes are now in delivery and are reporting on a 6-monthly basis.",
+    "All zorble towns are now in Stage 2 of the delivery process.",
+    "The zorble scheme is delivering within its three year funding envelope.",
+], ids=["cost off-set", "cost met", "in delivery, 6-monthly", "in stage 2", "cost envelope"])
+def test_how_a_cost_is_met_or_a_projects_status_is_no_remedy(reads, sentence):
+    # LABELLING.md §3 NQ02: routine business not offered as a remedy is no action, however
+    # strongly the readers read it as one (here: a toy reader reads every sentence above as
+    # a continuing action).
+    reads(zorble="action_continuing")
+    narrative = "The rating stays Amber as take-up in rural wards is slower than planned. "
+    assert nq02(narrative + sentence, **PROJECT) is None
+    control = nq02(narrative + "The zorble team is visiting rural wards.", **PROJECT)
+    assert control is not None
