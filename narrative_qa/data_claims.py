@@ -206,8 +206,9 @@ def _about_the_measure(subject: str, ctx: Context, params: dict) -> bool:
     """The words before the claim name the measure: an indicator noun ('the percentage',
     'this metric') or two of the KPI's own words, and no part of it ('some teams')."""
     words = re.findall(r"[a-z]+", subject.lower())[-12:]
-    if any(w in params["part_words"] for w in words):
-        return False
+    if any(w in params["part_words"] for w in words) or any(
+            stem(w) in params["other_measures"] for w in words[-3:]):
+        return False  # 'some teams'; 'the variance has stayed': another measure
     if any(w in params["indicator_nouns"] for w in words):
         return True
     return len({stem(w) for w in words} & ctx.kpi_terms) >= 2
@@ -273,9 +274,10 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
     named = compile_all(params["end_date_named"]).search(sentence.text)
     if actual is None or not named or compile_all(params["part_of_end_date"]).search(
             sentence.text[: named.start()]) or compile_all(params["part_after_end_date"]).match(
-            sentence.text[named.end():]):
+            sentence.text[named.end():]) or compile_all(params["future_before"]).search(
+            re.split(r"[,;]", sentence.text[: named.start()])[-1]):
         return None  # 'the construction contract completion date', 'the end date for the
-        # supplier contracts': a part's
+        # supplier contracts': a part's; 'a plan which will bring the programme end back
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
     if any(day is not None and (day.year, day.month) == (actual.year, actual.month)
            for _, day in dates):
