@@ -157,6 +157,9 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             compile_all(params["on_budget"]), sentence, params):
         return _hit(sentence, f"the text says spend is in line with budget, but {data} "
                     f"({facts.variance_pct:g}% apart)", params, claimed="on budget")
+    if any(compile_all(params["other_budget"]).search(s.text) for s in ctx.sentences):
+        return None  # 'the budget allocated was £60m, so the variance is 1%': its variance
+        # may be against that budget anywhere in the narrative
     return _variance_claim(sentence, ctx, params, data)
 
 
