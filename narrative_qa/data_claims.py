@@ -69,8 +69,10 @@ def target_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
                     f"{sub.actual:g} against a target of {sub.target:g} is "
                     f"{facts.rag_computed}", params, claimed="met",
                     computed=facts.rag_computed)
+    # 'below' misses only where higher is better; a budget is missed either way, so 'spend
+    # lower than expected' is a variance (budget_claim's), not a missed target
     missed = params["target_missed"] + (params["target_below"] if sub.polarity == "up"
-                                        else [])
+                                        and not is_two_sided(sub.kpi_name) else [])
     # With no polarity given and none in the name, 2.1 against 2 meets the target only
     # one way round: only the target hit exactly settles that it was met.
     settled = not sub.polarity_inferred or infer_polarity(sub.kpi_name) is not None \
