@@ -69,8 +69,10 @@ def target_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
                     f"{sub.actual:g} against a target of {sub.target:g} is "
                     f"{facts.rag_computed}", params, claimed="met",
                     computed=facts.rag_computed)
+    # 'below' misses only where higher is better; a budget is missed either way, so 'spend
+    # lower than expected' is a variance (budget_claim's), not a missed target
     missed = params["target_missed"] + (params["target_below"] if sub.polarity == "up"
-                                        else [])
+                                        and not is_two_sided(sub.kpi_name) else [])
     # With no polarity given and none in the name, 2.1 against 2 meets the target only
     # one way round: only the target hit exactly settles that it was met.
     settled = not sub.polarity_inferred or infer_polarity(sub.kpi_name) is not None \
@@ -157,6 +159,9 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             compile_all(params["on_budget"]), sentence, params):
         return _hit(sentence, f"the text says spend is in line with budget, but {data} "
                     f"({facts.variance_pct:g}% apart)", params, claimed="on budget")
+    if any(compile_all(params["other_budget"]).search(s.text) for s in ctx.sentences):
+        return None  # 'the budget allocated was £60m, so the variance is 1%': its variance
+        # may be against that budget anywhere in the narrative
     return _variance_claim(sentence, ctx, params, data)
 
 
@@ -172,9 +177,11 @@ def _variance_claim(sentence: Sentence, ctx: Context, params: dict, data: str) -
     number = match["n"]
     apart = abs(sub.actual - sub.target) / abs(sub.target) * 100
     claimed = float(number)
-    if agrees_as_written(claimed, apart, len(number.partition(".")[2])) or abs(
-            claimed - apart) <= apart / 100:
-        return None  # within 1% of itself: the cells are rounded (13.6 against 4.08)
+    decimals = len(number.partition(".")[2])
+    if agrees_as_written(claimed, apart, decimals) or abs(claimed - apart) <= apart / 100 \
+            or 0 <= apart - claimed < 10 ** -decimals:
+        return None  # within 1% of itself: the cells are rounded (13.6 against 4.08); or
+        # cut short ('39%' for 39.5% apart)
     return _hit(sentence, f"the text gives a variance of {number}%, but {data} "
                 f"({apart:.1f}% apart)", params, claimed_variance=float(number),
                 variance=round(apart, 2))
@@ -204,8 +211,9 @@ def _about_the_measure(subject: str, ctx: Context, params: dict) -> bool:
     """The words before the claim name the measure: an indicator noun ('the percentage',
     'this metric') or two of the KPI's own words, and no part of it ('some teams')."""
     words = re.findall(r"[a-z]+", subject.lower())[-12:]
-    if any(w in params["part_words"] for w in words):
-        return False
+    if any(w in params["part_words"] for w in words) or any(
+            stem(w) in params["other_measures"] for w in words[-3:]):
+        return False  # 'some teams'; 'the variance has stayed': another measure
     if any(w in params["indicator_nouns"] for w in words):
         return True
     return len({stem(w) for w in words} & ctx.kpi_terms) >= 2
@@ -221,14 +229,40 @@ def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     if not ctx.facts.deteriorated or compile_all(params["new_schedule"]).search(sentence.text):
         return None  # 'on schedule since the reset': against the plan that moved the date
     match = _claimed(compile_all(params["on_schedule"]), sentence, params)
-    if not match or compile_all(params["part_of_schedule"]).match(sentence.text[match.end():]):
+    after = sentence.text[match.end():] if match else ""
+    if not match or compile_all(params["part_of_schedule"]).match(after):
         return None
+    milestone = compile_all(params["milestone_after"]).match(after)
+    if milestone and _milestone_before_end(re.split(r"[.;]", after)[0], ctx):
+        return None  # 'on track to open the depot by May 2025': a milestone before the end
     clause = re.split(r"[;,]|\band\b", sentence.text[: match.start()])[-1]
     if compile_all(params["part_subject"]).search(clause):
         return None  # 'the remainder are on track': a part of the work
     sub = ctx.submission
     return _hit(sentence, f"the text says the work is on schedule, but the end date moved "
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
+
+
+def _milestone_before_end(text: str, ctx: Context) -> bool:
+    """The date a milestone is on track for falls before the end date last period (or this
+    one's, with none given): a step on the way, not the whole's end. 'By this date' is the
+    new end date's. A date at or after that end ('on track to deliver by 2021' of an end in
+    October 2021; the old end date itself) is the whole's."""
+    if re.search(r"\b(?:this|that|the new|the revised) date\b", text, re.I):
+        return True
+    sub = ctx.submission
+    end = end_date(sub.previous_actual) if isinstance(sub.previous_actual, str) else None
+    end = end or end_date(sub.actual)
+    if end is None:
+        return False
+    full = [d for d in (_read_date(m.group(0)) for m in _DATE.finditer(text)) if d]
+    if full:
+        return (full[0].year, full[0].month) < (end.year, end.month)
+    for m in _month_year().finditer(text):
+        month = _month_number(m["month"])
+        return (int(m["year"]), month or 12) < (end.year, end.month) if month else \
+            int(m["year"]) < end.year
+    return False
 
 
 _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?"
@@ -245,12 +279,14 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
     named = compile_all(params["end_date_named"]).search(sentence.text)
     if actual is None or not named or compile_all(params["part_of_end_date"]).search(
             sentence.text[: named.start()]) or compile_all(params["part_after_end_date"]).match(
-            sentence.text[named.end():]):
+            sentence.text[named.end():]) or compile_all(params["future_before"]).search(
+            re.split(r"[,;]", sentence.text[: named.start()])[-1]):
         return None  # 'the construction contract completion date', 'the end date for the
-        # supplier contracts': a part's
+        # supplier contracts': a part's; 'a plan which will bring the programme end back
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
-    if any(day == actual for _, day in dates):
-        return None
+    if any(day is not None and (day.year, day.month) == (actual.year, actual.month)
+           for _, day in dates):
+        return None  # '31 Mar 2038' for 30.03.38: a day apart is how it was written
     partial = [(m, _month_number(m["month"]), int(m["year"]))
                for m in _month_year().finditer(sentence.text)
                if not any(f.start() <= m.start() < f.end() for f, _ in dates)]

@@ -91,6 +91,7 @@ PARAMS = {
     "stay_tolerance": Share,
     "on_schedule": list[str],
     "part_of_schedule": list[str],
+    "milestone_after": list[str],
     "new_schedule": list[str],
     "part_subject": list[str],
     "end_date_named": list[str],
@@ -133,6 +134,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         ctx = replace(ctx, submission=sub)
     if not isinstance(sub.actual, float):
         return []
+    previous = _rescaled_previous(sub)
+    if previous != sub.previous_actual:
+        sub = replace(sub, previous_actual=previous)
+        ctx = replace(ctx, submission=sub)
     name_numbers = {float(n.replace(",", "")) for n in
                     re.findall(r"\d[\d,]*(?:\.\d+)?", sub.kpi_name or "")}
     for sentence in ctx.sentences:
@@ -151,6 +156,22 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if hit:
             return [hit]
     return []
+
+
+_SCALED_NAME = re.compile(r"\b(?:thousands?|millions?|billions?|bn|\d*k|m)\b|£m|\$m", re.I)
+
+
+def _rescaled_previous(sub) -> object:
+    """Last period's value on this period's scale when a KPI counted in thousands or
+    millions has one cell written in full: 9.8 (million) beside 9,868,380 is 9,800,000."""
+    previous, actual = sub.previous_actual, sub.actual
+    if not (isinstance(previous, float) and previous and actual
+            and _SCALED_NAME.search(sub.kpi_name or "")):
+        return previous
+    for factor in (1e3, 1e6, 1e9, 1e-3, 1e-6, 1e-9):
+        if 0.8 <= actual / (previous * factor) <= 1.25:
+            return previous * factor
+    return previous
 
 
 # --- a rating (Red ... Green) moved "from X to Y" ----------------------------------------
@@ -246,8 +267,11 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
     if any(c.dep_ == "appos" and _is_indicator(c, ctx, params) for c in noun.children):
         return True  # "the number of positive outcomes (the live release rate)"
     word = noun.lower_
-    if word in params["indicator_nouns"] or word in {"it", "this"}:
+    if word in {"it", "this"}:
         return True
+    if word in params["indicator_nouns"]:  # "contractor performance" is another's
+        return all(c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
+                   for c in noun.children if c.dep_ in {"compound", "amod", "nmod", "poss"})
     if stem(word) in params["other_measures"]:
         return False
     if stem(word) not in ctx.kpi_terms:
@@ -480,6 +504,10 @@ def _names_kpi(text: str, ctx: Context) -> bool:
 def _unit_matches(kind: str, unit: str | None) -> bool:
     if unit == "%":
         return kind == "percent"
+    if unit and re.match(r"^[£$€]", unit):
+        # Money: '4 delivery mechanisms' is not £4m, and the text's sums are budgets,
+        # parts and earlier plans as often as the forecast (budget claims: data_claims)
+        return False
     if unit in {"days", "weeks", "hours", "months"}:
         return kind == "duration"
     return kind in {"count", "rate"}
@@ -658,6 +686,11 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             if not nouns and token.i == sentence.span.start + 1 and token.nbor(-1).lower_ in {
                     "the", "this", "our"}:
                 about = bare = True
+        elif objects := [c for c in token.children if c.dep_ == "dobj"]:
+            # "this has reduced the capital spend": what changed is the object, not the
+            # subject (a cause); "to improve performance" is an aim
+            about = not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
+                and any(_is_indicator(_head_noun(o, params), ctx, params) for o in objects)
         else:  # "uptake rose"; "our results keep rising"
             about = _subject_is_indicator(token, ctx, params) or any(
                 _is_indicator(_head_noun(n, params), ctx, params) for n in nouns)
