@@ -520,10 +520,12 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     earliest = earliest_written(period)
     now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
     found = []
+    end_date = _end_date(texts, period, written)
     for span, text, read in zip(spans, texts, readings, strict=True):
         reading = _sentence(text, read, period, written, now, planned_floor)
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
+        reading = _on_course_to_end(text, reading, end_date)
         for what, figure, date, vague, confidence in reading:
             if _the_year_reported(date, period, written):
                 continue
@@ -533,6 +535,45 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# The project's end date stated as data ('the project end-date is 31 May 2027', 'the
+# end-date at 22/23-Q4 decreased from A to B'): no forecast by itself (FORECAST_LABELLING.md),
+# but the date a sentence saying the project is on track now expects to meet.
+_END_DATE = re.compile(r"\bend[\s-]?date\b", re.I)
+# the project said to be on course now, with no date of its own ('the programme is
+# currently on schedule', 'the end date, which we remain on track to meet'); not 'was',
+# 'not' or 'back on track'
+_ON_COURSE_NOW = re.compile(r"\b(?:is|are|remains?|stays?|still|currently)\s+"
+                            r"(?:(?:currently|still|now|firmly|broadly|largely)\s+)?"
+                            r"on\s+(?:track|schedule|course)\b", re.I)
+
+
+def _end_date(texts: list[str], period: str | None,
+              written: tuple[int, int] | None) -> DueDate | None:
+    """The end date the narrative states for its project, when one sentence names an end
+    date and it falls after the period: the last date that sentence resolves ('decreased
+    from A to B' ends on B)."""
+    if written is None:
+        return None
+    stated = [d for t in texts if _END_DATE.search(t) and not _PAST_FORECAST.search(t)
+              for d in due_dates(t, period)[-1:] if d.due]
+    months = {d.due for d in stated}
+    if len(months) != 1 or min(months) <= month_text(written):
+        return None  # none, or two that disagree: nothing to lean on
+    return stated[-1]
+
+
+def _on_course_to_end(text: str, reading: list[_Read], end: DueDate | None) -> list[_Read]:
+    """A sentence saying the project is on course now, with no date of its own, expects to
+    meet the narrative's stated end date: one event due then."""
+    if end is None or not _ON_COURSE_NOW.search(text) or \
+            any(date is not None and date.due for _, _, date, _, _ in reading) or \
+            any(what != "event" for what, *_ in reading) or \
+            (_PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text)):
+        return reading
+    confidence = max([item[4] for item in reading], default=0.7)
+    return [("event", None, end, False, confidence)]
 
 
 # a whole year, fiscal or calendar: 'FY25', 'fiscal 2025', '2025-26', 'the end of 2025'

@@ -835,3 +835,26 @@ def test_a_forecast_for_a_year_told_as_it_was_is_an_old_forecast():
                   "2025/26 Q4") == []
     assert events("Spend is forecast for 2026/27 at 4.5m.", "2025/26 Q4") == [
         ("value", "2027-03")]
+
+
+GMPP = "GMPP data for IPA Annual Report 2023"
+
+
+def test_on_course_now_expects_the_end_date_the_narrative_states():
+    # the end date stated as data is no forecast; 'on track' with no date of its own
+    # expects to meet it
+    text = ("The scheme's end-date at 22/23-Q4 went from 2026-02-01 to 2025-09-30. "
+            "The depot build is currently on schedule. Two posts were filled.")
+    [forecast] = extract_forecasts(text, GMPP)
+    assert forecast.sentence == "The depot build is currently on schedule."
+    assert (forecast.what, forecast.due) == ("event", "2025-09")
+    # its own date wins; told in the past, negated, or with no end date after the period,
+    # nothing is borrowed
+    [own] = extract_forecasts("The end-date is 30 June 2027. The depot remains on track "
+                              "to open by March 2026.", GMPP)
+    assert own.due == "2026-03"
+    for text in ("The end-date is 30 June 2027. The depot build was on schedule.",
+                 "The end-date is 30 June 2027. The depot build is not on track.",
+                 "The end-date is 30 June 2019. The depot build is on track.",
+                 "The depot build is on track."):
+        assert all(f.due is None for f in extract_forecasts(text, GMPP)), text
