@@ -39,7 +39,8 @@ _FUTURE = re.compile(
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting(?!\s+against)|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
-    r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|"
+    r"(?:we|they|I|you|on|and|also|still|now)\s+plan\s+to|"
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
@@ -405,6 +406,10 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             # 'the forecast for 2025/26 was 45m' reports an old forecast)
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
+        if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",
+                                                    text[:match.start()], re.I):
+            continue  # 'and plan to' joins a verb to a person ('we hired two staff and
+            # plan to ...'), not a noun to a noun ('a solution and plan to deliver it')
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue

@@ -858,3 +858,12 @@ def test_on_course_now_expects_the_end_date_the_narrative_states():
                  "The end-date is 30 June 2019. The depot build is on track.",
                  "The depot build is on track."):
         assert all(f.due is None for f in extract_forecasts(text, GMPP)), text
+
+
+def test_a_plan_joined_to_a_verb_told_before_it():
+    [plan] = extract_forecasts("We have hired a new coach and plan to survey parents in "
+                               "September.", "FY2025 (Jul 2024–Jun 2025)")
+    assert (plan.what, plan.due) == ("event", "2025-09")
+    # a noun joined to a noun is no plan
+    assert extract_forecasts("A budget and plan to fund the coach needs to be agreed.",
+                             "FY2025 (Jul 2024–Jun 2025)") == []
