@@ -752,6 +752,9 @@ def _sentence(text: str, read: _Reading, period: str | None,
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
+    if what == "event" and due is None and cue and _money_object().match(text, cue.end()):
+        what = "other"  # 'is forecast to deliver within budget': a cost, checkable (with a
+        # date, 'will open within budget by May', the event is what is checked)
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
@@ -778,6 +781,20 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+@lru_cache(maxsize=1)
+def _money_object() -> re.Pattern[str]:
+    """What the cue expects, written just after it, is money: kept within a budget ('is
+    forecast to deliver within budget', 'will keep the scheme within its funding'), or
+    money delivered ('will realise the expected savings')."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return re.compile(r"[^.;]{0,40}?\b(?:within\s+(?:the\s+|its\s+|their\s+|our\s+)?"
+                      r"(?:[\w-]+\s+)?(?:budget|cost|funding)|(?:deliver|realise|realize|"
+                      rf"achieve|secure)\s+(?:[\w-]+\s+){{0,2}}?(?:{words}))\b"
+                      # (not a document named by money: 'deliver a cost benefit analysis')
+                      r"(?!\s+(?:[\w-]+\s+)?(?:analys[ie]s|case|model|plan|review|strategy|framework)\b)",
+                      re.I)
 
 
 def _money_subject(text: str) -> bool:

@@ -867,3 +867,17 @@ def test_a_plan_joined_to_a_verb_told_before_it():
     # a noun joined to a noun is no plan
     assert extract_forecasts("A budget and plan to fund the coach needs to be agreed.",
                              "FY2025 (Jul 2024–Jun 2025)") == []
+
+
+def test_money_expected_after_the_cue_is_another_measure():
+    # staying within a budget or delivering savings is checkable, as 'other' (a cost)
+    for text in ("The depot is forecast to deliver within budget and the team has "
+                 "learned lessons.",
+                 "The new booking system will realise the expected savings."):
+        [forecast] = extract_forecasts(text, GMPP)
+        assert (forecast.what, forecast.due) == ("other", None), text
+    # a document named by money is no money; with a date the event is what is checked
+    assert extract_forecasts("The study remains on track to deliver a cost benefit "
+                             "analysis.", GMPP) == []
+    [dated] = extract_forecasts("The depot will open within budget by May 2024.", GMPP)
+    assert (dated.what, dated.due) == ("event", "2024-05")
