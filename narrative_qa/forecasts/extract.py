@@ -222,6 +222,11 @@ _BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+
 _BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\s+|their\s+|"
                            r"our\s+)?(?:[\w-]+\s+){0,2}(?:closure|expiry|end|close|completion|"
                            r"go-?live|launch|opening|exit|handover|deadline)\b", re.I)
+# ... and so is one after a named step to come: 'results will be published following
+# the review's approval', 'figures will be reported upon receipt of the returns'
+_AFTER_EVENT = re.compile(r"\b(?:following|upon|on|once|after)\s+(?:the\s+|its\s+|their\s+|"
+                          r"our\s+)?(?:[\w-]+\s+){0,2}(?:analysis|receipt|approval|"
+                          r"completion|publication|validation|evaluation|sign-?off)\b", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -758,7 +763,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
-            read.planned < planned_floor and not _BEFORE_EVENT.search(text):
+            read.planned < planned_floor and not _BEFORE_EVENT.search(text) and \
+            not _AFTER_EVENT.search(text, cue.end() if cue else 0):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
             all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())

@@ -881,3 +881,13 @@ def test_money_expected_after_the_cue_is_another_measure():
                              "analysis.", GMPP) == []
     [dated] = extract_forecasts("The depot will open within budget by May 2024.", GMPP)
     assert (dated.what, dated.due) == ("event", "2024-05")
+
+
+def test_an_undated_event_after_a_named_step_to_come_is_timed():
+    # (the readers do not read these as planned actions; without the readers every
+    # undated event is kept)
+    for text in ("Final attendance figures will be published following approval of the "
+                 "audit.",
+                 "New counts are expected upon receipt of the partners' returns."):
+        [forecast] = extract_forecasts(text, Q2)
+        assert (forecast.what, forecast.due) == ("event", None), text
