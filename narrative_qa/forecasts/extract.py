@@ -39,7 +39,8 @@ _FUTURE = re.compile(
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting(?!\s+against)|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
-    r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|(?:we|they|I|you|on)\s+plan\s+to|"
+    r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|"
+    r"(?:we|they|I|you|on|and|also|still|now)\s+plan\s+to|"
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
@@ -221,6 +222,11 @@ _BEFORE_THE = re.compile(r"\b(?:before|by|prior\s+to)\s+(?:the|its|our|their)\s+
 _BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\s+|their\s+|"
                            r"our\s+)?(?:[\w-]+\s+){0,2}(?:closure|expiry|end|close|completion|"
                            r"go-?live|launch|opening|exit|handover|deadline)\b", re.I)
+# ... and so is one after a named step to come: 'results will be published following
+# the review's approval', 'figures will be reported upon receipt of the returns'
+_AFTER_EVENT = re.compile(r"\b(?:following|upon|on|once|after)\s+(?:the\s+|its\s+|their\s+|"
+                          r"our\s+)?(?:[\w-]+\s+){0,2}(?:analysis|receipt|approval|"
+                          r"completion|publication|validation|evaluation|sign-?off)\b", re.I)
 # A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
@@ -405,6 +411,10 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             # 'the forecast for 2025/26 was 45m' reports an old forecast)
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
+        if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",
+                                                    text[:match.start()], re.I):
+            continue  # 'and plan to' joins a verb to a person ('we hired two staff and
+            # plan to ...'), not a noun to a noun ('a solution and plan to deliver it')
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
@@ -520,10 +530,12 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     earliest = earliest_written(period)
     now = month_text(_start_of(earliest)) if earliest else None  # before it: the past
     found = []
+    end_date = _end_date(texts, period, written)
     for span, text, read in zip(spans, texts, readings, strict=True):
         reading = _sentence(text, read, period, written, now, planned_floor)
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
+        reading = _on_course_to_end(text, reading, end_date)
         for what, figure, date, vague, confidence in reading:
             if _the_year_reported(date, period, written):
                 continue
@@ -533,6 +545,45 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# The project's end date stated as data ('the project end-date is 31 May 2027', 'the
+# end-date at 22/23-Q4 decreased from A to B'): no forecast by itself (FORECAST_LABELLING.md),
+# but the date a sentence saying the project is on track now expects to meet.
+_END_DATE = re.compile(r"\bend[\s-]?date\b", re.I)
+# the project said to be on course now, with no date of its own ('the programme is
+# currently on schedule', 'the end date, which we remain on track to meet'); not 'was',
+# 'not' or 'back on track'
+_ON_COURSE_NOW = re.compile(r"\b(?:is|are|remains?|stays?|still|currently)\s+"
+                            r"(?:(?:currently|still|now|firmly|broadly|largely)\s+)?"
+                            r"on\s+(?:track|schedule|course)\b", re.I)
+
+
+def _end_date(texts: list[str], period: str | None,
+              written: tuple[int, int] | None) -> DueDate | None:
+    """The end date the narrative states for its project, when one sentence names an end
+    date and it falls after the period: the last date that sentence resolves ('decreased
+    from A to B' ends on B)."""
+    if written is None:
+        return None
+    stated = [d for t in texts if _END_DATE.search(t) and not _PAST_FORECAST.search(t)
+              for d in due_dates(t, period)[-1:] if d.due]
+    months = {d.due for d in stated}
+    if len(months) != 1 or min(months) <= month_text(written):
+        return None  # none, or two that disagree: nothing to lean on
+    return stated[-1]
+
+
+def _on_course_to_end(text: str, reading: list[_Read], end: DueDate | None) -> list[_Read]:
+    """A sentence saying the project is on course now, with no date of its own, expects to
+    meet the narrative's stated end date: one event due then."""
+    if end is None or not _ON_COURSE_NOW.search(text) or \
+            any(date is not None and date.due for _, _, date, _, _ in reading) or \
+            any(what != "event" for what, *_ in reading) or \
+            (_PAST_FORECAST.search(text) and not _STILL_AHEAD.search(text)):
+        return reading
+    confidence = max([item[4] for item in reading], default=0.7)
+    return [("event", None, end, False, confidence)]
 
 
 # a whole year, fiscal or calendar: 'FY25', 'fiscal 2025', '2025-26', 'the end of 2025'
@@ -706,10 +757,14 @@ def _sentence(text: str, read: _Reading, period: str | None,
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
+    if what == "event" and due is None and cue and _money_object().match(text, cue.end()):
+        what = "other"  # 'is forecast to deliver within budget': a cost, checkable (with a
+        # date, 'will open within budget by May', the event is what is checked)
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
-            read.planned < planned_floor and not _BEFORE_EVENT.search(text):
+            read.planned < planned_floor and not _BEFORE_EVENT.search(text) and \
+            not _AFTER_EVENT.search(text, cue.end() if cue else 0):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
             all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())
@@ -732,6 +787,20 @@ def _sentence(text: str, read: _Reading, period: str | None,
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+@lru_cache(maxsize=1)
+def _money_object() -> re.Pattern[str]:
+    """What the cue expects, written just after it, is money: kept within a budget ('is
+    forecast to deliver within budget', 'will keep the scheme within its funding'), or
+    money delivered ('will realise the expected savings')."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return re.compile(r"[^.;]{0,40}?\b(?:within\s+(?:the\s+|its\s+|their\s+|our\s+)?"
+                      r"(?:[\w-]+\s+)?(?:budget|cost|funding)|(?:deliver|realise|realize|"
+                      rf"achieve|secure)\s+(?:[\w-]+\s+){{0,2}}?(?:{words}))\b"
+                      # (not a document named by money: 'deliver a cost benefit analysis')
+                      r"(?!\s+(?:[\w-]+\s+)?(?:analys[ie]s|case|model|plan|review|strategy|framework)\b)",
+                      re.I)
 
 
 def _money_subject(text: str) -> bool:

@@ -835,3 +835,59 @@ def test_a_forecast_for_a_year_told_as_it_was_is_an_old_forecast():
                   "2025/26 Q4") == []
     assert events("Spend is forecast for 2026/27 at 4.5m.", "2025/26 Q4") == [
         ("value", "2027-03")]
+
+
+GMPP = "GMPP data for IPA Annual Report 2023"
+
+
+def test_on_course_now_expects_the_end_date_the_narrative_states():
+    # the end date stated as data is no forecast; 'on track' with no date of its own
+    # expects to meet it
+    text = ("The scheme's end-date at 22/23-Q4 went from 2026-02-01 to 2025-09-30. "
+            "The depot build is currently on schedule. Two posts were filled.")
+    [forecast] = extract_forecasts(text, GMPP)
+    assert forecast.sentence == "The depot build is currently on schedule."
+    assert (forecast.what, forecast.due) == ("event", "2025-09")
+    # its own date wins; told in the past, negated, or with no end date after the period,
+    # nothing is borrowed
+    [own] = extract_forecasts("The end-date is 30 June 2027. The depot remains on track "
+                              "to open by March 2026.", GMPP)
+    assert own.due == "2026-03"
+    for text in ("The end-date is 30 June 2027. The depot build was on schedule.",
+                 "The end-date is 30 June 2027. The depot build is not on track.",
+                 "The end-date is 30 June 2019. The depot build is on track.",
+                 "The depot build is on track."):
+        assert all(f.due is None for f in extract_forecasts(text, GMPP)), text
+
+
+def test_a_plan_joined_to_a_verb_told_before_it():
+    [plan] = extract_forecasts("We have hired a new coach and plan to survey parents in "
+                               "September.", "FY2025 (Jul 2024–Jun 2025)")
+    assert (plan.what, plan.due) == ("event", "2025-09")
+    # a noun joined to a noun is no plan
+    assert extract_forecasts("A budget and plan to fund the coach needs to be agreed.",
+                             "FY2025 (Jul 2024–Jun 2025)") == []
+
+
+def test_money_expected_after_the_cue_is_another_measure():
+    # staying within a budget or delivering savings is checkable, as 'other' (a cost)
+    for text in ("The depot is forecast to deliver within budget and the team has "
+                 "learned lessons.",
+                 "The new booking system will realise the expected savings."):
+        [forecast] = extract_forecasts(text, GMPP)
+        assert (forecast.what, forecast.due) == ("other", None), text
+    # a document named by money is no money; with a date the event is what is checked
+    assert extract_forecasts("The study remains on track to deliver a cost benefit "
+                             "analysis.", GMPP) == []
+    [dated] = extract_forecasts("The depot will open within budget by May 2024.", GMPP)
+    assert (dated.what, dated.due) == ("event", "2024-05")
+
+
+def test_an_undated_event_after_a_named_step_to_come_is_timed():
+    # (the readers do not read these as planned actions; without the readers every
+    # undated event is kept)
+    for text in ("Final attendance figures will be published following approval of the "
+                 "audit.",
+                 "New counts are expected upon receipt of the partners' returns."):
+        [forecast] = extract_forecasts(text, Q2)
+        assert (forecast.what, forecast.due) == ("event", None), text
