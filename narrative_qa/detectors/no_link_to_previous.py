@@ -190,7 +190,11 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
     no_rag_with_previous = has_no_rag(ctx.submission, facts) and isinstance(
         ctx.submission.previous_actual, float)
-    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous):
+    # Off target now with last period's figure given: there is a previous period to link
+    # to (LABELLING.md §2-§3), whether or not it was off target then.
+    off_with_previous = facts.off_target and ctx.submission.previous_actual is not None
+    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous
+            or off_with_previous):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []
