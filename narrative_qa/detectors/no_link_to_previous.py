@@ -74,11 +74,23 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
         and _compares(text, params["year_ago_comparisons"], params)))
 
 
+# A period that spans its year's quarters ("FY2025 (quarterly context, Q1–Q4)").
+_QUARTER_SPAN = re.compile(r"\bQ([1-4])\s*[–—-]\s*Q([1-4])\b", re.I)
+
+
+def _own_quarter(mention, period: str | None) -> bool:
+    """A quarter the period itself spans, named without a year of its own: 'In Q4' in a
+    whole year's record with quarterly context is this period, not an earlier one."""
+    span = _QUARTER_SPAN.search(period or "")
+    return bool(span) and mention.year is None and (
+        int(span.group(1)) <= mention.quarter <= int(span.group(2)))
+
+
 def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
     """'as in Quarter 1', '(29.6 days in Q2 2023/24)'; not 'by the end of Q1' (a deadline)."""
     future = compile_all(params["future_quarter_cues"])
-    return any(is_earlier(m, period) and not future.search(text[: m.start])
-               for m in quarter_mentions(text))
+    return any(is_earlier(m, period) and not _own_quarter(m, period)
+               and not future.search(text[: m.start]) for m in quarter_mentions(text))
 
 
 def period_start(period: str | None) -> str | None:
