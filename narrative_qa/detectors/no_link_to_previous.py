@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from narrative_qa.data_checks import has_no_rag
+from narrative_qa.data_checks import has_no_rag, is_delivery
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.periods import (
@@ -200,11 +200,14 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     has_previous_text = bool(ctx.submission.previous_narrative)
     # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
-    no_rag_with_previous = has_no_rag(ctx.submission, facts) and isinstance(
-        ctx.submission.previous_actual, float)
+    # Last period's value may be a rating or an end date as well as a figure.
+    previous = ctx.submission.previous_actual
+    previous_given = isinstance(previous, float) or is_delivery(previous)
+    no_rag_with_previous = has_no_rag(ctx.submission, facts) and previous_given
     # Off target now with last period's figure given: there is a previous period to link
     # to (LABELLING.md §2-§3), whether or not it was off target then.
-    off_with_previous = facts.off_target and ctx.submission.previous_actual is not None
+    off_with_previous = (facts.off_target and previous is not None) or (
+        facts.assumed_off_target and previous_given)
     if not (has_previous_text or facts.previously_off_target or no_rag_with_previous
             or off_with_previous):
         return []
