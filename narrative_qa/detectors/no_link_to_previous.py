@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from narrative_qa.data_checks import has_no_rag
+import re
+
+from narrative_qa.data_checks import has_no_rag, is_delivery
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
-from narrative_qa.language.periods import is_annual, is_earlier, quarter_mentions
+from narrative_qa.language.periods import (
+    due_dates,
+    is_annual,
+    is_earlier,
+    month_text,
+    period_end,
+    quarter_mentions,
+)
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Count, Share
@@ -27,6 +36,10 @@ PARAMS = {
     "indicator_subject": list[str],
     "reader_tag": str,
     "reader_at_least": Share,
+    "past_told": list[str],
+    "ahead_before": list[str],
+    "ahead_leads": list[str],
+    "names_the_baseline": list[str],
 }
 
 
@@ -61,11 +74,53 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
         and _compares(text, params["year_ago_comparisons"], params)))
 
 
+# A period that spans its year's quarters ("FY2025 (quarterly context, Q1–Q4)").
+_QUARTER_SPAN = re.compile(r"\bQ([1-4])\s*[–—-]\s*Q([1-4])\b", re.I)
+
+
+def _own_quarter(mention, period: str | None) -> bool:
+    """A quarter the period itself spans, named without a year of its own: 'In Q4' in a
+    whole year's record with quarterly context is this period, not an earlier one."""
+    span = _QUARTER_SPAN.search(period or "")
+    return bool(span) and mention.year is None and (
+        int(span.group(1)) <= mention.quarter <= int(span.group(2)))
+
+
 def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
     """'as in Quarter 1', '(29.6 days in Q2 2023/24)'; not 'by the end of Q1' (a deadline)."""
     future = compile_all(params["future_quarter_cues"])
-    return any(is_earlier(m, period) and not future.search(text[: m.start])
-               for m in quarter_mentions(text))
+    return any(is_earlier(m, period) and not _own_quarter(m, period)
+               and not future.search(text[: m.start]) for m in quarter_mentions(text))
+
+
+def period_start(period: str | None) -> str | None:
+    """The first month ('YYYY-MM') a period covers: a year back from its end for a whole
+    year, three months for anything shorter."""
+    end = period_end(period)
+    if end is None:
+        return None
+    months = 12 if is_annual(period) else 3
+    index = end[0] * 12 + end[1] - 1 - months + 1
+    return month_text((index // 12, index % 12 + 1))
+
+
+# A date that writes its own year: a month or quarter without one ("in Q1", "July") is
+# resolved by guess and is often the period's own (a year's quarters, a school term).
+_WITH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b\d\d\s*/\s*\d\d\b|\b[A-Za-z]{3,}\.? \d\d\b")
+
+
+def tells_dated_earlier_event(text: str, period: str | None, params: dict) -> bool:
+    """An event dated before the period and told as past ("the contract was signed in May
+    2013") refers to an earlier period (LABELLING.md §3 NQ01); a date it is due by, or one
+    after a forecast ("we expect to finish by March 2024"), is not."""
+    start = period_start(period)
+    if (start is None or not compile_all(params["past_told"]).search(text)
+            or compile_all(params["names_the_baseline"]).search(text)):
+        return False
+    ahead = compile_all(params["ahead_before"])
+    return any(d.due is not None and d.due < start and _WITH_YEAR.search(d.text)
+               and d.lead not in params["ahead_leads"] and not ahead.search(text[: d.start])
+               for d in due_dates(text, period))
 
 
 def find_back_references(ctx: Context, params: dict) -> list:
@@ -76,6 +131,7 @@ def find_back_references(ctx: Context, params: dict) -> list:
         text = sentence.text
         if (patterns.search(text) or compares_with_earlier(sentence, ctx, params)
                 or names_earlier_quarter(text, ctx.submission.period, params)
+                or tells_dated_earlier_event(text, ctx.submission.period, params)
                 or _states_previous_value(sentence, ctx)):
             found.append(sentence)
     return found
@@ -144,9 +200,16 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     facts = ctx.facts
     has_previous_text = bool(ctx.submission.previous_narrative)
     # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
-    no_rag_with_previous = has_no_rag(ctx.submission, facts) and isinstance(
-        ctx.submission.previous_actual, float)
-    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous):
+    # Last period's value may be a rating or an end date as well as a figure.
+    previous = ctx.submission.previous_actual
+    previous_given = isinstance(previous, float) or is_delivery(previous)
+    no_rag_with_previous = has_no_rag(ctx.submission, facts) and previous_given
+    # Off target now with last period's figure given: there is a previous period to link
+    # to (LABELLING.md §2-§3), whether or not it was off target then.
+    off_with_previous = (facts.off_target and previous is not None) or (
+        facts.assumed_off_target and previous_given)
+    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous
+            or off_with_previous):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []
