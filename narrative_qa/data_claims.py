@@ -282,7 +282,7 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
             sentence.text[named.end():]) or compile_all(params["future_before"]).search(
             re.split(r"[,;]", sentence.text[: named.start()])[-1]):
         return None  # 'the construction contract completion date', 'the end date for the
-        # supplier contracts': a part's; 'a plan which will bring the programme end back
+        # supplier contracts': a part's; 'a plan that is to pull the programme end forward
     dates = [(m, _read_date(m.group(0))) for m in _DATE.finditer(sentence.text)]
     if any(day is not None and (day.year, day.month) == (actual.year, actual.month)
            for _, day in dates):

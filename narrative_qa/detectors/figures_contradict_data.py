@@ -687,7 +687,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                     "the", "this", "our"}:
                 about = bare = True
         elif objects := [c for c in token.children if c.dep_ == "dobj"]:
-            # "this has reduced the capital spend": what changed is the object, not the
+            # "this has cut the capital outlay": what changed is the object, not the
             # subject (a cause); "to improve performance" is an aim
             about = not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children) \
                 and any(_is_indicator(_head_noun(o, params), ctx, params) for o in objects)

@@ -547,8 +547,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     return found
 
 
-# The project's end date stated as data ('the project end-date is 31 May 2027', 'the
-# end-date at 22/23-Q4 decreased from A to B'): no forecast by itself (FORECAST_LABELLING.md),
+# The project's end date stated as data ('the end date of the project is 30 June 2027',
+# 'the end date moved from A to B at year end'): no forecast by itself (FORECAST_LABELLING.md),
 # but the date a sentence saying the project is on track now expects to meet.
 _END_DATE = re.compile(r"\bend[\s-]?date\b", re.I)
 # the project said to be on course now, with no date of its own ('the programme is
@@ -758,7 +758,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
     if what == "event" and due is None and cue and _money_object().match(text, cue.end()):
-        what = "other"  # 'is forecast to deliver within budget': a cost, checkable (with a
+        what = "other"  # 'is forecast to come in within budget': a cost, checkable (with a
         # date, 'will open within budget by May', the event is what is checked)
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
@@ -792,7 +792,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
 @lru_cache(maxsize=1)
 def _money_object() -> re.Pattern[str]:
     """What the cue expects, written just after it, is money: kept within a budget ('is
-    forecast to deliver within budget', 'will keep the scheme within its funding'), or
+    forecast to come in within budget', 'will keep the scheme within its funding'), or
     money delivered ('will realise the expected savings')."""
     words = "|".join(shared("forecast_money_nouns"))
     return re.compile(r"[^.;]{0,40}?\b(?:within\s+(?:the\s+|its\s+|their\s+|our\s+)?"
@@ -814,7 +814,7 @@ def _money_subject(text: str) -> bool:
 
 def _money_moving(text: str) -> bool:
     """Whether what the sentence expects to move is money: a cost, spend or funding written
-    just after the move ('will reduce the cost impact', 'reductions in service costs')."""
+    just after the move ('will reduce the cost impact', 'reductions in staffing costs')."""
     move = _direction().search(text)
     words = "|".join(shared("forecast_money_nouns"))
     return bool(move) and bool(re.match(

@@ -166,8 +166,8 @@ def test_a_date_in_a_sentence_read_only_weakly_as_a_timescale_does_not_time_the_
 @pytest.mark.parametrize("sentence", [
     "The extra cost this year will be off-set by income from the zorble marina.",
     "It was agreed that the zorble cost will continue to be met by the capital reserve.",
-    "All twelve zorble schemes are now in delivery and are reporting on a 6-monthly basis.",
-    "All zorble towns are now in Stage 2 of the delivery process.",
+    "Every zorble scheme is in delivery now, with a 6-monthly report to the board.",
+    "Each zorble town is now in Stage 2 of its programme.",
     "The zorble scheme is delivering within its three year funding envelope.",
 ], ids=["cost off-set", "cost met", "in delivery, 6-monthly", "in stage 2", "cost envelope"])
 def test_how_a_cost_is_met_or_a_projects_status_is_no_remedy(reads, sentence):
