@@ -65,6 +65,38 @@ def test_a_forecast_round_keeps_the_forecasts_of_earlier_rounds(tmp_path: Path,
     assert rows["R2"]["forecasts"] == found and rows["R2"]["adjudicated"] is None
 
 
+def test_a_selection_round_says_so_in_every_row(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # the findings: a record of a selection round is assembled with split "select"
+    labels = tmp_path / "real_labels.jsonl"
+    monkeypatch.setattr(assemble_labels, "LABELS_FILE", labels)
+    monkeypatch.setattr(assemble_labels, "corpus_by_id", lambda: {"R2": _record("R2")})
+    monkeypatch.setattr(assemble_labels, "selection_ids", lambda: {"R2"})
+    work = tmp_path / "round9"
+    (work / "views").mkdir(parents=True)
+    (work / "views" / "part-15.txt").write_text("", encoding="utf-8")
+    for who in ("A", "B"):
+        (work / who).mkdir()
+        (work / who / "part-15.jsonl").write_text(_lines([{"id": "R2", "pos": [], "s": {}}]),
+                                                  encoding="utf-8")
+    assemble_labels.build(work)
+    assert json.loads(labels.read_text())["split"] == "select"
+    # the forecasts: a round whose ids file is a selection sample
+    out = tmp_path / "forecast_labels.jsonl"
+    sample = tmp_path / "forecast_sample_4.txt"
+    sample.write_text("R2\n", encoding="utf-8")
+    monkeypatch.setattr(assemble_forecast_labels, "OUT", out)
+    monkeypatch.setattr(assemble_forecast_labels, "corpus_by_id",
+                        lambda: {"R2": _record("R2")})
+    monkeypatch.setattr(assemble_forecast_labels, "SELECTION_SAMPLES", (sample.resolve(),))
+    for name in ("out_A.jsonl", "out_B.jsonl"):
+        (tmp_path / name).write_text(_lines([{"id": "R2", "forecasts": []}]),
+                                     encoding="utf-8")
+    (tmp_path / "adjudicated.jsonl").write_text("", encoding="utf-8")
+    assert assemble_forecast_labels.main([str(tmp_path), str(sample)]) == 0
+    assert json.loads(out.read_text())["split"] == "select"
+
+
 def test_the_recheck_raises_a_label_only_where_both_checkers_agree() -> None:
     from tools.apply_recheck import apply
 

@@ -51,7 +51,9 @@ def main(argv: list[str]) -> int:
     settled = {row["id"]: row for _, row in json_objects(folder / "adjudicated.jsonl",
                                                          "the adjudication")}
     records = corpus_by_id()
-    ids = Path(argv[1] if len(argv) > 1 else SAMPLE).read_text(encoding="utf-8").split()
+    sample = Path(argv[1] if len(argv) > 1 else SAMPLE)
+    ids = sample.read_text(encoding="utf-8").split()
+    select = sample.resolve() in SELECTION_SAMPLES
     kept = [row for _, row in json_objects(OUT, "the forecast labels")
             if row["id"] not in set(ids)] if OUT.is_file() else []
     rows = []
@@ -65,8 +67,7 @@ def main(argv: list[str]) -> int:
         record = records[record_id]
         row = {"id": record_id, "narrative_sha256": sha256_text(record["narrative"]),
                "family": record["family"],
-               "split": "select" if Path(argv[1] if len(argv) > 1 else SAMPLE).resolve()
-               in SELECTION_SAMPLES else organisation_split(record["organisation"]),
+               "split": "select" if select else organisation_split(record["organisation"]),
                "forecasts": [{k: f[k] for k in ("start", "end", "what", "value", "due")}
                              for f in final],
                "labellers": {"A": a[record_id], "B": b[record_id]},
