@@ -48,21 +48,45 @@ def test_an_earlier_action_stated_without_an_action_verb_is_read_as_one(reads):
     assert nq03(NOW, previous) is None
 
 
-def test_a_description_the_readers_do_not_read_as_an_action_is_none(reads):
+# Each case: last period's narrative, this period's, the readings under which last
+# period's sentence is an earlier action with nothing said of its outcome (NQ03 fires), and
+# the readings under which it is not (NQ03 is silent).
+ONE_READING_OR_THE_OTHER = {
     # The parse takes "vacancies reduced the visits" for an action taken; it is a cause.
-    previous = "Compliance was 55%. Staff vacancies reduced the number of home visits."
-    reads(nothingsaysthis="action_taken")
-    assert nq03(NOW, previous) is None
-    reads(visits="action_taken")
-    assert nq03(NOW, previous) is not None
+    "a description the readers do not read as an action is none": (
+        "Compliance was 55%. Staff vacancies reduced the number of home visits.", NOW,
+        {"visits": "action_taken"}, {"nothingsaysthis": "action_taken"}),
+    "a sentence read as an earlier action's outcome answers for them": (
+        "Compliance was 55%. We will recruit two social workers.",
+        f"{NOW} Caseloads have been eased for the duty team.",
+        {"recruit": "action_planned"},
+        {"recruit": "action_planned", "eased": "outcome_of_earlier_action"}),
+    "a sentence read more as a challenge than an action is no earlier action": (
+        "Compliance was 55%. Zorble cover for the duty team remains difficult.", NOW,
+        {"zorble": "action_continuing"},
+        {"zorble": "action_continuing", "difficult": "challenge_without_figure*2"}),
+    # How the figure is counted, read a little as an action (p ~0.62): on real narrative
+    # such sentences are descriptions (how data are compiled, a project's scope), not
+    # measures whose outcome could be reported (issue 15). Read more surely (p ~0.70) it is.
+    "a sentence read only weakly as an action is no earlier action": (
+        "Compliance was 55%. The zorble count covers every report sent to the Reporter.", NOW,
+        {"zorble": "action_taken*0.57"}, {"zorble": "action_taken*0.54"}),
+    # Last period explained a figure ("due to ..."): read a little as an action taken, and
+    # clearly more as the cause of a change, it offers nothing whose outcome could be told.
+    "a sentence read more as a cause of change than an action is no earlier action": (
+        "Compliance was 55%. The zorble dip was due to the rota change in June.", NOW,
+        {"zorble": "action_taken*0.8"},
+        {"zorble": "action_taken*0.8", "due": "cause_of_change"}),
+}
 
 
-def test_a_sentence_read_as_an_earlier_actions_outcome_answers_for_them(reads):
-    previous = "Compliance was 55%. We will recruit two social workers."
-    narrative = f"{NOW} Caseloads have been eased for the duty team."
-    reads(recruit="action_planned")
+@pytest.mark.parametrize(("previous", "narrative", "fires_with", "silent_with"),
+                         ONE_READING_OR_THE_OTHER.values(), ids=ONE_READING_OR_THE_OTHER)
+def test_one_reading_makes_an_earlier_action_and_the_other_does_not(
+        reads, previous, narrative, fires_with, silent_with):
+    reads(**fires_with)
     assert nq03(narrative, previous) is not None
-    reads(recruit="action_planned", eased="outcome_of_earlier_action")
+    reads(**silent_with)
     assert nq03(narrative, previous) is None
 
 
@@ -70,35 +94,6 @@ def test_a_mention_of_actions_that_names_none_is_no_earlier_action(reads):
     reads(place="action_continuing")
     assert nq03(NOW, "Compliance was 55%. Actions are in place to address this.") is None
     assert nq03(NOW, "Compliance was 55%. A duty rota is in place to address this.") is not None
-
-
-def test_a_sentence_read_more_as_a_challenge_than_an_action_is_no_earlier_action(reads):
-    previous = "Compliance was 55%. Zorble cover for the duty team remains difficult."
-    reads(zorble="action_continuing")
-    assert nq03(NOW, previous) is not None
-    reads(zorble="action_continuing", difficult="challenge_without_figure*2")
-    assert nq03(NOW, previous) is None
-
-
-def test_a_sentence_read_only_weakly_as_an_action_is_no_earlier_action(reads):
-    # How the figure is counted, read a little as an action (p ~0.62): on real narrative
-    # such sentences are descriptions (how data are compiled, a project's scope), not
-    # measures whose outcome could be reported (issue 15). Read more surely (p ~0.70) it is.
-    previous = "Compliance was 55%. The zorble count covers every report sent to the Reporter."
-    reads(zorble="action_taken*0.54")
-    assert nq03(NOW, previous) is None
-    reads(zorble="action_taken*0.57")
-    assert nq03(NOW, previous) is not None
-
-
-def test_a_sentence_read_more_as_a_cause_of_change_than_an_action_is_no_earlier_action(reads):
-    # Last period explained a figure ("due to ..."): read a little as an action taken, and
-    # clearly more as the cause of a change, it offers nothing whose outcome could be told.
-    previous = "Compliance was 55%. The zorble dip was due to the rota change in June."
-    reads(zorble="action_taken*0.8", due="cause_of_change")
-    assert nq03(NOW, previous) is None
-    reads(zorble="action_taken*0.8")
-    assert nq03(NOW, previous) is not None
 
 
 def test_an_action_with_its_expected_impact_stays_one_however_it_reads_as_a_cause(reads):
