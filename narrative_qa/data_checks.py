@@ -111,8 +111,12 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
     if numeric and sub.polarity_inferred and is_two_sided(sub.kpi_name):
         variance = max(variance_pct(sub.target, sub.actual, way, sub.unit, bands)
                        for way in ("up", "down"))
+        if isinstance(sub.previous_actual, float):  # off target last period either way too
+            facts = {"previously_off_target": max(
+                variance_pct(sub.target, sub.previous_actual, way, sub.unit, bands)
+                for way in ("up", "down")) > 0}
         return DataFacts(rag_computed=rag_from_variance(variance, bands), variance_pct=variance,
-                         off_target=variance > 0)
+                         off_target=variance > 0, **facts)
     if not numeric:
         return DataFacts(**{"assumed_off_target": sub.stated_rag != "green", **facts,
                             **_rating_facts(sub)})

@@ -95,6 +95,13 @@ def test_a_budget_against_its_forecast_is_off_target_either_way(actual, rag):
     assert facts.off_target == (actual != 100.0)
 
 
+@pytest.mark.parametrize("previous,was_off", [(112.0, True), (91.0, True), (100.0, False)])
+def test_a_budget_against_its_forecast_was_off_target_last_period_either_way(previous, was_off):
+    sub = Submission(kpi_name="In-year budget vs forecast, £m", target=100.0, actual=110.0,
+                     previous_actual=previous, polarity="up", polarity_inferred=True)
+    assert data_facts(sub, BANDS).previously_off_target is was_off
+
+
 def test_a_rating_as_the_actual_is_the_bodys_own_rag_and_its_fall_a_deterioration():
     fell = data_facts(Submission(kpi_name="Delivery confidence", actual="Amber/Red",
                                  previous_actual="Amber"), BANDS)

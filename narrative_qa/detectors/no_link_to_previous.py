@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.data_checks import has_no_rag, is_delivery
 from narrative_qa.detectors.base import Context, Hit, last_actions_and_reports
 from narrative_qa.language.analysis import Sentence
@@ -196,21 +197,23 @@ def texts_to_embed(ctx: Context, params: dict) -> list[str]:
     return last_actions_and_reports(ctx)
 
 
-def detect(ctx: Context, params: dict) -> list[Hit]:
-    facts = ctx.facts
-    has_previous_text = bool(ctx.submission.previous_narrative)
-    # A KPI with no RAG at all is held to NQ01 as one off target last period (§4).
-    # Last period's value may be a rating or an end date as well as a figure.
-    previous = ctx.submission.previous_actual
+def held_to_link(sub: Submission, facts: DataFacts) -> bool:
+    """Whether a KPI held to all findings has a previous period NQ01 asks it to link to:
+    last period's narrative, or last period's value off target too. A KPI with no RAG, or
+    one held as off target for want of a RAG (a rating, an end date), is held to it as one
+    off target last period whenever last period's value is given (§4); that value may be a
+    rating or an end date as well as a figure. One off target now but on target last
+    period, with no previous narrative, is not: there is nothing reported before to link
+    to (tools/apply_scope.py brings the labels to this scope)."""
+    previous = sub.previous_actual
     previous_given = isinstance(previous, float) or is_delivery(previous)
-    no_rag_with_previous = has_no_rag(ctx.submission, facts) and previous_given
-    # A KPI held as off target for want of a RAG (a rating, an end date) with last period's
-    # value given is held to NQ01 likewise (§4). One off target now but on target last
-    # period, with no previous narrative, is not: FINDINGS.md holds NQ01 to continued
-    # under-performance (LABELLING.md §3 reads it wider; the labels follow LABELLING).
-    assumed_with_previous = facts.assumed_off_target and previous_given
-    if not (has_previous_text or facts.previously_off_target or no_rag_with_previous
-            or assumed_with_previous):
+    return bool(sub.previous_narrative or facts.previously_off_target
+                or (previous_given and (has_no_rag(sub, facts) or facts.assumed_off_target)))
+
+
+def detect(ctx: Context, params: dict) -> list[Hit]:
+    has_previous_text = bool(ctx.submission.previous_narrative)
+    if not held_to_link(ctx.submission, ctx.facts):
         return []
     if find_back_references(ctx, params) or mentions_earlier_actions(ctx, params):
         return []
