@@ -119,7 +119,12 @@ def test_a_code_without_calibration_keeps_its_detectors_confidence_and_the_defau
 
 
 def test_the_claim_threshold_is_chosen_on_the_selection_set_where_it_has_enough_rows():
-    from narrative_qa.measure.confidence_training import MIN_SELECT_ROWS, Rows, threshold_for
+    from narrative_qa.measure.confidence_training import (
+        FITTED,
+        MIN_SELECT_ROWS,
+        Rows,
+        threshold_for,
+    )
 
     def rows(code: str, p: list[float], y: list[int]) -> tuple[Rows, np.ndarray]:
         return Rows([code] * len(p), [np.zeros(1)] * len(p), y), np.array(p)
@@ -148,3 +153,12 @@ def test_the_claim_threshold_is_chosen_on_the_selection_set_where_it_has_enough_
     # No threshold reaches the precision on the selection set: never claimed.
     wrong = rows("NQ04", [0.5 + k / 48 for k in range(24)], [0] * 24)
     assert threshold_for("NQ04", wrong, fitted)[0] == 1.0
+    # Too few rows to choose on, but four wrong of ten claimed: 0.85 lies above the
+    # interval (Wilson 95% upper end 0.83), so the fitted threshold is refused. Three
+    # wrong of nine (upper end 0.88) cannot tell, and the fitted threshold holds.
+    few_wrong = rows("NQ04", [0.6 + k / 40 for k in range(10)], [0] * 4 + [1] * 6)
+    threshold, figures, chosen_on = threshold_for("NQ04", few_wrong, fitted)
+    assert (threshold, figures["claimed"], figures["precision"]) == (1.0, 10, 0.6)
+    assert chosen_on.startswith("selection set") and "never claimed" in chosen_on
+    unsure = rows("NQ04", [0.6 + k / 40 for k in range(9)], [0] * 3 + [1] * 6)
+    assert threshold_for("NQ04", unsure, fitted)[:3:2] == (0.55, FITTED)

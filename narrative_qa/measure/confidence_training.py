@@ -153,6 +153,15 @@ def claim_figures(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, A
 
 
 FITTED = "out-of-fold train, dev, written dev"
+REFUSED = "selection set (too many wrong at the fitted threshold: never claimed)"
+
+
+def wilson_upper(right: int, n: int, z: float = 1.96) -> float:
+    """The upper end of the Wilson 95% interval of a share `right` of `n`."""
+    share, z2 = right / n, z * z
+    centre = share + z2 / (2 * n)
+    spread = z * np.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return float((centre + spread) / (1 + z2 / n))
 
 
 def threshold_for(code: str, select: tuple[Rows, np.ndarray],
@@ -162,7 +171,8 @@ def threshold_for(code: str, select: tuple[Rows, np.ndarray],
     the rules were developed on) gives the lowest threshold holding the precision; the
     stricter of the two is kept, so a finding is claimed only where both hold it (a few
     dozen fresh rows alone can give a lucky threshold). With the code raised fewer than
-    MIN_SELECT_ROWS times on the selection set, the fitted rows alone decide."""
+    MIN_SELECT_ROWS times on the selection set, the fitted rows decide, unless the few
+    selection rows they would claim are clearly below the precision: then never claimed."""
     def of(rows: Rows, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         at = np.array([c == code for c in rows.codes], dtype=bool)
         return np.asarray(p, dtype=float)[at], np.array(rows.y, dtype=int)[at]
@@ -170,6 +180,13 @@ def threshold_for(code: str, select: tuple[Rows, np.ndarray],
     fitted_t, fitted_figures = choose_threshold(*of(*fitted))
     p, y = of(*select)
     if len(y) < MIN_SELECT_ROWS:
+        # Too few to choose on, but enough to refuse: where the findings the fitted
+        # threshold would claim there (MIN_CLAIMED or more) are so often wrong that 0.85
+        # lies above their 95% interval, fresh text says the fitted rows flatter it.
+        claimed = p >= fitted_t
+        if claimed.sum() >= MIN_CLAIMED and wilson_upper(int(y[claimed].sum()),
+                                          int(claimed.sum())) < PRECISION_TARGET:
+            return 1.0, claim_figures(p, y, fitted_t), REFUSED
         return fitted_t, fitted_figures, FITTED
     select_t = choose_threshold(p, y)[0]
     threshold = max(select_t, fitted_t)
@@ -259,7 +276,10 @@ def train_confidence(out: Path, settings: Settings, written: Path) -> dict[str, 
                               "written dev, and on the selection set where the finding is "
                               f"raised >= {MIN_SELECT_ROWS} times there, the stricter of the "
                               "two (figures on the selection set where it decides or "
-                              "shares the choice); where none reaches it, never claimed",
+                              "shares the choice); where none reaches it, never claimed, "
+                              "nor where the selection set has fewer rows but the 95% "
+                              "interval of the precision the fitted threshold claims there "
+                              f"lies below {PRECISION_TARGET}",
             "codes_report": report,
             "reliability_real_dev": reliability(dev_p, np.array(dev.y, dtype=int)),
             "reliability_real_selection_set": reliability(select_p,
