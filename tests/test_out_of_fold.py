@@ -141,3 +141,16 @@ def test_the_command_refuses_out_of_fold_on_dev_with_its_code():
     result = runner.invoke(app, ["evaluate", "--split", "dev", "--out-of-fold",
                                  "--no-baselines", "--format", "json"])
     assert result.exit_code == 2 and "NQE088" in result.output
+
+
+def test_the_cards_out_of_fold_figures_survive_retraining_the_gates():
+    """The hand-written block of models/CARD.md is kept when `narrative-qa train` rebuilds
+    the card, as the other marked blocks are."""
+    from narrative_qa.measure.learning import later_blocks, real_text_block, render_card
+    from narrative_qa.resources import MODELS_DIR
+
+    markdown = (MODELS_DIR / "CARD.md").read_text(encoding="utf-8")
+    card = json.loads((MODELS_DIR / "card.json").read_text(encoding="utf-8"))
+    rebuilt = render_card(card, real_text_block(markdown), later_blocks(markdown))
+    block = markdown.split("<!-- out-of-fold:start -->", 1)[1].split("<!-- out-of-fold:end -->")[0]
+    assert "--split train --out-of-fold" in block and block in rebuilt
