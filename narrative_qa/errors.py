@@ -171,6 +171,11 @@ CODES: dict[str, tuple[str, str]] = {
         "organisation's split (corpus/README.md); only a train or dev organisation's record "
         "may say 'select'.",
     ),
+    "NQE088": (
+        "--out-of-fold asked for on a split other than train",
+        "Pass --split train with --out-of-fold: only train was read by the sentence readers "
+        "while they were fitted, so only train can be read out of fold.",
+    ),
     # the real corpus (issue 14): labels kept here, text kept in ../shared/corpus
     "NQE085": (
         "label names a record the corpus does not hold",

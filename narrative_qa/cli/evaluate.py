@@ -27,6 +27,7 @@ from narrative_qa.measure.evaluation import (
     evaluate,
 )
 from narrative_qa.measure.metrics import Intervals, Scores
+from narrative_qa.measure.out_of_fold import check_out_of_fold
 from narrative_qa.measure.real_labels import SpanAgreement
 from narrative_qa.real_corpus import LABELS_FILE, SHARED_ENV, corpus_available, shared_corpus_path
 
@@ -59,15 +60,24 @@ def evaluate_command(
         "are given.", show_default=False)] = None,
     real_labels: Annotated[Path, typer.Option(help="The real corpus's labels file.")
                            ] = LABELS_FILE,
+    out_of_fold: Annotated[bool, typer.Option("--out-of-fold", help="With --split train: "
+                           "read each real train record with sentence readers fitted on the "
+                           "other organisation folds (five reader sets are fitted: slower).")
+                           ] = False,
 ) -> None:
     """Score labelled submissions: precision, recall and F1 per finding with 95% intervals,
     the baselines, and the labellers' agreement as the ceiling."""
     files = list(labelled or [])
+    if out_of_fold:
+        try:
+            check_out_of_fold(split)
+        except NarrativeQAError as error:
+            fail(error)
     use_real = not files if real is None else real
     if not files:
         files = [BUNDLED_CORPUS]
     if use_real and not corpus_available():
-        if real:
+        if real or out_of_fold:
             fail(InputError("NQE001", "the real corpus was not found: put the shared folder "
                             f"beside the project or set {SHARED_ENV}",
                             Location(str(shared_corpus_path()))))
@@ -77,7 +87,7 @@ def evaluate_command(
     try:
         report = evaluate(files, split, settings_from(config), baselines=baselines,
                           resamples=resamples, seed=seed, errors=errors, real=use_real,
-                          real_labels=real_labels)
+                          real_labels=real_labels, out_of_fold=out_of_fold)
     except NarrativeQAError as error:
         fail(error)
     if output_format is Format.json:

@@ -40,6 +40,11 @@ from narrative_qa.measure.metrics import (
     resample_weights,
     score_predictions,
 )
+from narrative_qa.measure.out_of_fold import (
+    assess_out_of_fold,
+    check_out_of_fold,
+    check_real_train,
+)
 from narrative_qa.measure.real_labels import SpanAgreement, load_real_labelled, span_agreement
 from narrative_qa.real_corpus import LABELS_FILE, PROJECT
 
@@ -220,14 +225,19 @@ def evaluate(paths: Path | str | Sequence[Path | str] = (), split: str | None = 
              settings: Settings | None = None, baselines: bool = True,
              rules: tuple[Rule, ...] | None = None, *, resamples: int = RESAMPLES,
              seed: int = SEED, errors: bool = False, real: bool = False,
-             real_labels: Path = LABELS_FILE, corpus: Path | None = None) -> Report:
+             real_labels: Path = LABELS_FILE, corpus: Path | None = None,
+             out_of_fold: bool = False) -> Report:
     """Per finding of the catalogue (`rules`, by default the bundled one) that some record
     is labelled for, on the records of `split`: point figures, bootstrap intervals, the
     baselines and, for double-labelled records, the labellers' agreement; by origin (real
     first, then each real family, written, both). The records are those of the files in
     `paths` and, with `real`, the real corpus joined with its labels (real_labels.py).
-    `errors` lists narrative_qa's mistakes, on train or dev only."""
+    `errors` lists narrative_qa's mistakes, on train or dev only. `out_of_fold` (train
+    only) reads each real train record with readers that never saw its organisation fold
+    (out_of_fold.py)."""
     check_split_name(split)
+    if out_of_fold:
+        check_out_of_fold(split)
     if errors and split not in INSPECTABLE:
         raise InputError("NQE083", "--errors was asked for on " + (
             f"the {split} split" if split else "every split") + "; errors are read on "
@@ -245,7 +255,10 @@ def evaluate(paths: Path | str | Sequence[Path | str] = (), split: str | None = 
         raise InputError("NQE009", f"no records with split '{split}'",
                          Location(", ".join(where)))
     codes = tuple(c for c in catalogue_codes(rules) if any(c in i.labels for i in items))
-    assessments = _assess(items, settings, rules)
+    if out_of_fold:
+        check_real_train(items, Location(str(real_labels)))
+    assessments = (assess_out_of_fold(items, everything, settings, rules) if out_of_fold
+                   else _assess(items, settings, rules))
     predicted = {"narrative_qa": [{f.code for f in a.findings} for a in assessments],
                  # what the product claims: the findings that are not only worth a look
                  CLAIMED: [{f.code for f in a.findings if not f.low_confidence}
