@@ -6,6 +6,7 @@
                                                    # and OUTDIR/records.jsonl
     python -m tools.forecast_sample more3 OUTDIR   # round 3: corpus/forecast_sample_3.txt
     python -m tools.forecast_sample more4 OUTDIR   # round 4: corpus/forecast_sample_4.txt
+    python -m tools.forecast_sample more5 OUTDIR   # round 5: corpus/forecast_sample_5.txt
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -46,7 +47,11 @@ SAMPLE_FILE_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
 # claiming a forecast is chosen on them (the earlier rounds had all been read for errors).
 ROUND4 = {"seed": 2038, "select": dict.fromkeys(FAMILIES, 40)}
 SAMPLE_FILE_4 = PROJECT / "corpus" / "forecast_sample_4.txt"
-SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4}
+# Round 5, test: 36 records per family measured a family's precision on a handful of
+# forecasts (baltimore 7, canada-drr 8), so per family this many more test records.
+ROUND5 = {"seed": 2042, "test": dict.fromkeys(FAMILIES, 40)}
+SAMPLE_FILE_5 = PROJECT / "corpus" / "forecast_sample_5.txt"
+SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4, 5: SAMPLE_FILE_5}
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -72,7 +77,7 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
 
 def choose_more(records: list[dict[str, Any]], labelled: set[str],
                 round_: int = 2) -> list[dict[str, Any]]:
-    settings = {2: ROUND2, 3: ROUND3, 4: ROUND4}[round_]
+    settings = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5}[round_]
     rng = random.Random(settings["seed"])
     earlier = [SAMPLE_FILE] + [SAMPLE_FILES[k] for k in SAMPLE_FILES if k < round_]
     done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
@@ -81,6 +86,9 @@ def choose_more(records: list[dict[str, Any]], labelled: set[str],
     if round_ == 4:
         pool = [r for r in pool if organisation_split(r["organisation"]) in ("train", "dev")]
         return _cued_half(pool, settings["select"], rng)
+    if round_ == 5:
+        pool = [r for r in pool if organisation_split(r["organisation"]) == "test"]
+        return _cued_half(pool, settings["test"], rng)
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
     for family in FAMILIES:
         train = [r for r in pool if r["family"] == family
@@ -122,7 +130,7 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     records = list(read_corpus())
     labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
-    round_ = {"more": 2, "more3": 3, "more4": 4}.get(argv[0] if argv else "")
+    round_ = {"more": 2, "more3": 3, "more4": 4, "more5": 5}.get(argv[0] if argv else "")
     chosen = choose_more(records, labelled, round_) if round_ else choose(records, labelled)
     if round_ and len(argv) == 2:
         sample = SAMPLE_FILES[round_]
