@@ -47,7 +47,8 @@ SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
 # round 12 (part 19) more of the selection set, so that thresholds of the rarer findings
 # rest on more of it; both gmpp, the only family with unlabelled train records left.
 # Round 13 (part 20) adds test records beside them, so that test stays a quarter.
-# Round 14 (parts 21 and 22) adds train records again, round 15 (part 23) test beside it.
+# Rounds 14 and 16 (parts 21-22, 24-27) add train records again, rounds 15 and 17 (parts
+# 23, 28-29) test beside them.
 ROUNDS = {
     2: {"split": "dev", "seed": 2028, "parts": (5,),
         "quota": {"baltimore": 45, "canada-drr": 17, "gmpp": 58}},
@@ -77,6 +78,10 @@ ROUNDS = {
          "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 160}},
     15: {"split": "test", "seed": 2049, "parts": (23,),
          "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 54}},
+    16: {"split": "train", "seed": 2051, "parts": (24, 25, 26, 27),
+         "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 320}},
+    17: {"split": "test", "seed": 2053, "parts": (28, 29),
+         "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 108}},
 }
 # Rounds whose records are the selection set: their rows say split "select" (corpus_format).
 SELECTION_ROUNDS = (9, 12)
