@@ -88,15 +88,29 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
+
+    def following(position: int) -> Sentence | None:
+        nxt = sentences[position + 1] if position + 1 < len(sentences) else None
+        if nxt is not None and nxt.action and nxt.action.kind != "taken":
+            return None  # a plan's figures ("we will recruit two") do not measure the problem
+        return nxt
+
+    def measured_after(sentence: Sentence) -> bool:
+        """A challenge the reading layer found that names a listed one ("staffing") is
+        measured as a listed one is: in that sentence or the next (FINDINGS.md NQ04)."""
+        nxt = following(sentences.index(sentence))
+        return any(terms.search(sentence.text) and (
+            _measured(sentence, measure, window, causal, own, label)
+            or (nxt is not None and _measured(nxt, measure, window, causal, own, label)))
+            for terms, measure in challenges.values())
+
     for position, sentence in enumerate(sentences):
         cues = [m.span() for m in blame.finditer(sentence.text)]
         # "due to A, B and C" blames every cause it lists, however long the list.
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
         if not cues and since is None:
             continue
-        nxt = sentences[position + 1] if position + 1 < len(sentences) else None
-        if nxt is not None and nxt.action and nxt.action.kind != "taken":
-            nxt = None  # a plan's figures ("we will recruit two") do not measure the problem
+        nxt = following(position)
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
@@ -117,7 +131,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed]
+            if id(s) not in listed and not measured_after(s)]
     if not unmeasured and not read:
         return []
     named = []

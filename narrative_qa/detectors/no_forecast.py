@@ -63,6 +63,7 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     `reader_impact_margin`, as an expected impact)."""
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
+    challenge = _read(ctx, "challenge_without_figure")
     measure = compile_all(shared("measure_changes"))
     not_offered = compile_all(params["not_offered"])
     out = []
@@ -74,6 +75,8 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         if not_offered.search(s.text):
             continue  # progress to plan, a change to how the measure is reported, or aims
         read = max(planned[s.index], continuing[s.index])
+        if challenge[s.index] > read:
+            continue  # read more as a challenge than an action: "pressures continue to bite"
         if s.action and s.action.kind in OFFERED:
             if read >= params["reader_action_veto"]:
                 out.append((s, s.action))
