@@ -109,12 +109,13 @@ def data_facts(sub: Submission, bands: RagBands) -> DataFacts:
         if isinstance(sub.target, float):
             facts["previously_off_target"] = _worse(sub.previous_actual, sub.target, polarity)
     if numeric and sub.polarity_inferred and is_two_sided(sub.kpi_name):
-        variance = max(variance_pct(sub.target, sub.actual, way, sub.unit, bands)
+        def either_way(value: float) -> float:  # a budget is missed over or under
+            return max(variance_pct(sub.target, value, way, sub.unit, bands)
                        for way in ("up", "down"))
-        if isinstance(sub.previous_actual, float):  # off target last period either way too
-            facts = {"previously_off_target": max(
-                variance_pct(sub.target, sub.previous_actual, way, sub.unit, bands)
-                for way in ("up", "down")) > 0}
+
+        variance = either_way(sub.actual)
+        if isinstance(sub.previous_actual, float):  # off target last period too
+            facts = {"previously_off_target": either_way(sub.previous_actual) > 0}
         return DataFacts(rag_computed=rag_from_variance(variance, bands), variance_pct=variance,
                          off_target=variance > 0, **facts)
     if not numeric:

@@ -15,9 +15,9 @@ from narrative_qa.cli import app
 from narrative_qa.errors import InputError
 from narrative_qa.language.readers import current_readers
 from narrative_qa.measure import out_of_fold
-from narrative_qa.measure.confidence_training import fold_of
 from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.measure.evaluation import evaluate
+from narrative_qa.measure.out_of_fold import fold_of
 from narrative_qa.measure.real_labels import load_real_labelled
 from narrative_qa.real_corpus import sentence_spans, sha256_text
 from tests.test_real_corpus import CODES, PROVENANCE

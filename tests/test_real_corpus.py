@@ -265,7 +265,7 @@ def test_no_label_holds_nq01_outside_its_scope(settings):
     from tools.apply_scope import outside_scope
 
     items = load_real_labelled(settings)
-    outside = [i for i in items if outside_scope(i)]
+    outside = [i for i in items if outside_scope(i, settings.rag)]
     assert len(outside) >= 100  # the scope test bites on real records
     assert [i.corpus.record_id for i in outside if i.labels.get("NQ01")] == []
 

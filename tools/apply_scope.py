@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from narrative_qa.config import load_settings
+from narrative_qa.config import RagBands, load_settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.detectors.no_link_to_previous import held_to_link
 from narrative_qa.measure.metrics import Labelled
@@ -31,9 +31,9 @@ REASON = ("FINDINGS.md NQ01 scope: off target now but not last period (previous_
           "before round 11)")
 
 
-def outside_scope(item: Labelled) -> bool:
+def outside_scope(item: Labelled, bands: RagBands) -> bool:
     """Held to all findings, but with no previous period NQ01 asks it to link to."""
-    facts = data_facts(item.submission, load_settings().rag)
+    facts = data_facts(item.submission, bands)
     return facts.held_to_all and not held_to_link(item.submission, facts)
 
 
@@ -48,8 +48,9 @@ def apply(row: dict[str, Any]) -> bool:
 
 
 def main() -> None:
-    outside = {item.corpus.record_id for item in load_real_labelled(load_settings())
-               if outside_scope(item)}
+    settings = load_settings()
+    outside = {item.corpus.record_id for item in load_real_labelled(settings)
+               if outside_scope(item, settings.rag)}
     lines = LABELS_FILE.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
     changed = [row["id"] for row in rows if row["id"] in outside and apply(row)]

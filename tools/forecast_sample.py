@@ -45,13 +45,14 @@ SAMPLE_FILE_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
 # Round 4, the selection set: records of train and dev organisations that the extraction was
 # never developed on, per family this many; nothing is fitted to them, and the threshold for
 # claiming a forecast is chosen on them (the earlier rounds had all been read for errors).
-ROUND4 = {"seed": 2038, "select": dict.fromkeys(FAMILIES, 40)}
+ROUND4 = {"seed": 2038, "splits": ("train", "dev"), "quota": dict.fromkeys(FAMILIES, 40)}
 SAMPLE_FILE_4 = PROJECT / "corpus" / "forecast_sample_4.txt"
 # Round 5, test: 36 records per family measured a family's precision on a handful of
 # forecasts (baltimore 7, canada-drr 8), so per family this many more test records.
-ROUND5 = {"seed": 2042, "test": dict.fromkeys(FAMILIES, 40)}
+ROUND5 = {"seed": 2042, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
 SAMPLE_FILE_5 = PROJECT / "corpus" / "forecast_sample_5.txt"
 SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4, 5: SAMPLE_FILE_5}
+ROUNDS = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5}
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -77,18 +78,15 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
 
 def choose_more(records: list[dict[str, Any]], labelled: set[str],
                 round_: int = 2) -> list[dict[str, Any]]:
-    settings = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5}[round_]
+    settings = ROUNDS[round_]
     rng = random.Random(settings["seed"])
     earlier = [SAMPLE_FILE] + [SAMPLE_FILES[k] for k in SAMPLE_FILES if k < round_]
     done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
     pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
                   key=lambda r: r["id"])
-    if round_ == 4:
-        pool = [r for r in pool if organisation_split(r["organisation"]) in ("train", "dev")]
-        return _cued_half(pool, settings["select"], rng)
-    if round_ == 5:
-        pool = [r for r in pool if organisation_split(r["organisation"]) == "test"]
-        return _cued_half(pool, settings["test"], rng)
+    if "splits" in settings:  # rounds 4 and 5: a quota per family from these splits
+        pool = [r for r in pool if organisation_split(r["organisation"]) in settings["splits"]]
+        return _cued_half(pool, settings["quota"], rng)
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
     for family in FAMILIES:
         train = [r for r in pool if r["family"] == family

@@ -24,8 +24,8 @@ import numpy as np
 from narrative_qa import detection, engine
 from narrative_qa.config import FindingSettings, load_settings
 from narrative_qa.language.readers import readers_in_use
-from narrative_qa.measure.confidence_training import FOLDS, _organisation, fold_of
 from narrative_qa.measure.metrics import Labelled
+from narrative_qa.measure.out_of_fold import FOLDS, in_fold, readers_without
 from narrative_qa.measure.reader_training import fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
 
@@ -107,9 +107,8 @@ def main() -> None:
     items = load_real_labelled(load_settings())
     train = [i for i in items if i.split == "train"]
     dev = [i for i in items if i.split == "dev"]
-    folds = [[i for i in train if fold_of(_organisation(i)) == f] for f in range(FOLDS)]
-    fold_readers = [fit_readers([i for i in train if fold_of(_organisation(i)) != f], dev)[0]
-                    for f in range(FOLDS)]
+    folds = [in_fold(train, f) for f in range(FOLDS)]
+    fold_readers = [readers_without(f, train, dev) for f in range(FOLDS)]
     dev_readers = fit_readers(train, dev)[0]
     oof_items = [i for fold in folds for i in fold]
     print("threshold  code  out-of-fold train P/R/F1   dev P/R/F1")

@@ -89,20 +89,22 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
 
-    def following(position: int) -> Sentence | None:
+    def measured_near(position: int, measure: re.Pattern[str]) -> bool:
+        """A figure measures the challenge in its sentence or the next (FINDINGS.md NQ04);
+        a plan's figures ("we will recruit two") do not measure the problem."""
+        sentence = sentences[position]
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
-            return None  # a plan's figures ("we will recruit two") do not measure the problem
-        return nxt
+            nxt = None
+        return any(_measured(s, measure, window, causal, own, label)
+                   for s in (sentence, nxt) if s is not None)
 
     def measured_after(sentence: Sentence) -> bool:
         """A challenge the reading layer found that names a listed one ("staffing") is
-        measured as a listed one is: in that sentence or the next (FINDINGS.md NQ04)."""
-        nxt = following(sentences.index(sentence))
-        return any(terms.search(sentence.text) and (
-            _measured(sentence, measure, window, causal, own, label)
-            or (nxt is not None and _measured(nxt, measure, window, causal, own, label)))
-            for terms, measure in challenges.values())
+        measured as a listed one is."""
+        position = sentences.index(sentence)
+        return any(terms.search(sentence.text) and measured_near(position, measure)
+                   for terms, measure in challenges.values())
 
     for position, sentence in enumerate(sentences):
         cues = [m.span() for m in blame.finditer(sentence.text)]
@@ -110,7 +112,6 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
         if not cues and since is None:
             continue
-        nxt = following(position)
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
@@ -119,10 +120,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                               or (since is not None and t.start() >= since))), None)
             if not term:
                 continue  # e.g. "sickness" in the narrative of a sickness-absence KPI
-            if _measured(sentence, measure, window, causal, own, label):
-                continue
-            if nxt is not None and (measure.search(nxt.text) or terms.search(nxt.text)) and (
-                    _measured(nxt, measure, window, causal, own, label)):
+            if measured_near(position, measure):
                 continue
             unmeasured.append((sentence, name, term.group(0)))
     # The reading layer finds challenges in the world's words that no list names; its

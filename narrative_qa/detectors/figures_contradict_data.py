@@ -129,15 +129,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             return end_date_claims(ctx, params)
         return _rating_claims(ctx, params)
     target, actual, previous = on_one_scale(sub)  # 0.94 beside 90 and 75 is 94%
+    previous = _rescaled_previous(previous, actual, sub.kpi_name)
     if (target, actual, previous) != (sub.target, sub.actual, sub.previous_actual):
         sub = replace(sub, target=target, actual=actual, previous_actual=previous)
         ctx = replace(ctx, submission=sub)
     if not isinstance(sub.actual, float):
         return []
-    previous = _rescaled_previous(sub)
-    if previous != sub.previous_actual:
-        sub = replace(sub, previous_actual=previous)
-        ctx = replace(ctx, submission=sub)
     name_numbers = {float(n.replace(",", "")) for n in
                     re.findall(r"\d[\d,]*(?:\.\d+)?", sub.kpi_name or "")}
     for sentence in ctx.sentences:
@@ -161,12 +158,11 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 _SCALED_NAME = re.compile(r"\b(?:thousands?|millions?|billions?|bn|\d*k|m)\b|£m|\$m", re.I)
 
 
-def _rescaled_previous(sub) -> object:
+def _rescaled_previous(previous: object, actual: object, kpi_name: str | None) -> object:
     """Last period's value on this period's scale when a KPI counted in thousands or
     millions has one cell written in full: 9.8 (million) beside 9,868,380 is 9,800,000."""
-    previous, actual = sub.previous_actual, sub.actual
-    if not (isinstance(previous, float) and previous and actual
-            and _SCALED_NAME.search(sub.kpi_name or "")):
+    if not (isinstance(previous, float) and previous and isinstance(actual, float) and actual
+            and _SCALED_NAME.search(kpi_name or "")):
         return previous
     for factor in (1e3, 1e6, 1e9, 1e-3, 1e-6, 1e-9):
         if 0.8 <= actual / (previous * factor) <= 1.25:

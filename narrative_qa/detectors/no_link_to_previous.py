@@ -13,7 +13,7 @@ from narrative_qa.language.periods import (
     is_annual,
     is_earlier,
     month_text,
-    period_end,
+    period_start,
     quarter_mentions,
 )
 from narrative_qa.language.wording import near_copy
@@ -94,17 +94,6 @@ def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
                and not future.search(text[: m.start]) for m in quarter_mentions(text))
 
 
-def period_start(period: str | None) -> str | None:
-    """The first month ('YYYY-MM') a period covers: a year back from its end for a whole
-    year, three months for anything shorter."""
-    end = period_end(period)
-    if end is None:
-        return None
-    months = 12 if is_annual(period) else 3
-    index = end[0] * 12 + end[1] - 1 - months + 1
-    return month_text((index // 12, index % 12 + 1))
-
-
 # A date that writes its own year: a month or quarter without one ("in Q1", "July") is
 # resolved by guess and is often the period's own (a year's quarters, a school term).
 _WITH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b\d\d\s*/\s*\d\d\b|\b[A-Za-z]{3,}\.? \d\d\b")
@@ -114,7 +103,8 @@ def tells_dated_earlier_event(text: str, period: str | None, params: dict) -> bo
     """An event dated before the period and told as past ("the contract was signed in May
     2013") refers to an earlier period (LABELLING.md §3 NQ01); a date it is due by, or one
     after a forecast ("we expect to finish by March 2024"), is not."""
-    start = period_start(period)
+    first = period_start(period)
+    start = month_text(first) if first else None
     if (start is None or not compile_all(params["past_told"]).search(text)
             or compile_all(params["names_the_baseline"]).search(text)):
         return False

@@ -316,6 +316,13 @@ def period_end(period: str | None) -> tuple[int, int] | None:
     return (int(year.group(1)), 12) if year else None
 
 
+def period_start(period: str | None) -> tuple[int, int] | None:
+    """The first month a period covers: eleven months before its end for a whole year,
+    two for anything shorter."""
+    end = period_end(period)
+    return _add_months(end, -11 if is_annual(period) else -2) if end else None
+
+
 def earliest_written(period: str | None) -> tuple[int, int] | None:
     """The earliest month a period's narrative may tell as now: its end, except a GMPP
     annual report of year Y, whose data (and text) may be as at September of Y-1 (its

@@ -22,7 +22,6 @@ which set decided. The test splits are never read here.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,13 +38,19 @@ from narrative_qa.confidence import (
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
 from narrative_qa.language.readers import Readers, readers_in_use
-from narrative_qa.measure.corpus_format import SELECT, TAGS, organisation_key
+from narrative_qa.measure.corpus_format import SELECT, TAGS
 from narrative_qa.measure.learning import CONFIDENCE_MARKERS, replace_block
 from narrative_qa.measure.metrics import Labelled, load_labelled
+from narrative_qa.measure.out_of_fold import (
+    FOLDS,
+    fold_of,
+    in_fold,
+    organisation_of,
+    readers_without,
+)
 from narrative_qa.measure.reader_training import fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
 
-FOLDS = 5
 C = 0.3
 PRECISION_TARGET = 0.85
 MIN_CLAIMED = 5
@@ -54,14 +59,6 @@ MIN_OWN_ROWS = 8  # of each kind (right, wrong) for a code to get a model of its
 # there cannot be told apart (6 right of 10 has a 95% interval of about 0.3-0.85).
 MIN_SELECT_ROWS = 20
 SEED = 0
-
-
-def fold_of(organisation: str) -> int:
-    return int(hashlib.sha256(organisation_key(organisation).encode()).hexdigest(), 16) % FOLDS
-
-
-def _organisation(item: Labelled) -> str:
-    return item.corpus.organisation or item.submission.kpi_id or ""
 
 
 @dataclass
@@ -83,7 +80,7 @@ class Rows:
                 self.codes.append(finding.code)
                 self.x.append(finding.features)
                 self.y.append(int(label))
-                self.folds.append(fold_of(_organisation(item)))
+                self.folds.append(fold_of(organisation_of(item)))
 
     def of(self, code: str) -> tuple[np.ndarray, np.ndarray]:
         at = [k for k, c in enumerate(self.codes) if c == code]
@@ -223,9 +220,7 @@ def train_confidence(out: Path, settings: Settings, written: Path) -> dict[str, 
     shipped, _ = fit_readers(real_train, real_dev)
     oof = Rows()
     for k in range(FOLDS):
-        rest = [i for i in real_train if fold_of(_organisation(i)) != k]
-        held = [i for i in real_train if fold_of(_organisation(i)) == k]
-        oof.add(held, settings, fit_readers(rest, real_dev)[0])
+        oof.add(in_fold(real_train, k), settings, readers_without(k, real_train, real_dev))
     dev, select, written_train, written_dev = Rows(), Rows(), Rows(), Rows()
     dev.add(real_dev, settings, shipped)
     select.add(real_select, settings, shipped)

@@ -3,23 +3,46 @@
 
 The shipped sentence readers were fitted on every real train sentence, so they read train
 better than new text and flatter every finding that leans on them. Here each real train
-record is scored with readers fitted on the other organisation folds of real train (the
-folds of confidence_training.py), their tag thresholds chosen on real dev as for the shipped
-readers. Every other record (written, or of another split) is scored as usual. Nothing is
-cached: the five reader sets are fitted afresh on each call.
+record is scored with readers fitted on the other organisation folds of real train, their
+tag thresholds chosen on real dev as for the shipped readers. The folds and the readers
+held out of each are defined here once; the confidence's training and
+tools/reader_thresholds.py read train out of fold through them too. Every other record
+(written, or of another split) is scored as usual. Nothing is cached: the five reader
+sets are fitted afresh on each call.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from narrative_qa.assessment import Assessment
 from narrative_qa.catalogue import Rule
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
 from narrative_qa.errors import InputError, Location
-from narrative_qa.language.readers import readers_in_use
-from narrative_qa.measure.confidence_training import _organisation, fold_of
+from narrative_qa.language.readers import Readers, readers_in_use
+from narrative_qa.measure.corpus_format import organisation_key
 from narrative_qa.measure.metrics import Labelled
 from narrative_qa.measure.reader_training import fit_readers
+
+FOLDS = 5
+
+
+def fold_of(organisation: str) -> int:
+    return int(hashlib.sha256(organisation_key(organisation).encode()).hexdigest(), 16) % FOLDS
+
+
+def organisation_of(item: Labelled) -> str:
+    return item.corpus.organisation or item.submission.kpi_id or ""
+
+
+def in_fold(items: list[Labelled], fold: int) -> list[Labelled]:
+    return [i for i in items if fold_of(organisation_of(i)) == fold]
+
+
+def readers_without(fold: int, train: list[Labelled], dev: list[Labelled]) -> Readers:
+    """Readers fitted on the train records outside `fold`, tag thresholds chosen on dev."""
+    return fit_readers([i for i in train if fold_of(organisation_of(i)) != fold], dev)[0]
 
 
 def _real(item: Labelled, split: str) -> bool:
@@ -47,7 +70,7 @@ def fold_records(items: list[Labelled]) -> dict[int, list[int]]:
     folds: dict[int, list[int]] = {}
     for n, item in enumerate(items):
         if _real(item, "train"):
-            folds.setdefault(fold_of(_organisation(item)), []).append(n)
+            folds.setdefault(fold_of(organisation_of(item)), []).append(n)
     return folds
 
 
@@ -60,9 +83,7 @@ def assess_out_of_fold(items: list[Labelled], everything: list[Labelled],
     dev = [i for i in everything if _real(i, "dev")]
     found: dict[int, Assessment] = {}
     for fold, at in sorted(fold_records(items).items()):
-        rest = [i for i in train if fold_of(_organisation(i)) != fold]
-        readers = fit_readers(rest, dev)[0]
-        with readers_in_use(readers):
+        with readers_in_use(readers_without(fold, train, dev)):
             done = assess_batch([items[n].submission for n in at], settings, rules)
         found.update(zip(at, done, strict=True))
     others = [n for n in range(len(items)) if n not in found]
