@@ -17,7 +17,13 @@ from narrative_qa.confidence import finding_features
 from narrative_qa.config import Settings
 from narrative_qa.data_checks import data_facts
 from narrative_qa.deadline import check_time
-from narrative_qa.detectors.base import Context, Hit, Similarity, texts_to_embed
+from narrative_qa.detectors.base import (
+    Context,
+    Hit,
+    Similarity,
+    reading_texts,
+    texts_to_embed,
+)
 from narrative_qa.errors import RowProblem
 from narrative_qa.language.analysis import Analysis, analyse_texts
 from narrative_qa.language.quoting import quote
@@ -92,10 +98,17 @@ def wanted_embedded(contexts: list[Context | None], rules: tuple[Rule, ...]) -> 
 
 def wanted_by_context(contexts: list[Context | None], rules: tuple[Rule, ...]
                       ) -> list[list[str]]:
-    """For each context, the texts its rules will compare, in the order they ask."""
+    """For each context, the texts its rules will compare, in the order they ask, then
+    the sentences the reading layer reads by their meaning."""
     return [[] if ctx is None else [
         t for rule in rules if rule.module is not None and applies(rule, ctx)
-        for t in texts_to_embed(rule.module, ctx, rule.params)] for ctx in contexts]
+        for t in texts_to_embed(rule.module, ctx, rule.params)]
+        + (reading_texts(ctx) if _reads(ctx, rules) else []) for ctx in contexts]
+
+
+def _reads(ctx: Context, rules: tuple[Rule, ...]) -> bool:
+    return any("readers" in rule.module.NEEDS for rule in rules
+               if rule.module is not None and applies(rule, ctx))
 
 
 def build_contexts(submissions: list[Submission], analyses: dict[str, Analysis],

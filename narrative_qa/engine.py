@@ -25,6 +25,7 @@ from narrative_qa.deadline import check_time
 from narrative_qa.detection import contexts_for, distinct_texts, embed, find
 from narrative_qa.gates import apply_gates, gated_codes, load_gates
 from narrative_qa.language.nlp import processes_for
+from narrative_qa.language.readers import current_readers
 
 Progress = Callable[[int], None]
 
@@ -89,10 +90,13 @@ def _apply_learning(results: list[Assessment]) -> None:
 
 
 def _will_embed(submissions: list[Submission], rules: tuple[Rule, ...]) -> bool:
-    """Whether the encoder will be needed: every rule that embeds compares with last
-    period's narrative."""
-    return any("embeddings" in r.module.NEEDS for r in rules if r.module is not None) and any(
-        s.previous_narrative and not s.blocked for s in submissions)
+    """Whether the encoder will be needed: the reading layer weighs every sentence's
+    meaning, and every other rule that embeds compares with last period's narrative."""
+    needs = {n for r in rules if r.module is not None for n in r.module.NEEDS}
+    scored = [s for s in submissions if not s.blocked]
+    if "readers" in needs and scored and current_readers().meaning is not None:
+        return True
+    return "embeddings" in needs and any(s.previous_narrative for s in scored)
 
 
 def _load_encoder_alongside() -> None:

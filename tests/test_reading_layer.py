@@ -131,6 +131,59 @@ def test_numpy_reading_equals_scikit_learn():
                        model.predict_proba(vectoriser.transform(fresh))[:, 1])
 
 
+def test_numpy_reading_with_meaning_equals_scikit_learn():
+    """The readers weigh each sentence's embedding beside its n-grams, as trained."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from narrative_qa.language.readers import MEANING_WEIGHT, meaning_vectors
+
+    texts = ["Staff vacancies held us back.", "We will recruit by March 2026.",
+             "Demand rose by 12% on last year.", "Sickness absence affected the team.",
+             "The new clinic opens in May.", "Referrals were 340, up from 300."] * 3
+    labels = np.array([1, 0, 1, 1, 0, 0] * 3)
+    vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
+    words = vectoriser.fit_transform(texts)
+    x = sparse.hstack([words, sparse.csr_matrix(meaning_vectors(texts))]).tocsr()
+    model = LogisticRegression(class_weight="balanced").fit(x, labels)
+    width = words.shape[1]
+    coef, meaning = np.zeros((len(TAGS), width)), np.zeros((len(TAGS), x.shape[1] - width))
+    intercept = np.full(len(TAGS), -30.0)
+    coef[0], meaning[0] = model.coef_[0][:width], model.coef_[0][width:]
+    intercept[0] = model.intercept_[0]
+    readers = Readers(TAGS, {str(t): int(i) for t, i in vectoriser.vocabulary_.items()},
+                      vectoriser.idf_, coef, intercept, np.full(len(TAGS), 0.5), meaning)
+    fresh = ["Our carers left and we could not fill the posts.", "Nothing here is known."]
+    expected = model.predict_proba(sparse.hstack([
+        vectoriser.transform(fresh), sparse.csr_matrix(meaning_vectors(fresh))]))[:, 1]
+    assert np.allclose(readers.read(fresh)[:, 0], expected)
+    # Given the vectors (the batch's embedding call), the same reading without embedding.
+    given = meaning_vectors(fresh) / MEANING_WEIGHT
+    assert np.allclose(readers.read(fresh, given)[:, 0], expected)
+    # The meaning counts: a sentence none of whose words the reader knows is still read.
+    assert readers.read(["Zorble quandle."])[0, 0] != pytest.approx(
+        1 / (1 + np.exp(-intercept[0])))
+
+
+def test_the_batch_embeds_the_sentences_the_readers_read(monkeypatch, settings):
+    """With the semantic layer on, the reading layer's vectors come from the batch's one
+    embedding call: the readers never embed a sentence themselves."""
+    from narrative_qa.engine import assess_batch
+    from narrative_qa.reading.records import submission_from_mapping
+
+    def refuse(texts):
+        raise AssertionError(f"the readers embedded {len(texts)} sentences themselves")
+
+    monkeypatch.setattr(readers_module, "meaning_vectors", refuse)
+    sub = submission_from_mapping({**SCRA, "narrative": (
+        "Compliance fell to 51% as two posts stayed vacant. We will recruit two social "
+        "workers by December 2025."), "previous_narrative": "Compliance was 55%."}, settings)
+    assessed = assess_batch([sub], settings, processes=1)[0]
+    assert assessed.verdict != "error"
+    assert load_readers().meaning is not None
+
+
 def test_an_altered_readers_file_is_refused_before_scoring(tmp_path):
     for name in (READERS_FILE, READERS_CARD):
         shutil.copy(MODELS_DIR / name, tmp_path / name)

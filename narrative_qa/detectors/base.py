@@ -29,6 +29,8 @@ from functools import cached_property
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from narrative_qa.assessment import DataFacts, Submission
 from narrative_qa.config import Settings
 from narrative_qa.language.analysis import Analysis, Sentence
@@ -90,13 +92,14 @@ class Context:
     def readings(self) -> dict[str, list[float]]:
         """The reading layer on this narrative: for each tag, each content sentence's
         probability (language/readers.py), read once however many rules ask."""
-        return _read(self.sentences)
+        return _read(self.sentences, self.similarity)
 
     @cached_property
     def previous_readings(self) -> dict[str, list[float]]:
         """The reading layer on last period's narrative, as `readings` (empty lists when
         there is none)."""
-        return _read(self.previous.content() if self.previous is not None else [])
+        return _read(self.previous.content() if self.previous is not None else [],
+                     self.similarity)
 
     def read_as(self, tag: str, at_least: float) -> list[Sentence]:
         """The content sentences the reading layer reads as `tag` with at least that
@@ -105,11 +108,26 @@ class Context:
                 if p >= at_least]
 
 
-def _read(sentences: list[Sentence]) -> dict[str, list[float]]:
-    """For each tag of the reading layer, each sentence's probability."""
+def _read(sentences: list[Sentence], embedded: Similarity | None) -> dict[str, list[float]]:
+    """For each tag of the reading layer, each sentence's probability. The sentences'
+    embeddings come from the batch's one embedding call when it made them."""
     readers = current_readers()
-    table = readers.read([s.text for s in sentences])
+    texts = [s.text for s in sentences]
+    vectors = None
+    if readers.meaning is not None and embedded is not None and all(
+            t in embedded.vectors for t in texts):
+        vectors = np.stack([embedded.vectors[t] for t in texts]) if texts else None
+    table = readers.read(texts, vectors)
     return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+
+
+def reading_texts(ctx: Context) -> list[str]:
+    """The sentences the reading layer reads, when the readers weigh their meaning: this
+    narrative's content sentences and last period's (embedded in the batch's one call)."""
+    if current_readers().meaning is None:
+        return []
+    previous = ctx.previous.content() if ctx.previous is not None else []
+    return [s.text for s in (*ctx.sentences, *previous)]
 
 
 def check_params(schema: dict[str, Any], params: dict[str, Any]) -> list[str]:

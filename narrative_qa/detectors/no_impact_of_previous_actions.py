@@ -88,11 +88,12 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
 
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:
-    """Last period's actions, and this period's sentences that could report on them."""
-    earlier = earlier_actions(ctx, params)
-    if not earlier:
+    """Last period's sentences (its actions are among them: which ones, the reading layer
+    says, and it reads with these very embeddings), and this period's sentences that could
+    report on them."""
+    if ctx.previous is None:
         return []
-    return [*(s.text for s in earlier),
+    return [*(s.text for s in ctx.previous.content()),
             *(s.text for s in ctx.sentences
               if s.text and not (s.action and s.action.kind == "planned"))]
 

@@ -337,10 +337,14 @@ def embedder_for(encoder: str) -> Embedder:
 _ACTIVE = [RUNTIME]  # the encoder default_embedder() gives; training_vectors() switches it
 
 
+_UNCACHED: list[Embedder] = []  # innermost last: see without_cache()
+
+
 def default_embedder() -> Embedder:
     """The process's embedder: the run-time one, or the training one inside
-    training_vectors()."""
-    return embedder_for(_ACTIVE[-1])
+    training_vectors(), or one that neither reads nor writes the cache inside
+    without_cache()."""
+    return _UNCACHED[-1] if _UNCACHED else embedder_for(_ACTIVE[-1])
 
 
 default_embedder.cache_clear = embedder_for.cache_clear  # type: ignore[attr-defined]
@@ -356,6 +360,17 @@ def training_vectors() -> Iterator[None]:
         yield
     finally:
         _ACTIVE.pop()
+
+
+@contextlib.contextmanager
+def without_cache() -> Iterator[None]:
+    """Within: embeddings are computed and never read from or written to the cache (a
+    worker's warm-up must leave the officers' cache as it found it)."""
+    _UNCACHED.append(Embedder(use_cache=False, encoder=_ACTIVE[-1]))
+    try:
+        yield
+    finally:
+        _UNCACHED.pop()
 
 
 if __name__ == "__main__":  # `make install`: export now, so no check ever imports torch

@@ -32,6 +32,7 @@ from narrative_qa.resources import MODELS_DIR
 
 READERS_FILE = "readers.npz"
 READERS_CARD = "readers.json"
+MEANING_WEIGHT = 1.0  # the embedding's scale beside the l2-normalised n-grams
 
 _TOKEN = re.compile(
     r"(?P<money>[£$€]\s?\d[\d,.]*\s?(?:[mbk]n?|million|billion)?\b)"
@@ -92,18 +93,27 @@ class Readers:
     coef: np.ndarray  # (tags, features)
     intercept: np.ndarray  # (tags,)
     thresholds: np.ndarray  # (tags,): chosen on dev, the probability that counts as a tag
+    # Coefficients over the sentence's MiniLM embedding (tags x dimensions), beside the
+    # n-grams: meaning carries a tag to wordings the train organisations never used.
+    meaning: np.ndarray | None = None
 
     def _row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The sentence's non-zero features: columns and their l2-normalised TF-IDF."""
         return tfidf_row(text, self.vocabulary, self.idf)
 
-    def read(self, texts: list[str]) -> np.ndarray:
-        """Probabilities, (n sentences x n tags); the features stay sparse."""
+    def read(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities, (n sentences x n tags); the n-gram features stay sparse.
+        `vectors`: the texts' unit embeddings when the caller has them (else embedded
+        here, through the embedding cache)."""
         decision = np.tile(self.intercept, (len(texts), 1))
         for row, text in enumerate(texts):
             columns, values = self._row(text)
             if len(columns):
                 decision[row] += values @ self.coef[:, columns].T
+        if self.meaning is not None and texts:
+            weighed = (MEANING_WEIGHT * np.asarray(vectors, dtype=float) if vectors is not None
+                       else meaning_vectors(texts))
+            decision += weighed @ self.meaning.T
         return 1 / (1 + np.exp(-decision))
 
     def tagged(self, texts: list[str]) -> list[dict[str, float]]:
@@ -111,6 +121,13 @@ class Readers:
         probabilities = self.read(texts)
         return [{t: float(p[k]) for k, t in enumerate(self.tags) if p[k] >= self.thresholds[k]}
                 for p in probabilities]
+
+
+def meaning_vectors(texts: list[str]) -> np.ndarray:
+    """The sentences' embeddings as the readers weigh them (MEANING_WEIGHT x unit vectors)."""
+    from narrative_qa.language.embeddings import default_embedder
+
+    return MEANING_WEIGHT * default_embedder().embed(texts).astype(float)
 
 
 def _npz(arrays: dict[str, np.ndarray]) -> bytes:
@@ -129,9 +146,12 @@ def _npz(arrays: dict[str, np.ndarray]) -> bytes:
 
 def save_readers(readers: Readers, folder: Path, card: dict) -> None:
     terms = sorted(readers.vocabulary, key=readers.vocabulary.__getitem__)
-    data = _npz({"tags": np.array(readers.tags), "vocabulary": np.array(terms),
-                 "idf": readers.idf, "coef": readers.coef, "intercept": readers.intercept,
-                 "thresholds": readers.thresholds})
+    arrays = {"tags": np.array(readers.tags), "vocabulary": np.array(terms),
+              "idf": readers.idf, "coef": readers.coef, "intercept": readers.intercept,
+              "thresholds": readers.thresholds}
+    if readers.meaning is not None:
+        arrays["meaning"] = readers.meaning
+    data = _npz(arrays)
     (folder / READERS_FILE).write_bytes(data)
     card = {**card, "sha256": hashlib.sha256(data).hexdigest()}
     (folder / READERS_CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
@@ -176,4 +196,5 @@ def load_readers(folder: Path = MODELS_DIR) -> Readers:
     return Readers(tags=tuple(str(t) for t in arrays["tags"]),
                    vocabulary={t: k for k, t in enumerate(terms)}, idf=arrays["idf"],
                    coef=arrays["coef"], intercept=arrays["intercept"],
-                   thresholds=arrays["thresholds"])
+                   thresholds=arrays["thresholds"],
+                   meaning=arrays["meaning"] if "meaning" in arrays.files else None)
