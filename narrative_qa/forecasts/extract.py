@@ -61,11 +61,16 @@ def _future() -> re.Pattern[str]:
                       re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
 # a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
-# or "how" and "why" (a question: 'sets out how we will improve control');
+# or "how", "why", "when" and "what" (a question: 'sets out how we will improve control',
+# 'working to confirm when the service will be ready', 'what it intends to achieve'; any
+# cue after these, _QUESTION);
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
-                              r"\b(?:whether|how|why)\s+(?:\w+\s+){0,3})$", re.I)
+                              r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
+# ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
+_QUESTION = re.compile(r"\b(?:whether|how|why|(?<![\d)]\s)(?<![\d)],\s)when|what)\s+"
+                       r"(?:\w+\s+){0,3}$", re.I)
 # 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
 # not a claim that things are on track
 _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|putting)\s+"
@@ -398,7 +403,8 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if _NOT_A_CUE.match(text, match.start()) or \
                 _words().priority.match(text, match.start()):
             continue
-        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
+        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before) or \
+                _QUESTION.search(before):
             continue
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):

@@ -217,6 +217,8 @@ def _due() -> re.Pattern[str]:
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
         r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
         r"|(?P<qs>\bQ(?P<qsq>[1-4])\s+(?:of\s+)?(?:FY\s*)?(?P<qs1>\d\d)[/-](?P<qs2>\d\d)\b(?![/\d]))"
+        # gmpp's 'Q2 1920' (2019/20 Q2), its two years run together; 'Q2 2021' stays a year
+        r"|(?P<qc>\bQ(?P<qcq>[1-4])\s+(?P<qc1>(?!20)\d\d)(?P<qc2>\d\d)\b(?![/\d]))"
         r"|(?P<sdate>\b(?P<sd1>\d{1,2})/(?P<sd2>\d{1,2})/(?P<sdy>\d\d)\b(?![/\d]))"
         r"|(?P<fysp>\bFY\s*(?P<fs1>\d\d)\s*[-–]\s*(?P<fs2>\d\d)\b(?![/\d]))"
         r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
@@ -487,6 +489,9 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("qs"):  # gmpp's 'Q2 13/14', 'Q4 FY21/22': a quarter of a short financial year
         return _quarter_end(2000 + int(group("qs1")), int(group("qsq"))) \
             if _consecutive(group("qs1"), group("qs2")) else None
+    if group("qc"):  # gmpp's 'Q2 1920'
+        return _quarter_end(2000 + int(group("qc1")), int(group("qcq"))) \
+            if _consecutive(group("qc1"), group("qc2")) else None
     if group("fysp"):  # 'FY 13-14'
         return (2000 + int(group("fs2")), 3) if _consecutive(group("fs1"), group("fs2")) \
             else None

@@ -121,6 +121,8 @@ GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
     ("by 30/5/27", "2027-05"),  # a UK date with a two-digit year
     ("in Q3 26/27", "2026-12"),  # a quarter of a short financial year
     ("in Q2 FY26/27", "2026-09"),
+    ("at Q2 2627", "2026-09"),  # the two years run together (issue 19, item 5)
+    ("by Q4 2627", "2027-03"),
     ("below 5% at Q4 26-27", "2027-03"),
     ("by 26/27 Q4", "2027-03"),
     ("in FY 26-27", "2027-03"),

@@ -1,0 +1,30 @@
+"""Forecast extraction on shapes found in organisations the rules were not written on
+(issue 19, item 5): each sentence here is written for the test, none is corpus text."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.forecasts.extract import extract_forecasts
+
+GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
+Q2 = "2025/26 Q2"
+
+
+def whats(text: str, period: str = Q2) -> list[tuple[str, str | None]]:
+    return [(f.what, f.due) for f in extract_forecasts(text, period, use_readers=False)]
+
+
+@pytest.mark.parametrize("text", [
+    "The board is still working to confirm when the new ledger will be ready for use.",
+    "Staff asked the team when the depot will open to the public.",
+    "The review in May 2025 praised how clearly the team set out what it intends to achieve.",
+])
+def test_a_cue_in_an_indirect_question_is_no_forecast(text):
+    assert whats(text) == []
+
+
+def test_when_after_a_date_names_the_time_and_keeps_the_forecast():
+    text = "Partners should prepare for the months after June 2026 when the scheme is " \
+           "due to finish."
+    assert whats(text) == [("event", "2026-06")]
