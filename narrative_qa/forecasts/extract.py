@@ -565,6 +565,15 @@ _ON_COURSE_NOW = re.compile(r"\b(?:is|are|remains?|stays?|still|currently)\s+"
                             r"on\s+(?:track|schedule|course)\b", re.I)
 
 
+def _end_date_scheduled(text: str) -> bool:
+    """Whether the sentence's only cues say what its end date is scheduled as ('the
+    project end date is scheduled as March 2027', 'the end-date remains scheduled to
+    finish on 30 June 2027'): the schedule stated as data, no forecast."""
+    cues = list(_cues(text))
+    return bool(cues) and _END_DATE.search(text, 0, cues[0].start()) is not None and \
+        all(re.search(r"scheduled", c.group(0), re.I) for c in cues)
+
+
 def _end_date(texts: list[str], period: str | None,
               written: tuple[int, int] | None) -> DueDate | None:
     """The end date the narrative states for its project, when one sentence names an end
@@ -747,6 +756,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
+    if cue and _end_date_scheduled(text):
+        return []  # the schedule restated as data (FORECAST_LABELLING.md)
     if cue and due is None and _CONTINGENCY.search(text):
         return []  # a possibility, undated: nothing to check
     if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()

@@ -28,3 +28,16 @@ def test_when_after_a_date_names_the_time_and_keeps_the_forecast():
     text = "Partners should prepare for the months after June 2026 when the scheme is " \
            "due to finish."
     assert whats(text) == [("event", "2026-06")]
+
+
+@pytest.mark.parametrize("text", [
+    "The scheme's end date is scheduled as June 2028.",
+    "The project end-date remains scheduled to finish on 30 June 2028.",
+])
+def test_an_end_date_said_to_be_scheduled_is_the_schedule_stated_as_data(text):
+    assert whats(text, GMPP) == []
+
+
+def test_an_end_date_the_project_is_on_track_to_meet_is_still_a_forecast():
+    text = "The scheme is on track to finish by its end date of June 2028."
+    assert whats(text, GMPP) == [("event", "2028-06")]
