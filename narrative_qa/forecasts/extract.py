@@ -456,7 +456,8 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None,
     that is not before the period it was written in; else one with its year written after
     the forecast's cue ('on target to complete 31/12/2027, as reported in Q2 2025/26');
     else the last one resolved."""
-    resolved = [d for d in dates if d.due]
+    # ('as at April 2026' is when the text stands, a point of reference, never a due date)
+    resolved = [d for d in dates if d.due and d.lead != "as at"]
     led = [d for d in resolved if d.lead in _DUE_LEADS]
     if written:
         ahead = [d for d in led if d.due >= month_text(written)] or \

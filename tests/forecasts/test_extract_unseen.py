@@ -41,3 +41,7 @@ def test_an_end_date_said_to_be_scheduled_is_the_schedule_stated_as_data(text):
 def test_an_end_date_the_project_is_on_track_to_meet_is_still_a_forecast():
     text = "The scheme is on track to finish by its end date of June 2028."
     assert whats(text, GMPP) == [("event", "2028-06")]
+
+
+def test_a_date_after_as_at_is_when_the_text_stands_not_a_due_date():
+    assert whats("As at May 2026, we will review the rota.") == [("event", None)]
