@@ -45,3 +45,17 @@ def test_an_end_date_the_project_is_on_track_to_meet_is_still_a_forecast():
 
 def test_a_date_after_as_at_is_when_the_text_stands_not_a_due_date():
     assert whats("As at May 2026, we will review the rota.") == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "This will facilitate a smoother handover between the two teams.",
+    "Staffing will remain a concern for the service, however.",
+    "The change will not impact frontline services.",
+    "The new rota will support the duty managers.",
+])
+def test_an_undated_consequence_or_state_after_will_is_nothing_to_check(text):
+    assert whats(text) == []
+
+
+def test_an_undated_action_after_will_is_still_a_planned_event():
+    assert whats("The team will publish the revised rota.") == [("event", None)]
