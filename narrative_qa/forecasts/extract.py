@@ -80,7 +80,10 @@ _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|put
 # 'planned for' cue is read)
 _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
                                   r"(?:been|\w+(?:ed|en)))\b", re.I)
-_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
+# ('consideration of plans to extend', 'action plans to take forward': documents)
+_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
+                           r"action|delivery|business|recovery|improvement|implementation|"
+                           r"transition|contingency|exit|workforce)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"

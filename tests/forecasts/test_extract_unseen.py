@@ -59,3 +59,17 @@ def test_an_undated_consequence_or_state_after_will_is_nothing_to_check(text):
 
 def test_an_undated_action_after_will_is_still_a_planned_event():
     assert whats("The team will publish the revised rota.") == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Consideration of plans to extend the lease to June 2026 delayed the decision.",
+    "Action plans to take forward the audit's recommendations.",
+    "Contingency plans to keep the helpline open during the strike have been agreed.",
+])
+def test_plans_as_a_noun_is_no_cue(text):
+    assert whats(text) == []
+
+
+def test_a_body_that_plans_to_do_something_by_a_date_is_a_forecast():
+    assert whats("The council plans to extend the lease to June 2026.") == \
+        [("event", "2026-06")]
