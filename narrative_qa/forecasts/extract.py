@@ -673,6 +673,20 @@ def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
         written and date.due <= month_text(written) and _PAST_TOLD.search(before_cue))
 
 
+# a sentence opening on the step it follows ('Following approval in May 2025, ...',
+# 'After delays in 2025, ...'), up to its first comma
+_OPENING_STEP = re.compile(r"(?:^\W*|[:;]\s*)(?:following|after)\s+(?!the\s+following\b)"
+                           r"[^,;.]*$", re.I)
+
+
+def _step_before(text: str, date: DueDate, written: tuple[int, int] | None) -> bool:
+    """Whether a date up to the period written in is that of the step a sentence opens
+    on ('Following the review in January 2026, the board found ...'): what happened, not
+    when anything is due."""
+    return bool(date.due and written and date.due <= month_text(written)
+                and _OPENING_STEP.search(text, 0, date.start))
+
+
 # 'prepared to launch a new programme in FY27', 'approvals that enable the procurement to
 # start in 2027': what is to be done, dated after the period, is planned, whatever tense
 # the rest of the sentence is told in; 'to' before a noun group is no verb ('risks to
@@ -727,7 +741,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not (cue and d.end <= cue.start()
                       and _words().done.search(text, max(0, d.start - 40), d.start))
              and not (cue and d.end <= cue.start() and _gone(text[:cue.start()], d, written,
-                                                             now))]
+                                                             now))
+             and not _step_before(text, d, written)]
     due = _due(dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined

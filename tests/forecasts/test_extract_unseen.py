@@ -73,3 +73,9 @@ def test_plans_as_a_noun_is_no_cue(text):
 def test_a_body_that_plans_to_do_something_by_a_date_is_a_forecast():
     assert whats("The council plans to extend the lease to June 2026.") == \
         [("event", "2026-06")]
+
+
+def test_the_date_of_the_step_a_sentence_opens_on_is_what_happened():
+    text = "Following the contract approval in August 2025, the depot has been profiled " \
+           "for reopening by 20/05/2026, which will be the last step."
+    assert whats(text) == [("event", "2026-05")]
