@@ -742,7 +742,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
                       and _words().done.search(text, max(0, d.start - 40), d.start))
              and not (cue and d.end <= cue.start() and _gone(text[:cue.start()], d, written,
                                                              now))
-             and not _step_before(text, d, written)]
+             and not _step_before(text, d, written)
+             # a date before the text could be written, in a sentence telling the past
+             # ('the notice published in 2021 said the service will start in February
+             # 2021'): what was said or done then, never due now
+             and not (d.due and now and d.due < now and _TOLD_IN_THE_PAST.search(text))]
     due = _due(dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined

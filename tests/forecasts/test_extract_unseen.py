@@ -79,3 +79,11 @@ def test_the_date_of_the_step_a_sentence_opens_on_is_what_happened():
     text = "Following the contract approval in August 2025, the depot has been profiled " \
            "for reopening by 20/05/2026, which will be the last step."
     assert whats(text) == [("event", "2026-05")]
+
+
+def test_a_date_before_the_text_was_written_in_a_sentence_told_in_the_past_is_not_due():
+    text = "The notice was issued in March 2024, saying the new service will start in " \
+           "February 2024."
+    assert [due for _, due in whats(text)] == [None]
+    # (told in the present, such a date is kept, with its problem: a bad input)
+    assert whats("We expect the backlog to be cleared by June 2024.") == [("event", "2024-06")]
