@@ -87,3 +87,8 @@ def test_a_date_before_the_text_was_written_in_a_sentence_told_in_the_past_is_no
     assert [due for _, due in whats(text)] == [None]
     # (told in the present, such a date is kept, with its problem: a bad input)
     assert whats("We expect the backlog to be cleared by June 2024.") == [("event", "2024-06")]
+
+
+def test_a_date_followed_by_future_years_has_no_deadline():
+    text = "The service faces pressures on funding in 2026/27 and future years."
+    assert whats(text) == []
