@@ -92,3 +92,11 @@ def test_a_date_before_the_text_was_written_in_a_sentence_told_in_the_past_is_no
 def test_a_date_followed_by_future_years_has_no_deadline():
     text = "The service faces pressures on funding in 2026/27 and future years."
     assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The hub has set up a rota to ensure that every caller will reach an adviser.",
+    "Ring-fenced funding ensures that the new posts will be kept.",
+])
+def test_will_after_ensure_that_is_what_an_action_is_for(text):
+    assert whats(text) == []
