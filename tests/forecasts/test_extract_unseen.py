@@ -100,3 +100,17 @@ def test_a_date_followed_by_future_years_has_no_deadline():
 ])
 def test_will_after_ensure_that_is_what_an_action_is_for(text):
     assert whats(text) == []
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("The tender is due to commence on 25 April 2026.", "2026-04"),
+    ("The fee changes are due to deliver 1 May 2026.", "2026-05"),
+    ("A further review is due to take place on 3 June 2026.", "2026-06"),
+    ("The pilot is due to exit its trial phase and commence roll-out.", None),
+])
+def test_due_to_with_a_verb_of_schedule_is_a_cue(text, due):
+    assert whats(text) == [("event", due)]
+
+
+def test_due_to_with_a_noun_is_a_cause_not_a_cue():
+    assert whats("The underspend is due to delivery slipping on 25 April 2026.") == []
