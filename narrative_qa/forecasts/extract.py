@@ -373,11 +373,13 @@ def _figures(text: str) -> list[_Figure]:
 
 
 # A rating is a value too: 'we expect the status to move to Green' (capitalised, as a
-# RAG rating is written, after a verb of moving or being; 'a change to Amber was not
-# viable' and 'a back to green plan' are none)
-_RATING = re.compile(r"(?i:\b(?:move|moving|return|returning|improve|improving|go|going|get|"
+# RAG rating is written, after a verb of moving or being, or straight after 'remain',
+# 'stay' or 'be'; 'a change to Amber was not viable' and 'a back to green plan' are none)
+_RATING = re.compile(r"(?i:\b(?:(?:move|moving|return|returning|improve|improving|go|going|get|"
                      r"getting|revert|reverting|rise|rising|fall|falling|be|remain)\s+"
-                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
+                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?|"
+                     # ('will likely remain Amber', 'is expected to be rated Green')
+                     r"(?:remain|stay|be)\s+(?:rated\s+)?))"
                      r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
                      r"(?!\s+plan)")
 

@@ -114,3 +114,12 @@ def test_due_to_with_a_verb_of_schedule_is_a_cue(text, due):
 
 def test_due_to_with_a_noun_is_a_cause_not_a_cue():
     assert whats("The underspend is due to delivery slipping on 25 April 2026.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Pending the survey results, delivery confidence will likely remain Amber.",
+    "The project is expected to be rated Green.",
+])
+def test_a_rating_straight_after_remain_or_be_is_the_value_expected(text):
+    [forecast] = extract_forecasts(text, GMPP, use_readers=False)
+    assert (forecast.what, forecast.value) == ("value", text.split()[-1].rstrip("."))
