@@ -477,6 +477,27 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None,
     return (led or resolved or [None])[-1]
 
 
+def _told_at(text: str, date: DueDate) -> bool:
+    """Whether a date after 'in', 'during', 'from' or 'at' is when something was done: a
+    verb told in the past just before it ('began in May 2026') or, when it opens the
+    sentence, just after it ('In October 2026, the board announced ...'). (Not after
+    'to' or 'until': 'moved to May 2027' is when it is now due.)"""
+    if date.lead not in ("in", "during", "from", "at"):
+        return False
+    opens = len(text[:date.start].split()) <= 2
+    near = [m.group(0).lower() for m in _PAST_TOLD.finditer(text, max(0, date.start - 30),
+                                                            date.start)]
+    if opens:
+        near += [m.group(0).lower() for m in _PAST_TOLD.finditer(text[date.end:date.end + 40])]
+    return any(word not in _PLANNED_WORDS for word in near)
+
+
+# participles that say what is planned, not what was done ('expected to sit in June',
+# 'elections held in May 2027' names them)
+_PLANNED_WORDS = frozenset({"expected", "planned", "scheduled", "anticipated", "projected",
+                            "forecasted", "intended", "targeted", "proposed", "held"})
+
+
 def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list[DueDate]:
     """'Closure in May 2026, with the final report by June 2027': one event per date,
     in the order written; a range ('from 2026 to 2028') is one date, its end; a date naming
@@ -491,6 +512,8 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
         if not date.due or (date.lead not in MILESTONE_LEADS and not named) or \
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
+        if _told_at(text, date):
+            continue  # ('went live in March 2026, with the rest on track for Q1 2027/28')
         if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
                                                text[max(0, date.start - 20):date.start]) \
                 and not re.match(r"(?:the\s+)?end\s+of\b", date.text, re.I):

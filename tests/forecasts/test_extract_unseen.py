@@ -123,3 +123,14 @@ def test_due_to_with_a_noun_is_a_cause_not_a_cue():
 def test_a_rating_straight_after_remain_or_be_is_the_value_expected(text):
     [forecast] = extract_forecasts(text, GMPP, use_readers=False)
     assert (forecast.what, forecast.value) == ("value", text.split()[-1].rstrip("."))
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("In August 2025, the board announced a review by the end of 2026.", ["2026-12"]),
+    ("Phase one began in July 2025, with phase two by June 2026 and phase three by "
+     "March 2027.", ["2026-06", "2027-03"]),
+    ("Bids will be assessed in May 2026, with the panel expected to sit in July 2026.",
+     ["2026-05", "2026-07"]),
+])
+def test_a_date_told_in_the_past_is_no_milestone(text, dues):
+    assert [due for _, due in whats(text)] == dues
