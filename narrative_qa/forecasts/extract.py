@@ -826,9 +826,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
-    if what == "event" and due is None and cue and _money_object().match(text, cue.end()):
+    if what == "event" and cue and (due is None or _money_delivered().match(text, cue.end())) \
+            and _money_object().match(text, cue.end()):
         what = "other"  # 'is forecast to come in within budget': a cost, checkable (with a
-        # date, 'will open within budget by May', the event is what is checked)
+        # date, 'will open within budget by May', the event is what is checked; 'on track
+        # to achieve the savings by 2027' is still money)
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
@@ -870,6 +872,15 @@ def _money_object() -> re.Pattern[str]:
                       # (not a document named by money: 'deliver a cost benefit analysis')
                       r"(?!\s+(?:[\w-]+\s+)?(?:analys[ie]s|case|model|plan|review|strategy|framework)\b)",
                       re.I)
+
+
+@lru_cache(maxsize=1)
+def _money_delivered() -> re.Pattern[str]:
+    """Money itself delivered just after the cue ('will realise the expected savings',
+    'on track to achieve the savings of £2m'), with or without a date."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return re.compile(r"[^.;]{0,40}?\b(?:deliver|realise|realize|achieve|secure)\s+"
+                      rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", re.I)
 
 
 def _money_subject(text: str) -> bool:

@@ -134,3 +134,12 @@ def test_a_rating_straight_after_remain_or_be_is_the_value_expected(text):
 ])
 def test_a_date_told_in_the_past_is_no_milestone(text, dues):
     assert [due for _, due in whats(text)] == dues
+
+
+def test_money_delivered_after_the_cue_is_other_even_with_a_date():
+    text = "The programme is on track to achieve the planned savings of £4m by March 2027."
+    assert whats(text) == [("other", "2027-03")]
+
+
+def test_an_event_within_budget_with_a_date_is_still_the_event():
+    assert whats("The depot will open within budget by May 2026.") == [("event", "2026-05")]
