@@ -70,8 +70,10 @@ def _future() -> re.Pattern[str]:
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
 # ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
-# ('arrangements to ensure that vaccines will be shared': what an action is for)
-_ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+that\s+(?:[\w'’-]+\s+){0,5}$", re.I)
+# ('arrangements to ensure that vaccines will be shared', 'a team set up to ensure the
+# plans are in place to exit': what an action is for)
+_ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",
+                          re.I)
 _QUESTION = re.compile(r"\b(?:whether|how|why|(?<![\d)]\s)(?<![\d)],\s)when|what)\s+"
                        r"(?:\w+\s+){0,3}$", re.I)
 # 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
@@ -411,9 +413,8 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if _NOT_A_CUE.match(text, match.start()) or \
                 _words().priority.match(text, match.start()):
             continue
-        if word.startswith(("will", "shall")) and (_MODAL_NOT_A_CUE.search(before)
-                                                   or _ENSURE_THAT.search(before)) or \
-                _QUESTION.search(before):
+        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before) or \
+                _QUESTION.search(before) or _ENSURE_THAT.search(before):
             continue
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):

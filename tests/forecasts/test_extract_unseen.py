@@ -97,8 +97,9 @@ def test_a_date_followed_by_future_years_has_no_deadline():
 @pytest.mark.parametrize("text", [
     "The hub has set up a rota to ensure that every caller will reach an adviser.",
     "Ring-fenced funding ensures that the new posts will be kept.",
+    "A small team was set up to ensure plans are in place to close the old depot.",
 ])
-def test_will_after_ensure_that_is_what_an_action_is_for(text):
+def test_a_cue_after_ensure_is_what_an_action_is_for(text):
     assert whats(text) == []
 
 
