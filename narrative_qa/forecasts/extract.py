@@ -449,9 +449,18 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _direction().search(text) and not _MILESTONE_MET.search(text):
+    if any(not _relative(text, m) for m in _direction().finditer(text)) and \
+            not _MILESTONE_MET.search(text):
         return "direction"
     return "event"
+
+
+def _relative(text: str, move: re.Match[str]) -> bool:
+    """Whether a move after 'will' is told in a relative clause, a consequence of what the
+    sentence forecasts ('places will be delivered from May, which will reduce the need
+    for ...'), not the indicator's own move."""
+    return move.group(0).lower().startswith(("will", "shall")) and \
+        bool(_MODAL_NOT_A_CUE.search(text, max(0, move.start() - 40), move.start()))
 
 
 # what is met at the end of the sentence is a date or milestone named before it ('the end

@@ -144,3 +144,10 @@ def test_money_delivered_after_the_cue_is_other_even_with_a_date():
 
 def test_an_event_within_budget_with_a_date_is_still_the_event():
     assert whats("The depot will open within budget by May 2026.") == [("event", "2026-05")]
+
+
+def test_a_move_in_a_relative_clause_is_a_consequence_not_the_direction():
+    text = "Two more vans will be delivered in May 2026, which will reduce the need for hired " \
+           "transport."
+    assert whats(text) == [("event", "2026-05")]
+    assert whats("Waiting times will reduce by May 2026.") == [("direction", "2026-05")]
