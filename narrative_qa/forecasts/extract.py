@@ -86,6 +86,8 @@ _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|put
 _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
                                   r"(?:been|\w+(?:ed|en)))\b", re.I)
 # ('consideration of plans to extend', 'action plans to take forward': documents)
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current)\s+$",
+                          re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
@@ -425,6 +427,9 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
                 _SCHEDULED_THEN_TOLD.match(text, match.end()):
             continue  # (a bare participle or noun: 'is scheduled for' is read as a plan;
             # 'the forecast for 2025/26 was 45m' reports an old forecast)
+        if word.startswith("forecast") and not word.startswith("forecast for") and \
+                _NOUN_BEFORE.search(before):
+            continue  # 'this caused the forecast to reduce': the forecast is a noun
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",

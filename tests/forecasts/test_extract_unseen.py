@@ -151,3 +151,11 @@ def test_a_move_in_a_relative_clause_is_a_consequence_not_the_direction():
            "transport."
     assert whats(text) == [("event", "2026-05")]
     assert whats("Waiting times will reduce by May 2026.") == [("direction", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "The late invoices caused the forecast to rise.",
+    "The end date was set from the forecast completion of every workstream.",
+])
+def test_forecast_after_a_determiner_is_a_noun_not_a_cue(text):
+    assert whats(text) == []
