@@ -88,6 +88,10 @@ _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\
 # ('consideration of plans to extend', 'action plans to take forward': documents)
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current)\s+$",
                           re.I)
+# the subject of 'will be' naming a role ('the other challenge will be ...', 'key to this
+# will be ...'): what something is, not what will be done
+_ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
+                           r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
@@ -857,6 +861,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
+    if what == "event" and due is None and cue and re.match(r"will\s+be\b", cue.group(0)
+                                                           + text[cue.end():], re.I) and \
+            _ROLE_SUBJECT.search(text, 0, cue.start()):
+        return []  # 'the main challenge will be the ...': what something is, undated
     if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
                             or not cue and to_do is None and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI

@@ -159,3 +159,16 @@ def test_a_move_in_a_relative_clause_is_a_consequence_not_the_direction():
 ])
 def test_forecast_after_a_determiner_is_a_noun_not_a_cue(text):
     assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The main challenge will be the recruitment of night staff.",
+    "Key to the new service's success will be the support of local partners.",
+])
+def test_what_a_challenge_or_key_will_be_is_a_role_not_a_plan(text):
+    assert whats(text) == []
+
+
+def test_a_dated_challenge_still_names_its_date():
+    text = "The main challenge will be the move to the new site in May 2026."
+    assert whats(text) == [("event", "2026-05")]
