@@ -459,13 +459,19 @@ def _season_month(season: str, part: str | None) -> int:
     return _seasons()[season.lower()] - (_season_parts()[part.lower()] if part else 0)
 
 
+# a fiscal year's report, written after its year ('FY2024 (Jul 2023–Jun 2024)', 'FY2016–17
+# (Departmental Performance Report)'): a month it looks ahead to is after the year
+_WRITTEN_AFTER_YEAR = re.compile(r"^\s*FY\s*\d{4}")
+
+
 def _month_without_year(month: int, written: tuple[int, int] | None,
-                        ahead: bool) -> tuple[int, int] | None:
+                        ahead: bool, after_year: bool = False) -> tuple[int, int] | None:
     """A month named without its year: the next one from the period's first month when
-    the sentence looks ahead, else the latest one up to the period's end."""
+    the sentence looks ahead (from the month after the period in a year's report written
+    after the year), else the latest one up to the period's end."""
     if not written:
         return None
-    first = _first_start(written) or written
+    first = _add_months(written, 1) if after_year else _first_start(written) or written
     if ahead:
         return (first[0], month) if month >= first[1] else (first[0] + 1, month)
     return (written[0], month) if month <= written[1] else (written[0] - 1, month)
@@ -534,7 +540,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return int(group("my") or "20" + group("my2")), month
         if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
             return 2000 + int(group("mday")), month
-        return _month_without_year(month, written, ahead)
+        return _month_without_year(month, written, ahead, bool(
+            _WRITTEN_AFTER_YEAR.match(period or "") and is_annual(period)))
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")
