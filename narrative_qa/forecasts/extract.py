@@ -69,11 +69,11 @@ def _future() -> re.Pattern[str]:
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
-# ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
 # ('arrangements to ensure that vaccines will be shared', 'a team set up to ensure the
 # plans are in place to exit': what an action is for)
 _ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",
                           re.I)
+# ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
 _QUESTION = re.compile(r"\b(?:whether|how|why|(?<![\d)]\s)(?<![\d)],\s)when|what)\s+"
                        r"(?:\w+\s+){0,3}$", re.I)
 # 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
@@ -85,13 +85,14 @@ _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|put
 # 'planned for' cue is read)
 _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
                                   r"(?:been|\w+(?:ed|en)))\b", re.I)
-# ('consideration of plans to extend', 'action plans to take forward': documents)
+# before 'forecast to': a noun ('this caused the forecast to reduce')
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current)\s+$",
                           re.I)
 # the subject of 'will be' naming a role ('the other challenge will be ...', 'key to this
 # will be ...'): what something is, not what will be done
 _ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
                            r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
+# ('consideration of plans to extend', 'action plans to take forward': documents)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
@@ -419,7 +420,7 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if _NOT_A_CUE.match(text, match.start()) or \
                 _words().priority.match(text, match.start()):
             continue
-        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before) or \
+        if (word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before)) or \
                 _QUESTION.search(before) or _ENSURE_THAT.search(before):
             continue
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
