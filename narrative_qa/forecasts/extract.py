@@ -63,14 +63,14 @@ def _future() -> re.Pattern[str]:
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
 # a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
 # or "how", "why", "when" and "what" (a question: 'sets out how we will improve control',
-# 'working to confirm when the service will be ready', 'what it intends to achieve'; any
+# 'asked when the depot will reopen', 'what the team intends to deliver'; any
 # cue after these, _QUESTION);
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
                               r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
-# ('arrangements to ensure that vaccines will be shared', 'a team set up to ensure the
-# plans are in place to exit': what an action is for)
+# ('a rota to ensure that every caller will be answered', 'staff trained to ensure the
+# depot is set to reopen': what an action is for)
 _ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",
                           re.I)
 # ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
@@ -85,14 +85,14 @@ _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|put
 # 'planned for' cue is read)
 _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
                                   r"(?:been|\w+(?:ed|en)))\b", re.I)
-# before 'forecast to': a noun ('this caused the forecast to reduce')
+# before 'forecast to': a noun ('late invoices pushed the forecast to rise')
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current)\s+$",
                           re.I)
-# the subject of 'will be' naming a role ('the other challenge will be ...', 'key to this
+# the subject of 'will be' naming a role ('the main challenge will be ...', 'key to success
 # will be ...'): what something is, not what will be done
 _ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
                            r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
-# ('consideration of plans to extend', 'action plans to take forward': documents)
+# ('a review of plans to merge the teams', 'recovery plans to cut waits': documents)
 _PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
@@ -387,7 +387,7 @@ def _figures(text: str) -> list[_Figure]:
 _RATING = re.compile(r"(?i:\b(?:(?:move|moving|return|returning|improve|improving|go|going|get|"
                      r"getting|revert|reverting|rise|rising|fall|falling|be|remain)\s+"
                      r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?|"
-                     # ('will likely remain Amber', 'is expected to be rated Green')
+                     # ('is likely to stay Amber', 'is expected to be rated Green')
                      r"(?:remain|stay|be)\s+(?:rated\s+)?))"
                      r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
                      r"(?!\s+plan)")
@@ -434,7 +434,7 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
             # 'the forecast for 2025/26 was 45m' reports an old forecast)
         if word.startswith("forecast") and not word.startswith("forecast for") and \
                 _NOUN_BEFORE.search(before):
-            continue  # 'this caused the forecast to reduce': the forecast is a noun
+            continue  # 'late invoices pushed the forecast to rise': a noun
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",
@@ -467,8 +467,8 @@ def _what(text: str, value: str | None) -> str:
 
 def _relative(text: str, move: re.Match[str]) -> bool:
     """Whether a move after 'will' is told in a relative clause, a consequence of what the
-    sentence forecasts ('places will be delivered from May, which will reduce the need
-    for ...'), not the indicator's own move."""
+    sentence forecasts ('two vans arrive in May, which will reduce hire costs'), not the
+    indicator's own move."""
     return move.group(0).lower().startswith(("will", "shall")) and \
         bool(_MODAL_NOT_A_CUE.search(text, max(0, move.start() - 40), move.start()))
 
@@ -512,8 +512,8 @@ def _told_at(text: str, date: DueDate) -> bool:
     return any(word not in _PLANNED_WORDS for word in near)
 
 
-# participles that say what is planned, not what was done ('expected to sit in June',
-# 'elections held in May 2027' names them)
+# participles that say what is planned, not what was done ('expected to meet in June',
+# 'the games held in May 2027' names them)
 _PLANNED_WORDS = frozenset({"expected", "planned", "scheduled", "anticipated", "projected",
                             "forecasted", "intended", "targeted", "proposed", "held"})
 
@@ -533,7 +533,7 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
         if _told_at(text, date):
-            continue  # ('went live in March 2026, with the rest on track for Q1 2027/28')
+            continue  # ('opened in March 2026, with phase two due by May 2027')
         if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
                                                text[max(0, date.start - 20):date.start]) \
                 and not re.match(r"(?:the\s+)?end\s+of\b", date.text, re.I):
@@ -619,9 +619,9 @@ _ON_COURSE_NOW = re.compile(r"\b(?:is|are|remains?|stays?|still|currently)\s+"
 
 
 def _end_date_scheduled(text: str) -> bool:
-    """Whether the sentence's only cues say what its end date is scheduled as ('the
-    project end date is scheduled as March 2027', 'the end-date remains scheduled to
-    finish on 30 June 2027'): the schedule stated as data, no forecast."""
+    """Whether the sentence's only cues say when its end date is scheduled ('the scheme's
+    end date is scheduled for March 2027', 'its end-date remains scheduled to close on
+    30 June 2027'): the schedule stated as data, no forecast."""
     cues = list(_cues(text))
     return bool(cues) and _END_DATE.search(text, 0, cues[0].start()) is not None and \
         all(re.search(r"scheduled", c.group(0), re.I) for c in cues)
@@ -730,7 +730,7 @@ _OPENING_STEP = re.compile(r"(?:^\W*|[:;]\s*)(?:following|after)\s+(?!the\s+foll
 
 def _step_before(text: str, date: DueDate, written: tuple[int, int] | None) -> bool:
     """Whether a date up to the period written in is that of the step a sentence opens
-    on ('Following the review in January 2026, the board found ...'): what happened, not
+    on ('Following the vote in January 2026, the council agreed ...'): what happened, not
     when anything is due."""
     return bool(date.due and written and date.due <= month_text(written)
                 and _OPENING_STEP.search(text, 0, date.start))
@@ -793,8 +793,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
                                                              now))
              and not _step_before(text, d, written)
              # a date before the text could be written, in a sentence telling the past
-             # ('the notice published in 2021 said the service will start in February
-             # 2021'): what was said or done then, never due now
+             # ('the leaflet printed in 2021 said the clinic would open in May 2021', 'it
+             # was agreed in 2021 that the clinic will open in May 2021'): said then, not due
              and not (d.due and now and d.due < now and _TOLD_IN_THE_PAST.search(text))]
     due = _due(dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
@@ -901,7 +901,7 @@ def _money_object() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _money_delivered() -> re.Pattern[str]:
     """Money itself delivered just after the cue ('will realise the expected savings',
-    'on track to achieve the savings of £2m'), with or without a date."""
+    'on course to realise savings of £2m'), with or without a date."""
     words = "|".join(shared("forecast_money_nouns"))
     return re.compile(r"[^.;]{0,40}?\b(?:deliver|realise|realize|achieve|secure)\s+"
                       rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", re.I)
