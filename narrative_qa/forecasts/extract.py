@@ -44,7 +44,8 @@ _FUTURE = re.compile(
     r"plans?\s+(?:are|is)\s+(?:now\s+)?(?:in\s+place|under\s*way)\s+to|"
     r"(?:is|are)\s+planned|"
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
-    r"finish|launch|end|report|conclude)|(?:is|are|been)\s+scheduled|(?<!-)scheduled\s+(?:for|to)|"
+    r"finish|launch|end|report|conclude|commence|take\s+place|close|deliver|exit|expire|"
+    r"transition|enter|resume|arrive)|(?:is|are|been)\s+scheduled|(?<!-)scheduled\s+(?:for|to)|"
     r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
@@ -61,11 +62,20 @@ def _future() -> re.Pattern[str]:
                       re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
 # a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
-# or "how" and "why" (a question: 'sets out how we will improve control');
+# or "how", "why", "when" and "what" (a question: 'sets out how we will improve control',
+# 'asked when the depot will reopen', 'what the team intends to deliver'; any
+# cue after these, _QUESTION);
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
-                              r"\b(?:whether|how|why)\s+(?:\w+\s+){0,3})$", re.I)
+                              r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
+# ('a rota to ensure that every caller will be answered', 'staff trained to ensure the
+# depot is set to reopen': what an action is for)
+_ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",
+                          re.I)
+# ('after March 2027 when the scheme is due to close': 'when' after a date names the time)
+_QUESTION = re.compile(r"\b(?:whether|how|why|(?<![\d)]\s)(?<![\d)],\s)when|what)\s+"
+                       r"(?:\w+\s+){0,3}$", re.I)
 # 'to get the project back on track', 'bringing it back on schedule': a recovery aimed at,
 # not a claim that things are on track
 _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|putting)\s+"
@@ -75,7 +85,17 @@ _BACK_ON = re.compile(r"\b(?:get|gets|getting|bring|brings|bringing|put|puts|put
 # 'planned for' cue is read)
 _SCHEDULED_THEN_TOLD = re.compile(r"[^.;]*?\b(?:was|were|(?:has|have|had)\s+(?:\w+\s+)?"
                                   r"(?:been|\w+(?:ed|en)))\b", re.I)
-_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and)\s+)$", re.I)
+# before 'forecast to': a noun ('late invoices pushed the forecast to rise')
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current)\s+$",
+                          re.I)
+# the subject of 'will be' naming a role ('the main challenge will be ...', 'key to success
+# will be ...'): what something is, not what will be done
+_ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
+                           r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
+# ('a review of plans to merge the teams', 'recovery plans to cut waits': documents)
+_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
+                           r"action|delivery|business|recovery|improvement|implementation|"
+                           r"transition|contingency|exit|workforce)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?have\s+to\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
@@ -362,11 +382,13 @@ def _figures(text: str) -> list[_Figure]:
 
 
 # A rating is a value too: 'we expect the status to move to Green' (capitalised, as a
-# RAG rating is written, after a verb of moving or being; 'a change to Amber was not
-# viable' and 'a back to green plan' are none)
-_RATING = re.compile(r"(?i:\b(?:move|moving|return|returning|improve|improving|go|going|get|"
+# RAG rating is written, after a verb of moving or being, or straight after 'remain',
+# 'stay' or 'be'; 'a change to Amber was not viable' and 'a back to green plan' are none)
+_RATING = re.compile(r"(?i:\b(?:(?:move|moving|return|returning|improve|improving|go|going|get|"
                      r"getting|revert|reverting|rise|rising|fall|falling|be|remain)\s+"
-                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?)"
+                     r"(?:back\s+)?(?:to|at)\s+(?:be\s+|remain\s+)?(?:at\s+)?|"
+                     # ('is likely to stay Amber', 'is expected to be rated Green')
+                     r"(?:remain|stay|be)\s+(?:rated\s+)?))"
                      r"((?:Green|Amber|Red)(?:[/ -](?:Green|Amber|Red|green|amber|red))?)\b"
                      r"(?!\s+plan)")
 
@@ -398,7 +420,8 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if _NOT_A_CUE.match(text, match.start()) or \
                 _words().priority.match(text, match.start()):
             continue
-        if word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before):
+        if (word.startswith(("will", "shall")) and _MODAL_NOT_A_CUE.search(before)) or \
+                _QUESTION.search(before) or _ENSURE_THAT.search(before):
             continue
         if word.startswith(("may", "might", "could")) and _CONDITION.search(text, 0,
                                                                           match.start()):
@@ -409,6 +432,9 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
                 _SCHEDULED_THEN_TOLD.match(text, match.end()):
             continue  # (a bare participle or noun: 'is scheduled for' is read as a plan;
             # 'the forecast for 2025/26 was 45m' reports an old forecast)
+        if word.startswith("forecast") and not word.startswith("forecast for") and \
+                _NOUN_BEFORE.search(before):
+            continue  # 'late invoices pushed the forecast to rise': a noun
         if word.startswith("on") and _BACK_ON.search(before):
             continue  # 'to get the scheme back on track, ...': what is aimed at
         if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",
@@ -433,9 +459,18 @@ def _what(text: str, value: str | None) -> str:
     action or milestone ('other' is left to people: another measure's figure, a cost)."""
     if value is not None:
         return "value"
-    if _direction().search(text) and not _MILESTONE_MET.search(text):
+    if any(not _relative(text, m) for m in _direction().finditer(text)) and \
+            not _MILESTONE_MET.search(text):
         return "direction"
     return "event"
+
+
+def _relative(text: str, move: re.Match[str]) -> bool:
+    """Whether a move after 'will' is told in a relative clause, a consequence of what the
+    sentence forecasts ('two vans arrive in May, which will reduce hire costs'), not the
+    indicator's own move."""
+    return move.group(0).lower().startswith(("will", "shall")) and \
+        bool(_MODAL_NOT_A_CUE.search(text, max(0, move.start() - 40), move.start()))
 
 
 # what is met at the end of the sentence is a date or milestone named before it ('the end
@@ -450,7 +485,8 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None,
     that is not before the period it was written in; else one with its year written after
     the forecast's cue ('on target to complete 31/12/2027, as reported in Q2 2025/26');
     else the last one resolved."""
-    resolved = [d for d in dates if d.due]
+    # ('as at April 2026' is when the text stands, a point of reference, never a due date)
+    resolved = [d for d in dates if d.due and d.lead != "as at"]
     led = [d for d in resolved if d.lead in _DUE_LEADS]
     if written:
         ahead = [d for d in led if d.due >= month_text(written)] or \
@@ -459,6 +495,27 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None,
         if ahead:
             return ahead[-1]
     return (led or resolved or [None])[-1]
+
+
+def _told_at(text: str, date: DueDate) -> bool:
+    """Whether a date after 'in', 'during', 'from' or 'at' is when something was done: a
+    verb told in the past just before it ('began in May 2026') or, when it opens the
+    sentence, just after it ('In October 2026, the board announced ...'). (Not after
+    'to' or 'until': 'moved to May 2027' is when it is now due.)"""
+    if date.lead not in ("in", "during", "from", "at"):
+        return False
+    opens = len(text[:date.start].split()) <= 2
+    near = [m.group(0).lower() for m in _PAST_TOLD.finditer(text, max(0, date.start - 30),
+                                                            date.start)]
+    if opens:
+        near += [m.group(0).lower() for m in _PAST_TOLD.finditer(text[date.end:date.end + 40])]
+    return any(word not in _PLANNED_WORDS for word in near)
+
+
+# participles that say what is planned, not what was done ('expected to meet in June',
+# 'the games held in May 2027' names them)
+_PLANNED_WORDS = frozenset({"expected", "planned", "scheduled", "anticipated", "projected",
+                            "forecasted", "intended", "targeted", "proposed", "held"})
 
 
 def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list[DueDate]:
@@ -475,6 +532,8 @@ def _milestones(text: str, dates: list[DueDate], now: str | None = None) -> list
         if not date.due or (date.lead not in MILESTONE_LEADS and not named) or \
                 _DATE_AS_NAME.search(text[max(0, date.start - 20):date.start]):
             continue
+        if _told_at(text, date):
+            continue  # ('opened in March 2026, with phase two due by May 2027')
         if date.lead == "at" and not named and not re.search(r"\bend\s+of\s+(?:the\s+)?$",
                                                text[max(0, date.start - 20):date.start]) \
                 and not re.match(r"(?:the\s+)?end\s+of\b", date.text, re.I):
@@ -557,6 +616,15 @@ _END_DATE = re.compile(r"\bend[\s-]?date\b", re.I)
 _ON_COURSE_NOW = re.compile(r"\b(?:is|are|remains?|stays?|still|currently)\s+"
                             r"(?:(?:currently|still|now|firmly|broadly|largely)\s+)?"
                             r"on\s+(?:track|schedule|course)\b", re.I)
+
+
+def _end_date_scheduled(text: str) -> bool:
+    """Whether the sentence's only cues say when its end date is scheduled ('the scheme's
+    end date is scheduled for March 2027', 'its end-date remains scheduled to close on
+    30 June 2027'): the schedule stated as data, no forecast."""
+    cues = list(_cues(text))
+    return bool(cues) and _END_DATE.search(text, 0, cues[0].start()) is not None and \
+        all(re.search(r"scheduled", c.group(0), re.I) for c in cues)
 
 
 def _end_date(texts: list[str], period: str | None,
@@ -654,6 +722,20 @@ def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
         written and date.due <= month_text(written) and _PAST_TOLD.search(before_cue))
 
 
+# a sentence opening on the step it follows ('Following approval in May 2025, ...',
+# 'After delays in 2025, ...'), up to its first comma
+_OPENING_STEP = re.compile(r"(?:^\W*|[:;]\s*)(?:following|after)\s+(?!the\s+following\b)"
+                           r"[^,;.]*$", re.I)
+
+
+def _step_before(text: str, date: DueDate, written: tuple[int, int] | None) -> bool:
+    """Whether a date up to the period written in is that of the step a sentence opens
+    on ('Following the vote in January 2026, the council agreed ...'): what happened, not
+    when anything is due."""
+    return bool(date.due and written and date.due <= month_text(written)
+                and _OPENING_STEP.search(text, 0, date.start))
+
+
 # 'prepared to launch a new programme in FY27', 'approvals that enable the procurement to
 # start in 2027': what is to be done, dated after the period, is planned, whatever tense
 # the rest of the sentence is told in; 'to' before a noun group is no verb ('risks to
@@ -708,7 +790,12 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not (cue and d.end <= cue.start()
                       and _words().done.search(text, max(0, d.start - 40), d.start))
              and not (cue and d.end <= cue.start() and _gone(text[:cue.start()], d, written,
-                                                             now))]
+                                                             now))
+             and not _step_before(text, d, written)
+             # a date before the text could be written, in a sentence telling the past
+             # ('the leaflet printed in 2021 said the clinic would open in May 2021', 'it
+             # was agreed in 2021 that the clinic will open in May 2021'): said then, not due
+             and not (d.due and now and d.due < now and _TOLD_IN_THE_PAST.search(text))]
     due = _due(dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined
@@ -741,6 +828,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         return []
     if not cue and not ahead and not READ_AS_FORECAST & read.tags:
         return []
+    if cue and _end_date_scheduled(text):
+        return []  # the schedule restated as data (FORECAST_LABELLING.md)
     if cue and due is None and _CONTINGENCY.search(text):
         return []  # a possibility, undated: nothing to check
     if cue and _only_aims(text, cue) and (due is None or due.start < cue.start()
@@ -757,9 +846,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
-    if what == "event" and due is None and cue and _money_object().match(text, cue.end()):
+    if what == "event" and cue and (due is None or _money_delivered().match(text, cue.end())) \
+            and _money_object().match(text, cue.end()):
         what = "other"  # 'is forecast to come in within budget': a cost, checkable (with a
-        # date, 'will open within budget by May', the event is what is checked)
+        # date, 'will open within budget by May', the event is what is checked; 'on track
+        # to achieve the savings by 2027' is still money)
     # Vague timing written ("will start soon") keeps the forecast, with no due period (the
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
@@ -771,6 +862,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
         return []  # no date, and what 'will' happen is a state ('will become simpler')
+    if what == "event" and due is None and cue and re.match(r"will\s+be\b", cue.group(0)
+                                                           + text[cue.end():], re.I) and \
+            _ROLE_SUBJECT.search(text, 0, cue.start()):
+        return []  # 'the main challenge will be the ...': what something is, undated
     if what != "value" and (cue and _words().money.search(subject + text[:cue.start()])
                             or not cue and to_do is None and _money_subject(subject + text)):
         what = "other"  # 'the costs will be absorbed': money, another measure than the KPI
@@ -801,6 +896,15 @@ def _money_object() -> re.Pattern[str]:
                       # (not a document named by money: 'deliver a cost benefit analysis')
                       r"(?!\s+(?:[\w-]+\s+)?(?:analys[ie]s|case|model|plan|review|strategy|framework)\b)",
                       re.I)
+
+
+@lru_cache(maxsize=1)
+def _money_delivered() -> re.Pattern[str]:
+    """Money itself delivered just after the cue ('will realise the expected savings',
+    'on course to realise savings of £2m'), with or without a date."""
+    words = "|".join(shared("forecast_money_nouns"))
+    return re.compile(r"[^.;]{0,40}?\b(?:deliver|realise|realize|achieve|secure)\s+"
+                      rf"(?:[\w-]+\s+){{0,2}}?(?:{words})\b", re.I)
 
 
 def _money_subject(text: str) -> bool:

@@ -217,6 +217,8 @@ def _due() -> re.Pattern[str]:
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
         r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
         r"|(?P<qs>\bQ(?P<qsq>[1-4])\s+(?:of\s+)?(?:FY\s*)?(?P<qs1>\d\d)[/-](?P<qs2>\d\d)\b(?![/\d]))"
+        # gmpp's 'Q2 1920' (2019/20 Q2), its two years run together; 'Q2 2021' stays a year
+        r"|(?P<qc>\bQ(?P<qcq>[1-4])\s+(?P<qc1>(?!20)\d\d)(?P<qc2>\d\d)\b(?![/\d]))"
         r"|(?P<sdate>\b(?P<sd1>\d{1,2})/(?P<sd2>\d{1,2})/(?P<sdy>\d\d)\b(?![/\d]))"
         r"|(?P<fysp>\bFY\s*(?P<fs1>\d\d)\s*[-–]\s*(?P<fs2>\d\d)\b(?![/\d]))"
         r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
@@ -457,13 +459,19 @@ def _season_month(season: str, part: str | None) -> int:
     return _seasons()[season.lower()] - (_season_parts()[part.lower()] if part else 0)
 
 
+# a fiscal year's report, written after its year ('FY2024 (Jul 2023–Jun 2024)', 'FY2016–17
+# (Departmental Performance Report)'): a month it looks ahead to is after the year
+_WRITTEN_AFTER_YEAR = re.compile(r"^\s*FY\s*\d{4}")
+
+
 def _month_without_year(month: int, written: tuple[int, int] | None,
-                        ahead: bool) -> tuple[int, int] | None:
+                        ahead: bool, after_year: bool = False) -> tuple[int, int] | None:
     """A month named without its year: the next one from the period's first month when
-    the sentence looks ahead, else the latest one up to the period's end."""
+    the sentence looks ahead (from the month after the period in a year's report written
+    after the year), else the latest one up to the period's end."""
     if not written:
         return None
-    first = _first_start(written) or written
+    first = _add_months(written, 1) if after_year else _first_start(written) or written
     if ahead:
         return (first[0], month) if month >= first[1] else (first[0] + 1, month)
     return (written[0], month) if month <= written[1] else (written[0] - 1, month)
@@ -487,6 +495,9 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
     if group("qs"):  # gmpp's 'Q2 13/14', 'Q4 FY21/22': a quarter of a short financial year
         return _quarter_end(2000 + int(group("qs1")), int(group("qsq"))) \
             if _consecutive(group("qs1"), group("qs2")) else None
+    if group("qc"):  # gmpp's 'Q2 1920'
+        return _quarter_end(2000 + int(group("qc1")), int(group("qcq"))) \
+            if _consecutive(group("qc1"), group("qc2")) else None
     if group("fysp"):  # 'FY 13-14'
         return (2000 + int(group("fs2")), 3) if _consecutive(group("fs1"), group("fs2")) \
             else None
@@ -529,7 +540,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return int(group("my") or "20" + group("my2")), month
         if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
             return 2000 + int(group("mday")), month
-        return _month_without_year(month, written, ahead)
+        return _month_without_year(month, written, ahead, bool(
+            _WRITTEN_AFTER_YEAR.match(period or "") and is_annual(period)))
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")

@@ -121,6 +121,8 @@ GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
     ("by 30/5/27", "2027-05"),  # a UK date with a two-digit year
     ("in Q3 26/27", "2026-12"),  # a quarter of a short financial year
     ("in Q2 FY26/27", "2026-09"),
+    ("at Q2 2627", "2026-09"),  # the two years run together (issue 19, item 5)
+    ("by Q4 2627", "2027-03"),
     ("below 5% at Q4 26-27", "2027-03"),
     ("by 26/27 Q4", "2027-03"),
     ("in FY 26-27", "2027-03"),
@@ -225,3 +227,13 @@ def test_a_short_us_quarter_of_a_fiscal_year():
 ])
 def test_a_period_is_a_whole_year_when_it_names_a_year_and_no_quarter(period, annual):
     assert is_annual(period) is annual
+
+
+@pytest.mark.parametrize(("period", "due"), [
+    ("FY2024 (Jul 2023–Jun 2024)", "2025-05"),  # written after the year: May after it
+    ("FY2016–17 (Departmental Performance Report)", "2017-05"),
+    ("FY2026 Q3 (quarterly context)", "2026-05"),  # a quarter: the next May from it
+])
+def test_a_month_ahead_in_a_years_report_written_after_the_year_is_after_it(period, due):
+    [date] = due_dates("We will hold the show in May.", period, ahead=True)
+    assert date.due == due

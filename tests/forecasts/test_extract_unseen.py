@@ -1,0 +1,174 @@
+"""Forecast extraction on shapes found in organisations the rules were not written on
+(issue 19, item 5): each sentence here is written for the test, none is corpus text."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrative_qa.forecasts.extract import extract_forecasts
+
+GMPP = "GMPP data for IPA Annual Report 2026"  # read as written by March 2026
+Q2 = "2025/26 Q2"
+
+
+def whats(text: str, period: str = Q2) -> list[tuple[str, str | None]]:
+    return [(f.what, f.due) for f in extract_forecasts(text, period, use_readers=False)]
+
+
+@pytest.mark.parametrize("text", [
+    "The board is still working to confirm when the new ledger will be ready for use.",
+    "Staff asked the team when the depot will open to the public.",
+    "The review in May 2025 praised how clearly the team set out what it intends to deliver.",
+])
+def test_a_cue_in_an_indirect_question_is_no_forecast(text):
+    assert whats(text) == []
+
+
+def test_when_after_a_date_names_the_time_and_keeps_the_forecast():
+    text = "Partners should prepare for the months after June 2026 when the scheme is " \
+           "due to finish."
+    assert whats(text) == [("event", "2026-06")]
+
+
+@pytest.mark.parametrize("text", [
+    "The scheme's end date is scheduled for June 2028.",
+    "The scheme's end-date remains scheduled to close on 30 June 2028.",
+])
+def test_an_end_date_said_to_be_scheduled_is_the_schedule_stated_as_data(text):
+    assert whats(text, GMPP) == []
+
+
+def test_an_end_date_the_project_is_on_track_to_meet_is_still_a_forecast():
+    text = "The scheme is on track to finish by its end date of June 2028."
+    assert whats(text, GMPP) == [("event", "2028-06")]
+
+
+def test_a_date_after_as_at_is_when_the_text_stands_not_a_due_date():
+    assert whats("As at May 2026, we will review the rota.") == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "This will facilitate a smoother handover between the two teams.",
+    "Staffing will remain a concern for the service, however.",
+    "The change will not impact frontline services.",
+    "The new rota will support the duty managers.",
+])
+def test_an_undated_consequence_or_state_after_will_is_nothing_to_check(text):
+    assert whats(text) == []
+
+
+def test_an_undated_action_after_will_is_still_a_planned_event():
+    assert whats("The team will publish the revised rota.") == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "A review of plans to extend the lease to June 2026 delayed the decision.",
+    "Recovery plans to shorten the queue for repairs.",
+    "Contingency plans to keep the helpline open during the strike have been agreed.",
+])
+def test_plans_as_a_noun_is_no_cue(text):
+    assert whats(text) == []
+
+
+def test_a_body_that_plans_to_do_something_by_a_date_is_a_forecast():
+    assert whats("The council plans to extend the lease to June 2026.") == \
+        [("event", "2026-06")]
+
+
+def test_the_date_of_the_step_a_sentence_opens_on_is_what_happened():
+    text = "Following the contract approval in August 2025, the depot has been profiled " \
+           "for reopening by 20/05/2026, which will be the last step."
+    assert whats(text) == [("event", "2026-05")]
+
+
+def test_a_date_before_the_text_was_written_in_a_sentence_told_in_the_past_is_not_due():
+    text = "The notice was issued in March 2024, saying the new service will start in " \
+           "February 2024."
+    assert [due for _, due in whats(text)] == [None]
+    # (told in the present, such a date is kept, with its problem: a bad input)
+    assert whats("We expect the backlog to be cleared by June 2024.") == [("event", "2024-06")]
+
+
+def test_a_date_followed_by_future_years_has_no_deadline():
+    text = "The service faces pressures on funding in 2026/27 and future years."
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The hub has set up a rota to ensure that every caller will reach an adviser.",
+    "Ring-fenced funding ensures that the new posts will be kept.",
+    "A small team was set up to ensure the depot is set to reopen.",
+])
+def test_a_cue_after_ensure_is_what_an_action_is_for(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("The tender is due to commence on 12 March 2026.", "2026-03"),
+    ("The new charges are due to deliver 1 May 2026.", "2026-05"),
+    ("A further review is due to take place on 3 June 2026.", "2026-06"),
+    ("The pilot is due to exit its trial phase and commence roll-out.", None),
+])
+def test_due_to_with_a_verb_of_schedule_is_a_cue(text, due):
+    assert whats(text) == [("event", due)]
+
+
+def test_due_to_with_a_noun_is_a_cause_not_a_cue():
+    assert whats("The underspend is due to delivery slipping on 25 April 2026.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Until the survey results arrive, the rating is likely to stay Amber.",
+    "The project is expected to be rated Green.",
+])
+def test_a_rating_straight_after_remain_or_be_is_the_value_expected(text):
+    [forecast] = extract_forecasts(text, GMPP, use_readers=False)
+    assert (forecast.what, forecast.value) == ("value", text.split()[-1].rstrip("."))
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("In August 2025, the board announced a review by the end of 2026.", ["2026-12"]),
+    ("Phase one began in July 2025, with phase two by June 2026 and phase three by "
+     "March 2027.", ["2026-06", "2027-03"]),
+    ("Bids will be assessed in May 2026, with the panel expected to sit in July 2026.",
+     ["2026-05", "2026-07"]),
+])
+def test_a_date_told_in_the_past_is_no_milestone(text, dues):
+    assert [due for _, due in whats(text)] == dues
+
+
+def test_money_delivered_after_the_cue_is_other_even_with_a_date():
+    text = "The programme is on track to achieve the planned savings of £4m by March 2027."
+    assert whats(text) == [("other", "2027-03")]
+
+
+def test_an_event_within_budget_with_a_date_is_still_the_event():
+    assert whats("The depot will open within budget by May 2026.") == [("event", "2026-05")]
+
+
+def test_a_move_in_a_relative_clause_is_a_consequence_not_the_direction():
+    text = "Two more vans will be delivered in May 2026, which will reduce the need for hired " \
+           "transport."
+    assert whats(text) == [("event", "2026-05")]
+    assert whats("Waiting times will reduce by May 2026.") == [("direction", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "The late invoices caused the forecast to rise.",
+    "The end date was set from the forecast completion of every workstream.",
+])
+def test_forecast_after_a_determiner_is_a_noun_not_a_cue(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The main challenge will be the recruitment of night staff.",
+    "Key to the new service's success will be the support of local partners.",
+])
+def test_what_a_challenge_or_key_will_be_is_a_role_not_a_plan(text):
+    assert whats(text) == []
+
+
+def test_a_dated_challenge_still_names_its_date():
+    text = "The main challenge will be the move to the new site in May 2026."
+    assert whats(text) == [("event", "2026-05")]
