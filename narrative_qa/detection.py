@@ -54,9 +54,11 @@ def contexts_for(submissions: list[Submission], settings: Settings,
     return build_contexts(submissions, analyses, settings)
 
 
-def embed(contexts: list[Context | None], rules: tuple[Rule, ...]) -> Similarity | None:
-    """The batch's one embedding call: what the rules will compare, in the order asked."""
-    return embed_texts(wanted_embedded(contexts, rules))
+def embed(contexts: list[Context | None], rules: tuple[Rule, ...],
+          semantic: bool = True) -> Similarity | None:
+    """The batch's one embedding call: what the rules will compare (when `semantic`), in
+    the order asked, and the sentences the reading layer reads."""
+    return embed_texts(wanted_embedded(contexts, rules, semantic))
 
 
 def embed_texts(texts: list[str]) -> Similarity | None:
@@ -65,11 +67,13 @@ def embed_texts(texts: list[str]) -> Similarity | None:
 
 
 def find(contexts: list[Context | None], rules: tuple[Rule, ...],
-         similarity: Similarity | None) -> list[list[Finding]]:
-    """Every rule's findings on each context (none for a row that cannot be scored)."""
+         similarity: Similarity | None, semantic: bool = True) -> list[list[Finding]]:
+    """Every rule's findings on each context (none for a row that cannot be scored). The
+    rules compare with `similarity` only when `semantic`; the readers always read with it."""
     for ctx in contexts:
         if ctx is not None:
-            ctx.similarity = similarity
+            ctx.embedded = similarity
+            ctx.similarity = similarity if semantic else None
     if any("readers" in r.module.NEEDS for r in rules if r.module is not None):
         load_readers()  # a missing or altered model is NQE070 for the batch, not per row
     findings: list[list[Finding]] = [[] for _ in contexts]
@@ -90,18 +94,20 @@ def applies(rule: Rule, ctx: Context) -> bool:
     return rule.scope != "amber-or-red" or ctx.facts.held_to_all
 
 
-def wanted_embedded(contexts: list[Context | None], rules: tuple[Rule, ...]) -> list[str]:
+def wanted_embedded(contexts: list[Context | None], rules: tuple[Rule, ...],
+                    semantic: bool = True) -> list[str]:
     """The texts each rule that applies will compare, once each, in the order asked."""
-    return list(dict.fromkeys(t for wanted in wanted_by_context(contexts, rules)
+    return list(dict.fromkeys(t for wanted in wanted_by_context(contexts, rules, semantic)
                               for t in wanted))
 
 
-def wanted_by_context(contexts: list[Context | None], rules: tuple[Rule, ...]
-                      ) -> list[list[str]]:
-    """For each context, the texts its rules will compare, in the order they ask, then
-    the sentences the reading layer reads by their meaning."""
+def wanted_by_context(contexts: list[Context | None], rules: tuple[Rule, ...],
+                      semantic: bool = True) -> list[list[str]]:
+    """For each context, the texts its rules will compare (when `semantic`), in the order
+    they ask, then the sentences the reading layer reads by their meaning (always: a
+    forked process must never embed on its own)."""
     return [[] if ctx is None else [
-        t for rule in rules if rule.module is not None and applies(rule, ctx)
+        t for rule in rules if semantic and rule.module is not None and applies(rule, ctx)
         for t in texts_to_embed(rule.module, ctx, rule.params)]
         + (reading_texts(ctx) if _reads(ctx, rules) else []) for ctx in contexts]
 

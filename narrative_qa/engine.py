@@ -50,7 +50,7 @@ def assess_batch(submissions: list[Submission], settings: Settings,
     rules = tuple(rules) if rules is not None else effective_catalogue(settings)
     check_time("the analysis")
     semantic = settings.semantic if semantic is None else semantic
-    alongside = (_load_encoder_alongside if semantic and _will_embed(submissions, rules)
+    alongside = (_load_encoder_alongside if _will_embed(submissions, rules, semantic)
                  else None)
     count = processes_for(len(distinct_texts(submissions)), processes)
     if count > 1:
@@ -59,7 +59,7 @@ def assess_batch(submissions: list[Submission], settings: Settings,
         findings = find_on_processes(submissions, settings, rules, semantic, count, alongside)
     else:
         contexts = contexts_for(submissions, settings, alongside)
-        findings = find(contexts, rules, embed(contexts, rules) if semantic else None)
+        findings = find(contexts, rules, embed(contexts, rules, semantic), semantic)
     results = [Assessment(sub, data_facts(sub, settings.rag), found,
                           "error" if sub.blocked else "", None)
                for sub, found in zip(submissions, findings, strict=True)]
@@ -89,14 +89,16 @@ def _apply_learning(results: list[Assessment]) -> None:
         calibrate(assessment.findings, calibration)
 
 
-def _will_embed(submissions: list[Submission], rules: tuple[Rule, ...]) -> bool:
+def _will_embed(submissions: list[Submission], rules: tuple[Rule, ...],
+                semantic: bool = True) -> bool:
     """Whether the encoder will be needed: the reading layer weighs every sentence's
-    meaning, and every other rule that embeds compares with last period's narrative."""
+    meaning, and every other rule that embeds compares with last period's narrative
+    (when `semantic`)."""
     needs = {n for r in rules if r.module is not None for n in r.module.NEEDS}
     scored = [s for s in submissions if not s.blocked]
     if "readers" in needs and scored and current_readers().meaning is not None:
         return True
-    return "embeddings" in needs and any(s.previous_narrative for s in scored)
+    return semantic and "embeddings" in needs and any(s.previous_narrative for s in scored)
 
 
 def _load_encoder_alongside() -> None:

@@ -50,7 +50,7 @@ def find_on_processes(submissions: list[Submission], settings: Settings,
     sys.stdout.flush()  # a child must not write what this process has buffered
     sys.stderr.flush()
     chunks = chunk_ranges(len(submissions), processes)
-    share = _Share(submissions, settings, rules, chunks)
+    share = _Share(submissions, settings, rules, chunks, semantic)
     fork = multiprocessing.get_context("fork")
     cursor = fork.Array("i", [0, len(chunks)])  # next chunk from the start; end of the rest
     children = [_Child.start(fork, share, cursor) for _ in range(processes - 1)]
@@ -63,13 +63,11 @@ def find_on_processes(submissions: list[Submission], settings: Settings,
             held.update(child.wanted())
         for i in set(range(len(chunks))) - own.keys() - held.keys():  # a child failed
             own[i] = share.contexts(i)
-        similarity = None
-        if semantic:
-            from narrative_qa.detection import embed_texts, wanted_by_context
+        from narrative_qa.detection import embed_texts, wanted_by_context
 
-            wanted = {**held, **{i: wanted_by_context(c, rules) for i, c in own.items()}}
-            similarity = embed_texts(list(dict.fromkeys(
-                t for i in range(len(chunks)) for texts in wanted[i] for t in texts)))
+        wanted = {**held, **{i: wanted_by_context(c, rules, semantic) for i, c in own.items()}}
+        similarity = embed_texts(list(dict.fromkeys(
+            t for i in range(len(chunks)) for texts in wanted[i] for t in texts)))
         for child in children:
             child.send(similarity)
         found = {i: share.find(contexts, similarity) for i, contexts in own.items()}
@@ -106,9 +104,9 @@ class _Share:
     """What each process does with a chunk of the batch."""
 
     def __init__(self, submissions: list[Submission], settings: Settings,
-                 rules: tuple[Rule, ...], chunks: list[range]):
+                 rules: tuple[Rule, ...], chunks: list[range], semantic: bool):
         self.submissions, self.settings, self.rules = submissions, settings, rules
-        self.chunks = chunks
+        self.chunks, self.semantic = chunks, semantic
 
     def contexts(self, chunk: int) -> list[Context | None]:
         from narrative_qa.detection import contexts_for
@@ -119,7 +117,7 @@ class _Share:
              ) -> list[list[Finding]]:
         from narrative_qa.detection import find
 
-        return find(contexts, self.rules, similarity)
+        return find(contexts, self.rules, similarity, self.semantic)
 
     def find_and_tell(self, contexts: list[Context | None], similarity: Similarity | None
                       ) -> Found:
@@ -190,7 +188,7 @@ def _work(connection: Connection, share: _Share, cursor) -> None:
         from narrative_qa.detection import wanted_by_context
 
         held = {i: share.contexts(i) for i in iter(lambda: _take(cursor, False), None)}
-        connection.send(("wanted", {i: wanted_by_context(c, share.rules)
+        connection.send(("wanted", {i: wanted_by_context(c, share.rules, share.semantic)
                                     for i, c in held.items()}))
         similarity = connection.recv()
         connection.send(("found", {i: share.find_and_tell(c, similarity)

@@ -74,7 +74,7 @@ def test_a_challenge_the_reader_hears_is_nq04_quoting_it_with_its_probability(re
     # The reader's probability is the detector's score, which calibration reads
     # (confidence.py): features[0] is that score.
     assert found["NQ04"].features[0] == pytest.approx(1 / (1 + np.exp(-6.0)), abs=1e-3)
-    reads("zorble", "challenge_without_figure", strength=6.8)  # a weaker reading ...
+    reads("zorble", "challenge_without_figure", strength=7.4)  # a weaker reading ...
     weaker = codes(check_draft(narrative, **SCRA))["NQ04"]
     assert weaker.features[0] < found["NQ04"].features[0]  # ... a lower score
     assert weaker.confidence != found["NQ04"].confidence  # and another confidence

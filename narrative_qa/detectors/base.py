@@ -76,7 +76,8 @@ class Context:
     analysis: Analysis
     previous: Analysis | None
     settings: Settings
-    similarity: Similarity | None = None  # set when the batch was embedded
+    similarity: Similarity | None = None  # set when the batch was embedded to compare
+    embedded: Similarity | None = None  # the batch's vectors, which the readers read with
 
     @cached_property
     def kpi_terms(self) -> frozenset[str]:
@@ -92,14 +93,14 @@ class Context:
     def readings(self) -> dict[str, list[float]]:
         """The reading layer on this narrative: for each tag, each content sentence's
         probability (language/readers.py), read once however many rules ask."""
-        return _read(self.sentences, self.similarity)
+        return _read(self.sentences, self.embedded)
 
     @cached_property
     def previous_readings(self) -> dict[str, list[float]]:
         """The reading layer on last period's narrative, as `readings` (empty lists when
         there is none)."""
         return _read(self.previous.content() if self.previous is not None else [],
-                     self.similarity)
+                     self.embedded)
 
     def read_as(self, tag: str, at_least: float) -> list[Sentence]:
         """The content sentences the reading layer reads as `tag` with at least that
