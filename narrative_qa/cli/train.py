@@ -66,6 +66,8 @@ def train_command(
         for code, row in confidence["codes_report"].items():
             chosen = row["chosen_on"]
             claim = ("only worth a look" if row["threshold"] >= 1 else
+                     f"claimed from {row['threshold']:.2f}: none of the findings chosen on "
+                     "reach it" if chosen["precision"] is None else
                      f"claimed from {row['threshold']:.2f}: precision {chosen['precision']:.2f}, "
                      f"recall {chosen['recall']:.2f}")
             console.print(f"{code} confidence: {claim} ({chosen['rows']} findings chosen on)")
