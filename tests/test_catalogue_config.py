@@ -28,9 +28,9 @@ def settings_with(tmp_path: Path, text: str) -> Settings:
     return load_settings(path)
 
 
-def check_example(code: str, settings: Settings, label: str = "fail"):
-    """The rule file's first failing (or passing) example, checked as a draft."""
-    example = next(e for e in get_rule(code).examples if e.label == label)
+def check_example(code: str, settings: Settings, label: str = "fail", nth: int = 0):
+    """The rule file's first (or nth) failing (or passing) example, checked as a draft."""
+    example = [e for e in get_rule(code).examples if e.label == label][nth]
     fields = dict(example.submission)
     return check_draft(fields.pop("narrative"), settings, **fields)
 
@@ -44,10 +44,16 @@ def plain(tmp_path_factory) -> Settings:
     return settings_with(tmp_path_factory.mktemp("plain"), "")
 
 
+# NQ04's second failing example: a finding claimed for the verdict (the first is only worth
+# a look, so it moves no verdict).
+CLAIMED_NQ04 = 1
+
+
 def test_ignore_turns_a_finding_off_and_the_verdict_follows(tmp_path, plain):
-    before = check_example("NQ04", plain)
+    before = check_example("NQ04", plain, nth=CLAIMED_NQ04)
     assert "NQ04" in codes(before) and before.verdict == "not-acceptable"
-    after = check_example("NQ04", settings_with(tmp_path, '[findings]\nignore = ["NQ04"]\n'))
+    after = check_example("NQ04", settings_with(tmp_path, '[findings]\nignore = ["NQ04"]\n'),
+                          nth=CLAIMED_NQ04)
     assert "NQ04" not in codes(after)
     assert codes(after) == codes(before) - {"NQ04"}
     assert after.verdict == "ready" and after.score == before.score + 25
@@ -61,9 +67,9 @@ def test_select_runs_only_the_findings_named(tmp_path, plain):
 
 
 def test_a_changed_severity_is_in_the_finding_the_verdict_and_the_score(tmp_path, plain):
-    before = check_example("NQ04", plain)
+    before = check_example("NQ04", plain, nth=CLAIMED_NQ04)
     after = check_example("NQ04", settings_with(
-        tmp_path, '[findings.NQ04]\nseverity = "medium"\n'))
+        tmp_path, '[findings.NQ04]\nseverity = "medium"\n'), nth=CLAIMED_NQ04)
     assert [f.severity for f in after.findings if f.code == "NQ04"] == ["medium"]
     assert after.verdict == "revise"  # NQ04 was its only high finding
     assert after.score == before.score + 25 - 10

@@ -69,7 +69,7 @@ def nq07(result):
 def test_an_action_the_model_judges_irrelevant_is_flagged_naming_it_and_the_kpi(judges):
     judges("leaflet")
     text = ("Repairs completed on time fell to 78% from 80% as 12 operatives left. We will "
-            "print a new leaflet by October 2025.")
+            "introduce a new leaflet by October 2025.")
     found = nq07(check_draft(text, **REPAIRS))
     assert len(found) == 1
     assert "leaflet" in found[0].message and REPAIRS["kpi_name"] in found[0].message
@@ -78,7 +78,7 @@ def test_an_action_the_model_judges_irrelevant_is_flagged_naming_it_and_the_kpi(
 
 
 def test_confidence_is_the_probability_of_irrelevance_and_varies_with_it(judges):
-    text = ("Repairs completed on time fell to 78%. We will print a new leaflet by "
+    text = ("Repairs completed on time fell to 78%. We will introduce a new leaflet by "
             "October 2025.")
     # The detector's score (features[0], which calibration reads, see confidence.py).
     judges("leaflet", strength=5.0)

@@ -38,7 +38,8 @@ def _tags_read(rule: Rule, monkeypatch) -> set[str]:
     settings = load_settings()
     asked: set[str] = set()
     read = base._read
-    monkeypatch.setattr(base, "_read", lambda sentences: _Recording(read(sentences), asked))
+    monkeypatch.setattr(base, "_read", lambda sentences, embedded: _Recording(
+        read(sentences, embedded), asked))
     for example in rule.examples:
         row = dict(example.submission)
         [ctx] = contexts_for(submissions_from_rows([row], settings, file="example",

@@ -65,12 +65,12 @@ ONE_READING_OR_THE_OTHER = {
         "Compliance was 55%. Zorble cover for the duty team remains difficult.", NOW,
         {"zorble": "action_continuing"},
         {"zorble": "action_continuing", "difficult": "challenge_without_figure*2"}),
-    # How the figure is counted, read a little as an action (p ~0.62): on real narrative
+    # How the figure is counted, read a little as an action (p ~0.70): on real narrative
     # such sentences are descriptions (how data are compiled, a project's scope), not
-    # measures whose outcome could be reported (issue 15). Read more surely (p ~0.70) it is.
+    # measures whose outcome could be reported (issue 15). Read more surely (p ~0.82) it is.
     "a sentence read only weakly as an action is no earlier action": (
         "Compliance was 55%. The zorble count covers every report sent to the Reporter.", NOW,
-        {"zorble": "action_taken*0.57"}, {"zorble": "action_taken*0.54"}),
+        {"zorble": "action_taken*0.62"}, {"zorble": "action_taken*0.57"}),
     # Last period explained a figure ("due to ..."): read a little as an action taken, and
     # clearly more as the cause of a change, it offers nothing whose outcome could be told.
     "a sentence read more as a cause of change than an action is no earlier action": (
@@ -98,7 +98,7 @@ def test_a_mention_of_actions_that_names_none_is_no_earlier_action(reads):
 
 def test_an_action_with_its_expected_impact_stays_one_however_it_reads_as_a_cause(reads):
     previous = "Compliance was 55%. A zorble rota from July, expected to cut 10 days."
-    reads(zorble="action_taken*0.8", expected="cause_of_change")
+    reads(zorble="action_taken*0.95", expected="cause_of_change*2")
     assert nq03(NOW, previous) is not None
 
 
