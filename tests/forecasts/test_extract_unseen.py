@@ -38,7 +38,7 @@ def test_an_end_date_said_to_be_scheduled_is_the_schedule_stated_as_data(text):
     assert whats(text, GMPP) == []
 
 
-def test_an_end_date_the_project_is_on_track_to_meet_is_still_a_forecast():
+def test_an_end_date_a_scheme_is_on_track_to_meet_is_still_a_forecast():
     text = "The scheme is on track to finish by its end date of June 2028."
     assert whats(text, GMPP) == [("event", "2028-06")]
 
@@ -106,7 +106,7 @@ def test_a_cue_after_ensure_is_what_an_action_is_for(text):
 @pytest.mark.parametrize(("text", "due"), [
     ("The tender is due to commence on 12 March 2026.", "2026-03"),
     ("The new charges are due to deliver 1 May 2026.", "2026-05"),
-    ("A further review is due to take place on 3 June 2026.", "2026-06"),
+    ("Our depot inspection is due to take place on 3 June 2026.", "2026-06"),
     ("The pilot is due to exit its trial phase and commence roll-out.", None),
 ])
 def test_due_to_with_a_verb_of_schedule_is_a_cue(text, due):
@@ -138,7 +138,7 @@ def test_a_date_told_in_the_past_is_no_milestone(text, dues):
 
 
 def test_money_delivered_after_the_cue_is_other_even_with_a_date():
-    text = "The programme is on track to achieve the planned savings of £4m by March 2027."
+    text = "Our depot scheme is on track to achieve its planned savings of £4m by March 2027."
     assert whats(text) == [("other", "2027-03")]
 
 
