@@ -110,16 +110,25 @@ def test_a_year_ago_comparison_read_as_referring_back_is_not_a_link_to_last_narr
     assert "NQ01" in codes(check_draft(narrative, **data))
 
 
-def test_numpy_reading_equals_scikit_learn():
+TRAINING_TEXTS = ["Staff vacancies held us back.", "We will recruit by March 2026.",
+                  "Demand rose by 12% on last year.", "Sickness absence affected the team.",
+                  "The new clinic opens in May.", "Referrals were 340, up from 300."] * 3
+TRAINING_LABELS = np.array([1, 0, 1, 1, 0, 0] * 3)  # a challenge or not
+
+
+def vectoriser_fitted():
+    """The readers' own TF-IDF, fitted on TRAINING_TEXTS, and its matrix."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
+    return vectoriser, vectoriser.fit_transform(TRAINING_TEXTS)
+
+
+def test_numpy_reading_equals_scikit_learn():
     from sklearn.linear_model import LogisticRegression
 
-    texts = ["Staff vacancies held us back.", "We will recruit by March 2026.",
-             "Demand rose by 12% on last year.", "Sickness absence affected the team.",
-             "The new clinic opens in May.", "Referrals were 340, up from 300."] * 3
-    labels = np.array([1, 0, 1, 1, 0, 0] * 3)
-    vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
-    x = vectoriser.fit_transform(texts)
+    vectoriser, x = vectoriser_fitted()
+    labels = TRAINING_LABELS
     model = LogisticRegression(class_weight="balanced").fit(x, labels)
     coef = np.zeros((len(TAGS), x.shape[1]))
     intercept = np.full(len(TAGS), -30.0)
@@ -134,19 +143,13 @@ def test_numpy_reading_equals_scikit_learn():
 def test_numpy_reading_with_meaning_equals_scikit_learn():
     """The readers weigh each sentence's embedding beside its n-grams, as trained."""
     from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from narrative_qa.language.readers import MEANING_WEIGHT, meaning_vectors
 
-    texts = ["Staff vacancies held us back.", "We will recruit by March 2026.",
-             "Demand rose by 12% on last year.", "Sickness absence affected the team.",
-             "The new clinic opens in May.", "Referrals were 340, up from 300."] * 3
-    labels = np.array([1, 0, 1, 1, 0, 0] * 3)
-    vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
-    words = vectoriser.fit_transform(texts)
-    x = sparse.hstack([words, sparse.csr_matrix(meaning_vectors(texts))]).tocsr()
-    model = LogisticRegression(class_weight="balanced").fit(x, labels)
+    vectoriser, words = vectoriser_fitted()
+    x = sparse.hstack([words, sparse.csr_matrix(meaning_vectors(TRAINING_TEXTS))]).tocsr()
+    model = LogisticRegression(class_weight="balanced").fit(x, TRAINING_LABELS)
     width = words.shape[1]
     coef, meaning = np.zeros((len(TAGS), width)), np.zeros((len(TAGS), x.shape[1] - width))
     intercept = np.full(len(TAGS), -30.0)
