@@ -186,6 +186,9 @@ def _work(connection: Connection, share: _Share, cursor) -> None:
     """In a forked child: score chunks from the end until none is left (see the module)."""
     try:
         from narrative_qa.detection import wanted_by_context
+        from narrative_qa.language import embeddings
+
+        embeddings.FORKED[0] = True
 
         held = {i: share.contexts(i) for i in iter(lambda: _take(cursor, False), None)}
         connection.send(("wanted", {i: wanted_by_context(c, share.rules, share.semantic)

@@ -294,6 +294,9 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
     return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
+FORKED = [False]  # set in split_batch's forked children: see Embedder.embed
+
+
 class Embedder:
     """Embeds texts through the cache; the model is loaded only if something is missing."""
 
@@ -312,6 +315,11 @@ class Embedder:
             for text, blob in self.cache.get_many(unique).items():
                 vectors[text] = np.frombuffer(blob, dtype=np.float32)
         missing = [t for t in unique if t not in vectors]
+        if missing and FORKED[0]:
+            # The encoder's thread pools do not survive a fork (torch's OpenMP waits
+            # forever): a child fails instead, and its parent scores the child's share.
+            raise RuntimeError(f"a forked child was asked to embed {len(missing)} texts; "
+                               "the batch's one embedding call is its parent's")
         if missing:
             load = get_encoder if self.encoder == RUNTIME else get_torch_encoder
             encoded = load().encode(missing, batch_size=ENCODE_BATCH,

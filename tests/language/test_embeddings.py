@@ -39,3 +39,18 @@ def test_embeddings_are_normalised_and_cached_by_content(tmp_path):
     similar = float(vectors[0] @ second.embed(["Two social workers will be recruited."])[0])
     unrelated = float(vectors[0] @ vectors[1])
     assert similar > 0.8 > unrelated
+
+
+def test_a_forked_child_never_loads_the_encoder_it_reads_the_cache(tmp_path, monkeypatch):
+    """The encoder's thread pools do not survive a fork: a split_batch child that would
+    embed fails instead (its parent then scores its share), but it may read the cache."""
+    from narrative_qa.language import embeddings
+
+    cache = EmbeddingCache(tmp_path / "e.sqlite")
+    Embedder(cache).embed(["Uptake rose to 88%."])
+    monkeypatch.setattr(embeddings, "FORKED", [True])
+    child = Embedder(cache)
+    assert child.embed(["Uptake rose to 88%."]).shape == (1, 384)
+    with pytest.raises(RuntimeError, match="forked child"):
+        child.embed(["A text nobody embedded."])
+    assert child.encoded == 0
