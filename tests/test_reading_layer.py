@@ -145,7 +145,7 @@ def test_numpy_reading_with_meaning_equals_scikit_learn():
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
-    from narrative_qa.language.readers import MEANING_WEIGHT, meaning_vectors
+    from narrative_qa.language.readers import meaning_vectors
 
     vectoriser, words = vectoriser_fitted()
     x = sparse.hstack([words, sparse.csr_matrix(meaning_vectors(TRAINING_TEXTS))]).tocsr()
@@ -162,7 +162,7 @@ def test_numpy_reading_with_meaning_equals_scikit_learn():
         vectoriser.transform(fresh), sparse.csr_matrix(meaning_vectors(fresh))]))[:, 1]
     assert np.allclose(readers.read(fresh)[:, 0], expected)
     # Given the vectors (the batch's embedding call), the same reading without embedding.
-    given = meaning_vectors(fresh) / MEANING_WEIGHT
+    given = meaning_vectors(fresh)
     assert np.allclose(readers.read(fresh, given)[:, 0], expected)
     # The meaning counts: a sentence none of whose words the reader knows is still read.
     assert readers.read(["Zorble quandle."])[0, 0] != pytest.approx(

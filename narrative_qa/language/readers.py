@@ -32,7 +32,6 @@ from narrative_qa.resources import MODELS_DIR
 
 READERS_FILE = "readers.npz"
 READERS_CARD = "readers.json"
-MEANING_WEIGHT = 1.0  # the embedding's scale beside the l2-normalised n-grams
 
 _TOKEN = re.compile(
     r"(?P<money>[£$€]\s?\d[\d,.]*\s?(?:[mbk]n?|million|billion)?\b)"
@@ -111,9 +110,9 @@ class Readers:
             if len(columns):
                 decision[row] += values @ self.coef[:, columns].T
         if self.meaning is not None and texts:
-            weighed = (MEANING_WEIGHT * np.asarray(vectors, dtype=float) if vectors is not None
-                       else meaning_vectors(texts))
-            decision += weighed @ self.meaning.T
+            embedded = (np.asarray(vectors, dtype=float) if vectors is not None
+                        else meaning_vectors(texts))
+            decision += embedded @ self.meaning.T
         return 1 / (1 + np.exp(-decision))
 
     def tagged(self, texts: list[str]) -> list[dict[str, float]]:
@@ -124,10 +123,11 @@ class Readers:
 
 
 def meaning_vectors(texts: list[str]) -> np.ndarray:
-    """The sentences' embeddings as the readers weigh them (MEANING_WEIGHT x unit vectors)."""
+    """The sentences' unit embeddings (through the embedding cache), beside the readers'
+    l2-normalised n-grams as they were trained."""
     from narrative_qa.language.embeddings import default_embedder
 
-    return MEANING_WEIGHT * default_embedder().embed(texts).astype(float)
+    return default_embedder().embed(texts).astype(float)
 
 
 def _npz(arrays: dict[str, np.ndarray]) -> bytes:
