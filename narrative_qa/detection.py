@@ -113,8 +113,9 @@ def wanted_by_context(contexts: list[Context | None], rules: tuple[Rule, ...],
 
 
 def _reads(ctx: Context, rules: tuple[Rule, ...]) -> bool:
-    return any("readers" in rule.module.NEEDS for rule in rules
-               if rule.module is not None and applies(rule, ctx))
+    """Whether the reading layer reads this narrative: a rule reads it, or any rule may
+    raise a finding, whose confidence features read it (confidence.finding_features)."""
+    return any(rule.module is not None and applies(rule, ctx) for rule in rules)
 
 
 def build_contexts(submissions: list[Submission], analyses: dict[str, Analysis],

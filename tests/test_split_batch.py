@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -116,3 +117,20 @@ def test_a_slowed_parent_leaves_the_child_more_chunks(quarter, tmp_path, monkeyp
     assert [a.to_record() for a in two] == [a.to_record() for a in one]
     taken = record.read_text().split()
     assert taken.count(str(parent)) < len(taken) // 2
+
+
+def test_green_rows_raising_a_finding_are_scored_by_the_child_itself(quarter, caplog):
+    """A green row has no rule that reads the reading layer, but a finding it raises is
+    calibrated on the readings: its sentences are in the batch's one embedding call, so
+    the child scores its share instead of failing over to this process."""
+    submissions, settings = quarter
+    fresh = uuid.uuid4().hex[:8]  # sentences no embedding cache holds yet
+    green = [replace(s, problems=list(s.problems), actual=s.target,
+                     narrative=f"Performance reached 12% this quarter, as planned ({fresh}{n}).")
+             for n, s in enumerate(submissions) if isinstance(s.target, int | float)]
+    two = assess_batch(_copies(green), settings, processes=2)  # first: nothing cached
+    one = assess_batch(_copies(green), settings, processes=1)
+    # The child's end has findings calibrated on the readings (a figure against the data).
+    assert any(f.code == "NQ10" for a in one[len(one) // 2:] for f in a.findings)
+    assert [a.to_record() for a in two] == [a.to_record() for a in one]
+    assert "scoring on a second process failed" not in caplog.text
