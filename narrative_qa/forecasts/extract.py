@@ -61,14 +61,18 @@ def _future() -> re.Pattern[str]:
     return re.compile(rf"{_FUTURE.pattern}|\b(?:{'|'.join(shared('forecast_cues'))})\b",
                       re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
-# a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
+# a thing ("a gateway which will provide a platform"), or after "whether" or "if" (an
+# uncertainty: an 'if' clause of condition takes the present, 'if the grant is renewed', so
+# 'will' after 'if' is an indirect question, 'we do not know if the grant will be renewed';
+# only after a word, not opening a clause: 'If approved the scheme will be extended')
 # or "how", "why", "when" and "what" (a question: 'sets out how we will improve control',
 # 'asked when the depot will reopen', 'what the team intends to deliver'; any
 # cue after these, _QUESTION);
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
-                              r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
+                              r"\b(?:whether|(?<=\w\s)if|how|why|when|what)\s+"
+                              r"(?:\w+\s+){0,3})$", re.I)
 # ('a rota to ensure that every caller will be answered', 'staff trained to ensure the
 # depot is set to reopen': what an action is for)
 _ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",

@@ -172,3 +172,19 @@ def test_what_a_challenge_or_key_will_be_is_a_role_not_a_plan(text):
 def test_a_dated_challenge_still_names_its_date():
     text = "The main challenge will be the move to the new site in May 2026."
     assert whats(text) == [("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "We do not yet know if the grant will be renewed next year.",
+    "It remains unclear if the contractor will hand over the depot by June 2026.",
+])
+def test_will_after_if_following_a_word_is_an_indirect_question(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "If approved the scheme will be extended.",
+    "The team will check if the grant has been renewed.",
+])
+def test_a_condition_opening_on_if_keeps_its_forecast(text):
+    assert whats(text) == [("event", None)]
