@@ -142,6 +142,14 @@ _DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?b
                        r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
                        re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
+# An adverb of habit in the cue's own clause makes 'will' tell what tends to happen, not
+# what is expected this time ('historically, demand will peak in winter', 'staff will
+# usually be seen within a week'); a date with its year written is one occasion ('as
+# usually happens, the report will be published in May 2026').
+_HABIT = re.compile(r"\b(?:usually|typically|normally|generally|historically|traditionally|"
+                    r"ordinarily|customarily|invariably|often|always)\b", re.I)
+_HABIT_OPENING = re.compile(rf"\s*{_HABIT.pattern}\s*,", re.I)
+_A_YEAR_WRITTEN = re.compile(r"FY\s*'?\d\d|(?:19|20)\d\d|\d/\d\d", re.I)
 
 
 @dataclass(frozen=True)
@@ -767,6 +775,19 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     return match.start()
 
 
+def _habitual(text: str, cue: re.Match[str]) -> bool:
+    """Whether an adverb of habit stands in the cue's own part of the sentence: between the
+    comma or clause break (rules/language.yml forecast_clause_breaks) before the cue and the
+    one after it, or opening the clause the cue is in ('Typically, ...'); not in a clause
+    before ('Although waits have often been long, the new team will ...')."""
+    clause = max((b.end() for b in _words().breaks.finditer(text, 0, cue.start())), default=0)
+    start = max([clause, *(m.end() for m in re.finditer(",", text[:cue.start()]))])
+    ends = [m.start() for m in (re.compile(",").search(text, cue.end()),
+                                _words().breaks.search(text, cue.end())) if m]
+    return bool(_HABIT.search(text, start, min(ends, default=len(text)))
+                or _HABIT_OPENING.match(text, clause))
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -822,6 +843,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         and not _RISK_THAT.search(text, 0, due.start) \
         and not _DONE_NOW.search(text, due.end) \
         and not _words().risk.search(text, 0, due.start)
+    if cue and _habitual(text, cue) and not (due and _A_YEAR_WRITTEN.search(due.text)):
+        return []  # what tends to happen, not a forecast
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None
     # "we will continue to work with partners (in FY24)": what is done now, unless it

@@ -188,3 +188,24 @@ def test_will_after_if_following_a_word_is_an_indirect_question(text):
 ])
 def test_a_condition_opening_on_if_keeps_its_forecast(text):
     assert whats(text) == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Historically, call volumes will dip over the summer holidays.",
+    "Demand for the night shelter will usually peak in December.",
+    "Applicants will typically be contacted within a week of referral.",
+])
+def test_will_with_an_adverb_of_habit_tells_what_tends_to_happen(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Although waits have often been long, the new team will reduce them.",
+     [("direction", None)]),
+    ("Visits usually dip in the summer and will recover in the autumn.",
+     [("direction", "2025-11")]),
+    ("As usually happens, the annual report will be published in May 2026.",
+     [("event", "2026-05")]),
+])
+def test_a_habit_told_in_another_clause_or_a_dated_occasion_keeps_the_forecast(text, found):
+    assert whats(text) == found
