@@ -775,6 +775,15 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     return match.start()
 
 
+# A share (a percentage) written as the subject of the forecast ('70% of repairs will be
+# completed on time', 'by May, 90% of calls are expected to be answered'): the figure the
+# clause expects, though written before its cue; not one told in a clause of its own
+# ('60% of calls were answered, and this will improve', 'the 12% of staff who left will be
+# replaced'), nor a count ('2 of the 4 vans will arrive in May' is an event).
+_SUBJECT_SHARE = re.compile(r"\s+of\s+(?:(?!(?:who|which|that|was|were|has|have|had)\b)"
+                            r"[\w'’-]+\s+){1,6}(?:(?:is|are)\s+)?", re.I)
+
+
 def _habitual(text: str, cue: re.Match[str]) -> bool:
     """Whether an adverb of habit stands in the cue's own part of the sentence: between the
     comma or clause break (rules/language.yml forecast_clause_breaks) before the cue and the
@@ -871,7 +880,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
     # before it is where things stand ("After a 60% reduction, ... expected to improve")
     after = cue.start() if cue else to_do or 0
-    figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
+    every_figure = _figures(_without(text, written_dates))
+    figures = [f for f in every_figure if f.start >= after]
+    if cue and not figures:
+        figures = [f for f in every_figure if f.text.endswith("%")
+                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())][-1:]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)

@@ -209,3 +209,23 @@ def test_will_with_an_adverb_of_habit_tells_what_tends_to_happen(text):
 ])
 def test_a_habit_told_in_another_clause_or_a_dated_occasion_keeps_the_forecast(text, found):
     assert whats(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "We estimate that 85% of repairs will be finished on time by March 2026.",
+    "85% of repairs are projected to be finished on time by March 2026.",
+    "By March 2026, 85% of repairs will be finished on time.",
+])
+def test_a_share_written_as_the_subject_of_the_forecast_is_its_value(text):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.value, forecast.due) == ("value", "85%", "2026-03")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("40% of calls were answered within a minute, and this will improve.",
+     [("direction", None)]),
+    ("The 12% of staff who left will be replaced by May 2026.", [("event", "2026-05")]),
+    ("3 of the 5 new vans will arrive in May 2026.", [("event", "2026-05")]),
+])
+def test_a_figure_told_in_its_own_clause_or_a_count_is_not_the_value(text, found):
+    assert whats(text) == found
