@@ -227,8 +227,27 @@ def _direction() -> re.Pattern[str]:
         r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
         r"[\w'’-]+\s+){0,4}?(?:" + goals + r")))\b|"
         r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+(?:met|achieved|reached|exceeded|"
-        r"surpassed)\b",
+        r"surpassed)\b|"
+        # the move named as a noun, the subject of the expectation ('an improvement is
+        # anticipated', 'a fall in waiting times is forecast next year'); the match ends
+        # on the noun, so what moves is read after it (_money_moving)
+        rf"\b(?:{_MOVE_NOUNS})s?\b(?=\s+(?:(?:in|of)\s+(?:(?!(?:and|but|or|which|that|has|have|"
+        r"had|was|were|is|are)\b)[\w'’%-]+\s+){1,6}?)?(?:is|are|will\s+be)"
+        r"\s+(?:(?:now|also|still|then|therefore|\w+ly)\s+)?(?:expected|anticipated|"
+        r"forecast|projected|predicted|likely)\b)|"
+        # the verb's object, however long, moving after 'to' ('we expect the share of calls
+        # answered within a minute to improve'); no 'to' before it ('expect the board to
+        # agree funding to improve the park' is a purpose)
+        r"\b(?:expect(?:s|ing)?|anticipat(?:e|es|ing)|predict(?:s|ing)?)\s+"
+        r"(?:(?!to\b)[\w'’%,-]+\s+){1,12}?to\s+(?:improv\w*|increas\w*|rise|fall|decreas\w*|"
+        r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|grow|worsen\w*|deteriorat\w*|"
+        r"rebound|pick\s+up|bounce\s+back)\b",
         re.I)
+
+
+# a move named as a noun ('an improvement', 'a rise in referrals')
+_MOVE_NOUNS = ("improvement|increase|rise|fall|decrease|decline|reduction|recovery|growth|"
+               "drop|upturn|downturn|deterioration")
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
 # follows a negation, 'will not show improvement until March', or a date being moved or

@@ -229,3 +229,24 @@ def test_a_share_written_as_the_subject_of_the_forecast_is_its_value(text):
 ])
 def test_a_figure_told_in_its_own_clause_or_a_count_is_not_the_value(text, found):
     assert whats(text) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("An improvement in this measure is anticipated.", [("direction", None)]),
+    ("A further fall in waiting times is forecast next quarter.", [("direction", "2025-12")]),
+    ("We expect the share of calls answered within one minute to improve.",
+     [("direction", None)]),
+])
+def test_a_move_named_as_a_noun_or_after_a_long_object_is_the_direction(text, found):
+    assert whats(text) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("An increase in agency costs is expected.", [("other", None)]),
+    ("We expect the board to agree funding to improve the park.", [("event", None)]),
+    ("The review has led to an increase in funding and is expected to lead to new posts.",
+     [("event", None)]),
+    ("A rise in demand was anticipated.", []),
+])
+def test_money_a_purpose_or_a_past_expectation_is_not_the_direction(text, found):
+    assert whats(text) == found
