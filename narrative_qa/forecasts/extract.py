@@ -51,7 +51,13 @@ _FUTURE = re.compile(
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
     r"suggests?|indicates?)|aiming|committed\s+to|"
-    r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
+    r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to|"
+    # an event judged likely, the adjective its predicate ('delivery to time appears highly
+    # likely', 'completion this year is considered probable'); 'feasible' or 'possible' says
+    # it can happen, not that it is expected
+    r"(?:is|are|appears?|seems?|looks?|remains?|considered|judged|deemed|assessed\s+as)\s+"
+    r"(?:(?:highly|very|quite|more|most|now|still)\s+)?(?:likely|probable)(?!\s+(?:to|that|"
+    r"than)\b))\b",
     re.I)
 
 
@@ -200,6 +206,21 @@ def _words() -> _Words:
                                    r"therefore|\w+ly)\s+){0,2}(?:"
                                    + "|".join([*shared("forecast_states"),
                                                *shared("forecast_roles")]) + r")\b", re.I))
+
+
+# A cue judging that the thing is likely ('delivery appears highly likely') or on course to
+# attain a goal ('remains on track to meet its milestones'): an expectation, not a planned
+# action, so the readers' planned-action floor does not apply to it ('on track to open the
+# depot' names an action, and the readers read it)
+_ON_COURSE_TO_ATTAIN = re.compile(r"(?:(?:remains?|is|are)\s+)?on\s+(?:track|course|schedule|"
+                                  r"target)\s+(?:to|for|towards)\s+(?:meet|achiev|reach)\w*\b",
+                                  re.I)
+
+
+def _judged(text: str, cue: re.Match[str]) -> bool:
+    """Whether a cue judges an expectation (_ON_COURSE_TO_ATTAIN) rather than names an act."""
+    return bool(re.search(r"\b(?:likely|probable)$", cue.group(0), re.I)
+                or _ON_COURSE_TO_ATTAIN.match(text, cue.start()))
 
 
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
@@ -916,7 +937,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
             read.planned < planned_floor and not _BEFORE_EVENT.search(text) and \
-            not _AFTER_EVENT.search(text, cue.end() if cue else 0):
+            not _AFTER_EVENT.search(text, cue.end() if cue else 0) and \
+            not any(_judged(text, c) for c in _cues(text)):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
             all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())

@@ -250,3 +250,24 @@ def test_a_move_named_as_a_noun_or_after_a_long_object_is_the_direction(text, fo
 ])
 def test_money_a_purpose_or_a_past_expectation_is_not_the_direction(text, found):
     assert whats(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "Successful delivery of the depot to time and budget appears highly likely.",
+    "Completion of the new wing to time is considered probable.",
+    "The refit remains on track to meet the dates the fleet requires.",
+])
+def test_an_event_judged_likely_or_on_course_to_attain_is_expected(text):
+    # (a floor no reading reaches: the readers' planned-action floor does not apply to
+    # an expectation judged, only to an act named)
+    found = extract_forecasts(text, GMPP, planned_floor=1.01)
+    assert [(f.what, f.due) for f in found] == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Successful delivery of the depot appears feasible but significant issues exist.",
+    "It is likely that the board considered the risk.",
+    "The depot was considered probable to open.",
+])
+def test_feasible_or_a_likelihood_of_the_past_is_no_expectation(text):
+    assert whats(text, GMPP) == []
