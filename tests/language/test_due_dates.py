@@ -44,6 +44,11 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("on 16 July 27", "2027-07"),
     ("in the first quarter of 2026", "2026-03"),  # a calendar year's quarter
     ("in the third quarter of 2026/27", "2026-12"),  # a financial year's
+    ("in the fourth quarter 2025-26", "2026-03"),  # an ordinal quarter, 'of' left out
+    ("by the end of the third quarter", "2025-12"),  # an ordinal quarter with no year,
+    ("by the 1st quarter", "2026-06"),  # read as 'Q3' and 'by Q1' are
+    ("in the second quarter of FY26", "2025-12"),  # a US fiscal year's, as 'Q2 FY26' is
+    ("by the end of the calendar year", "2025-12"),  # from January, in any record
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
