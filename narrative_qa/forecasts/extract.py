@@ -628,6 +628,10 @@ def _readings(texts: list[str]) -> list[_Reading]:
             for row in probabilities]
 
 
+# a sentence that ends on a question mark ('Will the depot reopen by May?')
+_A_QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")
+
+
 def extract_forecasts(narrative: str, period: str | None, use_readers: bool = True,
                       planned_floor: float = PLANNED_FLOOR, actual: Any = None
                       ) -> list[Forecast]:
@@ -645,6 +649,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     found = []
     end_date = _end_date(texts, period, written)
     for span, text, read in zip(spans, texts, readings, strict=True):
+        if _A_QUESTION.search(text):
+            continue  # a question asks what will happen; it expects nothing
         reading = _sentence(text, read, period, written, now, planned_floor)
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading

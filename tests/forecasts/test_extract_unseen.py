@@ -271,3 +271,17 @@ def test_an_event_judged_likely_or_on_course_to_attain_is_expected(text):
 ])
 def test_feasible_or_a_likelihood_of_the_past_is_no_expectation(text):
     assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Will the depot reopen by May 2026?",
+    "Is the new rota expected to cut waits next quarter?",
+])
+def test_a_question_expects_nothing(text):
+    assert whats(text) == []
+
+
+def test_a_statement_beside_a_question_keeps_its_forecast():
+    found = extract_forecasts("Will the depot reopen? We expect it to reopen by May 2026.",
+                              Q2, use_readers=False)
+    assert [(f.what, f.due) for f in found] == [("event", "2026-05")]
