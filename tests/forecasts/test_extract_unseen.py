@@ -62,6 +62,8 @@ def test_an_undated_action_after_will_is_still_a_planned_event():
 
 
 @pytest.mark.parametrize("text", [
+    "There are no plans to extend the lease to June 2026.",
+    "We do not have any plans to close the branch library.",
     "A review of plans to extend the lease to June 2026 delayed the decision.",
     "Recovery plans to shorten the queue for repairs.",
     "Contingency plans to keep the helpline open during the strike have been agreed.",
