@@ -385,6 +385,12 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 lead = found[-1].lead
             elif first != "the":
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
+        # 'before May' ends with April; not 'before the end of May', nor 'not before May'
+        # (May at the earliest)
+        if lead == "before" and due and \
+                not re.search(r"\bend\b", before.group(0) if before else match.group(0), re.I) \
+                and not _NOT_BEFORE.search(text, max(0, start - 60), start):
+            due = _add_months(due, -_span_months(match))
         if found and lead is None and _JOINED.fullmatch(text[found[-1].end:start]):
             lead = found[-1].lead  # 'in 2026 and 2027', 'late spring/early summer 2026'
             if yearless and found[-1].start in yearless:
@@ -402,6 +408,26 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
 
 
 _JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
+
+
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never)\b|n['’]t\b)[^.;,]*$", re.I)
+
+
+def _span_months(match: re.Match[str]) -> int:
+    """How many months a date written whole spans: a month named without its day, a
+    quarter, or a year, written or relative ('next year'); 0 for a day, a season or a
+    duration (not counted back from: 'before 30 June' still ends in June)."""
+    group = match.group
+    if group("month") and not group("mday") and not group("mlead"):
+        return 1
+    if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
+            group("qs") or group("qc") or group("uq") or group("uq2"):
+        return 3
+    if group("bare") or group("pair") or group("fy") or group("sp") or group("fysp"):
+        return 12
+    if group("rel"):  # 'before next year'
+        return {"year": 12, "fy": 12, "quarter": 3, "month": 1}.get(group("span").lower(), 0)
+    return 0
 
 
 @lru_cache(maxsize=1)
