@@ -153,9 +153,14 @@ _DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?b
 # what is expected this time ('historically, demand will peak in winter', 'staff will
 # usually be seen within a week'); a date with its year written is one occasion ('as
 # usually happens, the report will be published in May 2026').
-_HABIT = re.compile(r"\b(?:usually|typically|normally|generally|historically|traditionally|"
-                    r"ordinarily|customarily|invariably|often|always)\b", re.I)
-_HABIT_OPENING = re.compile(rf"\s*{_HABIT.pattern}\s*,", re.I)
+# (rules/language.yml forecast_habits)
+
+
+@lru_cache(maxsize=1)
+def _habit() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(shared('forecast_habits'))})\b", re.I)
+
+
 _A_YEAR_WRITTEN = re.compile(r"FY\s*'?\d\d|(?:19|20)\d\d|\d/\d\d", re.I)
 
 
@@ -253,8 +258,9 @@ def _direction() -> re.Pattern[str]:
         # the move named as a noun, the subject of the expectation ('an improvement is
         # anticipated', 'a fall in waiting times is forecast next year'); the match ends
         # on the noun, so what moves is read after it (_money_moving)
-        rf"\b(?:{_MOVE_NOUNS})s?\b(?=\s+(?:(?:in|of)\s+(?:(?!(?:and|but|or|which|that|has|have|"
-        r"had|was|were|is|are)\b)[\w'’%-]+\s+){1,6}?)?(?:is|are|will\s+be)"
+        rf"\b(?:{'|'.join(shared('forecast_move_nouns'))})s?\b"
+        r"(?=\s+(?:(?:in|of)\s+(?:(?!(?:and|but|or|which|that|has|have|had|was|were|is|are)\b)"
+        r"[\w'’%-]+\s+){1,6}?)?(?:is|are|will\s+be)"
         r"\s+(?:(?:now|also|still|then|therefore|\w+ly)\s+)?(?:expected|anticipated|"
         r"forecast|projected|predicted|likely)\b)|"
         # the verb's object, however long, moving after 'to' ('we expect the share of calls
@@ -266,10 +272,6 @@ def _direction() -> re.Pattern[str]:
         r"rebound|pick\s+up|bounce\s+back)\b",
         re.I)
 
-
-# a move named as a noun ('an improvement', 'a rise in referrals')
-_MOVE_NOUNS = ("improvement|increase|rise|fall|decrease|decline|reduction|recovery|growth|"
-               "drop|upturn|downturn|deterioration")
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
 # follows a negation, 'will not show improvement until March', or a date being moved or
@@ -840,8 +842,8 @@ def _habitual(text: str, cue: re.Match[str]) -> bool:
     start = max([clause, *(m.end() for m in re.finditer(",", text[:cue.start()]))])
     ends = [m.start() for m in (re.compile(",").search(text, cue.end()),
                                 _words().breaks.search(text, cue.end())) if m]
-    return bool(_HABIT.search(text, start, min(ends, default=len(text)))
-                or _HABIT_OPENING.match(text, clause))
+    return bool(_habit().search(text, start, min(ends, default=len(text)))
+                or re.match(rf"\s*{_habit().pattern}\s*,", text[clause:], re.I))
 
 
 def _month(date: DueDate | None) -> str | None:
