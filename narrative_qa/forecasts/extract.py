@@ -351,6 +351,20 @@ _NAMED_DUE = re.compile(
     r"(?:now\s+)?|now\s+|of\s+|:\s*)"
     r"|\b(?:estimated|forecast|expected|projected|anticipated)\s+(?:as|to\s+be)\s+)"
     r"(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _scheduled_for() -> re.Pattern[str]:
+    """A date after 'for' that a passive of scheduling comes just before (rules/language.yml
+    due_for_leads: 'contract award is slated for May 2027', 'is now targeted for Q3'): when
+    the thing is planned, a commitment like 'by May 2027', with no modal needed. The verb
+    'be' is needed: a bare participle names a thing ('the budget set for 2026/27 is £2m',
+    'funding earmarked for 2026/27')."""
+    return re.compile(r"\b(?:is|are|remains?|be|been)\s+(?:\w+ly\s+|now\s+|still\s+)?"
+                      rf"(?:{'|'.join(shared('due_for_leads'))})\s+for\s+(?:the\s+)?"
+                      r"(?:end\s+of\s+)?(?:the\s+)?$", re.I)
+
+
 _YEAR_WRITTEN = re.compile(r"20\d\d|\d/\d\d$")
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)  # where a change is counted from
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
@@ -888,6 +902,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         due.due > month_text(written) and (
             due.lead in _DEADLINES
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
+            or due.lead == "for" and bool(_scheduled_for().search(text, max(0, due.start - 40),
+                                                                  due.start))
             or due.lead in ("until", "till")
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),

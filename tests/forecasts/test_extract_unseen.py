@@ -287,3 +287,21 @@ def test_a_statement_beside_a_question_keeps_its_forecast():
     found = extract_forecasts("Will the depot reopen? We expect it to reopen by May 2026.",
                               Q2, use_readers=False)
     assert [(f.what, f.due) for f in found] == [("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "Contract award is slated for December 2026.",
+    "Contract award is now targeted for December 2026.",
+    "The depot's reopening is timetabled for December 2026.",
+])
+def test_a_passive_of_scheduling_before_for_and_a_date_is_a_plan(text):
+    assert whats(text, GMPP) == [("event", "2026-12")]
+
+
+@pytest.mark.parametrize("text", [
+    "Targets set for 2026/27 are ambitious.",
+    "Funding earmarked for 2026/27 has been withdrawn.",
+    "Contract award was targeted for December 2025.",
+])
+def test_a_bare_participle_before_for_names_a_thing_and_the_past_is_no_plan(text):
+    assert whats(text, GMPP) == []
