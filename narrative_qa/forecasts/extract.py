@@ -285,6 +285,17 @@ _IN_LEADS = frozenset({"in", "during"})
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
                         r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
                         r"met|won|paid|held|sold|brought|gave)\b", re.I)
+# ... nor one whose verb tells a state, the date saying when it holds: 'be' after the date,
+# which is then in the subject ('demand in 2026/27 is hard to predict', 'savings of £1m in
+# 2026/27 are at risk'; not 'go-live is in May 2027', which says when), or 'have', 'face' or
+# 'depend' ('the scheme has a budget of £4m in 2026/27'), as the verb itself, not an
+# auxiliary before a participle ('a timetable for launch in May 2027 has been agreed');
+# being on schedule is said of a plan ('the move in May 2027 remains on schedule')
+_NOT_AUXILIARY = r"(?!\s+(?:\w+ly\s+)?(?:been|being|\w+(?:ed|en))\b)"
+_BE_AFTER = re.compile(rf"\b(?:is|are|remains?)\b{_NOT_AUXILIARY}"
+                       r"(?!\s+(?:\w+ly\s+|still\s+)?on\s+(?:schedule|track|course|target|plan)\b)",
+                       re.I)
+_HAVE = re.compile(rf"\b(?:has|have|faces?|depends?)\b{_NOT_AUXILIARY}", re.I)
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
@@ -912,7 +923,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-            and not _PAST_TOLD.search(text)) and \
+            and not _PAST_TOLD.search(text) and not _BE_AFTER.search(text, due.end)
+            and not _HAVE.search(text)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \
         and not _DONE_NOW.search(text, due.end) \

@@ -305,3 +305,22 @@ def test_a_passive_of_scheduling_before_for_and_a_date_is_a_plan(text):
 ])
 def test_a_bare_participle_before_for_names_a_thing_and_the_past_is_no_plan(text):
     assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Demand for school places in 2026/27 is hard to predict.",
+    "Savings of £1m in 2026/27 are at risk.",
+    "The depot scheme has a budget of £4m in 2026/27.",
+    "In 2026/27 the library service faces significant pressures.",
+])
+def test_a_date_saying_when_a_state_holds_is_no_plan(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Go-live is now in May 2027.",
+    "The next gateway review is in May 2027.",
+    "A timetable for the launch of the app in May 2027 has been agreed.",
+])
+def test_be_before_the_date_says_when_and_an_auxiliary_tells_no_state(text):
+    assert whats(text) == [("event", "2027-05")]
