@@ -56,8 +56,9 @@ _FUTURE = re.compile(
     # likely', 'completion this year is considered probable'); 'feasible' or 'possible' says
     # it can happen, not that it is expected
     r"(?:is|are|appears?|seems?|looks?|remains?|considered|judged|deemed|assessed\s+as)\s+"
-    r"(?:(?:highly|very|quite|more|most|now|still)\s+)?(?:likely|probable)(?!\s+(?:to|that|"
-    r"than)\b))\b",
+    r"(?:(?:highly|very|quite|more|most|now|still)\s+)?(?:likely|probable)\b"
+    # (ending its clause: not 'is likely due to more staff', 'it is likely this may change')
+    r"(?=\s*(?:[.,;:!)]|$)|\s+(?:and|but|although|though|while|subject|given)\b))\b",
     re.I)
 
 
@@ -224,7 +225,14 @@ _ON_COURSE_TO_ATTAIN = re.compile(r"(?:(?:remains?|is|are)\s+)?on\s+(?:track|cou
 
 
 def _judged(text: str, cue: re.Match[str]) -> bool:
-    """Whether a cue judges an expectation (_ON_COURSE_TO_ATTAIN) rather than names an act."""
+    """Whether a cue judges an expectation (_ON_COURSE_TO_ATTAIN) rather than names an act,
+    in a clause not told in the past before it ('the firm was unable to deliver on schedule
+    to meet ...', 'an aircraft that passed its tests on schedule to meet ...')."""
+    start = max([0, *(m.end() for m in re.finditer(r",|\bthat\b", text[:cue.start()])),
+                 *(b.end() for b in _words().breaks.finditer(text, 0, cue.start()))])
+    if _TOLD_IN_THE_PAST.search(text, start, cue.start()) or \
+            _PAST_TOLD.search(text, start, cue.start()):
+        return False
     return bool(re.search(r"\b(?:likely|probable)$", cue.group(0), re.I)
                 or _ON_COURSE_TO_ATTAIN.match(text, cue.start()))
 
@@ -291,11 +299,24 @@ _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bb
 # 'depend' ('the scheme has a budget of £4m in 2026/27'), as the verb itself, not an
 # auxiliary before a participle ('a timetable for launch in May 2027 has been agreed');
 # being on schedule is said of a plan ('the move in May 2027 remains on schedule')
-_NOT_AUXILIARY = r"(?!\s+(?:\w+ly\s+)?(?:been|being|\w+(?:ed|en))\b)"
+_NOT_AUXILIARY = r"(?!\s+(?:(?:\w+ly|now|still|also)\s+)?(?:been|being|\w+(?:ed|en|ing))\b)"
 _BE_AFTER = re.compile(rf"\b(?:is|are|remains?)\b{_NOT_AUXILIARY}"
                        r"(?!\s+(?:\w+ly\s+|still\s+)?on\s+(?:schedule|track|course|target|plan)\b)",
                        re.I)
-_HAVE = re.compile(rf"\b(?:has|have|faces?|depends?)\b{_NOT_AUXILIARY}", re.I)
+# ('have' is the verb itself before its object: 'has a budget', 'has £4m', 'have no staff')
+_HAVE = re.compile(r"\b(?:has|have)\s+(?:(?:a|an|no|some|any|its|their|sufficient|enough)\b|"
+                   r"\d|£|\$)|"
+                   rf"\b(?:faces?|depends?)\b{_NOT_AUXILIARY}", re.I)
+
+
+def _state_told(text: str, due: DueDate) -> bool:
+    """Whether the clause holding `due` tells a state (_BE_AFTER, _HAVE)."""
+    clause = max((b.end() for b in _words().breaks.finditer(text, 0, due.start)), default=0)
+    after = _words().breaks.search(text, due.end)
+    end = after.start() if after else len(text)
+    return bool(_BE_AFTER.search(text, due.end, end) or _HAVE.search(text, clause, end))
+
+
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
@@ -923,8 +944,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-            and not _PAST_TOLD.search(text) and not _BE_AFTER.search(text, due.end)
-            and not _HAVE.search(text)) and \
+            and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \
         and not _DONE_NOW.search(text, due.end) \

@@ -235,8 +235,8 @@ def _due() -> re.Pattern[str]:
         # fourth quarter 2017-18', 'the 2nd quarter of FY26'; with no year, as 'Q2' is read
         r"|(?P<oq>\b(?P<oqn>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+|"
         r"financial\s+)?quarter\b(?:\s+(?:of\s+)?(?:the\s+)?(?:(?:FY|fiscal\s+year)\s*'?"
-        r"(?P<oqfy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d)|(?P<oqy>20\d\d)"
-        r"(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b))?)"
+        r"(?P<oqfy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d)|(?:FY\s*)?(?P<oqs1>\d\d)[/-](?P<oqs2>\d\d)\b"
+        r"(?![/\d])|(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b))?)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
@@ -570,6 +570,9 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         if group("oqfy"):  # '... of FY26': a US fiscal year, named by its end (as 'Q2 FY26')
             year = int(group("oqfy"))
             return _quarter_end((year if year > 99 else 2000 + year) - 1, quarter, 7)
+        if group("oqs1"):  # '... of FY 14/15': a short financial year, when the years follow
+            return _quarter_end(2000 + int(group("oqs1")), quarter) \
+                if _consecutive(group("oqs1"), group("oqs2")) else None
         if group("oqpair"):
             return _quarter_end(int(group("oqy")), quarter, fiscal)
         if group("oqy"):

@@ -324,3 +324,27 @@ def test_a_date_saying_when_a_state_holds_is_no_plan(text):
 ])
 def test_be_before_the_date_says_when_and_an_auxiliary_tells_no_state(text):
     assert whats(text) == [("event", "2027-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "The rise in visits is likely due to the new opening hours.",
+    "Because of the re-baseline it is likely this may change our cost figure.",
+])
+def test_likely_before_a_cause_or_a_clause_is_no_judgement_of_an_event(text):
+    assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The supplier was unable to deliver a vessel on schedule to meet the first milestone.",
+    "The firm built a vessel that passed its trials on schedule to meet the first milestone.",
+])
+def test_on_course_told_in_the_past_is_still_left_to_the_readers(text):
+    assert extract_forecasts(text, GMPP, planned_floor=1.01) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The programme is now moving to a national roll-out in 2026/27.",
+    "The pilot is preparing for closure in 2026/27 and learning lessons remains a priority.",
+])
+def test_a_progressive_or_a_state_in_another_clause_keeps_the_plan(text):
+    assert [due for _, due in whats(text)] == ["2027-03"]

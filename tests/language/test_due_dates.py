@@ -48,6 +48,7 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by the end of the third quarter", "2025-12"),  # an ordinal quarter with no year,
     ("by the 1st quarter", "2026-06"),  # read as 'Q3' and 'by Q1' are
     ("in the second quarter of FY26", "2025-12"),  # a US fiscal year's, as 'Q2 FY26' is
+    ("in the first quarter of FY 26/27", "2026-06"),  # a short financial year's
     ("by the end of the calendar year", "2025-12"),  # from January, in any record
     ("before December 2026", "2026-11"),  # 'before' leaves out what it names: a month,
     ("before Q4", "2025-12"),  # a quarter,
