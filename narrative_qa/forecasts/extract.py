@@ -347,7 +347,10 @@ _RISK_THAT = re.compile(r"\b(?:risks?|danger|threat|possibility)\s+(?:(?:is|rema
 # if it is appropriate', 'plans to act should the need arise'): with no date the future
 # it tells is a possibility, nothing to check. (A plan on a plain condition, 'if approved,
 # the scheme will be extended', is kept: a conditional expectation, FORECAST_LABELLING.md.)
-_CONTINGENCY = re.compile(r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
+# A subject chosen freely by 'any' ('Any delay to the works will be reported', 'any residual
+# funds will be returned') makes its future a contingency too: whatever of it arises.
+_CONTINGENCY = re.compile(r"^[\W\d]*any\b|"
+                          r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
                           r"(?!\s+(?:be|have|not)\b)|"
                           r"\b(?:if|when|where|(?<!\bsoon\s)as)\s+"
                           r"(?:(?:it\s+is|deemed|considered)\s+)?"

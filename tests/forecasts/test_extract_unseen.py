@@ -348,3 +348,16 @@ def test_on_course_told_in_the_past_is_still_left_to_the_readers(text):
 ])
 def test_a_progressive_or_a_state_in_another_clause_keeps_the_plan(text):
     assert [due for _, due in whats(text)] == ["2027-03"]
+
+
+@pytest.mark.parametrize("text", [
+    "Any delay to the depot works will be reported to the board.",
+    "Any further slippage will be managed through the usual change process.",
+])
+def test_an_undated_future_of_a_subject_chosen_by_any_is_a_contingency(text):
+    assert whats(text) == []
+
+
+def test_a_dated_future_of_a_subject_chosen_by_any_is_kept():
+    assert whats("Any remaining posts will be filled by March 2026.") == [
+        ("event", "2026-03")]
