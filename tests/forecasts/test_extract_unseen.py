@@ -361,3 +361,11 @@ def test_an_undated_future_of_a_subject_chosen_by_any_is_a_contingency(text):
 def test_a_dated_future_of_a_subject_chosen_by_any_is_kept():
     assert whats("Any remaining posts will be filled by March 2026.") == [
         ("event", "2026-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "Remaining trials will be affected by the outbreak.",
+    "Planned savings will be impacted by the reset.",
+])
+def test_will_be_affected_or_impacted_undated_is_a_state_like_will_affect(text):
+    assert whats(text) == []
