@@ -104,8 +104,10 @@ _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current
 _ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
                            r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
 # ('a review of plans to merge the teams', 'recovery plans to cut waits': documents)
-# (after 'no' or 'any' too: 'there are no plans to renew the lease' says nothing is planned)
-_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|no|any|with|and|of|for|in|on|"
+# (after 'no' or 'any' too: 'there are no plans to renew the lease' says nothing is planned;
+# and after a verb told in the past, whose object it is: 'forces have provided plans to ...')
+_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:\w+ed|their|its|our|his|her|the|no|any|with|and|of|for|"
+                           r"in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"

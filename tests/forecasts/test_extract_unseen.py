@@ -62,6 +62,7 @@ def test_an_undated_action_after_will_is_still_a_planned_event():
 
 
 @pytest.mark.parametrize("text", [
+    "Teams that missed their quota have provided plans to meet it next year.",
     "There are no plans to extend the lease to June 2026.",
     "We do not have any plans to close the branch library.",
     "A review of plans to extend the lease to June 2026 delayed the decision.",
