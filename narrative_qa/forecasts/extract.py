@@ -115,10 +115,14 @@ _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
-# text says it expects to reach it.
+# text says it expects to reach it; nor is the date the indicator's target is set for
+# ('the target date for this indicator is March 2027', 'date to achieve target: 2027';
+# not a project's 'target date for go-live', when the thing is expected).
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
                             r"were|of)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
-                            r"achieved)\b", re.I)
+                            r"achieved)\b|\btarget\s+date\s+(?:for\s+(?:this|the)\s+"
+                            r"(?:indicator|measure|target|result)s?\s+)?(?:is|was|:)|"
+                            r"\bdate\s+to\s+achieve\s+(?:the\s+)?target", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
                            r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
                            r"meet|reached|reach|exceeded|exceed|surpassed)\b", re.I)

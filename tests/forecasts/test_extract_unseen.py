@@ -370,3 +370,16 @@ def test_a_dated_future_of_a_subject_chosen_by_any_is_kept():
 ])
 def test_will_be_affected_or_impacted_undated_is_a_state_like_will_affect(text):
     assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The target date for this indicator is March 31, 2027.",
+    "The date to achieve target is March 2027.",
+])
+def test_the_date_an_indicator_target_is_set_for_is_a_target_stated(text):
+    assert whats(text) == []
+
+
+def test_a_project_milestone_with_a_target_date_of_is_still_dated():
+    text = "The next milestone is scheduled for May 2027, with a target date of April 2027."
+    assert sorted(due for _, due in whats(text, GMPP)) == ["2027-04", "2027-05"]
