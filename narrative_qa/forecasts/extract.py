@@ -318,9 +318,14 @@ _HAVE = re.compile(r"\b(?:has|have)\s+(?:(?:a|an|no|some|any|its|their|sufficien
 def _state_told(text: str, due: DueDate) -> bool:
     """Whether the clause holding `due` tells a state (_BE_AFTER, _HAVE)."""
     clause = max((b.end() for b in _words().breaks.finditer(text, 0, due.start)), default=0)
-    after = _words().breaks.search(text, due.end)
-    end = after.start() if after else len(text)
+    end = _clause_end(text, due.end)
     return bool(_BE_AFTER.search(text, due.end, end) or _HAVE.search(text, clause, end))
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause going on at `at` ends: the next clause break, else the text's end."""
+    after = _words().breaks.search(text, at)
+    return after.start() if after else len(text)
 
 
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
@@ -874,8 +879,10 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     start = max(0, due.start - 100)
     match = _TO_DO.search(text, start, due.start)
     if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
-            _words().able.search(text, 0, match.start()):
-        return None
+            _words().able.search(text, 0, match.start()) or \
+            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)):
+        return None  # (with 'be' after the date, 'to ...' is in the subject: 'the risk to
+        # delivery in 2026/27 is high' tells a state)
     return match.start()
 
 

@@ -383,3 +383,8 @@ def test_the_date_an_indicator_target_is_set_for_is_a_target_stated(text):
 def test_a_project_milestone_with_a_target_date_of_is_still_dated():
     text = "The next milestone is scheduled for May 2027, with a target date of April 2027."
     assert sorted(due for _, due in whats(text, GMPP)) == ["2027-04", "2027-05"]
+
+
+def test_to_and_a_date_in_the_subject_of_be_tells_a_state_not_a_plan():
+    assert whats("The risk to delivery in 2026/27 is high.") == []
+    assert whats("Funding was agreed to open the depot in May 2026.") == [("event", "2026-05")]
