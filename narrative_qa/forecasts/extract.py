@@ -51,7 +51,14 @@ _FUTURE = re.compile(
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
     r"suggests?|indicates?)|aiming|committed\s+to|"
-    r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to)\b",
+    r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to|"
+    # an event judged likely, the adjective its predicate ('delivery to time appears highly
+    # likely', 'completion this year is considered probable'); 'feasible' or 'possible' says
+    # it can happen, not that it is expected
+    r"(?:is|are|appears?|seems?|looks?|remains?|considered|judged|deemed|assessed\s+as)\s+"
+    r"(?:(?:highly|very|quite|more|most|now|still)\s+)?(?:likely|probable)\b"
+    # (ending its clause: not 'is likely due to more staff', 'it is likely this may change')
+    r"(?=\s*(?:[.,;:!)]|$)|\s+(?:and|but|although|though|while|subject|given)\b))\b",
     re.I)
 
 
@@ -61,14 +68,18 @@ def _future() -> re.Pattern[str]:
     return re.compile(rf"{_FUTURE.pattern}|\b(?:{'|'.join(shared('forecast_cues'))})\b",
                       re.I)
 # A cue that does not make its sentence a forecast: a modal in a relative clause describing
-# a thing ("a gateway which will provide a platform"), or after "whether" (an uncertainty)
+# a thing ("a gateway which will provide a platform"), or after "whether" or "if" (an
+# uncertainty: an 'if' clause of condition takes the present, 'if the grant is renewed', so
+# 'will' after 'if' is an indirect question, 'we do not know if the grant will be renewed';
+# only after a word, not opening a clause: 'If approved the scheme will be extended')
 # or "how", "why", "when" and "what" (a question: 'sets out how we will improve control',
 # 'asked when the depot will reopen', 'what the team intends to deliver'; any
 # cue after these, _QUESTION);
 # a requirement ("will need to be agreed"); an aim with nothing to check ("will seek to
 # improve"); plans as a noun ("Plans to ... have been delivered", "their plans to use").
 _MODAL_NOT_A_CUE = re.compile(r"(?:\b(?:which|that|who)\s+(?:\w+ly\s+)?|"
-                              r"\b(?:whether|how|why|when|what)\s+(?:\w+\s+){0,3})$", re.I)
+                              r"\b(?:whether|(?<=\w\s)if|how|why|when|what)\s+"
+                              r"(?:\w+\s+){0,3})$", re.I)
 # ('a rota to ensure that every caller will be answered', 'staff trained to ensure the
 # depot is set to reopen': what an action is for)
 _ENSURE_THAT = re.compile(r"\bensur(?:e|es|ed|ing)\s+(?:that\s+)?(?:[\w'’-]+\s+){0,5}$",
@@ -93,7 +104,10 @@ _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|its|our|their|this|that|latest|current
 _ROLE_SUBJECT = re.compile(r"\b(?:challenges?|priorit(?:y|ies)|focus|key|difficult(?:y|ies))"
                            r"\b(?:\s+[\w'’-]+){0,6}?\s+$", re.I)
 # ('a review of plans to merge the teams', 'recovery plans to cut waits': documents)
-_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:their|its|our|his|her|the|with|and|of|for|in|on|"
+# (after 'no' or 'any' too: 'there are no plans to renew the lease' says nothing is planned;
+# and after a verb told in the past, whose object it is: 'forces have provided plans to ...')
+_PLANS_A_NOUN = re.compile(r"(?:^|\b(?:\w+ed|their|its|our|his|her|the|no|any|with|and|of|for|"
+                           r"in|on|"
                            r"action|delivery|business|recovery|improvement|implementation|"
                            r"transition|contingency|exit|workforce)\s+)$", re.I)
 _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
@@ -101,10 +115,14 @@ _NOT_A_CUE = re.compile(r"(?:will|shall)\s+(?:also\s+)?(?:need|require)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?be\s+(?:needed|required)\b|"
                         r"(?:will|shall)\s+(?:also\s+)?(?:seek|strive|endeavou?r)\b", re.I)
 # A target stated as a target ("Target: 75% by March 2020") is not a forecast unless the
-# text says it expects to reach it.
+# text says it expects to reach it; nor is the date the indicator's target is set for
+# ('the target date for this indicator is March 2027', 'date to achieve target: 2027';
+# not a project's 'target date for go-live', when the thing is expected).
 _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is|are|was|"
                             r"were|of)\b|\btargets?\b[^.;]{0,40}?\bto\s+be\s+(?:reached|met|"
-                            r"achieved)\b", re.I)
+                            r"achieved)\b|\btarget\s+date\s+(?:for\s+(?:this|the)\s+"
+                            r"(?:indicator|measure|target|result)s?\s+)?(?:is|was|:)|"
+                            r"\bdate\s+to\s+achieve\s+(?:the\s+)?target", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
                            r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
                            r"meet|reached|reach|exceeded|exceed|surpassed)\b", re.I)
@@ -138,6 +156,19 @@ _DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?b
                        r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
                        re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
+# An adverb of habit in the cue's own clause makes 'will' tell what tends to happen, not
+# what is expected this time ('historically, demand will peak in winter', 'staff will
+# usually be seen within a week'); a date with its year written is one occasion ('as
+# usually happens, the report will be published in May 2026').
+# (rules/language.yml forecast_habits)
+
+
+@lru_cache(maxsize=1)
+def _habit() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(shared('forecast_habits'))})\b", re.I)
+
+
+_A_YEAR_WRITTEN = re.compile(r"FY\s*'?\d\d|(?:19|20)\d\d|\d/\d\d", re.I)
 
 
 @dataclass(frozen=True)
@@ -190,6 +221,28 @@ def _words() -> _Words:
                                                *shared("forecast_roles")]) + r")\b", re.I))
 
 
+# A cue judging that the thing is likely ('delivery appears highly likely') or on course to
+# attain a goal ('remains on track to meet its milestones'): an expectation, not a planned
+# action, so the readers' planned-action floor does not apply to it ('on track to open the
+# depot' names an action, and the readers read it)
+_ON_COURSE_TO_ATTAIN = re.compile(r"(?:(?:remains?|is|are)\s+)?on\s+(?:track|course|schedule|"
+                                  r"target)\s+(?:to|for|towards)\s+(?:meet|achiev|reach)\w*\b",
+                                  re.I)
+
+
+def _judged(text: str, cue: re.Match[str]) -> bool:
+    """Whether a cue judges an expectation (_ON_COURSE_TO_ATTAIN) rather than names an act,
+    in a clause not told in the past before it ('the firm was unable to deliver on schedule
+    to meet ...', 'an aircraft that passed its tests on schedule to meet ...')."""
+    start = max([0, *(m.end() for m in re.finditer(r",|\bthat\b", text[:cue.start()])),
+                 *(b.end() for b in _words().breaks.finditer(text, 0, cue.start()))])
+    if _TOLD_IN_THE_PAST.search(text, start, cue.start()) or \
+            _PAST_TOLD.search(text, start, cue.start()):
+        return False
+    return bool(re.search(r"\b(?:likely|probable)$", cue.group(0), re.I)
+                or _ON_COURSE_TO_ATTAIN.match(text, cue.start()))
+
+
 _ONGOING_ONLY = re.compile(r"\b(?:will|shall)\s+(?:\w+\s+)?continue\b", re.I)
 
 
@@ -215,8 +268,24 @@ def _direction() -> re.Pattern[str]:
         r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
         r"[\w'’-]+\s+){0,4}?(?:" + goals + r")))\b|"
         r"\b(?:targets?|goals?|standards?)\b[^.;]*?\bbe\s+(?:met|achieved|reached|exceeded|"
-        r"surpassed)\b",
+        r"surpassed)\b|"
+        # the move named as a noun, the subject of the expectation ('an improvement is
+        # anticipated', 'a fall in waiting times is forecast next year'); the match ends
+        # on the noun, so what moves is read after it (_money_moving)
+        rf"\b(?:{'|'.join(shared('forecast_move_nouns'))})s?\b"
+        r"(?=\s+(?:(?:in|of)\s+(?:(?!(?:and|but|or|which|that|has|have|had|was|were|is|are)\b)"
+        r"[\w'’%-]+\s+){1,6}?)?(?:is|are|will\s+be)"
+        r"\s+(?:(?:now|also|still|then|therefore|\w+ly)\s+)?(?:expected|anticipated|"
+        r"forecast|projected|predicted|likely)\b)|"
+        # the verb's object, however long, moving after 'to' ('we expect the share of calls
+        # answered within a minute to improve'); no 'to' before it ('expect the board to
+        # agree funding to improve the park' is a purpose)
+        r"\b(?:expect(?:s|ing)?|anticipat(?:e|es|ing)|predict(?:s|ing)?)\s+"
+        r"(?:(?!to\b)[\w'’%,-]+\s+){1,12}?to\s+(?:improv\w*|increas\w*|rise|fall|decreas\w*|"
+        r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|grow|worsen\w*|deteriorat\w*|"
+        r"rebound|pick\s+up|bounce\s+back)\b",
         re.I)
+
 # A figure stated as where the indicator will be: "return to 60%", "reach 1,200", "95%".
 # ('until' says how long a state lasts, 'funding is secured until December', unless it
 # follows a negation, 'will not show improvement until March', or a date being moved or
@@ -230,6 +299,35 @@ _IN_LEADS = frozenset({"in", "during"})
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
                         r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
                         r"met|won|paid|held|sold|brought|gave)\b", re.I)
+# ... nor one whose verb tells a state, the date saying when it holds: 'be' after the date,
+# which is then in the subject ('demand in 2026/27 is hard to predict', 'savings of £1m in
+# 2026/27 are at risk'; not 'go-live is in May 2027', which says when), or 'have', 'face' or
+# 'depend' ('the scheme has a budget of £4m in 2026/27'), as the verb itself, not an
+# auxiliary before a participle ('a timetable for launch in May 2027 has been agreed');
+# being on schedule is said of a plan ('the move in May 2027 remains on schedule')
+_NOT_AUXILIARY = r"(?!\s+(?:(?:\w+ly|now|still|also)\s+)?(?:been|being|\w+(?:ed|en|ing))\b)"
+_BE_AFTER = re.compile(rf"\b(?:is|are|remains?)\b{_NOT_AUXILIARY}"
+                       r"(?!\s+(?:\w+ly\s+|still\s+)?on\s+(?:schedule|track|course|target|plan)\b)",
+                       re.I)
+# ('have' is the verb itself before its object: 'has a budget', 'has £4m', 'have no staff')
+_HAVE = re.compile(r"\b(?:has|have)\s+(?:(?:a|an|no|some|any|its|their|sufficient|enough)\b|"
+                   r"\d|£|\$)|"
+                   rf"\b(?:faces?|depends?)\b{_NOT_AUXILIARY}", re.I)
+
+
+def _state_told(text: str, due: DueDate) -> bool:
+    """Whether the clause holding `due` tells a state (_BE_AFTER, _HAVE)."""
+    clause = max((b.end() for b in _words().breaks.finditer(text, 0, due.start)), default=0)
+    end = _clause_end(text, due.end)
+    return bool(_BE_AFTER.search(text, due.end, end) or _HAVE.search(text, clause, end))
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause going on at `at` ends: the next clause break, else the text's end."""
+    after = _words().breaks.search(text, at)
+    return after.start() if after else len(text)
+
+
 _LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
@@ -260,7 +358,10 @@ _RISK_THAT = re.compile(r"\b(?:risks?|danger|threat|possibility)\s+(?:(?:is|rema
 # if it is appropriate', 'plans to act should the need arise'): with no date the future
 # it tells is a possibility, nothing to check. (A plan on a plain condition, 'if approved,
 # the scheme will be extended', is kept: a conditional expectation, FORECAST_LABELLING.md.)
-_CONTINGENCY = re.compile(r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
+# A subject chosen freely by 'any' ('Any delay to the works will be reported', 'any residual
+# funds will be returned') makes its future a contingency too: whatever of it arises.
+_CONTINGENCY = re.compile(r"^[\W\d]*any\b|"
+                          r"\bshould\s+(?:the|these|this|that|there|it|they|any|delays?)\b"
                           r"(?!\s+(?:be|have|not)\b)|"
                           r"\b(?:if|when|where|(?<!\bsoon\s)as)\s+"
                           r"(?:(?:it\s+is|deemed|considered)\s+)?"
@@ -296,6 +397,20 @@ _NAMED_DUE = re.compile(
     r"(?:now\s+)?|now\s+|of\s+|:\s*)"
     r"|\b(?:estimated|forecast|expected|projected|anticipated)\s+(?:as|to\s+be)\s+)"
     r"(?:the\s+)?(?:end\s+of\s+)?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _scheduled_for() -> re.Pattern[str]:
+    """A date after 'for' that a passive of scheduling comes just before (rules/language.yml
+    due_for_leads: 'contract award is slated for May 2027', 'is now targeted for Q3'): when
+    the thing is planned, a commitment like 'by May 2027', with no modal needed. The verb
+    'be' is needed: a bare participle names a thing ('the budget set for 2026/27 is £2m',
+    'funding earmarked for 2026/27')."""
+    return re.compile(r"\b(?:is|are|remains?|be|been)\s+(?:\w+ly\s+|now\s+|still\s+)?"
+                      rf"(?:{'|'.join(shared('due_for_leads'))})\s+for\s+(?:the\s+)?"
+                      r"(?:end\s+of\s+)?(?:the\s+)?$", re.I)
+
+
 _YEAR_WRITTEN = re.compile(r"20\d\d|\d/\d\d$")
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)  # where a change is counted from
 _OWNED = re.compile(r"\b(?:our|its|their|his|her|your)\s+$", re.I)
@@ -576,6 +691,10 @@ def _readings(texts: list[str]) -> list[_Reading]:
             for row in probabilities]
 
 
+# a sentence that ends on a question mark ('Will the depot reopen by May?')
+_A_QUESTION = re.compile(r"\?[\"'”’)\]]*\s*$")
+
+
 def extract_forecasts(narrative: str, period: str | None, use_readers: bool = True,
                       planned_floor: float = PLANNED_FLOOR, actual: Any = None
                       ) -> list[Forecast]:
@@ -593,6 +712,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
     found = []
     end_date = _end_date(texts, period, written)
     for span, text, read in zip(spans, texts, readings, strict=True):
+        if _A_QUESTION.search(text):
+            continue  # a question asks what will happen; it expects nothing
         reading = _sentence(text, read, period, written, now, planned_floor)
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
@@ -758,9 +879,33 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     start = max(0, due.start - 100)
     match = _TO_DO.search(text, start, due.start)
     if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
-            _words().able.search(text, 0, match.start()):
-        return None
+            _words().able.search(text, 0, match.start()) or \
+            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)):
+        return None  # (with 'be' after the date, 'to ...' is in the subject: 'the risk to
+        # delivery in 2026/27 is high' tells a state)
     return match.start()
+
+
+# A share (a percentage) written as the subject of the forecast ('70% of repairs will be
+# completed on time', 'by May, 90% of calls are expected to be answered'): the figure the
+# clause expects, though written before its cue; not one told in a clause of its own
+# ('60% of calls were answered, and this will improve', 'the 12% of staff who left will be
+# replaced'), nor a count ('2 of the 4 vans will arrive in May' is an event).
+_SUBJECT_SHARE = re.compile(r"\s+of\s+(?:(?!(?:who|which|that|was|were|has|have|had)\b)"
+                            r"[\w'’-]+\s+){1,6}(?:(?:is|are)\s+)?", re.I)
+
+
+def _habitual(text: str, cue: re.Match[str]) -> bool:
+    """Whether an adverb of habit stands in the cue's own part of the sentence: between the
+    comma or clause break (rules/language.yml forecast_clause_breaks) before the cue and the
+    one after it, or opening the clause the cue is in ('Typically, ...'); not in a clause
+    before ('Although waits have often been long, the new team will ...')."""
+    clause = max((b.end() for b in _words().breaks.finditer(text, 0, cue.start())), default=0)
+    start = max([clause, *(m.end() for m in re.finditer(",", text[:cue.start()]))])
+    ends = [m.start() for m in (re.compile(",").search(text, cue.end()),
+                                _words().breaks.search(text, cue.end())) if m]
+    return bool(_habit().search(text, start, min(ends, default=len(text)))
+                or re.match(rf"\s*{_habit().pattern}\s*,", text[clause:], re.I))
 
 
 def _month(date: DueDate | None) -> str | None:
@@ -805,6 +950,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
         due.due > month_text(written) and (
             due.lead in _DEADLINES
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
+            or due.lead == "for" and bool(_scheduled_for().search(text, max(0, due.start - 40),
+                                                                  due.start))
             or due.lead in ("until", "till")
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
@@ -813,11 +960,13 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
             or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-            and not _PAST_TOLD.search(text)) and \
+            and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \
         and not _DONE_NOW.search(text, due.end) \
         and not _words().risk.search(text, 0, due.start)
+    if cue and _habitual(text, cue) and not (due and _A_YEAR_WRITTEN.search(due.text)):
+        return []  # what tends to happen, not a forecast
     to_do = None if cue else _to_do_at(text, due, written)
     ahead = ahead or to_do is not None
     # "we will continue to work with partners (in FY24)": what is done now, unless it
@@ -844,7 +993,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # the expected figure is written after the cue ("expect ... to reach 60%"); a figure
     # before it is where things stand ("After a 60% reduction, ... expected to improve")
     after = cue.start() if cue else to_do or 0
-    figures = [f for f in _figures(_without(text, written_dates)) if f.start >= after]
+    every_figure = _figures(_without(text, written_dates))
+    figures = [f for f in every_figure if f.start >= after]
+    if cue and not figures:
+        figures = [f for f in every_figure if f.text.endswith("%")
+                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())][-1:]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
@@ -857,7 +1010,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # issue: NQ02's concern, shown as such); with no timing at all the readers decide.
     if what == "event" and due is None and not vague and read.planned is not None and \
             read.planned < planned_floor and not _BEFORE_EVENT.search(text) and \
-            not _AFTER_EVENT.search(text, cue.end() if cue else 0):
+            not _AFTER_EVENT.search(text, cue.end() if cue else 0) and \
+            not any(_judged(text, c) for c in _cues(text)):
         return []  # no date, and the readers do not read a planned action
     if what == "event" and due is None and cue and \
             all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())

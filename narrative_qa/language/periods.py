@@ -231,8 +231,12 @@ def _due() -> re.Pattern[str]:
         rf"|(?:(?P<mlead>\d{{1,2}}(?:st|nd|rd|th)?\s+)?{month_name}"
         r"(?:\s+(?P<mday>\d{1,2})(?P<mord>st|nd|rd|th)?(?![\d:]))?"
         r"(?:(?:,?\s+(?:of\s+)?|-)(?P<my>20\d\d)\b|\s+['’](?P<my2>\d\d)\b)?)"
-        r"|(?P<oq>\b(?P<oqn>first|second|third|fourth)\s+quarter\s+of\s+(?:the\s+)?"
-        r"(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b)"
+        # a quarter named by its ordinal: 'the first quarter of 2025', '... of 2025/26', 'the
+        # fourth quarter 2017-18', 'the 2nd quarter of FY26'; with no year, as 'Q2' is read
+        r"|(?P<oq>\b(?P<oqn>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:fiscal\s+|"
+        r"financial\s+)?quarter\b(?:\s+(?:of\s+)?(?:the\s+)?(?:(?:FY|fiscal\s+year)\s*'?"
+        r"(?P<oqfy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d)|(?:FY\s*)?(?P<oqs1>\d\d)[/-](?P<oqs2>\d\d)\b"
+        r"(?![/\d])|(?P<oqy>20\d\d)(?P<oqpair>\s*[/-]\s*(?:20)?\d\d)?\b))?)"
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
@@ -245,7 +249,8 @@ def _due() -> re.Pattern[str]:
         rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period|FY)\b)"
-        r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+)?year"
+        r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+|"
+        r"calendar\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
         r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
@@ -380,6 +385,12 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 lead = found[-1].lead
             elif first != "the":
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
+        # 'before May' ends with April; not 'before the end of May', nor 'not before May'
+        # (May at the earliest)
+        if lead == "before" and due and \
+                not re.search(r"\bend\b", before.group(0) if before else match.group(0), re.I) \
+                and not _NOT_BEFORE.search(text, max(0, start - 60), start):
+            due = _add_months(due, -_span_months(match))
         if found and lead is None and _JOINED.fullmatch(text[found[-1].end:start]):
             lead = found[-1].lead  # 'in 2026 and 2027', 'late spring/early summer 2026'
             if yearless and found[-1].start in yearless:
@@ -397,6 +408,26 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
 
 
 _JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
+
+
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never)\b|n['’]t\b)[^.;,]*$", re.I)
+
+
+def _span_months(match: re.Match[str]) -> int:
+    """How many months a date written whole spans: a month named without its day, a
+    quarter, or a year, written or relative ('next year'); 0 for a day, a season or a
+    duration (not counted back from: 'before 30 June' still ends in June)."""
+    group = match.group
+    if group("month") and not group("mday") and not group("mlead"):
+        return 1
+    if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
+            group("qs") or group("qc") or group("uq") or group("uq2"):
+        return 3
+    if group("bare") or group("pair") or group("fy") or group("sp") or group("fysp"):
+        return 12
+    if group("rel"):  # 'before next year'
+        return {"year": 12, "fy": 12, "quarter": 3, "month": 1}.get(group("span").lower(), 0)
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -477,13 +508,29 @@ def _month_without_year(month: int, written: tuple[int, int] | None,
     return (written[0], month) if month <= written[1] else (written[0] - 1, month)
 
 
+def _yearless_quarter(quarter: int, written: tuple[int, int] | None, period: str | None,
+                      ahead: bool, fiscal: int) -> tuple[int, int] | None:
+    """A quarter named without its year: this financial year's, or the next year's when it
+    is already past and the sentence looks ahead ("(97% in Q1)" is this year's; "by Q1"
+    next year's)."""
+    if not written:
+        return None
+    start = _fy_start(written, fiscal)
+    current = parse_period(period)
+    now = current[1] if current else ((written[1] - fiscal) % 12) // 3 + 1
+    if quarter < now:
+        return _quarter_end(start + 1 if ahead else start, quarter, fiscal)
+    return _quarter_end(start, quarter, fiscal)
+
+
 def _resolve(match: re.Match[str], written: tuple[int, int] | None,
              period: str | None = None, ahead: bool = True,
              fiscal: int = 4, calendar: bool = False) -> tuple[int, int] | None:
     group = match.group
     # 'this year' in a record of calendar years; 'the financial year' is one in any record
+    # ('the end of the calendar year' runs from January in any record)
     years_from = 1 if calendar and not re.search(r"financial|fiscal|\bFY", group(0), re.I) \
-        else fiscal
+        or re.search(r"\bcalendar\b", group(0), re.I) else fiscal
     if group("iq"):  # gmpp's '2023-Q4': a quarter of the financial year ending in 2023
         return _quarter_end(int(group("iqy")) - 1, int(group("iqq")))
     if group("sq"):  # gmpp's '21/22-Q4'
@@ -518,10 +565,19 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
                      if name.startswith(group("dmm").lower()[:3]))
         return 2000 + int(group("dmyy")), month
     if group("oq"):  # 'the first quarter of 2025' (calendar), '... of 2025/26' (financial)
-        quarter = ("first", "second", "third", "fourth").index(group("oqn").lower()) + 1
+        quarter = int(group("oqn")[0]) if group("oqn")[0].isdigit() else \
+            ("first", "second", "third", "fourth").index(group("oqn").lower()) + 1
+        if group("oqfy"):  # '... of FY26': a US fiscal year, named by its end (as 'Q2 FY26')
+            year = int(group("oqfy"))
+            return _quarter_end((year if year > 99 else 2000 + year) - 1, quarter, 7)
+        if group("oqs1"):  # '... of FY 14/15': a short financial year, when the years follow
+            return _quarter_end(2000 + int(group("oqs1")), quarter) \
+                if _consecutive(group("oqs1"), group("oqs2")) else None
         if group("oqpair"):
             return _quarter_end(int(group("oqy")), quarter, fiscal)
-        return int(group("oqy")), 3 * quarter
+        if group("oqy"):
+            return int(group("oqy")), 3 * quarter
+        return _yearless_quarter(quarter, written, period, ahead, fiscal)
     if group("uq") or group("uq2"):  # 'FY2026 Q1': a US fiscal year, named by its end
         year = int(group("uy") or group("uy2"))
         return _quarter_end((year if year > 99 else 2000 + year) - 1,
@@ -549,14 +605,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return int(year), 3 * quarter  # 'Q3 2021' with one year: a calendar quarter
         if year:
             return _quarter_end(int(year), quarter, fiscal)
-        if not written:
-            return None
-        start = _fy_start(written, fiscal)
-        current = parse_period(period)
-        now = current[1] if current else ((written[1] - fiscal) % 12) // 3 + 1
-        if quarter < now:  # "(97% in Q1)" is this year's; "by Q1" next year's
-            return _quarter_end(start + 1 if ahead else start, quarter, fiscal)
-        return _quarter_end(start, quarter, fiscal)
+        return _yearless_quarter(quarter, written, period, ahead, fiscal)
     if group("fy"):
         year = int(group("fyy"))
         return (year if year > 99 else 2000 + year), 6

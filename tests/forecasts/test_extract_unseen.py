@@ -62,6 +62,9 @@ def test_an_undated_action_after_will_is_still_a_planned_event():
 
 
 @pytest.mark.parametrize("text", [
+    "Teams that missed their quota have provided plans to meet it next year.",
+    "There are no plans to extend the lease to June 2026.",
+    "We do not have any plans to close the branch library.",
     "A review of plans to extend the lease to June 2026 delayed the decision.",
     "Recovery plans to shorten the queue for repairs.",
     "Contingency plans to keep the helpline open during the strike have been agreed.",
@@ -172,3 +175,216 @@ def test_what_a_challenge_or_key_will_be_is_a_role_not_a_plan(text):
 def test_a_dated_challenge_still_names_its_date():
     text = "The main challenge will be the move to the new site in May 2026."
     assert whats(text) == [("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "We do not yet know if the grant will be renewed next year.",
+    "It remains unclear if the contractor will hand over the depot by June 2026.",
+])
+def test_will_after_if_following_a_word_is_an_indirect_question(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "If approved the scheme will be extended.",
+    "The team will check if the grant has been renewed.",
+])
+def test_a_condition_opening_on_if_keeps_its_forecast(text):
+    assert whats(text) == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Historically, call volumes will dip over the summer holidays.",
+    "Demand for the night shelter will usually peak in December.",
+    "Applicants will typically be contacted within a week of referral.",
+])
+def test_will_with_an_adverb_of_habit_tells_what_tends_to_happen(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Although waits have often been long, the new team will reduce them.",
+     [("direction", None)]),
+    ("Visits usually dip in the summer and will recover in the autumn.",
+     [("direction", "2025-11")]),
+    ("As usually happens, the annual report will be published in May 2026.",
+     [("event", "2026-05")]),
+])
+def test_a_habit_told_in_another_clause_or_a_dated_occasion_keeps_the_forecast(text, found):
+    assert whats(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "We estimate that 85% of repairs will be finished on time by March 2026.",
+    "85% of repairs are projected to be finished on time by March 2026.",
+    "By March 2026, 85% of repairs will be finished on time.",
+])
+def test_a_share_written_as_the_subject_of_the_forecast_is_its_value(text):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert (forecast.what, forecast.value, forecast.due) == ("value", "85%", "2026-03")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("40% of calls were answered within a minute, and this will improve.",
+     [("direction", None)]),
+    ("The 12% of staff who left will be replaced by May 2026.", [("event", "2026-05")]),
+    ("3 of the 5 new vans will arrive in May 2026.", [("event", "2026-05")]),
+])
+def test_a_figure_told_in_its_own_clause_or_a_count_is_not_the_value(text, found):
+    assert whats(text) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("An improvement in this measure is anticipated.", [("direction", None)]),
+    ("A further fall in waiting times is forecast next quarter.", [("direction", "2025-12")]),
+    ("We expect the share of calls answered within one minute to improve.",
+     [("direction", None)]),
+])
+def test_a_move_named_as_a_noun_or_after_a_long_object_is_the_direction(text, found):
+    assert whats(text) == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("An increase in agency costs is expected.", [("other", None)]),
+    ("We expect the board to agree funding to improve the park.", [("event", None)]),
+    ("Last year's audit brought a rise in grant and is expected to bring two new posts.",
+     [("event", None)]),
+    ("A rise in demand was anticipated.", []),
+])
+def test_money_a_purpose_or_a_past_expectation_is_not_the_direction(text, found):
+    assert whats(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "Successful delivery of the depot to time and budget appears highly likely.",
+    "Completion of the new wing to time is considered probable.",
+    "The refit stays on course to meet each date the fleet requires.",
+])
+def test_an_event_judged_likely_or_on_course_to_attain_is_expected(text):
+    # (a floor no reading reaches: the readers' planned-action floor does not apply to
+    # an expectation judged, only to an act named)
+    found = extract_forecasts(text, GMPP, planned_floor=1.01)
+    assert [(f.what, f.due) for f in found] == [("event", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Successful delivery of the depot appears feasible but significant issues exist.",
+    "It is likely that the board considered the risk.",
+    "The depot was considered probable to open.",
+])
+def test_feasible_or_a_likelihood_of_the_past_is_no_expectation(text):
+    assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Will the depot reopen by May 2026?",
+    "Is the new rota expected to cut waits next quarter?",
+])
+def test_a_question_expects_nothing(text):
+    assert whats(text) == []
+
+
+def test_a_statement_beside_a_question_keeps_its_forecast():
+    found = extract_forecasts("Will the depot reopen? We expect it to reopen by May 2026.",
+                              Q2, use_readers=False)
+    assert [(f.what, f.due) for f in found] == [("event", "2026-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "Contract award is slated for December 2026.",
+    "Contract award is now targeted for December 2026.",
+    "The depot's reopening is timetabled for December 2026.",
+])
+def test_a_passive_of_scheduling_before_for_and_a_date_is_a_plan(text):
+    assert whats(text, GMPP) == [("event", "2026-12")]
+
+
+@pytest.mark.parametrize("text", [
+    "Targets set for 2026/27 are ambitious.",
+    "Funding earmarked for 2026/27 has been withdrawn.",
+    "Contract award was targeted for December 2025.",
+])
+def test_a_bare_participle_before_for_names_a_thing_and_the_past_is_no_plan(text):
+    assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Demand for school places in 2026/27 is hard to predict.",
+    "Savings of £1m in 2026/27 are at risk.",
+    "The depot scheme has a budget of £4m in 2026/27.",
+    "In 2026/27 the library service faces significant pressures.",
+])
+def test_a_date_saying_when_a_state_holds_is_no_plan(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Go-live is now in May 2027.",
+    "The next gateway review is in May 2027.",
+    "A timetable for the launch of the app in May 2027 has been agreed.",
+])
+def test_be_before_the_date_says_when_and_an_auxiliary_tells_no_state(text):
+    assert whats(text) == [("event", "2027-05")]
+
+
+@pytest.mark.parametrize("text", [
+    "The rise in visits is likely due to the new opening hours.",
+    "After the reset it is likely our whole-life cost estimate shifts.",
+])
+def test_likely_before_a_cause_or_a_clause_is_no_judgement_of_an_event(text):
+    assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The supplier was unable to deliver a vessel on schedule to meet the first milestone.",
+    "The firm built a vessel that passed its trials on schedule to meet the first milestone.",
+])
+def test_on_course_told_in_the_past_is_still_left_to_the_readers(text):
+    assert extract_forecasts(text, GMPP, planned_floor=1.01) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The scheme is now heading towards a countrywide launch in 2026/27.",
+    "The pilot is preparing for closure in 2026/27 and learning lessons remains a priority.",
+])
+def test_a_progressive_or_a_state_in_another_clause_keeps_the_plan(text):
+    assert [due for _, due in whats(text)] == ["2027-03"]
+
+
+@pytest.mark.parametrize("text", [
+    "Any delay to the depot works will be reported to the board.",
+    "Any further slippage will be managed through the usual change process.",
+])
+def test_an_undated_future_of_a_subject_chosen_by_any_is_a_contingency(text):
+    assert whats(text) == []
+
+
+def test_a_dated_future_of_a_subject_chosen_by_any_is_kept():
+    assert whats("Any remaining posts will be filled by March 2026.") == [
+        ("event", "2026-03")]
+
+
+@pytest.mark.parametrize("text", [
+    "The last two sea trials will be affected by the strike.",
+    "Planned savings will be impacted by the reset.",
+])
+def test_will_be_affected_or_impacted_undated_is_a_state_like_will_affect(text):
+    assert whats(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "The target date for this indicator is March 31, 2027.",
+    "The date to achieve target is March 2027.",
+])
+def test_the_date_an_indicator_target_is_set_for_is_a_target_stated(text):
+    assert whats(text) == []
+
+
+def test_a_project_milestone_with_a_target_date_of_is_still_dated():
+    text = "The next milestone is scheduled for May 2027, with a target date of April 2027."
+    assert sorted(due for _, due in whats(text, GMPP)) == ["2027-04", "2027-05"]
+
+
+def test_to_and_a_date_in_the_subject_of_be_tells_a_state_not_a_plan():
+    assert whats("The risk to delivery in 2026/27 is high.") == []
+    assert whats("Funding was agreed to open the depot in May 2026.") == [("event", "2026-05")]

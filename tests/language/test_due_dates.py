@@ -44,10 +44,27 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("on 16 July 27", "2027-07"),
     ("in the first quarter of 2026", "2026-03"),  # a calendar year's quarter
     ("in the third quarter of 2026/27", "2026-12"),  # a financial year's
+    ("in the fourth quarter 2025-26", "2026-03"),  # an ordinal quarter, 'of' left out
+    ("by the end of the third quarter", "2025-12"),  # an ordinal quarter with no year,
+    ("by the 1st quarter", "2026-06"),  # read as 'Q3' and 'by Q1' are
+    ("in the second quarter of FY26", "2025-12"),  # a US fiscal year's, as 'Q2 FY26' is
+    ("in the first quarter of FY 26/27", "2026-06"),  # a short financial year's
+    ("by the end of the calendar year", "2025-12"),  # from January, in any record
+    ("before December 2026", "2026-11"),  # 'before' leaves out what it names: a month,
+    ("before Q4", "2025-12"),  # a quarter,
+    ("before 2027", "2026-12"),  # a year,
+    ("before next year", "2026-03"),  # a relative year
+    ("before the end of December 2026", "2026-12"),  # not the end of it,
+    ("before 30 June 2026", "2026-06"),  # nor a day, whose month it still runs into
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
     assert [d.due for d in found][-1] == due
+
+
+def test_not_before_a_date_names_the_earliest_not_a_deadline_counted_back():
+    [date] = due_dates("The works will not start before May 2026.", Q2)
+    assert (date.due, date.lead) == ("2026-05", "before")
 
 
 @pytest.mark.parametrize("text", ["soon", "in due course", "going forward", "we may see"])
