@@ -57,7 +57,7 @@ _FUTURE = re.compile(
     # it can happen, not that it is expected
     r"(?:is|are|appears?|seems?|looks?|remains?|considered|judged|deemed|assessed\s+as)\s+"
     r"(?:(?:highly|very|quite|more|most|now|still)\s+)?(?:likely|probable)\b"
-    # (ending its clause: not 'is likely due to more staff', 'it is likely this may change')
+    # (ending its clause: not 'is likely due to more staff', 'it is likely that plans shift')
     r"(?=\s*(?:[.,;:!)]|$)|\s+(?:and|but|although|though|while|subject|given)\b))\b",
     re.I)
 

@@ -374,7 +374,7 @@ def test_will_be_affected_or_impacted_undated_is_a_state_like_will_affect(text):
 
 @pytest.mark.parametrize("text", [
     "The target date for this indicator is March 31, 2027.",
-    "The date to achieve target is March 2027.",
+    "For this indicator, our date to achieve the target stays April 2027.",
 ])
 def test_the_date_an_indicator_target_is_set_for_is_a_target_stated(text):
     assert whats(text) == []
