@@ -234,8 +234,8 @@ def _judged(text: str, cue: re.Match[str]) -> bool:
     """Whether a cue judges an expectation (_ON_COURSE_TO_ATTAIN) rather than names an act,
     in a clause not told in the past before it ('the firm was unable to deliver on schedule
     to meet ...', 'an aircraft that passed its tests on schedule to meet ...')."""
-    start = max([0, *(m.end() for m in re.finditer(r",|\bthat\b", text[:cue.start()])),
-                 *(b.end() for b in _words().breaks.finditer(text, 0, cue.start()))])
+    start = max([_clause_start(text, cue.start()),
+                 *(m.end() for m in re.finditer(r",|\bthat\b", text[:cue.start()]))])
     if _TOLD_IN_THE_PAST.search(text, start, cue.start()) or \
             _PAST_TOLD.search(text, start, cue.start()):
         return False
@@ -317,9 +317,13 @@ _HAVE = re.compile(r"\b(?:has|have)\s+(?:(?:a|an|no|some|any|its|their|sufficien
 
 def _state_told(text: str, due: DueDate) -> bool:
     """Whether the clause holding `due` tells a state (_BE_AFTER, _HAVE)."""
-    clause = max((b.end() for b in _words().breaks.finditer(text, 0, due.start)), default=0)
-    end = _clause_end(text, due.end)
+    clause, end = _clause_start(text, due.start), _clause_end(text, due.end)
     return bool(_BE_AFTER.search(text, due.end, end) or _HAVE.search(text, clause, end))
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause going on at `at` starts: after the last clause break before it."""
+    return max((b.end() for b in _words().breaks.finditer(text, 0, at)), default=0)
 
 
 def _clause_end(text: str, at: int) -> int:
@@ -900,11 +904,11 @@ def _habitual(text: str, cue: re.Match[str]) -> bool:
     comma or clause break (rules/language.yml forecast_clause_breaks) before the cue and the
     one after it, or opening the clause the cue is in ('Typically, ...'); not in a clause
     before ('Although waits have often been long, the new team will ...')."""
-    clause = max((b.end() for b in _words().breaks.finditer(text, 0, cue.start())), default=0)
+    clause = _clause_start(text, cue.start())
     start = max([clause, *(m.end() for m in re.finditer(",", text[:cue.start()]))])
-    ends = [m.start() for m in (re.compile(",").search(text, cue.end()),
-                                _words().breaks.search(text, cue.end())) if m]
-    return bool(_habit().search(text, start, min(ends, default=len(text)))
+    comma = text.find(",", cue.end())
+    end = min(_clause_end(text, cue.end()), comma if comma >= 0 else len(text))
+    return bool(_habit().search(text, start, end)
                 or re.match(rf"\s*{_habit().pattern}\s*,", text[clause:], re.I))
 
 
