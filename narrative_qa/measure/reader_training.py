@@ -29,6 +29,7 @@ and on the selection set (read once, to judge the change) from 0.595 to 0.603.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,13 @@ def train_readers(train: list[Labelled], dev: list[Labelled], out: Path) -> dict
     return card
 
 
-def fit_readers(train: list[Labelled], dev: list[Labelled]) -> tuple[Readers, dict[str, Any]]:
-    """Readers fitted on `train`'s sentence spans, thresholds chosen on `dev`'s."""
+def fit_readers(train: list[Labelled], dev: list[Labelled],
+                vectors: Callable[[list[str]], np.ndarray] = meaning_vectors,
+                meaning_tags: frozenset[str] = MEANING_TAGS,
+                ) -> tuple[Readers, dict[str, Any]]:
+    """Readers fitted on `train`'s sentence spans, thresholds chosen on `dev`'s. `vectors`
+    embeds the sentences and `meaning_tags` weigh the embedding (tools/reader_finetune.py
+    tries another encoder's)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -117,9 +123,9 @@ def fit_readers(train: list[Labelled], dev: list[Labelled]) -> tuple[Readers, di
     vectoriser = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, min_df=2)
     x_words = vectoriser.fit_transform(fit.texts)
     width = x_words.shape[1]
-    x_fit = sparse.hstack([x_words, sparse.csr_matrix(meaning_vectors(fit.texts))]).tocsr()
+    x_fit = sparse.hstack([x_words, sparse.csr_matrix(vectors(fit.texts))]).tocsr()
     x_dev = sparse.hstack([vectoriser.transform(choose.texts),
-                           sparse.csr_matrix(meaning_vectors(choose.texts))]).tocsr()
+                           sparse.csr_matrix(vectors(choose.texts))]).tocsr()
     dims = x_fit.shape[1] - width
     meaning = np.zeros((len(TAGS), dims))
     coef, intercept = np.zeros((len(TAGS), width)), np.zeros(len(TAGS))
@@ -136,7 +142,7 @@ def fit_readers(train: list[Labelled], dev: list[Labelled]) -> tuple[Readers, di
             continue
         model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000,
                                    random_state=SEED)
-        both = tag in MEANING_TAGS
+        both = tag in meaning_tags
         model.fit(x_fit if both else x_fit[:, :width], y_fit)
         p = model.predict_proba(x_dev if both else x_dev[:, :width])[:, 1]
         ap = average_precision_score(y_dev, p)
