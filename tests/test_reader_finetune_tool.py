@@ -47,3 +47,16 @@ def test_fine_tuning_twice_gives_the_same_vectors(tuned_twice):
     assert np.array_equal(a, b) and np.array_equal(pa, pb)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-6)
     assert pa.shape == (len(TEXTS), TAGS.shape[1])
+
+
+def test_tuned_readers_read_with_the_fine_tuned_vectors_not_the_batch_ones():
+    from narrative_qa.language.readers import load_readers
+
+    readers = load_readers()
+    tuned_vectors = np.eye(2, 384)
+    tuned = reader_finetune.tuned_readers(readers, lambda texts: tuned_vectors[:len(texts)])
+    batch_vectors = np.eye(2, 384, k=5)
+    assert np.array_equal(tuned.read(TEXTS[:2], batch_vectors),
+                          readers.read(TEXTS[:2], tuned_vectors))
+    assert not np.array_equal(tuned.read(TEXTS[:2], batch_vectors),
+                              readers.read(TEXTS[:2], batch_vectors))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from narrative_qa.measure.real_labels import load_real_labelled
 BATCH = 16
 MAX_TOKENS = 128
 SEED = 0
+LOGIT_SCALE = 20.0  # unit vectors' dot products lie in [-1, 1]: the head's logits need more
 
 
 @dataclass
@@ -65,9 +66,7 @@ class TunedReaders(Readers):
 
 def tuned_readers(readers: Readers, vectors_of: Callable[[list[str]], np.ndarray]
                   ) -> TunedReaders:
-    return TunedReaders(tags=readers.tags, vocabulary=readers.vocabulary, idf=readers.idf,
-                        coef=readers.coef, intercept=readers.intercept,
-                        thresholds=readers.thresholds, meaning=readers.meaning,
+    return TunedReaders(**{f.name: getattr(readers, f.name) for f in fields(Readers)},
                         vectors_of=vectors_of)
 
 
@@ -114,7 +113,7 @@ def fine_tune(texts: list[str], tags: np.ndarray, tokenizer, layers: int, epochs
         for start in range(0, len(texts), BATCH):
             rows = [int(k) for k in permutation[start:start + BATCH]]
             vectors = _pooled(encoder, tokenizer, [texts[k] for k in rows])
-            value = loss(head(vectors * 20.0), target[rows])  # unit vectors -> logits
+            value = loss(head(vectors * LOGIT_SCALE), target[rows])
             optimiser.zero_grad()
             value.backward()
             optimiser.step()
@@ -132,7 +131,7 @@ def embed(tuned: Tuned, tokenizer, texts: list[str]) -> tuple[np.ndarray, np.nda
         for start in range(0, len(texts), 64):
             v = _pooled(tuned.encoder, tokenizer, texts[start:start + 64])
             vectors.append(v.numpy())
-            probabilities.append(torch.sigmoid(tuned.head(v * 20.0)).numpy())
+            probabilities.append(torch.sigmoid(tuned.head(v * LOGIT_SCALE)).numpy())
     return np.concatenate(vectors).astype(float), np.concatenate(probabilities)
 
 
