@@ -146,7 +146,8 @@ class Encoded:
         if todo:
             self.seen.update(zip(todo, embed(self.tuned, self.tokenizer, todo)[0],
                                  strict=True))
-        return np.stack([self.seen[t] for t in texts])
+        return (np.stack([self.seen[t] for t in texts]) if texts
+                else np.zeros((0, self.tuned.head.in_features)))
 
 
 def findings(items: list[Labelled], readers: Readers, settings: Settings
@@ -200,7 +201,8 @@ def main() -> None:
     print("fine-tuned", flush=True)
 
     def vectors(texts: list[str]) -> np.ndarray:  # cross-fitted where the text is train's
-        return np.stack([crossed[t] if t in crossed else everything([t])[0] for t in texts])
+        everything([t for t in texts if t not in crossed])  # the rest in one batch
+        return np.stack([crossed[t] if t in crossed else everything.seen[t] for t in texts])
 
     shipped, shipped_card = fit_readers(train, dev)
     refitted, refitted_card = fit_readers(train, dev, vectors, meaning)
