@@ -28,6 +28,7 @@ from narrative_qa.language.readers import (
 from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.real_corpus import corpus_available
 from narrative_qa.resources import MODELS_DIR
+from narrative_qa.specs.tags import READ_TAGS
 
 SCRA = {"kpi_id": "CS-07", "kpi_name": "% of new SCRA reports submitted within due date",
         "target": 60, "actual": 51, "previous_actual": 55, "unit": "%", "polarity": "up",
@@ -204,9 +205,9 @@ def test_an_altered_readers_file_is_refused_before_scoring(tmp_path):
 
 def test_the_shipped_readers_read_every_tag_they_were_trained_for():
     readers = load_readers()
-    assert readers.tags == TAGS
+    assert readers.tags == READ_TAGS and readers.tags[:len(TAGS)] == TAGS
     probabilities = readers.read(["Two posts are vacant.", "We will recruit by March."])
-    assert probabilities.shape == (2, len(TAGS))
+    assert probabilities.shape == (2, len(READ_TAGS))
     assert len({round(float(p), 6) for p in probabilities.ravel()}) > 2  # not a constant
 
 
@@ -218,4 +219,26 @@ def test_training_reproduces_the_shipped_readers_bit_for_bit(tmp_path, settings)
 
     train_real_readers(tmp_path, settings)
     assert (tmp_path / READERS_FILE).read_bytes() == (MODELS_DIR / READERS_FILE).read_bytes()
-    assert readers_module.load_readers(tmp_path).thresholds.shape == (len(TAGS),)
+    assert readers_module.load_readers(tmp_path).thresholds.shape == (len(READ_TAGS),)
+
+
+def test_a_sentence_the_labellers_quote_for_a_finding_trains_its_evidence_reader():
+    """Sentences.of: the labelled tags, then one column per EVIDENCE_CODES finding, 1
+    where the labellers quoted the sentence as that finding's evidence."""
+    from types import SimpleNamespace
+
+    from narrative_qa.measure.metrics import Labelled
+    from narrative_qa.measure.reader_training import Sentences
+    from narrative_qa.measure.real_labels import RealLabels, SpanLabel
+
+    text = "We will keep the rota. Waits rose."
+    spans = [SpanLabel(0, 22, ("action_continuing",), ("NQ02", "NQ04")),
+             SpanLabel(23, 34, ("figure_current",), ())]
+    item = Labelled(submission=SimpleNamespace(narrative=text), labels={}, split="train",
+                    real=RealLabels(family="written", spans=spans, actions=[]))
+    sentences = Sentences.of([item])
+    assert sentences.texts == ["We will keep the rota.", "Waits rose."]
+    row = dict(zip(READ_TAGS, sentences.tags[0].tolist(), strict=True))
+    assert row["action_continuing"] == 1 and row["evidence_NQ02"] == 1
+    assert row["figure_current"] == 0 and len(READ_TAGS) == len(TAGS) + 1
+    assert sentences.tags[1].tolist() == [int(t == "figure_current") for t in READ_TAGS]

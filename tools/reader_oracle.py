@@ -5,8 +5,10 @@ what they read with the parse and the submitted data (rules/). Here the readers 
 replaced by the labellers: every sentence of a labelled narrative is read with the tags
 the labellers gave the labelled sentence it overlaps (probability 1 for those, 0 for the
 rest); a sentence of no labelled narrative (last period's text) is read by the shipped
-readers. Everything else runs as shipped. The difference between the two rows of each
-finding is the most that any reader, however good, could give it on these records.
+readers, and so is every sentence's evidence reading (specs/tags.py EVIDENCE_TAGS: those
+are the findings' labels, not a reading). Everything else runs as shipped. The difference
+between the two rows of each finding is the most that any reader, however good, could give
+it on these records.
 
     python tools/reader_oracle.py --split dev [--tags challenge_without_figure,...]
 
@@ -28,6 +30,7 @@ from narrative_qa.engine import assess_batch
 from narrative_qa.language.readers import Readers, load_readers, readers_in_use
 from narrative_qa.measure.metrics import Labelled, Scores, score_predictions
 from narrative_qa.measure.real_labels import load_real_labelled
+from narrative_qa.specs.tags import TAGS
 
 SPLITS = ("train", "dev")  # never the selection set or test: this would choose on them
 OVERLAP = 0.5  # of the shorter of the two sentences: the segmentations differ a little
@@ -87,7 +90,7 @@ def labellers_readers(readers: Readers, items: list[Labelled],
                       tags: frozenset[str] | None = None) -> LabellersReaders:
     return LabellersReaders(**{f.name: getattr(readers, f.name) for f in fields(Readers)},
                             gold=labels_lookup(items),
-                            replaced=frozenset(readers.tags) if tags is None else tags)
+                            replaced=frozenset(TAGS) if tags is None else tags)
 
 
 def findings(items: list[Labelled], readers: Readers, settings: Settings
@@ -101,14 +104,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, default="dev")
     parser.add_argument("--tags", help="comma-separated tags read from the labels "
-                                       "(default: every tag the readers read)")
+                                       "(default: every labelled tag)")
     args = parser.parse_args()
     settings = load_settings()
     items = [i for i in load_real_labelled(settings) if i.split == args.split]
     shipped = load_readers()
     tags = frozenset(args.tags.split(",")) if args.tags else None
-    if tags and not tags <= set(shipped.tags):
-        parser.error(f"unknown tags: {', '.join(sorted(tags - set(shipped.tags)))}")
+    if tags and not tags <= set(TAGS):
+        parser.error(f"unknown tags: {', '.join(sorted(tags - set(TAGS)))}")
     rows = {"shipped readers": findings(items, shipped, settings),
             "labellers' tags": findings(items, labellers_readers(shipped, items, tags),
                                         settings)}

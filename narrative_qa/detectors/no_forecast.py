@@ -19,11 +19,16 @@ delivering it is the change to the measure (LABELLING.md §3 NQ02). A sentence m
 the target or to how the measure is reported, a project's own aims, watching closely
 (routine business, LABELLING.md §3 NQ02). An impact need not be a figure: a sentence with
 an impact cue read as `expected_impact` at `reader_impact_at_least` has one (the impact
-says by how much only "where it can"). The thresholds are
-chosen on the real corpus's out-of-fold train split and dev, never on test.
+says by how much only "where it can"). Where none of this finds an action without a
+forecast, a sentence the evidence reader (specs/tags.py EVIDENCE_TAGS, trained on the
+sentences the labellers quoted for NQ02) reads at `evidence_alone_at_least` is one, unless
+it or the next sentence gives both. The thresholds are chosen on the real corpus's
+out-of-fold train split and dev, never on test.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from narrative_qa.data_checks import is_delivery
 from narrative_qa.detectors.base import Context, Hit
@@ -47,13 +52,25 @@ PARAMS = {
     "reader_impact_at_least": Share,
     "milestone_is_impact": bool,
     "not_offered": list[str],
+    "evidence_alone_at_least": Share,
 }
 OFFERED = {"planned", "continuing"}
+EVIDENCE_TAG = "evidence_NQ02"
 
 
 def _read(ctx: Context, tag: str) -> dict[int, float]:
     """Each content sentence's probability of `tag`, by sentence index."""
     return {s.index: p for s, p in zip(ctx.sentences, ctx.readings[tag], strict=True)}
+
+
+def _no_remedy(params: dict) -> Callable[[Sentence], bool]:
+    """Whether a sentence offers no remedy, whatever reads an action in it: one under an
+    impact, timescale or progress heading, a change to the measure or its target, or
+    progress to plan, a change to how the measure is reported, or aims (`not_offered`)."""
+    measure = compile_all(shared("measure_changes"))
+    not_offered = compile_all(params["not_offered"])
+    return lambda s: (s.section in {"impact", "timescale", "progress"} or not s.text
+                      or bool(measure.search(s.text)) or bool(not_offered.search(s.text)))
 
 
 def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
@@ -64,16 +81,11 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     planned, continuing = _read(ctx, "action_planned"), _read(ctx, "action_continuing")
     impact = _read(ctx, "expected_impact")
     challenge = _read(ctx, "challenge_without_figure")
-    measure = compile_all(shared("measure_changes"))
-    not_offered = compile_all(params["not_offered"])
+    no_remedy = _no_remedy(params)
     out = []
     for s in ctx.sentences:
-        if s.section in {"impact", "timescale", "progress"} or not s.text:
+        if no_remedy(s):
             continue
-        if measure.search(s.text):
-            continue  # a change to the measure or its target, not a remedy for performance
-        if not_offered.search(s.text):
-            continue  # progress to plan, a change to how the measure is reported, or aims
         read = max(planned[s.index], continuing[s.index])
         if challenge[s.index] > read:
             continue  # read more as a challenge than an action: "pressures continue to bite"
@@ -90,7 +102,66 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     return out
 
 
+def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bool]]:
+    """Whether a sentence gives a timescale, and an expected impact. A date the readers do
+    not read as a timescale is when something was, not when it will be ("the rating at Q2
+    (30 September)"); a sentence they read as one surely is, dated or not."""
+    timed, impact = _read(ctx, "timescale"), _read(ctx, "expected_impact")
+
+    def covers(sentence: Sentence) -> tuple[bool, bool]:
+        return ((bool(sentence.timescales)
+                 and timed[sentence.index] >= params["reader_timescale_confirm"])
+                or timed[sentence.index] >= params["reader_timescale_at_least"],
+                sentence.impact == "quantified"
+                or (sentence.impact == "unquantified"
+                    and impact[sentence.index] >= params["reader_impact_at_least"]))
+
+    return covers
+
+
 def detect(ctx: Context, params: dict) -> list[Hit]:
+    return _by_actions(ctx, params) or _by_evidence_reader(ctx, params)
+
+
+def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
+    """Where no action the rules find lacks a forecast: the sentences the reading layer
+    reads clearly as what the labellers quote for NQ02 (a remedy offered with no timescale
+    or no expected impact; `evidence_alone_at_least`), unless it offers no remedy by the
+    same words as any action (`_no_remedy`) or it or the sentence after it gives both."""
+    sentences = ctx.sentences
+    if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
+        return []
+    if ctx.facts.qualitative and any(s.timescales for s in sentences):
+        return []
+    covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
+    no_remedy = _no_remedy(params)
+    gaps = []
+    for sentence, p in zip(sentences, ctx.readings[EVIDENCE_TAG], strict=True):
+        if p < params["evidence_alone_at_least"] or no_remedy(sentence):
+            continue
+        has_time, has_impact = covers(sentence)
+        follower = by_index.get(sentence.index + 1)
+        if follower is not None:
+            more_time, more_impact = covers(follower)
+            has_time, has_impact = has_time or more_time, has_impact or more_impact
+        missing = [m for m, ok in (("timescale", has_time), ("expected impact", has_impact))
+                   if not ok]
+        if missing:
+            gaps.append((sentence, f"'{short(sentence.text, 10)}' offers a remedy with no "
+                                   f"{joined(missing)}", missing))
+    if not gaps:
+        return []
+    return [Hit(
+        evidence=[s for s, _, _ in gaps],
+        values={"gaps": "; ".join(d for _, d, _ in gaps),
+                "missing": joined(sorted({m for *_, ms in gaps for m in ms}))},
+        confidence=params["confidence_nominal"],
+        details={"actions": [{"action": short(s.text, 12), "kind": "read", "missing": ms}
+                             for s, _, ms in gaps]},
+    )]
+
+
+def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
     not_remedies = set(shared("watching_verbs"))
@@ -99,19 +170,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     actions = [(s, a) for s, a in offered if a.verb not in not_remedies] or offered
     if not actions:
         return []
-    timed, impact = _read(ctx, "timescale"), _read(ctx, "expected_impact")
-
-    def _covers(sentence: Sentence) -> tuple[bool, bool]:
-        # A date the readers do not read as a timescale is when something was, not when
-        # it will be ("the rating at Q2 (30 September)"); a sentence they read as one
-        # surely is, dated or not.
-        return ((bool(sentence.timescales)
-                 and timed[sentence.index] >= params["reader_timescale_confirm"])
-                or timed[sentence.index] >= params["reader_timescale_at_least"],
-                sentence.impact == "quantified"
-                or (sentence.impact == "unquantified"
-                    and impact[sentence.index] >= params["reader_impact_at_least"]))
-
+    _covers = _covering(ctx, params)
     if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []  # a milestone KPI's target is itself the impact; a date covers the plan
     acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}

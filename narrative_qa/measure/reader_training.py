@@ -41,6 +41,7 @@ from narrative_qa.language.readers import Readers, meaning_vectors, ngrams, save
 from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.measure.metrics import Labelled
 from narrative_qa.measure.real_labels import load_real_labelled
+from narrative_qa.specs.tags import EVIDENCE_CODES, EVIDENCE_TAGS, READ_TAGS
 
 C = 1.0
 # The tags whose readers also weigh the sentence's embedding: those whose average precision
@@ -54,7 +55,7 @@ C = 1.0
 MEANING_TAGS = frozenset({
     "challenge_without_figure", "action_planned", "action_taken", "timescale",
     "cause_of_change", "outcome_of_earlier_action", "figure_current", "figure_previous",
-    "figure_forecast", "figure_subgroup", "figure_other_measure"})
+    "figure_forecast", "figure_subgroup", "figure_other_measure", *EVIDENCE_TAGS})
 MIN_POSITIVES = 8  # fewer train positives than this: the tag is not read (never fires)
 PRECISION_TARGET = 0.8
 SEED = 0
@@ -63,7 +64,7 @@ SEED = 0
 @dataclass
 class Sentences:
     texts: list[str]
-    tags: np.ndarray  # (n, len(TAGS)) 0/1
+    tags: np.ndarray  # (n, len(READ_TAGS)) 0/1: the labelled tags, then evidence_for
 
     @classmethod
     def of(cls, items: list[Labelled]) -> Sentences:
@@ -72,8 +73,9 @@ class Sentences:
             text = item.submission.narrative
             for span in item.real.spans:
                 texts.append(text[span.start:span.end])
-                rows.append([int(t in span.tags) for t in TAGS])
-        return cls(texts, np.array(rows, dtype=int).reshape(-1, len(TAGS)))
+                rows.append([*(int(t in span.tags) for t in TAGS),
+                             *(int(c in span.evidence_for) for c in EVIDENCE_CODES)])
+        return cls(texts, np.array(rows, dtype=int).reshape(-1, len(READ_TAGS)))
 
 
 def _threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -127,12 +129,12 @@ def fit_readers(train: list[Labelled], dev: list[Labelled],
     x_dev = sparse.hstack([vectoriser.transform(choose.texts),
                            sparse.csr_matrix(vectors(choose.texts))]).tocsr()
     dims = x_fit.shape[1] - width
-    meaning = np.zeros((len(TAGS), dims))
-    coef, intercept = np.zeros((len(TAGS), width)), np.zeros(len(TAGS))
-    thresholds = np.full(len(TAGS), 2.0)  # above any probability: a tag never read
+    meaning = np.zeros((len(READ_TAGS), dims))
+    coef, intercept = np.zeros((len(READ_TAGS), width)), np.zeros(len(READ_TAGS))
+    thresholds = np.full(len(READ_TAGS), 2.0)  # above any probability: a tag never read
     intercept[:] = -30.0  # and its probability ~0 until it is trained below
     report: dict[str, Any] = {}
-    for k, tag in enumerate(TAGS):
+    for k, tag in enumerate(READ_TAGS):
         y_fit, y_dev = fit.tags[:, k], choose.tags[:, k]
         row: dict[str, Any] = {"train_positives": int(y_fit.sum()),
                                "dev_positives": int(y_dev.sum())}
@@ -153,7 +155,7 @@ def fit_readers(train: list[Labelled], dev: list[Labelled],
         row.update(read=True, meaning=both, dev_average_precision=round(float(ap), 3),
                    threshold=round(float(thresholds[k]), 3), dev=at)
     vocabulary = {str(t): int(i) for t, i in vectoriser.vocabulary_.items()}
-    readers = Readers(tags=TAGS, vocabulary=vocabulary, idf=vectoriser.idf_, coef=coef,
+    readers = Readers(tags=READ_TAGS, vocabulary=vocabulary, idf=vectoriser.idf_, coef=coef,
                       intercept=intercept, thresholds=thresholds, meaning=meaning)
     card = {"model": "TF-IDF word 1-2 grams (figures as classes, sublinear tf, min_df 2), "
                      "beside the sentence's MiniLM embedding for the tags of MEANING_TAGS -> "

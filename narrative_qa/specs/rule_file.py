@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from narrative_qa.assessment import SEVERITIES, DataFacts, Submission
 from narrative_qa.specs.explain import dotted, first, model_at, must_be, suggest
-from narrative_qa.specs.tags import TAGS
+from narrative_qa.specs.tags import READ_TAGS
 
 SCOPES = ("amber-or-red", "any")
 # The generic shapes a finding takes over the reading layer and the data (issue 15).
@@ -47,7 +47,7 @@ class MakesSpec(Strict):
 
     kind: Literal[KINDS]  # type: ignore[valid-type]
     says: str = Field(min_length=1)
-    tags: list[Literal[TAGS]] = []  # type: ignore[valid-type]
+    tags: list[Literal[READ_TAGS]] = []  # type: ignore[valid-type]
     facts: list[Literal[FACTS]] = []  # type: ignore[valid-type]
     bespoke: str = ""  # why the finding has a module of its own, when no shared kind serves
 

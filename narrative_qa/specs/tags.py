@@ -14,3 +14,12 @@ TAGS: tuple[str, ...] = (
     "figure_current", "figure_previous", "figure_target", "figure_forecast",
     "figure_subgroup", "figure_other_measure", "figure_benchmark",
 )
+
+# Findings whose evidence sentences the reading layer also learns to read: a sentence the
+# labellers quoted as evidence for the finding (sentences[].evidence_for). What makes such
+# a sentence evidence (for NQ02, a remedy offered with no timescale or impact) is where the
+# labellers draw the finding's line, which the other tags do not carry
+# (tools/reader_oracle.py: even read with the labellers' own tags, NQ02 misses remedies).
+EVIDENCE_CODES: tuple[str, ...] = ("NQ02",)
+EVIDENCE_TAGS: tuple[str, ...] = tuple(f"evidence_{code}" for code in EVIDENCE_CODES)
+READ_TAGS: tuple[str, ...] = TAGS + EVIDENCE_TAGS  # what the readers read

@@ -20,18 +20,19 @@ PROJECT = {"kpi_id": "P-1", "kpi_name": "Delivery confidence of the records prog
            "actual": "Amber", "period": "2025/26 Q2"}
 
 
-def toy_readers(words: dict[str, str]) -> Readers:
+def toy_readers(words: dict[str, str], tags: tuple[str, ...] = TAGS) -> Readers:
     """Readers that read each word's tag (probability ~1 for a sentence of that word alone)
-    in a sentence holding the word, and nothing else (~0)."""
-    coef = np.zeros((len(TAGS), len(words)))
-    intercept = np.full(len(TAGS), -30.0)
+    in a sentence holding the word, and nothing else (~0). `tags`: what they read (the
+    labelled tags alone: no evidence reader)."""
+    coef = np.zeros((len(tags), len(words)))
+    intercept = np.full(len(tags), -30.0)
     for column, spec in enumerate(words.values()):
         tag, _, times = spec.partition("*")  # "expected_impact*2": read twice as strongly
-        k = TAGS.index(tag)
+        k = tags.index(tag)
         coef[k, column], intercept[k] = 12.0 * float(times or 1), -6.0
-    return Readers(tags=TAGS, vocabulary={w: c for c, w in enumerate(words)},
+    return Readers(tags=tags, vocabulary={w: c for c, w in enumerate(words)},
                    idf=np.ones(len(words)), coef=coef, intercept=intercept,
-                   thresholds=np.full(len(TAGS), 0.5))
+                   thresholds=np.full(len(tags), 0.5))
 
 
 @pytest.fixture
@@ -179,3 +180,37 @@ def test_how_a_cost_is_met_or_a_projects_status_is_no_remedy(reads, sentence):
     assert nq02(narrative + sentence, **PROJECT) is None
     control = nq02(narrative + "The zorble team is visiting rural wards.", **PROJECT)
     assert control is not None
+
+
+def test_a_sentence_read_as_nq02_evidence_is_held_to_it_where_the_rules_find_nothing(
+        monkeypatch):
+    """Where the rules find no remedy without a forecast, a sentence the evidence reader
+    reads clearly (`evidence_alone_at_least`) is one; the reading layer without an
+    evidence reader, or a sentence it does not read so, raises nothing."""
+    from narrative_qa.specs.tags import READ_TAGS
+
+    def reads(**words: str) -> None:
+        monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
+                            lambda: toy_readers(words, READ_TAGS))
+
+    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. "
+                 "The zorble arrangements for report writers carry on.")
+    reads(nothingsaysthis="evidence_NQ02")
+    assert nq02(narrative) is None  # no action the rules or the action readers find
+    reads(zorble="evidence_NQ02")
+    finding = nq02(narrative)
+    assert finding is not None
+    assert finding.evidence == ["The zorble arrangements for report writers carry on."]
+    assert "no expected impact and timescale" in finding.message or (
+        "no timescale" in finding.message)
+    # It or the next sentence giving both a timescale and an impact answers it.
+    answered = narrative + " By March this will return compliance to 60%."
+    reads(zorble="evidence_NQ02", **{"<month>": "timescale"})
+    assert nq02(answered) is None
+    # Readers with no evidence reader (the toy's labelled tags alone) raise nothing.
+    monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
+                        lambda: toy_readers({"zorble": "action_planned"}))
+    assert nq02(narrative) is not None  # read as an action: the rules' own path
+    monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
+                        lambda: toy_readers({"nothingsaysthis": "timescale"}))
+    assert nq02(narrative) is None
