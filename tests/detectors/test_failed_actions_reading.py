@@ -58,4 +58,3 @@ def test_a_sentence_read_more_as_a_cause_than_as_an_action_explains_the_change(r
     assert nq05(narrative, WAITS) is None
     reads(vacancies="cause_of_change", clinics="action_taken")  # read as both: an action
     assert nq05(narrative, WAITS) is not None
-
