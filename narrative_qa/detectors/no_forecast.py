@@ -22,8 +22,8 @@ an impact cue read as `expected_impact` at `reader_impact_at_least` has one (the
 says by how much only "where it can"). Where none of this finds an action without a
 forecast, a sentence the evidence reader (specs/tags.py EVIDENCE_TAGS, trained on the
 sentences the labellers quoted for NQ02) reads at `evidence_alone_at_least` is one, unless
-it or the next sentence gives both. The thresholds are chosen on the real corpus's
-out-of-fold train split and dev, never on test.
+`not_offered` says it is no remedy or it or the next sentence gives both. The thresholds
+are chosen on the real corpus's out-of-fold train split and dev, never on test.
 """
 
 from __future__ import annotations
@@ -162,6 +162,8 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
 
 
 def _by_actions(ctx: Context, params: dict) -> list[Hit]:
+    """The actions offered as the remedy (`_offered`) that lack a timescale or an impact
+    in their sentence, the next, or a statement covering them all."""
     sentences = ctx.sentences
     collective = compile_all(params["collective_cues"])
     not_remedies = set(shared("watching_verbs"))
@@ -170,7 +172,7 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     actions = [(s, a) for s, a in offered if a.verb not in not_remedies] or offered
     if not actions:
         return []
-    _covers = _covering(ctx, params)
+    covers = _covering(ctx, params)
     if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []  # a milestone KPI's target is itself the impact; a date covers the plan
     acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}
@@ -184,7 +186,7 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
         if general and (sentence.index > last_action_index or only_one
                         or sentence.section in {"impact", "timescale"}
                         or collective.search(sentence.text)):
-            has_time, has_impact = _covers(sentence)
+            has_time, has_impact = covers(sentence)
             shared_time |= has_time
             shared_impact |= has_impact
     by_index = {s.index: s for s in sentences}
@@ -192,10 +194,10 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     milestones = params["milestone_is_impact"] and is_delivery(ctx.submission.actual)
     gaps = []
     for number, (sentence, action) in enumerate(actions, start=1):
-        has_time, has_impact = _covers(sentence)
+        has_time, has_impact = covers(sentence)
         follower = by_index.get(sentence.index + 1)
         if follower and follower.index not in acting:
-            more_time, more_impact = _covers(follower)
+            more_time, more_impact = covers(follower)
             has_time, has_impact = has_time or more_time, has_impact or more_impact
         # A milestone is the action dated in its own words, not by a date for them all.
         has_impact |= shared_impact or (has_time and milestones)
