@@ -31,12 +31,17 @@ import numpy as np
 
 from narrative_qa.catalogue import catalogue_codes
 from narrative_qa.config import Settings, load_settings
-from narrative_qa.engine import assess_batch
 from narrative_qa.language.embeddings import model_dir, verify_model
-from narrative_qa.language.readers import Readers, readers_in_use
+from narrative_qa.language.readers import Readers
 from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.measure.metrics import Labelled, Scores, score_predictions
-from narrative_qa.measure.out_of_fold import FOLDS, fold_of, in_fold, organisation_of
+from narrative_qa.measure.out_of_fold import (
+    FOLDS,
+    codes_found,
+    fold_of,
+    in_fold,
+    organisation_of,
+)
 from narrative_qa.measure.reader_training import MEANING_TAGS, Sentences, fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
 
@@ -152,9 +157,7 @@ class Encoded:
 
 def findings(items: list[Labelled], readers: Readers, settings: Settings
              ) -> dict[str, Scores]:
-    with readers_in_use(readers):
-        found = assess_batch([i.submission for i in items], settings, processes=1)
-    return score_predictions(items, [{f.code for f in a.findings} for a in found])
+    return score_predictions(items, codes_found(items, readers, settings))
 
 
 def _added(total: dict[str, Scores], more: dict[str, Scores]) -> None:

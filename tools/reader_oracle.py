@@ -25,10 +25,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from narrative_qa.catalogue import catalogue_codes
-from narrative_qa.config import Settings, load_settings
-from narrative_qa.engine import assess_batch
-from narrative_qa.language.readers import Readers, load_readers, readers_in_use
-from narrative_qa.measure.metrics import Labelled, Scores, score_predictions
+from narrative_qa.config import load_settings
+from narrative_qa.language.readers import Readers, load_readers
+from narrative_qa.measure.metrics import Labelled, score_predictions
+from narrative_qa.measure.out_of_fold import codes_found
 from narrative_qa.measure.real_labels import load_real_labelled
 from narrative_qa.specs.tags import TAGS
 
@@ -93,13 +93,6 @@ def labellers_readers(readers: Readers, items: list[Labelled],
                             replaced=frozenset(TAGS) if tags is None else tags)
 
 
-def findings(items: list[Labelled], readers: Readers, settings: Settings
-             ) -> dict[str, Scores]:
-    with readers_in_use(readers):
-        found = assess_batch([i.submission for i in items], settings, processes=1)
-    return score_predictions(items, [{f.code for f in a.findings} for a in found])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, default="dev")
@@ -112,9 +105,9 @@ def main() -> None:
     tags = frozenset(args.tags.split(",")) if args.tags else None
     if tags and not tags <= set(TAGS):
         parser.error(f"unknown tags: {', '.join(sorted(tags - set(TAGS)))}")
-    rows = {"shipped readers": findings(items, shipped, settings),
-            "labellers' tags": findings(items, labellers_readers(shipped, items, tags),
-                                        settings)}
+    rows = {name: score_predictions(items, codes_found(items, readers, settings))
+            for name, readers in (("shipped readers", shipped),
+                                  ("labellers' tags", labellers_readers(shipped, items, tags)))}
     codes = catalogue_codes()
     print(f"real {args.split}, {len(items)} records: precision / recall / F1 (tp fp fn)")
     for code in codes:

@@ -21,11 +21,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from narrative_qa import detection, engine
+from narrative_qa import detection
 from narrative_qa.config import FindingSettings, load_settings
-from narrative_qa.language.readers import readers_in_use
 from narrative_qa.measure.metrics import Labelled
-from narrative_qa.measure.out_of_fold import FOLDS, in_fold, readers_without
+from narrative_qa.measure.out_of_fold import FOLDS, codes_found, in_fold, readers_without
 from narrative_qa.measure.reader_training import fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
 
@@ -78,9 +77,7 @@ def _found(items: list[Labelled], readers, cutoffs: dict[str, str],
     if threshold is not None:
         params = {code: {"params": {param: threshold}} for code, param in cutoffs.items()}
         settings = replace(settings, findings=FindingSettings(per_code=params))
-    with readers_in_use(readers):
-        done = engine.assess_batch([i.submission for i in items], settings, processes=1)
-    return [{f.code for f in a.findings} for a in done]
+    return codes_found(items, readers, settings)
 
 
 def scores(items: list[Labelled], found: list[set[str]], code: str) -> tuple[float, ...]:

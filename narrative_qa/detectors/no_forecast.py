@@ -120,6 +120,8 @@ def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bo
 
 
 def detect(ctx: Context, params: dict) -> list[Hit]:
+    if ctx.facts.qualitative and any(s.timescales for s in ctx.sentences):
+        return []  # a milestone KPI's target is itself the impact; a date covers the plan
     return _by_actions(ctx, params) or _by_evidence_reader(ctx, params)
 
 
@@ -130,8 +132,6 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
     same words as any action (`_no_remedy`) or it or the sentence after it gives both."""
     sentences = ctx.sentences
     if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
-        return []
-    if ctx.facts.qualitative and any(s.timescales for s in sentences):
         return []
     covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
     no_remedy = _no_remedy(params)
@@ -173,8 +173,6 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     if not actions:
         return []
     covers = _covering(ctx, params)
-    if ctx.facts.qualitative and any(s.timescales for s in sentences):
-        return []  # a milestone KPI's target is itself the impact; a date covers the plan
     acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}
     only_one = len(acting) == 1
     # Statements that cover the actions before them as a whole.

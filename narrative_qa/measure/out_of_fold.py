@@ -45,6 +45,14 @@ def readers_without(fold: int, train: list[Labelled], dev: list[Labelled]) -> Re
     return fit_readers([i for i in train if fold_of(organisation_of(i)) != fold], dev)[0]
 
 
+def codes_found(items: list[Labelled], readers: Readers, settings: Settings) -> list[set[str]]:
+    """The finding codes each record raises when read by `readers` instead of those of
+    models/ (one process: the readers in use do not cross into workers)."""
+    with readers_in_use(readers):
+        done = assess_batch([i.submission for i in items], settings, processes=1)
+    return [{f.code for f in a.findings} for a in done]
+
+
 def _real(item: Labelled, split: str) -> bool:
     return item.origin == "real" and item.real is not None and item.split == split
 
