@@ -184,12 +184,42 @@ def is_two_sided(kpi_name: str | None) -> bool:
     return bool(kpi_name and _TWO_SIDED_NAME.search(kpi_name))
 
 
+# LABELLING.md §1 again: a cost, a time taken or a rank position is lower-is-better, unless
+# the name counts its fall ("reduction in cost", "cost savings"); so is a harm counted
+# (complaints, accidents, non-compliance, drug use, a loss, an arrear), in a share too ("%
+# of products deemed non-compliant"), unless the name counts what was done about it or
+# what an inspection found ("complaints closed", "examined ... found non-compliant").
+_COST_NAME = re.compile(
+    r"\b(costs?(?![-\u2010])|ranking|ranked|(?:weeks|days|months|time) between)\b", re.IGNORECASE)
+_HARM_NAME = re.compile(
+    r"\b(misconduct|complaints|non-?complian(?:t|ce)|accidents?|collisions?|injur(?:y|ies)|"
+    r"fatalit(?:y|ies)|deaths?|mortality|overdoses?|illicit|smok(?:e|ers?|ing)|breakdowns?|"
+    r"lost|unpaid|arrears)\b",
+    re.IGNORECASE,
+)
+_FALL_NAMED = re.compile(
+    r"\b(reduc\w*|decreas\w*|savings?|saved|avoid\w*|recover\w*|effective\w*)\b", re.IGNORECASE)
+_DEALT_WITH = re.compile(
+    r"\b(within|resolved|closed|completed|handled|processed|investigated|reviewed|"
+    r"inspected|responded|prevented|averted|free|examined|found|identified|detected)\b",
+    re.IGNORECASE,
+)
+
+
 def infer_polarity(kpi_name: str | None) -> str | None:
-    """A cautious guess from the KPI name: 'down' for waits, delays, absence; else None."""
-    if kpi_name and _DOWNWARD_NAME.search(kpi_name):
+    """A cautious guess from the KPI name: 'down' for waits, delays, absence, costs and
+    harms counted; else None."""
+    if not kpi_name:
+        return None
+    if _DOWNWARD_NAME.search(kpi_name):
         # "% ... within 18 weeks" / "% ... seen within" measures timeliness: higher is better.
         if re.search(r"%|percent|proportion|within", kpi_name, re.I):
             return None
+        return "down"
+    if _FALL_NAMED.search(kpi_name) or is_two_sided(kpi_name):
+        return None  # a budget against its forecast is off either way, whatever it is called
+    if _COST_NAME.search(kpi_name) or (_HARM_NAME.search(kpi_name)
+                                       and not _DEALT_WITH.search(kpi_name)):
         return "down"
     return None
 

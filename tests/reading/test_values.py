@@ -50,6 +50,26 @@ def test_errors_and_incidents_are_read_as_lower_is_better():
     assert infer_polarity("% of incidents resolved within 5 days") is None
 
 
+def test_costs_times_taken_and_harms_counted_are_lower_is_better():
+    # LABELLING.md §1: a cost, a time taken, a number of incidents; in a share too
+    assert infer_polarity("Cost per claim processed") == "down"
+    assert infer_polarity("Number of weeks between referral and decision") == "down"
+    assert infer_polarity("% of adults who smoke") == "down"
+    assert infer_polarity("% of premises found non-compliant at first visit") is None
+    assert infer_polarity("% of food outlets rated non-compliant") == "down"
+    assert infer_polarity("Council's ranking among Scottish councils") == "down"
+
+
+def test_a_harm_dealt_with_or_reduced_is_not_lower_is_better():
+    assert infer_polarity("Number of complaints closed in the year") is None
+    assert infer_polarity("% reduction in energy costs") is None
+    assert infer_polarity("Cost savings delivered (£k)") is None
+    assert infer_polarity("% of licensed premises that are violation free") is None
+    assert infer_polarity("Number of cost-shared projects started") is None
+    # a budget against its forecast is off either way, whatever the project is called
+    assert infer_polarity("In-year budget (baseline) vs forecast, £m - Unit Cost Programme") is None
+
+
 # Issue 17, probe 3: a failing match must not backtrack quadratically. These inputs took
 # from a minute to hours with the old pattern; each now fails at once. The thread only keeps
 # a regression from hanging the suite: nothing here measures speed.
