@@ -69,6 +69,9 @@ def hears_nothing(reads):  # noqa: F811
     # "Release 3" and "Phase 2" name a stage: they do not measure the challenge
     ("The rating reflects that testing for Release 3 took longer than expected.", "other"),
     ("Phase 2 has been delayed by outstanding decisions on the site.", "other"),
+    # "of 90%" after a target is no proportion measuring the challenge
+    ("Completion stood against a target of 90% due to the need to cover vacancies.",
+     "staffing"),
     # a partner that withdrew; changes to data feeds
     ("A delivery commitment from a partner agency fell through in the spring.", "partners"),
     ("The main risk is ongoing changes to supplier data feeds, impacting our matching "
