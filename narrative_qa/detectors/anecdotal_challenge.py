@@ -35,16 +35,13 @@ PARAMS = {
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], own: frozenset[float], label: re.Pattern[str],
-              proportion: re.Pattern[str]) -> bool:
+              causal: re.Pattern[str], own: frozenset[float], label: re.Pattern[str]) -> bool:
     text = sentence.text
     for figure in sentence.figures:
         if not _scale_figure(figure) or _own_value(figure, own):
             continue
         if label.search(text[:figure.start]):
             continue  # "Release 3", "Phase 2": a name, not a scale
-        if proportion.match(text, figure.end):
-            return True  # "19 of 140", "two of the four chairs": the figure before "of N"
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
@@ -79,12 +76,13 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     window = params["window_words"]
     # "19 of 140 completions", "11 of the 26", "two of the four chairs": a proportion
     # measures whatever it follows.
-    proportion = [r"\bof (?:the )?(?:[\d,]+|{@number_words}|{@more_number_words})\b"]
-    # Only the figure right before it: "a target of 90%" or "the loss of 2 vans" is no
-    # proportion of the challenge.
-    of_n = compile_all([rf"\s*{p}" for p in proportion])
+    # Not after a target's noun: "a target of 90%" gives the KPI's aim, not the challenge's
+    # scale.
+    proportion = [r"(?<!target )(?<!targets )(?<!goal )(?<!aim )(?<!standard )"
+                  r"(?<!trajectory )(?<!baseline )"
+                  r"\bof (?:the )?(?:[\d,]+|{@number_words}|{@more_number_words})\b"]
     challenges = {
-        name: (compile_all(spec["terms"]), compile_all(spec["measures"]))
+        name: (compile_all(spec["terms"]), compile_all(spec["measures"] + proportion))
         for name, spec in params["challenges"].items()
     }
     reach = params["cue_reach_chars"]
@@ -102,7 +100,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         if nxt is not None and nxt.action and nxt.action.kind != "taken":
             nxt = None
-        return any(_measured(s, measure, window, causal, own, label, of_n)
+        return any(_measured(s, measure, window, causal, own, label)
                    for s in (sentence, nxt) if s is not None)
 
     def measured_after(sentence: Sentence) -> bool:
