@@ -220,6 +220,9 @@ def _due() -> re.Pattern[str]:
         # gmpp's 'Q2 1920' (2019/20 Q2), its two years run together; 'Q2 2021' stays a year
         r"|(?P<qc>\bQ(?P<qcq>[1-4])\s+(?P<qc1>(?!20)\d\d)(?P<qc2>\d\d)\b(?![/\d]))"
         r"|(?P<sdate>\b(?P<sd1>\d{1,2})/(?P<sd2>\d{1,2})/(?P<sdy>\d\d)\b(?![/\d]))"
+        # a month and its year ('12/2025'); a half year ('H1 2026', 'H2 2026/27')
+        r"|(?P<mys>\b(?P<mysm>0?[1-9]|1[0-2])/(?P<mysy>20\d\d)\b(?![/\d]))"
+        r"|(?P<hx>\bH(?P<hxn>[12])\s*(?P<hxy>20\d\d)(?P<hxpair>\s*[/\-–]\s*(?:20)?\d\d)?\b)"
         r"|(?P<fysp>\bFY\s*(?P<fs1>\d\d)\s*[-–]\s*(?P<fs2>\d\d)\b(?![/\d]))"
         r"|(?P<sp>(?:\bFY\s*|(?<![\w/.,£$]))(?P<sp1>\d\d)/(?P<sp2>\d\d)\b(?![/\d%]))"
         rf"|(?P<dmy>\b\d{{1,2}}-(?P<dmm>{abbreviations})-(?P<dmyy>\d\d)\b)"
@@ -413,13 +416,24 @@ _JOINED = re.compile(r"\s*(?:and|or|/|&)\s*", re.I)
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never)\b|n['’]t\b)[^.;,]*$", re.I)
 
 
+def _iso_month(match: re.Match[str]) -> bool:
+    """A pair of numbers that is a year and a month ('2026-02'), not a financial year
+    ('2025-26'): the second is no year after the first, and it could be a month."""
+    first, second = match.group("py"), match.group("py2")
+    return bool(first and second) and "-" in match.group(0) and \
+        not _consecutive(first[2:], second) and 1 <= int(second) <= 12
+
+
 def _span_months(match: re.Match[str]) -> int:
     """How many months a date written whole spans: a month named without its day, a
     quarter, or a year, written or relative ('next year'); 0 for a day, a season or a
     duration (not counted back from: 'before 30 June' still ends in June)."""
     group = match.group
-    if group("month") and not group("mday") and not group("mlead"):
+    if (group("month") and not group("mday") and not group("mlead")) or group("mys") \
+            or (group("pair") and _iso_month(match)):
         return 1
+    if group("half") or group("hx"):
+        return 6
     if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
             group("qs") or group("qc") or group("uq") or group("uq2"):
         return 3
@@ -552,9 +566,13 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         first, second = int(group("sd1")), int(group("sd2"))
         month = first if (fiscal == 7 or second > 12) and first <= 12 else second
         return (2000 + int(group("sdy")), month) if 1 <= month <= 12 else None
-    if group("half"):  # 'the first half of 2026' (calendar), '... of 2026/27' (financial)
-        year, second_half = int(group("hy")), group("hw").lower() == "second"
-        if group("hpair"):
+    if group("mys"):  # '12/2025'
+        return int(group("mysy")), int(group("mysm"))
+    if group("half") or group("hx"):  # 'the first half of 2026', 'H1 2026' (calendar),
+        # '... of 2026/27', 'H2 2026/27' (financial)
+        year = int(group("hy") or group("hxy"))
+        second_half = (group("hw") or "").lower() == "second" or group("hxn") == "2"
+        if group("hpair") or group("hxpair"):
             return _add_months((year, fiscal), 5 + 6 * second_half)
         return (year, 12) if second_half else (year, 6)
     if group("nsw"):  # 'by the summer': the season's last month, of no year written
@@ -610,6 +628,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         year = int(group("fyy"))
         return (year if year > 99 else 2000 + year), 6
     if group("pair"):
+        if _iso_month(match):  # '2026-02': ISO's year and month, not a financial year
+            return int(group("py")), int(group("py2"))
         return int(group("py")) + 1, 3
     if group("count"):
         if not written:

@@ -56,6 +56,12 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("before next year", "2026-03"),  # a relative year
     ("before the end of December 2026", "2026-12"),  # not the end of it,
     ("before 30 June 2026", "2026-06"),  # nor a day, whose month it still runs into
+    ("by 2026-02", "2026-02"),  # a month written as ISO's year-month, not a financial year
+    ("by 12/2025", "2025-12"),  # a month and its year
+    ("in H1 2026", "2026-06"),  # a calendar year's half
+    ("by H2 2026/27", "2027-03"),  # a financial year's
+    ("before 2026-02", "2026-01"),  # 'before' leaves out that month,
+    ("before H1 2027", "2026-12"),  # or that half
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
