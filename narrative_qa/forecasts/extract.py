@@ -332,7 +332,14 @@ def _clause_end(text: str, at: int) -> int:
     return after.start() if after else len(text)
 
 
-_LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
+_LENGTH = re.compile(r"(?<!\bnew\s)(?<!\bnew\sfinancial\s)(?<!\bnew\sfiscal\s)"
+                     r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
+# A date that can only lie ahead, whatever its lead ('the clinic opens next spring', 'staff
+# start at the start of the new financial year', 'it goes live later this year')
+_FORWARD = re.compile(r"^(?:next|coming)\s+(?:spring|summer|autumn|fall|winter)$"
+                      r"|\bthe\s+new\s+(?:financial\s+|fiscal\s+)?year$|^later\s+this\b",
+                      re.I)
+_WHETHER = re.compile(r"\b(?:whether|if)\b", re.I)  # 'hard to say whether ... next winter'
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
                         r"run|runs|running|push\w*|mov(?:e|ed|es|ing)|slip\w*)\b|n['’]t\b)"
                         r"[^.;]{0,60}$", re.I)
@@ -963,7 +970,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_BEFORE_THE.search(text, max(0, due.start - 60), due.start))
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
-            or due.lead in _IN_LEADS and not _LENGTH.search(due.text)
+            or (due.lead in _IN_LEADS and not _LENGTH.search(due.text)
+                or bool(_FORWARD.search(due.text)) and not _WHETHER.search(text, 0, due.start))
             and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \

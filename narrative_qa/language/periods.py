@@ -191,6 +191,20 @@ def _season_parts() -> dict[str, int]:
     return {str(k): int(v) for k, v in shared("season_parts").items()}
 
 
+# Part of a year or quarter named before it ('the start of next year', 'early next year',
+# 'mid-next year'): the months after its first that it ends with, as the forecast labelling
+# guide reads 'early 2026' (April) and 'mid-2026' (June); 'late' is the span's last month.
+YEAR_PARTS = {"start": 0, "beginning": 0, "early": 3, "mid": 5, "middle": 5}
+QUARTER_PARTS = {"start": 0, "beginning": 0, "early": 0, "mid": 1, "middle": 1}
+
+
+def _part_of(last: tuple[int, int], months: int, part: str | None) -> tuple[int, int]:
+    """The month a part of the span of `months` ending in `last` ends with."""
+    offsets = YEAR_PARTS if months == 12 else QUARTER_PARTS if months == 3 else {}
+    offset = offsets.get((part or "").lower())
+    return last if offset is None else _add_months(last, offset - months + 1)
+
+
 @lru_cache(maxsize=1)
 def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
@@ -213,6 +227,10 @@ def _due() -> re.Pattern[str]:
     which = "|".join(shared("relative_which"))
     year_leads = "|".join(shared("due_year_leads"))
     abbreviations = "|".join(["May", *shared("month_abbreviations")])
+    seasons_only = "|".join(s for s in _seasons() if s not in _season_parts())
+    # 'start' and 'beginning' name a part only before 'of' ('we start in the new year')
+    year_parts = "|".join(p + r"(?=\s+of\b)" if p in ("start", "beginning") else p
+                          for p in YEAR_PARTS)
     return re.compile(
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
         r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
@@ -249,7 +267,16 @@ def _due() -> re.Pattern[str]:
         rf"following\s+)?(?:(?:\d+|{counts})\s*(?:[-–]|to)\s*)?(?P<n>\d+|{counts})\s+"
         r"(?:working\s+)?"
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
-        rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+)?"
+        # a season after 'next', 'this' or 'coming' ('next spring'); 'the new (financial)
+        # year' and a part of it; half of 'the year'; the start of a year written
+        rf"|(?P<nxs>\b(?P<nxq>next|this|coming)\s+(?P<nxw>{seasons_only})\b)"
+        rf"|(?P<newy>\b(?:(?P<npart>{year_parts})(?:\s+|-)(?:(?:in|of)\s+)?)?the\s+new\s+"
+        r"(?P<nfin>financial\s+|fiscal\s+)?year\b(?!['’]s|-))"
+        r"|(?P<hthe>\b(?P<htw>first|second)\s+(?:half|part)\s+of\s+(?:the|this)\s+"
+        r"(?:financial\s+|fiscal\s+|calendar\s+)?year\b)"
+        r"|(?P<ystart>\b(?:start|beginning)\s+of\s+(?P<ysy>20\d\d)\b(?!\s*[/\-–]\s*\d))"
+        rf"|(?P<rel>\b(?:{relative_leads})?\s*(?:the\s+)?(?:end\s+of\s+|"
+        rf"(?P<rpart>{year_parts}|later)(?:\s+|-)(?:(?:in|of)\s+)?)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period|FY)\b)"
         r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+|"
@@ -376,7 +403,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
         if lead == "as":
             lead = "as at"  # 'as at Apr 26': a point of reference, not a deadline
         if match.group("count") or match.group("rel") or match.group("bare"):
-            first = match.group(0).split()[0].lower()
+            first = re.split(r"[\s-]+", match.group(0).strip())[0].lower()
             if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):
                 lead = "by"  # 'the end of next year'
             elif first == "for" and match.group("bare") and \
@@ -386,7 +413,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 if not (found and not text[found[-1].end:match.start()].strip()):
                     continue
                 lead = found[-1].lead
-            elif first != "the":
+            elif first not in ("the", "late", "later", *YEAR_PARTS):
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
         # 'before May' ends with April; not 'before the end of May', nor 'not before May'
         # (May at the earliest)
@@ -432,14 +459,16 @@ def _span_months(match: re.Match[str]) -> int:
     if (group("month") and not group("mday") and not group("mlead")) or group("mys") \
             or (group("pair") and _iso_month(match)):
         return 1
-    if group("half") or group("hx"):
+    if group("half") or group("hx") or group("hthe"):
         return 6
+    if group("ystart") or (group("rpart") or "").lower() in YEAR_PARTS:
+        return 1  # 'before the start of 2027', 'before early next year': the month before
     if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
             group("qs") or group("qc") or group("uq") or group("uq2"):
         return 3
     if group("bare") or group("pair") or group("fy") or group("sp") or group("fysp"):
         return 12
-    if group("rel"):  # 'before next year'
+    if group("rel") and not group("rpart"):  # 'before next year'
         return {"year": 12, "fy": 12, "quarter": 3, "month": 1}.get(group("span").lower(), 0)
     return 0
 
@@ -639,16 +668,43 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         unit = group("unit").lower().rstrip("s")
         months = {"week": n * 7 / 30.44, "month": n, "quarter": 3 * n, "year": 12 * n}[unit]
         return _add_months(written, int(-(-months // 1)))  # a part month counts whole
+    if not written and (group("nxs") or group("newy") or group("hthe")):
+        return None
+    if group("nxs"):  # 'next spring': the first to start after the period; 'this winter'
+        # the one under way at the period's start or the next
+        last = _season_month(group("nxw"), None)
+        if group("nxq").lower() == "this":
+            at = _add_months((written[0] - 1, 1), last - 1)
+            while at < _add_months(written, -2):
+                at = _add_months(at, 12)
+            return at
+        begins = _add_months((written[0], 1), last - 3)
+        while begins <= written:
+            begins = _add_months(begins, 12)
+        return _add_months(begins, 2)
+    if group("newy"):  # 'the new financial year' is the next one; 'the new year' a calendar
+        # year's, its first quarter unless a part is named
+        if group("nfin"):
+            last = _add_months((_fy_start(written, fiscal) + 1, fiscal), 11)
+            return _part_of(last, 12, group("npart"))
+        return _part_of((written[0] + 1, 12), 12, group("npart")) if group("npart") \
+            else (written[0] + 1, 3)
+    if group("hthe"):  # 'the second half of the year': of the period's year
+        first = (_fy_start(written, years_from), years_from)
+        return _add_months(first, 11 if group("htw").lower() == "second" else 5)
+    if group("ystart"):  # 'the start of 2027'
+        return int(group("ysy")), 1
     if group("rel"):
         if not written:
             return None
         step = 0 if group("which").lower() in ("this", "current") else 1
         span = group("span").lower()
         if span in ("year", "fy"):
-            return _add_months((_fy_start(written, years_from), years_from), 11 + 12 * step)
+            last = _add_months((_fy_start(written, years_from), years_from), 11 + 12 * step)
+            return _part_of(last, 12, group("rpart"))
         if span == "month":
             return _add_months(written, step)
-        return _add_months(written, 3 * step)
+        return _part_of(_add_months(written, 3 * step), 3, group("rpart"))
     if group("yearend"):
         return _add_months((_fy_start(written, years_from), years_from), 11) \
             if written else None

@@ -388,3 +388,23 @@ def test_a_project_milestone_with_a_target_date_of_is_still_dated():
 def test_to_and_a_date_in_the_subject_of_be_tells_a_state_not_a_plan():
     assert whats("The risk to delivery in 2026/27 is high.") == []
     assert whats("Funding was agreed to open the depot in May 2026.") == [("event", "2026-05")]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("The new clinic opens next spring.", "2026-05"),
+    ("Two social workers start in the new year.", "2026-03"),
+    ("The booking system goes live later this year.", "2026-03"),
+    ("The extra shift starts at the start of the new financial year.", "2026-04"),
+    ("We expect waits to recover early next year.", "2026-07"),
+])
+def test_a_date_that_can_only_lie_ahead_makes_a_plan_in_the_present_tense(text, due):
+    assert [d for _, d in whats(text)] == [due]
+
+
+@pytest.mark.parametrize("text", [
+    "The clinic opened last spring.",
+    "Referrals have risen since the new year.",
+    "The new year brought more referrals than the winter before.",
+])
+def test_a_season_or_new_year_told_as_past_is_no_forecast(text):
+    assert whats(text) == []

@@ -62,6 +62,30 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by H2 2026/27", "2027-03"),  # a financial year's
     ("before 2026-02", "2026-01"),  # 'before' leaves out that month,
     ("before H1 2027", "2026-12"),  # or that half
+    # a season of no year written, after 'next' or 'this' (Q2 ends in September 2025):
+    # 'next' is the first one to start after the period, 'this' the one under way or coming
+    ("next spring", "2026-05"),
+    ("by next summer", "2026-08"),
+    ("next autumn", "2026-11"),  # this autumn started in September
+    ("next winter", "2026-02"),  # December 2025 to February 2026
+    ("over the coming winter", "2026-02"),
+    ("this autumn", "2025-11"),
+    ("this winter", "2026-02"),
+    # part of a relative year or quarter: its first month, 'early' its fourth (as 'early
+    # 2026' is April), 'mid' its sixth, 'late' its last
+    ("by the start of next year", "2026-04"),  # the next financial year starts in April
+    ("at the beginning of next quarter", "2025-10"),
+    ("early next year", "2026-07"),
+    ("in mid-next year", "2026-09"),
+    ("later this year", "2026-03"),
+    ("by the start of the next financial year", "2026-04"),
+    ("at the start of the new financial year", "2026-04"),
+    ("in the new financial year", "2027-03"),
+    ("in the new year", "2026-03"),  # the calendar year's first quarter
+    ("by the start of 2027", "2027-01"),
+    # half of the year of the period, as 'the end of the year' is its financial year
+    ("in the second half of the year", "2026-03"),
+    ("by the end of the first half of the financial year", "2025-09"),
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
