@@ -191,16 +191,22 @@ def _season_parts() -> dict[str, int]:
     return {str(k): int(v) for k, v in shared("season_parts").items()}
 
 
-# Part of a year or quarter named before it ('the start of next year', 'early next year',
-# 'mid-next year'): the months after its first that it ends with, as the forecast labelling
-# guide reads 'early 2026' (April) and 'mid-2026' (June); 'late' is the span's last month.
-YEAR_PARTS = {"start": 0, "beginning": 0, "early": 3, "mid": 5, "middle": 5}
-QUARTER_PARTS = {"start": 0, "beginning": 0, "early": 0, "mid": 1, "middle": 1}
+@lru_cache(maxsize=1)
+def _year_parts() -> dict[str, int]:
+    """Part of a year named before it ('the start of next year', 'early next year'): the
+    months after its first that it ends with, as the forecast labelling guide reads 'early
+    2026' (April) and 'mid-2026' (June); 'late' is the span's last month."""
+    return {str(k): int(v) for k, v in shared("year_parts").items()}
+
+
+@lru_cache(maxsize=1)
+def _quarter_parts() -> dict[str, int]:
+    return {str(k): int(v) for k, v in shared("quarter_parts").items()}
 
 
 def _part_of(last: tuple[int, int], months: int, part: str | None) -> tuple[int, int]:
     """The month a part of the span of `months` ending in `last` ends with."""
-    offsets = YEAR_PARTS if months == 12 else QUARTER_PARTS if months == 3 else {}
+    offsets = _year_parts() if months == 12 else _quarter_parts() if months == 3 else {}
     offset = offsets.get((part or "").lower())
     return last if offset is None else _add_months(last, offset - months + 1)
 
@@ -230,7 +236,7 @@ def _due() -> re.Pattern[str]:
     seasons_only = "|".join(s for s in _seasons() if s not in _season_parts())
     # 'start' and 'beginning' name a part only before 'of' ('we start in the new year')
     year_parts = "|".join(p + r"(?=\s+of\b)" if p in ("start", "beginning") else p
-                          for p in YEAR_PARTS)
+                          for p in _year_parts())
     return re.compile(
         r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
         r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
@@ -413,7 +419,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 if not (found and not text[found[-1].end:match.start()].strip()):
                     continue
                 lead = found[-1].lead
-            elif first not in ("the", "late", "later", *YEAR_PARTS):
+            elif first not in ("the", "late", "later", *_year_parts()):
                 lead = first  # 'within 12 weeks'; 'into the next year' keeps what is before
         # 'before May' ends with April; not 'before the end of May', nor 'not before May'
         # (May at the earliest)
@@ -461,7 +467,7 @@ def _span_months(match: re.Match[str]) -> int:
         return 1
     if group("half") or group("hx") or group("hthe"):
         return 6
-    if group("ystart") or (group("rpart") or "").lower() in YEAR_PARTS:
+    if group("ystart") or (group("rpart") or "").lower() in _year_parts():
         return 1  # 'before the start of 2027', 'before early next year': the month before
     if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
             group("qs") or group("qc") or group("uq") or group("uq2"):
