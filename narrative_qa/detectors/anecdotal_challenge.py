@@ -28,6 +28,8 @@ PARAMS = {
     "causal_between": list[str],
     "blame_after": list[str],
     "figure_labels": list[str],
+    "proportion": str,
+    "not_a_proportion_after": list[str],
     "challenges": dict[str, dict],
     "reader_tag": str,
     "reader_at_least": Share,
@@ -74,13 +76,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     blame = compile_all(params["blame_cues"])
     causal = compile_all(params["causal_between"])
     window = params["window_words"]
-    # "19 of 140 completions", "11 of the 26", "two of the four chairs": a proportion
-    # measures whatever it follows.
-    # Not after a target's noun: "a target of 90%" gives the KPI's aim, not the challenge's
-    # scale.
-    proportion = [r"(?<!target )(?<!targets )(?<!goal )(?<!aim )(?<!standard )"
-                  r"(?<!trajectory )(?<!baseline )"
-                  r"\bof (?:the )?(?:[\d,]+|{@number_words}|{@more_number_words})\b"]
+    # a lookbehind per noun: each is of fixed width, as Python's must be
+    proportion = ["".join(f"(?<!{re.escape(noun)} )" for noun in params["not_a_proportion_after"])
+                  + params["proportion"]]
     challenges = {
         name: (compile_all(spec["terms"]), compile_all(spec["measures"] + proportion))
         for name, spec in params["challenges"].items()

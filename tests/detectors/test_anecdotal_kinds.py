@@ -69,6 +69,7 @@ def hears_nothing(reads):  # noqa: F811
     # "Release 3" and "Phase 2" name a stage: they do not measure the challenge
     ("The rating reflects that testing for Release 3 took longer than expected.", "other"),
     ("Phase 2 has been delayed by outstanding decisions on the site.", "other"),
+    ("The rating reflects uncertainty about funding ahead of the Gate 3 review.", "other"),
     # "of 90%" after a target is no proportion measuring the challenge
     ("Completion stood against a target of 90% due to the need to cover vacancies.",
      "staffing"),
