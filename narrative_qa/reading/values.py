@@ -206,13 +206,24 @@ _DEALT_WITH = re.compile(
 )
 
 
+# A share that counts the bad outcome itself, whatever else the name says: waits over a
+# limit ("% of patients waiting over 18 weeks"), sickness absence ("Sickness absence %").
+_SHARE_OF_THE_BAD = re.compile(
+    r"\bwait(?:ing|s)?\b[^%]{0,40}?\b(?:over|more than|longer than|in excess of|exceeding)"
+    r"\s+\d|\bsickness absence\b|\b(?:staff|working days lost to|employee) absence\b",
+    re.IGNORECASE)
+
+
 def infer_polarity(kpi_name: str | None) -> str | None:
     """A cautious guess from the KPI name: 'down' for waits, delays, absence, costs and
     harms counted; else None."""
     if not kpi_name:
         return None
     if _DOWNWARD_NAME.search(kpi_name):
-        # "% ... within 18 weeks" / "% ... seen within" measures timeliness: higher is better.
+        # "% ... within 18 weeks" / "% ... seen within" measures timeliness: higher is better;
+        # a share of waits over a limit, or of time lost to absence, is not
+        if _SHARE_OF_THE_BAD.search(kpi_name) and not _DEALT_WITH.search(kpi_name):
+            return "down"
         if re.search(r"%|percent|proportion|within", kpi_name, re.I):
             return None
         return "down"

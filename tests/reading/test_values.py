@@ -44,6 +44,17 @@ def test_polarity_is_guessed_only_for_clear_cases():
     assert infer_polarity("MMR uptake at 24 months") is None
 
 
+def test_a_share_of_waits_over_a_limit_or_of_absence_is_lower_is_better():
+    # the share counts the bad outcome itself; the '%' that makes most waiting names a
+    # timeliness share ('% seen within 18 weeks') does not turn these round
+    assert infer_polarity("% of patients waiting over 18 weeks") == "down"
+    assert infer_polarity("% of people waiting more than 12 weeks for an assessment") == "down"
+    assert infer_polarity("Sickness absence %") == "down"
+    assert infer_polarity("% of working days lost to sickness absence") == "down"
+    assert infer_polarity("% of patients waiting less than 4 hours") is None
+    assert infer_polarity("% of sickness absence cases reviewed within 4 weeks") is None
+
+
 def test_errors_and_incidents_are_read_as_lower_is_better():
     assert infer_polarity("Error rate on invoices paid") == "down"
     assert infer_polarity("Total number of serious incidents") == "down"
