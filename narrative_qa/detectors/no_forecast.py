@@ -134,16 +134,13 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
     if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
         return []
     covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
+    acting = {s.index for s in sentences if s.action}
     no_remedy = _no_remedy(params)
     gaps = []
     for sentence, p in zip(sentences, ctx.readings[EVIDENCE_TAG], strict=True):
         if p < params["evidence_alone_at_least"] or no_remedy(sentence):
             continue
-        has_time, has_impact = covers(sentence)
-        follower = by_index.get(sentence.index + 1)
-        if follower is not None:
-            more_time, more_impact = covers(follower)
-            has_time, has_impact = has_time or more_time, has_impact or more_impact
+        has_time, has_impact = _with_follower(sentence, covers, by_index, acting)
         missing = [m for m, ok in (("timescale", has_time), ("expected impact", has_impact))
                    if not ok]
         if missing:
@@ -159,6 +156,18 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
         details={"actions": [{"action": short(s.text, 12), "kind": "read", "missing": ms}
                              for s, _, ms in gaps]},
     )]
+
+
+def _with_follower(sentence: Sentence, covers: Callable[[Sentence], tuple[bool, bool]],
+                   by_index: dict[int, Sentence], acting: set[int]) -> tuple[bool, bool]:
+    """Whether a remedy has a timescale and an expected impact, in its sentence or the
+    next unless the next offers an action of its own (it then speaks for that one)."""
+    has_time, has_impact = covers(sentence)
+    follower = by_index.get(sentence.index + 1)
+    if follower is not None and follower.index not in acting:
+        more_time, more_impact = covers(follower)
+        has_time, has_impact = has_time or more_time, has_impact or more_impact
+    return has_time, has_impact
 
 
 def _by_actions(ctx: Context, params: dict) -> list[Hit]:
@@ -192,11 +201,7 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     milestones = params["milestone_is_impact"] and is_delivery(ctx.submission.actual)
     gaps = []
     for number, (sentence, action) in enumerate(actions, start=1):
-        has_time, has_impact = covers(sentence)
-        follower = by_index.get(sentence.index + 1)
-        if follower and follower.index not in acting:
-            more_time, more_impact = covers(follower)
-            has_time, has_impact = has_time or more_time, has_impact or more_impact
+        has_time, has_impact = _with_follower(sentence, covers, by_index, acting)
         # A milestone is the action dated in its own words, not by a date for them all.
         has_impact |= shared_impact or (has_time and milestones)
         has_time |= shared_time

@@ -207,6 +207,13 @@ def test_a_sentence_read_as_nq02_evidence_is_held_to_it_where_the_rules_find_not
     answered = narrative + " By March this will return compliance to 60%."
     reads(zorble="evidence_NQ02", **{"<month>": "timescale"})
     assert nq02(answered) is None
+    # ... but not a next sentence that offers an action of its own: its timescale and
+    # impact are that action's, as on the rules' own path
+    own = narrative + " We will recruit two report writers by March, which will return " \
+                      "compliance to 60%."
+    finding = nq02(own)
+    assert finding is not None
+    assert finding.evidence == ["The zorble arrangements for report writers carry on."]
     # Readers with no evidence reader (the toy's labelled tags alone) raise nothing.
     monkeypatch.setattr("narrative_qa.detectors.base.current_readers",
                         lambda: toy_readers({"zorble": "action_planned"}))
