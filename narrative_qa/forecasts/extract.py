@@ -335,9 +335,13 @@ def _clause_end(text: str, at: int) -> int:
 _LENGTH = re.compile(r"(?<!\bnew\s)(?<!\bnew\sfinancial\s)(?<!\bnew\sfiscal\s)"
                      r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 # A date that can only lie ahead, whatever its lead ('the clinic opens next spring', 'staff
-# start at the start of the new financial year', 'it goes live later this year')
-_FORWARD = re.compile(r"^(?:next|coming)\s+(?:spring|summer|autumn|fall|winter)$"
-                      r"|\bthe\s+new\s+(?:financial\s+|fiscal\s+)?year$|^later\s+this\b",
+# start at the start of the new financial year', 'it goes live later this year', 'the unit
+# opens in Q1 next year')
+_FORWARD = re.compile(r"^(?:next|coming)\s+(?:spring|summer|autumn|winter)$"
+                      r"|\bthe\s+new\s+(?:financial\s+|fiscal\s+)?year$|^later\s+this\b"
+                      r"|^(?!(?:the|by|in|before|until|during|over|within|for)\b)\S+\s+"
+                      r"(?:of\s+)?(?:the\s+)?(?:next|following)\s+"
+                      r"(?:financial\s+|fiscal\s+)?year$",
                       re.I)
 _WHETHER = re.compile(r"\b(?:whether|if)\b", re.I)  # 'hard to say whether ... next winter'
 _NOT_UNTIL = re.compile(r"(?:\b(?:not|never|no|extend\w*|delay\w*|defer\w*|postpon\w*|"
@@ -971,7 +975,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
             or (due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-                or bool(_FORWARD.search(due.text)) and not _WHETHER.search(text, 0, due.start))
+                or bool(_FORWARD.search(due.text)) and due.lead not in ("until", "till")
+                and not _WHETHER.search(text, 0, due.start))
             and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \

@@ -233,12 +233,17 @@ def _due() -> re.Pattern[str]:
     which = "|".join(shared("relative_which"))
     year_leads = "|".join(shared("due_year_leads"))
     abbreviations = "|".join(["May", *shared("month_abbreviations")])
-    seasons_only = "|".join(s for s in _seasons() if s not in _season_parts())
     # 'start' and 'beginning' name a part only before 'of' ('we start in the new year')
     year_parts = "|".join(p + r"(?=\s+of\b)" if p in ("start", "beginning") else p
                           for p in _year_parts())
+    names = "|".join([*shared("months"), *shared("month_abbreviations")])
     return re.compile(
-        r"(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
+        # a quarter, month or season of next year ('Q1 next year' is the next financial
+        # year's; 'March next year', 'spring next year' the next calendar year's)
+        r"(?P<nyx>\b(?:(?:Q|quarter\s*)(?P<nyq>[1-4])|(?P<nym>(?-i:" + names + r"))|"
+        rf"(?P<nys>{bare_seasons}))\s+(?:of\s+)?(?:the\s+)?(?:next|following)\s+"
+        r"(?P<nyfin>financial\s+|fiscal\s+)?year\b(?!['’]s))"
+        r"|(?P<iq>\b(?P<iqy>20\d\d)-Q(?P<iqq>[1-4])\b)"
         r"|(?P<sq>\b(?P<sq1>\d\d)/(?P<sq2>\d\d)(?:\s*-\s*|\s+)Q(?P<sqq>[1-4])\b)"
         r"|(?P<qs>\bQ(?P<qsq>[1-4])\s+(?:of\s+)?(?:FY\s*)?(?P<qs1>\d\d)[/-](?P<qs2>\d\d)\b(?![/\d]))"
         # gmpp's 'Q2 1920' (2019/20 Q2), its two years run together; 'Q2 2021' stays a year
@@ -275,7 +280,7 @@ def _due() -> re.Pattern[str]:
         r"(?P<unit>weeks?|months?|years?|quarters?)\b)"
         # a season after 'next', 'this' or 'coming' ('next spring'); 'the new (financial)
         # year' and a part of it; half of 'the year'; the start of a year written
-        rf"|(?P<nxs>\b(?P<nxq>next|this|coming)\s+(?P<nxw>{seasons_only})\b)"
+        rf"|(?P<nxs>\b(?P<nxq>next|this|coming)\s+(?P<nxw>{bare_seasons})\b)"
         rf"|(?P<newy>\b(?:(?P<npart>{year_parts})(?:\s+|-)(?:(?:in|of)\s+)?)?the\s+new\s+"
         r"(?P<nfin>financial\s+|fiscal\s+)?year\b(?!['’]s|-))"
         r"|(?P<hthe>\b(?P<htw>first|second)\s+(?:half|part)\s+of\s+(?:the|this)\s+"
@@ -464,6 +469,10 @@ def _span_months(match: re.Match[str]) -> int:
     group = match.group
     if (group("month") and not group("mday") and not group("mlead")) or group("mys") \
             or (group("pair") and _iso_month(match)):
+        return 1
+    if group("nyq"):
+        return 3
+    if group("nym"):
         return 1
     if group("half") or group("hx") or group("hthe"):
         return 6
@@ -674,8 +683,19 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         unit = group("unit").lower().rstrip("s")
         months = {"week": n * 7 / 30.44, "month": n, "quarter": 3 * n, "year": 12 * n}[unit]
         return _add_months(written, int(-(-months // 1)))  # a part month counts whole
-    if not written and (group("nxs") or group("newy") or group("hthe")):
+    if not written and (group("nxs") or group("newy") or group("hthe") or group("nyx")):
         return None
+    if group("nyx"):
+        following = _fy_start(written, fiscal) + 1  # the next financial year's start
+        if group("nyq"):
+            return _quarter_end(following, int(group("nyq")), fiscal)
+        if group("nym"):
+            month = next(k for k, name in enumerate(_months(), 1)
+                         if name.startswith(group("nym").lower()[:3]))
+            if group("nyfin"):  # 'March of the next financial year'
+                return (following if month >= fiscal else following + 1), month
+            return written[0] + 1, month
+        return _add_months((written[0] + 1, 1), _season_month(group("nys"), None) - 1)
     if group("nxs"):  # 'next spring': the first to start after the period; 'this winter'
         # the one under way at the period's start or the next
         last = _season_month(group("nxw"), None)

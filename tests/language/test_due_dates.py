@@ -83,6 +83,14 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("in the new financial year", "2027-03"),
     ("in the new year", "2026-03"),  # the calendar year's first quarter
     ("by the start of 2027", "2027-01"),
+    # a quarter of next year is the next financial year's; a month or season of next year
+    # the next calendar year's
+    ("in Q1 next year", "2026-06"),
+    ("by Q3 of next year", "2026-12"),
+    ("until the end of March next year", "2026-03"),
+    ("by spring next year", "2026-05"),
+    ("by March of the next financial year", "2027-03"),
+    ("before March next year", "2026-02"),
     # half of the year of the period, as 'the end of the year' is its financial year
     ("in the second half of the year", "2026-03"),
     ("by the end of the first half of the financial year", "2025-09"),
@@ -90,6 +98,12 @@ Q2 = "2025/26 Q2"  # July to September 2025
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
     assert [d.due for d in found][-1] == due
+
+
+def test_a_verb_before_next_year_is_no_month_or_season():
+    # 'may' and 'fall' are verbs here: 'next year' alone is the date
+    assert [d.text for d in due_dates("Costs may next year rise.", Q2)] == ["next year"]
+    assert [d.due for d in due_dates("We expect delays to fall next year.", Q2)] == ["2027-03"]
 
 
 def test_not_before_a_date_names_the_earliest_not_a_deadline_counted_back():
