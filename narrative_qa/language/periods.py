@@ -192,6 +192,12 @@ def _season_parts() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def _holidays() -> dict[str, int]:
+    """A holiday named for when something is due ('by Christmas'): the month it falls in."""
+    return {str(k): int(v) for k, v in shared("holiday_months").items()}
+
+
+@lru_cache(maxsize=1)
 def _year_parts() -> dict[str, int]:
     """Part of a year named before it ('the start of next year', 'early next year'): the
     months after its first that it ends with, as the forecast labelling guide reads 'early
@@ -216,7 +222,9 @@ def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
     words = "|".join(shared("date_leads"))
     return re.compile(rf"\b(as\s+at|{words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
-                      r"(?:(?:financial|fiscal)\s+year\s+)?$", re.I)
+                      r"(?:(?:financial|fiscal)\s+year\s+)?"
+                      # part of a month: 'by end March', 'by mid-November', 'by the end of'
+                      r"(?:(?:early|mid|late|end)(?:\s*-\s*|\s+)(?:of\s+)?)?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -237,6 +245,7 @@ def _due() -> re.Pattern[str]:
     year_parts = "|".join(p + r"(?=\s+of\b)" if p in ("start", "beginning") else p
                           for p in _year_parts())
     names = "|".join([*shared("months"), *shared("month_abbreviations")])
+    holidays = "|".join(_holidays())
     return re.compile(
         # a quarter, month or season of next year ('Q1 next year' is the next financial
         # year's; 'March next year', 'spring next year' the next calendar year's)
@@ -290,12 +299,13 @@ def _due() -> re.Pattern[str]:
         rf"(?P<rpart>{year_parts}|later)(?:\s+|-)(?:(?:in|of)\s+)?)?"
         rf"(?:the\s+)?(?P<which>{which})\s+(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?(?P<span>quarter|year|month|reporting\s+period|FY)\b)"
-        r"|(?P<yearend>\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+|"
+        r"|(?P<yearend>\b(?:(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
         rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
         r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
         rf"|(?P<nsw>(?<=\s)(?:(?P<nmod>{parts})[\s-]+)?(?P<nsn>{bare_seasons})\b)"
+        rf"|(?P<hol>\b(?:{holidays})\b)"
         rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*(?P<by>20\d\d)\b"
         r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
@@ -429,7 +439,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
         # 'before May' ends with April; not 'before the end of May', nor 'not before May'
         # (May at the earliest)
         if lead == "before" and due and \
-                not re.search(r"\bend\b", before.group(0) if before else match.group(0), re.I) \
+                not re.search(r"\b(?:end|mid|late|early)\b", before.group(0) if before
+                              else match.group(0), re.I) \
                 and not _NOT_BEFORE.search(text, max(0, start - 60), start):
             due = _add_months(due, -_span_months(match))
         if found and lead is None and _JOINED.fullmatch(text[found[-1].end:start]):
@@ -437,7 +448,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             if yearless and found[-1].start in yearless:
                 # 'late spring/early summer 2026': one date, the year written once
                 start = found.pop().start
-        if match.group("nsw") and lead is None:
+        if (match.group("nsw") or match.group("hol")) and lead is None:
             continue  # 'the winter and early spring': a season with no lead is no date
         if match.group("nsw") or (match.group("q") and not match.group("qy")) or (
                 match.group("month") and not match.group("my") and not match.group("my2")
@@ -619,6 +630,8 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         if group("hpair") or group("hxpair"):
             return _add_months((year, fiscal), 5 + 6 * second_half)
         return (year, 12) if second_half else (year, 6)
+    if group("hol"):  # 'by Christmas': its month, of no year written
+        return _month_without_year(_holidays()[group("hol").lower()], written, ahead)
     if group("nsw"):  # 'by the summer': the season's last month, of no year written
         month = _season_month(group("nsn"), group("nmod"))
         return _month_without_year((month - 1) % 12 + 1, written, ahead)

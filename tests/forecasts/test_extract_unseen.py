@@ -397,6 +397,7 @@ def test_to_and_a_date_in_the_subject_of_be_tells_a_state_not_a_plan():
     ("The extra shift starts at the start of the new financial year.", "2026-04"),
     ("We expect waits to recover early next year.", "2026-07"),
     ("The second unit opens in Q1 next year.", "2026-06"),
+    ("The contract is awarded by mid-November.", "2025-11"),
 ])
 def test_a_date_that_can_only_lie_ahead_makes_a_plan_in_the_present_tense(text, due):
     assert [d for _, d in whats(text)] == [due]

@@ -91,6 +91,16 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by spring next year", "2026-05"),
     ("by March of the next financial year", "2027-03"),
     ("before March next year", "2026-02"),
+    # part of a month after a lead ('by end March', 'by mid-November'): a deadline as 'by
+    # March' is, the next one from the period
+    ("by end March", "2026-03"),
+    ("by mid-November", "2025-11"),
+    ("by late October", "2025-10"),
+    ("before mid-November 2025", "2025-11"),  # mid-November is still November
+    ("by the close of the financial year", "2026-03"),
+    # a holiday after a lead: its month, the next one from the period
+    ("before Christmas", "2025-12"),
+    ("by Easter", "2026-04"),
     # half of the year of the period, as 'the end of the year' is its financial year
     ("in the second half of the year", "2026-03"),
     ("by the end of the first half of the financial year", "2025-09"),
@@ -98,6 +108,10 @@ Q2 = "2025/26 Q2"  # July to September 2025
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
     assert [d.due for d in found][-1] == due
+
+
+def test_a_holiday_with_no_lead_names_no_date():
+    assert due_dates("Christmas cards were sent to every family.", Q2) == []
 
 
 def test_a_verb_before_next_year_is_no_month_or_season():
