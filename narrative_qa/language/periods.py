@@ -281,6 +281,8 @@ def _due() -> re.Pattern[str]:
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
+        # a quarter by its number in words, with no year: 'in quarter three'
+        r"|(?P<qw>\bquarter\s+(?P<qwn>one|two|three|four)\b)"
         r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
         r"|(?P<pair>(?<!\d)(?P<py>20\d\d)\s*[/\-–]\s*(?:20)?(?P<py2>\d\d)\b)"
         rf"|(?P<count>\b(?:{count_leads}|for\s+another)\s+(?:the\s+)?(?:next\s+|coming\s+|"
@@ -450,7 +452,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
                 start = found.pop().start
         if (match.group("nsw") or match.group("hol")) and lead is None:
             continue  # 'the winter and early spring': a season with no lead is no date
-        if match.group("nsw") or (match.group("q") and not match.group("qy")) or (
+        if match.group("nsw") or match.group("qw") or (
+                match.group("q") and not match.group("qy")) or (
                 match.group("month") and not match.group("my") and not match.group("my2")
                 and not match.group("mday")):
             yearless.add(start)
@@ -489,7 +492,7 @@ def _span_months(match: re.Match[str]) -> int:
         return 6
     if group("ystart") or (group("rpart") or "").lower() in _year_parts():
         return 1  # 'before the start of 2027', 'before early next year': the month before
-    if group("q") or group("q2") or group("oq") or group("iq") or group("sq") or \
+    if group("q") or group("q2") or group("qw") or group("oq") or group("iq") or group("sq") or \
             group("qs") or group("qc") or group("uq") or group("uq2"):
         return 3
     if group("bare") or group("pair") or group("fy") or group("sp") or group("fysp"):
@@ -673,6 +676,9 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return 2000 + int(group("mday")), month
         return _month_without_year(month, written, ahead, bool(
             _WRITTEN_AFTER_YEAR.match(period or "") and is_annual(period)))
+    if group("qw"):  # 'quarter three', read as 'Q3' is
+        return _yearless_quarter(_numbers()[group("qwn").lower()], written, period, ahead,
+                                 fiscal)
     if group("q") or group("q2"):
         quarter = int(group("q") or group("q2"))
         year = group("qy") or group("qy2")

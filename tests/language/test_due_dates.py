@@ -98,6 +98,9 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by late October", "2025-10"),
     ("before mid-November 2025", "2025-11"),  # mid-November is still November
     ("by the close of the financial year", "2026-03"),
+    # a quarter by its number in words, read as 'Q3' and 'by Q1' are
+    ("in quarter three", "2025-12"),
+    ("by quarter one", "2026-06"),
     # a holiday after a lead: its month, the next one from the period
     ("before Christmas", "2025-12"),
     ("by Easter", "2026-04"),
