@@ -335,7 +335,7 @@ def _clause_end(text: str, at: int) -> int:
 _LENGTH = re.compile(r"(?<!\bnew\s)(?<!\bnew\sfinancial\s)(?<!\bnew\sfiscal\s)"
                      r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 # A date that can only lie ahead, whatever its lead ('the clinic opens next spring', 'staff
-# start at the start of the new financial year', 'it goes live later this year', 'the unit
+# join by the start of the new financial year', 'it goes live later this year', 'the unit
 # opens in Q1 next year')
 _FORWARD = re.compile(r"^(?:next|coming)\s+(?:spring|summer|autumn|winter)$"
                       r"|\bthe\s+new\s+(?:financial\s+|fiscal\s+)?year$|^later\s+this\b"

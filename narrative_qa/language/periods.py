@@ -734,7 +734,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return _part_of(last, 12, group("npart"))
         return _part_of((written[0] + 1, 12), 12, group("npart")) if group("npart") \
             else (written[0] + 1, 3)
-    if group("hthe"):  # 'the second half of the year': of the period's year
+    if group("hthe"):  # 'the second half of this year': of the period's year
         first = (_fy_start(written, years_from), years_from)
         return _add_months(first, 11 if group("htw").lower() == "second" else 5)
     if group("ystart"):  # 'the start of 2027'

@@ -394,7 +394,7 @@ def test_to_and_a_date_in_the_subject_of_be_tells_a_state_not_a_plan():
     ("The new clinic opens next spring.", "2026-05"),
     ("Two social workers start in the new year.", "2026-03"),
     ("The booking system goes live later this year.", "2026-03"),
-    ("The extra shift starts at the start of the new financial year.", "2026-04"),
+    ("The extra shift begins by the start of the new financial year.", "2026-04"),
     ("We expect waits to recover early next year.", "2026-07"),
     ("The second unit opens in Q1 next year.", "2026-06"),
     ("The contract is awarded by mid-November.", "2025-11"),

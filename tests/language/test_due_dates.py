@@ -79,7 +79,7 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("in mid-next year", "2026-09"),
     ("later this year", "2026-03"),
     ("by the start of the next financial year", "2026-04"),
-    ("at the start of the new financial year", "2026-04"),
+    ("by the start of the new financial year", "2026-04"),
     ("in the new financial year", "2027-03"),
     ("in the new year", "2026-03"),  # the calendar year's first quarter
     ("by the start of 2027", "2027-01"),
@@ -105,8 +105,8 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("before Christmas", "2025-12"),
     ("by Easter", "2026-04"),
     # half of the year of the period, as 'the end of the year' is its financial year
-    ("in the second half of the year", "2026-03"),
-    ("by the end of the first half of the financial year", "2025-09"),
+    ("over the second half of this year", "2026-03"),
+    ("by the end of the first half of this financial year", "2025-09"),
 ])
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
