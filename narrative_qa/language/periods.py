@@ -222,7 +222,7 @@ def _lead() -> re.Pattern[str]:
     """What is written just before a date: "by March 2026", "before the end of Q3"."""
     words = "|".join(shared("date_leads"))
     return re.compile(rf"\b(as\s+at|{words}|end\s+of)\s+(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?"
-                      r"(?:(?:financial|fiscal)\s+year\s+)?"
+                      r"(?:(?:(?:financial|fiscal|calendar)\s+)?year\s+)?"
                       # part of a month: 'by end March', 'by mid-November', 'by the end of'
                       r"(?:(?:early|mid|late|end)(?:\s*-\s*|\s+)(?:of\s+)?)?$", re.I)
 
@@ -281,6 +281,9 @@ def _due() -> re.Pattern[str]:
         r"|(?:(?:Q|quarter\s*)(?P<q>[1-4])\b(?:\s+(?:of\s+)?(?P<qy>20\d\d)"
         r"(?P<qpair>\s*[/-]\s*(?:20)?\d\d)?\b)?)"
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
+        # the next report: the next period's end ('we will update the ELT in the next report')
+        r"|(?P<nrep>\bnext\s+(?:quarterly\s+|annual\s+|performance\s+)?"
+        r"(?:report|update|return|QPR|submission)\b(?!\s+(?:on|of|about)\b))"
         # a quarter by its number in words, with no year: 'in quarter three'
         r"|(?P<qw>\bquarter\s+(?P<qwn>one|two|three|four)\b)"
         r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
@@ -423,6 +426,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
         before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
+        if lead == "end":
+            lead = "by"  # '(by) the end of the financial year 2026/27', its lead out of reach
         if lead == "as":
             lead = "as at"  # 'as at Apr 26': a point of reference, not a deadline
         if match.group("count") or match.group("rel") or match.group("bare"):
@@ -676,6 +681,10 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
             return 2000 + int(group("mday")), month
         return _month_without_year(month, written, ahead, bool(
             _WRITTEN_AFTER_YEAR.match(period or "") and is_annual(period)))
+    if group("nrep"):  # a year's report comes a year on, a quarter's a quarter on
+        named = re.search(r"quarterly|annual", group("nrep"), re.I)
+        yearly = named.group(0).lower() == "annual" if named else is_annual(period)
+        return _add_months(written, 12 if yearly else 3) if written else None
     if group("qw"):  # 'quarter three', read as 'Q3' is
         return _yearless_quarter(_numbers()[group("qwn").lower()], written, period, ahead,
                                  fiscal)

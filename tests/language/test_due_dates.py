@@ -101,6 +101,11 @@ Q2 = "2025/26 Q2"  # July to September 2025
     # a quarter by its number in words, read as 'Q3' and 'by Q1' are
     ("in quarter three", "2025-12"),
     ("by quarter one", "2026-06"),
+    # the next report: the next period's end (a quarter on from a quarter's period)
+    ("by the next report", "2025-12"),
+    ("by the next annual report", "2026-09"),
+    # 'year' before the year it names, the lead before both
+    ("by the end of the year 2026/27", "2027-03"),
     # a holiday after a lead: its month, the next one from the period
     ("before Christmas", "2025-12"),
     ("by Easter", "2026-04"),
@@ -111,6 +116,20 @@ Q2 = "2025/26 Q2"  # July to September 2025
 def test_due_dates_resolve_to_the_last_month_covered(text, due):
     found = due_dates(f"We expect it done {text}.", Q2)
     assert [d.due for d in found][-1] == due
+
+
+def test_the_next_report_of_a_years_period_is_a_year_on():
+    us = "FY2025 (Jul 2024–Jun 2025)"
+    assert [d.due for d in due_dates("We will report back by the next report.", us)] == \
+        ["2026-06"]
+    assert [d.due for d in due_dates("We will report back by the next quarterly report.",
+                                     us)] == ["2025-09"]
+    assert due_dates("The next report on waiting times was published.", Q2) == []
+
+
+def test_the_end_of_a_year_named_far_from_its_lead_is_still_a_deadline():
+    [date] = due_dates("It will be done by the end of the financial year 2026/27.", Q2)
+    assert (date.due, date.lead) == ("2027-03", "by")
 
 
 def test_a_holiday_with_no_lead_names_no_date():
