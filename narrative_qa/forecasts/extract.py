@@ -332,8 +332,7 @@ def _clause_end(text: str, at: int) -> int:
     return after.start() if after else len(text)
 
 
-_LENGTH = re.compile(r"(?<!\bnew\s)(?<!\bnew\sfinancial\s)(?<!\bnew\sfiscal\s)"
-                     r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
+_LENGTH = re.compile(r"\b(?:weeks?|months?|years?|quarters?)$", re.I)
 # A date that can only lie ahead, whatever its lead ('the clinic opens next spring', 'staff
 # join by the start of the new financial year', 'it goes live later this year', 'the unit
 # opens in Q1 next year')
