@@ -246,6 +246,7 @@ def _due() -> re.Pattern[str]:
                           for p in _year_parts())
     names = "|".join([*shared("months"), *shared("month_abbreviations")])
     holidays = "|".join(_holidays())
+    reports = "|".join(shared("report_nouns"))
     return re.compile(
         # a quarter, month or season of next year ('Q1 next year' is the next financial
         # year's; 'March next year', 'spring next year' the next calendar year's)
@@ -283,7 +284,7 @@ def _due() -> re.Pattern[str]:
         r"|\b(?P<qy2>20\d\d)\s*[/-]\s*(?:20)?\d\d\s+(?:Q|quarter\s*)(?P<q2>[1-4])\b"
         # the next report: the next period's end ('we will update the ELT in the next report')
         r"|(?P<nrep>\bnext\s+(?:quarterly\s+|annual\s+|performance\s+)?"
-        r"(?:report|update|return|QPR|submission)\b(?!\s+(?:on|of|about)\b))"
+        rf"(?:{reports})\b(?!\s+(?:on|of|about)\b))"
         # a quarter by its number in words, with no year: 'in quarter three'
         r"|(?P<qw>\bquarter\s+(?P<qwn>one|two|three|four)\b)"
         r"|(?P<fy>\b(?:FY|fiscal\s+year)\s*'?(?P<fyy>(?:20)?\d\d)\b(?!\s*[/\-–]\s*\d))"
