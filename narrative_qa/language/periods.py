@@ -428,7 +428,7 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
         before = _lead().search(text[max(0, start - 30):start])
         lead = before.group(1).lower().split()[0] if before else None
         if lead == "end":
-            lead = "by"  # '(by) the end of the financial year 2026/27', its lead out of reach
+            lead = "by"  # a long lead cut to its last words ('... end of the ... year 2026/27')
         if lead == "as":
             lead = "as at"  # 'as at Apr 26': a point of reference, not a deadline
         if match.group("count") or match.group("rel") or match.group("bare"):

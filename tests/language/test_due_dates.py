@@ -105,7 +105,7 @@ Q2 = "2025/26 Q2"  # July to September 2025
     ("by the next report", "2025-12"),
     ("by the next annual report", "2026-09"),
     # 'year' before the year it names, the lead before both
-    ("by the end of the year 2026/27", "2027-03"),
+    ("until the end of the year 2026/27", "2027-03"),
     # a holiday after a lead: its month, the next one from the period
     ("before Christmas", "2025-12"),
     ("by Easter", "2026-04"),
