@@ -296,6 +296,7 @@ _DEADLINES = frozenset({"by", "before"})
 # 2027', 'In 2027 the team offered 240 visits'; a participle after 'is', 'be', 'been' or
 # 'to' is not: 'is being undertaken in April') or the date is a length ('in 50 years')
 _IN_LEADS = frozenset({"in", "during"})
+_UNTIL = frozenset({"until", "till"})  # how long a state lasts, unless told otherwise
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
                         r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
                         r"met|won|paid|held|sold|brought|gave)\b", re.I)
@@ -966,7 +967,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
             or due.lead == "for" and bool(_scheduled_for().search(text, max(0, due.start - 40),
                                                                   due.start))
-            or due.lead in ("until", "till")
+            or due.lead in _UNTIL
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
                                                                   due.start))
@@ -974,7 +975,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
             or (due.lead in _IN_LEADS and not _LENGTH.search(due.text)
-                or bool(_FORWARD.search(due.text)) and due.lead not in ("until", "till")
+                or bool(_FORWARD.search(due.text)) and due.lead not in _UNTIL
                 and not _WHETHER.search(text, 0, due.start))
             and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \

@@ -563,6 +563,11 @@ def _first_start(written: tuple[int, int] | None) -> tuple[int, int] | None:
     return _add_months(written, -2) if written else None
 
 
+def _month_number(name: str) -> int:
+    """'Sept' -> 9, 'March' -> 3: the month a name or its abbreviation starts."""
+    return next(k for k, month in enumerate(_months(), 1) if month.startswith(name.lower()[:3]))
+
+
 def _season_month(season: str, part: str | None) -> int:
     """'summer' -> 8, 'early summer' -> 6, 'winter' -> 14 (February of the next year)."""
     return _seasons()[season.lower()] - (_season_parts()[part.lower()] if part else 0)
@@ -645,8 +650,7 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         month = _season_month(group("nsn"), group("nmod"))
         return _month_without_year((month - 1) % 12 + 1, written, ahead)
     if group("dmy"):  # '16-Apr-21'
-        month = next(k for k, name in enumerate(_months(), 1)
-                     if name.startswith(group("dmm").lower()[:3]))
+        month = _month_number(group("dmm"))
         return 2000 + int(group("dmyy")), month
     if group("oq"):  # 'the first quarter of 2025' (calendar), '... of 2025/26' (financial)
         quarter = int(group("oqn")[0]) if group("oqn")[0].isdigit() else \
@@ -674,18 +678,13 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         month = first if (fiscal == 7 or second > 12) and first <= 12 else second
         return (int(group("dy")), month) if 1 <= month <= 12 else None
     if group("month"):
-        month = next(k for k, name in enumerate(_months(), 1)
-                     if name.startswith(group("month").lower()[:3]))
+        month = _month_number(group("month"))
         if group("my") or group("my2"):  # 'March 2026', "March '26"
             return int(group("my") or "20" + group("my2")), month
         if _short_year(match, written, fiscal):  # UK 'July 22' (a US text's is a day)
             return 2000 + int(group("mday")), month
         return _month_without_year(month, written, ahead, bool(
             _WRITTEN_AFTER_YEAR.match(period or "") and is_annual(period)))
-    if group("nrep"):  # a year's report comes a year on, a quarter's a quarter on
-        named = re.search(r"quarterly|annual", group("nrep"), re.I)
-        yearly = named.group(0).lower() == "annual" if named else is_annual(period)
-        return _add_months(written, 12 if yearly else 3) if written else None
     if group("qw"):  # 'quarter three', read as 'Q3' is
         return _yearless_quarter(_numbers()[group("qwn").lower()], written, period, ahead,
                                  fiscal)
@@ -712,15 +711,19 @@ def _resolve(match: re.Match[str], written: tuple[int, int] | None,
         unit = group("unit").lower().rstrip("s")
         months = {"week": n * 7 / 30.44, "month": n, "quarter": 3 * n, "year": 12 * n}[unit]
         return _add_months(written, int(-(-months // 1)))  # a part month counts whole
-    if not written and (group("nxs") or group("newy") or group("hthe") or group("nyx")):
+    if not written and (group("nxs") or group("newy") or group("hthe") or group("nyx")
+                        or group("nrep")):
         return None
+    if group("nrep"):  # a year's report comes a year on, a quarter's a quarter on
+        named = re.search(r"quarterly|annual", group("nrep"), re.I)
+        yearly = named.group(0).lower() == "annual" if named else is_annual(period)
+        return _add_months(written, 12 if yearly else 3)
     if group("nyx"):
         following = _fy_start(written, fiscal) + 1  # the next financial year's start
         if group("nyq"):
             return _quarter_end(following, int(group("nyq")), fiscal)
         if group("nym"):
-            month = next(k for k, name in enumerate(_months(), 1)
-                         if name.startswith(group("nym").lower()[:3]))
+            month = _month_number(group("nym"))
             if group("nyfin"):  # 'March of the next financial year'
                 return (following if month >= fiscal else following + 1), month
             return written[0] + 1, month
