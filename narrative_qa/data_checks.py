@@ -176,3 +176,14 @@ def is_delivery(actual: object) -> bool:
 def has_no_rag(sub: Submission, facts: DataFacts) -> bool:
     """No RAG computed (no numeric target or actual) and none stated (FINDINGS.md §4)."""
     return facts.rag_computed is None and not facts.qualitative and sub.stated_rag is None
+
+
+def polarity_assumed(sub: Submission, facts: DataFacts) -> str | None:
+    """What the RAG from the figures took for granted when no polarity was given: said
+    beside it, so an officer whose indicator points the other way sees why it differs."""
+    if not sub.polarity_inferred or facts.qualitative or facts.rag_computed is None \
+            or is_two_sided(sub.kpi_name):
+        return None
+    way = "higher" if sub.polarity == "up" else "lower"
+    return (f"No polarity was given: the RAG from the figures assumes {way} is better "
+            "(add 'up' or 'down' if it is not).")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from narrative_qa.data_checks import data_facts
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.ratings import rating_moves, rating_rank
@@ -57,25 +60,43 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     colour = compile_all([r"\b(?:red|amber|green|rag)\b"])
     data_line = (f"Submitted data: target {_num(sub.target)}, actual {_num(sub.actual)}, "
                  f"RAG stated {sub.stated_rag}")
-    confidence = params["confidence"]
-    if sub.polarity_inferred:
-        confidence = params["confidence_polarity_guessed"]
+    way = "higher" if sub.polarity == "up" else "lower"
+    values = f"a target of {_num(sub.target)} and an actual of {_num(sub.actual)}"
+    # With no polarity given, a stated RAG that the data give neither way round is wrong
+    # whatever the indicator's direction: the arithmetic settles it, not the guess.
+    other = _rag_other_way(ctx) if sub.polarity_inferred else None
+    settled = not sub.polarity_inferred or other != sub.stated_rag
+    if not sub.polarity_inferred:
+        figures = (f"{values} ({facts.variance_pct:g}% outwith target, {way} is better) "
+                   f"make it {facts.rag_computed}")
+    elif other == facts.rag_computed:
+        figures = (f"{values} ({facts.variance_pct:g}% outwith target) make it "
+                   f"{facts.rag_computed} whichever way the indicator points")
+    elif settled:
+        figures = (f"{values} make it {facts.rag_computed} if {way} is better and {other} "
+                   f"if not (no polarity was given): {sub.stated_rag} fits neither")
+    else:
+        figures = (f"{values} ({facts.variance_pct:g}% outwith target, {way} is better as "
+                   f"assumed: no polarity was given) make it {facts.rag_computed}")
     return [Hit(
         evidence=[data_line, *[s for s in ctx.sentences if colour.search(s.text)]],
         values={
-            "problem": f"the RAG is given as {sub.stated_rag} but a target of "
-            f"{_num(sub.target)} and an actual of {_num(sub.actual)} "
-            f"({facts.variance_pct:g}% outwith target, "
-            f"{'higher' if sub.polarity == 'up' else 'lower'} is better) make it "
-            f"{facts.rag_computed}",
+            "problem": f"the RAG is given as {sub.stated_rag} but {figures}",
             "stated": sub.stated_rag, "computed": facts.rag_computed,
         },
-        confidence=confidence,
+        confidence=params["confidence"] if settled else params["confidence_polarity_guessed"],
         details={"stated": sub.stated_rag, "computed": facts.rag_computed,
                  "variance_pct": facts.variance_pct, "polarity": sub.polarity,
                  "polarity_guessed": sub.polarity_inferred},
-        exact=not sub.polarity_inferred,
+        exact=settled,
     )]
+
+
+def _rag_other_way(ctx: Context) -> str | None:
+    """The RAG the data give if the indicator points the other way from the guess."""
+    sub = ctx.submission
+    flipped = replace(sub, polarity="down" if sub.polarity == "up" else "up")
+    return data_facts(flipped, ctx.settings.rag).rag_computed
 
 
 def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from narrative_qa.assessment import SEVERITIES, VERDICTS, Assessment
 from narrative_qa.catalogue import Rule
+from narrative_qa.data_checks import polarity_assumed
 from narrative_qa.errors import RowProblem
 from narrative_qa.summary import ScoreSummary
 
@@ -63,6 +64,9 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
         data.append("no target/actual given: checked as an off-target KPI")
     if data:
         console.print(escape(" · ".join(data)))
+    assumed = polarity_assumed(sub, facts)
+    if assumed:
+        console.print(escape(assumed))
     for problem in sub.problems:
         print_problem(problem, console, "red")
     verdict_style = _VERDICT[assessment.verdict]

@@ -7,6 +7,7 @@ from typing import Any
 
 from narrative_qa.assessment import SEVERITY_ORDER, Assessment
 from narrative_qa.catalogue import get_rule
+from narrative_qa.data_checks import polarity_assumed
 from narrative_qa.errors import RowProblem
 from narrative_qa.language.periods import next_period, previous_period
 from narrative_qa.output.rewrites import rewrites_of
@@ -93,7 +94,8 @@ def check_view(assessment: Assessment, penalties: dict[str, int]) -> CheckView:
         assessment.verdict, assessment.score, assessment.facts.rag_computed,
         highlight(narrative, [f.to_dict() for f in findings]),
         [SeverityGroup(s, items) for s, items in groups.items()],
-        [notice_text(p) for p in assessment.submission.problems if not p.blocking],
+        [notice_text(p) for p in assessment.submission.problems if not p.blocking]
+        + [n for n in [polarity_assumed(assessment.submission, assessment.facts)] if n],
         explain(assessment, penalties))
 
 

@@ -57,6 +57,37 @@ def test_a_rag_computed_from_the_figures_is_claimed_at_the_detectors_confidence(
     assert mismatch.confidence == 0.95  # rules/NQ09-rag-mismatch.yml params.confidence
 
 
+def test_with_no_polarity_a_rag_the_data_give_neither_way_round_is_settled(settings):
+    # 78 against 90 is red if higher is better and green if lower is: amber is wrong
+    # whichever way the indicator points, so the guessed direction does not weaken it.
+    found = _codes(settings, kpi_name="% of referrals seen within 4 weeks", target="90",
+                   actual="78", stated_rag="amber", unit="%",
+                   narrative="Performance was 78% against a target of 90%.")
+    mismatch = found["NQ09"]
+    assert not mismatch.low_confidence and mismatch.confidence == 0.95
+    assert "red if higher is better and green if not" in mismatch.message
+    assert "amber fits neither" in mismatch.message
+
+
+def test_with_no_polarity_a_rag_that_fits_the_other_direction_rests_on_the_guess(settings):
+    # Green would be right if lower were better: the finding rests on the assumed direction,
+    # says so, and takes the guessed-polarity confidence, calibrated from the text.
+    found = _codes(settings, kpi_name="% of referrals seen within 4 weeks", target="90",
+                   actual="78", stated_rag="green", unit="%",
+                   narrative="Performance was 78% against a target of 90%.")
+    mismatch = found["NQ09"]
+    assert "higher is better as assumed: no polarity was given" in mismatch.message
+    assert mismatch.confidence != 0.95
+
+
+def test_with_no_polarity_a_target_met_exactly_is_green_either_way(settings):
+    found = _codes(settings, kpi_name="Home visits completed", target="90", actual="90",
+                   stated_rag="amber", narrative="We completed 90 home visits this quarter.")
+    mismatch = found["NQ09"]
+    assert not mismatch.low_confidence and mismatch.confidence == 0.95
+    assert "green whichever way the indicator points" in mismatch.message
+
+
 def test_a_reason_in_the_sentence_after_the_rating_justifies_it(settings):
     # "The rating is Amber. This is due to ...": the reason refers back to the rating in
     # the next sentence; it justifies the rating as if written in one (LABELLING.md, NQ09).
@@ -78,3 +109,32 @@ def test_a_reason_two_sentences_on_or_about_something_else_does_not_justify_it(s
                        narrative="The assessment of the records system is Amber. Staff "
                        "moved offices due to the refurbishment.")
     assert "NQ09" in unrelated
+
+
+def test_check_says_which_direction_the_rag_from_the_figures_assumed(tmp_path):
+    from typer.testing import CliRunner
+
+    from narrative_qa.cli import app
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Performance was 78% against a target of 90%.")
+    common = ["check", str(draft), "--kpi-name", "% of referrals seen within 4 weeks",
+              "--target", "90%", "--actual", "78%", "--rag", "red"]
+    guessed = CliRunner().invoke(app, common)
+    given = CliRunner().invoke(app, [*common, "--polarity", "up"])
+    assert guessed.exit_code == 0 and given.exit_code == 0
+    said = "No polarity was given: the RAG from the figures assumes higher is better"
+    assert said in " ".join(guessed.output.split())
+    assert "No polarity was given" not in given.output
+
+
+def test_the_web_check_shows_the_assumed_direction_as_a_notice(settings):
+    from narrative_qa.web.views import check_view
+
+    sub = submission_from_mapping({**ROW, "kpi_name": "Average days to process a claim",
+                                   "target": "10", "actual": "12", "stated_rag": "red",
+                                   "narrative": "Claims took 12 days on average."},
+                                  settings, file="<draft>")
+    (assessment,) = assess_batch([sub], settings)
+    notices = check_view(assessment, {"high": 20, "medium": 10, "low": 3}).notices
+    assert any("assumes lower is better" in n for n in notices)
