@@ -59,6 +59,7 @@ PARAMS = {
     "own_change": list[str],
     "measure_named": list[str],
     "effect_of_the_above": list[str],
+    "came_after": list[str],
     "progress_or_plan": list[str],
 }
 
@@ -172,6 +173,7 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
     indicator = compile_all(params["indicator_statement"])
     own = compile_all(params["own_change"])
     linked = compile_all(params["effect_of_the_above"])
+    came_after = compile_all(params["came_after"])
     progress = compile_all(params["progress_or_plan"])
     old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
@@ -191,7 +193,7 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
         causal = (sentence.causal or id(sentence) in read_as_cause
-                  or bool(linked.search(sentence.text)))
+                  or bool(linked.search(sentence.text) or came_after.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
         if not causal and progress.search(sentence.text):
@@ -214,7 +216,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     reasons, generic_only = reasons_given(ctx, params, leads, factors)
     # The sentence stating the decline explains it only if it gives a cause ("fell
     # because ..."), not because it is dated ("fell this quarter").
-    reasons = [s for s in reasons if s is not stated or s.causal]
+    came_after = compile_all(params["came_after"])
+    reasons = [s for s in reasons if s is not stated or s.causal or came_after.search(s.text)]
     if reasons:
         return []
     if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
