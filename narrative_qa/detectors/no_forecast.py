@@ -9,7 +9,8 @@ The reading layer (language/readers.py) widens and narrows what counts as an act
 sentence read as a planned or continuing action at `reader_action_at_least` is one even
 where no action verb is listed (a passive "work is in hand to ...", a programme as the
 subject), and an action the verb lists found is not offered as a remedy when both readers
-put it below `reader_action_veto` (a verb inside an explanation of the rating). A date
+put it below `reader_action_veto` (a verb inside an explanation of the rating), unless the
+sentence opens on the service committing itself to it ("We will recruit ..."). A date
 counts as a timescale only in a sentence read as one at `reader_timescale_confirm`: a
 date that says when something was is not when an action will be done; and a sentence
 read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
@@ -28,7 +29,9 @@ are chosen on the real corpus's out-of-fold train split and dev, never on test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from narrative_qa.data_checks import is_delivery
 from narrative_qa.detectors.base import Context, Hit
@@ -82,6 +85,7 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     impact = _read(ctx, "expected_impact")
     challenge = _read(ctx, "challenge_without_figure")
     no_remedy = _no_remedy(params)
+    commitment = _commitment()
     out = []
     for s in ctx.sentences:
         if no_remedy(s):
@@ -90,7 +94,7 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         if challenge[s.index] > read:
             continue  # read more as a challenge than an action: "pressures continue to bite"
         if s.action and s.action.kind in OFFERED:
-            if read >= params["reader_action_veto"]:
+            if read >= params["reader_action_veto"] or commitment.match(s.text):
                 out.append((s, s.action))
         elif (read >= params["reader_action_at_least"]
               and impact[s.index] <= read + params["reader_impact_margin"]):
@@ -100,6 +104,17 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
     return out
+
+
+@lru_cache(maxsize=1)
+def _commitment() -> re.Pattern[str]:
+    """A sentence that opens on the service committing itself to a plain action ("We will
+    recruit two social workers ..."): a plan whatever the readers make of it."""
+    agents = "|".join(re.escape(a) for a in shared("agents"))
+    verbs = "|".join(shared("action_verbs")["strong"])
+    markers = "|".join(shared("commitment_markers"))
+    return re.compile(rf"\s*(?:{agents})\s+(?:{markers})\s+(?:\w+\s+)?(?:{verbs})\w*\b",
+                      re.I)
 
 
 def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bool]]:
