@@ -23,6 +23,7 @@ NEEDS = frozenset({"readers"})
 PARAMS = {
     "confidence": Share,
     "window_words": Count,
+    "gap_measures": list[str],
     "cue_reach_chars": Count,
     "blame_cues": list[str],
     "causal_between": list[str],
@@ -87,19 +88,23 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     after = compile_all(params["blame_after"])
     # the labels end where the figure starts: "... Release " before "3"
     label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
+    gap = compile_all(params["gap_measures"])
     own = _own_values(ctx)
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
 
     def measured_near(position: int, measure: re.Pattern[str]) -> bool:
         """A figure measures the challenge in its sentence or the next (FINDINGS.md NQ04);
-        a plan's figures ("we will recruit two") do not measure the problem."""
+        a plan's figures ("we will recruit two") do not measure the problem, unless they
+        count the gap itself ("recruiting to 2 vacant posts")."""
         sentence = sentences[position]
+        if _measured(sentence, measure, window, causal, own, label):
+            return True
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
-        if nxt is not None and nxt.action and nxt.action.kind != "taken":
-            nxt = None
-        return any(_measured(s, measure, window, causal, own, label)
-                   for s in (sentence, nxt) if s is not None)
+        if nxt is None or not _measured(nxt, measure, window, causal, own, label):
+            return False
+        planned = nxt.action is not None and nxt.action.kind != "taken"
+        return not planned or _measured(nxt, gap, window, causal, own, label)
 
     def measured_after(sentence: Sentence) -> bool:
         """A challenge the reading layer found that names a listed one ("staffing") is
