@@ -68,15 +68,11 @@ def test_a_pattern_action_neither_reader_reads_as_an_action_is_not_offered(reads
     assert nq02(narrative) is not None
     reads(nothingsaysthis="action_planned")  # the readers read no action in it
     assert nq02(narrative) is None
-
-
-def test_the_service_committing_itself_to_an_action_is_offered_whatever_the_readers(reads):
-    narrative = ("Compliance fell to 51% as two of the fifteen posts were vacant. "
-                 "We will recruit two social workers.")
-    reads(nothingsaysthis="action_planned")
-    finding = nq02(narrative)
-    assert finding is not None
-    assert finding.evidence == ["We will recruit two social workers."]
+    # ... unless the service commits itself to it: a plan whatever the readers read
+    committed = nq02(narrative.replace("Two social workers will be recruited.",
+                                       "We will recruit two social workers."))
+    assert committed is not None
+    assert committed.evidence == ["We will recruit two social workers."]
 
 
 @pytest.mark.parametrize("narrative, timescale_word", [
