@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.wording import figures, near_copy, similarity
@@ -67,7 +69,9 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     previous = ctx.previous
     if previous is None:
         return []
-    ratio = max(similarity(ctx.analysis.text, previous.text), _explained_alike(ctx, params))
+    whole = similarity(ctx.analysis.text, previous.text)
+    explained = _explained_alike(ctx, params)
+    ratio = max(whole, explained)
     old_sentences = [s.text for s in previous.content()]
     meaning = ctx.similarity
     if ratio < params["min_similarity"]:
@@ -88,8 +92,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         params["confidence"])
     return [Hit(
         evidence=unchanged or ctx.sentences[:2],
-        values={"similarity": f"{ratio:.0%}", "unchanged": len(unchanged),
-                "total": len(ctx.sentences)},
+        # rounded down: a narrative with one figure changed is not "100%" the same
+        values={"similarity": f"{math.floor(ratio * 100)}%", "unchanged": len(unchanged),
+                "total": len(ctx.sentences),
+                # the likeness is word for word with numbers masked: say so when they moved
+                "besides": " apart from its figures" if explained > whole or figures(
+                    ctx.analysis.text) != figures(previous.text) else ""},
         confidence=confidence,
         details={"similarity": round(ratio, 3), "unchanged_sentences": len(unchanged)},
     )]

@@ -58,3 +58,20 @@ def test_nq03_names_the_earlier_action_left_without_an_outcome(settings):
     assert finding.details["actions_without_outcome"] == [
         "commission an independent review of the allocation process"]
     assert finding.low_confidence  # one of two actions reported: shown, not claimed
+
+
+def test_a_copy_with_new_figures_is_said_to_be_the_same_apart_from_its_figures(settings):
+    before = ("Performance is 71% against a target of 80% as two posts remain vacant in the "
+              "team. Recruitment is under way and we are working with HR to fill both posts.")
+    row = {"kpi_id": "A-1", "kpi_name": "% of assessments completed within 28 days",
+           "target": "80", "actual": "70", "previous_actual": "71", "unit": "%",
+           "polarity": "up", "period": "2025/26 Q2", "previous_narrative": before}
+
+    def nq11(narrative: str):
+        sub = submission_from_mapping({**row, "narrative": narrative}, settings)
+        return next(f for f in assess_batch([sub], settings, gates=False)[0].findings
+                    if f.code == "NQ11")
+
+    assert "the same as last period's apart from its figures" in nq11(
+        before.replace("71%", "70%")).message
+    assert "apart from its figures" not in nq11(before).message
