@@ -160,6 +160,12 @@ def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sen
     return leads, factors
 
 
+def _states_cause(sentence: Sentence, params: dict) -> bool:
+    """A cause in the lexicon's causal words, or a fall said to come after an event
+    (`came_after`: NQ06's own, as elsewhere 'after the summer' is only a time)."""
+    return sentence.causal or bool(compile_all(params["came_after"]).search(sentence.text))
+
+
 def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   factors: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
@@ -173,7 +179,6 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
     indicator = compile_all(params["indicator_statement"])
     own = compile_all(params["own_change"])
     linked = compile_all(params["effect_of_the_above"])
-    came_after = compile_all(params["came_after"])
     progress = compile_all(params["progress_or_plan"])
     old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
@@ -192,8 +197,8 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
         descriptive = not sentence.action and not about_indicator
         dated = descriptive and bool(in_period.search(sentence.text))
         other_change = descriptive and bool(change.search(sentence.text) and sentence.figures)
-        causal = (sentence.causal or id(sentence) in read_as_cause
-                  or bool(linked.search(sentence.text) or came_after.search(sentence.text)))
+        causal = (_states_cause(sentence, params) or id(sentence) in read_as_cause
+                  or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
         if not causal and progress.search(sentence.text):
@@ -216,8 +221,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     reasons, generic_only = reasons_given(ctx, params, leads, factors)
     # The sentence stating the decline explains it only if it gives a cause ("fell
     # because ..."), not because it is dated ("fell this quarter").
-    came_after = compile_all(params["came_after"])
-    reasons = [s for s in reasons if s is not stated or s.causal or came_after.search(s.text)]
+    reasons = [s for s in reasons if s is not stated or _states_cause(s, params)]
     if reasons:
         return []
     if isinstance(sub.previous_actual, float) and isinstance(sub.actual, float):
