@@ -33,6 +33,7 @@ import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.clauses import change_with_reason_clause
 from narrative_qa.language.lexicon import lexicon
 from narrative_qa.language.periods import is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
@@ -60,6 +61,7 @@ PARAMS = {
     "measure_named": list[str],
     "effect_of_the_above": list[str],
     "came_after": list[str],
+    "reason_clause_links": list[str],
     "progress_or_plan": list[str],
 }
 
@@ -161,9 +163,12 @@ def listed_factors(ctx: Context, params: dict) -> tuple[list[Sentence], list[Sen
 
 
 def _states_cause(sentence: Sentence, params: dict) -> bool:
-    """A cause in the lexicon's causal words, or a fall said to come after an event
-    (`came_after`: NQ06's own, as elsewhere 'after the summer' is only a time)."""
-    return sentence.causal or bool(compile_all(params["came_after"]).search(sentence.text))
+    """A cause in the lexicon's causal words, a fall said to come after an event
+    (`came_after`: NQ06's own, as elsewhere 'after the summer' is only a time), or a change
+    with a clause giving its reason ('fell as two social workers left')."""
+    return (sentence.causal or bool(compile_all(params["came_after"]).search(sentence.text))
+            or change_with_reason_clause(sentence.span, lexicon().change,
+                                         params["reason_clause_links"]))
 
 
 def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
