@@ -51,7 +51,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
             evidence=[f"Submitted data: target '{sub.target}', RAG stated {sub.stated_rag}"],
             values={"problem": f"the RAG is given as {sub.stated_rag} for a qualitative "
                     "indicator but the narrative does not say why",
-                    "stated": sub.stated_rag, "computed": "a judgement"},
+                    **_unexplained(sub.stated_rag)},
             confidence=params["confidence_qualitative"],
             details={"stated": sub.stated_rag, "qualitative": True},
         )]
@@ -82,7 +82,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         evidence=[data_line, *[s for s in ctx.sentences if colour.search(s.text)]],
         values={
             "problem": f"the RAG is given as {sub.stated_rag} but {figures}",
-            "stated": sub.stated_rag, "computed": facts.rag_computed,
+            "headline": "The RAG status does not match the data",
+            "elt_headline": f"RAG stated {sub.stated_rag}, data give {facts.rag_computed}",
         },
         confidence=params["confidence"] if settled else params["confidence_polarity_guessed"],
         details={"stated": sub.stated_rag, "computed": facts.rag_computed,
@@ -90,6 +91,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                  "polarity_guessed": sub.polarity_inferred},
         exact=settled,
     )]
+
+
+def _unexplained(rating: str) -> dict[str, str]:
+    """A judged rating is not wrong by the data: its basis is missing (Case Study 2)."""
+    return {"headline": "The rating is not explained",
+            "elt_headline": f"Rating {rating} not explained"}
 
 
 def _rag_other_way(ctx: Context) -> str | None:
@@ -115,7 +122,8 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             evidence=[other[0]],
             values={"problem": f"the rating is given as {rating} but the narrative gives it as "
                     f"{other[1]}, so its reasons are for another rating",
-                    "stated": rating, "computed": "a judgement"},
+                    "headline": "The rating does not match the narrative",
+                    "elt_headline": f"Rating {rating}, narrative gives {other[1]}"},
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
@@ -125,7 +133,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
         values={"problem": f"the rating is given as {rating} but the narrative does not say "
                 "why: which risks, issues or progress give that much confidence",
-                "stated": rating, "computed": "a judgement"},
+                **_unexplained(rating)},
         confidence=params["confidence_qualitative"],
         details={"stated": rating, "qualitative": True},
     )]

@@ -34,6 +34,10 @@ def test_an_unjustified_rating_is_a_rag_finding_and_a_justified_one_is_not(setti
     bare = _codes(settings, actual="Amber/Red",
                   narrative="The project board met and the supplier attended its workshop.")
     assert "NQ09" in bare and "Amber/Red" in bare["NQ09"].message
+    # a judged rating is not contradicted by any data: its basis is what is missing
+    assert bare["NQ09"].message.startswith("The rating is not explained:")
+    assert "does not match the data" not in bare["NQ09"].message
+    assert bare["NQ09"].elt_message.startswith("Rating Amber/Red not explained:")
     reasoned = _codes(settings, actual="Amber/Red",
                       narrative="The Amber/Red rating reflects the late data migration.")
     assert "NQ09" not in reasoned
