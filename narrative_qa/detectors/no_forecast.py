@@ -120,12 +120,16 @@ def _commitment() -> re.Pattern[str]:
 def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bool]]:
     """Whether a sentence gives a timescale, and an expected impact. A date the readers do
     not read as a timescale is when something was, not when it will be ("the rating at Q2
-    (30 September)"); a sentence they read as one surely is, dated or not."""
+    (30 September)"); a sentence they read as one surely is, dated or not. A period in the
+    KPI's name is the measure's, not the action's."""
     timed, impact = _read(ctx, "timescale"), _read(ctx, "expected_impact")
+    # The KPI's own wording ("decisions within 28 days") says what is measured, not when
+    # the action happens.
+    name = " ".join((ctx.submission.kpi_name or "").lower().split())
 
     def covers(sentence: Sentence) -> tuple[bool, bool]:
-        return ((bool(sentence.timescales)
-                 and timed[sentence.index] >= params["reader_timescale_confirm"])
+        own = [t for t in sentence.timescales if " ".join(t.lower().split()) not in name]
+        return ((bool(own) and timed[sentence.index] >= params["reader_timescale_confirm"])
                 or timed[sentence.index] >= params["reader_timescale_at_least"],
                 sentence.impact == "quantified"
                 or (sentence.impact == "unquantified"
