@@ -132,7 +132,9 @@ def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
     Health Services' for CAMHS (small words and hyphens allowed). A small word may stand
     for a letter or be skipped: 'and' is the A of 'A&E' but not of CAMHS."""
     letters = re.sub(r"[^A-Z]", "", acronym).lower()
-    tokens = [t.lower() for t in re.split(r"[\s/-]+", re.sub(r"[^\w\s/&-]", " ", text)) if t]
+    # a possessive is part of its word ("Scottish Children's Reporter Administration")
+    plain = re.sub(r"[^\w\s/&-]", " ", re.sub(r"(?<=\w)['’]s\b", "", text))
+    tokens = [t.lower() for t in re.split(r"[\s/-]+", plain) if t]
 
     def spells(index: int, position: int) -> bool:
         if position == len(letters):
