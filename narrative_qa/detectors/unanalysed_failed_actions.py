@@ -29,6 +29,7 @@ PARAMS = {
     "min_shared_words": Count,
     "no_effect_claims": list[str],
     "no_change_claims": list[str],
+    "fell_short": list[str],
     "shortfall_cues": list[str],
     "not_remedial": list[str],
     "delivered_cues": list[str],
@@ -91,14 +92,18 @@ def _operating(ctx: Context, params: dict) -> list[Sentence]:
     analysis, or read as an action taken or continuing by the reading layer at
     `action_reading` times its threshold (passive and verbless ones the analysis misses)."""
     action, cause, previous = _readings(ctx)
+    fell_short = compile_all(params["fell_short"])
     out = []
     for n, s in enumerate(ctx.sentences):
         found = s.action is not None and s.action.kind in {"taken", "continuing", "current"}
         read = (action[n] >= params["action_reading"] and not s.causal
                 and (s.action is None or s.action.kind != "planned"))
-        if (found or read) and not _not_an_action(s, params) and not (
+        # an action said to have had no effect ("the clinics we ran did not improve
+        # uptake") reads as a cause of the change, but is the action that fell short
+        failed = found and bool(fell_short.search(s.text))
+        if (found or read) and not _not_an_action(s, params) and (failed or not (
                 action[n] < params["cause_reading_share"] * cause[n]  # it says why
-                or previous[n]):  # "increased from Amber to Red": the trend, not an action
+                or previous[n])):  # "increased from Amber to Red": the trend, not an action
             out.append(s)
     return out
 
