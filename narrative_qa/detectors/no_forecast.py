@@ -94,7 +94,10 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         if challenge[s.index] > read:
             continue  # read more as a challenge than an action: "pressures continue to bite"
         if s.action and s.action.kind in OFFERED:
-            if read >= params["reader_action_veto"] or commitment.match(s.text):
+            # Under an "Actions:" heading the line is an action however the readers, trained
+            # on prose, read it ("An extra weekly clinic in the North West"): the heading says so.
+            if (read >= params["reader_action_veto"] or commitment.match(s.text)
+                    or s.section == "actions"):
                 out.append((s, s.action))
         elif (read >= params["reader_action_at_least"]
               and impact[s.index] <= read + params["reader_impact_margin"]):
@@ -129,7 +132,9 @@ def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bo
 
     def covers(sentence: Sentence) -> tuple[bool, bool]:
         own = [t for t in sentence.timescales if " ".join(t.lower().split()) not in name]
-        return ((bool(own) and timed[sentence.index] >= params["reader_timescale_confirm"])
+        # under an "Actions:" heading a date is when the action happens
+        return ((bool(own) and (timed[sentence.index] >= params["reader_timescale_confirm"]
+                                or sentence.section == "actions"))
                 or timed[sentence.index] >= params["reader_timescale_at_least"],
                 sentence.impact == "quantified"
                 or (sentence.impact == "unquantified"
