@@ -4,12 +4,14 @@ A figure counts only if it measures the same challenge: it must sit within a few
 one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"), with no
 causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap),
 and it must not be one of the KPI's own values (this period's or the previous actual):
-"the 740 visits we made this year reflect our capacity" gives the KPI, not the capacity.
+"the 740 visits we made this year reflect our capacity" gives the KPI, not the capacity;
+nor the KPI's distance from its aim ("6 points below target").
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from narrative_qa.data_checks import on_one_scale, readings
 from narrative_qa.detectors.base import Context, Hit
@@ -29,6 +31,7 @@ PARAMS = {
     "causal_between": list[str],
     "blame_after": list[str],
     "figure_labels": list[str],
+    "off_aim_after": str,
     "proportion": str,
     "not_a_proportion_after": list[str],
     "challenges": dict[str, dict],
@@ -37,14 +40,28 @@ PARAMS = {
 }
 
 
+@dataclass(frozen=True)
+class _NotScale:
+    """What marks a figure as no challenge's scale: one of the KPI's own values, a stage's
+    label before it ("Release 3"), or the KPI's distance from its aim after it ("6 points
+    below target")."""
+
+    own: frozenset[float]
+    label: re.Pattern[str]
+    off_aim: re.Pattern[str]
+
+    def __call__(self, figure: Figure, text: str) -> bool:
+        return (not _scale_figure(figure) or _own_value(figure, self.own)
+                or bool(self.label.search(text[:figure.start]))
+                or bool(self.off_aim.match(text, figure.end)))
+
+
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], own: frozenset[float], label: re.Pattern[str]) -> bool:
+              causal: re.Pattern[str], not_scale: _NotScale) -> bool:
     text = sentence.text
     for figure in sentence.figures:
-        if not _scale_figure(figure) or _own_value(figure, own):
+        if not_scale(figure, text):
             continue
-        if label.search(text[:figure.start]):
-            continue  # "Release 3", "Phase 2": a name, not a scale
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
@@ -89,7 +106,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     # the labels end where the figure starts: "... Release " before "3"
     label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
     gap = compile_all(params["gap_measures"])
-    own = _own_values(ctx)
+    not_scale = _NotScale(_own_values(ctx), label, compile_all([params["off_aim_after"]]))
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
 
@@ -98,13 +115,13 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         a plan's figures ("we will recruit two") do not measure the problem, unless they
         count the gap itself ("recruiting to 2 vacant posts")."""
         sentence = sentences[position]
-        if _measured(sentence, measure, window, causal, own, label):
+        if _measured(sentence, measure, window, causal, not_scale):
             return True
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
-        if nxt is None or not _measured(nxt, measure, window, causal, own, label):
+        if nxt is None or not _measured(nxt, measure, window, causal, not_scale):
             return False
         planned = nxt.action is not None and nxt.action.kind != "taken"
-        return not planned or _measured(nxt, gap, window, causal, own, label)
+        return not planned or _measured(nxt, gap, window, causal, not_scale)
 
     def measured_after(sentence: Sentence) -> bool:
         """A challenge the reading layer found that names a listed one ("staffing") is
