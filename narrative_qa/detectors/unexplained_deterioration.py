@@ -34,8 +34,8 @@ import re
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.clauses import change_with_reason_clause
-from narrative_qa.language.lexicon import lexicon
-from narrative_qa.language.periods import is_annual
+from narrative_qa.language.lexicon import lexicon, shared
+from narrative_qa.language.periods import earlier_quarters, is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
 from narrative_qa.language.words import compile_all, content_words
@@ -53,6 +53,8 @@ PARAMS = {
     "stated_decline": dict[str, list[str]],
     "negated_before": list[str],
     "other_period": list[str],
+    "named_last_year": list[str],
+    "quarter_ordinals": list[str],
     "cause_reader_tag": str,
     "cause_reader_at_least": Share,
     "lead_in": list[str],
@@ -121,10 +123,36 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
 
 
 def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> bool:
-    """'up 12% on the same month last year': not the change since last period."""
+    """'up 12% on the same month last year', 'in Q2 last year': not the change since last
+    period."""
     if is_annual(ctx.submission.period):
         return False  # last period was a year ago: "on last year" is the change since then
-    return bool(compile_all(params["other_period"]).search(sentence.text))
+    return bool(compile_all(params["other_period"]).search(sentence.text)) or \
+        _names_quarter_last_year(sentence.text, ctx.submission.period, params)
+
+
+def _names_quarter_last_year(text: str, period: str | None, params: dict) -> bool:
+    """A quarter or month of last year other than the quarter just before this one (which
+    'Q4 last year' may be in a Q1 report); False when the period's quarter is unknown."""
+    earlier = earlier_quarters(period)
+    if not earlier:
+        return False
+    previous = max(earlier)  # Q1's is Q4
+    return any(quarter not in {None, previous} for quarter in
+               (_quarter_named(found, params) for found in
+                compile_all(params["named_last_year"]).finditer(text)))
+
+
+def _quarter_named(found: re.Match[str], params: dict) -> int | None:
+    """The financial quarter (April to June is Q1) a `named_last_year` match names."""
+    if found["q"] or found["qn"]:
+        return int(found["q"] or found["qn"])
+    if found["ord"]:
+        return params["quarter_ordinals"].index(found["ord"].lower()) + 1
+    month = found["month"]
+    if not month or not month[0].isupper():
+        return None  # "may last year" is no month
+    return (shared("months").index(month.capitalize()) - 3) % 12 // 3 + 1
 
 
 def _copied(ctx: Context) -> set[str]:
