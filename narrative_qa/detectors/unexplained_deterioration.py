@@ -87,14 +87,39 @@ def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
                for f in sentence.figures)
 
 
-def _measure_named_at(sentence: Sentence, ctx: Context, params: dict) -> int | None:
-    """Where the sentence names the indicator in the KPI's own words ("the number of
+def _measure_named_at(text: str, ctx: Context, params: dict) -> int | None:
+    """Where the text names the indicator in the KPI's own words ("the number of
     <something the KPI name counts>") ends; None if it does not (§4: a decline the text
     states is one said of the measure, "the number of ... fell")."""
-    for found in compile_all(params["measure_named"]).finditer(sentence.text):
+    for found in compile_all(params["measure_named"]).finditer(text):
         if content_words(found.group("what")) & ctx.kpi_terms:
             return found.end()
     return None
+
+
+def _said_of_indicator(sentence: Sentence, word: re.Match[str], ctx: Context,
+                       params: dict) -> bool:
+    """The decline word is a verb whose subject, shared through 'and', is the indicator,
+    and not a forecast: "Performance fell this quarter and now stands at 80%" states the
+    decline though 'stands at 80%' reads as an action; "we reduced the list" does not."""
+    doc = sentence.span.doc
+    found = doc.char_span(sentence.text_start + word.start(), sentence.text_start + word.end(),
+                          alignment_mode="expand")
+    if found is None:
+        return False
+    verb = found[0]
+    while verb.dep_ == "conj" and not _subjects(verb):
+        verb = verb.head
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return False
+    indicator = compile_all(params["indicator_statement"])
+    return any(indicator.search(text) or _measure_named_at(text, ctx, params) is not None
+               for text in (doc[s.left_edge.i: s.right_edge.i + 1].text
+                            for s in _subjects(verb)))
+
+
+def _subjects(token) -> list:
+    return [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:
@@ -108,15 +133,17 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     negated = compile_all(params["negated_before"])
     indicator = compile_all(params["indicator_statement"])
     for sentence in ctx.sentences:
-        if sentence.action or sentence.impact:
+        if sentence.impact:
             continue
         named = (0 if indicator.search(sentence.text) or _states_indicator(sentence, ctx)
-                 else _measure_named_at(sentence, ctx, params))
+                 else _measure_named_at(sentence.text, ctx, params))
         if named is None:
             continue
         # the decline said of the measure, after it ("the number of ... fell"), not a
-        # cause's effect on it ("... combined to reduce the number of ...")
+        # cause's effect on it ("... combined to reduce the number of ..."); in a sentence
+        # read as an action, only with the indicator its subject ("we reduced ...": done)
         if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
+               and (not sentence.action or _said_of_indicator(sentence, m, ctx, params))
                for m in words.finditer(sentence.text)):
             return sentence
     return None
