@@ -18,8 +18,9 @@ sentence restating the indicator's own move ("the end date moved from ... to ...
 the decline; it does not explain it, nor does one naming this period's rating ("the
 review gave Amber/Red"). A sentence that is dated or gives a figure, but reports progress
 or a plan ("approval was given in March", "the next milestone is in April"), is no
-cause. A sentence saying what the one before it did to the measure ("this pushed the end
-date back") ties that cause to the change.
+cause, nor is one that only reports staff arriving ("two social workers joined the team
+in August"): it would help, not hinder. A sentence saying what the one before it did
+to the measure ("this pushed the end date back") ties that cause to the change.
 
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter", "the number of <what the KPI counts>
@@ -65,6 +66,7 @@ PARAMS = {
     "came_after": list[str],
     "reason_clause_links": list[str],
     "progress_or_plan": list[str],
+    "arrival_verbs": list[str],
 }
 
 
@@ -226,6 +228,15 @@ def _states_cause(sentence: Sentence, params: dict) -> bool:
                                          params["reason_clause_links"]))
 
 
+def _only_arrivals(sentence: Sentence, params: dict) -> bool:
+    """Every verb reports staff arriving ("two social workers joined the team in August"):
+    that would help, not hinder, so it is progress, no cause of a decline. Any other verb
+    ("... but needed three months' induction", "after three left") may give one."""
+    verbs = [t for t in sentence.span if t.pos_ == "VERB" and t.dep_ not in {"amod", "compound"}]
+    return bool(verbs) and all(verb.lemma_.lower() in params["arrival_verbs"] and not any(
+        c.dep_ == "neg" for c in verb.children) for verb in verbs)
+
+
 def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   factors: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
@@ -261,7 +272,7 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
-        if not causal and progress.search(sentence.text):
+        if not causal and (progress.search(sentence.text) or _only_arrivals(sentence, params)):
             continue  # dated or with a figure, but progress or a plan, not a cause
         if generic.search(sentence.text) and not sentence.figures and not dated:
             generic_only.append(sentence)
