@@ -18,8 +18,9 @@ sentence restating the indicator's own move ("the end date moved from ... to ...
 the decline; it does not explain it, nor does one naming this period's rating ("the
 review gave Amber/Red"). A sentence that is dated or gives a figure, but reports progress
 or a plan ("approval was given in March", "the next milestone is in April"), is no
-cause. A sentence saying what the one before it did to the measure ("this pushed the end
-date back") ties that cause to the change.
+cause, nor is one that only reports staff arriving ("two social workers joined the team
+in August"): it would help, not hinder. A sentence saying what the one before it did
+to the measure ("this pushed the end date back") ties that cause to the change.
 
 Where the data give no previous value, a decline the narrative itself states about the
 indicator ("performance has declined this quarter", "the number of <what the KPI counts>
@@ -34,8 +35,8 @@ import re
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.clauses import change_with_reason_clause
-from narrative_qa.language.lexicon import lexicon
-from narrative_qa.language.periods import is_annual
+from narrative_qa.language.lexicon import lexicon, shared
+from narrative_qa.language.periods import earlier_quarters, is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.wording import normalise
 from narrative_qa.language.words import compile_all, content_words
@@ -53,6 +54,8 @@ PARAMS = {
     "stated_decline": dict[str, list[str]],
     "negated_before": list[str],
     "other_period": list[str],
+    "named_last_year": list[str],
+    "quarter_ordinals": list[str],
     "cause_reader_tag": str,
     "cause_reader_at_least": Share,
     "lead_in": list[str],
@@ -63,6 +66,7 @@ PARAMS = {
     "came_after": list[str],
     "reason_clause_links": list[str],
     "progress_or_plan": list[str],
+    "arrival_verbs": list[str],
 }
 
 
@@ -85,14 +89,39 @@ def _states_indicator(sentence: Sentence, ctx: Context) -> bool:
                for f in sentence.figures)
 
 
-def _measure_named_at(sentence: Sentence, ctx: Context, params: dict) -> int | None:
-    """Where the sentence names the indicator in the KPI's own words ("the number of
+def _measure_named_at(text: str, ctx: Context, params: dict) -> int | None:
+    """Where the text names the indicator in the KPI's own words ("the number of
     <something the KPI name counts>") ends; None if it does not (§4: a decline the text
     states is one said of the measure, "the number of ... fell")."""
-    for found in compile_all(params["measure_named"]).finditer(sentence.text):
+    for found in compile_all(params["measure_named"]).finditer(text):
         if content_words(found.group("what")) & ctx.kpi_terms:
             return found.end()
     return None
+
+
+def _said_of_indicator(sentence: Sentence, word: re.Match[str], ctx: Context,
+                       params: dict) -> bool:
+    """The decline word is a verb whose subject, shared through 'and', is the indicator,
+    and not a forecast: "Performance fell this quarter and now stands at 80%" states the
+    decline though 'stands at 80%' reads as an action; "we reduced the list" does not."""
+    doc = sentence.span.doc
+    found = doc.char_span(sentence.text_start + word.start(), sentence.text_start + word.end(),
+                          alignment_mode="expand")
+    if found is None:
+        return False
+    verb = found[0]
+    while verb.dep_ == "conj" and not _subjects(verb):
+        verb = verb.head
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return False
+    indicator = compile_all(params["indicator_statement"])
+    return any(indicator.search(text) or _measure_named_at(text, ctx, params) is not None
+               for text in (doc[s.left_edge.i: s.right_edge.i + 1].text
+                            for s in _subjects(verb)))
+
+
+def _subjects(token) -> list:
+    return [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:
@@ -106,25 +135,53 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     negated = compile_all(params["negated_before"])
     indicator = compile_all(params["indicator_statement"])
     for sentence in ctx.sentences:
-        if sentence.action or sentence.impact:
+        if sentence.impact:
             continue
         named = (0 if indicator.search(sentence.text) or _states_indicator(sentence, ctx)
-                 else _measure_named_at(sentence, ctx, params))
+                 else _measure_named_at(sentence.text, ctx, params))
         if named is None:
             continue
         # the decline said of the measure, after it ("the number of ... fell"), not a
-        # cause's effect on it ("... combined to reduce the number of ...")
+        # cause's effect on it ("... combined to reduce the number of ..."); in a sentence
+        # read as an action, only with the indicator its subject ("we reduced ...": done)
         if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
+               and (not sentence.action or _said_of_indicator(sentence, m, ctx, params))
                for m in words.finditer(sentence.text)):
             return sentence
     return None
 
 
 def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> bool:
-    """'up 12% on the same month last year': not the change since last period."""
+    """'up 12% on the same month last year', 'in Q2 last year': not the change since last
+    period."""
     if is_annual(ctx.submission.period):
         return False  # last period was a year ago: "on last year" is the change since then
-    return bool(compile_all(params["other_period"]).search(sentence.text))
+    return bool(compile_all(params["other_period"]).search(sentence.text)) or \
+        _names_quarter_last_year(sentence.text, ctx.submission.period, params)
+
+
+def _names_quarter_last_year(text: str, period: str | None, params: dict) -> bool:
+    """A quarter or month of last year other than the quarter just before this one (which
+    'Q4 last year' may be in a Q1 report); False when the period's quarter is unknown."""
+    earlier = earlier_quarters(period)
+    if not earlier:
+        return False
+    previous = max(earlier)  # Q1's is Q4
+    return any(quarter not in {None, previous} for quarter in
+               (_quarter_named(found, params) for found in
+                compile_all(params["named_last_year"]).finditer(text)))
+
+
+def _quarter_named(found: re.Match[str], params: dict) -> int | None:
+    """The financial quarter (April to June is Q1) a `named_last_year` match names."""
+    if found["q"] or found["qn"]:
+        return int(found["q"] or found["qn"])
+    if found["ord"]:
+        return params["quarter_ordinals"].index(found["ord"].lower()) + 1
+    month = found["month"]
+    if not month or not month[0].isupper():
+        return None  # "may last year" is no month
+    return (shared("months").index(month.capitalize()) - 3) % 12 // 3 + 1
 
 
 def _copied(ctx: Context) -> set[str]:
@@ -171,6 +228,15 @@ def _states_cause(sentence: Sentence, params: dict) -> bool:
                                          params["reason_clause_links"]))
 
 
+def _only_arrivals(sentence: Sentence, params: dict) -> bool:
+    """Every verb reports staff arriving ("two social workers joined the team in August"):
+    that would help, not hinder, so it is progress, no cause of a decline. Any other verb
+    ("... but needed three months' induction", "after three left") may give one."""
+    verbs = [t for t in sentence.span if t.pos_ == "VERB" and t.dep_ not in {"amod", "compound"}]
+    return bool(verbs) and all(verb.lemma_.lower() in params["arrival_verbs"] and not any(
+        c.dep_ == "neg" for c in verb.children) for verb in verbs)
+
+
 def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   factors: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
@@ -206,7 +272,7 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   or bool(linked.search(sentence.text)))
         if not (causal or dated or other_change):
             continue
-        if not causal and progress.search(sentence.text):
+        if not causal and (progress.search(sentence.text) or _only_arrivals(sentence, params)):
             continue  # dated or with a figure, but progress or a plan, not a cause
         if generic.search(sentence.text) and not sentence.figures and not dated:
             generic_only.append(sentence)
