@@ -13,6 +13,8 @@ earlier action, answers for all of them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.lexicon import shared
@@ -21,6 +23,9 @@ from narrative_qa.language.readers import current_readers
 from narrative_qa.language.wording import near_copy
 from narrative_qa.language.words import compile_all, content_words
 from narrative_qa.specs.params import Count, Share
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 KIND = "no_impact_of_previous_actions"
 NEEDS = frozenset({"previous", "embeddings", "readers"})
@@ -84,7 +89,39 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
             and (why < max(p) + params["cause_over_action"] or s.impact is not None)
             and not (s.action and s.action.verb in shared("watching_verbs"))
             and not unnamed.search(s.text) and not measure.search(s.text)
-            and not status.search(s.text)]
+            and not _states_status(s, status)]
+
+
+def _states_status(sentence: Sentence, status) -> bool:
+    """Where the work stands is the sentence's statement, not said of an action it names:
+    in "we will recruit two social workers, which we expect to bring compliance to 60%" the
+    forecast is a clause under the action's verb, the action's expected impact."""
+    verb = _action_verb(sentence)
+    return any(verb is None or not _said_of(verb, sentence, match.start())
+               for match in status.finditer(sentence.text))
+
+
+def _action_verb(sentence: Sentence) -> Token | None:
+    """The token of the verb the parse names as the sentence's action."""
+    if not (sentence.action and sentence.action.verb):
+        return None
+    return next((t for t in sentence.span if t.lemma_.lower() == sentence.action.verb
+                 and t.pos_ in {"VERB", "AUX"}), None)
+
+
+def _said_of(verb: Token, sentence: Sentence, start: int) -> bool:
+    """The words from `start` of the sentence's text open a clause of their own
+    under `verb` (a relative, adverbial or coordinate clause), not `verb`'s own clause
+    ("will now be developed" is the action's own verb, moved)."""
+    start = sentence.text_start + start
+    first = next((t for t in sentence.span if t.idx <= start < t.idx + len(t)), None)
+    if first is None:
+        return False
+    head = first  # the verb of the clause the words are in (not an auxiliary: "will")
+    while not (head.pos_ in {"VERB", "AUX"} and head.dep_ not in {"aux", "auxpass"}) and (
+            head.head is not head):
+        head = head.head
+    return head.i != verb.i and any(a.i == verb.i for a in head.ancestors)
 
 
 def texts_to_embed(ctx: Context, params: dict) -> list[str]:
