@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from narrative_qa.detectors.base import Context, Hit
-from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.analysis import Figure, Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.readers import current_readers
@@ -50,13 +50,51 @@ PARAMS = {
 }
 
 
-def _reports_outcome(sentence: Sentence, outcome, ongoing_only) -> bool:
-    """A result with evidence (a figure, or a stated effect), not just 'ongoing'."""
+def _reports_outcome(sentence: Sentence, outcome, ongoing_only,
+                     action: Sentence | None = None) -> bool:
+    """A result with evidence (a figure, or a stated effect), not just 'ongoing'. A count
+    that `action`, the earlier action reported on, states too is its size, not a result
+    ("recruitment of the two social workers is ongoing")."""
     if sentence.section == "progress":
         return True
-    if not (outcome.search(sentence.text) or sentence.figures):
+    figures = _new_figures(sentence, action)
+    if not (outcome.search(sentence.text) or figures):
         return False
-    return not (ongoing_only.search(sentence.text) and not sentence.figures)
+    return not (ongoing_only.search(sentence.text) and not figures)
+
+
+def _new_figures(sentence: Sentence, action: Sentence | None) -> list[Figure]:
+    """The sentence's figures less the sizes the earlier action states itself."""
+    sizes = {_count(f) for f in _sizes(action)} if action else set()
+    own = {id(f) for f in _sizes(sentence) if _count(f) in sizes}
+    return [f for f in sentence.figures if id(f) not in own]
+
+
+def _sizes(sentence: Sentence) -> list[Figure]:
+    """The counts that say how many of a thing, standing before it ("two social workers");
+    not a number naming one ("Boat 4", "Gate 0", "Release 1")."""
+    sizes = []
+    for figure in sentence.figures:
+        token = _token_at(sentence, figure.start)
+        if figure.kind == "count" and token is not None and token.dep_ == "nummod" and (
+                token.i < token.head.i):
+            sizes.append(figure)
+    return sizes
+
+
+def _count(figure: Figure) -> float | str:
+    """A count's value, a spelt number's too ("two" is 2), else its words."""
+    if figure.value is not None:
+        return figure.value
+    spelt = [w.casefold() for w in shared("number_words")]  # one, two, ... ten
+    text = figure.text.casefold()
+    return float(spelt.index(text) + 1) if text in spelt else text
+
+
+def _token_at(sentence: Sentence, offset: int) -> Token | None:
+    """The token at `offset` of the sentence's text."""
+    at = sentence.text_start + offset
+    return next((t for t in sentence.span if t.idx <= at < t.idx + len(t)), None)
 
 
 def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
@@ -113,8 +151,7 @@ def _said_of(verb: Token, sentence: Sentence, start: int) -> bool:
     """The words from `start` of the sentence's text open a clause of their own
     under `verb` (a relative, adverbial or coordinate clause), not `verb`'s own clause
     ("will now be developed" is the action's own verb, moved)."""
-    start = sentence.text_start + start
-    first = next((t for t in sentence.span if t.idx <= start < t.idx + len(t)), None)
+    first = _token_at(sentence, start)
     if first is None:
         return False
     head = first  # the verb of the clause the words are in (not an auxiliary: "will")
@@ -180,9 +217,9 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
         # The outcome may be in the aligned sentence or the one after it ("It flags …; the
         # average delay fell from 11 to 7 days").
         reported = any(
-            _reports_outcome(s, outcome, ongoing_only)
+            _reports_outcome(s, outcome, ongoing_only, sentence)
             or (s.index in following and _reports_outcome(following[s.index], outcome,
-                                                         ongoing_only))
+                                                         ongoing_only, sentence))
             for s in aligned
         )
         if not reported:
