@@ -6,9 +6,10 @@ missed actions stated in other verbs and took descriptions ("some measures may n
 data", "vacancies reduced the visits") for actions (issue 15). Each is aligned with the
 current sentences that share its distinctive words or say the same thing in other words
 (sentence embeddings); it has an outcome when such a sentence reports a result with
-evidence, not merely that the action is "ongoing". A sentence that reports on "the actions
-reported last quarter" as a whole, or that the reading layer reads as the outcome of an
-earlier action, answers for all of them.
+evidence, not merely that the action is "ongoing" nor what is expected of it or of a new
+plan (a forecast). A sentence that reports on "the actions reported last quarter" as a
+whole, or that the reading layer reads as the outcome of an earlier action, answers for
+all of them.
 """
 
 from __future__ import annotations
@@ -47,20 +48,43 @@ PARAMS = {
     "reader_outcome_tag": str,
     "unnamed_actions": list[str],
     "status_only": list[str],
+    "forecast_modals": list[str],
+    "forecast_verbs": list[str],
 }
 
 
-def _reports_outcome(sentence: Sentence, outcome, ongoing_only,
+def _reports_outcome(sentence: Sentence, outcome, ongoing_only, params: dict,
                      action: Sentence | None = None) -> bool:
-    """A result with evidence (a figure, or a stated effect), not just 'ongoing'. A count
-    that `action`, the earlier action reported on, states too is its size, not a result
-    ("recruitment of the two social workers is ongoing")."""
+    """A result with evidence (a figure, or a stated effect), not just 'ongoing' nor a
+    forecast. A count that `action`, the earlier action reported on, states too is its
+    size, not a result ("recruitment of the two social workers is ongoing")."""
     if sentence.section == "progress":
         return True
+    if _looks_ahead(sentence, params):
+        return False
     figures = _new_figures(sentence, action)
     if not (outcome.search(sentence.text) or figures):
         return False
     return not (ongoing_only.search(sentence.text) and not figures)
+
+
+def _looks_ahead(sentence: Sentence, params: dict) -> bool:
+    """The main clause says what will or should happen, or is expected to ("we expect
+    compliance to reach 60% by March", "the new team will start in December and should
+    complete 45 assessments a month"), and no clause says what happened (a past or a
+    perfect: "40 families were seen; 20 more will be by March"): a forecast or a plan, not what
+    an action achieved."""
+    root = sentence.span.root
+    aux = [c.lemma_.lower() for c in root.children if c.dep_ in {"aux", "auxpass"}]
+    return not _tells_past(sentence) and (
+        any(a in params["forecast_modals"] for a in aux)
+        or root.lemma_.lower() in params["forecast_verbs"])
+
+
+def _tells_past(sentence: Sentence) -> bool:
+    """A verb in the past tense ("ran", "was agreed") or the perfect ("has seen")."""
+    return any(t.tag_ == "VBD" or (t.dep_ == "aux" and t.lemma_.lower() == "have")
+               for t in sentence.span)
 
 
 def _new_figures(sentence: Sentence, action: Sentence | None) -> list[Figure]:
@@ -197,7 +221,7 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
     # reported with evidence, answers for each of them.
     progress = compile_all(params["progress_since_cues"])
     if any((collective.search(s.text) or progress.search(s.text))
-           and _reports_outcome(s, outcome, ongoing_only) for s in current):
+           and _reports_outcome(s, outcome, ongoing_only, params) for s in current):
         return []
     readers, tag = current_readers(), params["reader_outcome_tag"]
     at_least = float(readers.thresholds[readers.tags.index(tag)])
@@ -217,9 +241,9 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
         # The outcome may be in the aligned sentence or the one after it ("It flags …; the
         # average delay fell from 11 to 7 days").
         reported = any(
-            _reports_outcome(s, outcome, ongoing_only, sentence)
+            _reports_outcome(s, outcome, ongoing_only, params, sentence)
             or (s.index in following and _reports_outcome(following[s.index], outcome,
-                                                         ongoing_only, sentence))
+                                                         ongoing_only, params, sentence))
             for s in aligned
         )
         if not reported:
