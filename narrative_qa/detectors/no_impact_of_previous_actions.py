@@ -22,7 +22,7 @@ from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.readers import current_readers
 from narrative_qa.language.wording import near_copy
-from narrative_qa.language.words import compile_all, content_words
+from narrative_qa.language.words import compile_all, content_words, stem
 from narrative_qa.specs.params import Count, Share
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ PARAMS = {
     "status_only": list[str],
     "forecast_modals": list[str],
     "forecast_verbs": list[str],
+    "refers_back": list[str],
 }
 
 
@@ -232,7 +233,7 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
     following = {s.index: n for s, n in zip(current, current[1:], strict=False)}
     missing = []
     for sentence in earlier:
-        key = content_words(sentence.text) - kpi
+        key = _key_words(sentence, ctx.previous.content(), params) - kpi
         aligned = [
             s for s in current
             if len(key & content_words(s.text)) >= params["min_shared_words"]
@@ -261,6 +262,20 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
         details={"actions_without_outcome": [_summary(s) for s in missing],
                  "previous_sentences": [s.quote for s in missing]},
     )]
+
+
+def _key_words(sentence: Sentence, before: list[Sentence], params: dict) -> frozenset[str]:
+    """The earlier action's distinctive words, and those of the sentence before it when the
+    action points back to a thing that sentence names ("Three psychologist posts are
+    vacant. We will recruit to these posts."): what it acts on is described there."""
+    words = content_words(sentence.text)
+    at = next((n for n, s in enumerate(before) if s.index == sentence.index), 0)
+    if not at:
+        return words
+    named = content_words(before[at - 1].text)
+    pointed = {stem(m.group(1).lower())
+               for m in compile_all(params["refers_back"]).finditer(sentence.text)}
+    return words | named if pointed & named else words
 
 
 def _summary(sentence: Sentence) -> str:
