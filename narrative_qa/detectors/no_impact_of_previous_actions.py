@@ -9,7 +9,8 @@ current sentences that share its distinctive words or say the same thing in othe
 evidence, not merely that the action is "ongoing" nor what is expected of it or of a new
 plan (a forecast). A sentence that reports on "the actions reported last quarter" as a
 whole, or that the reading layer reads as the outcome of an earlier action, answers for
-all of them.
+all of them. A sentence listing several actions for one subject is answered only when
+each of them is at least mentioned again.
 """
 
 from __future__ import annotations
@@ -231,7 +232,9 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
         return []  # read as what an earlier action achieved, in words no cue lists
     similar = ctx.similarity
     following = {s.index: n for s, n in zip(current, current[1:], strict=False)}
-    missing = []
+    missing: list[tuple[Sentence, str]] = []
+    total = 0
+    said = frozenset().union(*(content_words(s.text) for s in ctx.sentences))
     for sentence in earlier:
         key = _key_words(sentence, ctx.previous.content(), params) - kpi
         aligned = [
@@ -247,21 +250,76 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
                                                          ongoing_only, params, sentence))
             for s in aligned
         )
-        if not reported:
-            missing.append(sentence)
+        # Several actions in one sentence ("bring in three caseworkers, introduce a daily
+        # huddle and agree discharge dates"): one reported on does not answer for one this
+        # narrative never mentions.
+        parts = _coordinated(sentence, params) or [(_summary(sentence), "")]
+        total += len(parts)
+        missing += [(sentence, words) for words, thing in parts
+                    if not reported or (thing and not (content_words(thing) - kpi) & said)]
     if not missing:
         return []
-    names = [f"'{short(_summary(s), 10)}'" for s in missing]
-    confidence = params["confidence_none"] if len(missing) == len(earlier) else (
+    names = [f"'{short(part, 10)}'" for _, part in missing]
+    confidence = params["confidence_none"] if len(missing) == total else (
         params["confidence_some"])
     restated = [s for s in ctx.sentences if ongoing_only.search(s.text)]
+    sentences = list(dict.fromkeys(s.index for s, _ in missing))
+    quotes = [next(s.quote for s, _ in missing if s.index == n) for n in sentences]
     return [Hit(
         evidence=restated[:2] or ctx.sentences[:1],
-        values={"actions": joined(names), "count": len(missing), "total": len(earlier)},
+        values={"actions": joined(names), "count": len(missing), "total": total},
         confidence=confidence,
-        details={"actions_without_outcome": [_summary(s) for s in missing],
-                 "previous_sentences": [s.quote for s in missing]},
+        details={"actions_without_outcome": [part for _, part in missing],
+                 "previous_sentences": quotes},
     )]
+
+
+def _coordinated(sentence: Sentence, params: dict) -> list[tuple[str, str]]:
+    """The actions of a sentence that lists several for one subject ("we will bring in three
+    caseworkers, introduce a daily huddle and agree discharge dates"), each as its words
+    and those of what it acts on; empty when it states one. A coordinated verb with a
+    subject of its own, no object, or a modal or forecast of its own ("... and should
+    reduce delays", "and expect the rate to fall") is not another action of the list."""
+    verb = _action_verb(sentence)
+    if verb is None:
+        return []
+    top = verb
+    while top.dep_ == "conj" and top.head.pos_ == "VERB":
+        top = top.head
+    verbs = [top] if _object(top) is not None else []
+    for v in verbs:
+        verbs += [c for c in v.children if c.dep_ == "conj" and _listed(c, params)]
+    if len(verbs) < 2:
+        return []
+    listed = {v.i for v in verbs}
+    parts = []
+    for v in verbs:
+        # its subject, auxiliaries and lead-in ("In addition we will"), the other verbs
+        skip = {t.i for c in v.children if c.i in listed or c.i < v.i or c.dep_ == "cc"
+                for t in c.subtree}
+        skip |= {t.i for c in v.subtree if c.dep_ in {"relcl", "advcl"} and c.i != v.i
+                 for t in c.subtree}
+        parts.append((_words(v, skip), _words(_object(v), skip)))
+    return parts
+
+
+def _words(head: Token, skip: set[int]) -> str:
+    """The words under `head`, less those at `skip`, as written."""
+    return "".join(t.text_with_ws for t in head.subtree if t.i not in skip).strip(" ,;.")
+
+
+def _listed(verb: Token, params: dict) -> bool:
+    """A verb coordinated with the action that is one more action for the same subject."""
+    own = {c.dep_ for c in verb.children}
+    modal = any(c.dep_ == "aux" and c.lemma_.lower() in params["forecast_modals"]
+                for c in verb.children)
+    return (verb.pos_ == "VERB" and not own & {"nsubj", "nsubjpass"} and not modal
+            and verb.lemma_.lower() not in params["forecast_verbs"]
+            and _object(verb) is not None)
+
+
+def _object(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
 
 def _key_words(sentence: Sentence, before: list[Sentence], params: dict) -> frozenset[str]:
