@@ -103,7 +103,7 @@ def _operating(ctx: Context, params: dict) -> list[Sentence]:
         failed = found and bool(fell_short.search(s.text))
         if (found or read) and not _not_an_action(s, params) and (failed or not (
                 action[n] < params["cause_reading_share"] * cause[n]  # it says why
-                or previous[n])):  # "increased from Amber to Red": the trend, not an action
+                or previous[n])):  # "moved from Amber to Red" states the trend, not an action
             out.append(s)
     return out
 

@@ -142,7 +142,7 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
         if named is None:
             continue
         # the decline said of the measure, after it ("the number of ... fell"), not a
-        # cause's effect on it ("... combined to reduce the number of ..."); in a sentence
+        # cause's effect on it ("... together cut the number of ..."); in a sentence
         # read as an action, only with the indicator its subject ("we reduced ...": done)
         if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
                and (not sentence.action or _said_of_indicator(sentence, m, ctx, params))
