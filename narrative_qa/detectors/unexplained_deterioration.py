@@ -120,6 +120,18 @@ def _said_of_indicator(sentence: Sentence, word: re.Match[str], ctx: Context,
                             for s in _subjects(verb)))
 
 
+def _done_by_agent(sentence: Sentence, word: re.Match[str]) -> bool:
+    """The decline word is a verb the service is the subject of ("to improve performance,
+    we reduced the waiting list"): something done, not the indicator falling."""
+    doc = sentence.span.doc
+    found = doc.char_span(sentence.text_start + word.start(), sentence.text_start + word.end(),
+                          alignment_mode="expand")
+    agents = set(shared("agents"))
+    return found is not None and found[0].pos_ == "VERB" and any(
+        doc[s.left_edge.i: s.right_edge.i + 1].text.lower() in agents
+        for s in _subjects(found[0]))
+
+
 def _subjects(token) -> list:
     return [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
@@ -146,6 +158,7 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
         # read as an action, only with the indicator its subject ("we reduced ...": done)
         if any(m.start() >= named and not negated.search(sentence.text[: m.start()])
                and (not sentence.action or _said_of_indicator(sentence, m, ctx, params))
+               and not _done_by_agent(sentence, m)
                for m in words.finditer(sentence.text)):
             return sentence
     return None
