@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Figure, Sentence
+from narrative_qa.language.clauses import token_at
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
 from narrative_qa.language.readers import current_readers
@@ -101,7 +102,7 @@ def _sizes(sentence: Sentence) -> list[Figure]:
     not a number naming one ("Boat 4", "Gate 0", "Release 1")."""
     sizes = []
     for figure in sentence.figures:
-        token = _token_at(sentence, figure.start)
+        token = token_at(sentence, figure.start)
         if figure.kind == "count" and token is not None and token.dep_ == "nummod" and (
                 token.i < token.head.i):
             sizes.append(figure)
@@ -115,12 +116,6 @@ def _count(figure: Figure) -> float | str:
     spelt = [w.casefold() for w in shared("number_words")]  # one, two, ... ten
     text = figure.text.casefold()
     return float(spelt.index(text) + 1) if text in spelt else text
-
-
-def _token_at(sentence: Sentence, offset: int) -> Token | None:
-    """The token at `offset` of the sentence's text."""
-    at = sentence.text_start + offset
-    return next((t for t in sentence.span if t.idx <= at < t.idx + len(t)), None)
 
 
 def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
@@ -177,7 +172,7 @@ def _said_of(verb: Token, sentence: Sentence, start: int) -> bool:
     """The words from `start` of the sentence's text open a clause of their own
     under `verb` (a relative, adverbial or coordinate clause), not `verb`'s own clause
     ("will now be developed" is the action's own verb, moved)."""
-    first = _token_at(sentence, start)
+    first = token_at(sentence, start)
     if first is None:
         return False
     head = first  # the verb of the clause the words are in (not an auxiliary: "will")

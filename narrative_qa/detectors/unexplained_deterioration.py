@@ -34,7 +34,7 @@ import re
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
-from narrative_qa.language.clauses import change_with_reason_clause
+from narrative_qa.language.clauses import change_with_reason_clause, token_at
 from narrative_qa.language.lexicon import lexicon, shared
 from narrative_qa.language.periods import earlier_quarters, is_annual
 from narrative_qa.language.ratings import rating_moves, rating_rank
@@ -104,36 +104,35 @@ def _said_of_indicator(sentence: Sentence, word: re.Match[str], ctx: Context,
     """The decline word is a verb whose subject, shared through 'and', is the indicator,
     and not a forecast: "Performance fell this quarter and now stands at 80%" states the
     decline though 'stands at 80%' reads as an action; "we reduced the list" does not."""
-    doc = sentence.span.doc
-    found = doc.char_span(sentence.text_start + word.start(), sentence.text_start + word.end(),
-                          alignment_mode="expand")
-    if found is None:
+    verb = token_at(sentence, word.start())
+    if verb is None:
         return False
-    verb = found[0]
     while verb.dep_ == "conj" and not _subjects(verb):
         verb = verb.head
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
         return False
     indicator = compile_all(params["indicator_statement"])
     return any(indicator.search(text) or _measure_named_at(text, ctx, params) is not None
-               for text in (doc[s.left_edge.i: s.right_edge.i + 1].text
-                            for s in _subjects(verb)))
+               for text in _subject_texts(verb))
 
 
 def _done_by_agent(sentence: Sentence, word: re.Match[str]) -> bool:
     """The decline word is a verb the service is the subject of ("to improve performance,
     we reduced the waiting list"): something done, not the indicator falling."""
-    doc = sentence.span.doc
-    found = doc.char_span(sentence.text_start + word.start(), sentence.text_start + word.end(),
-                          alignment_mode="expand")
+    verb = token_at(sentence, word.start())
     agents = set(shared("agents"))
-    return found is not None and found[0].pos_ == "VERB" and any(
-        doc[s.left_edge.i: s.right_edge.i + 1].text.lower() in agents
-        for s in _subjects(found[0]))
+    return verb is not None and verb.pos_ == "VERB" and any(
+        text.lower() in agents for text in _subject_texts(verb))
 
 
 def _subjects(token) -> list:
     return [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+
+
+def _subject_texts(token) -> list[str]:
+    """The words of each of the token's subjects, as written."""
+    doc = token.doc
+    return [doc[s.left_edge.i: s.right_edge.i + 1].text for s in _subjects(token)]
 
 
 def stated_decline(ctx: Context, params: dict) -> Sentence | None:

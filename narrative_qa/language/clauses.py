@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing spaCy's types at run time loads torch (a cold check must not)
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
+
+    from narrative_qa.language.analysis import Sentence
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl"})
 _COMPLEMENTS = frozenset({"acomp", "attr", "advmod", "dobj"})
@@ -37,3 +39,9 @@ def change_with_reason_clause(span: Span, change: re.Pattern[str],
         if marks & opening and any(child.dep_ in _SUBJECTS for child in token.children):
             return True
     return False
+
+
+def token_at(sentence: Sentence, offset: int) -> Token | None:
+    """The parse's token at character `offset` of the sentence's text."""
+    at = sentence.text_start + offset
+    return next((t for t in sentence.span if t.idx <= at < t.idx + len(t)), None)
