@@ -262,7 +262,8 @@ def _direction() -> re.Pattern[str]:
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
         r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
         r"lower|better|worse|upward\w*|downward\w*|mounting|"
-        r"remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|consistent|"
+        r"(?:remain|stay|hold)\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|"
+        r"consistent|"
         r"similar)|"
         r"(?:meet(?:ing)?|achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*)"
         r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
@@ -525,11 +526,17 @@ _RATING = re.compile(r"(?i:\b(?:(?:move|moving|return|returning|improve|improvin
                      r"(?!\s+plan)")
 
 
+# a due date written after its figure: 'by Q4', 'in May', and relative ones, 'next
+# quarter', 'within six months', 'over the next year', 'this winter'
+_PAIR_LEADS = frozenset({"by", "in", "during", "until", "before", "at", "next", "within",
+                         "over", "this", "end"})
+
+
 def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, DueDate]]:
     """'6.0% by Q2 and 5.0% by Q4': each figure written just before a due date."""
     pairs, used = [], set()
     for date in dates:
-        if not date.due or date.lead not in ("by", "in", "during", "until", "before", "at"):
+        if not date.due or date.lead not in _PAIR_LEADS:
             continue
         near = [f for f in figures if f.end <= date.start and date.start - f.end <= 25
                 and f.start not in used]
@@ -815,37 +822,109 @@ _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """The sentence cut where a clause break (rules/language.yml forecast_clause_breaks)
-    stands between two forward-looking cues; [] when there is no such break."""
+    stands between two forward-looking cues, or before a second verb under one modal
+    (_SECOND_VERB); [] when there is no such break."""
     cues = list(_cues(text))
     cuts, start = [], 0
-    for before, after in zip(cues, cues[1:], strict=False):
-        breaks = list(_words().breaks.finditer(text, before.end(), after.start()))
+    for before, after in zip(cues, [*cues[1:], None], strict=False):
+        end = after.start() if after else len(text)
+        breaks = list(_words().breaks.finditer(text, before.end(), end)) if after else []
         if breaks:
             cuts.append((start, breaks[-1].start()))
             start = breaks[-1].end()
+        elif re.match(r"(?:will|shall|['’]ll)$", before.group(0), re.I):
+            second = _second_verb().match(text, before.end())
+            if second and second.end("and") <= end:
+                cuts.append((start, second.start("and")))
+                start = second.end("and")
     return [*cuts, (start, len(text))] if cuts else []
+
+
+@lru_cache(maxsize=1)
+def _second_verb() -> re.Pattern[str]:
+    """After 'will', a verb with its own object, then 'and' and a second verb of action
+    (rules/language.yml action_verbs, strong) with its own: 'will introduce a new model
+    and recruit two staff' is two things to be done; 'will design and deliver the course'
+    (one object) is one."""
+    verbs = "|".join(sorted(lexicon().strong_verbs))
+    return re.compile(r"\s+(?:(?:also|then|now|\w+ly)\s+)?(?!be\b|have\b|not\b)[a-z]+\s+"
+                      r"(?!and\b)[^.;:,]*?[\w%)](?P<and>,?\s+and\s+(?:also\s+|then\s+)?)"
+                      rf"(?:{verbs})\s+(?!(?:in|by|on|at|of|for|to|with|from|and|or|is|are|"
+                      r"will|was|were)\b)[\w£$]", re.I)
+
+
+# A clause of its own opens on its subject, a pronoun or a noun group with its determiner
+# ('and a new programme will be launched', 'and we will report'), or on its cue, sharing
+# the subject before ('and will not be met'); a bare name after 'and' joins two names
+# ('DWP and Met Police will migrate'), a preposition two objects ('on X and on Y')
+_OWN_SUBJECT = re.compile(r"\s*(?:(?:we|they|it|I|you|he|she|this|these|those|that|the|a|an|"
+                          r"our|its|their|his|her|all|each|every|some|both|no|any|further|"
+                          r"other|one|two|three|four|five|six|\d+)\b|$)", re.I)
+
+
+def _opening_date(text: str, period: str | None) -> DueDate | None:
+    """A date the sentence opens on, before a comma ('In 2026/27, the team will ...', 'Next
+    year, ...'): when each of its clauses is due, unless one names its own date."""
+    first = next(iter(due_dates(text, period, ahead=True)), None)
+    if first is None or first.due is None or len(text[:first.start].split()) > 1 or \
+            not re.match(r"\s*,", text[first.end:]):
+        return None
+    return first
+
+
+# a clause opening 'at which point' is due when the clause before it is
+_AT_WHICH = re.compile(r"\bat\s+which(?:\s+(?:point|time|stage))?\s+$", re.I)
 
 
 def _by_clause(text: str, read: _Reading, period: str | None,
                written: tuple[int, int] | None, now: str | None,
                planned_floor: float) -> list[_Read]:
-    """The forecasts of each clause, when the clauses forecast different kinds of thing
-    ('will fill two posts and expects waits to fall by June': an event and a direction);
-    else [] and the sentence is read whole."""
+    """The forecasts of each clause, when the clauses forecast different things ('will fill
+    two posts and expects waits to fall by June': an event and a direction; 'we will review
+    the rota and a new scheme will start in May': two events); else [] and the sentence is
+    read whole. Two of one kind need each clause to open on its own subject or its cue
+    (_OWN_SUBJECT)."""
     found: list[_Read] = []
     subject = ""
+    own = True
+    before: DueDate | None = None  # the last date of the clause before
+    opening = _opening_date(text, period)
+    ongoing: list[_Read] = []
+    modal = ""  # 'We will ', for a second verb under it
     for start, end in _clauses(text):
         clause = text[start:end]
         cue = _cue(clause)
+        if cue is None and modal:
+            clause = modal + clause  # 'and recruit two staff': 'we will recruit two staff'
+            cue = _cue(clause)
+        elif cue is not None:
+            modal = clause[:cue.end()] + " "
+        if start > 0 and cue is not None and not _OWN_SUBJECT.match(clause[:cue.start()]):
+            own = False
         # 'this target is not expected to be met ..., and will not be met ...': a clause
         # opening on its cue shares the subject of the clause before
         if cue is not None and cue.start() > 0:
             subject = clause[:cue.start()]
+        at_that_time = bool(_AT_WHICH.search(text, 0, start))
+        items: list[_Read] = []
         for item in _sentence(clause, read, period, written, now, planned_floor,
                               subject if cue is not None and cue.start() == 0 else ""):
-            if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in found):
-                found.append(item)
-    return found if len({f[0] for f in found}) > 1 else []
+            if item[2] is None and at_that_time and before is not None:
+                item = (item[0], item[1], before, False, item[4])
+            elif item[2] is None and start > 0 and opening is not None:
+                item = (item[0], item[1], opening, False, item[4])  # 'In 2027, A and B'
+            # (two clauses may each forecast the same kind and month: two forecasts)
+            if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in items):
+                items.append(item)
+        found += items
+        if _ONGOING_ONLY.search(clause):
+            ongoing += items
+        before = next((i[2] for i in reversed(items) if i[2] is not None), None)
+    if len({f[0] for f in found}) > 1:
+        return found
+    # (of one kind, 'will continue to ...' in a clause of its own is what is done now)
+    found = [f for f in found if f not in ongoing]
+    return found if own and len(found) > 1 else []
 
 
 def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
@@ -1049,12 +1128,35 @@ def _sentence(text: str, read: _Reading, period: str | None,
     pairs: list[tuple[_Figure | None, DueDate | None]] = []
     if what == "value":
         pairs = list(_pairs(figures, dates))
+    if what == "direction":
+        pairs = [(None, date) for date in _moves_dated(text, dates, after)]
     if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
         pairs = [(None, date) for date in _milestones(text, dates, now)
                  if date.start >= after]
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+# a second move told after the first, with a time of its own ('to hold steady over the
+# winter before improving in 2026/27', 'to rise, then fall back in spring')
+_LATER_MOVE = re.compile(r"\b(?:before|then|and\s+then|after\s+(?:that|which))\s+"
+                         r"(?:\w+\s+){0,2}?(?:improv|increas|ris|fall|declin|decreas|reduc|"
+                         r"recover|stabili[sz]|grow|worsen|deteriorat|rebound|pick)\w*\b", re.I)
+
+
+def _moves_dated(text: str, dates: list[DueDate], after: int) -> list[DueDate]:
+    """The due dates of two moves of the indicator in one sentence, each dated ('stable
+    over the next two quarters before improving in 2026/27': one due 2026-03, one 2027-03);
+    [] when the sentence tells one move, or a move with no date of its own."""
+    later = _LATER_MOVE.search(text, after)
+    if later is None:
+        return []
+    first = [d for d in dates if d.due and after <= d.start < later.start()]
+    second = [d for d in dates if d.due and d.start >= later.end()]
+    if not first or not second or first[-1].due == second[-1].due:
+        return []
+    return [first[-1], second[-1]]
 
 
 @lru_cache(maxsize=1)

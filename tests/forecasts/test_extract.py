@@ -468,9 +468,11 @@ def test_clauses_forecasting_different_things_are_two_forecasts():
 
 
 def test_a_clause_with_no_subject_of_its_own_shares_the_one_before():
+    # (two clauses, each with its own verb: two forecasts, both the indicator's direction)
     text = ("This target is not expected to be met in 2026/27, and will not be met for the "
             "rural depots.")
-    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == ["direction"]
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        "direction", "direction"]
 
 
 @pytest.mark.parametrize(("text", "period"), [
@@ -891,3 +893,40 @@ def test_an_undated_event_after_a_named_step_to_come_is_timed():
                  "New counts are expected upon receipt of the partners' returns."):
         [forecast] = extract_forecasts(text, Q2)
         assert (forecast.what, forecast.due) == ("event", None), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two clauses, each with its own subject and modal
+    ("We will refresh the duty rota and a new peer support scheme will start in February "
+     "2026.", [("event", None), ("event", "2026-02")]),
+    ("The clinic will move to the new site on 3 November 2025, and we will survey patients "
+     "in spring 2026.", [("event", "2025-11"), ("event", "2026-05")]),
+    # two verbs, each with its own object, under one 'will'
+    ("We will commission an external audit of the contract and appoint two more "
+     "reviewers.", [("event", None), ("event", None)]),
+    # two moves of the indicator, each dated
+    ("Demand is expected to hold steady until December before rising in summer 2026.",
+     [("direction", "2025-12"), ("direction", "2026-08")]),
+    # two figures, the first with a relative date
+    ("Attendance should reach 80% next quarter and 85% by Q4.",
+     [("value", "2025-12"), ("value", "2026-03")]),
+    # 'at which point': due when the clause before it is
+    ("The new portal is on track to launch by the end of 2026, at which point the old forms "
+     "will be withdrawn.", [("event", "2026-12"), ("event", "2026-12")]),
+    # a date opening the sentence dates each of its clauses
+    ("In 2026/27, the team will open a second hub and a new triage line will be set up.",
+     [("event", "2027-03"), ("event", "2027-03")]),
+])
+def test_two_forecasts_of_one_kind_in_a_sentence_are_two(text, expected):
+    found = sorted(((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)),
+                   key=str)
+    assert found == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text", [
+    "We will design and deliver the new induction course by March 2026.",
+    "In 2026/27 it is expected that the north and south teams will merge.",
+    "The team will focus on the east depot and on the west depot by May 2026.",
+])
+def test_one_forecast_with_two_nouns_or_two_verbs_on_one_object_stays_one(text):
+    assert len(extract_forecasts(text, Q2, use_readers=False)) == 1
