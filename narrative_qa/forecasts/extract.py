@@ -1002,6 +1002,19 @@ def _habitual(text: str, cue: re.Match[str]) -> bool:
                 or re.match(rf"\s*{_habit().pattern}\s*,", text[clause:], re.I))
 
 
+# a clause of condition or time, up to the date ('once the new system is live in May',
+# 'unless the class graduates in early 2025'; not the date's own lead, 'after March')
+_CONDITION_CLAUSE = re.compile(r"\b(?:once|if|unless|when|whenever|after|provided"
+                               r"(?:\s+that)?)\s+(?=\S+\s)[^,;:.()]*$", re.I)
+
+
+def _in_condition(text: str, date: DueDate) -> bool:
+    """Whether a date is told inside a clause of condition or time (_CONDITION_CLAUSE)."""
+    match = _CONDITION_CLAUSE.search(text, max(0, date.start - 120), date.start)
+    return match is not None and match.end() == date.start and \
+        len(text[match.start():date.start].split()) > 2
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -1037,7 +1050,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
              # ('the leaflet printed in 2021 said the clinic would open in May 2021', 'it
              # was agreed in 2021 that the clinic will open in May 2021'): said then, not due
              and not (d.due and now and d.due < now and _TOLD_IN_THE_PAST.search(text))]
-    due = _due(dates, written, cue.start() if cue else None)
+    # a date in a clause of condition or time ('..., once the staff start in October') says
+    # when that happens, not when the forecast falls due, if another date is written
+    own = [d for d in dates if not _in_condition(text, d)]
+    due = _due(own or dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined
     ahead = due is not None and written is not None and due.due is not None and \
@@ -1127,11 +1143,11 @@ def _sentence(text: str, read: _Reading, period: str | None,
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []
     if what == "value":
-        pairs = list(_pairs(figures, dates))
+        pairs = list(_pairs(figures, own or dates))
     if what == "direction":
-        pairs = [(None, date) for date in _moves_dated(text, dates, after)]
+        pairs = [(None, date) for date in _moves_dated(text, own or dates, after)]
     if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
-        pairs = [(None, date) for date in _milestones(text, dates, now)
+        pairs = [(None, date) for date in _milestones(text, own or dates, now)
                  if date.start >= after]
     if len(pairs) < 2:
         pairs = [(value, due)]

@@ -930,3 +930,18 @@ def test_two_forecasts_of_one_kind_in_a_sentence_are_two(text, expected):
 ])
 def test_one_forecast_with_two_nouns_or_two_verbs_on_one_object_stays_one(text):
     assert len(extract_forecasts(text, Q2, use_readers=False)) == 1
+
+
+@pytest.mark.parametrize(("text", "period", "due"), [
+    ("We expect the backlog to be cleared by February 2026, once the agency staff arrive "
+     "in November.", Q2, "2026-02"),
+    ("We expect the backlog to be cleared by February 2026 if the agency staff arrive in "
+     "November.", Q2, "2026-02"),
+    ("Permit times are projected to fall below 30 days in FY2026 unless the new software "
+     "is delayed beyond late 2025.", "FY2025", "2026-06"),
+    # with no other date the clause's own is all there is
+    ("Waits will fall once the agency staff arrive in November.", Q2, "2025-11"),
+])
+def test_a_date_in_a_clause_of_condition_or_time_is_not_the_forecasts_due(text, period, due):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert forecast.due == due
