@@ -46,8 +46,9 @@ _FUTURE = re.compile(
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude|commence|take\s+place|close|deliver|exit|expire|"
     r"transition|enter|resume|arrive)|(?:is|are|been)\s+scheduled|(?<!-)scheduled\s+(?:for|to)|"
-    r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
+    r"set\s+to|should\s+(?:(?:then|also|now|still|\w+ly)\s+)?(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
+    r"rise|fall|reduce|decrease|increase|decline|drop|recover|stabili[sz]e|shorten|lengthen|"
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
     r"suggests?|indicates?)|aiming|committed\s+to|"
@@ -187,6 +188,7 @@ class _Words:
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
     moved: re.Pattern[str]  # before 'to <date>': 'postponed delivery to July 2027'
     approaching: re.Pattern[str]  # beside a date: 'as go-live in May approaches'
+    scheduled: re.Pattern[str]  # 'two staff start in October': a timetable, ahead
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +208,12 @@ def _words() -> _Words:
                   moved=re.compile(r"\b(?:" + "|".join(shared("forecast_moves"))
                                    + r")\b[^.;,]{0,50}$", re.I),
                   approaching=words(shared("forecast_approaching")),
+                  # (a present tense of the timetable before its date: 'start in', 'are
+                  # joining on'; a month alone is then the next one)
+                  scheduled=re.compile(r"\b(?:"
+                                       rf"(?:{'|'.join(shared('forecast_timetabled'))}))"
+                                       r"(?=(?:\s+[\w-]+){0,4}?\s+(?:in|on|from)\s)",
+                                       re.I),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
                                         + "|".join(shared("forecast_open_ended")) + r")\b",
                                         re.I),
@@ -226,7 +234,10 @@ def _words() -> _Words:
 # action, so the readers' planned-action floor does not apply to it ('on track to open the
 # depot' names an action, and the readers read it)
 _ON_COURSE_TO_ATTAIN = re.compile(r"(?:(?:remains?|is|are)\s+)?on\s+(?:track|course|schedule|"
-                                  r"target)\s+(?:to|for|towards)\s+(?:meet|achiev|reach)\w*\b",
+                                  r"target)\s+(?:to|for|towards)\s+(?:(?:meet|achiev|reach)\w*|"
+                                  # (the thing judged on course to be done: 'the reviews
+                                  # are on track to be finished')
+                                  r"be\s+(?:\w+ly\s+)?\w+(?:ed|en|t))\b",
                                   re.I)
 
 
@@ -740,6 +751,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         reading = _on_course_to_end(text, reading, end_date)
+        if reading:
+            reading = reading + _aside_event(text, reading, period, written)
         for what, figure, date, vague, confidence in reading:
             if _the_year_reported(date, period, written):
                 continue
@@ -749,6 +762,27 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# an aside between commas telling a dated plan of the subject ('the new system, which
+# will go live in May 2026, is expected to cut rework')
+_WHICH_WILL = re.compile(r",\s+(?:which|who)\s+(?:will|(?:is|are)\s+(?:due|expected|"
+                         r"scheduled|planned|set)\s+to)\s+[^,;.]*?(?=,)", re.I)
+
+
+def _aside_event(text: str, reading: list[_Read], period: str | None,
+                 written: tuple[int, int] | None) -> list[_Read]:
+    """The event an aside (_WHICH_WILL) tells, dated after the period, beside what the
+    sentence's own clause forecasts: one more forecast, unless its month is already read."""
+    aside = _WHICH_WILL.search(text)
+    if aside is None or written is None:
+        return []
+    dated = [d for d in due_dates(aside.group(0), period, ahead=True)
+             if d.due and d.due > month_text(written) and d.lead in _DUE_LEADS | {"on"}]
+    if not dated or any(_month(item[2]) == dated[-1].due and item[0] == "event"
+                        for item in reading):
+        return []
+    return [("event", None, dated[-1], False, max(item[4] for item in reading))]
 
 
 # The project's end date stated as data ('the end date of the project is 30 June 2027',
@@ -825,6 +859,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     stands between two forward-looking cues, or before a second verb under one modal
     (_SECOND_VERB); [] when there is no such break."""
     cues = list(_cues(text))
+    timetable = _timetabled(text, 0, cues[0].start()) if cues else None
+    if timetable is not None:
+        cues.insert(0, timetable)  # 'two staff start in May and we expect ...'
     cuts, start = [], 0
     for before, after in zip(cues, [*cues[1:], None], strict=False):
         end = after.start() if after else len(text)
@@ -1015,6 +1052,16 @@ def _in_condition(text: str, date: DueDate) -> bool:
         len(text[match.start():date.start].split()) > 2
 
 
+def _timetabled(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """A timetable told in the present ('two staff start in October'); not in a reason
+    given for how things stand ('the figure is 0 because the review begins in May': what
+    happens each year)."""
+    for match in _words().scheduled.finditer(text, start, len(text) if end is None else end):
+        if not re.search(r"\b(?:because|since|as)\b[^,;.]*$", text[:match.start()], re.I):
+            return match
+    return None
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -1030,7 +1077,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # (a month alone is read as the next one when the sentence looks ahead: a cue, or a
     # date said to be approaching)
     written_dates = due_dates(text, period,
-                              ahead=bool(cue) or bool(_words().approaching.search(text)))
+                              ahead=bool(cue) or bool(_words().approaching.search(text))
+                              or _timetabled(text) is not None)
     # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
     # when anything is due ('our FY26 target' is: a target is due in its year)
     dates = [d for d in written_dates

@@ -945,3 +945,31 @@ def test_one_forecast_with_two_nouns_or_two_verbs_on_one_object_stays_one(text):
 def test_a_date_in_a_clause_of_condition_or_time_is_not_the_forecasts_due(text, period, due):
     [forecast] = extract_forecasts(text, period, use_readers=False)
     assert forecast.due == due
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a timetable told in the present, its month after the period
+    ("Three new drivers join the depot in November.", [("event", "2025-11")]),
+    ("The locum pharmacist is starting in December.", [("event", "2025-12")]),
+    ("Two new drivers begin in November and we expect complaints to fall by March 2026.",
+     [("direction", "2026-03"), ("event", "2025-11")]),
+    # 'should' with a move of the indicator
+    ("Response times should fall.", [("direction", None)]),
+    ("Missed visits should then reduce next quarter.", [("direction", "2025-12")]),
+    # the thing judged on course to be done, with no date
+    ("The outstanding audits are on track to be finished.", [("event", None)]),
+    # a dated plan told in an aside, beside the main clause's forecast
+    ("The new rota tool, which will go live in January 2026, is expected to improve "
+     "cover.", [("direction", "2026-01"), ("event", "2026-01")]),
+])
+def test_future_cues_a_timetable_should_and_an_aside(text, expected):
+    found = sorted(((f.what, f.due) for f in extract_forecasts(text, Q2)), key=str)
+    assert found == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text", [
+    "The total is nil because the annual audit begins in February.",
+    "Three new drivers joined the depot in November.",
+])
+def test_a_timetable_told_as_a_reason_or_in_the_past_is_no_forecast(text):
+    assert extract_forecasts(text, Q2) == []
