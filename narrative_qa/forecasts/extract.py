@@ -266,10 +266,12 @@ def _direction() -> re.Pattern[str]:
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
         r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"aim(?:s|ing)?\s+to|"
         r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
         # ('will work to improve the system', 'will take steps to improve': an action)
         r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
         r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"
+        r"shorten\w*|lengthen\w*|drop(?:s|ping)?|back\s+(?:on|to|within)\s+target|"
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
         r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
         r"lower|better|worse|upward\w*|downward\w*|mounting|"
@@ -294,6 +296,7 @@ def _direction() -> re.Pattern[str]:
         # agree funding to improve the park' is a purpose)
         r"\b(?:expect(?:s|ing)?|anticipat(?:e|es|ing)|predict(?:s|ing)?)\s+"
         r"(?:(?!to\b)[\w'’%,-]+\s+){1,12}?to\s+(?:improv\w*|increas\w*|rise|fall|decreas\w*|"
+        r"shorten|lengthen|drop|"
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|grow|worsen\w*|deteriorat\w*|"
         r"rebound|pick\s+up|bounce\s+back)\b",
         re.I)

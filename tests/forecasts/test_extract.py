@@ -973,3 +973,23 @@ def test_future_cues_a_timetable_should_and_an_aside(text, expected):
 ])
 def test_a_timetable_told_as_a_reason_or_in_the_past_is_no_forecast(text):
     assert extract_forecasts(text, Q2) == []
+
+
+@pytest.mark.parametrize(("text", "period", "due"), [
+    # an aim for the indicator's move is a direction, as an expectation is
+    ("We aim to be back on target by the end of the financial year.", Q2, "2026-03"),
+    ("The team aims to return to the standard during 2026/27.", Q2, "2027-03"),
+    ("The team aims to increase response rates by June 2026.", Q2, "2026-06"),
+    # shorten, lengthen and drop are moves
+    ("We expect queue times to lengthen over the winter.", Q2, "2026-02"),
+    ("Missed visits are likely to drop by March 2026.", Q2, "2026-03"),
+])
+def test_an_aim_to_move_and_more_verbs_of_moving_are_directions(text, period, due):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", due)
+
+
+def test_an_aim_to_do_a_thing_by_a_date_is_still_an_event():
+    [forecast] = extract_forecasts("We aim to open the new hub by March 2026.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
