@@ -478,8 +478,11 @@ class _Figure:
 
 
 # (durations that are due dates, "within 12 weeks", are blanked before figures are read)
+# (a multiplier is part of the amount: '£1.2m', '$28 million' -> '$28m')
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(£|\$)?(\d[\d,]*(?:\.\d+)?)(?![\d,.]?\d)"
-                     r"(\s?(?:%|per\s?cent\b))?", re.I)
+                     r"(\s?(?:%|per\s?cent\b))?(?:\s?(m|bn|k)\b|\s(million|billion|thousand)\b)?",
+                     re.I)
+_MULTIPLIERS = {"million": "m", "billion": "bn", "thousand": "k"}
 _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\w*|"
                         r"trajectory|(?:reduc\w*|increas\w*|ris\w*|fall\w*|improv\w*|"
                         r"return\w*|rais\w*|lower\w*)\s+(?:to|by))\b", re.I)
@@ -522,8 +525,10 @@ def _figures(text: str) -> list[_Figure]:
                     or _LATE.match(text, _DURATION.match(text, match.end()).end()))):
             continue  # 'Phase 2', 'SKYNET 6'; 'to take 12 months', '5 months later'
         before = text[max(0, match.start() - 16):match.start()].lower()
+        multiplier = (match.group(4) or _MULTIPLIERS.get((match.group(5) or "").lower(), ""))
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
-            found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
+            found.append(_Figure(match.start(), match.end(),
+                                 (match.group(1) or "") + digits + multiplier.lower()))
     found += [_Figure(m.start(1), m.end(1), m.group(1)) for m in _RATING.finditer(text)]
     return sorted(found, key=lambda f: f.start)
 
@@ -1160,10 +1165,15 @@ def _sentence(text: str, read: _Reading, period: str | None,
     figures = [f for f in every_figure if f.start >= after]
     if cue and not figures:
         figures = [f for f in every_figure if f.text.endswith("%")
-                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())][-1:]
+                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())
+                   # an amount the subject names just before its cue ('savings of £3m are
+                   # forecast in 2027')
+                   or f.text[0] in "£$" and not text[f.end:cue.start()].strip()][-1:]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
+    if value is not None and value.end <= after and value.text[0] in "£$":
+        what = "other"  # the subject's amount ('savings of £3m are forecast'): money
     if what == "event" and cue and (due is None or _money_delivered().match(text, cue.end())) \
             and _money_object().match(text, cue.end()):
         what = "other"  # 'is forecast to come in within budget': a cost, checkable (with a

@@ -993,3 +993,19 @@ def test_an_aim_to_do_a_thing_by_a_date_is_still_an_event():
     [forecast] = extract_forecasts("We aim to open the new hub by March 2026.", Q2,
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("event", "2026-03")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The contract is forecast to cost £3.4m in 2026/27.", "£3.4m"),
+    ("Agency spend is projected to reach $12 million by March 2026.", "$12m"),
+    ("The fund is expected to grow to £2bn by 2030.", "£2bn"),
+])
+def test_an_amount_keeps_its_multiplier(text, value):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert forecast.value == value
+
+
+def test_an_amount_the_subject_names_before_the_cue_is_the_figure_expected():
+    [forecast] = extract_forecasts("Efficiencies of £4m are forecast in 2026/27.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.value, forecast.due) == ("other", "£4m", "2027-03")
