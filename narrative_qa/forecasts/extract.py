@@ -46,8 +46,9 @@ _FUTURE = re.compile(
     r"intends?\s+to|on\s+(?:track|schedule|plan|target|course)\s+(?:to|for|towards)|due\s+to\s+(?:start|begin|complete|go|open|be|"
     r"finish|launch|end|report|conclude|commence|take\s+place|close|deliver|exit|expire|"
     r"transition|enter|resume|arrive)|(?:is|are|been)\s+scheduled|(?<!-)scheduled\s+(?:for|to)|"
-    r"set\s+to|should\s+(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
+    r"set\s+to|should\s+(?:(?:then|also|now|still|\w+ly)\s+)?(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
+    r"rise|fall|reduce|decrease|increase|decline|drop|recover|stabili[sz]e|shorten|lengthen|"
     r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
     r"suggests?|indicates?)|aiming|committed\s+to|"
@@ -187,6 +188,7 @@ class _Words:
     open_ended: re.Pattern[str]  # after a date: 'from FY26 onwards' has no deadline
     moved: re.Pattern[str]  # before 'to <date>': 'postponed delivery to July 2027'
     approaching: re.Pattern[str]  # beside a date: 'as go-live in May approaches'
+    scheduled: re.Pattern[str]  # 'two staff start in October': a timetable, ahead
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +208,12 @@ def _words() -> _Words:
                   moved=re.compile(r"\b(?:" + "|".join(shared("forecast_moves"))
                                    + r")\b[^.;,]{0,50}$", re.I),
                   approaching=words(shared("forecast_approaching")),
+                  # (a present tense of the timetable before its date: 'start in', 'are
+                  # joining on'; a month alone is then the next one)
+                  scheduled=re.compile(r"\b(?:"
+                                       rf"(?:{'|'.join(shared('forecast_timetabled'))}))"
+                                       r"(?=(?:\s+[\w-]+){0,4}?\s+(?:in|on|from)\s)",
+                                       re.I),
                   open_ended=re.compile(r"\s*(?:and\s+)?(?:"
                                         + "|".join(shared("forecast_open_ended")) + r")\b",
                                         re.I),
@@ -226,7 +234,10 @@ def _words() -> _Words:
 # action, so the readers' planned-action floor does not apply to it ('on track to open the
 # depot' names an action, and the readers read it)
 _ON_COURSE_TO_ATTAIN = re.compile(r"(?:(?:remains?|is|are)\s+)?on\s+(?:track|course|schedule|"
-                                  r"target)\s+(?:to|for|towards)\s+(?:meet|achiev|reach)\w*\b",
+                                  r"target)\s+(?:to|for|towards)\s+(?:(?:meet|achiev|reach)\w*|"
+                                  # (the thing judged on course to be done: 'the reviews
+                                  # are on track to be finished')
+                                  r"be\s+(?:\w+ly\s+)?\w+(?:ed|en|t))\b",
                                   re.I)
 
 
@@ -255,14 +266,17 @@ def _direction() -> re.Pattern[str]:
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
         r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"aim(?:s|ing)?\s+to|"
         r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
         # ('will work to improve the system', 'will take steps to improve': an action)
         r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
         r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"
+        r"shorten\w*|lengthen\w*|drop(?:s|ping)?|back\s+(?:on|to|within)\s+target|"
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
         r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
         r"lower|better|worse|upward\w*|downward\w*|mounting|"
-        r"remain\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|consistent|"
+        r"(?:remain|stay|hold)\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|"
+        r"consistent|"
         r"similar)|"
         r"(?:meet(?:ing)?|achiev(?:e|ing)|reach(?:ing)?|return|exceed\w*|surpass\w*)"
         r"(?=\s*(?:[.;:!?)]|$)|\s+(?:(?!(?:in|by|at|on|before|during|within|from|for)\s)"
@@ -282,6 +296,7 @@ def _direction() -> re.Pattern[str]:
         # agree funding to improve the park' is a purpose)
         r"\b(?:expect(?:s|ing)?|anticipat(?:e|es|ing)|predict(?:s|ing)?)\s+"
         r"(?:(?!to\b)[\w'’%,-]+\s+){1,12}?to\s+(?:improv\w*|increas\w*|rise|fall|decreas\w*|"
+        r"shorten|lengthen|drop|"
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|grow|worsen\w*|deteriorat\w*|"
         r"rebound|pick\s+up|bounce\s+back)\b",
         re.I)
@@ -463,8 +478,11 @@ class _Figure:
 
 
 # (durations that are due dates, "within 12 weeks", are blanked before figures are read)
+# (a multiplier is part of the amount: '£1.2m', '$28 million' -> '$28m')
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(£|\$)?(\d[\d,]*(?:\.\d+)?)(?![\d,.]?\d)"
-                     r"(\s?(?:%|per\s?cent\b))?", re.I)
+                     r"(\s?(?:%|per\s?cent\b))?(?:\s?(m|bn|k)\b|\s(million|billion|thousand)\b)?",
+                     re.I)
+_MULTIPLIERS = {"million": "m", "billion": "bn", "thousand": "k"}
 _EXPECTING = re.compile(r"\b(?:expect\w*|impact|forecast\w*|projected|anticipat\w*|"
                         r"trajectory|(?:reduc\w*|increas\w*|ris\w*|fall\w*|improv\w*|"
                         r"return\w*|rais\w*|lower\w*)\s+(?:to|by))\b", re.I)
@@ -507,8 +525,10 @@ def _figures(text: str) -> list[_Figure]:
                     or _LATE.match(text, _DURATION.match(text, match.end()).end()))):
             continue  # 'Phase 2', 'SKYNET 6'; 'to take 12 months', '5 months later'
         before = text[max(0, match.start() - 16):match.start()].lower()
+        multiplier = (match.group(4) or _MULTIPLIERS.get((match.group(5) or "").lower(), ""))
         if expecting or re.search(r"\b(?:to|reach\w*|achiev\w*|below|around|about)\s*$", before):
-            found.append(_Figure(match.start(), match.end(), (match.group(1) or "") + digits))
+            found.append(_Figure(match.start(), match.end(),
+                                 (match.group(1) or "") + digits + multiplier.lower()))
     found += [_Figure(m.start(1), m.end(1), m.group(1)) for m in _RATING.finditer(text)]
     return sorted(found, key=lambda f: f.start)
 
@@ -525,11 +545,17 @@ _RATING = re.compile(r"(?i:\b(?:(?:move|moving|return|returning|improve|improvin
                      r"(?!\s+plan)")
 
 
+# a due date written after its figure: 'by Q4', 'in May', and relative ones, 'next
+# quarter', 'within six months', 'over the next year', 'this winter'
+_PAIR_LEADS = frozenset({"by", "in", "during", "until", "before", "at", "next", "within",
+                         "over", "this", "end"})
+
+
 def _pairs(figures: list[_Figure], dates: list[DueDate]) -> list[tuple[_Figure, DueDate]]:
     """'6.0% by Q2 and 5.0% by Q4': each figure written just before a due date."""
     pairs, used = [], set()
     for date in dates:
-        if not date.due or date.lead not in ("by", "in", "during", "until", "before", "at"):
+        if not date.due or date.lead not in _PAIR_LEADS:
             continue
         near = [f for f in figures if f.end <= date.start and date.start - f.end <= 25
                 and f.start not in used]
@@ -733,6 +759,8 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
         if reading:
             reading = _by_clause(text, read, period, written, now, planned_floor) or reading
         reading = _on_course_to_end(text, reading, end_date)
+        if reading:
+            reading = reading + _aside_event(text, reading, period, written)
         for what, figure, date, vague, confidence in reading:
             if _the_year_reported(date, period, written):
                 continue
@@ -742,6 +770,27 @@ def extract_forecasts(narrative: str, period: str | None, use_readers: bool = Tr
             found.append(_forecast(span.start, span.end, text, what, figure, date, period,
                                    written, vague, confidence))
     return found
+
+
+# an aside between commas telling a dated plan of the subject ('the new system, which
+# will go live in May 2026, is expected to cut rework')
+_WHICH_WILL = re.compile(r",\s+(?:which|who)\s+(?:will|(?:is|are)\s+(?:due|expected|"
+                         r"scheduled|planned|set)\s+to)\s+[^,;.]*?(?=,)", re.I)
+
+
+def _aside_event(text: str, reading: list[_Read], period: str | None,
+                 written: tuple[int, int] | None) -> list[_Read]:
+    """The event an aside (_WHICH_WILL) tells, dated after the period, beside what the
+    sentence's own clause forecasts: one more forecast, unless its month is already read."""
+    aside = _WHICH_WILL.search(text)
+    if aside is None or written is None:
+        return []
+    dated = [d for d in due_dates(aside.group(0), period, ahead=True)
+             if d.due and d.due > month_text(written) and d.lead in _DUE_LEADS | {"on"}]
+    if not dated or any(_month(item[2]) == dated[-1].due and item[0] == "event"
+                        for item in reading):
+        return []
+    return [("event", None, dated[-1], False, max(item[4] for item in reading))]
 
 
 # The project's end date stated as data ('the end date of the project is 30 June 2027',
@@ -815,37 +864,112 @@ _Read = tuple[str, _Figure | None, DueDate | None, bool, float]  # what, value, 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """The sentence cut where a clause break (rules/language.yml forecast_clause_breaks)
-    stands between two forward-looking cues; [] when there is no such break."""
+    stands between two forward-looking cues, or before a second verb under one modal
+    (_SECOND_VERB); [] when there is no such break."""
     cues = list(_cues(text))
+    timetable = _timetabled(text, 0, cues[0].start()) if cues else None
+    if timetable is not None:
+        cues.insert(0, timetable)  # 'two staff start in May and we expect ...'
     cuts, start = [], 0
-    for before, after in zip(cues, cues[1:], strict=False):
-        breaks = list(_words().breaks.finditer(text, before.end(), after.start()))
+    for before, after in zip(cues, [*cues[1:], None], strict=False):
+        end = after.start() if after else len(text)
+        breaks = list(_words().breaks.finditer(text, before.end(), end)) if after else []
         if breaks:
             cuts.append((start, breaks[-1].start()))
             start = breaks[-1].end()
+        elif re.match(r"(?:will|shall|['’]ll)$", before.group(0), re.I):
+            second = _second_verb().match(text, before.end())
+            if second and second.end("and") <= end:
+                cuts.append((start, second.start("and")))
+                start = second.end("and")
     return [*cuts, (start, len(text))] if cuts else []
+
+
+@lru_cache(maxsize=1)
+def _second_verb() -> re.Pattern[str]:
+    """After 'will', a verb with its own object, then 'and' and a second verb of action
+    (rules/language.yml action_verbs, strong) with its own: 'will introduce a new model
+    and recruit two staff' is two things to be done; 'will design and deliver the course'
+    (one object) is one."""
+    verbs = "|".join(sorted(lexicon().strong_verbs))
+    return re.compile(r"\s+(?:(?:also|then|now|\w+ly)\s+)?(?!be\b|have\b|not\b)[a-z]+\s+"
+                      r"(?!and\b)[^.;:,]*?[\w%)](?P<and>,?\s+and\s+(?:also\s+|then\s+)?)"
+                      rf"(?:{verbs})\s+(?!(?:in|by|on|at|of|for|to|with|from|and|or|is|are|"
+                      r"will|was|were)\b)[\w£$]", re.I)
+
+
+# A clause of its own opens on its subject, a pronoun or a noun group with its determiner
+# ('and a new programme will be launched', 'and we will report'), or on its cue, sharing
+# the subject before ('and will not be met'); a bare name after 'and' joins two names
+# ('DWP and Met Police will migrate'), a preposition two objects ('on X and on Y')
+_OWN_SUBJECT = re.compile(r"\s*(?:(?:we|they|it|I|you|he|she|this|these|those|that|the|a|an|"
+                          r"our|its|their|his|her|all|each|every|some|both|no|any|further|"
+                          r"other|one|two|three|four|five|six|\d+)\b|$)", re.I)
+
+
+def _opening_date(text: str, period: str | None) -> DueDate | None:
+    """A date the sentence opens on, before a comma ('In 2026/27, the team will ...', 'Next
+    year, ...'): when each of its clauses is due, unless one names its own date."""
+    first = next(iter(due_dates(text, period, ahead=True)), None)
+    if first is None or first.due is None or len(text[:first.start].split()) > 1 or \
+            not re.match(r"\s*,", text[first.end:]):
+        return None
+    return first
+
+
+# a clause opening 'at which point' is due when the clause before it is
+_AT_WHICH = re.compile(r"\bat\s+which(?:\s+(?:point|time|stage))?\s+$", re.I)
 
 
 def _by_clause(text: str, read: _Reading, period: str | None,
                written: tuple[int, int] | None, now: str | None,
                planned_floor: float) -> list[_Read]:
-    """The forecasts of each clause, when the clauses forecast different kinds of thing
-    ('will fill two posts and expects waits to fall by June': an event and a direction);
-    else [] and the sentence is read whole."""
+    """The forecasts of each clause, when the clauses forecast different things ('will fill
+    two posts and expects waits to fall by June': an event and a direction; 'we will review
+    the rota and a new scheme will start in May': two events); else [] and the sentence is
+    read whole. Two of one kind need each clause to open on its own subject or its cue
+    (_OWN_SUBJECT)."""
     found: list[_Read] = []
     subject = ""
+    own = True
+    before: DueDate | None = None  # the last date of the clause before
+    opening = _opening_date(text, period)
+    ongoing: list[_Read] = []
+    modal = ""  # 'We will ', for a second verb under it
     for start, end in _clauses(text):
         clause = text[start:end]
         cue = _cue(clause)
+        if cue is None and modal:
+            clause = modal + clause  # 'and recruit two staff': 'we will recruit two staff'
+            cue = _cue(clause)
+        elif cue is not None:
+            modal = clause[:cue.end()] + " "
+        if start > 0 and cue is not None and not _OWN_SUBJECT.match(clause[:cue.start()]):
+            own = False
         # 'this target is not expected to be met ..., and will not be met ...': a clause
         # opening on its cue shares the subject of the clause before
         if cue is not None and cue.start() > 0:
             subject = clause[:cue.start()]
+        at_that_time = bool(_AT_WHICH.search(text, 0, start))
+        items: list[_Read] = []
         for item in _sentence(clause, read, period, written, now, planned_floor,
                               subject if cue is not None and cue.start() == 0 else ""):
-            if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in found):
-                found.append(item)
-    return found if len({f[0] for f in found}) > 1 else []
+            if item[2] is None and at_that_time and before is not None:
+                item = (item[0], item[1], before, False, item[4])
+            elif item[2] is None and start > 0 and opening is not None:
+                item = (item[0], item[1], opening, False, item[4])  # 'In 2027, A and B'
+            # (two clauses may each forecast the same kind and month: two forecasts)
+            if all((item[0], _month(item[2])) != (f[0], _month(f[2])) for f in items):
+                items.append(item)
+        found += items
+        if _ONGOING_ONLY.search(clause):
+            ongoing += items
+        before = next((i[2] for i in reversed(items) if i[2] is not None), None)
+    if len({f[0] for f in found}) > 1:
+        return found
+    # (of one kind, 'will continue to ...' in a clause of its own is what is done now)
+    found = [f for f in found if f not in ongoing]
+    return found if own and len(found) > 1 else []
 
 
 def _gone(before_cue: str, date: DueDate, written: tuple[int, int] | None,
@@ -923,6 +1047,29 @@ def _habitual(text: str, cue: re.Match[str]) -> bool:
                 or re.match(rf"\s*{_habit().pattern}\s*,", text[clause:], re.I))
 
 
+# a clause of condition or time, up to the date ('once the new system is live in May',
+# 'unless the class graduates in early 2025'; not the date's own lead, 'after March')
+_CONDITION_CLAUSE = re.compile(r"\b(?:once|if|unless|when|whenever|after|provided"
+                               r"(?:\s+that)?)\s+(?=\S+\s)[^,;:.()]*$", re.I)
+
+
+def _in_condition(text: str, date: DueDate) -> bool:
+    """Whether a date is told inside a clause of condition or time (_CONDITION_CLAUSE)."""
+    match = _CONDITION_CLAUSE.search(text, max(0, date.start - 120), date.start)
+    return match is not None and match.end() == date.start and \
+        len(text[match.start():date.start].split()) > 2
+
+
+def _timetabled(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """A timetable told in the present ('two staff start in October'); not in a reason
+    given for how things stand ('the figure is 0 because the review begins in May': what
+    happens each year)."""
+    for match in _words().scheduled.finditer(text, start, len(text) if end is None else end):
+        if not re.search(r"\b(?:because|since|as)\b[^,;.]*$", text[:match.start()], re.I):
+            return match
+    return None
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -938,7 +1085,8 @@ def _sentence(text: str, read: _Reading, period: str | None,
     # (a month alone is read as the next one when the sentence looks ahead: a cue, or a
     # date said to be approaching)
     written_dates = due_dates(text, period,
-                              ahead=bool(cue) or bool(_words().approaching.search(text)))
+                              ahead=bool(cue) or bool(_words().approaching.search(text))
+                              or _timetabled(text) is not None)
     # 'our 2018/19 deliverables', "this year's results": a date naming a thing is not
     # when anything is due ('our FY26 target' is: a target is due in its year)
     dates = [d for d in written_dates
@@ -958,7 +1106,10 @@ def _sentence(text: str, read: _Reading, period: str | None,
              # ('the leaflet printed in 2021 said the clinic would open in May 2021', 'it
              # was agreed in 2021 that the clinic will open in May 2021'): said then, not due
              and not (d.due and now and d.due < now and _TOLD_IN_THE_PAST.search(text))]
-    due = _due(dates, written, cue.start() if cue else None)
+    # a date in a clause of condition or time ('..., once the staff start in October') says
+    # when that happens, not when the forecast falls due, if another date is written
+    own = [d for d in dates if not _in_condition(text, d)]
+    due = _due(own or dates, written, cue.start() if cue else None)
     # a deadline after the period is a commitment even without a modal ("Completion
     # by March 2026."); "within 3 weeks" alone is how a measure is defined
     ahead = due is not None and written is not None and due.due is not None and \
@@ -1014,10 +1165,15 @@ def _sentence(text: str, read: _Reading, period: str | None,
     figures = [f for f in every_figure if f.start >= after]
     if cue and not figures:
         figures = [f for f in every_figure if f.text.endswith("%")
-                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())][-1:]
+                   and _SUBJECT_SHARE.fullmatch(text, f.end, cue.start())
+                   # an amount the subject names just before its cue ('savings of £3m are
+                   # forecast in 2027')
+                   or f.text[0] in "£$" and not text[f.end:cue.start()].strip()][-1:]
     before_due = [f for f in figures if due is None or f.end <= due.start]
     value = (before_due or figures or [None])[-1]
     what = _what(subject + text, value.text if value else None)
+    if value is not None and value.end <= after and value.text[0] in "£$":
+        what = "other"  # the subject's amount ('savings of £3m are forecast'): money
     if what == "event" and cue and (due is None or _money_delivered().match(text, cue.end())) \
             and _money_object().match(text, cue.end()):
         what = "other"  # 'is forecast to come in within budget': a cost, checkable (with a
@@ -1048,13 +1204,36 @@ def _sentence(text: str, read: _Reading, period: str | None,
                            + 0.1 * bool(read.tags), 0.95), 2)
     pairs: list[tuple[_Figure | None, DueDate | None]] = []
     if what == "value":
-        pairs = list(_pairs(figures, dates))
+        pairs = list(_pairs(figures, own or dates))
+    if what == "direction":
+        pairs = [(None, date) for date in _moves_dated(text, own or dates, after)]
     if what == "event" and len(pairs) < 2:  # dates before the cue are what happened
-        pairs = [(None, date) for date in _milestones(text, dates, now)
+        pairs = [(None, date) for date in _milestones(text, own or dates, now)
                  if date.start >= after]
     if len(pairs) < 2:
         pairs = [(value, due)]
     return [(what, figure, date, vague and due is None, confidence) for figure, date in pairs]
+
+
+# a second move told after the first, with a time of its own ('to hold steady over the
+# winter before improving in 2026/27', 'to rise, then fall back in spring')
+_LATER_MOVE = re.compile(r"\b(?:before|then|and\s+then|after\s+(?:that|which))\s+"
+                         r"(?:\w+\s+){0,2}?(?:improv|increas|ris|fall|declin|decreas|reduc|"
+                         r"recover|stabili[sz]|grow|worsen|deteriorat|rebound|pick)\w*\b", re.I)
+
+
+def _moves_dated(text: str, dates: list[DueDate], after: int) -> list[DueDate]:
+    """The due dates of two moves of the indicator in one sentence, each dated ('stable
+    over the next two quarters before improving in 2026/27': one due 2026-03, one 2027-03);
+    [] when the sentence tells one move, or a move with no date of its own."""
+    later = _LATER_MOVE.search(text, after)
+    if later is None:
+        return []
+    first = [d for d in dates if d.due and after <= d.start < later.start()]
+    second = [d for d in dates if d.due and d.start >= later.end()]
+    if not first or not second or first[-1].due == second[-1].due:
+        return []
+    return [first[-1], second[-1]]
 
 
 @lru_cache(maxsize=1)

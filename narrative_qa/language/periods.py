@@ -308,11 +308,14 @@ def _due() -> re.Pattern[str]:
         r"|(?P<yearend>\b(?:(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:financial\s+|fiscal\s+|"
         r"calendar\s+)?year"
         r"|(?:financial\s+)?year[- ]end)\b(?!\s+(?:20\d\d|\d\d/\d\d)))"
-        rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:of\s+)?"
+        # ('early 2026', 'early in 2026', 'spring of 2026')
+        rf"|(?P<season>\b(?:(?P<smod>{parts})[\s-]+)?(?P<sw>{seasons})[\s-]+(?:(?:of|in)\s+)?"
         r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
         rf"|(?P<nsw>(?<=\s)(?:(?P<nmod>{parts})[\s-]+)?(?P<nsn>{bare_seasons})\b)"
         rf"|(?P<hol>\b(?:{holidays})\b)"
-        rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*(?P<by>20\d\d)\b"
+        # ('by 2026', 'by the end of calendar year 2026')
+        rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*"
+        r"(?:calendar\s+year\s+)?(?P<by>20\d\d)\b"
         r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
 

@@ -468,9 +468,11 @@ def test_clauses_forecasting_different_things_are_two_forecasts():
 
 
 def test_a_clause_with_no_subject_of_its_own_shares_the_one_before():
+    # (two clauses, each with its own verb: two forecasts, both the indicator's direction)
     text = ("This target is not expected to be met in 2026/27, and will not be met for the "
             "rural depots.")
-    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == ["direction"]
+    assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [
+        "direction", "direction"]
 
 
 @pytest.mark.parametrize(("text", "period"), [
@@ -891,3 +893,119 @@ def test_an_undated_event_after_a_named_step_to_come_is_timed():
                  "New counts are expected upon receipt of the partners' returns."):
         [forecast] = extract_forecasts(text, Q2)
         assert (forecast.what, forecast.due) == ("event", None), text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two clauses, each with its own subject and modal
+    ("We will refresh the duty rota and a new peer support scheme will start in February "
+     "2026.", [("event", None), ("event", "2026-02")]),
+    ("The clinic will move to the new site on 3 November 2025, and we will survey patients "
+     "in spring 2026.", [("event", "2025-11"), ("event", "2026-05")]),
+    # two verbs, each with its own object, under one 'will'
+    ("We will commission an external audit of the contract and appoint two more "
+     "reviewers.", [("event", None), ("event", None)]),
+    # two moves of the indicator, each dated
+    ("Demand is expected to hold steady until December before rising in summer 2026.",
+     [("direction", "2025-12"), ("direction", "2026-08")]),
+    # two figures, the first with a relative date
+    ("Attendance should reach 80% next quarter and 85% by Q4.",
+     [("value", "2025-12"), ("value", "2026-03")]),
+    # 'at which point': due when the clause before it is
+    ("The new portal is on track to launch by the end of 2026, at which point the old forms "
+     "will be withdrawn.", [("event", "2026-12"), ("event", "2026-12")]),
+    # a date opening the sentence dates each of its clauses
+    ("In 2026/27, the team will open a second hub and a new triage line will be set up.",
+     [("event", "2027-03"), ("event", "2027-03")]),
+])
+def test_two_forecasts_of_one_kind_in_a_sentence_are_two(text, expected):
+    found = sorted(((f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)),
+                   key=str)
+    assert found == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text", [
+    "We will design and deliver the new induction course by March 2026.",
+    "In 2026/27 it is expected that the north and south teams will merge.",
+    "The team will focus on the east depot and on the west depot by May 2026.",
+])
+def test_one_forecast_with_two_nouns_or_two_verbs_on_one_object_stays_one(text):
+    assert len(extract_forecasts(text, Q2, use_readers=False)) == 1
+
+
+@pytest.mark.parametrize(("text", "period", "due"), [
+    ("We expect the backlog to be cleared by February 2026, once the agency staff arrive "
+     "in November.", Q2, "2026-02"),
+    ("We expect the backlog to be cleared by February 2026 if the agency staff arrive in "
+     "November.", Q2, "2026-02"),
+    ("Permit times are projected to fall below 30 days in FY2026 unless the new software "
+     "is delayed beyond late 2025.", "FY2025", "2026-06"),
+    # with no other date the clause's own is all there is
+    ("Waits will fall once the agency staff arrive in November.", Q2, "2025-11"),
+])
+def test_a_date_in_a_clause_of_condition_or_time_is_not_the_forecasts_due(text, period, due):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert forecast.due == due
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a timetable told in the present, its month after the period
+    ("Three new drivers join the depot in November.", [("event", "2025-11")]),
+    ("The locum pharmacist is starting in December.", [("event", "2025-12")]),
+    ("Two new drivers begin in November and we expect complaints to fall by March 2026.",
+     [("direction", "2026-03"), ("event", "2025-11")]),
+    # 'should' with a move of the indicator
+    ("Response times should fall.", [("direction", None)]),
+    ("Missed visits should then reduce next quarter.", [("direction", "2025-12")]),
+    # the thing judged on course to be done, with no date
+    ("The outstanding audits are on track to be finished.", [("event", None)]),
+    # a dated plan told in an aside, beside the main clause's forecast
+    ("The new rota tool, which will go live in January 2026, is expected to improve "
+     "cover.", [("direction", "2026-01"), ("event", "2026-01")]),
+])
+def test_future_cues_a_timetable_should_and_an_aside(text, expected):
+    found = sorted(((f.what, f.due) for f in extract_forecasts(text, Q2)), key=str)
+    assert found == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text", [
+    "The total is nil because the annual audit begins in February.",
+    "Three new drivers joined the depot in November.",
+])
+def test_a_timetable_told_as_a_reason_or_in_the_past_is_no_forecast(text):
+    assert extract_forecasts(text, Q2) == []
+
+
+@pytest.mark.parametrize(("text", "period", "due"), [
+    # an aim for the indicator's move is a direction, as an expectation is
+    ("We aim to be back on target by the end of the financial year.", Q2, "2026-03"),
+    ("The team aims to return to the standard during 2026/27.", Q2, "2027-03"),
+    ("The team aims to increase response rates by June 2026.", Q2, "2026-06"),
+    # shorten, lengthen and drop are moves
+    ("We expect queue times to lengthen over the winter.", Q2, "2026-02"),
+    ("Missed visits are likely to drop by March 2026.", Q2, "2026-03"),
+])
+def test_an_aim_to_move_and_more_verbs_of_moving_are_directions(text, period, due):
+    [forecast] = extract_forecasts(text, period, use_readers=False)
+    assert (forecast.what, forecast.due) == ("direction", due)
+
+
+def test_an_aim_to_do_a_thing_by_a_date_is_still_an_event():
+    [forecast] = extract_forecasts("We aim to open the new hub by March 2026.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The contract is forecast to cost £3.4m in 2026/27.", "£3.4m"),
+    ("Agency spend is projected to reach $12 million by March 2026.", "$12m"),
+    ("The fund is expected to grow to £2bn by 2030.", "£2bn"),
+])
+def test_an_amount_keeps_its_multiplier(text, value):
+    [forecast] = extract_forecasts(text, Q2, use_readers=False)
+    assert forecast.value == value
+
+
+def test_an_amount_the_subject_names_before_the_cue_is_the_figure_expected():
+    [forecast] = extract_forecasts("Efficiencies of £4m are forecast in 2026/27.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.value, forecast.due) == ("other", "£4m", "2027-03")
