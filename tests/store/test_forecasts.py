@@ -16,8 +16,9 @@ from narrative_qa.store.forecasts import forecasts_due, stored_forecasts
 Q1, Q2, Q3 = "2025/26 Q1", "2025/26 Q2", "2025/26 Q3"
 HEAD = ["kpi_id", "kpi_name", "service", "owner", "target", "actual", "unit", "polarity",
         "narrative"]
-PROMISE = ("Two new social workers start in October and we expect compliance to return to "
-           "60% by Q3.")
+# One forecast: the staff have started (told in the past), the value is promised.
+PROMISE = ("Two new social workers started in September and we expect compliance to return "
+           "to 60% by Q3.")
 SILENT = "Compliance was 52% this quarter. Staff absence remains high."
 
 
@@ -84,7 +85,7 @@ def test_a_missed_forecast_nobody_mentions_is_evidence_for_nq03_and_nq05(
 def test_a_forecast_met_and_reported_is_no_evidence(history, settings, tmp_path):
     ingest_file(quarter(tmp_path, "q2", [("CS-07", "55", PROMISE)]), Q2, history,
                 settings=settings)
-    reported = ("Compliance reached 61%: the two new social workers who started in October "
+    reported = ("Compliance reached 61%: the two new social workers who started in September "
                 "have cleared the backlog of reports.")
     result, _ = ingest_file(quarter(tmp_path, "q3", [("CS-07", "61", reported)]), Q3,
                             history, settings=settings)
