@@ -86,6 +86,7 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     challenge = _read(ctx, "challenge_without_figure")
     no_remedy = _no_remedy(params)
     commitment = _commitment()
+    own = _own_actions(ctx.analysis.sentences)
     out = []
     for s in ctx.sentences:
         if no_remedy(s):
@@ -93,12 +94,12 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
         read = max(planned[s.index], continuing[s.index])
         if challenge[s.index] > read:
             continue  # read more as a challenge than an action: "pressures continue to bite"
-        if s.action and s.action.kind in OFFERED:
+        if s.index in own and own[s.index].kind in OFFERED:
             # Under an "Actions:" heading the line is an action however the readers, trained
             # on prose, read it ("An extra weekly clinic in the North West"): the heading says so.
             if (read >= params["reader_action_veto"] or commitment.match(s.text)
                     or s.section == "actions"):
-                out.append((s, s.action))
+                out.append((s, own[s.index]))
         elif (read >= params["reader_action_at_least"]
               and impact[s.index] <= read + params["reader_impact_margin"]):
             # A sentence read clearly more as an expected impact than as an action says
@@ -107,6 +108,22 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
     return out
+
+
+def _own_actions(sentences: list[Sentence]) -> dict[int, Action]:
+    """Each sentence's action, by index, but for one read only from an "Actions" heading
+    (no verb) in a sentence that goes on a line another began: the heading makes each line
+    an action, not each sentence of one ("Actions: we will open ... . We expect this to
+    cut waits to 210 by Q3" is one action and its impact)."""
+    whole = sentences[0].span.doc.text if sentences else ""
+    own = {s.index: s.action for s in sentences if s.action}
+    for before, s in zip(sentences, sentences[1:], strict=False):
+        # a sentence opening on its own heading ("Action: ...") begins an item
+        if (s.index in own and own[s.index].verb == "" and s.section == "actions"
+                and not before.heading_only and "\n" not in whole[before.start: s.start]
+                and s.span.text.strip() == s.text):
+            del own[s.index]
+    return own
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +175,7 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
     if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
         return []
     covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
-    acting = {s.index for s in sentences if s.action}
+    acting = set(_own_actions(ctx.analysis.sentences))
     no_remedy = _no_remedy(params)
     gaps = []
     for sentence, p in zip(sentences, ctx.readings[EVIDENCE_TAG], strict=True):
@@ -206,7 +223,7 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     if not actions:
         return []
     covers = _covering(ctx, params)
-    acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}
+    acting = set(_own_actions(ctx.analysis.sentences)) | {s.index for s, _ in offered}
     only_one = len(acting) == 1
     # Statements that cover the actions before them as a whole.
     shared_time, shared_impact = False, False
