@@ -6,6 +6,8 @@ causal link in between ("fell to 51% due to staffing" gives the KPI, not the sta
 and it must not be one of the KPI's own values (this period's or the previous actual):
 "the 740 visits we made this year reflect our capacity" gives the KPI, not the capacity;
 nor the KPI's distance from its aim ("6 points below target").
+A challenge the reading layer finds in words no list names is measured by a figure just
+after the word blaming it or naming what it caused ("caused 6 of the 29 late meetings").
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ PARAMS = {
     "blame_cues": list[str],
     "causal_between": list[str],
     "blame_after": list[str],
+    "effect_cues": list[str],
     "figure_labels": list[str],
     "off_aim_after": str,
     "proportion": str,
@@ -74,6 +77,22 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
     return False
 
 
+def _in_cause(sentence: Sentence, cues: re.Pattern[str], window: int,
+               not_scale: _NotScale) -> bool:
+    """A figure within `window` words after a word naming the cause ("because 22 cases
+    transferred in") or what it caused ("caused 6 of the 29 late meetings"), in the same
+    clause: the scale of the challenge the sentence blames, whatever words name it."""
+    text = sentence.text
+    for figure in sentence.figures:
+        if not_scale(figure, text):
+            continue
+        for match in cues.finditer(text[:figure.start]):
+            between = text[match.end(): figure.start]
+            if len(between.split()) <= window and not re.search(r"[;:]", between):
+                return True
+    return False
+
+
 def _own_values(ctx: Context) -> frozenset[float]:
     """The KPI's actual and previous actual, each as a % cell may be written. (A target is
     left out: "below the target of 80% due to fewer requests" is read as the labels read it.)"""
@@ -103,6 +122,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     }
     reach = params["cue_reach_chars"]
     after = compile_all(params["blame_after"])
+    in_cause = compile_all(params["blame_after"] + params["effect_cues"])
     # the labels end where the figure starts: "... Release " before "3"
     label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
     gap = compile_all(params["gap_measures"])
@@ -153,7 +173,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not measured_after(s)]
+            if id(s) not in listed and not measured_after(s)
+            and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
     named = []
