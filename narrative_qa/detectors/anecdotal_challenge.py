@@ -5,7 +5,10 @@ one of that challenge's measure words ("6.5 WTE vacancies", "referrals rose 23%"
 causal link in between ("fell to 51% due to staffing" gives the KPI, not the staffing gap),
 and it must not be one of the KPI's own values (this period's or the previous actual):
 "the 740 visits we made this year reflect our capacity" gives the KPI, not the capacity;
-nor the KPI's distance from its aim ("6 points below target").
+nor the KPI's distance from its aim ("6 points below target"); nor, in the next sentence,
+what something is expected to do ("which is expected to reduce the forecast to £87m").
+A challenge the reading layer finds in words no list names is measured by a figure just
+after the word blaming it or naming what it caused ("caused 6 of the 29 late meetings").
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ PARAMS = {
     "blame_cues": list[str],
     "causal_between": list[str],
     "blame_after": list[str],
+    "effect_cues": list[str],
     "figure_labels": list[str],
     "off_aim_after": str,
     "proportion": str,
@@ -37,6 +41,7 @@ PARAMS = {
     "challenges": dict[str, dict],
     "reader_tag": str,
     "reader_at_least": Share,
+    "forecast_cues": list[str],
 }
 
 
@@ -57,10 +62,11 @@ class _NotScale:
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], not_scale: _NotScale) -> bool:
+              causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None) -> bool:
+    """Whether a figure (before `until`, when given) measures the challenge."""
     text = sentence.text
     for figure in sentence.figures:
-        if not_scale(figure, text):
+        if not_scale(figure, text) or (until is not None and figure.start >= until):
             continue
         for match in measure.finditer(text):
             if match.start() >= figure.end:
@@ -70,6 +76,22 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
             else:
                 between = ""  # overlapping: "6.5 WTE"
             if len(between.split()) <= window and not causal.search(between):
+                return True
+    return False
+
+
+def _in_cause(sentence: Sentence, cues: re.Pattern[str], window: int,
+               not_scale: _NotScale) -> bool:
+    """A figure within `window` words after a word naming the cause ("because 22 cases
+    transferred in") or what it caused ("caused 6 of the 29 late meetings"), in the same
+    clause: the scale of the challenge the sentence blames, whatever words name it."""
+    text = sentence.text
+    for figure in sentence.figures:
+        if not_scale(figure, text):
+            continue
+        for match in cues.finditer(text[:figure.start]):
+            between = text[match.end(): figure.start]
+            if len(between.split()) <= window and not re.search(r"[;:]", between):
                 return True
     return False
 
@@ -103,12 +125,14 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     }
     reach = params["cue_reach_chars"]
     after = compile_all(params["blame_after"])
+    in_cause = compile_all(params["blame_after"] + params["effect_cues"])
     # the labels end where the figure starts: "... Release " before "3"
     label = compile_all([f"(?:{p})\\s*$" for p in params["figure_labels"]])
     gap = compile_all(params["gap_measures"])
     not_scale = _NotScale(_own_values(ctx), label, compile_all([params["off_aim_after"]]))
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
+    forecast = compile_all(params["forecast_cues"])
 
     def measured_near(position: int, measure: re.Pattern[str]) -> bool:
         """A figure measures the challenge in its sentence or the next (FINDINGS.md NQ04);
@@ -118,7 +142,11 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if _measured(sentence, measure, window, causal, not_scale):
             return True
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
-        if nxt is None or not _measured(nxt, measure, window, causal, not_scale):
+        # what a plan is expected to do is no figure of the challenge: "..., which is
+        # expected to reduce the forecast to £87m"
+        cue = forecast.search(nxt.text) if nxt is not None else None
+        until = cue.start() if cue else None
+        if nxt is None or not _measured(nxt, measure, window, causal, not_scale, until):
             return False
         planned = nxt.action is not None and nxt.action.kind != "taken"
         return not planned or _measured(nxt, gap, window, causal, not_scale)
@@ -153,7 +181,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not measured_after(s)]
+            if id(s) not in listed and not measured_after(s)
+            and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
     named = []

@@ -10,7 +10,10 @@ sentence read as a planned or continuing action at `reader_action_at_least` is o
 where no action verb is listed (a passive "work is in hand to ...", a programme as the
 subject), and an action the verb lists found is not offered as a remedy when both readers
 put it below `reader_action_veto` (a verb inside an explanation of the rating), unless the
-sentence opens on the service committing itself to it ("We will recruit ..."). A date
+sentence opens on the service committing itself to it ("We will recruit ...", or the
+service named as a body: "The agency will cross-train ..."; a hyphened verb is read by its
+last part). A thing the service puts in place said to start ("A new rota will go live in
+November") is a planned action though no one is named as doing it. A date
 counts as a timescale only in a sentence read as one at `reader_timescale_confirm`: a
 date that says when something was is not when an action will be done; and a sentence
 read as one at `reader_timescale_at_least` has one, whatever its words. For a project's
@@ -38,7 +41,7 @@ from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Action, Sentence
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.quoting import joined, short
-from narrative_qa.language.words import compile_all
+from narrative_qa.language.words import compile_all, stem
 from narrative_qa.specs.params import Share
 
 KIND = "no_forecast"
@@ -56,6 +59,9 @@ PARAMS = {
     "milestone_is_impact": bool,
     "not_offered": list[str],
     "evidence_alone_at_least": Share,
+    "bodies": list[str],
+    "plan_starts": list[str],
+    "not_interventions": list[str],
 }
 OFFERED = {"planned", "continuing"}
 EVIDENCE_TAG = "evidence_NQ02"
@@ -85,20 +91,23 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
     impact = _read(ctx, "expected_impact")
     challenge = _read(ctx, "challenge_without_figure")
     no_remedy = _no_remedy(params)
-    commitment = _commitment()
+    commitment = _commitment(tuple(params["bodies"]))
+    own = _own_actions(ctx.analysis.sentences)
+    starts = _starting(ctx, params)
     out = []
     for s in ctx.sentences:
         if no_remedy(s):
             continue
         read = max(planned[s.index], continuing[s.index])
-        if challenge[s.index] > read:
+        offered = s.index in own and own[s.index].kind in OFFERED
+        committed = offered and bool(commitment.match(s.text))
+        if challenge[s.index] > read and not committed:
             continue  # read more as a challenge than an action: "pressures continue to bite"
-        if s.action and s.action.kind in OFFERED:
+        if offered:
             # Under an "Actions:" heading the line is an action however the readers, trained
             # on prose, read it ("An extra weekly clinic in the North West"): the heading says so.
-            if (read >= params["reader_action_veto"] or commitment.match(s.text)
-                    or s.section == "actions"):
-                out.append((s, s.action))
+            if read >= params["reader_action_veto"] or committed or s.section == "actions":
+                out.append((s, own[s.index]))
         elif (read >= params["reader_action_at_least"]
               and impact[s.index] <= read + params["reader_impact_margin"]):
             # A sentence read clearly more as an expected impact than as an action says
@@ -106,18 +115,77 @@ def _offered(ctx: Context, params: dict) -> list[tuple[Sentence, Action]]:
             # as much as both offers the remedy with its hoped-for effect.
             kind = "planned" if planned[s.index] >= continuing[s.index] else "continuing"
             out.append((s, Action(s.index, kind, "", short(s.text, 12))))
+        elif s.index not in own and read >= params["reader_action_veto"] and starts(s):
+            out.append((s, Action(s.index, "planned", "", short(s.text, 12))))
     return out
 
 
+def _starting(ctx: Context, params: dict) -> Callable[[Sentence], bool]:
+    """Whether a sentence says an intervention will start ("A new duty rota will go live in
+    November", "A weekly huddle is planned from next month"): a thing the service puts in
+    place as the subject of a plan (`plan_starts`), not the indicator (a word of the KPI's
+    name) nor what is measured or demanded (`not_interventions`: "performance will
+    start to ...")."""
+    predicate = compile_all(params["plan_starts"])
+    not_things = set(params["not_interventions"])
+
+    def starts(sentence: Sentence) -> bool:
+        root = sentence.span.root
+        subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is None or subject.pos_ != "NOUN":
+            return False
+        head = subject.lemma_.lower()
+        if head in not_things or stem(subject.lower_) in ctx.kpi_terms:
+            return False
+        rest = sentence.span.doc.text[subject.right_edge.idx + len(subject.right_edge):
+                                      sentence.span.end_char]
+        return bool(predicate.match(rest))
+
+    return starts
+
+
+def _own_actions(sentences: list[Sentence]) -> dict[int, Action]:
+    """Each sentence's action, by index, but for one read only from an "Actions" heading
+    (no verb) in a sentence that goes on a line another began: the heading makes each line
+    an action, not each sentence of one ("Actions: we will open ... . We expect this to
+    cut waits to 210 by Q3" is one action and its impact)."""
+    whole = sentences[0].span.doc.text if sentences else ""
+    own = {s.index: s.action for s in sentences if s.action}
+    for s in sentences:
+        if s.index not in own and (verb := _hyphened().search(s.text)):
+            # "will cross-train staff": the parser reads the verb's last part as a word
+            # of the object; the part after the hyphen is the action
+            own[s.index] = Action(s.index, "planned", verb["verb"].lower(),
+                                  short(s.text[verb.start("whole"):], 12))
+    for before, s in zip(sentences, sentences[1:], strict=False):
+        # a sentence opening on its own heading ("Action: ...") begins an item
+        if (s.index in own and own[s.index].verb == "" and s.section == "actions"
+                and not before.heading_only and "\n" not in whole[before.start: s.start]
+                and s.span.text.strip() == s.text):
+            del own[s.index]
+    return own
+
+
 @lru_cache(maxsize=1)
-def _commitment() -> re.Pattern[str]:
-    """A sentence that opens on the service committing itself to a plain action ("We will
-    recruit two social workers ..."): a plan whatever the readers make of it."""
-    agents = "|".join(re.escape(a) for a in shared("agents"))
+def _hyphened() -> re.Pattern[str]:
+    """A planned action whose verb is hyphened ("will cross-train", "will re-open")."""
     verbs = "|".join(shared("action_verbs")["strong"])
     markers = "|".join(shared("commitment_markers"))
-    return re.compile(rf"\s*(?:{agents})\s+(?:{markers})\s+(?:\w+\s+)?(?:{verbs})\w*\b",
+    return re.compile(rf"\b(?:{markers})\s+(?:\w+\s+)?(?P<whole>[a-z]+-(?P<verb>{verbs}))\b",
                       re.I)
+
+
+@lru_cache(maxsize=4)
+def _commitment(bodies: tuple[str, ...]) -> re.Pattern[str]:
+    """A sentence that opens on the service committing itself to a plain action ("We will
+    recruit two social workers ...", "The agency will cross-train ..."): a plan whatever
+    the readers make of it. The service may be named as a body (`bodies`)."""
+    agents = "|".join([re.escape(a) for a in shared("agents")]
+                      + [rf"(?:the|our) (?:\w+ )?{b}" for b in bodies])
+    verbs = "|".join(shared("action_verbs")["strong"])
+    markers = "|".join(shared("commitment_markers"))
+    return re.compile(rf"\s*(?:{agents})\s+(?:{markers})\s+(?:\w+\s+)?(?:[a-z]+-)?"
+                      rf"(?:{verbs})\w*\b", re.I)
 
 
 def _covering(ctx: Context, params: dict) -> Callable[[Sentence], tuple[bool, bool]]:
@@ -158,7 +226,7 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
     if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
         return []
     covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
-    acting = {s.index for s in sentences if s.action}
+    acting = set(_own_actions(ctx.analysis.sentences))
     no_remedy = _no_remedy(params)
     gaps = []
     for sentence, p in zip(sentences, ctx.readings[EVIDENCE_TAG], strict=True):
@@ -206,7 +274,7 @@ def _by_actions(ctx: Context, params: dict) -> list[Hit]:
     if not actions:
         return []
     covers = _covering(ctx, params)
-    acting = {s.index for s in sentences if s.action} | {s.index for s, _ in offered}
+    acting = set(_own_actions(ctx.analysis.sentences)) | {s.index for s, _ in offered}
     only_one = len(acting) == 1
     # Statements that cover the actions before them as a whole.
     shared_time, shared_impact = False, False

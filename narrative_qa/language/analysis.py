@@ -128,6 +128,8 @@ def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
         raw = span.text
         if not raw.strip():
             continue
+        if _bare_bullet(raw):
+            continue  # the parser cut a list mark from its item: it belongs to the next
         content_start = span.start_char + len(raw) - len(raw.lstrip())
         gap = whole[previous_end: content_start]
         previous_end = span.start_char + len(raw.rstrip())
@@ -160,6 +162,12 @@ def _analyse(doc: Doc, lex: Lexicon) -> Analysis:
             _read_features(sentence, lex)
         sentences.append(sentence)
     return Analysis(whole, sentences)
+
+
+def _bare_bullet(raw: str) -> bool:
+    """A span that is only a list mark ("-", "•", "1."), with no item after it."""
+    mark = _BULLET.match(raw.strip() + " ")
+    return bool(mark) and mark.end() == len(raw.strip()) + 1
 
 
 def _read_features(sentence: Sentence, lex: Lexicon) -> None:
