@@ -387,7 +387,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
                 number, ctx, params)
             opening_ok = opening_ok or subject_ok
-        if not subject_ok or _about_a_place(verb) or verb.lemma_ in params["kept_from_verbs"]:
+        if not subject_ok or _about_a_place(verb) or _about_a_part(verb, ctx, params) \
+                or verb.lemma_ in params["kept_from_verbs"]:
             continue  # "96 households were prevented from needing it": those it did not count
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
                 and _matches(figure, sub.previous_actual, sub.unit) \
@@ -489,6 +490,24 @@ def _about_a_place(verb) -> bool:
                     and not re.match(r"(?:Q[1-4]|FY\s?\d{2,4}\S*)$", t.text, re.I)
                     for t in child.subtree):  # "in FY23" is a period, not a place
                 return True
+    return False
+
+
+def _about_a_part(verb, ctx: Context, params: dict) -> bool:
+    """The clause is a part's, not the whole indicator's: its subject is one of the
+    council's localities ("the North West reached 88%"), or a phrase on the verb names
+    a part ("on the other days", "for the remaining cases", "in some teams"; not "in
+    two weeks", a count)."""
+    own = (ctx.submission.locality or "").lower()
+    places = council_localities(ctx.settings)
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and any(
+                t.text in places and t.lower_ not in own for t in child.subtree):
+            return True
+        if child.dep_ == "prep" and any(
+                m.lower_ in params["part_words"] and not m.like_num
+                for pobj in child.children if pobj.dep_ == "pobj" for m in pobj.children):
+            return True
     return False
 
 
@@ -694,7 +713,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                 "fragment_words"] and not any(t.dep_ in {"nsubj", "nsubjpass", "expl"}
                                               for t in sentence.span):
             about = True  # "Up from last year.": a line of its own states the change
-        if not about or _for_a_part(token, nouns, params):
+        if not about or _for_a_part(token, nouns, params) or _about_a_part(token, ctx, params):
             continue
         text = token.text
         claim = None
