@@ -20,6 +20,7 @@ from functools import lru_cache
 from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.clauses import token_at
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.periods import quarter_mentions
 from narrative_qa.language.words import compile_all, stem
@@ -34,9 +35,26 @@ def _claimed(pattern: re.Pattern[str], sentence: Sentence, params: dict) -> re.M
     part = compile_all(params["part_before"])
     for match in pattern.finditer(sentence.text):
         before = sentence.text[: match.start()]
-        if not (negated.search(before) or future.search(before) or part.search(before)):
+        if not (negated.search(before) or future.search(before) or part.search(before)
+                or _an_aim(sentence, match.start(), params)):
             return match
     return None
+
+
+def _an_aim(sentence: Sentence, offset: int, params: dict) -> bool:
+    """The claim hangs from an infinitive: an aim ('options to bring spending back within
+    budget', 'work to keep it on track'), not a statement of the data; an infinitive after
+    a verb that states ('spend continues to be within budget', `stated_infinitive`) is
+    one."""
+    token = token_at(sentence, offset)
+    for _ in range(4):
+        if token is None or token.head is token:
+            return False
+        if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
+            break
+        token = token.head
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children) and not (
+        token.dep_ == "xcomp" and token.head.lemma_.lower() in params["stated_infinitive"])
 
 
 def _each_claimed(patterns: list[str], sentence: Sentence,

@@ -24,6 +24,7 @@ from narrative_qa.language.periods import (
     is_annual,
     is_earlier,
     is_previous,
+    parse_period,
     quarter_mentions,
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
@@ -70,9 +71,13 @@ PARAMS = {
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
+    "complement": list[str],
+    "month_after": list[str],
+    "share_heads": list[str],
     # claims about the data's position (narrative_qa/data_claims.py)
     "confidence_claim": Share,
     "future_before": list[str],
+    "stated_infinitive": list[str],
     "part_before": list[str],
     "target_met": list[str],
     "target_missed": list[str],
@@ -270,7 +275,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
                    for c in noun.children if c.dep_ in {"compound", "amod", "nmod", "poss"})
     if stem(word) in params["other_measures"]:
         return False
-    if stem(word) not in ctx.kpi_terms:
+    if stem(word) not in ctx.kpi_terms or _counts_the_population(noun, ctx, params):
         return False
     for child in noun.children:  # "North West performance", "urology compliance"
         if child.dep_ in {"compound", "amod", "nmod", "poss"}:
@@ -278,6 +283,19 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
             if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
     return True
+
+
+def _counts_the_population(noun, ctx: Context, params: dict) -> bool:
+    """For a share ('% of new births visited within 14 days'), a plural noun of the KPI
+    standing alone ('births rose by 9%', 'the number of complaints fell') is a count of
+    those it is a share of, another measure; 'complaints answered on time', or 'the
+    percentage of complaints', names the share."""
+    if ctx.submission.unit != "%" or noun.tag_ != "NNS":
+        return False
+    if noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in params["share_heads"]:
+        return False
+    return not any(stem(t.lower_) in ctx.kpi_terms for c in noun.children
+                   if c.dep_ in {"acl", "relcl", "prep"} for t in c.subtree)
 
 
 def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
@@ -460,7 +478,40 @@ def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
             return "earlier"
         if is_earlier(mention, period) or len(quarter_mentions(period or "")) != 1:
             return "other"  # a quarter of a year's figure ('FY2025'): a part of it
+    for month in _month_mention().finditer(clause):
+        between = clause[month.end():]
+        preceding = re.sub(r"\d{1,2}(?:st|nd|rd|th)?\s+$", "", clause[: month.start()])
+        if re.search(r"\d", between) or "," in between.lstrip(",") or re.search(
+                r"\d\S*\s+(?:\w+\s+){0,4}$", preceding):
+            continue  # "from 131 in June to 118", as for a quarter
+        return _month_role(month, period)
     return None
+
+
+@lru_cache(maxsize=1)
+def _month_mention() -> re.Pattern[str]:
+    """'June', 'September 2025': a month named, with its year when one is written."""
+    return re.compile(r"\b(?P<month>" + "|".join(shared("months")) + r")\b(?:\s+(?P<year>20\d\d))?")
+
+
+def _month_role(month: re.Match[str], period: str | None) -> str | None:
+    """Whose figure a month names, for a quarter of a financial year (April to March):
+    the quarter's last month is the quarter's (None: this period's, unresolved as
+    before; 'earlier': last period's, "in June it was 131" for Q2); any other month, or
+    a month of another year, is a part or another period ('other')."""
+    parsed = parse_period(period)
+    if parsed is None:
+        return None
+    start, quarter = parsed
+    number = shared("months").index(month["month"]) + 1
+    if number % 3:
+        return "other"  # not a quarter's last month: a month's figure within a quarter
+    named = (number - 4) % 12 // 3 + 1
+    previous = quarter - 1 or 4
+    year = start + (number < 4) - (quarter == 1 and named == 4)
+    if month["year"] and int(month["year"]) != year:
+        return "other"  # "June 2024" for 2025/26 Q2: a year ago
+    return None if named == quarter else "earlier" if named == previous else "other"
 
 
 def _period_of(after: str, ctx: Context, params: dict) -> str | None:
@@ -478,7 +529,9 @@ def _period_of(after: str, ctx: Context, params: dict) -> str | None:
         return "earlier"
     if compile_all(params["previous_markers"]).match(after):
         return "earlier"
-    return None
+    month = compile_all(params["month_after"]).match(after)  # "131 at the end of June"
+    named = _month_mention().match(after, month.end()) if month else None
+    return _month_role(named, ctx.submission.period) if named else None
 
 
 def _about_a_place(verb) -> bool:
@@ -566,9 +619,12 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         if len(clause.split()) > 2 and not _subject_states(clause, ctx, params):
             continue  # "agreements were signed on only 6 of the 14": not the subject
         if _role(before, after, ctx, params) is not None or compile_all(
-                params["other_period"]).search(sentence.text):
-            continue  # last period's counts, a sub-group's, a year ago
+                params["other_period"]).search(sentence.text) or _names_a_locality(
+                sentence.text, ctx):
+            continue  # last period's counts, a sub-group's, a year ago, a locality's
         share = part / whole * 100
+        if compile_all(params["complement"]).search(" ".join(words)):
+            share = 100 - share  # "58 of the 140 cases lacked a chronology": those without
         if any(abs(share - r) <= 0.5 + 1e-9 for r in readings(sub.actual, sub.unit)):
             return None
         return Hit(
@@ -579,6 +635,14 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             details={"quoted": match.group(0), "share": round(share, 2), "actual": sub.actual},
         )
     return None
+
+
+def _names_a_locality(text: str, ctx: Context) -> bool:
+    """The sentence names one of the council's localities other than the KPI's own ("in
+    the South, where 58 of the 140 cases ..."): its counts are that locality's."""
+    own = (ctx.submission.locality or "").lower()
+    return any(re.search(rf"\b{re.escape(place)}\b", text) and place.lower() not in own
+               for place in council_localities(ctx.settings))
 
 
 def _subject_states(clause: str, ctx: Context, params: dict) -> bool:
