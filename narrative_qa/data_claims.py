@@ -13,7 +13,9 @@ data's position and need no figure. The words are the rule file's
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
@@ -180,7 +182,40 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     if any(compile_all(params["other_budget"]).search(s.text) for s in ctx.sentences):
         return None  # 'the budget allocated was £60m, so the variance is 1%': its variance
         # may be against that budget anywhere in the narrative
-    return _variance_claim(sentence, ctx, params, data)
+    return _budget_figure(sentence, ctx, params) or _variance_claim(sentence, ctx, params, data)
+
+
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9,
+           "billion": 1e9}
+
+
+def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'against a budget of £80.0m' when the data's budget (the target) is 85.0
+    (LABELLING.md §3, NQ10: a budget in the text that is not the target's). The cell's
+    scale is not written, so it is read as the one (1, thousands, millions, billions) that
+    puts it nearest the text's figure."""
+    sub = ctx.submission
+    # 'the forecast' as a noun is the data's actual, not a hedge ('the forecast is £92m
+    # against a budget of £80m'); 'is forecast to' still is one
+    text = re.sub(r"\b((?:the|a|our|its)\s+)forecast\b", r"\1position", sentence.text,
+                  flags=re.I)  # the same length: the parse's offsets still hold
+    match = _claimed(compile_all(params["budget_figure"]), replace(sentence, text=text),
+                     params)
+    if not match or not sub.target:
+        return None
+    number = match["n"]
+    claimed = float(number.replace(",", "")) * _SCALES.get((match["scale"] or "").lower(), 1)
+    if claimed <= 0:
+        return None
+    budget = min((sub.target * s for s in (1, 1e3, 1e6, 1e9)),
+                 key=lambda v: abs(math.log(abs(v) / claimed)))
+    written = claimed / float(number.replace(",", ""))  # the text's own scale
+    if agrees_as_written(float(number.replace(",", "")), budget / written,
+                         len(number.partition(".")[2])):
+        return None
+    return _hit(sentence, f"the text gives the budget as {match.group('figure')}, but the "
+                f"submitted budget is {sub.target:g}", params, quoted=match.group("figure"),
+                target=sub.target)
 
 
 def _variance_claim(sentence: Sentence, ctx: Context, params: dict, data: str) -> Hit | None:

@@ -28,7 +28,7 @@ from narrative_qa.language.periods import (
     quarter_mentions,
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
-from narrative_qa.language.words import compile_all, stem
+from narrative_qa.language.words import compile_all, content_words, stem
 from narrative_qa.specs.params import Count, Share
 
 KIND = "figures_contradict_data"
@@ -73,6 +73,7 @@ PARAMS = {
     "change_up_down": list[str],
     "complement": list[str],
     "month_after": list[str],
+    "qualifier_before": list[str],
     "share_heads": list[str],
     # claims about the data's position (narrative_qa/data_claims.py)
     "confidence_claim": Share,
@@ -91,6 +92,7 @@ PARAMS = {
     "under_budget": list[str],
     "over_budget": list[str],
     "on_budget": list[str],
+    "budget_figure": list[str],
     "budget_variance": list[str],
     "stay_words": list[str],
     "stay_tolerance": Share,
@@ -285,6 +287,62 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
     return True
 
 
+def _share_of_the_kpi(figure, after: str, sentence: Sentence, ctx: Context) -> bool:
+    """'89% of applications within service standards' for the percentage of passport
+    applications processed within service standards: a percentage of a phrase made of
+    the KPI's own words (two or more, and no other: 'of patients waited over 4 hours' is
+    another measure) restates the indicator, whoever the clause's subject. It must name
+    much of the KPI ('40% of the care plans' of a KPI on care plans, risk assessments and
+    chronologies is one of its parts), and be the sentence's one such share."""
+    phrase = re.match(r"^\s*of\s+([^.,;:()]+)", after)
+    if ctx.submission.unit != "%" or figure.kind != "percent" or not phrase or len(
+            re.findall(r"%\s+of\b", sentence.text)) > 1:
+        return False
+    words = content_words(" ".join(phrase.group(1).split()[:8]))
+    return len(words) >= max(2, 0.4 * len(ctx.kpi_terms)) and words <= ctx.kpi_terms
+
+
+def _a_clause_part(number, before: str, params: dict) -> bool:
+    """The figure is what its clause says, its verb's object, complement or subject
+    ('processed 89% of ...'), with nothing before it in the clause but a period ('In
+    2024-25 the council answered 91% of ...'): not an aside in brackets ('(a third of the
+    total)') nor a part set by a phrase before it ('On the days the rota ran, 82% of ...')."""
+    token = number.head if number.dep_ == "nummod" else number
+    clause = re.split(r"[;:]", before)[-1]
+    clause = re.sub(r"^\s*(?:in|during|for|over)\s+(?:[a-z]+\s+){0,2}(?:20\d\d|Q[1-4]|FY)\S*"
+                    r"\s*,?", "", clause, flags=re.I)  # "In fiscal year 2022-23, ...": the period
+    return token.dep_ in {"dobj", "attr", "nsubj", "nsubjpass"} and before.count(
+        "(") <= before.count(")") and not compile_all(params["qualifier_before"]).search(clause)
+
+
+def _names_the_count(subject, ctx: Context, params: dict) -> bool:
+    """For a count KPI, a subject 'the number of ...' whose every distinctive word is the
+    KPI's ('the number of people delayed in hospital' for 'Number of people delayed in
+    hospital'): its figure is the KPI's, though 'people' alone is no KPI word. A number
+    or a part in it ('delayed for more than 3 days', 'some wards') makes it a part."""
+    if ctx.submission.unit == "%" or subject.lemma_.lower() not in params["quantity_heads"]:
+        return False
+    tokens = list(subject.subtree)
+    if any(t.like_num or t.lower_ in params["part_words"] for t in tokens):
+        return False
+    words = content_words(" ".join(t.text for t in tokens))
+    return bool(words) and words <= ctx.kpi_terms
+
+
+def _counts_the_subject(number, after: str, ctx: Context) -> bool:
+    """A count of the clause's subject, after an opening phrase ('At the September census
+    113 people were delayed in hospital'), where the subject is what the KPI counts (its
+    name has the word) and the next words name the KPI twice over: the KPI's count, as a
+    count opening the sentence is."""
+    counted = number.head
+    if ctx.submission.unit == "%" or number.dep_ != "nummod" or counted.dep_ not in {
+            "nsubj", "nsubjpass"} or not re.search(
+                rf"\b{re.escape(counted.lemma_.lower())}", (ctx.submission.kpi_name or "").lower()):
+        return False  # "250 tenants moved in ..." when the KPI counts applicants
+    words = {stem(w) for w in re.findall(r"[a-z]+", " ".join(after.split()[:7]).lower())}
+    return len(words & ctx.kpi_terms) >= 2
+
+
 def _counts_the_population(noun, ctx: Context, params: dict) -> bool:
     """For a share ('% of new births visited within 14 days'), a plural noun of the KPI
     standing alone ('births rose by 9%', 'the number of complaints fell') is a count of
@@ -311,6 +369,8 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
                     if any(t.text in council_localities(ctx.settings) for t in c.subtree) and (
                             not own or place.lower() not in own):
                         return False  # "performance in North West" for a city-wide KPI
+            if _names_the_count(child, ctx, params):
+                return True  # "the number of people delayed in hospital" for a count KPI
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
                 mods = [c for c in noun.children
                         if c.dep_ in {"compound", "amod", "nmod", "poss"}]  # "Fischer's"
@@ -392,11 +452,16 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
         verb = _governing_verb(number)
         if ";" in before:
             opening_ok = False  # a new clause: "…; 24 were awaiting a care home place"
-        if figure.start <= 3:  # "72% of placements commenced…", "51 people were delayed…"
+        if figure.start <= 3 or _counts_the_subject(number, after, ctx):
+            # "72% of placements commenced…", "51 people were delayed…", "At the September
+            # census 113 people were delayed in hospital"
             if re.match(r"^\s*of\s+(?:the\s+)?\d", after):
                 continue  # "18 of the 26 placements": a breakdown
             subject_ok = _names_kpi(" ".join(after.split()[:7]), ctx)
             opening_ok = subject_ok
+        elif _share_of_the_kpi(figure, after, sentence, ctx) and _a_clause_part(
+                number, before, params):
+            subject_ok = True  # "processed 89% of applications within service standards"
         elif re.match(r"^\s*(?:of|per)\b", after):
             continue  # "8 of the 22 delays": a breakdown
         elif previous_claim and opening_ok:
