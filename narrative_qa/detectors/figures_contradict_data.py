@@ -24,10 +24,11 @@ from narrative_qa.language.periods import (
     is_annual,
     is_earlier,
     is_previous,
+    parse_period,
     quarter_mentions,
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
-from narrative_qa.language.words import compile_all, stem
+from narrative_qa.language.words import compile_all, content_words, stem
 from narrative_qa.specs.params import Count, Share
 
 KIND = "figures_contradict_data"
@@ -70,9 +71,14 @@ PARAMS = {
     "other_measure_before": list[str],
     "other_period": list[str],
     "change_up_down": list[str],
+    "complement": list[str],
+    "month_after": list[str],
+    "qualifier_before": list[str],
+    "share_heads": list[str],
     # claims about the data's position (narrative_qa/data_claims.py)
     "confidence_claim": Share,
     "future_before": list[str],
+    "stated_infinitive": list[str],
     "part_before": list[str],
     "target_met": list[str],
     "target_missed": list[str],
@@ -86,6 +92,7 @@ PARAMS = {
     "under_budget": list[str],
     "over_budget": list[str],
     "on_budget": list[str],
+    "budget_figure": list[str],
     "budget_variance": list[str],
     "stay_words": list[str],
     "stay_tolerance": Share,
@@ -270,7 +277,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
                    for c in noun.children if c.dep_ in {"compound", "amod", "nmod", "poss"})
     if stem(word) in params["other_measures"]:
         return False
-    if stem(word) not in ctx.kpi_terms:
+    if stem(word) not in ctx.kpi_terms or _counts_the_population(noun, ctx, params):
         return False
     for child in noun.children:  # "North West performance", "urology compliance"
         if child.dep_ in {"compound", "amod", "nmod", "poss"}:
@@ -278,6 +285,75 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
             if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
     return True
+
+
+def _share_of_the_kpi(figure, after: str, sentence: Sentence, ctx: Context) -> bool:
+    """'89% of applications within service standards' for the percentage of passport
+    applications processed within service standards: a percentage of a phrase made of
+    the KPI's own words (two or more, and no other: 'of patients waited over 4 hours' is
+    another measure) restates the indicator, whoever the clause's subject. It must name
+    much of the KPI ('40% of the care plans' of a KPI on care plans, risk assessments and
+    chronologies is one of its parts), and be the sentence's one such share."""
+    phrase = re.match(r"^\s*of\s+([^.,;:()]+)", after)
+    if ctx.submission.unit != "%" or figure.kind != "percent" or not phrase or len(
+            re.findall(r"%\s+of\b", sentence.text)) > 1:
+        return False
+    words = content_words(" ".join(phrase.group(1).split()[:8]))
+    return len(words) >= max(2, 0.4 * len(ctx.kpi_terms)) and words <= ctx.kpi_terms
+
+
+def _a_clause_part(number, before: str, params: dict) -> bool:
+    """The figure is what its clause says, its verb's object, complement or subject
+    ('processed 89% of ...'), with nothing before it in the clause but a period ('In
+    2024-25 the council answered 91% of ...'): not an aside in brackets ('(a third of the
+    total)') nor a part set by a phrase before it ('On the days the rota ran, 82% of ...')."""
+    token = number.head if number.dep_ == "nummod" else number
+    clause = re.split(r"[;:]", before)[-1]
+    clause = re.sub(r"^\s*(?:in|during|for|over)\s+(?:[a-z]+\s+){0,2}(?:20\d\d|Q[1-4]|FY)\S*"
+                    r"\s*,?", "", clause, flags=re.I)  # "In fiscal year 2022-23, ...": the period
+    return token.dep_ in {"dobj", "attr", "nsubj", "nsubjpass"} and before.count(
+        "(") <= before.count(")") and not compile_all(params["qualifier_before"]).search(clause)
+
+
+def _names_the_count(subject, ctx: Context, params: dict) -> bool:
+    """For a count KPI, a subject 'the number of ...' whose every distinctive word is the
+    KPI's ('the number of people delayed in hospital' for 'Number of people delayed in
+    hospital'): its figure is the KPI's, though 'people' alone is no KPI word. A number
+    or a part in it ('delayed for more than 3 days', 'some wards') makes it a part."""
+    if ctx.submission.unit == "%" or subject.lemma_.lower() not in params["quantity_heads"]:
+        return False
+    tokens = list(subject.subtree)
+    if any(t.like_num or t.lower_ in params["part_words"] for t in tokens):
+        return False
+    words = content_words(" ".join(t.text for t in tokens))
+    return bool(words) and words <= ctx.kpi_terms
+
+
+def _counts_the_subject(number, after: str, ctx: Context) -> bool:
+    """A count of the clause's subject, after an opening phrase ('At the September census
+    113 people were delayed in hospital'), where the subject is what the KPI counts (its
+    name has the word) and the next words name the KPI twice over: the KPI's count, as a
+    count opening the sentence is."""
+    counted = number.head
+    if ctx.submission.unit == "%" or number.dep_ != "nummod" or counted.dep_ not in {
+            "nsubj", "nsubjpass"} or not re.search(
+                rf"\b{re.escape(counted.lemma_.lower())}", (ctx.submission.kpi_name or "").lower()):
+        return False  # "250 tenants moved in ..." when the KPI counts applicants
+    words = {stem(w) for w in re.findall(r"[a-z]+", " ".join(after.split()[:7]).lower())}
+    return len(words & ctx.kpi_terms) >= 2
+
+
+def _counts_the_population(noun, ctx: Context, params: dict) -> bool:
+    """For a share ('% of new births visited within 14 days'), a plural noun of the KPI
+    standing alone ('births rose by 9%', 'the number of complaints fell') is a count of
+    those it is a share of, another measure; 'complaints answered on time', or 'the
+    percentage of complaints', names the share."""
+    if ctx.submission.unit != "%" or noun.tag_ != "NNS":
+        return False
+    if noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in params["share_heads"]:
+        return False
+    return not any(stem(t.lower_) in ctx.kpi_terms for c in noun.children
+                   if c.dep_ in {"acl", "relcl", "prep"} for t in c.subtree)
 
 
 def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
@@ -293,6 +369,8 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
                     if any(t.text in council_localities(ctx.settings) for t in c.subtree) and (
                             not own or place.lower() not in own):
                         return False  # "performance in North West" for a city-wide KPI
+            if _names_the_count(child, ctx, params):
+                return True  # "the number of people delayed in hospital" for a count KPI
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
                 mods = [c for c in noun.children
                         if c.dep_ in {"compound", "amod", "nmod", "poss"}]  # "Fischer's"
@@ -374,11 +452,16 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
         verb = _governing_verb(number)
         if ";" in before:
             opening_ok = False  # a new clause: "…; 24 were awaiting a care home place"
-        if figure.start <= 3:  # "72% of placements commenced…", "51 people were delayed…"
+        if figure.start <= 3 or _counts_the_subject(number, after, ctx):
+            # "72% of placements commenced…", "51 people were delayed…", "At the September
+            # census 113 people were delayed in hospital"
             if re.match(r"^\s*of\s+(?:the\s+)?\d", after):
                 continue  # "18 of the 26 placements": a breakdown
             subject_ok = _names_kpi(" ".join(after.split()[:7]), ctx)
             opening_ok = subject_ok
+        elif _share_of_the_kpi(figure, after, sentence, ctx) and _a_clause_part(
+                number, before, params):
+            subject_ok = True  # "processed 89% of applications within service standards"
         elif re.match(r"^\s*(?:of|per)\b", after):
             continue  # "8 of the 22 delays": a breakdown
         elif previous_claim and opening_ok:
@@ -387,7 +470,8 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
             subject_ok = _subject_is_indicator(verb, ctx, params) or _states_the_value(
                 number, ctx, params)
             opening_ok = opening_ok or subject_ok
-        if not subject_ok or _about_a_place(verb) or verb.lemma_ in params["kept_from_verbs"]:
+        if not subject_ok or _about_a_place(verb) or _about_a_part(verb, ctx, params) \
+                or verb.lemma_ in params["kept_from_verbs"]:
             continue  # "96 households were prevented from needing it": those it did not count
         if not previous_claim and period is None and isinstance(sub.previous_actual, float) \
                 and _matches(figure, sub.previous_actual, sub.unit) \
@@ -459,7 +543,40 @@ def _role(before: str, after: str, ctx: Context, params: dict) -> str | None:
             return "earlier"
         if is_earlier(mention, period) or len(quarter_mentions(period or "")) != 1:
             return "other"  # a quarter of a year's figure ('FY2025'): a part of it
+    for month in _month_mention().finditer(clause):
+        between = clause[month.end():]
+        preceding = re.sub(r"\d{1,2}(?:st|nd|rd|th)?\s+$", "", clause[: month.start()])
+        if re.search(r"\d", between) or "," in between.lstrip(",") or re.search(
+                r"\d\S*\s+(?:\w+\s+){0,4}$", preceding):
+            continue  # "from 131 in June to 118", as for a quarter
+        return _month_role(month, period)
     return None
+
+
+@lru_cache(maxsize=1)
+def _month_mention() -> re.Pattern[str]:
+    """'June', 'September 2025': a month named, with its year when one is written."""
+    return re.compile(r"\b(?P<month>" + "|".join(shared("months")) + r")\b(?:\s+(?P<year>20\d\d))?")
+
+
+def _month_role(month: re.Match[str], period: str | None) -> str | None:
+    """Whose figure a month names, for a quarter of a financial year (April to March):
+    the quarter's last month is the quarter's (None: this period's, unresolved as
+    before; 'earlier': last period's, "in June it was 131" for Q2); any other month, or
+    a month of another year, is a part or another period ('other')."""
+    parsed = parse_period(period)
+    if parsed is None:
+        return None
+    start, quarter = parsed
+    number = shared("months").index(month["month"]) + 1
+    if number % 3:
+        return "other"  # not a quarter's last month: a month's figure within a quarter
+    named = (number - 4) % 12 // 3 + 1
+    previous = quarter - 1 or 4
+    year = start + (number < 4) - (quarter == 1 and named == 4)
+    if month["year"] and int(month["year"]) != year:
+        return "other"  # "June 2024" for 2025/26 Q2: a year ago
+    return None if named == quarter else "earlier" if named == previous else "other"
 
 
 def _period_of(after: str, ctx: Context, params: dict) -> str | None:
@@ -477,7 +594,9 @@ def _period_of(after: str, ctx: Context, params: dict) -> str | None:
         return "earlier"
     if compile_all(params["previous_markers"]).match(after):
         return "earlier"
-    return None
+    month = compile_all(params["month_after"]).match(after)  # "131 at the end of June"
+    named = _month_mention().match(after, month.end()) if month else None
+    return _month_role(named, ctx.submission.period) if named else None
 
 
 def _about_a_place(verb) -> bool:
@@ -489,6 +608,24 @@ def _about_a_place(verb) -> bool:
                     and not re.match(r"(?:Q[1-4]|FY\s?\d{2,4}\S*)$", t.text, re.I)
                     for t in child.subtree):  # "in FY23" is a period, not a place
                 return True
+    return False
+
+
+def _about_a_part(verb, ctx: Context, params: dict) -> bool:
+    """The clause is a part's, not the whole indicator's: its subject is one of the
+    council's localities ("the North West reached 88%"), or a phrase on the verb names
+    a part ("on the other days", "for the remaining cases", "in some teams"; not "in
+    two weeks", a count)."""
+    own = (ctx.submission.locality or "").lower()
+    places = council_localities(ctx.settings)
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and any(
+                t.text in places and t.lower_ not in own for t in child.subtree):
+            return True
+        if child.dep_ == "prep" and any(
+                m.lower_ in params["part_words"] and not m.like_num
+                for pobj in child.children if pobj.dep_ == "pobj" for m in pobj.children):
+            return True
     return False
 
 
@@ -547,9 +684,12 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         if len(clause.split()) > 2 and not _subject_states(clause, ctx, params):
             continue  # "agreements were signed on only 6 of the 14": not the subject
         if _role(before, after, ctx, params) is not None or compile_all(
-                params["other_period"]).search(sentence.text):
-            continue  # last period's counts, a sub-group's, a year ago
+                params["other_period"]).search(sentence.text) or _names_a_locality(
+                sentence.text, ctx):
+            continue  # last period's counts, a sub-group's, a year ago, a locality's
         share = part / whole * 100
+        if compile_all(params["complement"]).search(" ".join(words)):
+            share = 100 - share  # "58 of the 140 cases lacked a chronology": those without
         if any(abs(share - r) <= 0.5 + 1e-9 for r in readings(sub.actual, sub.unit)):
             return None
         return Hit(
@@ -560,6 +700,14 @@ def _ratio_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
             details={"quoted": match.group(0), "share": round(share, 2), "actual": sub.actual},
         )
     return None
+
+
+def _names_a_locality(text: str, ctx: Context) -> bool:
+    """The sentence names one of the council's localities other than the KPI's own ("in
+    the South, where 58 of the 140 cases ..."): its counts are that locality's."""
+    own = (ctx.submission.locality or "").lower()
+    return any(re.search(rf"\b{re.escape(place)}\b", text) and place.lower() not in own
+               for place in council_localities(ctx.settings))
 
 
 def _subject_states(clause: str, ctx: Context, params: dict) -> bool:
@@ -694,7 +842,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
                 "fragment_words"] and not any(t.dep_ in {"nsubj", "nsubjpass", "expl"}
                                               for t in sentence.span):
             about = True  # "Up from last year.": a line of its own states the change
-        if not about or _for_a_part(token, nouns, params):
+        if not about or _for_a_part(token, nouns, params) or _about_a_part(token, ctx, params):
             continue
         text = token.text
         claim = None
