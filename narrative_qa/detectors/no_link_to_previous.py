@@ -135,19 +135,40 @@ def _only_forecasts_a_change(text: str, params: dict) -> bool:
             and not _compares(text, params["comparisons"], params))
 
 
+def _dated_only_now(sentence: Sentence, ctx: Context, params: dict) -> bool:
+    """It states this period's figure, every date it names falls in the period itself ("In
+    Q2, 86% were seen" in a Q2 record) and it compares with nothing: the reading layer
+    takes such a date for an earlier period, but a date in the current period is not one."""
+    period, text = ctx.submission.period, sentence.text
+    first = period_start(period)
+    dates = due_dates(text, period)
+    if first is None or not dates or not _states_value(sentence, ctx.submission.actual):
+        return False
+    compares = compile_all([*params["comparisons"], *params["year_ago_comparisons"],
+                            *params["bare_changes"]])
+    return (all(d.due is not None and d.due >= month_text(first) for d in dates)
+            and not compares.search(text))
+
+
 def read_back(ctx: Context, params: dict) -> list[Sentence]:
     """Sentences the reading layer reads as referring back: links in words no pattern
     lists, less a change it only forecasts. With last period's narrative given, not a
     sentence copied from it, nor a year-ago comparison, which do not connect to what was
     reported then."""
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if not _only_forecasts_a_change(s.text, params)]
+            if not _only_forecasts_a_change(s.text, params)
+            and not _dated_only_now(s, ctx, params)]
     if not ctx.submission.previous_narrative:
         return read
     old = [s.text for s in ctx.previous.content()] if ctx.previous is not None else []
     annual = is_annual(ctx.submission.period)  # last period is a year ago
     return [s for s in read if not near_copy(s.text, old, 0.8)
             and (annual or not _compares(s.text, params["year_ago_comparisons"], params))]
+
+
+def _states_value(sentence: Sentence, value: object) -> bool:
+    return isinstance(value, float) and any(
+        f.value is not None and abs(f.value - value) < 0.051 for f in sentence.figures)
 
 
 def _states_previous_value(sentence: Sentence, ctx: Context) -> bool:

@@ -6,6 +6,7 @@ import math
 
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
+from narrative_qa.language.periods import due_dates
 from narrative_qa.language.wording import figures, near_copy, similarity
 from narrative_qa.specs.params import Count, Share
 
@@ -65,6 +66,28 @@ def texts_to_embed(ctx: Context, params: dict) -> list[str]:
             *(s.text for analysis in (current, previous) for s in analysis.content() if s.text)]
 
 
+def _updated(ctx: Context, ratio: float, params: dict) -> bool:
+    """The explanation gives quantities last period's did not (new registrations, a new
+    cause's count) while the standing sentences were filled in again: an update, not
+    recycling (LABELLING.md §3 NQ11: a standing template sentence with new figures is not
+    recycled). Not when nearly all of the text is last period's."""
+    assert ctx.previous is not None
+    now = explanation(ctx.sentences, ctx.readings, params)
+    before = explanation(ctx.previous.content(), ctx.previous_readings, params)
+    period = ctx.submission.period
+    return (ratio < params["high_similarity"]
+            and len(now.split()) >= params["explanation_min_words"]
+            and not _quantities(now, period) <= _quantities(before, period))
+
+
+def _quantities(text: str, period: str | None) -> set[str]:
+    """Its figures other than dates: a new period label ('in Q1', '2014/15') in the same
+    words is the old explanation again."""
+    for date in reversed(due_dates(text, period)):
+        text = text[:date.start] + " " + text[date.end:]
+    return set(figures(text))
+
+
 def detect(ctx: Context, params: dict) -> list[Hit]:
     previous = ctx.previous
     if previous is None:
@@ -88,6 +111,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         or (meaning is not None and meaning.best(s.text, old_sentences)
             >= params["sentence_semantic_similarity"])
     ]
+    if _updated(ctx, ratio, params):
+        return []
     confidence = params["confidence_high"] if ratio >= params["high_similarity"] else (
         params["confidence"])
     return [Hit(

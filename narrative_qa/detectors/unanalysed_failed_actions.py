@@ -37,6 +37,8 @@ PARAMS = {
     "cause_reading_share": Share,
     "action_reading": Ratio,
     "action_references": list[str],
+    "status_reports": list[str],
+    "status_verbs": list[str],
 }
 ACTION_TAGS = ("action_taken", "action_continuing")
 CAUSE_TAG = "cause_of_change"
@@ -115,7 +117,18 @@ def _not_an_action(s: Sentence, params: dict) -> bool:
         or s.impact  # "approved to cover the gaps from January; we expect…": a plan
         or compile_all(params["not_remedial"]).search(s.text)  # newsletters: NQ07's business
         or (s.figures and compile_all(params["delivered_cues"]).search(s.text))  # it worked
-        or compile_all(params["success_cues"]).search(s.text))  # "opened on schedule"
+        or compile_all(params["success_cues"]).search(s.text)  # "opened on schedule"
+        or _status_only(s, params))
+
+
+def _status_only(s: Sentence, params: dict) -> bool:
+    """A report that work goes on or a programme progresses ("work is ongoing to address
+    this", "the programme continues to progress") names no action taken to fix
+    performance (FINDINGS.md NQ05: the named actions); its vagueness is NQ08's business.
+    An action the analysis finds in it ("work is underway to develop delivery plans") is
+    named."""
+    return bool(compile_all(params["status_reports"]).search(s.text)) and (
+        s.action is None or s.action.verb in params["status_verbs"])
 
 
 def _readings(ctx: Context) -> tuple[list[float], list[float], list[bool]]:
