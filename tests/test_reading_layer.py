@@ -95,8 +95,8 @@ def test_a_sentence_read_as_referring_back_is_a_link_for_nq01(reads):
 
 
 def test_a_change_only_forecast_read_as_referring_back_is_not_a_link(reads):
-    narrative = ("Compliance is 51% because two social workers left in July. We aim to have "
-                 "improved to 60% by the end of Q4.")
+    narrative = ("Compliance is 51%. It is low because two social workers left. We aim to "
+                 "have improved to 60% by the end of Q4.")
     reads("aim", "reference_back")
     assert "NQ01" in codes(check_draft(narrative, **SCRA))
     reads("because", "reference_back")  # the same reader on a sentence that is no forecast
