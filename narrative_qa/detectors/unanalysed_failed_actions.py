@@ -125,7 +125,7 @@ def _status_only(s: Sentence, params: dict) -> bool:
     """A report that work goes on or a programme progresses ("work is ongoing to address
     this", "the programme continues to progress") names no action taken to fix
     performance (FINDINGS.md NQ05: the named actions); its vagueness is NQ08's business.
-    An action the analysis finds in it ("work is underway to develop delivery plans") is
+    An action the analysis finds in it ("work has started to draw up the new rota") is
     named."""
     return bool(compile_all(params["status_reports"]).search(s.text)) and (
         s.action is None or s.action.verb in params["status_verbs"])
