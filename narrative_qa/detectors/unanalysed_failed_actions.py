@@ -1,5 +1,9 @@
 """NQ05: actions were in place, the indicator did not improve, and nobody says why.
 
+The indicator "did not improve" by the data, or as the text says: the actions had little
+or no effect, or it improved by less than was forecast ("rose by only 0.6 points against
+the 2 we forecast"). A sentence saying only the latter states the shortfall, not why.
+
 Analysis must be about the named actions: a sentence that refers back to them (shares
 their distinctive words, or says "these actions", "the clinics") and gives a shortfall
 or its cause ("only 14 of the 60 families attended", "has not yet had an effect because").
@@ -30,6 +34,8 @@ PARAMS = {
     "no_effect_claims": list[str],
     "no_change_claims": list[str],
     "fell_short": list[str],
+    "short_of_forecast": list[str],
+    "why_cues": list[str],
     "shortfall_cues": list[str],
     "not_remedial": list[str],
     "delivered_cues": list[str],
@@ -54,11 +60,12 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
 
 def _detect(ctx: Context, params: dict) -> list[Hit]:
     claims = _claims(ctx, compile_all(params["no_effect_claims"]))
+    below_forecast = _claims(ctx, compile_all(params["short_of_forecast"]))
     unchanged = _claims(ctx, compile_all(params["no_change_claims"]))
     # the data first; where they show no change or nothing, the text may say it stayed
     by_data = _not_improved(ctx)
     not_improved = by_data or (not ctx.facts.improved and bool(unchanged))
-    if not not_improved and not claims:
+    if not not_improved and not claims and not below_forecast:
         return []  # improved, or no previous value and no claim about the trend (§4)
     operating = _operating(ctx, params)
     if not operating or _analysed(ctx, params, operating):
@@ -67,9 +74,10 @@ def _detect(ctx: Context, params: dict) -> list[Hit]:
              for s in operating]
     trend = ("the indicator did not improve on last period" if by_data
              else "the text says they have had little effect" if claims
+             else "the text says it improved by less than forecast" if below_forecast
              else "the text says it has not improved")
     return [Hit(
-        evidence=operating + (claims or unchanged)[:1],
+        evidence=operating + (claims or below_forecast or unchanged)[:1],
         values={"actions": joined(names), "trend": trend},
         confidence=params["confidence"],
         details={"actions": [s.action.summary if s.action else s.text for s in operating]},
@@ -94,14 +102,15 @@ def _operating(ctx: Context, params: dict) -> list[Sentence]:
     analysis, or read as an action taken or continuing by the reading layer at
     `action_reading` times its threshold (passive and verbless ones the analysis misses)."""
     action, cause, previous = _readings(ctx)
-    fell_short = compile_all(params["fell_short"])
+    fell_short = compile_all([*params["fell_short"], *params["short_of_forecast"]])
     out = []
     for n, s in enumerate(ctx.sentences):
         found = s.action is not None and s.action.kind in {"taken", "continuing", "current"}
         read = (action[n] >= params["action_reading"] and not s.causal
                 and (s.action is None or s.action.kind != "planned"))
         # an action said to have had no effect ("the clinics we ran did not improve
-        # uptake") reads as a cause of the change, but is the action that fell short
+        # uptake", "ran all year, but the rate rose by only 0.6 points against the 2 we
+        # forecast") reads as a cause of the change, but is the action that fell short
         failed = found and bool(fell_short.search(s.text))
         if (found or read) and not _not_an_action(s, params) and (failed or not (
                 action[n] < params["cause_reading_share"] * cause[n]  # it says why
@@ -114,7 +123,9 @@ def _not_an_action(s: Sentence, params: dict) -> bool:
     """Words that say the sentence is no action that may have fallen short."""
     return bool(
         (s.action and s.action.verb in shared("watching_verbs"))
-        or s.impact  # "approved to cover the gaps from January; we expect…": a plan
+        # "approved to cover the gaps from January; we expect…": a plan; but a forecast
+        # named to say the measure fell short of it is no plan
+        or (s.impact and not compile_all(params["short_of_forecast"]).search(s.text))
         or compile_all(params["not_remedial"]).search(s.text)  # newsletters: NQ07's business
         or (s.figures and compile_all(params["delivered_cues"]).search(s.text))  # it worked
         or compile_all(params["success_cues"]).search(s.text)  # "opened on schedule"
@@ -147,13 +158,19 @@ def _readings(ctx: Context) -> tuple[list[float], list[float], list[bool]]:
 
 
 def _analysed(ctx: Context, params: dict, operating: list[Sentence]) -> bool:
-    """A sentence gives a shortfall or cause and refers to the actions."""
+    """A sentence gives a shortfall or cause and refers to the actions. One saying only
+    that the indicator moved less than forecast ("rose by only 0.6 points against the 2
+    we forecast") states the shortfall; it does not say why."""
     shortfall = compile_all(params["shortfall_cues"])
     anaphora = compile_all(params["action_references"])
     kpi = ctx.kpi_terms
+    below_forecast = compile_all(params["short_of_forecast"])
+    why = compile_all(params["why_cues"])
     for sentence in ctx.sentences:
         if not shortfall.search(sentence.text):
             continue
+        if below_forecast.search(sentence.text) and not why.search(sentence.text):
+            continue  # the indicator's shortfall against the forecast, with no cause
         words = content_words(sentence.text)
         if anaphora.search(sentence.text) or any(
                 len((content_words(a.text) - kpi) & words) >= params["min_shared_words"]

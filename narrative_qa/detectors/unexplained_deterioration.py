@@ -4,9 +4,11 @@ A reason is a sentence, other than the one reporting the indicator's own figures
 links a cause to this period: a causal sentence ("because two supervisors were absent"),
 a change in something else with its figure ("requests rose to 612 from 498"), or a cause
 placed in the period ("sickness absence has been high this quarter", "the usual seasonal
-pattern"). General pressures that "continue" with no figure and no date, sentences
-copied from last period's narrative, and changes measured against a different period ("up
-12% on the same month last year" for a fall since last quarter) are not reasons. A sentence
+pattern"). General pressures that "continue", or that the text says were there before
+("long-standing", "as in previous years") and named with no change, with no figure and no
+date, sentences copied from last period's narrative, and changes measured against a
+different period ("up 12% on the same month last year" for a fall since last quarter) are
+not reasons. A sentence
 the reading layer reads as a cause of change is a causal sentence too, in whatever words it
 gives the cause ("vacancies impacted the year's figures", "as a result ... has been
 declining"), and the same exclusions apply to it.
@@ -51,6 +53,7 @@ PARAMS = {
     "period_cues": list[str],
     "indicator_statement": list[str],
     "generic_cues": list[str],
+    "standing_cues": list[str],
     "stated_decline": dict[str, list[str]],
     "negated_before": list[str],
     "other_period": list[str],
@@ -249,6 +252,14 @@ def _only_arrivals(sentence: Sentence, params: dict) -> bool:
         c.dep_ == "neg" for c in verb.children) for verb in verbs)
 
 
+def _standing_unchanged(sentence: Sentence, change: re.Pattern[str],
+                        standing: re.Pattern[str]) -> bool:
+    """A cause the text says was there before ("the long-standing cost pressures", "as in
+    previous years") that names no change: it was there last period too, so it does not
+    explain this one's decline. "Long-standing vacancies rose ..." names one."""
+    return bool(standing.search(sentence.text)) and not change.search(sentence.text)
+
+
 def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
                   factors: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     """The sentences that give a reason for the change, and those that give only a
@@ -263,6 +274,7 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
     own = compile_all(params["own_change"])
     linked = compile_all(params["effect_of_the_above"])
     progress = compile_all(params["progress_or_plan"])
+    standing = compile_all(params["standing_cues"])
     old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
@@ -286,7 +298,8 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
             continue
         if not causal and (progress.search(sentence.text) or _only_arrivals(sentence, params)):
             continue  # dated or with a figure, but progress or a plan, not a cause
-        if generic.search(sentence.text) and not sentence.figures and not dated:
+        if not sentence.figures and not dated and (
+                generic.search(sentence.text) or _standing_unchanged(sentence, change, standing)):
             generic_only.append(sentence)
             continue
         reasons.append(sentence)
