@@ -28,6 +28,7 @@ from narrative_qa.reading.values import (
     parse_number,
     parse_polarity,
     parse_rag,
+    parse_target,
     parse_unit,
 )
 
@@ -138,7 +139,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
     sub.narrative = clean_text(value("narrative")) or ""
     sub.previous_narrative = clean_text(value("previous_narrative"))
 
-    _read_numbers(sub, value, where, marks or {})
+    implied = _read_numbers(sub, value, where, marks or {})
     sub.unit = parse_unit(value("unit"), value("target"), value("actual"))
     try:
         sub.polarity = parse_polarity(value("polarity"))
@@ -146,6 +147,7 @@ def _build(raw: RawRow, by_header: dict[str, str], file: str, settings: Settings
         sub.problems.append(RowProblem(
             "NQE024", f"polarity '{value('polarity')}' is not 'up'/'down' or "
             "'Higher/Lower is better'; it was guessed from the KPI name", where("polarity")))
+    _polarity_from_target(sub, implied, value("target"), where("polarity"))
     if sub.polarity is None:
         guessed = infer_polarity(sub.kpi_name)
         sub.polarity, sub.polarity_inferred = (guessed or "up"), True
@@ -243,12 +245,33 @@ def _formula_notice(table: Table, by_header: dict[str, str]) -> RowProblem | Non
         Location(table.file, cells[0][0], cells[0][1]))
 
 
-def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:
+def _polarity_from_target(sub: Submission, implied: str | None, target: Any,
+                          where: Location) -> None:
+    """A target's qualifier ("at least 75%", "10 days or fewer") is the polarity when none
+    is given; a given polarity that disagrees is kept, and the row says so."""
+    if implied is None:
+        return
+    if sub.polarity is None:
+        sub.polarity = implied
+    elif sub.polarity != implied:
+        better = "higher" if implied == "up" else "lower"
+        sub.problems.append(RowProblem(
+            "NQE024", f"target '{clean_text(target)}' says {better} is better but the polarity "
+            f"is '{sub.polarity}'; the polarity was kept: check which is right, 'up' or "
+            "'down'", where))
+
+
+def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> str | None:
+    """Set the number fields; return the polarity the target's qualifier implies, if any."""
+    implied = None
     for name in NUMBER_FIELDS:
         raw = value(name)
         mark = marks.get(name, ".")
         try:
-            number = parse_number(raw, mark)
+            if name == "target":
+                number, implied = parse_target(raw, mark)
+            else:
+                number = parse_number(raw, mark)
             if mark == "," and is_ambiguous(raw):
                 sub.problems.append(RowProblem(
                     "NQE052", f"{name.replace('_', ' ')} '{clean_text(raw)}' could be "
@@ -267,7 +290,7 @@ def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:
                     "NQE022", f"target '{text}' is not a number but the actual is; "
                     "the KPI was scored as qualitative (no computed RAG)", where(name)))
                 continue
-            if name == "actual" and not _is_number(value("target"), marks.get("target", ".")):
+            if name == "actual" and not _is_target(value("target"), marks.get("target", ".")):
                 sub.actual = clean_text(raw)  # qualitative progress text
                 continue
             if name == "previous_actual" and isinstance(sub.actual, str):
@@ -278,11 +301,20 @@ def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> None:
                 "NQE022", f"{name.replace('_', ' ')} '{clean_text(raw)}' is not a number; "
                 "it was left out of the data checks", where(name)))
         setattr(sub, name, number)
+    return implied
 
 
 def _is_number(raw: Any, mark: str = ".") -> bool:
     try:
         return parse_number(raw, mark) is not None
+    except NotANumber:
+        return False
+
+
+def _is_target(raw: Any, mark: str = ".") -> bool:
+    """A numeric target, with or without a qualifier ("at least 75%")."""
+    try:
+        return parse_target(raw, mark)[0] is not None
     except NotANumber:
         return False
 

@@ -69,6 +69,50 @@ def parse_number(value: object, decimal: str = ".") -> float | None:
     return number
 
 
+# A target written with a qualifier ("at least 75%", "10 days or fewer", "75%+", "maximum
+# 5"): the number, and the way the qualifier says is better. Tried only on short cells, so
+# the lazy match before a trailing qualifier cannot backtrack over a long one.
+_QUALIFIER_CHARS = 60
+_BETTER_UP = r"at\s+least|no[t]?\s+(?:less|fewer)\s+than|(?:a\s+)?min(?:imum|\.)?(?:\s+of)?|" \
+    r"(?:more|greater)\s+than|over|above|>=?|≥"
+_BETTER_DOWN = r"at\s+most|no[t]?\s+(?:more|greater)\s+than|(?:a\s+)?max(?:imum|\.)?(?:\s+of)?|" \
+    r"(?:less|fewer)\s+than|under|below|<=?|≤"
+_OR_MORE = r"\+|(?:or|and)\s+(?:more|over|above|higher|greater)|minimum|min"
+_OR_LESS = r"(?:or|and)\s+(?:less|fewer|under|below|lower)|maximum|max"
+_QUALIFIED_BEFORE = re.compile(
+    rf"(?:(?P<up>{_BETTER_UP})|(?P<down>{_BETTER_DOWN}))\s*(?P<rest>\S.*)", re.I | re.S)
+_QUALIFIED_AFTER = re.compile(
+    rf"(?P<rest>.*?\S)\s*(?:(?P<up>{_OR_MORE})|(?P<down>{_OR_LESS}))\.?", re.I | re.S)
+
+
+def split_qualifier(value: object) -> tuple[str, str | None]:
+    """'at least 75%' -> ('75%', 'up'); '10 days or fewer' -> ('10 days', 'down'); text
+    with no qualifier comes back whole, with None."""
+    text = str(value).strip()
+    if len(text) <= _QUALIFIER_CHARS:
+        for pattern in (_QUALIFIED_BEFORE, _QUALIFIED_AFTER):
+            match = pattern.fullmatch(text)
+            if match:
+                return match["rest"].strip(), "up" if match["up"] is not None else "down"
+    return text, None
+
+
+def parse_target(value: object, decimal: str = ".") -> tuple[float | None, str | None]:
+    """A target cell's number (as parse_number) and the polarity its qualifier implies
+    ('at least 75%' -> (75.0, 'up')); raise NotANumber for text that is not a number
+    with or without a qualifier ("To be determined")."""
+    try:
+        return parse_number(value, decimal), None
+    except NotANumber:
+        bare, way = split_qualifier(value)
+        if way is None:
+            raise
+        number = parse_number(bare, decimal)
+        if number is None:  # "at least", with no number
+            raise NotANumber(str(value)) from None
+        return number, way
+
+
 def _digits(num: str, decimal: str, original: str) -> str:
     """'1.234,5' -> '1234.5': the digits with a '.' decimal point and no separators."""
     spaced = bool(_SPACES.search(num))
