@@ -169,7 +169,7 @@ def _own_actions(sentences: list[Sentence]) -> dict[int, Action]:
 @lru_cache(maxsize=1)
 def _hyphened() -> re.Pattern[str]:
     """A planned action whose verb is hyphened ("will cross-train", "will re-open")."""
-    verbs = "|".join(shared("action_verbs")["strong"])
+    verbs = "|".join([*shared("action_verbs")["strong"], *shared("action_verbs")["weak"]])
     markers = "|".join(shared("commitment_markers"))
     return re.compile(rf"\b(?:{markers})\s+(?:\w+\s+)?(?P<whole>[a-z]+-(?P<verb>{verbs}))\b",
                       re.I)
@@ -178,11 +178,12 @@ def _hyphened() -> re.Pattern[str]:
 @lru_cache(maxsize=4)
 def _commitment(bodies: tuple[str, ...]) -> re.Pattern[str]:
     """A sentence that opens on the service committing itself to a plain action ("We will
-    recruit two social workers ...", "The agency will cross-train ..."): a plan whatever
-    the readers make of it. The service may be named as a body (`bodies`)."""
+    recruit two social workers ...", "The agency will cross-train ...", "the council will
+    use bank staff ..."): a plan whatever the readers make of it. The service may be named
+    as a body (`bodies`); with the service as subject, a weak verb is an action too."""
     agents = "|".join([re.escape(a) for a in shared("agents")]
                       + [rf"(?:the|our) (?:\w+ )?{b}" for b in bodies])
-    verbs = "|".join(shared("action_verbs")["strong"])
+    verbs = "|".join([*shared("action_verbs")["strong"], *shared("action_verbs")["weak"]])
     markers = "|".join(shared("commitment_markers"))
     return re.compile(rf"\s*(?:{agents})\s+(?:{markers})\s+(?:\w+\s+)?(?:[a-z]+-)?"
                       rf"(?:{verbs})\w*\b", re.I)
