@@ -313,9 +313,7 @@ def _due() -> re.Pattern[str]:
         r"(?:(?P<sy>20\d\d)|['’]?(?P<sy2>\d\d)(?![\d%]|[.,]\d))\b)"
         rf"|(?P<nsw>(?<=\s)(?:(?P<nmod>{parts})[\s-]+)?(?P<nsn>{bare_seasons})\b)"
         rf"|(?P<hol>\b(?:{holidays})\b)"
-        # ('by 2026', 'by the end of calendar year 2026')
-        rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*"
-        r"(?:calendar\s+year\s+)?(?P<by>20\d\d)\b"
+        rf"|(?P<bare>\b(?:{year_leads}|and|or|end\s+of|the\s+end\s+of|end[\s-])\s*(?P<by>20\d\d)\b"
         r"(?!\s*[/\-–]\s*\d|-Q))",
         re.I)
 
