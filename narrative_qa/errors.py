@@ -76,6 +76,11 @@ CODES: dict[str, tuple[str, str]] = {
         "Give the English version of the narrative to be checked; a narrative in another "
         "language is kept but not assessed.",
     ),
+    "NQE034": (
+        "target and polarity disagree",
+        "Set the polarity to the way the target is written (at least: up; no more than: "
+        "down), or reword the target; the polarity given was used.",
+    ),
     "NQE030": (
         "header spans several rows or merged cells",
         "Keep one header row with one name per column; the row named was used.",

@@ -256,7 +256,7 @@ def _polarity_from_target(sub: Submission, implied: str | None, target: Any,
     elif sub.polarity != implied:
         better = "higher" if implied == "up" else "lower"
         sub.problems.append(RowProblem(
-            "NQE024", f"target '{clean_text(target)}' says {better} is better but the polarity "
+            "NQE034", f"target '{clean_text(target)}' says {better} is better but the polarity "
             f"is '{sub.polarity}'; the polarity was kept: check which is right, 'up' or "
             "'down'", where))
 

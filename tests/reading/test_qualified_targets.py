@@ -44,7 +44,7 @@ def test_a_qualified_target_is_read_as_its_number_and_way(subs, index):
     target, given, number, polarity = ROWS[index]
     sub = subs[index]
     assert (sub.target, sub.polarity) == (number, polarity), target
-    disagree = [p for p in sub.problems if p.code == "NQE024"]
+    disagree = [p for p in sub.problems if p.code == "NQE034"]
     assert bool(disagree) == (index == 8)
     if index < 8:
         assert not sub.problems and not sub.polarity_inferred
