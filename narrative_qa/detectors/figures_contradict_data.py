@@ -25,7 +25,10 @@ from narrative_qa.language.periods import (
     is_earlier,
     is_previous,
     parse_period,
+    period_of_month,
+    previous_period,
     quarter_mentions,
+    same_period,
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all, content_words, stem
@@ -571,12 +574,13 @@ def _month_role(month: re.Match[str], period: str | None) -> str | None:
     number = shared("months").index(month["month"]) + 1
     if number % 3:
         return "other"  # not a quarter's last month: a month's figure within a quarter
-    named = (number - 4) % 12 // 3 + 1
-    previous = quarter - 1 or 4
-    year = start + (number < 4) - (quarter == 1 and named == 4)
+    # the year the month is in, this period's or last period's ('March' in a Q1: last year)
+    year = start + (number < 4) - (quarter == 1 and number == 3)
     if month["year"] and int(month["year"]) != year:
         return "other"  # "June 2024" for 2025/26 Q2: a year ago
-    return None if named == quarter else "earlier" if named == previous else "other"
+    held = period_of_month(year, number)
+    return None if same_period(held, period) else (
+        "earlier" if same_period(held, previous_period(period)) else "other")
 
 
 def _period_of(after: str, ctx: Context, params: dict) -> str | None:
