@@ -204,14 +204,14 @@ def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     if not match or not sub.target:
         return None
     number = match["n"]
-    claimed = float(number.replace(",", "")) * _SCALES.get((match["scale"] or "").lower(), 1)
+    figure = float(number.replace(",", ""))
+    written = _SCALES.get((match["scale"] or "").lower(), 1)  # the text's own scale
+    claimed = figure * written
     if claimed <= 0:
         return None
     budget = min((sub.target * s for s in (1, 1e3, 1e6, 1e9)),
                  key=lambda v: abs(math.log(abs(v) / claimed)))
-    written = claimed / float(number.replace(",", ""))  # the text's own scale
-    if agrees_as_written(float(number.replace(",", "")), budget / written,
-                         len(number.partition(".")[2])):
+    if agrees_as_written(figure, budget / written, len(number.partition(".")[2])):
         return None
     return _hit(sentence, f"the text gives the budget as {match.group('figure')}, but the "
                 f"submitted budget is {sub.target:g}", params, quoted=match.group("figure"),

@@ -166,11 +166,17 @@ def _own_actions(sentences: list[Sentence]) -> dict[int, Action]:
     return own
 
 
+def _verbs_and_markers() -> tuple[str, str]:
+    """The lexicon's action verbs (strong and weak) and commitment markers, as
+    alternations for a pattern."""
+    verbs = "|".join([*shared("action_verbs")["strong"], *shared("action_verbs")["weak"]])
+    return verbs, "|".join(shared("commitment_markers"))
+
+
 @lru_cache(maxsize=1)
 def _hyphened() -> re.Pattern[str]:
     """A planned action whose verb is hyphened ("will cross-train", "will re-open")."""
-    verbs = "|".join([*shared("action_verbs")["strong"], *shared("action_verbs")["weak"]])
-    markers = "|".join(shared("commitment_markers"))
+    verbs, markers = _verbs_and_markers()
     return re.compile(rf"\b(?:{markers})\s+(?:\w+\s+)?(?P<whole>[a-z]+-(?P<verb>{verbs}))\b",
                       re.I)
 
@@ -183,8 +189,7 @@ def _commitment(bodies: tuple[str, ...]) -> re.Pattern[str]:
     as a body (`bodies`); with the service as subject, a weak verb is an action too."""
     agents = "|".join([re.escape(a) for a in shared("agents")]
                       + [rf"(?:the|our) (?:\w+ )?{b}" for b in bodies])
-    verbs = "|".join([*shared("action_verbs")["strong"], *shared("action_verbs")["weak"]])
-    markers = "|".join(shared("commitment_markers"))
+    verbs, markers = _verbs_and_markers()
     return re.compile(rf"\s*(?:{agents})\s+(?:{markers})\s+(?:\w+\s+)?(?:[a-z]+-)?"
                       rf"(?:{verbs})\w*\b", re.I)
 
