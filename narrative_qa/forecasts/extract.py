@@ -49,7 +49,10 @@ _FUTURE = re.compile(
     r"set\s+to|should\s+(?:(?:then|also|now|still|\w+ly)\s+)?(?:be\s+(?:complete|completed|finished|delivered|in\s+place|ready|"
     r"available|live|operational|resolved|cleared|filled|back)|return|reach|see|improve|"
     r"rise|fall|reduce|decrease|increase|decline|drop|recover|stabili[sz]e|shorten|lengthen|"
-    r"clear|start|lead|result|allow|enable|conclude|complete|finish|open)|"
+    r"clear|start|lead|result|allow|enable|conclude|complete|finish|open|pick\s+up|"
+    r"go\s+(?:up|down)|bounce\s+back|rebound|grow|"
+    # (able to reach a goal, not a capability: 'should be able to see the list')
+    r"be\s+able\s+to\s+(?:meet|achieve|reach|exceed|clear|complete|finish))|"
     r"is\s+to\s+be|are\s+to\s+be|going\s+to|trajectory\s+(?:to|of\s+\d|for|shows?|"
     r"suggests?|indicates?)|aiming|committed\s+to|"
     r"likely\s+to|expected\s+impact|(?:remains?|is|are)\s+on\s+(?:track|target)\s+to|"
@@ -267,14 +270,18 @@ def _direction() -> re.Pattern[str]:
     return re.compile(
         r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|likely\s+to|projected\s+to|"
         r"aim(?:s|ing)?\s+to|"
-        r"may|might|could|set\s+to|forecast\s+to|on\s+track\s+(?:to|towards)|going\s+to)\s+"
+        r"may|might|could|set\s+to|forecast\s+to|predicted\s+to|hop(?:e|es|ing)\s+to|"
+        r"on\s+(?:track|course)\s+(?:to|towards)|going\s+to|"
+        # ('our goal is to reach the target by June')
+        r"(?:goal|aim|objective|intention)\s+is\s+to)\s+"
         # ('will work to improve the system', 'will take steps to improve': an action)
         r"(?:(?!work\w*\s|take\s|steps\s|efforts?\s|act\w*\s)\w+\s+){0,4}?"
         r"(?:improv\w*|increas\w*|ris(?:e|ing)|fall(?!\s+(?:of\s+)?20\d\d)|decreas\w*|"
         r"shorten\w*|lengthen\w*|drop(?:s|ping)?|back\s+(?:on|to|within)\s+target|"
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
         r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
-        r"lower|better|worse|upward\w*|downward\w*|mounting|"
+        r"lower|better|worse|stronger|weaker|upward\w*|downward\w*|mounting|"
+        r"go(?:es|ing)?\s+(?:up|down)|back\s+on\s+track|"
         r"(?:remain|stay|hold)\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|"
         r"consistent|"
         r"similar)|"
@@ -291,6 +298,11 @@ def _direction() -> re.Pattern[str]:
         r"[\w'’%-]+\s+){1,6}?)?(?:is|are|will\s+be)"
         r"\s+(?:(?:now|also|still|then|therefore|\w+ly)\s+)?(?:expected|anticipated|"
         r"forecast|projected|predicted|likely)\b)|"
+        # the move named as a noun, the object of the expectation ('we expect an uptick
+        # in visits over the summer', 'we foresee some improvement')
+        rf"\b(?:expect(?:s|ing)?|anticipat(?:e|es|ing)|foresee(?:s|ing)?|predict(?:s|ing)?)\s+"
+        rf"(?:an?|some|further|continued|a\s+further)\s+(?:[\w-]+\s+)?"
+        rf"(?:{'|'.join(shared('forecast_move_nouns'))})s?\b|"
         # the verb's object, however long, moving after 'to' ('we expect the share of calls
         # answered within a minute to improve'); no 'to' before it ('expect the board to
         # agree funding to improve the park' is a purpose)

@@ -410,3 +410,32 @@ def test_a_date_that_can_only_lie_ahead_makes_a_plan_in_the_present_tense(text, 
 ])
 def test_a_season_or_new_year_told_as_past_is_no_forecast(text):
     assert whats(text) == []
+
+
+FY_Q3 = "FY2026 Q3 (quarterly context)"  # a Baltimore quarter: written by March 2026
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We're planning to run the first cookery class in the spring.", [("event", "2026-05")]),
+    ("The library is planning a reading week in May.", [("event", "2026-05")]),
+    ("We have scheduled four drop-in clinics for the autumn.", [("event", "2026-11")]),
+    ("The centre is hosting an open day in May.", [("event", "2026-05")]),
+])
+def test_a_plan_in_the_making_or_a_date_set_is_a_forecast(text, expected):
+    assert whats(text, FY_Q3) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Footfall should pick up once the summer programme starts.",
+    "We foresee a steady improvement in turnaround times.",
+    "Enquiries are predicted to stabilise by the spring.",
+    "The team remains on course to meet the target by June.",
+    "Our goal is to reach the target by the end of FY26.",
+    "We are hoping to exceed our goal this year.",
+    "Take-up in the last quarter is anticipated to be stronger.",
+    "We expect an uptick in bookings over the summer months.",
+    "We think the share of repairs done on time will go up next quarter.",
+    "After two hires we should be able to meet the target next year.",
+])
+def test_the_measure_expected_to_move_in_plain_words_is_a_direction(text):
+    assert [what for what, _ in whats(text, FY_Q3)] == ["direction"]
