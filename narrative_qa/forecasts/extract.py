@@ -1082,6 +1082,13 @@ def _timetabled(text: str, start: int = 0, end: int | None = None) -> re.Match[s
     return None
 
 
+def _after_for(date: DueDate) -> int:
+    """Where the date's own words start after 'for': a year alone is read with its lead
+    ('slated for 2027' is the date 'for 2027'; 'slated for May 2027' the date 'May 2027')."""
+    lead = re.match(r"for\s+", date.text, re.I)
+    return date.start + (lead.end() if lead else 0)
+
+
 def _month(date: DueDate | None) -> str | None:
     return date.due if date else None
 
@@ -1129,7 +1136,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             due.lead in _DEADLINES
             or bool(_NAMED_DUE.search(text, max(0, due.start - 90), due.start))
             or due.lead == "for" and bool(_scheduled_for().search(text, max(0, due.start - 40),
-                                                                  due.start))
+                                                                  _after_for(due)))
             or due.lead in _UNTIL
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),

@@ -439,3 +439,15 @@ def test_a_plan_in_the_making_or_a_date_set_is_a_forecast(text, expected):
 ])
 def test_the_measure_expected_to_move_in_plain_words_is_a_direction(text):
     assert [what for what, _ in whats(text, FY_Q3)] == ["direction"]
+
+
+@pytest.mark.parametrize("text", [
+    "Contract award is slated for 2027.",
+    "The last two depots are programmed for 2027.",
+])
+def test_a_year_alone_after_a_passive_of_scheduling_and_for_is_when_it_is_due(text):
+    assert whats(text, GMPP) == [("event", "2027-12")]
+
+
+def test_a_sum_set_for_a_year_is_still_no_forecast():
+    assert whats("The grant earmarked for 2027 is £4m.", GMPP) == []
