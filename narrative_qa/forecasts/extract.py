@@ -326,7 +326,8 @@ _IN_LEADS = frozenset({"in", "during"})
 _UNTIL = frozenset({"until", "till"})  # how long a state lasts, unless told otherwise
 _PAST_TOLD = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bbeen\s)(?<!\bbeing\s)"
                         r"(?<!\bto\s)\b(?:\w+ed|took|began|begun|grew|fell|rose|saw|went|gone|done|made|"
-                        r"met|won|paid|held|sold|brought|gave)\b", re.I)
+                        r"met|won|paid|held|sold|brought|gave|underwent|undergone|became|"
+                        r"spent)\b", re.I)
 # ... nor one whose verb tells a state, the date saying when it holds: 'be' after the date,
 # which is then in the subject ('demand in 2026/27 is hard to predict', 'savings of £1m in
 # 2026/27 are at risk'; not 'go-live is in May 2027', which says when), or 'have', 'face' or
@@ -341,6 +342,22 @@ _BE_AFTER = re.compile(rf"\b(?:is|are|remains?)\b{_NOT_AUXILIARY}"
 _HAVE = re.compile(r"\b(?:has|have)\s+(?:(?:a|an|no|some|any|its|their|sufficient|enough)\b|"
                    r"\d|£|\$)|"
                    rf"\b(?:faces?|depends?)\b{_NOT_AUXILIARY}", re.I)
+
+
+# a word in -ed that names a thing, not what was done: after a determiner ('the revised
+# rota', 'our updated strategy'), or 'followed by' after a comma ('..., followed by a board')
+_ED_ADJECTIVE = re.compile(r"\b(?:the|a|an|our|its|their|this|these|those|his|her|your|"
+                           r"newly|recently)\s+$", re.I)
+
+
+def _told_past_verb(text: str) -> bool:
+    """Whether the sentence tells something done (_PAST_TOLD), leaving out words in -ed
+    that name a thing (_ED_ADJECTIVE)."""
+    return any(not (m.group(0).lower().endswith("ed")
+                    and _ED_ADJECTIVE.search(text, max(0, m.start() - 12), m.start())
+                    or re.match(r"followed\s+by\b", text[m.start():], re.I)
+                    and re.search(r",\s*$", text[max(0, m.start() - 3):m.start()]))
+               for m in _PAST_TOLD.finditer(text))
 
 
 def _state_told(text: str, due: DueDate) -> bool:
@@ -1147,7 +1164,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
             or (due.lead in _IN_LEADS and not _LENGTH.search(due.text)
                 or bool(_FORWARD.search(due.text)) and due.lead not in _UNTIL
                 and not _WHETHER.search(text, 0, due.start))
-            and not _PAST_TOLD.search(text) and not _state_told(text, due)) and \
+            and not _told_past_verb(text) and not _state_told(text, due)) and \
         not _TOLD_IN_THE_PAST.search(text) and not _CONDITION.search(text, 0, due.start) \
         and not _RISK_THAT.search(text, 0, due.start) \
         and not _DONE_NOW.search(text, due.end) \

@@ -451,3 +451,21 @@ def test_a_year_alone_after_a_passive_of_scheduling_and_for_is_when_it_is_due(te
 
 def test_a_sum_set_for_a_year_is_still_no_forecast():
     assert whats("The grant earmarked for 2027 is £4m.", GMPP) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The revised duty rota is being rolled out in May 2026.", [("event", "2026-05")]),
+    ("Our updated carers' strategy goes to the board in June 2026.", [("event", "2026-06")]),
+    ("A check of the action log is being carried out in May 2026, followed by a board "
+     "workshop on 20 May 2026.", [("event", "2026-05")]),
+])
+def test_a_word_in_ed_naming_a_thing_does_not_make_a_dated_plan_the_past(text, expected):
+    assert whats(text, GMPP) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The depot underwent a safety inspection in May 2026.",
+    "In May 2026 the team spent its reserve on agency cover.",
+])
+def test_irregular_past_verbs_still_tell_what_happened(text):
+    assert whats(text, GMPP) == []
