@@ -36,7 +36,7 @@ _FUTURE = re.compile(
     r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
     r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
-    r"forecast(?:ed|ing)?\s+(?:to|for|that|at|completion)|forecasts\s+(?:to|that)|"
+    r"forecast(?:ed|ing)?\s+(?:to|for|that|at|as|completion)|forecasts\s+(?:to|that)|"
     r"(?:is|are|now)\s+forecast\b|(?:is|are|now|currently)\s+forecasting(?!\s+against)|"
     r"projected\s+(?:to|for|at)|(?:is|are)\s+projected|projections?\s+(?:show|suggest|"
     r"indicate)|(?<!\bto\s)predicts?|predicted\s+to|aims?\s+to|plans\s+to|"

@@ -469,3 +469,16 @@ def test_a_word_in_ed_naming_a_thing_does_not_make_a_dated_plan_the_past(text, e
 ])
 def test_irregular_past_verbs_still_tell_what_happened(text):
     assert whats(text, GMPP) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Handover to the new provider is currently forecasted as May 2027.",
+    "Go-live is forecast as May 2027.",
+])
+def test_a_date_forecast_as_is_when_the_thing_is_due(text):
+    assert whats(text, GMPP) == [("event", "2027-05")]
+
+
+def test_the_forecast_as_a_noun_before_as_is_no_cue():
+    assert whats("We took the contingency line out of the forecast as it was not needed.",
+                 GMPP) == []
