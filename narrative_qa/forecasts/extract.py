@@ -128,7 +128,7 @@ _TARGET_STATED = re.compile(r"^\W*target\s*:|\btargets?\s+(?:for\s+\S+\s+)?(?:is
                             r"(?:indicator|measure|target|result)s?\s+)?(?:is|was|:)|"
                             r"\bdate\s+to\s+achieve\s+(?:the\s+)?target", re.I)
 _EXPECTING_IT = re.compile(r"\b(?:expect\w*|anticipat\w*|on\s+(?:track|target)|forecast\w*|"
-                           r"project\w*|likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
+                           r"project\w*|(?:un)?likely)\b|\bwill\s+(?:\w+\s+)?(?:be\s+)?(?:achieved|met|"
                            r"meet|reached|reach|exceeded|exceed|surpassed)\b", re.I)
 _PAST_FORECAST = re.compile(
     r"\bas\s+(?:forecast|expected|planned|scheduled|projected|anticipated|predicted)\b|"
@@ -224,7 +224,9 @@ def _words() -> _Words:
                   # 'costs in 2026/27, which were not forecast and will')
                   money=re.compile(r"\b(?:" + "|".join(shared("forecast_money_nouns"))
                                    + r")\b(?:\s+(?:of|for|from|in|during)\s+[^,;.]{1,40}?)?"
-                                   r"(?:,?\s+(?:which|that)\s+[^;.]{0,60}?)?\s+(?:\w+ly\s+)?$",
+                                   r"(?:,?\s+(?:which|that)\s+[^;.]{0,60}?)?\s+(?:\w+ly\s+)?"
+                                   # ('spend is now expected to exceed ...')
+                                   r"(?:(?:is|are|now|also|still)\s+){0,2}$",
                                    re.I),
                   state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
                                    r"therefore|\w+ly)\s+){0,2}(?:"
@@ -268,7 +270,8 @@ def _direction() -> re.Pattern[str]:
     'expected to achieve Full Operating Capability' is a milestone, an event."""
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
-        r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|likely\s+to|projected\s+to|"
+        r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|(?:un)?likely\s+to|"
+        r"projected\s+to|"
         r"aim(?:s|ing)?\s+to|"
         r"may|might|could|set\s+to|forecast\s+to|predicted\s+to|hop(?:e|es|ing)\s+to|"
         r"on\s+(?:track|course)\s+(?:to|towards)|going\s+to|"
@@ -281,7 +284,7 @@ def _direction() -> re.Pattern[str]:
         r"declin\w*|reduc\w*|recover\w*|stabili[sz]\w*|buil[dt]\s+back|pick\s+up|"
         r"bounce\s+back|rebound\w*|catch\s+up|worsen\w*|deteriorat\w*|grow\w*|higher|"
         r"lower|better|worse|stronger|weaker|upward\w*|downward\w*|mounting|"
-        r"go(?:es|ing)?\s+(?:up|down)|back\s+on\s+track|"
+        r"go(?:es|ing)?\s+(?:up|down)|back\s+on\s+track|level(?:s|ling|led)?\s+off|plateau\w*|"
         r"(?:remain|stay|hold)\s+(?:\w+\s+)?(?:low|high|stable|steady|flat|above|below|level|"
         r"consistent|"
         r"similar)|"

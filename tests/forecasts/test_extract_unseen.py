@@ -482,3 +482,30 @@ def test_a_date_forecast_as_is_when_the_thing_is_due(text):
 def test_the_forecast_as_a_noun_before_as_is_no_cue():
     assert whats("We took the contingency line out of the forecast as it was not needed.",
                  GMPP) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The new waiting-list target is unlikely to be met in 2026/27.",
+     [("direction", "2027-03")]),
+    ("Referrals are unlikely to recover by March 2026.", [("direction", "2026-03")]),
+])
+def test_a_negative_expectation_is_still_a_forecast(text, expected):
+    assert whats(text) == expected
+
+
+def test_unlikely_to_have_an_effect_is_no_forecast():
+    assert whats("Though unlikely to have much effect on waits, the new intake form "
+                 "is being trialled.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "We anticipate that referrals will level off over the winter.",
+    "Attendance will probably plateau next quarter.",
+])
+def test_levelling_off_is_a_direction(text):
+    assert [what for what, _ in whats(text)] == ["direction"]
+
+
+def test_money_as_the_subject_before_is_and_the_cue_is_another_measure():
+    assert [what for what, _ in whats("Agency spend is now expected to exceed the "
+                                      "allocation by March 2026.")] == ["other"]
