@@ -375,7 +375,7 @@ def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text
     "Sign-off is expected at the Gate 4 review in June 2026.",
     "Handover is expected a minimum of 6 months after delivery.",
     "The end date is forecast to be June 2027, 5 months later than planned.",
-    "Works are expected to be spread over the first 4 years of the scheme.",
+    "The building works are expected to be phased over the first 4 years.",
 ])
 def test_a_number_in_a_name_or_saying_how_late_is_not_the_value_forecast(text):
     assert [(f.what, f.value) for f in extract_forecasts(text, Q2, use_readers=False)] == [
