@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from narrative_qa.data_checks import end_date
 from narrative_qa.detectors.base import Context, Hit
 from narrative_qa.language.analysis import Sentence
 from narrative_qa.language.clauses import change_with_reason_clause, token_at
@@ -70,6 +71,12 @@ PARAMS = {
     "reason_clause_links": list[str],
     "progress_or_plan": list[str],
     "arrival_verbs": list[str],
+    "target_miss": list[str],
+    "schedule_unit": list[str],
+    "stated_delay": list[str],
+    "delay_not_stated": list[str],
+    "delay_held": list[str],
+    "target_miss_change": list[str],
 }
 
 
@@ -166,6 +173,30 @@ def stated_decline(ctx: Context, params: dict) -> Sentence | None:
     return None
 
 
+def _is_schedule(ctx: Context, params: dict) -> bool:
+    """The measure is an end date (the actual or last period's is a date, or the unit says
+    so, as when the cell is withheld)."""
+    sub = ctx.submission
+    return (end_date(sub.actual) is not None or end_date(sub.previous_actual) is not None
+            or bool(compile_all(params["schedule_unit"]).search(sub.unit or "")))
+
+
+def stated_delay(ctx: Context, params: dict) -> Sentence | None:
+    """For a schedule, the sentence in which the narrative states a delay ("the programme
+    is three months behind schedule", "a 12 month slip"), which is a deterioration whatever
+    the end-date cells show (LABELLING.md §1); not a delay denied, avoided or only feared
+    ("no slippage", "to minimise delays", "risk of delay")."""
+    delay = compile_all(params["stated_delay"])
+    denied = compile_all(params["delay_not_stated"])
+    if any(compile_all(params["delay_held"]).search(s.text) for s in ctx.sentences):
+        return None  # the slip was recovered, or the end date holds despite it
+    for sentence in ctx.sentences:
+        if any(not denied.search(sentence.text[: m.start()])
+               for m in delay.finditer(sentence.text)):
+            return sentence
+    return None
+
+
 def _against_other_period(sentence: Sentence, ctx: Context, params: dict) -> bool:
     """'up 12% on the same month last year', 'in Q2 last year': not the change since last
     period."""
@@ -243,6 +274,16 @@ def _states_cause(sentence: Sentence, params: dict) -> bool:
                                          params["reason_clause_links"]))
 
 
+def _explains_target_miss(sentence: Sentence, target_miss: re.Pattern[str],
+                          declined: re.Pattern[str], params: dict) -> bool:
+    """The sentence explains a miss against the target ("short of the target owing to
+    sickness"), says nothing of the indicator's decline, and gives no change in something
+    else after it ("... owing to fewer referrals from partners" is one)."""
+    found = target_miss.search(sentence.text)
+    return bool(found) and not declined.search(sentence.text) and not compile_all(
+        params["target_miss_change"]).search(sentence.text[found.end():])
+
+
 def _only_arrivals(sentence: Sentence, params: dict) -> bool:
     """Every verb reports staff arriving ("two social workers joined the team in August"):
     that would help, not hinder, so it is progress, no cause of a decline. Any other verb
@@ -278,6 +319,8 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
     old = _copied(ctx)
     read_as_cause = {id(s) for s in ctx.read_as(params["cause_reader_tag"],
                                                 params["cause_reader_at_least"])}
+    target_miss = compile_all(params["target_miss"])
+    declined = compile_all(params["stated_decline"][ctx.submission.polarity or "up"])
     reasons: list[Sentence] = []
     generic_only: list[Sentence] = []
     for sentence in ctx.sentences:
@@ -287,6 +330,8 @@ def reasons_given(ctx: Context, params: dict, leads: list[Sentence],
             continue  # last period's explanation, copied
         if _against_other_period(sentence, ctx, params):
             continue
+        if _explains_target_miss(sentence, target_miss, declined, params):
+            continue  # explains the gap to the target, not the change since last period
         about_indicator = bool(indicator.search(sentence.text) or own.search(sentence.text)
                                ) or _states_indicator(sentence, ctx)
         descriptive = not sentence.action and not about_indicator
@@ -311,6 +356,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     stated = None
     if facts.deteriorated is None and sub.previous_actual is None:
         stated = stated_decline(ctx, params)
+    if not (facts.deteriorated or stated) and _is_schedule(ctx, params):
+        stated = stated_delay(ctx, params)
     if not (facts.deteriorated or stated):
         return []
     leads, factors = listed_factors(ctx, params)
@@ -324,8 +371,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         change_text = f"from {sub.previous_actual:g} to {sub.actual:g}"
     elif isinstance(sub.previous_actual, str) and isinstance(sub.actual, str):
         change_text = f"from {sub.previous_actual} to {sub.actual}"  # a rating or an end date
-    else:
+    elif sub.previous_actual is None:
         change_text = "(as the text says; the data give no previous value)"
+    else:
+        change_text = "(as the text says; the data show no later end date)"
     return [Hit(
         evidence=generic_only[:2] or ([stated] if stated else leads[:1] or ctx.sentences[:1]),
         values={"change": change_text},
