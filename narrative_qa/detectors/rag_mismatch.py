@@ -12,7 +12,7 @@ from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
 KIND = "rag_mismatch"
-NEEDS: frozenset[str] = frozenset()
+NEEDS: frozenset[str] = frozenset({"readers"})
 PARAMS = {
     "confidence": Share,
     "confidence_polarity_guessed": Share,
@@ -21,6 +21,8 @@ PARAMS = {
     "rating_named": list[str],
     "rating_reason": list[str],
     "rating_back_reference": list[str],
+    "risk_reader_tags": list[str],
+    "risk_reader_at_least": Share,
     "rating_risks": list[str],
     "not_risks": list[str],
     "current_rating": list[str],
@@ -127,7 +129,13 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    if _justified(rating, ctx.sentences, params):
+    # a sentence read as naming a challenge names an issue, unless its wording only looks
+    # like one (a risk said not to arise, a risk register)
+    not_risk = compile_all(params["not_risks"])
+    read = frozenset(id(s) for tag in params["risk_reader_tags"]
+                     for s in ctx.read_as(tag, params["risk_reader_at_least"])
+                     if not not_risk.search(s.text))
+    if _justified(rating, ctx.sentences, params, read):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -168,7 +176,8 @@ def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
     return None
 
 
-def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
+def _justified(rating: str, sentences: list[Sentence], params: dict,
+               read: frozenset[int] = frozenset()) -> bool:
     """Some sentence says why the body has that much or that little confidence: the risks
     or issues behind it, the rating named with its reason; and, for a rating high enough,
     progress (plain, or with its figure or date) or what is being done to raise it."""
@@ -177,7 +186,7 @@ def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
         return any(pattern.search(s.text) for s in sentences)
 
     progress = compile_all(params["justification"])
-    return (any(_names_risk(s.text, params) for s in sentences)
+    return (any(id(s) in read or _names_risk(s.text, params) for s in sentences)
             or _rating_with_reason(sentences, params)
             or (_at_least(rating, params["progress_justifies_from"]) and said("progress_made"))
             or (_at_least(rating, params["evidence_justifies_from"]) and any(
