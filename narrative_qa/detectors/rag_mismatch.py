@@ -26,6 +26,7 @@ PARAMS = {
     "rating_risks": list[str],
     "not_risks": list[str],
     "current_rating": list[str],
+    "move_forecast": list[str],
     "reason_only_source": list[str],
     "progress_made": list[str],
     "progress_justifies_from": str,
@@ -117,7 +118,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
-    other = _another_rating(rating, ctx.sentences) or _current_rating_differs(
+    other = _another_rating(rating, ctx.sentences, params) or _current_rating_differs(
         rating, ctx.sentences, params)
     if other:
         return [Hit(
@@ -147,15 +148,18 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     )]
 
 
-def _another_rating(rating: str, sentences: list[Sentence]) -> tuple[Sentence, str] | None:
+def _another_rating(rating: str, sentences: list[Sentence], params: dict
+                    ) -> tuple[Sentence, str] | None:
     """A move the narrative states to a rating other than the submitted one ('increased
-    from Red to Amber' when the rating is Red): its reasons justify that rating, not this."""
+    from Red to Amber' when the rating is Red): its reasons justify that rating, not this.
+    A move it only expects ('should increase from Red to Amber') is not the rating now."""
     rank = rating_rank(rating)
     if rank is None:
         return None
+    expected = compile_all(params["move_forecast"])
     for sentence in sentences:
         for move in rating_moves(sentence.text):
-            if move.after_rank != rank:
+            if move.after_rank != rank and not expected.search(sentence.text[:move.start]):
                 return sentence, move.after
     return None
 
