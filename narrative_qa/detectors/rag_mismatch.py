@@ -21,7 +21,7 @@ PARAMS = {
     "rating_named": list[str],
     "rating_reason": list[str],
     "rating_back_reference": list[str],
-    "risk_reader_tags": list[str],
+    "risk_reader_tag": str,
     "risk_reader_at_least": Share,
     "rating_risks": list[str],
     "not_risks": list[str],
@@ -133,8 +133,8 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     # a sentence read as naming a challenge names an issue, unless its wording only looks
     # like one (a risk said not to arise, a risk register)
     not_risk = compile_all(params["not_risks"])
-    read = frozenset(id(s) for tag in params["risk_reader_tags"]
-                     for s in ctx.read_as(tag, params["risk_reader_at_least"])
+    read = frozenset(id(s) for s in ctx.read_as(params["risk_reader_tag"],
+                                                 params["risk_reader_at_least"])
                      if not not_risk.search(s.text))
     if _justified(rating, ctx.sentences, params, read):
         return []
