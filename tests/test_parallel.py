@@ -169,7 +169,7 @@ def test_the_encoder_is_loaded_alongside_only_when_something_will_be_embedded():
     current, _ = read_submissions(SAMPLE / "qpr-2025-26-Q2.xlsx", settings)
     rules = tuple(effective_catalogue(settings))
     assert _will_embed(current, rules)  # the reading layer weighs each sentence's meaning
-    unread = tuple(r for r in rules if r.code in {"NQ09", "NQ11"})
+    unread = tuple(r for r in rules if r.code in {"NQ10", "NQ11"})
     assert not _will_embed(current, unread)  # no previous narrative: nothing compared
     assert _will_embed(current, tuple(r for r in rules if r.code in {"NQ04", "NQ09"}))
     previous, _ = read_submissions(SAMPLE / "qpr-2025-26-Q1.xlsx", settings)

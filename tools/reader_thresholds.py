@@ -36,6 +36,7 @@ CUTOFFS = {
     "NQ03": ("reader_action_at_least",),
     "NQ04": ("reader_at_least",),
     "NQ06": ("cause_reader_at_least",),
+    "NQ09": ("risk_reader_at_least",),
     "NQ11": ("read_at_least", "embed_when_wording_at_least"),
 }
 DEFAULT = ("NQ01.reader_at_least", "NQ04.reader_at_least")

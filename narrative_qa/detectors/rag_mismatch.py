@@ -12,7 +12,7 @@ from narrative_qa.language.words import compile_all
 from narrative_qa.specs.params import Share
 
 KIND = "rag_mismatch"
-NEEDS: frozenset[str] = frozenset()
+NEEDS: frozenset[str] = frozenset({"readers"})
 PARAMS = {
     "confidence": Share,
     "confidence_polarity_guessed": Share,
@@ -21,9 +21,12 @@ PARAMS = {
     "rating_named": list[str],
     "rating_reason": list[str],
     "rating_back_reference": list[str],
+    "risk_reader_tag": str,
+    "risk_reader_at_least": Share,
     "rating_risks": list[str],
     "not_risks": list[str],
     "current_rating": list[str],
+    "move_forecast": list[str],
     "reason_only_source": list[str],
     "progress_made": list[str],
     "progress_justifies_from": str,
@@ -115,7 +118,7 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     rating = actual.strip() if rating_rank(actual) is not None else sub.stated_rag
     if not rating:
         return []
-    other = _another_rating(rating, ctx.sentences) or _current_rating_differs(
+    other = _another_rating(rating, ctx.sentences, params) or _current_rating_differs(
         rating, ctx.sentences, params)
     if other:
         return [Hit(
@@ -127,7 +130,13 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
             confidence=params["confidence_qualitative"],
             details={"stated": rating, "qualitative": True, "narrative_rating": other[1]},
         )]
-    if _justified(rating, ctx.sentences, params):
+    # a sentence read as naming a challenge names an issue, unless its wording only looks
+    # like one (a risk said not to arise, a risk register)
+    not_risk = compile_all(params["not_risks"])
+    read = frozenset(id(s) for s in ctx.read_as(params["risk_reader_tag"],
+                                                 params["risk_reader_at_least"])
+                     if not not_risk.search(s.text))
+    if _justified(rating, ctx.sentences, params, read):
         return []
     return [Hit(
         evidence=[f"Submitted data: rating {rating}, no numeric target"],
@@ -139,15 +148,18 @@ def _unjustified_rating(ctx: Context, params: dict) -> list[Hit]:
     )]
 
 
-def _another_rating(rating: str, sentences: list[Sentence]) -> tuple[Sentence, str] | None:
+def _another_rating(rating: str, sentences: list[Sentence], params: dict
+                    ) -> tuple[Sentence, str] | None:
     """A move the narrative states to a rating other than the submitted one ('increased
-    from Red to Amber' when the rating is Red): its reasons justify that rating, not this."""
+    from Red to Amber' when the rating is Red): its reasons justify that rating, not this.
+    A move it only expects ('should increase from Red to Amber') is not the rating now."""
     rank = rating_rank(rating)
     if rank is None:
         return None
+    expected = compile_all(params["move_forecast"])
     for sentence in sentences:
         for move in rating_moves(sentence.text):
-            if move.after_rank != rank:
+            if move.after_rank != rank and not expected.search(sentence.text[:move.start]):
                 return sentence, move.after
     return None
 
@@ -168,7 +180,8 @@ def _current_rating_differs(rating: str, sentences: list[Sentence], params: dict
     return None
 
 
-def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
+def _justified(rating: str, sentences: list[Sentence], params: dict,
+               read: frozenset[int] = frozenset()) -> bool:
     """Some sentence says why the body has that much or that little confidence: the risks
     or issues behind it, the rating named with its reason; and, for a rating high enough,
     progress (plain, or with its figure or date) or what is being done to raise it."""
@@ -177,7 +190,7 @@ def _justified(rating: str, sentences: list[Sentence], params: dict) -> bool:
         return any(pattern.search(s.text) for s in sentences)
 
     progress = compile_all(params["justification"])
-    return (any(_names_risk(s.text, params) for s in sentences)
+    return (any(id(s) in read or _names_risk(s.text, params) for s in sentences)
             or _rating_with_reason(sentences, params)
             or (_at_least(rating, params["progress_justifies_from"]) and said("progress_made"))
             or (_at_least(rating, params["evidence_justifies_from"]) and any(
