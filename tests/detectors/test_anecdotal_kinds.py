@@ -77,6 +77,14 @@ def hears_nothing(reads):  # noqa: F811
     ("A delivery commitment from a partner agency fell through in the spring.", "partners"),
     ("The main risk is ongoing changes to supplier data feeds, impacting our matching "
      "process.", "systems"),
+    # the workforce in other words; a currency; a cause named as what a result is of
+    ("The plan is on track, although manpower issues could push the last phase back.",
+     "staffing"),
+    ("Results were affected by higher attrition in the assessment team.", "staffing"),
+    ("Costs rose this quarter owing to a weaker exchange rate for the pound.", "external"),
+    ("Spend on the imported kit ran over plan, mostly due to forex swings.", "external"),
+    ("The underspend is mainly a result of vacancies held open in the unit.", "staffing"),
+    ("Spend ran over on account of additional costs found at the design stage.", "budget"),
 ])
 def test_a_challenge_of_a_kind_the_lists_lacked_with_no_figure_is_nq04(sentence, kind):
     found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
