@@ -61,9 +61,15 @@ class _NotScale:
                 or bool(self.off_aim.match(text, figure.end)))
 
 
+# A figure before a measure word counts it only within one clause.
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+
+
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
               causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None) -> bool:
-    """Whether a figure (before `until`, when given) measures the challenge."""
+    """Whether a figure (before `until`, when given) measures the challenge: beside one of
+    its measure words with no causal link between, and, when the figure comes first, in
+    the same clause as the word."""
     text = sentence.text
     for figure in sentence.figures:
         if not_scale(figure, text) or (until is not None and figure.start >= until):
@@ -71,6 +77,9 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
+                if _CLAUSE_BREAK.search(between):
+                    continue  # "over the last three cycles, some staff turnover": the
+                    # figure counts what the clause before names, not the challenge after
             elif match.end() <= figure.start:
                 between = text[match.end(): figure.start]
             else:

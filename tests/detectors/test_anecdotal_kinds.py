@@ -85,6 +85,10 @@ def hears_nothing(reads):  # noqa: F811
     ("Spend on the imported kit ran over plan, mostly due to forex swings.", "external"),
     ("The underspend is mainly a result of vacancies held open in the unit.", "staffing"),
     ("Spend ran over on account of additional costs found at the design stage.", "budget"),
+    # a service without the capacity it needs
+    ("We do not have the capacity to finish the remaining design work.", "capacity"),
+    # a figure in the clause before counts what that clause names, not the challenge
+    ("Over the last three quarters, staff turnover has impacted the plan.", "staffing"),
 ])
 def test_a_challenge_of_a_kind_the_lists_lacked_with_no_figure_is_nq04(sentence, kind):
     found = codes(check_draft(f"Milestones are behind plan. {sentence}", **PROGRAMME))
