@@ -86,7 +86,7 @@ def hears_nothing(reads):  # noqa: F811
     ("The underspend is mainly a result of vacancies held open in the unit.", "staffing"),
     ("Spend ran over on account of additional costs found at the design stage.", "budget"),
     # a service without the capacity it needs
-    ("We do not have the capacity to finish the remaining design work.", "capacity"),
+    ("The unit did not have enough capacity for the remaining design work.", "capacity"),
     # a figure in the clause before counts what that clause names, not the challenge
     ("Over the last three quarters, staff turnover has impacted the plan.", "staffing"),
 ])
