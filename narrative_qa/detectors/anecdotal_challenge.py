@@ -42,6 +42,7 @@ PARAMS = {
     "reader_tag": str,
     "reader_at_least": Share,
     "forecast_cues": list[str],
+    "not_blamed": list[str],
 }
 
 
@@ -167,7 +168,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         return any(terms.search(sentence.text) and measured_near(position, measure)
                    for terms, measure in challenges.values())
 
+    cleared = compile_all(params["not_blamed"])
     for position, sentence in enumerate(sentences):
+        if cleared.search(sentence.text):
+            continue  # "the issues ... do not pose a risk to delivery": nothing is blamed
         cues = [m.span() for m in blame.finditer(sentence.text)]
         # "due to A, B and C" blames every cause it lists, however long the list.
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
@@ -190,7 +194,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not measured_after(s)
+            if id(s) not in listed and not cleared.search(s.text) and not measured_after(s)
             and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
