@@ -42,6 +42,7 @@ PARAMS = {
     "reader_tag": str,
     "reader_at_least": Share,
     "forecast_cues": list[str],
+    "not_blamed": list[str],
 }
 
 
@@ -61,9 +62,15 @@ class _NotScale:
                 or bool(self.off_aim.match(text, figure.end)))
 
 
+# A figure before a measure word counts it only within one clause.
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+
+
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
               causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None) -> bool:
-    """Whether a figure (before `until`, when given) measures the challenge."""
+    """Whether a figure (before `until`, when given) measures the challenge: beside one of
+    its measure words with no causal link between, and, when the figure comes first, in
+    the same clause as the word."""
     text = sentence.text
     for figure in sentence.figures:
         if not_scale(figure, text) or (until is not None and figure.start >= until):
@@ -71,6 +78,9 @@ def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
         for match in measure.finditer(text):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
+                if _CLAUSE_BREAK.search(between):
+                    continue  # "over the last three cycles, some staff turnover": the
+                    # figure counts what the clause before names, not the challenge after
             elif match.end() <= figure.start:
                 between = text[match.end(): figure.start]
             else:
@@ -158,7 +168,10 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         return any(terms.search(sentence.text) and measured_near(position, measure)
                    for terms, measure in challenges.values())
 
+    cleared = compile_all(params["not_blamed"])
     for position, sentence in enumerate(sentences):
+        if cleared.search(sentence.text):
+            continue  # "the issues ... do not pose a risk to delivery": nothing is blamed
         cues = [m.span() for m in blame.finditer(sentence.text)]
         # "due to A, B and C" blames every cause it lists, however long the list.
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
@@ -181,7 +194,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not measured_after(s)
+            if id(s) not in listed and not cleared.search(s.text) and not measured_after(s)
             and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
