@@ -41,6 +41,7 @@ PARAMS = {
     "min_shared_words": Count,
     "min_similarity": Share,
     "outcome_cues": list[str],
+    "milestone_cues": list[str],
     "looking_back": list[str],
     "ongoing_only": list[str],
     "collective_cues": list[str],
@@ -66,9 +67,17 @@ def _reports_outcome(sentence: Sentence, outcome, ongoing_only, params: dict,
     if _looks_ahead(sentence, params):
         return False
     figures = _new_figures(sentence, action)
-    if not (outcome.search(sentence.text) or figures):
+    if not (outcome.search(sentence.text) or figures or _meets_milestone(sentence, params)):
         return False
     return not (ongoing_only.search(sentence.text) and not figures)
+
+
+def _meets_milestone(sentence: Sentence, params: dict) -> bool:
+    """A milestone the sentence tells as met, in the past or the perfect ("contract award
+    was achieved in October", "the business case has been approved"): what became of the
+    work, though no figure is given; not one still ahead ("is on track to be approved")."""
+    return _tells_past(sentence) and bool(
+        compile_all(params["milestone_cues"]).search(sentence.text))
 
 
 def _looks_ahead(sentence: Sentence, params: dict) -> bool:
