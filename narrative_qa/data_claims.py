@@ -182,7 +182,8 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     if any(compile_all(params["other_budget"]).search(s.text) for s in ctx.sentences):
         return None  # 'the budget allocated was £60m, so the variance is 1%': its variance
         # may be against that budget anywhere in the narrative
-    return _budget_figure(sentence, ctx, params) or _variance_claim(sentence, ctx, params, data)
+    return _budget_figure(sentence, ctx, params) or _forecast_figure(sentence, ctx, params) \
+        or _variance_claim(sentence, ctx, params, data)
 
 
 _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9,
@@ -216,6 +217,32 @@ def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     return _hit(sentence, f"the text gives the budget as {match.group('figure')}, but the "
                 f"submitted budget is {sub.target:g}", params, quoted=match.group("figure"),
                 target=sub.target)
+
+
+def _forecast_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'costs are now forecast at £23.3m', 'the expected outturn is £36m' when the data's
+    forecast (the actual) is 39.7: the cell's scale is read as in _budget_figure; 'circa'
+    allows 5%."""
+    sub = ctx.submission
+    match = next((m for pattern in params["forecast_figure"]  # they share group names
+                  if (m := compile_all([pattern]).search(sentence.text))), None)
+    if not match or not sub.actual or compile_all(params["negated_before"]).search(
+            sentence.text[: match.start()]):
+        return None
+    number = match["n"]
+    claimed = float(number.replace(",", "")) * _SCALES.get((match["scale"] or "").lower(), 1)
+    if claimed <= 0:
+        return None
+    forecast = min((sub.actual * s for s in (1, 1e3, 1e6, 1e9)),
+                   key=lambda v: abs(math.log(abs(v) / claimed)))
+    written = _SCALES.get((match["scale"] or "").lower(), 1)
+    if agrees_as_written(float(number.replace(",", "")), forecast / written,
+                         len(number.partition(".")[2])) or (
+            match["about"] and abs(claimed - forecast) <= 0.05 * abs(forecast)):
+        return None
+    return _hit(sentence, f"the text gives the forecast as {match.group('figure')}, but the "
+                f"submitted forecast is {sub.actual:g}", params, quoted=match.group("figure"),
+                actual=sub.actual)
 
 
 def _variance_claim(sentence: Sentence, ctx: Context, params: dict, data: str) -> Hit | None:
@@ -390,11 +417,26 @@ def _read_date(text: str) -> date | None:
 
 def end_date_claims(ctx: Context, params: dict) -> list[Hit]:
     for sentence in ctx.sentences:
-        hit = schedule_claim(sentence, ctx, params) or end_date_value_claim(sentence, ctx,
-                                                                             params)
+        hit = schedule_claim(sentence, ctx, params) or end_date_value_claim(
+            sentence, ctx, params) or end_date_change_claim(sentence, ctx, params)
         if hit:
             return [hit]
     return later_forecast_end(ctx, params)
+
+
+def end_date_change_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
+    """'the end date has been delayed' when the submitted end date is last period's: the
+    text states a move the data do not show (not one it had made before, nor a part's)."""
+    sub = ctx.submission
+    before = end_date(sub.previous_actual) if isinstance(sub.previous_actual, str) else None
+    if before is None or before != end_date(sub.actual):
+        return None
+    match = _claimed(compile_all(params["end_date_changed"]), sentence, params)
+    if not match or compile_all(params["part_of_end_date"]).search(
+            sentence.text[: match.start()]):
+        return None
+    return _hit(sentence, f"the text says the end date moved, but the submitted end date is "
+                f"{sub.actual}, as it was last period", params, claimed="moved")
 
 
 # --- a forecast end date beyond the approved one --------------------------------------

@@ -43,6 +43,10 @@ PARAMS = {
     "rating_words": list[str],
     "rating_now": list[str],
     "rating_stayed": list[str],
+    "rating_change": list[str],
+    "rating_change_dated": list[str],
+    "rating_better": list[str],
+    "rating_worse": list[str],
     "fragment_words": Count,
     "indicator_nouns": list[str],
     "value_verbs": list[str],
@@ -96,6 +100,7 @@ PARAMS = {
     "over_budget": list[str],
     "on_budget": list[str],
     "budget_figure": list[str],
+    "forecast_figure": list[str],
     "budget_variance": list[str],
     "stay_words": list[str],
     "stay_tolerance": Share,
@@ -105,6 +110,7 @@ PARAMS = {
     "new_schedule": list[str],
     "part_subject": list[str],
     "end_date_named": list[str],
+    "end_date_changed": list[str],
     "part_of_end_date": list[str],
     "forecast_end_date": list[str],
     "earlier_end_date": list[str],
@@ -217,7 +223,44 @@ def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
                 "problem": f"the text says the rating remains {stayed.group(0)}, but the data "
                 f"show it moved from {ctx.submission.previous_actual} to "
                 f"{ctx.submission.actual}"}, confidence=params["confidence_rating"])]
+        problem = _rating_change_problem(sentence, actual, before, params)
+        if problem:
+            return [Hit(evidence=[sentence], values={"problem": problem},
+                        confidence=params["confidence_rating"])]
     return []
+
+
+def _rating_change_problem(sentence: Sentence, actual: int, before: int | None,
+                           params: dict) -> str | None:
+    """A change of the rating stated without 'from' ("the rating was downgraded to Amber",
+    "delivery confidence has improved"): its new rating must be the submitted one, and its
+    direction the data's (last period's rating to this one's; no change is no move)."""
+    matches = (m for pattern in params["rating_change"]  # the patterns share group names
+               for m in compile_all([pattern]).finditer(sentence.text))
+    for match in matches:
+        before_text = sentence.text[: match.start()]
+        if rating_moves(sentence.text) or not _the_rating_now(sentence, match.start(), params) \
+                or compile_all(params["negated_before"]).search(before_text) \
+                or compile_all(params["rating_change_dated"]).search(before_text):
+            continue  # "in March 2018 the rating was improved": a past review's move
+        verb, after = match["verb"].lower(), match["after"]
+        better = compile_all(params["rating_better"]).fullmatch(verb) is not None
+        worse = compile_all(params["rating_worse"]).fullmatch(verb) is not None
+        if after and rating_rank(after) is not None and rating_rank(after) != actual:
+            return f"the text gives the rating as {after}, but the submitted rating is " \
+                f"{_RATING_NAMES[actual]}"
+        if before is None or better == worse:
+            continue
+        if before == actual:
+            return f"the text says the rating {verb}, but it is unchanged at " \
+                f"{_RATING_NAMES[actual]}"
+        if better != (actual > before):
+            return f"the text says the rating {verb}, but the data show it moved from " \
+                f"{_RATING_NAMES[before]} to {_RATING_NAMES[actual]}"
+    return None
+
+
+_RATING_NAMES = ["Red", "Amber/Red", "Amber", "Amber/Green", "Green"]
 
 
 def _the_rating_now(sentence: Sentence, start: int, params: dict) -> bool:
