@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from narrative_qa.catalogue import get_rule
+from narrative_qa.detectors.no_link_to_previous import names_previous_year
 from narrative_qa.language.words import compile_all
 
 
@@ -34,3 +35,12 @@ def test_a_link_to_the_earlier_period(list_name: str, text: str) -> None:
 ])
 def test_not_a_link(list_name: str, text: str) -> None:
     assert not _matches(list_name, text)
+
+
+def test_last_year_is_the_previous_period_only_in_a_yearly_record() -> None:
+    params = get_rule("NQ01").params
+    text = "Last year the depot works were paid early, so this year's forecast is lower."
+    assert names_previous_year(text, "GMPP data for IPA Annual Report 2024", params)
+    assert not names_previous_year(text, "2025/26 Q2", params)
+    assert not names_previous_year("We aim to match last year's figure.",
+                                   "GMPP data for IPA Annual Report 2024", params)
