@@ -32,6 +32,7 @@ PARAMS = {
     "future_quarter_cues": list[str],
     "comparisons": list[str],
     "year_ago_comparisons": list[str],
+    "previous_year": list[str],
     "bare_changes": list[str],
     "forecast_before": list[str],
     "indicator_subject": list[str],
@@ -114,6 +115,12 @@ def tells_dated_earlier_event(text: str, period: str | None, params: dict) -> bo
                for d in due_dates(text, period))
 
 
+def names_previous_year(text: str, period: str | None, params: dict) -> bool:
+    """In a yearly record last year is the previous period: "last year there was an
+    underspend" refers to it; "we aim to match last year's figure" is a target."""
+    return is_annual(period) and _compares(text, params["previous_year"], params)
+
+
 def find_back_references(ctx: Context, params: dict) -> list:
     """Sentences that refer to the earlier period: its figures, report, trend or actions."""
     patterns = compile_all(params["back_references"])
@@ -122,6 +129,7 @@ def find_back_references(ctx: Context, params: dict) -> list:
         text = sentence.text
         if (patterns.search(text) or compares_with_earlier(sentence, ctx, params)
                 or names_earlier_quarter(text, ctx.submission.period, params)
+                or names_previous_year(text, ctx.submission.period, params)
                 or tells_dated_earlier_event(text, ctx.submission.period, params)
                 or _states_previous_value(sentence, ctx)):
             found.append(sentence)
