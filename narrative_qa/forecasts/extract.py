@@ -224,9 +224,7 @@ def _words() -> _Words:
                   # 'costs in 2026/27, which were not forecast and will')
                   money=re.compile(r"\b(?:" + "|".join(shared("forecast_money_nouns"))
                                    + r")\b(?:\s+(?:of|for|from|in|during)\s+[^,;.]{1,40}?)?"
-                                   r"(?:,?\s+(?:which|that)\s+[^;.]{0,60}?)?\s+(?:\w+ly\s+)?"
-                                   # ('spend is now expected to exceed ...')
-                                   r"(?:(?:is|are|now|also|still)\s+){0,2}$",
+                                   r"(?:,?\s+(?:which|that)\s+[^;.]{0,60}?)?\s+(?:\w+ly\s+)?$",
                                    re.I),
                   state=re.compile(r"(?:will|shall|['’]ll)\s+(?:(?:now|also|not|then|still|"
                                    r"therefore|\w+ly)\s+){0,2}(?:"

@@ -506,11 +506,6 @@ def test_levelling_off_is_a_direction(text):
     assert [what for what, _ in whats(text)] == ["direction"]
 
 
-def test_money_as_the_subject_before_is_and_the_cue_is_another_measure():
-    assert [what for what, _ in whats("Agency spend is now expected to exceed the "
-                                      "allocation by March 2026.")] == ["other"]
-
-
 def test_a_thing_said_to_be_due_at_a_time_is_a_forecast():
     assert whats("The inspectors' findings are awaited and are due in the spring.") == \
         [("event", "2026-05")]
