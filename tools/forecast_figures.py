@@ -136,7 +136,21 @@ ABOUT = (
     "rewards). 'Calendar year 2024' read as a date added two more there and nothing "
     "elsewhere, so it was taken out, chosen on the selection set; the test split had "
     "been read once before that (0.73 / 0.65 / 0.87, from 0.75 / 0.65 / 0.86), choosing "
-    "nothing, and the table below, its second reading, is the same.")
+    "nothing, and the table below, its second reading, is the same. Stop 41's fixes, from "
+    "the misses and false forecasts of train and dev, each with a test in its own words "
+    "and kept when train precision, dev and organisation-held-out cross-validation held: "
+    "plain forms of a plan or an expectation ('are planning to', 'have scheduled ... "
+    "for', 'foresee', 'projecting') and of the measure's move ('go up', 'pick up', 'back "
+    "on track', 'an uptick', 'on course to', 'our goal is to') are cues; a year after "
+    "'slated, programmed or targeted for' is the due date; a word in -ed no longer "
+    "cancels a dated plan that names a thing ('the revised rota is rolled out in May'); "
+    "'forecast as <date>', 'unlikely to', 'level off', 'plateau' and 'due in <date>' are "
+    "cues. Dev 0.94 / 0.83 / 0.90 to 0.94 / 0.84 / 0.91, cross-validation recall 0.81 "
+    "as before, train unchanged; the selection set 0.80 / 0.73 / 0.91 as before, after "
+    "money as the subject before 'is now expected' read as `other` was taken out, "
+    "chosen on the selection set (it lost three right forecasts there and changed "
+    "nothing in train or dev). Test, read before and after that, choosing nothing: the same "
+    "as at stop 40 both times.")
 
 
 def _cell(value: float | None, interval: tuple[float, float] | None) -> str:
