@@ -190,11 +190,25 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn":
            "billion": 1e9}
 
 
+def _money_disagrees(match: re.Match[str], cell: float, about: bool = False) -> bool:
+    """The text's sum (groups `n` and `scale`: '£80.0m') is not the cell's, as written. The
+    cell's scale is not written, so it is read as the one (1, thousands, millions, billions)
+    that puts it nearest the text's figure; 'about' allows 5%."""
+    number = match["n"]
+    figure = float(number.replace(",", ""))
+    written = _SCALES.get((match["scale"] or "").lower(), 1)  # the text's own scale
+    claimed = figure * written
+    if claimed <= 0:
+        return False
+    value = min((cell * s for s in (1, 1e3, 1e6, 1e9)),
+                key=lambda v: abs(math.log(abs(v) / claimed)))
+    return not (agrees_as_written(figure, value / written, len(number.partition(".")[2]))
+                or (about and abs(claimed - value) <= 0.05 * abs(value)))
+
+
 def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'against a budget of £80.0m' when the data's budget (the target) is 85.0
-    (LABELLING.md §3, NQ10: a budget in the text that is not the target's). The cell's
-    scale is not written, so it is read as the one (1, thousands, millions, billions) that
-    puts it nearest the text's figure."""
+    (LABELLING.md §3, NQ10: a budget in the text that is not the target's)."""
     sub = ctx.submission
     # 'the forecast' as a noun is the data's actual, not a hedge ('the forecast is £92m
     # against a budget of £80m'); 'is forecast to' still is one
@@ -204,15 +218,7 @@ def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
                      params)
     if not match or not sub.target:
         return None
-    number = match["n"]
-    figure = float(number.replace(",", ""))
-    written = _SCALES.get((match["scale"] or "").lower(), 1)  # the text's own scale
-    claimed = figure * written
-    if claimed <= 0:
-        return None
-    budget = min((sub.target * s for s in (1, 1e3, 1e6, 1e9)),
-                 key=lambda v: abs(math.log(abs(v) / claimed)))
-    if agrees_as_written(figure, budget / written, len(number.partition(".")[2])):
+    if not _money_disagrees(match, sub.target):
         return None
     return _hit(sentence, f"the text gives the budget as {match.group('figure')}, but the "
                 f"submitted budget is {sub.target:g}", params, quoted=match.group("figure"),
@@ -221,24 +227,14 @@ def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
 
 def _forecast_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
     """'costs are now forecast at £23.3m', 'the expected outturn is £36m' when the data's
-    forecast (the actual) is 39.7: the cell's scale is read as in _budget_figure; 'circa'
-    allows 5%."""
+    forecast (the actual) is 39.7; 'circa' allows 5%."""
     sub = ctx.submission
     match = next((m for pattern in params["forecast_figure"]  # they share group names
                   if (m := compile_all([pattern]).search(sentence.text))), None)
     if not match or not sub.actual or compile_all(params["negated_before"]).search(
             sentence.text[: match.start()]):
         return None
-    number = match["n"]
-    claimed = float(number.replace(",", "")) * _SCALES.get((match["scale"] or "").lower(), 1)
-    if claimed <= 0:
-        return None
-    forecast = min((sub.actual * s for s in (1, 1e3, 1e6, 1e9)),
-                   key=lambda v: abs(math.log(abs(v) / claimed)))
-    written = _SCALES.get((match["scale"] or "").lower(), 1)
-    if agrees_as_written(float(number.replace(",", "")), forecast / written,
-                         len(number.partition(".")[2])) or (
-            match["about"] and abs(claimed - forecast) <= 0.05 * abs(forecast)):
+    if not _money_disagrees(match, sub.actual, about=bool(match["about"])):
         return None
     return _hit(sentence, f"the text gives the forecast as {match.group('figure')}, but the "
                 f"submitted forecast is {sub.actual:g}", params, quoted=match.group("figure"),
