@@ -226,7 +226,7 @@ def _budget_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
 
 
 def _forecast_figure(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
-    """'costs are now forecast at £23.3m', 'the expected outturn is £36m' when the data's
+    """'the forecast cost is now £41.5m', 'the expected outturn is £36m' when the data's
     forecast (the actual) is 39.7; 'circa' allows 5%."""
     sub = ctx.submission
     match = next((m for pattern in params["forecast_figure"]  # they share group names
