@@ -52,7 +52,7 @@ def test_an_earlier_action_stated_without_an_action_verb_is_read_as_one(reads):
 # period's sentence is an earlier action with nothing said of its outcome (NQ03 fires), and
 # the readings under which it is not (NQ03 is silent).
 ONE_READING_OR_THE_OTHER = {
-    # The parse takes "vacancies reduced the visits" for an action taken; it is a cause.
+    # The parse takes "vacancies lowered the visits" for an action taken; it is a cause.
     "a description the readers do not read as an action is none": (
         "Compliance was 55%. Staff vacancies lowered the number of home visits.", NOW,
         {"visits": "action_taken"}, {"nothingsaysthis": "action_taken"}),
