@@ -346,7 +346,7 @@ _DATE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2
 
 
 def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
-    """'moved the end date to 31 Mar 2038' when the submitted end date is 31.03.35: the
+    """'the end date has moved to 30 Sep 2037' when the submitted end date is 31.03.35: the
     first date (or month, or year) after the end date is named, not in brackets (a
     report's date), after 'from' (last period's) or forecast ('the forecast end date is
     2026': the data hold the approved one), nor a part's end date ('the construction
@@ -379,7 +379,7 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
             continue
         if compile_all(params["forecast_end_date"]).search(
                 sentence.text[max(0, named.start() - 25): match.start()]):
-            return None  # 'the current forecast end date is December 2026': not the approved one
+            return None  # 'our latest forecast end date is October 2026': not the approved one
         if compile_all(params["earlier_end_date"]).search(
                 sentence.text[max(0, named.start() - 25): match.start()]):
             return None  # an initial end date, or last year's return's: not this period's

@@ -169,7 +169,7 @@ def test_the_shipped_model_tells_a_remedy_from_activity_that_does_not_move_the_k
     p, flagged = model.flagged([
         Pair("We will recruit two additional repairs operatives by January 2026 to clear "
              "the backlog of 140 jobs.", kpi, "%", "Housing"),
-        Pair("The service will continue to monitor progress on this indicator.", kpi, "%",
+        Pair("The team will continue to monitor how this indicator progresses.", kpi, "%",
              "Housing")])
     assert p[0] > model.threshold > p[1]
     assert list(flagged) == [False, True]

@@ -230,6 +230,51 @@ def test_no_sentence_of_the_shared_corpus_is_in_the_project():
     assert hits == [], f"corpus text copied into: {hits}"
 
 
+_WORD = re.compile(r"[a-z0-9£%']+")
+_RUN = 10  # consecutive words shared with the corpus that count as copied text
+
+
+def _words(text: str) -> list[str]:
+    """Lowercased words, quote marks stripped: "'on track'" and "on track" are one run."""
+    return [w for w in (m.strip("'") for m in _WORD.findall(text.lower())) if w]
+
+
+def _corpus_runs() -> set[tuple[str, ...]]:
+    runs: set[tuple[str, ...]] = set()
+    for record in read_corpus():
+        for text in (record.get("narrative"), record.get("previous_narrative")):
+            words = _words(text or "")
+            runs.update(zip(*(words[i:] for i in range(_RUN)), strict=False))
+    return runs
+
+
+@needs_corpus
+@pytest.mark.slow
+def test_no_run_of_ten_words_of_the_shared_corpus_is_in_the_project():
+    # The house rule forbids copying a phrase, not only a sentence: no tracked text file
+    # shares ten consecutive words with a narrative or previous narrative of the corpus.
+    # Words run on across lines (a comment or string wrapped over two is still one run).
+    runs = _corpus_runs()
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    hits = []
+    for name in filter(None, tracked):
+        if name.startswith("models/") and not name.endswith(".md"):
+            continue  # the models' weights and vocabularies
+        try:
+            text = (ROOT / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        words: list[tuple[str, int]] = [
+            (w, number) for number, line in enumerate(text.splitlines(), 1)
+            for w in _words(line)]
+        plain = [w for w, _ in words]
+        for i, run in enumerate(zip(*(plain[j:] for j in range(_RUN)), strict=False)):
+            if run in runs:
+                hits.append(f"{name}:{words[i][1]}: {' '.join(run)}")
+    assert hits == [], "corpus words copied into the project:\n" + "\n".join(hits)
+
+
 def _probe(sentences: set[str], flat: str) -> list[str]:
     """Corpus sentences embedded mid-line (in a string or a comment), found by their first
     40 characters before the whole sentence is compared."""

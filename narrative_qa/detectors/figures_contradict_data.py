@@ -189,7 +189,7 @@ def _rescaled_previous(previous: object, actual: object, kpi_name: str | None) -
 # --- a rating (Red ... Green) moved "from X to Y" ----------------------------------------
 
 def _rating_claims(ctx: Context, params: dict) -> list[Hit]:
-    """A KPI whose actual is a rating: "the rating increased from Amber to Red" contradicts
+    """A KPI whose actual is a rating: "our rating went up from Amber to Red" contradicts
     the scale (Red is worse), and "... to Amber" contradicts an actual of Red."""
     actual = rating_rank(ctx.submission.actual or "")
     if actual is None:
@@ -265,7 +265,7 @@ _RATING_NAMES = ["Red", "Amber/Red", "Amber", "Amber/Green", "Green"]
 
 def _the_rating_now(sentence: Sentence, start: int, params: dict) -> bool:
     """A rating stated at `start` is the whole project's rating now: not a forecast or a
-    hope before it ("this should move the rating from Amber/Red to Amber"), nor a part's
+    hope before it ("we expect the RAG status to move from Amber/Red to Amber"), nor a part's
     ("the other workstreams stayed Amber", "for some parts the rating is Red")."""
     before = sentence.text[:start]
     clause = re.split(r"[;:]", before)[-1]
@@ -487,7 +487,7 @@ def _value_claim(sentence: Sentence, ctx: Context, params: dict,
                     council_localities(ctx.settings)).match(after):
             continue  # a target, a forecast, a change ("by 5%", "12% more than")
         if compile_all(params["hypothetical_before"]).search(before):
-            continue  # "if we look only at that division, this metric is at 15%"
+            continue  # "if we count only the north team, the rate is 15%"
         role = _role(before, after, ctx, params)
         if role == "other":
             continue  # a sub-group's, another period's or another measure's figure
@@ -758,7 +758,7 @@ def _names_a_locality(text: str, ctx: Context) -> bool:
 
 
 def _subject_states(clause: str, ctx: Context, params: dict) -> bool:
-    """'Studio occupancy reflects 20 out of 24': a short clause that names the indicator
+    """'Hall bookings reflect 18 out of 22': a short clause that names the indicator
     and links it to the count that follows."""
     words = clause.split()
     return len(words) <= 5 and bool(compile_all(params["linking_verb"]).search(clause)) and \
@@ -869,7 +869,7 @@ def _direction_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | No
             continue  # "it had fallen": about an earlier period
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children) or compile_all(
                 params["future_before"]).search(left):
-            continue  # "next year this measure may decrease": a forecast, not the data
+            continue  # "in 2026/27 the measure may decrease": a forecast, not the data
         nouns = _changed_in(token)
         bare = False  # "The decrease is due to ...": the sentence opens on the change
         if token.pos_ == "NOUN":  # "an improvement in uptake"
@@ -933,7 +933,7 @@ def _against_target(claimed: str, sub) -> bool:
 
 
 def _comparative_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
-    """'led to a shorter turnaround time' when the hours rose: a comparative that modifies
+    """'gave us a shorter turnaround time' when the hours rose: a comparative that modifies
     the indicator states its change ('shorter than the target' compares with another
     figure, not with last period)."""
     sub = ctx.submission

@@ -213,7 +213,7 @@ def _names_risk(text: str, params: dict) -> bool:
 
 def _rating_with_reason(sentences: list[Sentence], params: dict) -> bool:
     """A sentence names the rating and gives a reason for it, or the next sentence gives
-    the reason and refers back to it ("The rating is Amber. This is due to ...")."""
+    the reason and refers back to it ("Rated Amber. That is down to ...")."""
     named, reason = compile_all(params["rating_named"]), compile_all(params["rating_reason"])
     back = compile_all(params["rating_back_reference"])
     # A reason that only names the review which gave the rating is its source, not a reason.

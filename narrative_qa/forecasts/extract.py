@@ -265,7 +265,7 @@ def _direction() -> re.Pattern[str]:
     """The indicator expected to move, with no figure: "will improve", "expected to fall",
     "on track to meet our target". Reaching, meeting or achieving is the indicator's only
     when what is reached is a target or a level (rules/language.yml forecast_goal_objects):
-    'expected to achieve Full Operating Capability' is a milestone, an event."""
+    'expected to achieve initial operating capability' is a milestone, an event."""
     goals = "|".join(shared("forecast_goal_objects"))
     return re.compile(
         r"\b(?:will|shall|expect(?:s|ed\s+to|ing)?|anticipat\w*|should|(?:un)?likely\s+to|"
@@ -405,7 +405,7 @@ _BEFORE_EVENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+|its\
 _AFTER_EVENT = re.compile(r"\b(?:following|upon|on|once|after)\s+(?:the\s+|its\s+|their\s+|"
                           r"our\s+)?(?:[\w-]+\s+){0,2}(?:analysis|receipt|approval|"
                           r"completion|publication|validation|evaluation|sign-?off)\b", re.I)
-# A deadline in a condition is no commitment: 'If this is not resolved by July, ...'
+# A deadline in a condition is no commitment: 'Should the backlog still be open in July, ...'
 _CONDITION = re.compile(r"\b(?:if|unless|provided\s+that|in\s+case|should\s+(?:this|it|they|"
                         r"there))\b", re.I)
 # A future told as a risk is not expected: 'there is a risk that the pilot will not finish
@@ -628,7 +628,7 @@ def _cues(text: str) -> Iterator[re.Match[str]]:
         if word.startswith("and") and not re.search(r"\b(?:we|they|I|you)\b",
                                                     text[:match.start()], re.I):
             continue  # 'and plan to' joins a verb to a person ('we hired two staff and
-            # plan to ...'), not a noun to a noun ('a solution and plan to deliver it')
+            # plan to ...'), not a noun to a noun ('a design and plan to build it')
         if word.startswith("plan") and _PLANS_A_NOUN.search(before) and \
                 not re.match(r"plans?\s+(?:are|is)\b", word):  # 'Plans are in place to
             continue
@@ -671,7 +671,7 @@ def _due(dates: list[DueDate], written: tuple[int, int] | None,
          cue: int | None = None) -> DueDate | None:
     """The date the forecast falls due: the last one written after 'by', 'within', 'in'...
     that is not before the period it was written in; else one with its year written after
-    the forecast's cue ('on target to complete 31/12/2027, as reported in Q2 2025/26');
+    the forecast's cue ('on target to complete 30/11/2027, as noted in Q2 2025/26');
     else the last one resolved."""
     # ('as at April 2026' is when the text stands, a point of reference, never a due date)
     resolved = [d for d in dates if d.due and d.lead != "as at"]
@@ -823,7 +823,7 @@ def _aside_event(text: str, reading: list[_Read], period: str | None,
     return [("event", None, dated[-1], False, max(item[4] for item in reading))]
 
 
-# The project's end date stated as data ('the end date of the project is 30 June 2027',
+# The project's end date stated as data ('the scheme's end date is 31 October 2027',
 # 'the end date moved from A to B at year end'): no forecast by itself (FORECAST_LABELLING.md),
 # but the date a sentence saying the project is on track now expects to meet.
 _END_DATE = re.compile(r"\bend[\s-]?date\b", re.I)
@@ -931,7 +931,7 @@ def _second_verb() -> re.Pattern[str]:
 # A clause of its own opens on its subject, a pronoun or a noun group with its determiner
 # ('and a new programme will be launched', 'and we will report'), or on its cue, sharing
 # the subject before ('and will not be met'); a bare name after 'and' joins two names
-# ('DWP and Met Police will migrate'), a preposition two objects ('on X and on Y')
+# ('the council and the health board will migrate'), a preposition two objects ('on X and on Y')
 _OWN_SUBJECT = re.compile(r"\s*(?:(?:we|they|it|I|you|he|she|this|these|those|that|the|a|an|"
                           r"our|its|their|his|her|all|each|every|some|both|no|any|further|"
                           r"other|one|two|three|four|five|six|\d+)\b|$)", re.I)
@@ -976,7 +976,7 @@ def _by_clause(text: str, read: _Reading, period: str | None,
             modal = clause[:cue.end()] + " "
         if start > 0 and cue is not None and not _OWN_SUBJECT.match(clause[:cue.start()]):
             own = False
-        # 'this target is not expected to be met ..., and will not be met ...': a clause
+        # 'this standard is not expected to be achieved ..., and will not be ...': a clause
         # opening on its cue shares the subject of the clause before
         if cue is not None and cue.start() > 0:
             subject = clause[:cue.start()]

@@ -1,5 +1,5 @@
 """Ratings on a Red-to-Green scale (a Delivery Confidence Assessment, a RAG), and the moves
-between them a narrative states ("the rating increased from Amber to Red").
+between them a narrative states ("our rating went up from Amber to Red").
 
 The scale and the wording are rules/language.yml's `rating_*` entries, shared by NQ06 (a
 move to a worse rating is a decline the text states) and NQ10 (a move stated the wrong way

@@ -34,5 +34,5 @@ def test_a_factor_naming_a_cause_explains_the_slip(settings):
 
 
 def test_a_factor_copied_from_last_periods_narrative_is_no_reason(settings):
-    previous = f"The end date is 30 June 2026. {FACTOR}"
+    previous = f"The end date is 31 October 2026. {FACTOR}"
     assert _nq06(settings, f"{LEAD_IN} {FACTOR}", previous) is not None

@@ -170,8 +170,8 @@ def test_a_date_in_a_sentence_read_only_weakly_as_a_timescale_does_not_time_the_
 
 
 @pytest.mark.parametrize("sentence", [
-    "The extra cost this year will be off-set by income from the zorble marina.",
-    "It was agreed that the zorble cost will continue to be met by the capital reserve.",
+    "This year's extra zorble cost will be off-set by marina income.",
+    "It was agreed that the zorble cost will continue to be funded from the capital reserve.",
     "Every zorble scheme is in delivery now, with a 6-monthly report to the board.",
     "Each zorble town is now in Stage 2 of its programme.",
     "The zorble scheme is delivering within its three year funding envelope.",

@@ -52,9 +52,9 @@ def test_an_earlier_action_stated_without_an_action_verb_is_read_as_one(reads):
 # period's sentence is an earlier action with nothing said of its outcome (NQ03 fires), and
 # the readings under which it is not (NQ03 is silent).
 ONE_READING_OR_THE_OTHER = {
-    # The parse takes "vacancies reduced the visits" for an action taken; it is a cause.
+    # The parse takes "vacancies lowered the visits" for an action taken; it is a cause.
     "a description the readers do not read as an action is none": (
-        "Compliance was 55%. Staff vacancies reduced the number of home visits.", NOW,
+        "Compliance was 55%. Staff vacancies lowered the number of home visits.", NOW,
         {"visits": "action_taken"}, {"nothingsaysthis": "action_taken"}),
     "a sentence read as an earlier action's outcome answers for them": (
         "Compliance was 55%. We will recruit two social workers.",

@@ -39,7 +39,7 @@ def test_an_unjustified_rating_is_a_rag_finding_and_a_justified_one_is_not(setti
     assert "does not match the data" not in bare["NQ09"].message
     assert bare["NQ09"].elt_message.startswith("Rating Amber/Red not explained:")
     reasoned = _codes(settings, actual="Amber/Red",
-                      narrative="The Amber/Red rating reflects the late data migration.")
+                      narrative="The rating of Amber/Red reflects the late data migration.")
     assert "NQ09" not in reasoned
 
 
@@ -93,7 +93,7 @@ def test_with_no_polarity_a_target_met_exactly_is_green_either_way(settings):
 
 
 def test_a_reason_in_the_sentence_after_the_rating_justifies_it(settings):
-    # "The rating is Amber. This is due to ...": the reason refers back to the rating in
+    # "Rated Amber. That is down to ...": the reason refers back to the rating in
     # the next sentence; it justifies the rating as if written in one (LABELLING.md, NQ09).
     found = _codes(settings, actual="Amber",
                    narrative="The assessment of the records system is Amber. This is "

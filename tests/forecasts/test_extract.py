@@ -93,7 +93,7 @@ def test_a_count_forecast_and_a_stated_target_that_is_not_one():
     "Closer links are needed with expected future demand.",
     "Staff keep to the discharge plan to make sure no one waits.",
     "At the last review the scheme was on track to finish its pilot.",
-    "It was agreed that the cost will continue to be met by the council.",
+    "It was agreed the health board will continue to fund the posts.",
     "In Q1 an overspend was predicted, and it has now been closed.",
     "The number of referrals did not match our projections.",
     "It should be noted that the figure is a rate per 1,000.",
@@ -149,7 +149,7 @@ def test_a_forecast_that_says_it_keeps_to_plan_is_still_a_forecast():
 
 
 def test_a_target_expected_to_be_met_is_a_direction():
-    [forecast] = extract_forecasts("The target is not expected to be met until 2027.", Q2)
+    [forecast] = extract_forecasts("The standard is not expected to be achieved until 2027.", Q2)
     assert (forecast.what, forecast.due) == ("direction", "2027-12")
 
 
@@ -206,7 +206,7 @@ def test_a_quarter_as_a_point_of_reference_is_not_a_second_milestone():
 def test_a_year_naming_a_thing_is_not_when_it_is_due_but_a_target_year_is():
     [scope] = extract_forecasts("Work will start soon to scope our 2026/27 projects.", Q2)
     assert scope.due is None
-    [target] = extract_forecasts("We are on track to meet our 2026/27 target.", Q2)
+    [target] = extract_forecasts("The hub is on track to meet our 2026/27 target.", Q2)
     assert target.due == "2027-03"
 
 
@@ -242,16 +242,16 @@ def test_a_deadline_in_a_sentence_told_in_the_past_is_not_a_commitment():
 
 
 @pytest.mark.parametrize("text", [
-    "Waits are expected to remain low in 2026.",
+    "Waiting lists are expected to remain low throughout 2026.",
     "The service anticipates meeting the target in 2026.",
-    "The numbers may not show real improvement until March 2026.",
+    "Referral figures may not show a clear improvement until March 2026.",
 ])
 def test_forecasts_of_the_indicator_staying_or_getting_there_are_directions(text):
     assert [f.what for f in extract_forecasts(text, Q2)] == ["direction"]
 
 
 def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
-    [season] = extract_forecasts("New data will be available in fall 2026.", Q2)
+    [season] = extract_forecasts("Fresh figures will be published in fall 2026.", Q2)
     assert (season.what, season.due) == ("event", "2026-11")
     [survey] = extract_forecasts("The next survey will be run in 2027-28, to explain this "
                                  "year's results.", Q2)
@@ -267,9 +267,9 @@ def test_a_season_is_not_a_fall_and_a_year_naming_results_is_not_a_due_date():
     "Staff worked with partners to review the expected outcomes of the scheme.",
     "The service is forecasting against the agreed budget for the year.",
     "It was not possible to predict the demand until the survey closed in May 2025.",
-    "We knew that we were more likely to miss the goal this year.",
+    "Managers knew we were more likely to fall short of the standard this year.",
     "The second phase will need more funding from the council.",
-    "The standard reflects a multi-year target to be reached by July 2026.",
+    "The standard sets a three-year target that is to be reached by July 2026.",
 ])
 def test_aims_requirements_and_stated_targets_are_not_forecasts(text):
     assert extract_forecasts(text, Q2) == []
@@ -304,7 +304,8 @@ def test_a_year_naming_a_level_is_not_a_due_date():
 def test_working_to_improve_a_thing_is_an_event_and_building_back_is_a_direction():
     [work] = extract_forecasts("The team will work to improve the booking system.", Q2)
     assert work.what == "event"
-    [back] = extract_forecasts("Numbers will be built back up once the post is filled.", Q2)
+    [back] = extract_forecasts("Clinic capacity will be built back up when the vacancy is "
+                               "filled.", Q2)
     assert back.what == "direction"
 
 
@@ -335,7 +336,7 @@ def test_a_plan_dated_after_the_period_with_in_is_an_event_unless_told_in_the_pa
     [award] = extract_forecasts("The move of the two teams to the new depot in summer "
                                 "2026 remains on schedule.", Q2)
     assert (award.what, award.due) == ("event", "2026-08")
-    [review] = extract_forecasts("An external review is being undertaken in April 2026.",
+    [review] = extract_forecasts("An independent audit is being undertaken in April 2026.",
                                  Q2)
     assert review.due == "2026-04"
     assert extract_forecasts("In 2026 the outreach team offered 240 home visits.", Q2) == []
@@ -360,10 +361,10 @@ def test_plans_in_place_and_a_target_expected_to_be_met_are_forecasts(text, what
 # --- issue 19, item 5 (third session): general shapes read in unlabelled train text ------
 
 @pytest.mark.parametrize(("text", "what"), [
-    ("The new depot is expected to achieve full operating capability in late 2026.", "event"),
-    ("The scheme remains on track to reach its next gateway by June 2026.", "event"),
-    ("The service is on track to meet its 2026 target.", "direction"),
-    ("Early returns suggest the target will be surpassed by March 2026.", "direction"),
+    ("The new call hub is expected to achieve initial operating capability in late 2026.", "event"),
+    ("The upgrade remains on track to pass its next gateway by June 2026.", "event"),
+    ("The clinic is on track to meet our 2026 target.", "direction"),
+    ("First returns indicate the standard will be surpassed by March 2026.", "direction"),
     ("Attendance should return to pre-pandemic levels next year.", "direction"),
 ])
 def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text, what):
@@ -373,7 +374,7 @@ def test_reaching_a_milestone_is_an_event_and_reaching_a_target_a_direction(text
 @pytest.mark.parametrize("text", [
     "We expect the ORION 3 system to go live in late 2026.",
     "Sign-off is expected at the Gate 4 review in June 2026.",
-    "Handover is expected a minimum of 6 months after delivery.",
+    "Handover to the ward is expected a minimum of 8 weeks after fit-out.",
     "The end date is forecast to be June 2027, 5 months later than planned.",
     "The building works are expected to be phased over the first 4 years.",
 ])
@@ -387,16 +388,16 @@ REPORT_2027 = "GMPP data for IPA Annual Report 2027"
 
 @pytest.mark.parametrize(("text", "dues"), [
     # a date before the period beside one after it is what happened, not a second event
-    ("Trials ended in November 2026 and the ship remains on target for its first season "
-     "during 2027.", ["2027-12"]),
-    ("The scheme remains on track to open in 2029 following approval of a review note in "
+    ("Sea trials finished in November 2026 and the ferry remains on target for a first "
+     "season during 2027.", ["2027-12"]),
+    ("The new clinic remains on track to open in 2029 after sign-off of a gateway paper in "
      "April 2025.", ["2029-12"]),
     # an annual report's narrative may be as at the September before: both still ahead
     ("Charges for large firms will commence in October 2026 and for small firms from "
      "March 2027.", ["2026-10", "2027-03"]),
     # a date with its year after the cue, when the led one is behind
-    ("The reform is on target to complete 31/12/2028, as reported in Q2 2026/27.",
-     ["2028-12"]),
+    ("The redesign is on target to complete 30/11/2028, as noted in Q2 2026/27.",
+     ["2028-11"]),
 ])
 def test_past_dates_beside_a_commitment_are_not_when_it_is_due(text, dues):
     assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
@@ -410,13 +411,13 @@ def test_a_date_a_change_is_counted_since_is_not_a_due_date():
 
 @pytest.mark.parametrize(("text", "dues"), [
     ("The target date for go-live is June 2027.", ["2027-06"]),
-    ("The forecast end date is now March 2028.", ["2028-03"]),
-    ("The board continues to forecast an end date of 30 June 28.", ["2028-06"]),
+    ("Our forecast end date is now May 2028.", ["2028-05"]),
+    ("The partnership's boards forecast an end date of 15 September 29.", ["2029-09"]),
     ("Most sites will be done by 2027-Q4, with the final end date estimated as 2028-Q4.",
      ["2027-03", "2028-03"]),
     # a date merely stated, or an old target, is none
-    ("The project end-date is 27 February 2028.", []),
-    ("Deviation from the original target date of March 2026 was caused by the strike.", []),
+    ("The scheme end-date is 14 November 2028.", []),
+    ("Slippage against the original target date of May 2026 followed the walkout.", []),
 ])
 def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
     assert [f.due for f in extract_forecasts(text, REPORT_2027, use_readers=False)] == dues
@@ -424,20 +425,20 @@ def test_a_date_named_as_expected_in_a_noun_phrase_is_a_commitment(text, dues):
 
 @pytest.mark.parametrize("text", [
     "This will require some changes to the programme's plans.",
-    "The new payroll service has gone live on schedule in April 2027.",
+    "The replacement rostering tool has gone live as planned in April 2027.",
 ])
 def test_a_requirement_and_a_dated_plan_already_done_are_not_commitments(text):
     assert extract_forecasts(text, REPORT_2027, use_readers=False) == []
 
 
 def test_a_month_with_a_two_digit_number_past_any_day_is_a_year():
-    [forecast] = extract_forecasts("Closure is currently forecast to be December 48.",
+    [forecast] = extract_forecasts("Handover is currently forecast to be October 47.",
                                    REPORT_2027, use_readers=False)
-    assert forecast.due == "2048-12"
+    assert forecast.due == "2047-10"
 
 
 def test_on_track_towards_a_target_is_a_direction():
-    [forecast] = extract_forecasts("The program is on track towards meeting its target for "
+    [forecast] = extract_forecasts("The team is on track towards reaching the standard for "
                                    "March 31, 2027.", "2025-26", use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", "2027-03")
 
@@ -454,7 +455,7 @@ def test_a_contracted_will_and_a_plan_still_on_track_are_commitments(text, due):
 
 
 def test_years_joined_before_a_level_noun_name_the_level():
-    [forecast] = extract_forecasts("We do not think demand will rise back to FY22 or FY21 "
+    [forecast] = extract_forecasts("We do not think call volumes will rise back to FY23 or FY22 "
                                    "level of service.", "FY2025 (Jul 2024–Jun 2025)",
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("direction", None)
@@ -469,8 +470,8 @@ def test_clauses_forecasting_different_things_are_two_forecasts():
 
 def test_a_clause_with_no_subject_of_its_own_shares_the_one_before():
     # (two clauses, each with its own verb: two forecasts, both the indicator's direction)
-    text = ("This target is not expected to be met in 2026/27, and will not be met for the "
-            "rural depots.")
+    text = ("This standard is not expected to be achieved in 2026/27, and will not be achieved "
+            "for the island practices.")
     assert [f.what for f in extract_forecasts(text, Q2, use_readers=False)] == [
         "direction", "direction"]
 
@@ -545,7 +546,7 @@ def test_a_modal_in_a_question_is_no_forecast(text):
 
 @pytest.mark.parametrize(("text", "found"), [
     ("The costs of the move will be absorbed by the service.", [("other", None)]),
-    ("Savings will be delivered by March 2026.", [("other", "2026-03")]),
+    ("The agreed savings will be delivered by May 2026.", [("other", "2026-05")]),
     ("The depot will close in 2026/27, but the costs will be met from reserves.",
      [("event", "2027-03"), ("other", None)]),
     ("The spend profile will be revised.", [("event", None)]),  # a profile, not money
@@ -615,14 +616,14 @@ def test_a_risk_to_a_date_is_no_commitment_to_it():
 
 
 def test_meeting_commitments_is_the_indicators_direction():
-    text = "The service is on track to meet its commitments for the year."
+    text = "The service is on track to meet every one of its commitments for the year."
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("direction", None)]
 
 
 def test_a_second_milestone_at_the_end_of_the_year_is_its_own_event():
-    text = ("The first training course is planned to finish in November, which will lead to "
-            "the graduation of the remaining crews at the end of the year.")
+    text = ("The first induction cohort is planned to finish in November, which will lead to "
+            "the sign-off of the remaining carers at the end of the year.")
     assert [(f.what, f.due) for f in extract_forecasts(text, Q2, use_readers=False)] == [
         ("event", "2025-11"), ("event", "2026-03")]
 
@@ -643,8 +644,8 @@ def test_a_plan_named_with_its_date_is_a_commitment():
     assert events("All of the repairs planned for Q2 have now been completed.") == []
     assert events("All of the repairs planned for Q2 have now occurred.") == []
     # what a plan names is no commitment without a date ('which will provide' is a state)
-    assert events("Objectives planned for each team, which will provide the basis for "
-                  "reviews.") == []
+    assert events("Objectives planned for each team, which will provide the grounding for "
+                  "appraisals.") == []
 
 
 def test_something_awaited_with_its_date_is_an_event():
@@ -697,8 +698,8 @@ def test_an_event_due_before_a_named_event_is_kept_whatever_the_readers_read():
 def test_getting_back_on_track_is_an_aim_not_a_claim():
     assert events("To get the rota back on track for a green rating, the team has asked "
                   "for more staff.") == []
-    assert events("The new rota is back on track for completion by March 2026.") == [
-        ("event", "2026-03")]
+    assert events("The new rota is back on track for completion in May 2026.") == [
+        ("event", "2026-05")]
 
 
 @pytest.mark.parametrize(("actual", "what"), [
@@ -813,10 +814,10 @@ def test_a_plan_on_a_condition_or_as_soon_as_possible_is_kept():
 def test_the_year_a_years_report_is_about_is_over_not_ahead():
     # FORECAST_LABELLING.md: a forecast is of what happens after the reporting period
     year = "FY2025 (Jul 2024–Jun 2025)"
-    assert events("The unit is on track to meet its FY25 target.", year) == []
-    assert events("The unit is on track to meet its FY26 target.", year) == [
-        ("direction", "2026-06")]
-    assert events("The unit is on track to meet its FY25 target.",
+    assert events("The clinic is on track to meet our FY25 target.", year) == []
+    assert events("The clinic is on track to meet our FY27 target.", year) == [
+        ("direction", "2027-06")]
+    assert events("The clinic is on track to meet our FY25 target.",
                   "FY2025 Q2 (quarterly context)") == [("direction", "2025-06")]
     # an in-year return is written during its year: its outturn is still to come
     assert events("The new system will go live in 2025/26.", "2025/26") == [
@@ -826,7 +827,7 @@ def test_the_year_a_years_report_is_about_is_over_not_ahead():
 def test_money_expected_to_move_is_another_measure():
     # FORECAST_LABELLING.md: 'other' is another measure's figure or direction, a cost
     assert events("The new rota is expected to reduce overtime costs.") == [("other", None)]
-    assert events("We expect reductions in agency spend on a like for like basis.") == [
+    assert events("We expect reductions in agency spend on a comparable basis.") == [
         ("other", None)]
     assert events("Waiting times will improve further once funding is agreed.") == [
         ("direction", None)]
@@ -879,7 +880,7 @@ def test_money_expected_after_the_cue_is_another_measure():
         [forecast] = extract_forecasts(text, GMPP)
         assert (forecast.what, forecast.due) == ("other", None), text
     # a document named by money is no money; with a date the event is what is checked
-    assert extract_forecasts("The study is still on track to deliver a cost benefit "
+    assert extract_forecasts("The consultants remain on track to deliver the cost benefit "
                              "analysis.", GMPP) == []
     [dated] = extract_forecasts("The depot will open within budget by May 2024.", GMPP)
     assert (dated.what, dated.due) == ("event", "2024-05")
@@ -977,7 +978,7 @@ def test_a_timetable_told_as_a_reason_or_in_the_past_is_no_forecast(text):
 
 @pytest.mark.parametrize(("text", "period", "due"), [
     # an aim for the indicator's move is a direction, as an expectation is
-    ("We aim to be back on target by the end of the financial year.", Q2, "2026-03"),
+    ("The team aims to be back on target by end of the financial year.", Q2, "2026-03"),
     ("The team aims to return to the standard during 2026/27.", Q2, "2027-03"),
     ("The team aims to increase response rates by June 2026.", Q2, "2026-06"),
     # shorten, lengthen and drop are moves

@@ -16,9 +16,9 @@ GAELIC = ("Tha coileanadh air tuiteam gu 51% air sgàth 's gu robh trì dreuchda
 ENGLISH = ("Performance fell to 51% because three posts in the team were vacant during the "
            "quarter. We will recruit two new social workers by March, which is expected to "
            "improve the timeliness of reports.")
-FIGURES = ("July Review Tasks meeting goal: 80 Total Eligible Tasks: 90 Met: 89% Aug Review "
-           "Tasks meeting goal: 65 Total Eligible Tasks: 79 Met: 82% Sept Review Tasks "
-           "meeting goal: 70 Total Eligible Tasks: 81 Met: 86%")
+FIGURES = ("April Case Audits within timescale: 41 Total Audits Due: 47 Met: 87% May Case "
+           "Audits within timescale: 38 Total Audits Due: 50 Met: 76% June Case Audits "
+           "within timescale: 45 Total Audits Due: 49 Met: 92%")
 
 
 def test_welsh_and_gaelic_are_named_and_english_is_not():
