@@ -309,17 +309,33 @@ def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
     if not match or compile_all(params["part_of_schedule"]).match(after):
         return None
     milestone = compile_all(params["milestone_after"]).match(after)
-    if milestone and _milestone_before_end(re.split(r"[.;]", after)[0], ctx):
+    if milestone and _milestone_before_end(re.split(r"[.;]", after)[0], ctx, params):
         return None  # 'on track to open the depot by May 2025': a milestone before the end
     clause = re.split(r"[;,]|\band\b", sentence.text[: match.start()])[-1]
-    if compile_all(params["part_subject"]).search(clause):
+    if compile_all(params["part_subject"]).search(clause) or _part_is_subject(
+            sentence, match.start(), params):
         return None  # 'the remainder are on track': a part of the work
     sub = ctx.submission
     return _hit(sentence, f"the text says the work is on schedule, but the end date moved "
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
 
 
-def _milestone_before_end(text: str, ctx: Context) -> bool:
+def _part_is_subject(sentence: Sentence, offset: int, params: dict) -> bool:
+    """The clause's subject is a part of the work ('the design phases are on track')."""
+    token = token_at(sentence, offset)
+    for _ in range(4):
+        if token is None or token.head is token or (
+                token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}):
+            break
+        token = token.head
+    subjects = [c for c in (token.children if token is not None else [])
+                if c.dep_ in {"nsubj", "nsubjpass"}]
+    heads = subjects + [c for s in subjects for c in s.children if c.dep_ == "conj"]
+    return any(re.match(r"[a-z]*", h.lemma_.lower()).group(0) in params["part_of_work"]
+               for h in heads)  # 'Alpha and Beta phase(s)': the conjoined heads too
+
+
+def _milestone_before_end(text: str, ctx: Context, params: dict) -> bool:
     """The date a milestone is on track for falls before the end date last period (or this
     one's, with none given): a step on the way, not the whole's end. 'By this date' is the
     new end date's. A date at or after that end ('on track to deliver by 2021' of an end in
@@ -336,6 +352,8 @@ def _milestone_before_end(text: str, ctx: Context) -> bool:
         return (full[0].year, full[0].month) < (end.year, end.month)
     for m in _month_year().finditer(text):
         month = _month_number(m["month"])
+        if month is None and compile_all(params["early_in_year"]).search(text[: m.start()]):
+            month = 6  # 'by early 2016': by mid-year at the latest
         return (int(m["year"]), month or 12) < (end.year, end.month) if month else \
             int(m["year"]) < end.year
     return False
@@ -377,6 +395,8 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
             continue
         if re.search(r"\bfrom\s+$", before):
             continue
+        if _last_periods_date(day, ctx) and _in_the_past(sentence, match.start()):
+            continue  # last period's end date, told in the past tense: not this period's
         if compile_all(params["forecast_end_date"]).search(
                 sentence.text[max(0, named.start() - 25): match.start()]):
             return None  # 'our latest forecast end date is October 2026': not the approved one
@@ -389,6 +409,32 @@ def end_date_value_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit 
                     f"submitted end date is {ctx.submission.actual}", params,
                     quoted=match.group(0))
     return None
+
+
+def _last_periods_date(day: object, ctx: Context) -> bool:
+    """A date (or a (month, year) pair) in the month of last period's end date."""
+    previous = ctx.submission.previous_actual
+    before = end_date(previous) if isinstance(previous, str) else None
+    if before is None:
+        return False
+    if isinstance(day, date):
+        return (day.year, day.month) == (before.year, before.month)
+    month, year = day  # type: ignore[misc]
+    return year == before.year and month in {None, before.month}
+
+
+def _in_the_past(sentence: Sentence, offset: int) -> bool:
+    """The clause holding `offset` is in the simple past ('was', 'reflected')."""
+    token = token_at(sentence, offset)
+    for _ in range(6):
+        if token is None or token.head is token or (
+                token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}):
+            break
+        token = token.head
+    if token is None:
+        return False
+    tags = [token.tag_] + [c.tag_ for c in token.children if c.dep_ in {"aux", "auxpass"}]
+    return "VBD" in tags[:1] or (token.tag_ == "VBN" and "VBD" in tags[1:])
 
 
 @lru_cache(maxsize=1)

@@ -112,6 +112,8 @@ PARAMS = {
     "end_date_named": list[str],
     "end_date_changed": list[str],
     "part_of_end_date": list[str],
+    "part_of_work": list[str],
+    "early_in_year": list[str],
     "forecast_end_date": list[str],
     "earlier_end_date": list[str],
     "part_after_end_date": list[str],
@@ -317,7 +319,7 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
         return True  # "the number of positive outcomes (the live release rate)"
     word = noun.lower_
     if word in {"it", "this"}:
-        return True
+        return not _another_measure_before(noun, ctx, params)
     if word in params["indicator_nouns"]:  # "contractor performance" is another's
         return all(c.lower_ in params["whole_modifiers"] or stem(c.lower_) in ctx.kpi_terms
                    for c in noun.children if c.dep_ in {"compound", "amod", "nmod", "poss"})
@@ -331,6 +333,14 @@ def _is_indicator(noun, ctx: Context, params: dict) -> bool:
             if modifier not in params["whole_modifiers"] and stem(modifier) not in ctx.kpi_terms:
                 return False
     return True
+
+
+def _another_measure_before(pronoun, ctx: Context, params: dict) -> bool:
+    """'It' or 'this' after another measure named earlier in its sentence stands for that
+    measure ("whole life costs are now £177m; this has increased")."""
+    return any(t.pos_ == "NOUN" and stem(t.lower_) in params["other_measures"]
+               and stem(t.lower_) not in ctx.kpi_terms
+               for t in pronoun.doc[pronoun.sent.start: pronoun.i])
 
 
 def _share_of_the_kpi(figure, after: str, sentence: Sentence, ctx: Context) -> bool:
@@ -417,6 +427,8 @@ def _subject_is_indicator(verb, ctx: Context, params: dict) -> bool:
                         return False  # "performance in North West" for a city-wide KPI
             if _names_the_count(child, ctx, params):
                 return True  # "the number of people delayed in hospital" for a count KPI
+            if noun.lower_ in {"it", "this"} and _another_measure_before(noun, ctx, params):
+                return False  # "costs are now £177m; this has increased": the costs
             if noun.lower_ in params["indicator_nouns"] or noun.lower_ in {"it", "this"}:
                 mods = [c for c in noun.children
                         if c.dep_ in {"compound", "amod", "nmod", "poss"}]  # "Fischer's"
