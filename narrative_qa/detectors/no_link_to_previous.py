@@ -34,6 +34,7 @@ PARAMS = {
     "year_ago_comparisons": list[str],
     "previous_year": list[str],
     "bare_changes": list[str],
+    "indicator_changes": list[str],
     "forecast_before": list[str],
     "indicator_subject": list[str],
     "reader_tag": str,
@@ -59,20 +60,23 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
     With last period's narrative given, the link must be to what was reported then: the
     indicator's own trend since last period, even without its figures ("our end date has
     slipped because ..."), in a sentence not copied from that narrative; a year-ago
-    comparison, or referrals that "rose to 2,140", do not connect to it.
+    comparison, or referrals that "rose to 2,140", do not connect to it. With or without
+    it, the indicator said to have been moved or re-rated ("our end date was put back
+    because ...") has changed since before: a link.
     """
     text = sentence.text
+    about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
+        f.value is not None and isinstance(ctx.submission.actual, float)
+        and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
+    changed = about_indicator and _compares(text, params["indicator_changes"], params)
     if not ctx.submission.previous_narrative:
-        return (_compares(text, params["comparisons"], params)
+        return (changed or _compares(text, params["comparisons"], params)
                 or _compares(text, params["year_ago_comparisons"], params)
                 or _compares(text, params["bare_changes"], params))
     if ctx.previous is not None and near_copy(text, [s.text for s in ctx.previous.content()],
                                               0.8):
         return False
-    about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
-        f.value is not None and isinstance(ctx.submission.actual, float)
-        and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
-    return about_indicator and (
+    return changed or about_indicator and (
         _compares(text, params["comparisons"], params)
         or _compares(text, params["bare_changes"], params)
         or (is_annual(ctx.submission.period)
