@@ -34,6 +34,7 @@ PARAMS = {
     "year_ago_comparisons": list[str],
     "previous_year": list[str],
     "bare_changes": list[str],
+    "indicator_changes": list[str],
     "forecast_before": list[str],
     "indicator_subject": list[str],
     "reader_tag": str,
@@ -57,23 +58,29 @@ def compares_with_earlier(sentence: Sentence, ctx: Context, params: dict) -> boo
     again", "compared with the same period last year"), is a link (FINDINGS.md NQ01).
 
     With last period's narrative given, the link must be to what was reported then: the
-    indicator's own trend since last period, in a sentence not copied from that narrative;
-    a year-ago comparison, or referrals that "rose to 2,140", do not connect to it.
+    indicator's own trend since last period, even without its figures ("our end date has
+    slipped because ..."), in a sentence not copied from that narrative; a year-ago
+    comparison, or referrals that "rose to 2,140", do not connect to it. With or without
+    it, the indicator said to have been moved or re-rated ("our end date was put back
+    because ...") has changed since before: a link.
     """
     text = sentence.text
+    about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
+        f.value is not None and isinstance(ctx.submission.actual, float)
+        and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
+    changed = about_indicator and _compares(text, params["indicator_changes"], params)
     if not ctx.submission.previous_narrative:
-        return (_compares(text, params["comparisons"], params)
+        return (changed or _compares(text, params["comparisons"], params)
                 or _compares(text, params["year_ago_comparisons"], params)
                 or _compares(text, params["bare_changes"], params))
     if ctx.previous is not None and near_copy(text, [s.text for s in ctx.previous.content()],
                                               0.8):
         return False
-    about_indicator = bool(compile_all(params["indicator_subject"]).search(text)) or any(
-        f.value is not None and isinstance(ctx.submission.actual, float)
-        and abs(f.value - ctx.submission.actual) < 0.051 for f in sentence.figures)
-    return about_indicator and (_compares(text, params["comparisons"], params) or (
-        is_annual(ctx.submission.period)
-        and _compares(text, params["year_ago_comparisons"], params)))
+    return changed or about_indicator and (
+        _compares(text, params["comparisons"], params)
+        or _compares(text, params["bare_changes"], params)
+        or (is_annual(ctx.submission.period)
+            and _compares(text, params["year_ago_comparisons"], params)))
 
 
 # A period that spans its year's quarters ("FY2025 (quarterly context, Q1–Q4)").
@@ -95,24 +102,28 @@ def names_earlier_quarter(text: str, period: str | None, params: dict) -> bool:
                and not future.search(text[: m.start]) for m in quarter_mentions(text))
 
 
-# A date that writes its own year: a month or quarter without one ("in Q1", "July") is
-# resolved by guess and is often the period's own (a year's quarters, a school term).
-_WITH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b\d\d\s*/\s*\d\d\b|\b[A-Za-z]{3,}\.? \d\d\b")
+# A date that writes its own year ("FY16/17" too): a month or quarter without one ("in
+# Q1", "July") is resolved by guess and is often the period's own (a year's quarters, a
+# school term).
+_WITH_YEAR = re.compile(
+    r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d\d\s*/\s*\d\d(?!\d)|\b[A-Za-z]{3,}\.? \d\d\b")
 
 
 def tells_dated_earlier_event(text: str, period: str | None, params: dict) -> bool:
     """An event dated before the period and told as past ("the contract was signed in May
-    2013") refers to an earlier period (LABELLING.md §3 NQ01); a date it is due by, or one
-    after a forecast ("we expect to finish by March 2024"), is not."""
+    2013") refers to an earlier period (LABELLING.md §3 NQ01); a date it is due by, one
+    after a forecast ("we expect to finish by March 2024"), or one after the budget or
+    baseline it dates ("the budget is taken from the business case approved in 2014"), is
+    not. A date before them dates an event ("in FY 20/21 the budget was amended")."""
     first = period_start(period)
     start = month_text(first) if first else None
-    if (start is None or not compile_all(params["past_told"]).search(text)
-            or compile_all(params["names_the_baseline"]).search(text)):
+    if start is None or not compile_all(params["past_told"]).search(text):
         return False
     ahead = compile_all(params["ahead_before"])
+    baseline = compile_all(params["names_the_baseline"])
     return any(d.due is not None and d.due < start and _WITH_YEAR.search(d.text)
                and d.lead not in params["ahead_leads"] and not ahead.search(text[: d.start])
-               for d in due_dates(text, period))
+               and not baseline.search(text[: d.start]) for d in due_dates(text, period))
 
 
 def names_previous_year(text: str, period: str | None, params: dict) -> bool:
