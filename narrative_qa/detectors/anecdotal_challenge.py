@@ -43,6 +43,8 @@ PARAMS = {
     "reader_at_least": Share,
     "forecast_cues": list[str],
     "not_blamed": list[str],
+    "gains": list[str],
+    "setbacks": list[str],
 }
 
 
@@ -169,6 +171,13 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                    for terms, measure in challenges.values())
 
     cleared = compile_all(params["not_blamed"])
+    gains, setbacks = compile_all(params["gains"]), compile_all(params["setbacks"])
+
+    def only_gains(text: str) -> bool:
+        """A variance put down to savings or a smaller requirement, with no setback beside
+        them, blames no challenge ("the underspend reflects a reduced hosting requirement")."""
+        return bool(gains.search(text)) and not setbacks.search(text)
+
     for position, sentence in enumerate(sentences):
         if cleared.search(sentence.text):
             continue  # "the issues ... do not pose a risk to delivery": nothing is blamed
@@ -194,7 +203,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not cleared.search(s.text) and not measured_after(s)
+            if id(s) not in listed and not cleared.search(s.text) and not only_gains(s.text)
+            and not measured_after(s)
             and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
