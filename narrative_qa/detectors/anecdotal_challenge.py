@@ -44,6 +44,7 @@ PARAMS = {
     "forecast_cues": list[str],
     "not_blamed": list[str],
     "gains": list[str],
+    "time_lost": list[str],
     "setbacks": list[str],
 }
 
@@ -69,15 +70,18 @@ _CLAUSE_BREAK = re.compile(r"[,;:]")
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None) -> bool:
+              causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None,
+              lost: re.Pattern[str] | None = None) -> bool:
     """Whether a figure (before `until`, when given) measures the challenge: beside one of
     its measure words with no causal link between, and, when the figure comes first, in
-    the same clause as the word."""
+    the same clause as the word. A time beside a word of time `lost` ("an eight week
+    slippage", "a further six months") measures whatever challenge caused it."""
     text = sentence.text
     for figure in sentence.figures:
         if not_scale(figure, text) or (until is not None and figure.start >= until):
             continue
-        for match in measure.finditer(text):
+        words = (measure, lost) if lost is not None and figure.kind == "duration" else (measure,)
+        for match in (m for w in words for m in w.finditer(text)):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
                 if _CLAUSE_BREAK.search(between):
@@ -145,20 +149,22 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     forecast = compile_all(params["forecast_cues"])
+    lost = compile_all(params["time_lost"])
+    nothing = re.compile(r"(?!)")  # no measure word: only a time lost measures
 
     def measured_near(position: int, measure: re.Pattern[str]) -> bool:
         """A figure measures the challenge in its sentence or the next (FINDINGS.md NQ04);
         a plan's figures ("we will recruit two") do not measure the problem, unless they
         count the gap itself ("recruiting to 2 vacant posts")."""
         sentence = sentences[position]
-        if _measured(sentence, measure, window, causal, not_scale):
+        if _measured(sentence, measure, window, causal, not_scale, lost=lost):
             return True
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         # what a plan is expected to do is no figure of the challenge: "..., which is
         # expected to reduce the forecast to £87m"
         cue = forecast.search(nxt.text) if nxt is not None else None
         until = cue.start() if cue else None
-        if nxt is None or not _measured(nxt, measure, window, causal, not_scale, until):
+        if nxt is None or not _measured(nxt, measure, window, causal, not_scale, until, lost):
             return False
         planned = nxt.action is not None and nxt.action.kind != "taken"
         return not planned or _measured(nxt, gap, window, causal, not_scale)
@@ -208,7 +214,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
             if id(s) not in listed and not cleared.search(s.text) and not only_gains(s.text)
-            and not measured_after(s)
+            and not measured_after(s) and not measured_near(sentences.index(s), nothing)
             and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
