@@ -43,6 +43,9 @@ PARAMS = {
     "reader_at_least": Share,
     "forecast_cues": list[str],
     "not_blamed": list[str],
+    "gains": list[str],
+    "time_lost": list[str],
+    "setbacks": list[str],
 }
 
 
@@ -67,15 +70,18 @@ _CLAUSE_BREAK = re.compile(r"[,;:]")
 
 
 def _measured(sentence: Sentence, measure: re.Pattern[str], window: int,
-              causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None) -> bool:
+              causal: re.Pattern[str], not_scale: _NotScale, until: int | None = None,
+              lost: re.Pattern[str] | None = None) -> bool:
     """Whether a figure (before `until`, when given) measures the challenge: beside one of
     its measure words with no causal link between, and, when the figure comes first, in
-    the same clause as the word."""
+    the same clause as the word. A time beside a word of time `lost` ("an eight week
+    slippage", "a further six months") measures whatever challenge caused it."""
     text = sentence.text
     for figure in sentence.figures:
         if not_scale(figure, text) or (until is not None and figure.start >= until):
             continue
-        for match in measure.finditer(text):
+        words = (measure, lost) if lost is not None and figure.kind == "duration" else (measure,)
+        for match in (m for w in words for m in w.finditer(text)):
             if match.start() >= figure.end:
                 between = text[figure.end: match.start()]
                 if _CLAUSE_BREAK.search(between):
@@ -143,20 +149,22 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
     sentences = ctx.sentences
     unmeasured: list[tuple[Sentence, str, str]] = []
     forecast = compile_all(params["forecast_cues"])
+    lost = compile_all(params["time_lost"])
+    nothing = re.compile(r"(?!)")  # no measure word: only a time lost measures
 
     def measured_near(position: int, measure: re.Pattern[str]) -> bool:
         """A figure measures the challenge in its sentence or the next (FINDINGS.md NQ04);
         a plan's figures ("we will recruit two") do not measure the problem, unless they
         count the gap itself ("recruiting to 2 vacant posts")."""
         sentence = sentences[position]
-        if _measured(sentence, measure, window, causal, not_scale):
+        if _measured(sentence, measure, window, causal, not_scale, lost=lost):
             return True
         nxt = sentences[position + 1] if position + 1 < len(sentences) else None
         # what a plan is expected to do is no figure of the challenge: "..., which is
         # expected to reduce the forecast to £87m"
         cue = forecast.search(nxt.text) if nxt is not None else None
         until = cue.start() if cue else None
-        if nxt is None or not _measured(nxt, measure, window, causal, not_scale, until):
+        if nxt is None or not _measured(nxt, measure, window, causal, not_scale, until, lost):
             return False
         planned = nxt.action is not None and nxt.action.kind != "taken"
         return not planned or _measured(nxt, gap, window, causal, not_scale)
@@ -169,10 +177,20 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                    for terms, measure in challenges.values())
 
     cleared = compile_all(params["not_blamed"])
+    gains, setbacks = compile_all(params["gains"]), compile_all(params["setbacks"])
+
+    def only_gains(text: str) -> bool:
+        """A variance put down to savings or a smaller requirement, with no setback beside
+        them, blames no challenge ("the underspend reflects a reduced hosting requirement")."""
+        return bool(gains.search(text)) and not setbacks.search(text)
+
     for position, sentence in enumerate(sentences):
         if cleared.search(sentence.text):
             continue  # "the issues ... do not pose a risk to delivery": nothing is blamed
         cues = [m.span() for m in blame.finditer(sentence.text)]
+        # a challenge's word inside a gain names no challenge: "the return of project
+        # funding to the Treasury"
+        gained = [m.span() for m in gains.finditer(sentence.text)]
         # "due to A, B and C" blames every cause it lists, however long the list.
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
         if not cues and since is None:
@@ -180,6 +198,7 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
+                         and not any(a <= t.start() < b for a, b in gained)
                          and (any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
                                   or a <= t.start() < b for a, b in cues)
                               or (since is not None and t.start() >= since))), None)
@@ -194,7 +213,8 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
                            strict=True))
     listed = {id(s) for s, _, _ in unmeasured}
     read = [s for s in ctx.read_as(params["reader_tag"], params["reader_at_least"])
-            if id(s) not in listed and not cleared.search(s.text) and not measured_after(s)
+            if id(s) not in listed and not cleared.search(s.text) and not only_gains(s.text)
+            and not measured_after(s) and not measured_near(sentences.index(s), nothing)
             and not _in_cause(s, in_cause, window, not_scale)]
     if not unmeasured and not read:
         return []
