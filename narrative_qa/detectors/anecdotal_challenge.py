@@ -188,9 +188,6 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         if cleared.search(sentence.text):
             continue  # "the issues ... do not pose a risk to delivery": nothing is blamed
         cues = [m.span() for m in blame.finditer(sentence.text)]
-        # a challenge's word inside a gain names no challenge: "the return of project
-        # funding to the Treasury"
-        gained = [m.span() for m in gains.finditer(sentence.text)]
         # "due to A, B and C" blames every cause it lists, however long the list.
         since = min((m.end() for m in after.finditer(sentence.text)), default=None)
         if not cues and since is None:
@@ -198,7 +195,6 @@ def detect(ctx: Context, params: dict) -> list[Hit]:
         for name, (terms, measure) in challenges.items():
             term = next((t for t in terms.finditer(sentence.text)
                          if stem(t.group(0).lower()) not in ctx.kpi_terms
-                         and not any(a <= t.start() < b for a, b in gained)
                          and (any(abs(t.start() - a) <= reach or abs(b - t.end()) <= reach
                                   or a <= t.start() < b for a, b in cues)
                               or (since is not None and t.start() >= since))), None)
