@@ -51,6 +51,7 @@ PARAMS = {
     "reader_outcome_tag": str,
     "unnamed_actions": list[str],
     "status_only": list[str],
+    "done_cues": list[str],
     "forecast_modals": list[str],
     "forecast_verbs": list[str],
     "refers_back": list[str],
@@ -133,12 +134,15 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
     parse finds (a bulleted "weekend lists from September" the readers, trained on prose,
     read weakly); less watching briefs ("continue to monitor"), mentions that name no
     action, and statements of where the work stands (its aim, scope or phase, a forecast, a
-    moved date), which the labelling does not count as listing actions (issue 15)."""
+    moved date), which the labelling does not count as listing actions (issue 15); nor a
+    milestone told as reached, naming no action ("approval has been given", "the contract
+    was placed"): that is what became of earlier work, not a measure whose outcome is owed."""
     if ctx.previous is None:
         return []
     # "Actions are in place to address this" names no action whose outcome could be told.
     unnamed = compile_all(params["unnamed_actions"])
     status = compile_all(params["status_only"])
+    done = compile_all(params["done_cues"])
     measure = compile_all(shared("measure_changes"))  # "the target will be revised"
     reading = [ctx.previous_readings[tag] for tag in ACTION_TAGS]
     # "Recruitment continues to be difficult" reads a little as continuing work, more as a
@@ -157,7 +161,8 @@ def earlier_actions(ctx: Context, params: dict) -> list[Sentence]:
             and (why < max(p) + params["cause_over_action"] or s.impact is not None)
             and not (s.action and s.action.verb in shared("watching_verbs"))
             and not unnamed.search(s.text) and not measure.search(s.text)
-            and not _states_status(s, status)]
+            and not _states_status(s, status)
+            and not (s.action is None and _tells_past(s) and done.search(s.text))]
 
 
 def _states_status(sentence: Sentence, status) -> bool:
