@@ -106,10 +106,6 @@ def _unexplained_acronyms(ctx: Context, params: dict):
     # a name written in capitals here and as a name elsewhere ("JULIUS", "Project Julius")
     as_names = set(re.findall(r"\b[A-Z][a-z]{3,}\b", " ".join((text, kpi_name, service))))
     found: dict[str, Sentence] = {}
-    bracketed = {match.group(1) for sentence in ctx.sentences
-                 for match in _ACRONYM.finditer(sentence.text)
-                 if _named_before(match.group(1), sentence.text[: match.start()],
-                                  sentence.text[match.end():], small_words)}
     for sentence in ctx.sentences:
         for match in _ACRONYM.finditer(sentence.text):
             acronym = match.group(1)
@@ -125,8 +121,6 @@ def _unexplained_acronyms(ctx: Context, params: dict):
                 continue  # a word written in capitals: a heading or a product name
             if any(_expanded(acronym, t, small_words) for t in (text, kpi_name, service)):
                 continue  # the service reporting is named in the data ("Office of ... (MO..)")
-            if acronym in bracketed:
-                continue  # "the Telecare Replacement Project (TCRP)": its words, bracketed
             found[acronym] = sentence
     if not found:
         return None
@@ -168,33 +162,3 @@ def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
                and spells(start, 0, not itself(tokens[start]))
                for start in range(len(tokens))) if letters else False
 
-
-def _named_before(acronym: str, before: str, after: str, small_words: frozenset[str]) -> bool:
-    """The acronym in brackets straight after the words it stands for, or enough of them
-    to identify it (FINDINGS.md NQ08): 'Future Borders and Immigration (FBIS)'. The
-    words' initials, from the acronym's first letter, come in its order and give at least
-    three of its letters and all but at most one."""
-    if not (before.rstrip().endswith("(") and re.match(r"s?\s*\)", after)):
-        return False
-    letters = re.sub(r"[^A-Z]", "", acronym)
-    words = [w for w in re.split(r"[\s/-]+", before.rstrip()[:-1]) if w]
-    initials: list[str] = []
-    for word in reversed(words):
-        if word.lower() in small_words and initials:
-            continue
-        if not word[:1].isupper():
-            break
-        initials.insert(0, word if word.isupper() and word.isalpha() else word[0])
-        spelled = "".join(initials)
-        if (spelled[0] == letters[0] and len(initials) >= 2
-                and len(spelled) >= max(3, len(letters) - 1)
-                and _in_order(spelled, letters)):
-            return True
-        if len(spelled) >= len(letters):
-            break
-    return False
-
-
-def _in_order(spelled: str, letters: str) -> bool:
-    remaining = iter(letters)
-    return all(letter in remaining for letter in spelled)
