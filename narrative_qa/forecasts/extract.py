@@ -33,7 +33,11 @@ WHATS = ("value", "direction", "event", "other")
 _FUTURE = re.compile(
     r"(?<=\w)['’]ll\b|"  # 'we'll', 'I'll'
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
-    r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
+    r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)"
+    # (an adjective after a determiner, 'the expected envelope', names a thing, unless a
+    # date or completion is what is expected: 'the expected completion date is May')
+    r"(?:(?<!\b(?:the|its|our)\sexpected)(?<!\ban\sexpected)(?<!\btheir\sexpected)|"
+    r"(?=\s+(?:[\w-]+\s+)?(?:dates?|completion|go-live|delivery|closure|timescales?)\b))|"
     r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|as|completion)|forecasts\s+(?:to|that)|"
@@ -1159,6 +1163,9 @@ def _sentence(text: str, read: _Reading, period: str | None,
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
                                                                   due.start))
+            # (not the end date itself moved: 'the end date moved from A to B' restates the
+            # schedule as data, FORECAST_LABELLING.md)
+            and not _END_DATE.search(text, max(0, due.start - 80), due.start)
             or bool(_BEFORE_THE.search(text, max(0, due.start - 60), due.start))
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))

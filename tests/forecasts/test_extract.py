@@ -1010,3 +1010,38 @@ def test_an_amount_the_subject_names_before_the_cue_is_the_figure_expected():
     [forecast] = extract_forecasts("Efficiencies of £4m are forecast in 2026/27.", Q2,
                                    use_readers=False)
     assert (forecast.what, forecast.value, forecast.due) == ("other", "£4m", "2027-03")
+
+
+@pytest.mark.parametrize("text", [
+    # the end date itself moved from one date to another: the schedule restated as data
+    "The scheme's end date has moved from 1 Sep 26 to 1 Mar 27 after the supplier's delay.",
+    "Our closing end-date was pushed back from June 2026 to January 2027.",
+])
+def test_an_end_date_moved_to_a_new_date_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_delivery_moved_to_a_later_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("The rollout of the new rota has been deferred to July 2026.",
+                                   Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-07")
+
+
+@pytest.mark.parametrize("text", [
+    # 'expected' as an adjective after a determiner names a thing; nothing is expected
+    "We kept in close touch with the board about the expected budget and its sign-off in May.",
+    "Officers met the partners to discuss their expected caseload over the summer.",
+])
+def test_the_expected_thing_is_no_cue(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_the_expected_completion_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("The expected completion date for the new hub is May 2026.",
+                                   Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-05")
+
+
+def test_a_hardship_foreseen_with_no_date_is_no_forecast():
+    text = "Moving the case files onto the new platform will be especially challenging."
+    assert extract_forecasts(text, Q2) == []
