@@ -1014,7 +1014,7 @@ def test_an_amount_the_subject_names_before_the_cue_is_the_figure_expected():
 
 @pytest.mark.parametrize("text", [
     # the end date itself moved from one date to another: the schedule restated as data
-    "The scheme's end date has moved from 1 Sep 26 to 1 Mar 27 after the supplier's delay.",
+    "Our scheme's end date has slipped from 1 Sep 26 to 1 Mar 27, following late parts.",
     "Our closing end-date was pushed back from June 2026 to January 2027.",
 ])
 def test_an_end_date_moved_to_a_new_date_is_no_forecast(text):
