@@ -161,7 +161,10 @@ _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
 # cue it may still look ahead: 'phase 1 has been completed, with phase 2 expected in May')
 _DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been\s+"
                        r"(?:\w+ly\s+)?(?:achieved|met|delivered|completed|done|finished|"
-                       r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
+                       r"filled|cleared|installed|implemented|fulfilled|realised|realized|"
+                       # (what was to be done by the date, now sent out: 'the orders to be
+                       # met by May have been issued')
+                       r"issued|signed|awarded|published)\b",
                        re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 # An adverb of habit in the cue's own clause makes 'will' tell what tends to happen, not
@@ -1041,6 +1044,17 @@ _TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!(?:the|a|an|date|new|all|our|their|its
                     r"several|both|any)\b)(?!(?!bring\b)[a-z]+ing\b)[a-z]{3,}\b[^.;,()]{0,80}$")
 
 
+# a finite verb told in the past ('were required', 'have been issued', 'had been agreed')
+_PAST_AFTER = re.compile(r"\b(?:was|were|had|(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?"
+                         r"been)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ne|nt|ld|ght)\b", re.I)
+
+
+def _semicolon(text: str, at: int) -> int:
+    """Where the part of the sentence from `at` ends: the next semicolon, or its end."""
+    end = text.find(";", at)
+    return len(text) if end < 0 else end
+
+
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
               ) -> int | None:
     """Where 'to <verb>' starts when what is to be done is dated after the period (nothing
@@ -1053,9 +1067,12 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     match = _TO_DO.search(text, start, due.start)
     if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
             _words().able.search(text, 0, match.start()) or \
-            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)):
+            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)) or \
+            _PAST_AFTER.search(text, due.end, _semicolon(text, due.end)):
         return None  # (with 'be' after the date, 'to ...' is in the subject: 'the risk to
-        # delivery in 2026/27 is high' tells a state)
+        # delivery in 2026/27 is high' tells a state; with the sentence's verb told in the
+        # past after it, what was to be done is what an action then was for: 'the orders
+        # to be met by May have been sent', 'to sign by June, approvals were needed')
     return match.start()
 
 

@@ -1045,3 +1045,19 @@ def test_the_expected_completion_date_is_still_a_forecast():
 def test_a_hardship_foreseen_with_no_date_is_no_forecast():
     text = "Moving the case files onto the new platform will be especially challenging."
     assert extract_forecasts(text, Q2) == []
+
+
+@pytest.mark.parametrize("text", [
+    # what was to be done by the date is what an action then was for: the verb is past
+    "In order to sign the lease by mid-May, as the chief officer requested, both budget "
+    "sign-offs were needed by no later than 30 April.",
+    "All work orders to be finished by March 2026 have been issued to the locality teams.",
+])
+def test_a_date_to_meet_told_with_a_past_verb_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_a_task_to_finish_by_a_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("All work orders to be finished by March 2026.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
