@@ -1055,6 +1055,14 @@ def _semicolon(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _state_for(what: str, text: str, at: int) -> bool:
+    """Whether the cue at `at` tells a state ('will become', 'will include'); for a
+    direction not one told with 'be', whose noun may be the move ('will be a growing
+    pressure')."""
+    state = _words().state.match(text, at)
+    return state is not None and (what == "event" or " be" not in state.group(0).lower())
+
+
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
               ) -> int | None:
     """Where 'to <verb>' starts when what is to be done is dated after the period (nothing
@@ -1247,11 +1255,13 @@ def _sentence(text: str, read: _Reading, period: str | None,
             not _AFTER_EVENT.search(text, cue.end() if cue else 0) and \
             not any(_judged(text, c) for c in _cues(text)):
         return []  # no date, and the readers do not read a planned action
-    if what == "event" and due is None and cue and \
-            all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())
+    if what in ("event", "direction") and due is None and cue and \
+            all(_words().aim.match(text, c.start()) or _state_for(what, text, c.start())
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
-        return []  # no date, and what 'will' happen is a state ('will become simpler')
+        return []  # no date, and what 'will' happen is a state ('will become simpler'; a
+        # move named as what the state holds is none either: 'this will include improving
+        # the service', 'the hub will support staff with faster checks')
     if what == "event" and due is None and cue and re.match(r"will\s+be\b", cue.group(0)
                                                            + text[cue.end():], re.I) and \
             _ROLE_SUBJECT.search(text, 0, cue.start()):

@@ -1061,3 +1061,23 @@ def test_a_task_to_finish_by_a_date_is_still_a_forecast():
     [forecast] = extract_forecasts("All work orders to be finished by March 2026.", Q2,
                                    use_readers=False)
     assert (forecast.what, forecast.due) == ("event", "2026-03")
+
+
+@pytest.mark.parametrize("text", [
+    # a move named only as what a state will hold or bring is no expected direction
+    "The extra capacity will support the duty team with quicker and more reliable checks.",
+    "This will include strengthening and improving the skills of our admin staff.",
+])
+def test_a_move_inside_a_state_with_no_date_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_a_move_expected_with_no_date_is_still_a_direction():
+    [forecast] = extract_forecasts("We expect waiting times to improve.", Q2, use_readers=False)
+    assert forecast.what == "direction"
+
+
+def test_a_growing_pressure_told_with_be_is_still_a_direction():
+    [forecast] = extract_forecasts("With an ageing van fleet, breakdowns are and will be a "
+                                   "rising pressure causing lost visits.", Q2, use_readers=False)
+    assert forecast.what == "direction"
