@@ -1063,6 +1063,22 @@ def _state_for(what: str, text: str, at: int) -> bool:
     return state is not None and (what == "event" or " be" not in state.group(0).lower())
 
 
+# a thing's planned date written in brackets after it ('the opening (planned for May
+# 2027)'), in a sentence that puts the thing back or off: the old plan, not what is due
+_PLANNED_IN_BRACKETS = re.compile(r"\(\s*(?:(?:currently|originally|now|then)\s+)?"
+                                  r"(?:planned|scheduled|due)\s+(?:for|in|by|on)\s+"
+                                  r"(?:[\w-]+\s+)?$", re.I)
+_PUT_BACK = re.compile(r"\bprevent\w*", re.I)
+
+
+def _planned_put_back(text: str, date: DueDate) -> bool:
+    """Whether `date` is a planned date in brackets that the sentence puts back ('delayed
+    the milestone (scheduled for June)', 'will prevent go-live (planned for March) until
+    May')."""
+    return bool(_PLANNED_IN_BRACKETS.search(text, max(0, date.start - 40), date.start)) and \
+        bool(_PUT_BACK.search(text) or words(shared("forecast_moves")).search(text))
+
+
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
               ) -> int | None:
     """Where 'to <verb>' starts when what is to be done is dated after the period (nothing
@@ -1161,6 +1177,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
              and not _words().level.match(text, d.end)  # 'back to FY22 levels'
              and not _SINCE.search(text, max(0, d.start - 12), d.start)
+             and not _planned_put_back(text, d)
              and not _words().open_ended.match(text, d.end)  # 'FY26 onwards': no deadline
              # 'the plan published in April 2025 says we will...': what happened
              and not (cue and d.end <= cue.start()

@@ -1081,3 +1081,18 @@ def test_a_growing_pressure_told_with_be_is_still_a_direction():
     [forecast] = extract_forecasts("With an ageing van fleet, breakdowns are and will be a "
                                    "rising pressure causing lost visits.", Q2, use_readers=False)
     assert forecast.what == "direction"
+
+
+def test_a_planned_date_in_brackets_that_is_put_back_is_not_due():
+    found = extract_forecasts("A fault in the new phones delayed the switchover for the "
+                              "north team (scheduled for Apr 26).", Q2, use_readers=False)
+    assert [f.due for f in found if f.due] == []
+    [forecast] = extract_forecasts("Late cabling will prevent the hub opening (planned for "
+                                   "February 2026) until June 2026.", Q2, use_readers=False)
+    assert forecast.due == "2026-06"
+
+
+def test_a_planned_date_in_brackets_with_good_progress_is_still_due():
+    [forecast] = extract_forecasts("The fit-out is going well (scheduled for "
+                                   "completion in May 2026).", Q2, use_readers=False)
+    assert forecast.due == "2026-05"
