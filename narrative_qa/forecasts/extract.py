@@ -33,7 +33,11 @@ WHATS = ("value", "direction", "event", "other")
 _FUTURE = re.compile(
     r"(?<=\w)['’]ll\b|"  # 'we'll', 'I'll'
     r"\b(?:will|shall|expects?|expected(?!\s+(?:future|outturn|costs?|benefits?|"
-    r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)|"
+    r"savings|spend|levels?|targets?|results?|outcomes?|standards?|returns?|values?)\b)"
+    # (an adjective after a determiner, 'the expected envelope', names a thing, unless a
+    # date or completion is what is expected: 'the expected completion date is May')
+    r"(?:(?<!\b(?:the|its|our)\sexpected)(?<!\ban\sexpected)(?<!\btheir\sexpected)|"
+    r"(?=\s+(?:[\w-]+\s+)?(?:dates?|completion|go-live|delivery|closure|timescales?)\b))|"
     r"expecting|look(?:s|ing)?\s+forward\s+to|anticipat(?:es?|ing)|"
     r"anticipated\s+(?:to|that|for|in|by)|(?:is|are|be|been|now)\s+anticipated|"
     r"forecast(?:ed|ing)?\s+(?:to|for|that|at|as|completion)|forecasts\s+(?:to|that)|"
@@ -157,7 +161,10 @@ _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
 # cue it may still look ahead: 'phase 1 has been completed, with phase 2 expected in May')
 _DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been\s+"
                        r"(?:\w+ly\s+)?(?:achieved|met|delivered|completed|done|finished|"
-                       r"filled|cleared|installed|implemented|fulfilled|realised|realized)\b",
+                       r"filled|cleared|installed|implemented|fulfilled|realised|realized|"
+                       # (what was to be done by the date, now sent out: 'the orders to be
+                       # met by May have been issued')
+                       r"issued|signed|awarded|published)\b",
                        re.I)
 # Doing more of what is done now is not a forecast ("we will continue to work with...").
 # An adverb of habit in the cue's own clause makes 'will' tell what tends to happen, not
@@ -1037,6 +1044,41 @@ _TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!(?:the|a|an|date|new|all|our|their|its
                     r"several|both|any)\b)(?!(?!bring\b)[a-z]+ing\b)[a-z]{3,}\b[^.;,()]{0,80}$")
 
 
+# a finite verb told in the past ('were required', 'have been issued', 'had been agreed')
+_PAST_AFTER = re.compile(r"\b(?:was|were|had|(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?"
+                         r"been)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ne|nt|ld|ght)\b", re.I)
+
+
+def _semicolon(text: str, at: int) -> int:
+    """Where the part of the sentence from `at` ends: the next semicolon, or its end."""
+    end = text.find(";", at)
+    return len(text) if end < 0 else end
+
+
+def _state_for(what: str, text: str, at: int) -> bool:
+    """Whether the cue at `at` tells a state ('will become', 'will include'); for a
+    direction not one told with 'be', whose noun may be the move ('will be a growing
+    pressure')."""
+    state = _words().state.match(text, at)
+    return state is not None and (what == "event" or " be" not in state.group(0).lower())
+
+
+# a thing's planned date written in brackets after it ('the opening (planned for May
+# 2027)'), in a sentence that puts the thing back or off: the old plan, not what is due
+_PLANNED_IN_BRACKETS = re.compile(r"\(\s*(?:(?:currently|originally|now|then)\s+)?"
+                                  r"(?:planned|scheduled|due)\s+(?:for|in|by|on)\s+"
+                                  r"(?:[\w-]+\s+)?$", re.I)
+_PUT_BACK = re.compile(r"\bprevent\w*", re.I)
+
+
+def _planned_put_back(text: str, date: DueDate) -> bool:
+    """Whether `date` is a planned date in brackets that the sentence puts back ('delayed
+    the milestone (scheduled for June)', 'will prevent go-live (planned for March) until
+    May')."""
+    return bool(_PLANNED_IN_BRACKETS.search(text, max(0, date.start - 40), date.start)) and \
+        bool(_PUT_BACK.search(text) or words(shared("forecast_moves")).search(text))
+
+
 def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
               ) -> int | None:
     """Where 'to <verb>' starts when what is to be done is dated after the period (nothing
@@ -1049,9 +1091,12 @@ def _to_do_at(text: str, due: DueDate | None, written: tuple[int, int] | None
     match = _TO_DO.search(text, start, due.start)
     if match is None or _PAST_TOLD.search(text, match.start(), due.start) or \
             _words().able.search(text, 0, match.start()) or \
-            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)):
+            _BE_AFTER.search(text, due.end, _clause_end(text, due.end)) or \
+            _PAST_AFTER.search(text, due.end, _semicolon(text, due.end)):
         return None  # (with 'be' after the date, 'to ...' is in the subject: 'the risk to
-        # delivery in 2026/27 is high' tells a state)
+        # delivery in 2026/27 is high' tells a state; with the sentence's verb told in the
+        # past after it, what was to be done is what an action then was for: 'the orders
+        # to be met by May have been sent', 'to sign by June, approvals were needed')
     return match.start()
 
 
@@ -1132,6 +1177,7 @@ def _sentence(text: str, read: _Reading, period: str | None,
              and not re.match(r"['’]s\b", text[d.end:d.end + 3])  # "this year's"
              and not _words().level.match(text, d.end)  # 'back to FY22 levels'
              and not _SINCE.search(text, max(0, d.start - 12), d.start)
+             and not _planned_put_back(text, d)
              and not _words().open_ended.match(text, d.end)  # 'FY26 onwards': no deadline
              # 'the plan published in April 2025 says we will...': what happened
              and not (cue and d.end <= cue.start()
@@ -1159,6 +1205,9 @@ def _sentence(text: str, read: _Reading, period: str | None,
             and bool(_NOT_UNTIL.search(text[:due.start]))
             or due.lead == "to" and bool(_words().moved.search(text, max(0, due.start - 60),
                                                                   due.start))
+            # (not the end date itself moved: 'the end date moved from A to B' restates the
+            # schedule as data, FORECAST_LABELLING.md)
+            and not _END_DATE.search(text, max(0, due.start - 80), due.start)
             or bool(_BEFORE_THE.search(text, max(0, due.start - 60), due.start))
             or bool(_words().approaching.search(text, max(0, due.start - 40),
                                                 min(len(text), due.end + 15)))
@@ -1223,11 +1272,13 @@ def _sentence(text: str, read: _Reading, period: str | None,
             not _AFTER_EVENT.search(text, cue.end() if cue else 0) and \
             not any(_judged(text, c) for c in _cues(text)):
         return []  # no date, and the readers do not read a planned action
-    if what == "event" and due is None and cue and \
-            all(_words().aim.match(text, c.start()) or _words().state.match(text, c.start())
+    if what in ("event", "direction") and due is None and cue and \
+            all(_words().aim.match(text, c.start()) or _state_for(what, text, c.start())
                 and not re.search(r"\bthere\s+$", text[max(0, c.start() - 7):c.start()], re.I)
                 for c in _cues(text)):
-        return []  # no date, and what 'will' happen is a state ('will become simpler')
+        return []  # no date, and what 'will' happen is a state ('will become simpler'; a
+        # move named as what the state holds is none either: 'this will include improving
+        # the service', 'the hub will support staff with faster checks')
     if what == "event" and due is None and cue and re.match(r"will\s+be\b", cue.group(0)
                                                            + text[cue.end():], re.I) and \
             _ROLE_SUBJECT.search(text, 0, cue.start()):

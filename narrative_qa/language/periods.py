@@ -409,6 +409,15 @@ def month_text(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
+
+def _attributive(match: re.Match[str]) -> bool:
+    """Whether a count of time is written as an adjective: more than one, its unit singular
+    ('a 10 year plan', 'the three month pilot'), not 'within 12 weeks' or 'in one year'."""
+    word = match.group("n").lower()
+    n = int(word) if word.isdigit() else _numbers()[word]
+    return n != 1 and not match.group("unit").lower().endswith("s")
+
+
 def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDate]:
     """Every date, quarter, year or duration named in `text`, resolved against `period`
     (the reporting period it was written in) to the last month it covers. A month or
@@ -432,6 +441,8 @@ def due_dates(text: str, period: str | None, ahead: bool = False) -> list[DueDat
             lead = "by"  # a long lead cut to its last words ('... end of the ... year 2026/27')
         if lead == "as":
             lead = "as at"  # 'as at Apr 26': a point of reference, not a deadline
+        if match.group("count") and _attributive(match):
+            continue  # 'in the 10 year funding plan': a length naming a thing, no time
         if match.group("count") or match.group("rel") or match.group("bare"):
             first = re.split(r"[\s-]+", match.group(0).strip())[0].lower()
             if re.match(r"(?:the\s+)?end\b", match.group(0), re.I):

@@ -1010,3 +1010,89 @@ def test_an_amount_the_subject_names_before_the_cue_is_the_figure_expected():
     [forecast] = extract_forecasts("Efficiencies of £4m are forecast in 2026/27.", Q2,
                                    use_readers=False)
     assert (forecast.what, forecast.value, forecast.due) == ("other", "£4m", "2027-03")
+
+
+@pytest.mark.parametrize("text", [
+    # the end date itself moved from one date to another: the schedule restated as data
+    "Our scheme's end date has slipped from 1 Sep 26 to 1 Mar 27, following late parts.",
+    "Our closing end-date was pushed back from June 2026 to January 2027.",
+])
+def test_an_end_date_moved_to_a_new_date_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_delivery_moved_to_a_later_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("The rollout of the new rota has been deferred to July 2026.",
+                                   Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-07")
+
+
+@pytest.mark.parametrize("text", [
+    # 'expected' as an adjective after a determiner names a thing; nothing is expected
+    "We kept in close touch with the board about the expected budget and its sign-off in May.",
+    "Officers met the partners to discuss their expected caseload over the summer.",
+])
+def test_the_expected_thing_is_no_cue(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_the_expected_completion_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("The expected completion date for the new hub is May 2026.",
+                                   Q2, use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-05")
+
+
+def test_a_hardship_foreseen_with_no_date_is_no_forecast():
+    text = "Moving the case files onto the new platform will be especially challenging."
+    assert extract_forecasts(text, Q2) == []
+
+
+@pytest.mark.parametrize("text", [
+    # what was to be done by the date is what an action then was for: the verb is past
+    "In order to sign the lease by mid-May, as the chief officer requested, both budget "
+    "sign-offs were needed by no later than 30 April.",
+    "All work orders to be finished by March 2026 have been issued to the locality teams.",
+])
+def test_a_date_to_meet_told_with_a_past_verb_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_a_task_to_finish_by_a_date_is_still_a_forecast():
+    [forecast] = extract_forecasts("All work orders to be finished by March 2026.", Q2,
+                                   use_readers=False)
+    assert (forecast.what, forecast.due) == ("event", "2026-03")
+
+
+@pytest.mark.parametrize("text", [
+    # a move named only as what a state will hold or bring is no expected direction
+    "The extra capacity will support the duty team with quicker and more reliable checks.",
+    "This will include strengthening and improving the skills of our admin staff.",
+])
+def test_a_move_inside_a_state_with_no_date_is_no_forecast(text):
+    assert extract_forecasts(text, Q2, use_readers=False) == []
+
+
+def test_a_move_expected_with_no_date_is_still_a_direction():
+    [forecast] = extract_forecasts("We expect waiting times to improve.", Q2, use_readers=False)
+    assert forecast.what == "direction"
+
+
+def test_a_growing_pressure_told_with_be_is_still_a_direction():
+    [forecast] = extract_forecasts("With an ageing van fleet, breakdowns are and will be a "
+                                   "rising pressure causing lost visits.", Q2, use_readers=False)
+    assert forecast.what == "direction"
+
+
+def test_a_planned_date_in_brackets_that_is_put_back_is_not_due():
+    found = extract_forecasts("A fault in the new phones delayed the switchover for the "
+                              "north team (scheduled for Apr 26).", Q2, use_readers=False)
+    assert [f.due for f in found if f.due] == []
+    [forecast] = extract_forecasts("Late cabling will prevent the hub opening (planned for "
+                                   "February 2026) until June 2026.", Q2, use_readers=False)
+    assert forecast.due == "2026-06"
+
+
+def test_a_planned_date_in_brackets_with_good_progress_is_still_due():
+    [forecast] = extract_forecasts("The fit-out is going well (scheduled for "
+                                   "completion in May 2026).", Q2, use_readers=False)
+    assert forecast.due == "2026-05"

@@ -342,3 +342,19 @@ def test_a_month_ahead_in_a_years_report_written_after_the_year_is_after_it(peri
 ])
 def test_a_part_of_a_year_with_in(text, due):
     assert [d.due for d in due_dates(text, Q2)] == [due]
+
+
+@pytest.mark.parametrize("text", [
+    "Gaps in the 5 year staffing plan will be taken to the finance board.",
+    "Savings in the three month pilot will be reported to members.",
+])
+def test_a_length_written_as_an_adjective_is_no_due_date(text):
+    assert due_dates(text, Q2) == []
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("The backlog should clear in 3 months.", "2025-12"),
+    ("The new rota will be in place within one year.", "2026-09"),
+])
+def test_a_length_of_time_is_still_a_due_date(text, due):
+    assert [d.due for d in due_dates(text, Q2)] == [due]
