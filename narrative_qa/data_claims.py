@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from narrative_qa.data_checks import agrees_as_written, end_date, readings
 from narrative_qa.detectors.base import Context, Hit
@@ -27,6 +28,9 @@ from narrative_qa.language.lexicon import shared
 from narrative_qa.language.periods import quarter_mentions
 from narrative_qa.language.words import compile_all, stem
 from narrative_qa.reading.values import infer_polarity, is_two_sided
+
+if TYPE_CHECKING:  # spaCy's types, for hints only (importing them loads torch)
+    from spacy.tokens import Token
 
 
 def _claimed(pattern: re.Pattern[str], sentence: Sentence, params: dict) -> re.Match | None:
@@ -320,14 +324,21 @@ def schedule_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None
                 f"from {sub.previous_actual} to {sub.actual}", params, claimed="on schedule")
 
 
-def _part_is_subject(sentence: Sentence, offset: int, params: dict) -> bool:
-    """The clause's subject is a part of the work ('the design phases are on track')."""
+def _clause_verb(sentence: Sentence, offset: int, steps: int) -> Token | None:
+    """The verb heading the clause that holds `offset`, walking up the parse at most
+    `steps` times (or the word the walk stopped at: the root, or the last one reached)."""
     token = token_at(sentence, offset)
-    for _ in range(4):
+    for _ in range(steps):
         if token is None or token.head is token or (
                 token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}):
             break
         token = token.head
+    return token
+
+
+def _part_is_subject(sentence: Sentence, offset: int, params: dict) -> bool:
+    """The clause's subject is a part of the work ('the design phases are on track')."""
+    token = _clause_verb(sentence, offset, 4)
     subjects = [c for c in (token.children if token is not None else [])
                 if c.dep_ in {"nsubj", "nsubjpass"}]
     heads = subjects + [c for s in subjects for c in s.children if c.dep_ == "conj"]
@@ -425,12 +436,7 @@ def _last_periods_date(day: object, ctx: Context) -> bool:
 
 def _in_the_past(sentence: Sentence, offset: int) -> bool:
     """The clause holding `offset` is in the simple past ('was', 'reflected')."""
-    token = token_at(sentence, offset)
-    for _ in range(6):
-        if token is None or token.head is token or (
-                token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}):
-            break
-        token = token.head
+    token = _clause_verb(sentence, offset, 6)
     if token is None:
         return False
     tags = [token.tag_] + [c.tag_ for c in token.children if c.dep_ in {"aux", "auxpass"}]

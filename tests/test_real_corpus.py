@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -215,14 +216,8 @@ def _long_sentences() -> set[str]:
 @pytest.mark.slow
 def test_no_sentence_of_the_shared_corpus_is_in_the_project():
     sentences = _long_sentences()
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                             check=True).stdout.decode().split("\0")
     hits = []
-    for name in filter(None, tracked):
-        try:
-            text = (ROOT / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    for name, text in _tracked_texts():
         flat = " ".join(text.split())
         if any(s in sentences for s in _SPLIT.split(flat)) or any(
                 s in flat for s in _probe(sentences, flat)):
@@ -255,16 +250,10 @@ def test_no_run_of_ten_words_of_the_shared_corpus_is_in_the_project():
     # shares ten consecutive words with a narrative or previous narrative of the corpus.
     # Words run on across lines (a comment or string wrapped over two is still one run).
     runs = _corpus_runs()
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                             check=True).stdout.decode().split("\0")
     hits = []
-    for name in filter(None, tracked):
+    for name, text in _tracked_texts():
         if name.startswith("models/") and not name.endswith(".md"):
             continue  # the models' weights and vocabularies
-        try:
-            text = (ROOT / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
         words: list[tuple[str, int]] = [
             (w, number) for number, line in enumerate(text.splitlines(), 1)
             for w in _words(line)]
@@ -273,6 +262,17 @@ def test_no_run_of_ten_words_of_the_shared_corpus_is_in_the_project():
             if run in runs:
                 hits.append(f"{name}:{words[i][1]}: {' '.join(run)}")
     assert hits == [], "corpus words copied into the project:\n" + "\n".join(hits)
+
+
+def _tracked_texts() -> Iterator[tuple[str, str]]:
+    """Each file git tracks in the project that reads as UTF-8 text, with its name."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    for name in filter(None, tracked):
+        try:
+            yield name, (ROOT / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
 
 
 def _probe(sentences: set[str], flat: str) -> list[str]:
