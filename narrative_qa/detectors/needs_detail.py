@@ -148,7 +148,7 @@ def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
         if word.startswith(letters[position]) and spells(index + 1, position + 1, initials):
             return True
         # initials inside the expansion stand for their letters ("UK Financial
-        # Intelligence Unit" for UKFIU), unless the acronym itself is where it starts
+        # Intelligence Unit" for UKFIU)
         if (initials and 1 < len(word) < len(letters) and written[index].isupper()
                 and written[index].isalpha() and letters.startswith(word, position)
                 and spells(index + 1, position + len(word), initials)):
@@ -156,9 +156,10 @@ def _expanded(acronym: str, text: str, small_words: frozenset[str]) -> bool:
         return word in small_words and position > 0 and spells(index + 1, position, initials)
 
     def itself(word: str) -> bool:
-        return word.rstrip("s") == letters
+        return word in (letters, f"{letters}s")  # the acronym, or its plural ("KPIs")
 
+    # The acronym never spells itself out: 'TEC equipment checks' does not expand TEC.
     return any(tokens[start].startswith(letters[0]) and len(letters) > 1
-               and spells(start, 0, not itself(tokens[start]))
+               and not itself(tokens[start]) and spells(start, 0, True)
                for start in range(len(tokens))) if letters else False
 

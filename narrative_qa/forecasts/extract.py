@@ -152,6 +152,9 @@ _STILL_AHEAD = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:now\s+|still\s+|not\
                           r"scheduled|due|planned|forecast)\s+to|(?:is|are|remains?)\s+"
                           r"(?:\w+\s+)?on\s+(?:track|schedule|course|target)\s+(?:to|for))\b|"
                           r"(?<=\w)['’]ll\b", re.I)
+# 'has been', 'have now been', 'have all been' (then an adverb or none): what the two
+# patterns of a thing done, _DONE_NOW and _PAST_AFTER, share
+_HAS_BEEN = r"(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been"
 # A deadline in a sentence told in the past is a date that was met or missed ('All posts
 # were filled by Q3'), not a commitment.
 # ('would' too: 'confidence that the crews would be trained by 2027' reports an old view)
@@ -159,8 +162,8 @@ _TOLD_IN_THE_PAST = re.compile(r"\b(?:was|were|had|did|would)\b", re.I)
 # ... and so is one said, after it, to have been done by now ('the aim of opening by 2026
 # has been achieved'; not 'contracts A and B have been signed, with C due in May'; with a
 # cue it may still look ahead: 'phase 1 has been completed, with phase 2 expected in May')
-_DONE_NOW = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?been\s+"
-                       r"(?:\w+ly\s+)?(?:achieved|met|delivered|completed|done|finished|"
+_DONE_NOW = re.compile(r"\b" + _HAS_BEEN + r"\s+(?:\w+ly\s+)?"
+                       r"(?:achieved|met|delivered|completed|done|finished|"
                        r"filled|cleared|installed|implemented|fulfilled|realised|realized|"
                        # (what was to be done by the date, now sent out: 'the orders to be
                        # met by May have been issued')
@@ -1045,8 +1048,8 @@ _TO_DO = re.compile(r"\bto\s+(?:be\s+)?(?!(?:the|a|an|date|new|all|our|their|its
 
 
 # a finite verb told in the past ('were required', 'have been issued', 'had been agreed')
-_PAST_AFTER = re.compile(r"\b(?:was|were|had|(?:has|have)\s+(?:now\s+|already\s+|all\s+|also\s+)?"
-                         r"been)\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ne|nt|ld|ght)\b", re.I)
+_PAST_AFTER = re.compile(r"\b(?:was|were|had|" + _HAS_BEEN +
+                         r")\s+(?:\w+ly\s+)?[a-z]+(?:ed|en|wn|ne|nt|ld|ght)\b", re.I)
 
 
 def _semicolon(text: str, at: int) -> int:
