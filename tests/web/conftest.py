@@ -54,14 +54,23 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_app(db_url, settings, clock):
+    built = []
+
     def build(**options):
         web = WebSettings(warm_models=False, **options)
         from narrative_qa.store.history import History
 
         accounts = Accounts(History(db_url).engine, clock=clock)
-        return create_app(db_url, settings, web, accounts=accounts)
+        built.append(create_app(db_url, settings, web, accounts=accounts))
+        return built[-1]
 
-    return build
+    yield build
+    # An upload still being scored in its app's background thread would write into the
+    # store the next test has just emptied (on PostgreSQL the tests share one database).
+    for app in built:
+        worker = getattr(app.state.nq, "upload_worker", None)
+        if worker is not None:
+            worker.pool.shutdown(wait=True)
 
 
 @pytest.fixture
