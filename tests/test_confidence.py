@@ -21,6 +21,7 @@ from narrative_qa.errors import ConfigError
 from narrative_qa.measure.corpus_format import TAGS
 from narrative_qa.real_corpus import corpus_available
 from narrative_qa.resources import MODELS_DIR
+from narrative_qa.specs.tags import READ_TAGS
 from tests.test_reading_layer import SCRA
 
 DRAFT = ("Performance fell this quarter. Staffing remains a challenge across the team. "
@@ -34,7 +35,7 @@ def _codes(result) -> dict:
 def test_every_shipped_calibration_reads_the_evidence_not_a_constant():
     calibration = load_calibration()
     assert set(calibration) == {f"NQ{n:02d}" for n in range(1, 12)}
-    width = len(feature_names(TAGS))
+    width = len(feature_names(READ_TAGS))
     for code, model in calibration.items():
         assert model.coef.shape == (width,), code
         # at least one weight per tag: NQ09's rating findings quote the data, not a
@@ -60,7 +61,7 @@ def test_confidence_differs_between_findings_with_different_evidence():
 def test_below_its_claim_threshold_a_finding_is_worth_a_look_and_does_not_count(monkeypatch):
     found = check_draft(DRAFT, **SCRA)
     assert found.findings and found.verdict != "ready"
-    width = len(feature_names(TAGS))
+    width = len(feature_names(READ_TAGS))
     # Every code calibrated to a confidence of about 0.5, claimed only from 0.9.
     doubtful = {f.code: CodeCalibration(np.zeros(width), np.ones(width), np.zeros(width),
                                         0.0, 0.9) for f in found.findings}

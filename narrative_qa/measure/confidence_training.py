@@ -38,7 +38,7 @@ from narrative_qa.confidence import (
 from narrative_qa.config import Settings
 from narrative_qa.engine import assess_batch
 from narrative_qa.language.readers import Readers, readers_in_use
-from narrative_qa.measure.corpus_format import SELECT, TAGS
+from narrative_qa.measure.corpus_format import SELECT
 from narrative_qa.measure.learning import CONFIDENCE_MARKERS, replace_block
 from narrative_qa.measure.metrics import Labelled, load_labelled
 from narrative_qa.measure.out_of_fold import (
@@ -50,6 +50,7 @@ from narrative_qa.measure.out_of_fold import (
 )
 from narrative_qa.measure.reader_training import fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
+from narrative_qa.specs.tags import READ_TAGS
 
 C = 0.3
 PRECISION_TARGET = 0.85
@@ -259,10 +260,11 @@ def train_confidence(out: Path, settings: Settings, written: Path) -> dict[str, 
                         "model": "own" if _has_own_model(train_rows.of(code)[1])
                         else "pooled"}
     dev_p = _predict(models, dev)
-    card = {"model": f"LogisticRegression(C={C}) per finding code on {len(feature_names(TAGS))} "
+    width = len(feature_names(READ_TAGS))
+    card = {"model": f"LogisticRegression(C={C}) per finding code on {width} "
                      "numbers (detector score, evidence and narrative reader maxima, length); "
                      "codes with few rows share one model with the code as a feature",
-            "features": feature_names(TAGS),
+            "features": feature_names(READ_TAGS),
             "rows": {"real_train_out_of_fold": len(oof.y), "real_dev": len(dev.y),
                      "real_selection_set": len(select.y),
                      "written_train": len(written_train.y), "written_dev": len(written_dev.y)},
