@@ -201,14 +201,20 @@ def test_without_the_shared_folder_asking_for_the_real_corpus_is_nqe001(tmp_path
 _SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
-def _long_sentences() -> set[str]:
-    found = set()
+def _corpus_texts() -> Iterator[str]:
+    """Every narrative and previous narrative of the shared corpus."""
     for record in read_corpus():
         for text in (record.get("narrative"), record.get("previous_narrative")):
-            for sentence in _SPLIT.split(text or ""):
-                sentence = " ".join(sentence.split())
-                if len(sentence) >= 60:
-                    found.add(sentence)
+            yield text or ""
+
+
+def _long_sentences() -> set[str]:
+    found = set()
+    for text in _corpus_texts():
+        for sentence in _SPLIT.split(text):
+            sentence = " ".join(sentence.split())
+            if len(sentence) >= 60:
+                found.add(sentence)
     return found
 
 
@@ -236,10 +242,9 @@ def _words(text: str) -> list[str]:
 
 def _corpus_runs() -> set[tuple[str, ...]]:
     runs: set[tuple[str, ...]] = set()
-    for record in read_corpus():
-        for text in (record.get("narrative"), record.get("previous_narrative")):
-            words = _words(text or "")
-            runs.update(zip(*(words[i:] for i in range(_RUN)), strict=False))
+    for text in _corpus_texts():
+        words = _words(text)
+        runs.update(zip(*(words[i:] for i in range(_RUN)), strict=False))
     return runs
 
 
