@@ -67,14 +67,16 @@ def write_disputes(work: Path, only: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for part in [p for p in _parts(work) if not only or p in only]:
         a, b = _rows(work / "A" / f"{part}.jsonl"), _rows(work / "B" / f"{part}.jsonl")
-        blocks = []
+        disputed = []
         for record_id in [i for i in a if i in b]:
             record = corpus[record_id]
             found = disputes(a[record_id], b[record_id],
                              len(sentence_spans(record["narrative"])))
-            if not any(found.values()):
-                continue
-            lines = [view(record, len(blocks) + 1, 0).rstrip("\n"), "DISPUTES:"]
+            if any(found.values()):
+                disputed.append((record_id, record, found))
+        blocks = []
+        for n, (record_id, record, found) in enumerate(disputed, start=1):
+            lines = [view(record, n, len(disputed)).rstrip("\n"), "DISPUTES:"]
             for code in found["codes"]:
                 holder = "A" if code in a[record_id]["pos"] else "B"
                 cited = (a if holder == "A" else b)[record_id].get("ev", {}).get(code, [])
