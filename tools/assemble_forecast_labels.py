@@ -3,8 +3,9 @@
     python -m tools.assemble_forecast_labels LABELLING_DIR [SAMPLE_FILE]
 
 SAMPLE_FILE is the round's ids (corpus/forecast_sample.txt by default; round 2 is
-corpus/forecast_sample_2.txt; round 4, corpus/forecast_sample_4.txt, is the selection set
-and its rows say split "select"). Rows of other rounds already in the labels are kept.
+corpus/forecast_sample_2.txt; rounds 4 and 6, corpus/forecast_sample_4.txt and _6.txt, are
+the selection set and their rows say split "select"). Rows of other rounds already in the
+labels are kept.
 
 LABELLING_DIR (outside the project) holds out_A.jsonl, out_B.jsonl and adjudicated.jsonl
 (docs/LABELLING.md, "Forecasts"). Where the two labellers agree (same sentences, kinds,
@@ -25,7 +26,8 @@ from narrative_qa.real_corpus import PROJECT, corpus_by_id, json_objects, sha256
 
 OUT = PROJECT / "corpus" / "forecast_labels.jsonl"
 # Rounds drawn as the selection set: their rows say split "select" (forecasts/evaluate.py).
-SELECTION_SAMPLES = (PROJECT / "corpus" / "forecast_sample_4.txt",)
+SELECTION_SAMPLES = (PROJECT / "corpus" / "forecast_sample_4.txt",
+                     PROJECT / "corpus" / "forecast_sample_6.txt")
 SAMPLE = PROJECT / "corpus" / "forecast_sample.txt"
 
 

@@ -7,6 +7,7 @@
     python -m tools.forecast_sample more3 OUTDIR   # round 3: corpus/forecast_sample_3.txt
     python -m tools.forecast_sample more4 OUTDIR   # round 4: corpus/forecast_sample_4.txt
     python -m tools.forecast_sample more5 OUTDIR   # round 5: corpus/forecast_sample_5.txt
+    python -m tools.forecast_sample more6 OUTDIR   # round 6 (selection set), 7 (test)
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -51,8 +52,18 @@ SAMPLE_FILE_4 = PROJECT / "corpus" / "forecast_sample_4.txt"
 # forecasts (baltimore 7, canada-drr 8), so per family this many more test records.
 ROUND5 = {"seed": 2042, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
 SAMPLE_FILE_5 = PROJECT / "corpus" / "forecast_sample_5.txt"
-SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4, 5: SAMPLE_FILE_5}
-ROUNDS = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5}
+# Round 6, more of the selection set, so that a change to the extraction is accepted or
+# refused on more than 64 labelled forecasts: records of the findings' selection set (gmpp,
+# the only family with any), whose extractions stop 42 had read for false forecasts,
+# unlabelled. Round 7, test beside it: per family this many more test records.
+ROUND6 = {"seed": 2064, "splits": ("train",), "findings_split": "select",
+          "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 160}}
+SAMPLE_FILE_6 = PROJECT / "corpus" / "forecast_sample_6.txt"
+ROUND7 = {"seed": 2065, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
+SAMPLE_FILE_7 = PROJECT / "corpus" / "forecast_sample_7.txt"
+SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4, 5: SAMPLE_FILE_5,
+                6: SAMPLE_FILE_6, 7: SAMPLE_FILE_7}
+ROUNDS = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5, 6: ROUND6, 7: ROUND7}
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -76,16 +87,18 @@ def choose(records: list[dict[str, Any]], labelled: set[str]) -> list[dict[str, 
     return sorted(chosen, key=lambda r: r["id"])
 
 
-def choose_more(records: list[dict[str, Any]], labelled: set[str],
-                round_: int = 2) -> list[dict[str, Any]]:
+def choose_more(records: list[dict[str, Any]], labelled: set[str], round_: int = 2,
+                select: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     settings = ROUNDS[round_]
     rng = random.Random(settings["seed"])
     earlier = [SAMPLE_FILE] + [SAMPLE_FILES[k] for k in SAMPLE_FILES if k < round_]
     done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
     pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
                   key=lambda r: r["id"])
-    if "splits" in settings:  # rounds 4 and 5: a quota per family from these splits
+    if "splits" in settings:  # rounds 4 to 7: a quota per family from these splits
         pool = [r for r in pool if organisation_split(r["organisation"]) in settings["splits"]]
+        if "findings_split" in settings:
+            pool = [r for r in pool if r["id"] in select]
         return _cued_half(pool, settings["quota"], rng)
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
     for family in FAMILIES:
@@ -127,9 +140,13 @@ def _view(record: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     records = list(read_corpus())
-    labelled = {row["id"] for _, row in json_objects(LABELS_FILE, "the real labels")}
-    round_ = {"more": 2, "more3": 3, "more4": 4, "more5": 5}.get(argv[0] if argv else "")
-    chosen = choose_more(records, labelled, round_) if round_ else choose(records, labelled)
+    rows = [row for _, row in json_objects(LABELS_FILE, "the real labels")]
+    labelled = {row["id"] for row in rows}
+    select = frozenset(row["id"] for row in rows if row.get("split") == "select")
+    round_ = {"more": 2, "more3": 3, "more4": 4, "more5": 5, "more6": 6,
+              "more7": 7}.get(argv[0] if argv else "")
+    chosen = (choose_more(records, labelled, round_, select) if round_
+              else choose(records, labelled))
     if round_ and len(argv) == 2:
         sample = SAMPLE_FILES[round_]
         ids = "".join(r["id"] + "\n" for r in chosen)
