@@ -7,7 +7,8 @@
     python -m tools.forecast_sample more3 OUTDIR   # round 3: corpus/forecast_sample_3.txt
     python -m tools.forecast_sample more4 OUTDIR   # round 4: corpus/forecast_sample_4.txt
     python -m tools.forecast_sample more5 OUTDIR   # round 5: corpus/forecast_sample_5.txt
-    python -m tools.forecast_sample more6 OUTDIR   # round 6 (selection set), 7 (test)
+    python -m tools.forecast_sample more6 OUTDIR   # round 6: corpus/forecast_sample_6.txt
+    python -m tools.forecast_sample more7 OUTDIR   # round 7: corpus/forecast_sample_7.txt
 
 The records come from those already labelled for the findings (corpus/real_labels.jsonl),
 so each keeps its organisation-held-out split. Per family: 36 test, 16 dev and 28 train
@@ -56,7 +57,7 @@ SAMPLE_FILE_5 = PROJECT / "corpus" / "forecast_sample_5.txt"
 # refused on more than 64 labelled forecasts: records of the findings' selection set (gmpp,
 # the only family with any), whose extractions stop 42 had read for false forecasts,
 # unlabelled. Round 7, test beside it: per family this many more test records.
-ROUND6 = {"seed": 2064, "splits": ("train",), "findings_split": "select",
+ROUND6 = {"seed": 2064, "splits": ("train",), "selection_set_only": True,
           "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 160}}
 SAMPLE_FILE_6 = PROJECT / "corpus" / "forecast_sample_6.txt"
 ROUND7 = {"seed": 2065, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
@@ -97,7 +98,7 @@ def choose_more(records: list[dict[str, Any]], labelled: set[str], round_: int =
                   key=lambda r: r["id"])
     if "splits" in settings:  # rounds 4 to 7: a quota per family from these splits
         pool = [r for r in pool if organisation_split(r["organisation"]) in settings["splits"]]
-        if "findings_split" in settings:
+        if settings.get("selection_set_only"):
             pool = [r for r in pool if r["id"] in select]
         return _cued_half(pool, settings["quota"], rng)
     chosen = [r for r in pool if organisation_split(r["organisation"]) == "dev"]
