@@ -47,9 +47,7 @@ def finding_features(ctx: Any, evidence: Sequence[Any], confidence: float) -> np
     # 54 of NQ02's 152 findings are claimed at precision 0.85, and without them no band of
     # NQ02 reaches it (stop 43; on the first 240 records, in stop 35, they had claimed less).
     sentences = ctx.sentences
-    # (readers without the evidence reader, as detectors/no_forecast.py allows, read nothing)
-    nothing = [0.0] * len(sentences)
-    readings = [ctx.readings.get(t, nothing) for t in READ_TAGS]
+    readings = [ctx.readings[t] for t in READ_TAGS]
     quoted = {e.text if hasattr(e, "text") else str(e) for e in evidence}
     at = [i for i, s in enumerate(sentences) if s.text in quoted]
     narrative = [max(p, default=0.0) for p in readings]

@@ -37,6 +37,7 @@ from narrative_qa.language.analysis import Analysis, Sentence
 from narrative_qa.language.readers import current_readers
 from narrative_qa.language.words import content_words
 from narrative_qa.specs.params import param_problems
+from narrative_qa.specs.tags import READ_TAGS
 
 NEEDS_KNOWN = frozenset({"previous", "embeddings", "readers"})
 
@@ -119,7 +120,11 @@ def _read(sentences: list[Sentence], embedded: Similarity | None) -> dict[str, l
             t in embedded.vectors for t in texts):
         vectors = np.stack([embedded.vectors[t] for t in texts]) if texts else None
     table = readers.read(texts, vectors)
-    return {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+    read = {tag: [float(p) for p in table[:, k]] for k, tag in enumerate(readers.tags)}
+    # Readers without a tag's reader (an evidence reader, before one is trained) read it
+    # as nothing, so rules and the confidence need not ask which readers they have.
+    nothing = [0.0] * len(texts)
+    return {**{tag: nothing for tag in READ_TAGS}, **read}
 
 
 def reading_texts(ctx: Context) -> list[str]:

@@ -229,8 +229,6 @@ def _by_evidence_reader(ctx: Context, params: dict) -> list[Hit]:
     or no expected impact; `evidence_alone_at_least`), unless it offers no remedy by the
     same words as any action (`_no_remedy`) or it or the sentence after it gives both."""
     sentences = ctx.sentences
-    if EVIDENCE_TAG not in ctx.readings:  # readers without the evidence reader
-        return []
     covers, by_index = _covering(ctx, params), {s.index: s for s in sentences}
     acting = set(_own_actions(ctx.analysis.sentences))
     no_remedy = _no_remedy(params)
