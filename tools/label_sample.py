@@ -56,6 +56,8 @@ SAMPLE_FILE = PROJECT / "corpus" / "real_sample.txt"
 # Round 21 (parts 35-42) takes the last unlabelled records of train organisations into the
 # selection set (read for false alarms in stop 42 as round 19's were), so that NQ09's and
 # NQ10's claims rest on more of their positives; round 22 (parts 43-45) adds test beside it.
+# Rounds 23 (part 46, dev) and 24 (parts 47-49, test) label the last unlabelled records of
+# the corpus: five of a dev organisation and those of gmpp's test organisations.
 ROUNDS = {
     2: {"split": "dev", "seed": 2028, "parts": (5,),
         "quota": {"baltimore": 45, "canada-drr": 17, "gmpp": 58}},
@@ -99,6 +101,10 @@ ROUNDS = {
          "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 605}},
     22: {"split": "test", "seed": 2063, "parts": (43, 44, 45),
          "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 201}},
+    23: {"split": "dev", "seed": 2065, "parts": (46,),
+         "quota": {"baltimore": 5, "canada-drr": 0, "gmpp": 0}},
+    24: {"split": "test", "seed": 2067, "parts": (47, 48, 49),
+         "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 215}},
 }
 # Rounds whose records are the selection set: their rows say split "select" (corpus_format).
 SELECTION_ROUNDS = (9, 12, 19, 21)
