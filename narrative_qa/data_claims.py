@@ -27,7 +27,7 @@ from narrative_qa.language.clauses import token_at
 from narrative_qa.language.lexicon import shared
 from narrative_qa.language.periods import quarter_mentions
 from narrative_qa.language.words import compile_all, stem
-from narrative_qa.reading.values import infer_polarity, is_two_sided
+from narrative_qa.reading.values import POWERS, SCALES, infer_polarity, is_two_sided
 
 if TYPE_CHECKING:  # spaCy's types, for hints only (importing them loads torch)
     from spacy.tokens import Token
@@ -190,21 +190,17 @@ def budget_claim(sentence: Sentence, ctx: Context, params: dict) -> Hit | None:
         or _variance_claim(sentence, ctx, params, data)
 
 
-_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9,
-           "billion": 1e9}
-
-
 def _money_disagrees(match: re.Match[str], cell: float, about: bool = False) -> bool:
     """The text's sum (groups `n` and `scale`: '£80.0m') is not the cell's, as written. The
     cell's scale is not written, so it is read as the one (1, thousands, millions, billions)
     that puts it nearest the text's figure; 'about' allows 5%."""
     number = match["n"]
     figure = float(number.replace(",", ""))
-    written = _SCALES.get((match["scale"] or "").lower(), 1)  # the text's own scale
+    written = SCALES.get((match["scale"] or "").lower(), 1)  # the text's own scale
     claimed = figure * written
     if claimed <= 0:
         return False
-    value = min((cell * s for s in (1, 1e3, 1e6, 1e9)),
+    value = min((cell * s for s in POWERS),
                 key=lambda v: abs(math.log(abs(v) / claimed)))
     return not (agrees_as_written(figure, value / written, len(number.partition(".")[2]))
                 or (about and abs(claimed - value) <= 0.05 * abs(value)))

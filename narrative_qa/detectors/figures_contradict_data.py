@@ -32,6 +32,7 @@ from narrative_qa.language.periods import (
 )
 from narrative_qa.language.ratings import rating_moves, rating_rank
 from narrative_qa.language.words import compile_all, content_words, stem
+from narrative_qa.reading.values import POWERS
 from narrative_qa.specs.params import Count, Share
 
 KIND = "figures_contradict_data"
@@ -182,7 +183,7 @@ def _rescaled_previous(previous: object, actual: object, kpi_name: str | None) -
     if not (isinstance(previous, float) and previous and isinstance(actual, float) and actual
             and _SCALED_NAME.search(kpi_name or "")):
         return previous
-    for factor in (1e3, 1e6, 1e9, 1e-3, 1e-6, 1e-9):
+    for factor in (*POWERS[1:], *(1 / p for p in POWERS[1:])):
         if 0.8 <= actual / (previous * factor) <= 1.25:
             return previous * factor
     return previous

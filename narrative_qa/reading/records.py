@@ -290,7 +290,8 @@ def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> str |
                     "NQE022", f"target '{text}' is not a number but the actual is; "
                     "the KPI was scored as qualitative (no computed RAG)", where(name)))
                 continue
-            if name == "actual" and not _is_target(value("target"), marks.get("target", ".")):
+            if name == "actual" and not _is_number(value("target"), marks.get("target", "."),
+                                                   qualified=True):
                 sub.actual = clean_text(raw)  # qualitative progress text
                 continue
             if name == "previous_actual" and isinstance(sub.actual, str):
@@ -304,17 +305,11 @@ def _read_numbers(sub: Submission, value, where, marks: dict[str, str]) -> str |
     return implied
 
 
-def _is_number(raw: Any, mark: str = ".") -> bool:
+def _is_number(raw: Any, mark: str = ".", qualified: bool = False) -> bool:
+    """A number in the cell; with `qualified`, also one a qualifier goes with, as a
+    target's may ("at least 75%")."""
     try:
-        return parse_number(raw, mark) is not None
-    except NotANumber:
-        return False
-
-
-def _is_target(raw: Any, mark: str = ".") -> bool:
-    """A numeric target, with or without a qualifier ("at least 75%")."""
-    try:
-        return parse_target(raw, mark)[0] is not None
+        return (parse_target(raw, mark)[0] if qualified else parse_number(raw, mark)) is not None
     except NotANumber:
         return False
 

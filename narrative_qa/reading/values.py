@@ -6,6 +6,13 @@ import math
 import re
 import unicodedata
 
+# The one table of written scales: "£2.5m", "40k", "$1.2 billion" (the patterns that find
+# them in text live with their readers; what each word multiplies by lives here).
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9,
+          "billion": 1e9}
+# Each power a cell written without its scale may be on (1, thousands, millions, billions).
+POWERS = (1.0, 1e3, 1e6, 1e9)
+
 BLANKS = {"", "n/a", "na", "n.a.", "-", "--", "—", "none", "null", "nil", "tbc", "not available"}
 
 # The digits may carry thousands separators (",", "." or a space) and a decimal mark ("." or
@@ -61,12 +68,7 @@ def parse_number(value: object, decimal: str = ".") -> float | None:
         raise NotANumber(str(value))
     if match["sign"] in {"-", "−"}:
         number = -number
-    suffix = (match["suffix"] or "").lower()
-    if suffix == "k":
-        number *= 1_000
-    elif suffix == "m":
-        number *= 1_000_000
-    return number
+    return number * SCALES.get((match["suffix"] or "").lower(), 1)
 
 
 # A target written with a qualifier ("at least 75%", "10 days or fewer", "75%+", "maximum
