@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_cold import EXE, measure  # noqa: E402
 from bench_large import installed  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 9.0
 FIELDS = ("kpi_id", "kpi_name", "service", "period", "target", "actual", "previous_actual",
           "unit", "polarity", "stated_rag", "owner", "narrative", "previous_narrative")
