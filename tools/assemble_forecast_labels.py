@@ -23,11 +23,11 @@ from pathlib import Path
 from narrative_qa.measure.corpus_format import organisation_split
 from narrative_qa.output.safe_write import write_text
 from narrative_qa.real_corpus import PROJECT, corpus_by_id, json_objects, sha256_text
+from tools.forecast_sample import SELECTION_ROUNDS, sample_file
 
 OUT = PROJECT / "corpus" / "forecast_labels.jsonl"
 # Rounds drawn as the selection set: their rows say split "select" (forecasts/evaluate.py).
-SELECTION_SAMPLES = (PROJECT / "corpus" / "forecast_sample_4.txt",
-                     PROJECT / "corpus" / "forecast_sample_6.txt")
+SELECTION_SAMPLES = tuple(sample_file(n).resolve() for n in SELECTION_ROUNDS)
 SAMPLE = PROJECT / "corpus" / "forecast_sample.txt"
 
 

@@ -38,33 +38,33 @@ SAMPLE_FILE = PROJECT / "corpus" / "forecast_sample.txt"
 # Round 2, for choosing on more than 48 dev and 84 train records: every dev record labelled
 # for the findings and not yet for forecasts, and per family this many train records.
 ROUND2 = {"seed": 2029, "train": dict.fromkeys(FAMILIES, 25)}
-SAMPLE_FILE_2 = PROJECT / "corpus" / "forecast_sample_2.txt"
 # Round 3, records the rules were never developed on, to measure them afresh before they
 # change again and then to learn from: every dev record labelled for the findings since
 # round 2 (rounds of the findings labels added later) and per family this many train ones.
 ROUND3 = {"seed": 2034, "train": {"baltimore": 30, "canada-drr": 30, "gmpp": 45}}
-SAMPLE_FILE_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
 # Round 4, the selection set: records of train and dev organisations that the extraction was
 # never developed on, per family this many; nothing is fitted to them, and the threshold for
 # claiming a forecast is chosen on them (the earlier rounds had all been read for errors).
 ROUND4 = {"seed": 2038, "splits": ("train", "dev"), "quota": dict.fromkeys(FAMILIES, 40)}
-SAMPLE_FILE_4 = PROJECT / "corpus" / "forecast_sample_4.txt"
 # Round 5, test: 36 records per family measured a family's precision on a handful of
 # forecasts (baltimore 7, canada-drr 8), so per family this many more test records.
 ROUND5 = {"seed": 2042, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
-SAMPLE_FILE_5 = PROJECT / "corpus" / "forecast_sample_5.txt"
 # Round 6, more of the selection set, so that a change to the extraction is accepted or
 # refused on more than 64 labelled forecasts: records of the findings' selection set (gmpp,
 # the only family with any), whose extractions stop 42 had read for false forecasts,
 # unlabelled. Round 7, test beside it: per family this many more test records.
 ROUND6 = {"seed": 2064, "splits": ("train",), "selection_set_only": True,
           "quota": {"baltimore": 0, "canada-drr": 0, "gmpp": 160}}
-SAMPLE_FILE_6 = PROJECT / "corpus" / "forecast_sample_6.txt"
 ROUND7 = {"seed": 2065, "splits": ("test",), "quota": dict.fromkeys(FAMILIES, 40)}
-SAMPLE_FILE_7 = PROJECT / "corpus" / "forecast_sample_7.txt"
-SAMPLE_FILES = {2: SAMPLE_FILE_2, 3: SAMPLE_FILE_3, 4: SAMPLE_FILE_4, 5: SAMPLE_FILE_5,
-                6: SAMPLE_FILE_6, 7: SAMPLE_FILE_7}
 ROUNDS = {2: ROUND2, 3: ROUND3, 4: ROUND4, 5: ROUND5, 6: ROUND6, 7: ROUND7}
+# Rounds whose records are the selection set: their rows say split "select".
+SELECTION_ROUNDS = (4, 6)
+
+
+def sample_file(n: int) -> Path:
+    """Round n's ids (round 1's are SAMPLE_FILE)."""
+    return PROJECT / "corpus" / f"forecast_sample_{n}.txt"
+
 FUTURE = re.compile(r"\b(will|expect\w*|plan\w*|anticipat\w*|forecast\w*|project(?:ed|ion)|"
                     r"by (?:the end of )?(?:\w+ )?20\d\d|next (?:year|quarter)|going forward)\b",
                     re.IGNORECASE)
@@ -92,7 +92,7 @@ def choose_more(records: list[dict[str, Any]], labelled: set[str], round_: int =
                 select: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     settings = ROUNDS[round_]
     rng = random.Random(settings["seed"])
-    earlier = [SAMPLE_FILE] + [SAMPLE_FILES[k] for k in SAMPLE_FILES if k < round_]
+    earlier = [SAMPLE_FILE] + [sample_file(k) for k in ROUNDS if k < round_]
     done = {i for f in earlier for i in f.read_text(encoding="utf-8").split()}
     pool = sorted((r for r in records if r["id"] in labelled and r["id"] not in done),
                   key=lambda r: r["id"])
@@ -149,7 +149,7 @@ def main(argv: list[str]) -> int:
     chosen = (choose_more(records, labelled, round_, select) if round_
               else choose(records, labelled))
     if round_ and len(argv) == 2:
-        sample = SAMPLE_FILES[round_]
+        sample = sample_file(round_)
         ids = "".join(r["id"] + "\n" for r in chosen)
         if sample.exists() and sample.read_text(encoding="utf-8") != ids:
             # The pool grows with every round of the findings labels, so a round drawn
