@@ -44,7 +44,10 @@ ABOUT = (
     "A learned sentence step over the readers' probabilities and rule features "
     "(tools/forecast_learned_cv.py) scored below the rules, cross-validated by organisation "
     "and on dev. What each stop changed and measured: docs/HISTORY.md, *Forecast "
-    "extraction, stop by stop*."
+    "extraction, stop by stop*.\n\n"
+    "The rows in italics are the ceiling: each of the two labellers' own labels scored "
+    "against the final (agreed or adjudicated) labels in the same way, so a reader can see "
+    "how far the targets lie within what a careful person reaches."
 )
 
 
@@ -63,8 +66,9 @@ def block(reports: list[ForecastReport], labels: Path, old: str = "") -> list[st
         lines = [f"Split **{report.split or 'all'}**:", "",
                  "| family | records | labelled | found | precision | recall | due right |",
                  "|---|---|---|---|---|---|---|"]
-        for s in report.sections:
-            lines.append(f"| {s.name} | {s.records} | {s.counts.labelled} | "
+        for s in report.sections + report.ceiling:
+            name = f"*{s.name}*" if s in report.ceiling else s.name
+            lines.append(f"| {name} | {s.records} | {s.counts.labelled} | "
                          f"{s.counts.predicted} | "
                          + " | ".join(_cell(s.scores[m], s.intervals[m])
                                       for m in ("precision", "recall", "due_accuracy")) + " |")

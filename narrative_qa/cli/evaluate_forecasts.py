@@ -58,3 +58,9 @@ def evaluate_forecasts_command(
         shown = [_shown(s.scores[m], s.intervals[m]) for m in METRICS]
         say(console, f"{s.name:<12} {s.records:>7} {s.counts.labelled:>8} "
             f"{s.counts.predicted:>6} " + " ".join(f"{text:<19}" for text in shown))
+    if report.ceiling:
+        say(console, "The ceiling: each labeller's own labels against the final ones")
+    for s in report.ceiling:
+        shown = [_shown(s.scores[m], s.intervals[m]) for m in METRICS]
+        say(console, f"{s.name:<12} {s.records:>7} {s.counts.labelled:>8} "
+            f"{s.counts.predicted:>6} " + " ".join(f"{text:<19}" for text in shown))

@@ -7,6 +7,10 @@ the shared corpus by id and is used only when its sha256 matches (no corpus text
 in the project). A predicted forecast matches a labelled one in the same sentence with the
 same `what`, each used once; precision and recall count matches, due-period accuracy is
 the share of matches whose `due` month agrees. Intervals resample records (metrics.py).
+
+Rows may also keep each labeller's own labels ({"labellers": {"A": [...], "B": [...]}}, as
+tools/assemble_forecast_labels.py writes them): each labeller is then scored against the
+final labels in the same way, the ceiling a reader of the extractor's figures compares with.
 """
 
 from __future__ import annotations
@@ -40,6 +44,17 @@ class Labelled:
     period: str | None
     gold: list[dict[str, Any]]
     actual: Any = None  # the KPI's value: a rating or end date makes a figure another's
+    labellers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labeller's forecast, read as a prediction: what `count` compares."""
+
+    start: int
+    end: int
+    what: str
+    due: str | None
 
 
 @dataclass
@@ -66,33 +81,38 @@ class ForecastReport:
     split: str | None
     sections: list[Section]
     notices: list[RowProblem] = field(default_factory=list)
+    # Each labeller against the final labels, over the records they labelled: the ceiling.
+    ceiling: list[Section] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        def rows(sections: list[Section]) -> list[dict[str, Any]]:
+            return [{"name": s.name, "records": s.records, "predicted": s.counts.predicted,
+                     "labelled": s.counts.labelled, "matched": s.counts.matched,
+                     "scores": s.scores, "intervals": s.intervals} for s in sections]
+
         return {"split": self.split, "notices": [n.render() for n in self.notices],
-                "sections": [{"name": s.name, "records": s.records,
-                              "predicted": s.counts.predicted, "labelled": s.counts.labelled,
-                              "matched": s.counts.matched, "scores": s.scores,
-                              "intervals": s.intervals} for s in self.sections]}
+                "sections": rows(self.sections), "ceiling": rows(self.ceiling)}
 
 
 def _problem(path: Path, row: int, column: str, message: str) -> InputError:
     return InputError("NQE024", message, Location(str(path), row, column))
 
 
-def _checked_forecast(item: Any, path: Path, row: int) -> dict[str, Any]:
+def _checked_forecast(item: Any, path: Path, row: int, column: str = "forecasts"
+                      ) -> dict[str, Any]:
     import re
 
     if not isinstance(item, dict):
-        raise _problem(path, row, "forecasts", "each forecast must be a JSON object")
+        raise _problem(path, row, column, "each forecast must be a JSON object")
     for key in ("start", "end"):
         if not isinstance(item.get(key), int) or isinstance(item.get(key), bool):
-            raise _problem(path, row, f"forecasts.{key}", f"'{key}' must be a whole number")
+            raise _problem(path, row, f"{column}.{key}", f"'{key}' must be a whole number")
     if item.get("what") not in WHATS:
-        raise _problem(path, row, "forecasts.what", f"'what' must be one of: "
+        raise _problem(path, row, f"{column}.what", f"'what' must be one of: "
                        f"{', '.join(WHATS)}")
     due = item.get("due")
     if due is not None and not (isinstance(due, str) and re.match(_DUE, due)):
-        raise _problem(path, row, "forecasts.due", "'due' must be YYYY-MM or null")
+        raise _problem(path, row, f"{column}.due", "'due' must be YYYY-MM or null")
     return item
 
 
@@ -110,6 +130,7 @@ def load_labels(path: Path, corpus: dict[str, dict[str, Any]], split: str | None
         if not isinstance(value.get("forecasts"), list):
             raise _problem(path, row, "forecasts", "'forecasts' must be a list")
         gold = [_checked_forecast(item, path, row) for item in value["forecasts"]]
+        labellers = _labellers(value.get("labellers"), path, row)
         if split and value["split"] != split:
             continue
         record = corpus.get(value["id"])
@@ -121,11 +142,23 @@ def load_labels(path: Path, corpus: dict[str, dict[str, Any]], split: str | None
             continue
         records.append(Labelled(value["id"], value["family"], value["split"],
                                 record["narrative"], record.get("period"), gold,
-                                record.get("actual")))
+                                record.get("actual"), labellers))
     return records, notices
 
 
-def count(gold: list[dict[str, Any]], predicted: list[Forecast]) -> Counts:
+def _labellers(raw: Any, path: Path, row: int) -> dict[str, list[dict[str, Any]]]:
+    """Each labeller's own forecasts, checked as the final ones are; none when not kept."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise _problem(path, row, "labellers", "'labellers' must map each labeller to a "
+                       "list of forecasts")
+    return {str(name): [_checked_forecast(item, path, row, f"labellers.{name}")
+                        for item in items]
+            for name, items in raw.items()}
+
+
+def count(gold: list[dict[str, Any]], predicted: list[Forecast] | list[Span]) -> Counts:
     """Matches: the same sentence (overlapping spans) and the same `what`, each once."""
     counts = Counts(predicted=len(predicted), labelled=len(gold))
     free = list(predicted)
@@ -155,7 +188,19 @@ def evaluate_forecasts(records: list[Labelled], predict: Predict = extract_forec
         chosen = [k for k, r in enumerate(records) if r.family == family]
         sections.append(_section(family, [records[k] for k in chosen],
                                  [per_record[k] for k in chosen], resamples, seed))
-    return ForecastReport(split, sections)
+    return ForecastReport(split, sections, ceiling=labeller_sections(records, resamples, seed))
+
+
+def labeller_sections(records: list[Labelled], resamples: int = 1000, seed: int = 0
+                      ) -> list[Section]:
+    """Each labeller's own labels scored against the final ones, as the extractor is."""
+    sections = []
+    for name in sorted({name for r in records for name in r.labellers}):
+        mine = [r for r in records if name in r.labellers]
+        counts = [count(r.gold, [Span(f["start"], f["end"], f["what"], f.get("due"))
+                                 for f in r.labellers[name]]) for r in mine]
+        sections.append(_section(f"labeller {name}", mine, counts, resamples, seed))
+    return sections
 
 
 def _ratio(top: float, bottom: float) -> float | None:

@@ -97,3 +97,27 @@ def test_the_selection_set_is_scored_on_its_own_and_an_unknown_split_is_named(tm
                                       "--corpus", str(corpus), "--split", "holdout"])
     assert result.exit_code == 2 and "NQE024" in result.output
     assert "select" in result.output
+
+
+def test_each_labeller_is_scored_against_the_final_labels_as_the_ceiling(tmp_path):
+    final = [forecast(ONE, 1, "value", "2026-03", "60%"), forecast(ONE, 2, "event", "2026-03")]
+    row = label("R1", ONE, "uk", final)
+    # A agrees; B misses the event, calls the value a direction and adds a forecast.
+    row["labellers"] = {"A": final, "B": [forecast(ONE, 1, "direction", "2026-03"),
+                                          forecast(ONE, 0, "other", None)]}
+    corpus, path = write(tmp_path, [row, label("R2", TWO, "us", [])])
+    ceiling = {s.name: s for s in run(path, "dev", corpus, resamples=20).ceiling}
+    assert set(ceiling) == {"labeller A", "labeller B"}
+    assert ceiling["labeller A"].records == 1  # only the rows that keep the labeller's own
+    assert ceiling["labeller A"].scores == {"precision": 1.0, "recall": 1.0,
+                                            "due_accuracy": 1.0}
+    assert ceiling["labeller B"].counts.matched == 0
+    assert ceiling["labeller B"].scores["precision"] == 0.0
+    text = CliRunner().invoke(app, ["evaluate-forecasts", "--labels", str(path), "--corpus",
+                                    str(corpus), "--resamples", "20"])
+    assert "labeller B" in text.stdout and "ceiling" in text.stdout
+    row["labellers"]["B"][0]["due"] = "March"
+    corpus, path = write(tmp_path, [row])
+    bad = CliRunner().invoke(app, ["evaluate-forecasts", "--labels", str(path),
+                                   "--corpus", str(corpus)])
+    assert bad.exit_code == 2 and "labellers.B.due" in bad.output and "row 1" in bad.output

@@ -37,3 +37,17 @@ def test_a_split_not_given_keeps_its_table_and_the_labels_it_was_read_with(tmp_p
     assert text.index("Split **train**") < text.index("Split **test**")
     assert "test as last written, read with labels sha256 0123456789abcdef…" in text
     assert lines[0] == forecast_figures.START and lines[-1] == forecast_figures.END
+
+
+def test_the_labellers_rows_follow_the_extractors_in_italics(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": "X1"}\n', encoding="utf-8")
+    scores = {"precision": 0.5, "recall": 0.25, "due_accuracy": 1.0}
+    best = {"precision": 1.0, "recall": 0.75, "due_accuracy": 1.0}
+    report = ForecastReport("dev", [Section("all", 4, Counts(2, 4, 1, 1), scores,
+                                            dict.fromkeys(scores))],
+                            ceiling=[Section("labeller A", 4, Counts(3, 4, 3, 3), best,
+                                             dict.fromkeys(best))])
+    text = "\n".join(forecast_figures.block([report], labels))
+    assert text.index("| all | 4 | 4 | 2 |") < text.index(
+        "| *labeller A* | 4 | 4 | 3 | 1.00 | 0.75 | 1.00 |")
