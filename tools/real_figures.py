@@ -96,13 +96,17 @@ def block(report: Report, split: str, markers: tuple[str, str] = (START, END)) -
              "ones):", ""]
     lines += finding_table(real)
     if len(families) > 1:
-        lines += ["", "By family (macro-F1, 95% interval; keyword and tfidf_lr beside):", "",
-                  "| family | records | narrative_qa | keyword | tfidf_lr |",
-                  "|---|---|---|---|---|"]
+        lines += ["", "By family (macro-F1, 95% interval; keyword and tfidf_lr beside, and "
+                  "each labeller against the adjudicated labels, the family's ceiling):", "",
+                  "| family | records | narrative_qa | keyword | tfidf_lr | labeller A | "
+                  "labeller B |", "|---|---|---|---|---|---|---|"]
     for name, s in families if len(families) > 1 else []:
         lines.append(f"| {name} | {s.n} | {s.macro_f1('narrative_qa'):.2f} "
                      f"({_ci(s.intervals['narrative_qa'].macro_f1)}) | "
-                     f"{s.macro_f1('keyword'):.2f} | {s.macro_f1('tfidf_lr'):.2f} |")
+                     f"{s.macro_f1('keyword'):.2f} | {s.macro_f1('tfidf_lr'):.2f} | "
+                     + " | ".join("–" if s.agreement is None else
+                                  f"{s.agreement.macro_f1(f'labeller {who}'):.2f}"
+                                  for who in "AB") + " |")
     if written is not None:
         lines += ["", f"On the team's written test split ({written.n} records) in the same "
                   f"run: macro-F1 {written.macro_f1('narrative_qa'):.2f} "
