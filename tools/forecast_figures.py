@@ -69,8 +69,9 @@ def block(reports: list[ForecastReport], labels: Path, old: str = "") -> list[st
         lines = [f"Split **{report.split or 'all'}**:", "",
                  "| family | records | labelled | found | precision | recall | due right |",
                  "|---|---|---|---|---|---|---|"]
-        for s in report.sections + report.ceiling:
-            name = f"*{s.name}*" if s in report.ceiling else s.name
+        # the labellers' rows (the ceiling) in italics, under the extractor's
+        for s, name in [*((s, s.name) for s in report.sections),
+                        *((s, f"*{s.name}*") for s in report.ceiling)]:
             lines.append(f"| {name} | {s.records} | {s.counts.labelled} | "
                          f"{s.counts.predicted} | "
                          + " | ".join(_cell(s.scores[m], s.intervals[m])

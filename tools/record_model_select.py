@@ -91,11 +91,28 @@ def scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+WAYS = {"model": lambda rule, model: model, "or": lambda rule, model: rule | model,
+        "and": lambda rule, model: rule & model}
+
+
+def show(code: str, positives: int, result: dict[str, tuple[float, float, float]],
+         means: dict[str, list[float]]) -> None:
+    """One finding's line (precision/recall/F1 of each way), its F1s kept for the mean."""
+    for way, figures in result.items():
+        means.setdefault(way, []).append(figures[2])
+    print(f"  {code} ({positives} positives) " + "  ".join(
+        f"{way} {p:.2f}/{r:.2f}/{f:.2f}" for way, (p, r, f) in result.items()))
+
+
+def show_means(means: dict[str, list[float]]) -> None:
+    print("  mean F1: " + ", ".join(f"{way} {np.mean(v):.3f}" for way, v in means.items()))
+
+
 def compare(table: list[dict[str, Any]], c: float) -> None:
     codes = sorted({code for r in table for code in r["labels"]})
     x = design(table, codes)
     fitted = np.array([r["set"] != SELECT for r in table])
-    means: dict[str, list[float]] = {"rules": [], "model": [], "or": [], "and": []}
+    means: dict[str, list[float]] = {}
     print(f"C={c}")
     for code in codes:
         has = np.array([code in r["labels"] for r in table])
@@ -109,19 +126,15 @@ def compare(table: list[dict[str, Any]], c: float) -> None:
         folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
         held = cross_val_predict(model, scale.transform(x[fit]), y[fit], cv=folds,
                                  method="predict_proba")[:, 1]
-        ways = {"model": lambda r, p: p, "or": lambda r, p: r | p, "and": lambda r, p: r & p}
         chosen = {way: max(THRESHOLDS, key=lambda t, w=join: scores(
-                      y[fit], w(rule[fit], held >= t))[2]) for way, join in ways.items()}
+                      y[fit], w(rule[fit], held >= t))[2]) for way, join in WAYS.items()}
         p = model.fit(scale.transform(x[fit]), y[fit]).predict_proba(
             scale.transform(x[read]))[:, 1]
         result = {"rules": scores(y[read], rule[read])}
         result.update({way: scores(y[read], join(rule[read], p >= chosen[way]))
-                       for way, join in ways.items()})
-        for way, figures in result.items():
-            means[way].append(figures[2])
-        print(f"  {code} ({int(y[read].sum())} positives) " + "  ".join(
-            f"{way} {p_:.2f}/{r_:.2f}/{f_:.2f}" for way, (p_, r_, f_) in result.items()))
-    print("  mean F1: " + ", ".join(f"{way} {np.mean(v):.3f}" for way, v in means.items()))
+                       for way, join in WAYS.items()})
+        show(code, int(y[read].sum()), result, means)
+    show_means(means)
 
 
 def record_text(item: Labelled) -> str:
@@ -151,8 +164,7 @@ def fine_tuned(items: list[Labelled], table: list[dict[str, Any]]) -> None:
                                         [record_text(i) for i in part[name]])[1]
             for name in ("dev", SELECT)}
     raised = {name: [r["raised"] for r in table if r["set"] == name] for name in ("dev", SELECT)}
-    ways = {"model": lambda r, p: p, "or": lambda r, p: r | p, "and": lambda r, p: r & p}
-    means: dict[str, list[float]] = {"rules": [], "model": [], "or": [], "and": []}
+    means: dict[str, list[float]] = {}
     print("fine-tuned MiniLM, thresholds chosen on dev")
     for k, code in enumerate(codes):
         if labels["dev"][:, k].sum() < 5:
@@ -160,15 +172,12 @@ def fine_tuned(items: list[Labelled], table: list[dict[str, Any]]) -> None:
         rule = {name: np.array([code in r for r in raised[name]]) for name in raised}
         y, p = labels[SELECT][:, k], read[SELECT][:, k]
         result = {"rules": scores(y, rule[SELECT])}
-        for way, join in ways.items():
+        for way, join in WAYS.items():
             chosen = max(THRESHOLDS, key=lambda t, w=join: scores(
                 labels["dev"][:, k], w(rule["dev"], read["dev"][:, k] >= t))[2])
             result[way] = scores(y, join(rule[SELECT], p >= chosen))
-        for way, figures in result.items():
-            means[way].append(figures[2])
-        print(f"  {code} ({int(y.sum())} positives) " + "  ".join(
-            f"{way} {p_:.2f}/{r_:.2f}/{f_:.2f}" for way, (p_, r_, f_) in result.items()))
-    print("  mean F1: " + ", ".join(f"{way} {np.mean(v):.3f}" for way, v in means.items()))
+        show(code, int(y.sum()), result, means)
+    show_means(means)
 
 
 def main() -> int:

@@ -35,7 +35,7 @@ def evaluate_forecasts_command(
     """Forecast extraction: precision and recall (same sentence, same 'what') and due-period
     accuracy on the matches, overall and per family, with 95% bootstrap intervals."""
     from narrative_qa.errors import InputError, Location
-    from narrative_qa.forecasts.evaluate import LABELS, METRICS, SPLITS, run
+    from narrative_qa.forecasts.evaluate import LABELS, METRICS, SPLITS, Section, run
 
     try:
         if split not in (*SPLITS, "all"):
@@ -54,13 +54,14 @@ def evaluate_forecasts_command(
     say(console, f"Forecast extraction, split {split} (95% bootstrap intervals over records)")
     say(console, f"{'section':<12} {'records':>7} {'labelled':>8} {'found':>6} "
         f"{'precision':<19} {'recall':<19} {'due right':<19}")
-    for s in report.sections:
+    def row(s: Section) -> None:
         shown = [_shown(s.scores[m], s.intervals[m]) for m in METRICS]
         say(console, f"{s.name:<12} {s.records:>7} {s.counts.labelled:>8} "
             f"{s.counts.predicted:>6} " + " ".join(f"{text:<19}" for text in shown))
+
+    for s in report.sections:
+        row(s)
     if report.ceiling:
         say(console, "The ceiling: each labeller's own labels against the final ones")
     for s in report.ceiling:
-        shown = [_shown(s.scores[m], s.intervals[m]) for m in METRICS]
-        say(console, f"{s.name:<12} {s.records:>7} {s.counts.labelled:>8} "
-            f"{s.counts.predicted:>6} " + " ".join(f"{text:<19}" for text in shown))
+        row(s)
