@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -36,9 +35,10 @@ from narrative_qa.forecasts import extract as rules
 from narrative_qa.forecasts.evaluate import LABELS, Counts, Labelled, count, load_labels
 from narrative_qa.language.periods import due_dates, month_text, period_end
 from narrative_qa.language.readers import current_readers, tfidf_row
-from narrative_qa.real_corpus import PROJECT, read_corpus, sentence_spans
+from narrative_qa.real_corpus import read_corpus, sentence_spans
+from tools.forecast_sample import sample_file
 
-ROUND_3 = PROJECT / "corpus" / "forecast_sample_3.txt"
+ROUND_3 = sample_file(3)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.95, 0.05))
 # weak forward-looking words, a feature only (the rules' cues are a feature of their own)
 _WEAK = re.compile(r"\b(?:may|might|could|would|hope\w*|plan\w*|intend\w*|propos\w*|next|"
@@ -179,7 +179,7 @@ def main() -> int:
     everything = list(range(len(records)))
     train_records = [k for k in everything if records[k].split == "train"]
     dev = [k for k in everything if records[k].split == "dev"]
-    round_3 = set(Path(ROUND_3).read_text(encoding="utf-8").split())
+    round_3 = set(ROUND_3.read_text(encoding="utf-8").split())
     dev_3 = [k for k in dev if records[k].id in round_3]
     line = "{:<24} {:>26} {:>26} {:>26}"
     cell = "P {:.3f} R {:.3f} F1 {:.3f}"
