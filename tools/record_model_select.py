@@ -40,7 +40,7 @@ from narrative_qa.cli.common import settings_from
 from narrative_qa.engine import assess_batch
 from narrative_qa.language.readers import Readers, readers_in_use
 from narrative_qa.measure.corpus_format import SELECT
-from narrative_qa.measure.metrics import Labelled
+from narrative_qa.measure.metrics import Labelled, Scores
 from narrative_qa.measure.out_of_fold import FOLDS, in_fold, readers_without
 from narrative_qa.measure.reader_training import fit_readers
 from narrative_qa.measure.real_labels import load_real_labelled
@@ -84,11 +84,8 @@ def design(table: list[dict[str, Any]], codes: list[str]) -> np.ndarray:
 
 
 def scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
-    tp, fp, fn = int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    counted = Scores(int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum()))
+    return counted.precision, counted.recall, counted.f1
 
 
 WAYS = {"model": lambda rule, model: model, "or": lambda rule, model: rule | model,
